@@ -1,0 +1,145 @@
+//! Civil dates (`YYYY-MM-DD`, no times, no time zones), effective periods and months.
+
+use chrono::{Datelike, Months};
+use std::fmt;
+
+pub use chrono::NaiveDate as Date;
+
+/// Parses a date written exactly `YYYY-MM-DD` that exists in the calendar
+/// (`2021-02-30` does not).
+///
+/// ```
+/// use skill_subsidy::calendar::parse_date;
+/// assert!(parse_date("2021-06-01").is_some());
+/// assert!(parse_date("2021-02-30").is_none());
+/// assert!(parse_date("2021-6-1").is_none());
+/// ```
+#[must_use]
+pub fn parse_date(text: &str) -> Option<Date> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| -> Option<u32> {
+        b[range].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(number(0..4)?).ok()?;
+    Date::from_ymd_opt(year, number(5..7)?, number(8..10)?)
+}
+
+/// The date `months` calendar months after `date`; a day that the target month lacks
+/// clamps to its last day (2021-01-31 + 1 month = 2021-02-28). `None` past year 262143.
+#[must_use]
+pub fn add_months(date: Date, months: u32) -> Option<Date> {
+    date.checked_add_months(Months::new(months))
+}
+
+/// A calendar month, `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct YearMonth {
+    /// Calendar year.
+    pub year: i32,
+    /// 1 ..= 12.
+    pub month: u32,
+}
+
+impl YearMonth {
+    /// The month a date falls in.
+    #[must_use]
+    pub fn of(date: Date) -> YearMonth {
+        YearMonth { year: date.year(), month: date.month() }
+    }
+
+    /// The month `n` months later ("month M+1" is `plus(1)`).
+    #[must_use]
+    pub fn plus(self, n: u32) -> YearMonth {
+        let index = i64::from(self.year) * 12 + i64::from(self.month - 1) + i64::from(n);
+        YearMonth {
+            year: i32::try_from(index.div_euclid(12)).unwrap_or(i32::MAX),
+            month: u32::try_from(index.rem_euclid(12)).unwrap_or(0) + 1,
+        }
+    }
+
+    /// Months from `self` to `later` (negative when `later` is earlier).
+    #[must_use]
+    pub fn months_until(self, later: YearMonth) -> i64 {
+        (i64::from(later.year) - i64::from(self.year)) * 12 + i64::from(later.month)
+            - i64::from(self.month)
+    }
+
+    /// Parses `YYYY-MM`.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<YearMonth> {
+        let date = parse_date(&format!("{text}-01"))?;
+        Some(YearMonth::of(date))
+    }
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// An effective period: `from ..= to`, both inclusive (生效日期 至 失效日期).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    /// First day in force.
+    pub from: Date,
+    /// Last day in force.
+    pub to: Date,
+}
+
+impl Period {
+    /// Whether `date` falls in the period.
+    #[must_use]
+    pub fn contains(&self, date: Date) -> bool {
+        self.from <= date && date <= self.to
+    }
+
+    /// Whether two periods share a day.
+    #[must_use]
+    pub fn overlaps(&self, other: &Period) -> bool {
+        self.from <= other.to && other.from <= self.to
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.from, self.to)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Date {
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn dates_must_be_real_and_in_one_format() {
+        assert_eq!(date("2024-02-29").to_string(), "2024-02-29");
+        for bad in ["2021-02-29", "2021-13-01", "2021-00-10", "21-01-01", "2021/01/01", "2021-01-01T00:00", "２０２１-01-01", "-021-01-01", ""] {
+            assert!(parse_date(bad).is_none(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn month_arithmetic_clamps_to_the_last_day() {
+        assert_eq!(add_months(date("2021-01-31"), 1), Some(date("2021-02-28")));
+        assert_eq!(add_months(date("2020-02-29"), 12), Some(date("2021-02-28")));
+        assert_eq!(add_months(date("2021-03-15"), 12), Some(date("2022-03-15")));
+    }
+
+    #[test]
+    fn month_m_plus_one_crosses_the_year() {
+        let december = YearMonth::of(date("2021-12-31"));
+        assert_eq!(december.plus(1).to_string(), "2022-01");
+        assert_eq!(december.months_until(december.plus(14)), 14);
+        assert_eq!(YearMonth::parse("2021-07"), Some(YearMonth { year: 2021, month: 7 }));
+    }
+}

@@ -1,0 +1,175 @@
+//! Money (金额): yuan as [`Decimal`], one rounding to the fen, exact text in and out.
+//!
+//! Every amount the engine computes is exact until the very end of a claim's calculation,
+//! where it is rounded **once** to 0.01 yuan, half away from zero (四舍五入). Totals are sums
+//! of rounded amounts, so a total always equals the sum of its parts to the fen.
+
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::fmt;
+
+/// The largest amount of money the engine accepts anywhere (rules, claims, history):
+/// 999,999,999,999.99 yuan. With this bound no sum of up to 10^16 amounts can overflow
+/// `Decimal` (whose limit is about 7.9 × 10^28), which is why report totals may add freely.
+pub const MAX_MONEY: Decimal = Decimal::from_parts(276_447_231, 23_283, 0, false, 2);
+
+/// Rounds an exact amount to the fen, half away from zero (`0.005` → `0.01`, `-0.005` → `-0.01`).
+///
+/// `round_dp` alone would round half to even (banker's rounding), which is not how
+/// subsidies are paid.
+///
+/// ```
+/// use rust_decimal::Decimal;
+/// use skill_subsidy::money::round_to_fen;
+/// assert_eq!(round_to_fen("1234.565".parse::<Decimal>().unwrap()).to_string(), "1234.57");
+/// assert_eq!(round_to_fen("2600".parse::<Decimal>().unwrap()).to_string(), "2600.00");
+/// ```
+#[must_use]
+pub fn round_to_fen(amount: Decimal) -> Decimal {
+    let mut rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(2);
+    rounded
+}
+
+/// Writes an amount with exactly two decimal places (`"1950.00"`), the form money takes in
+/// JSON, CSV and every binding.
+#[must_use]
+pub fn format_yuan(amount: Decimal) -> String {
+    let mut shown = amount;
+    if shown.scale() != 2 {
+        shown = round_to_fen(shown);
+    }
+    shown.to_string()
+}
+
+/// Why a text is not an amount of money.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MoneyError {
+    /// Not a plain decimal number (`"NaN"`, `"1e400"`, `"1,950"`, `""`).
+    NotANumber,
+    /// Below zero.
+    Negative,
+    /// More than two decimal places that are not zeros (`"19.999"`).
+    BelowFen,
+    /// Above [`MAX_MONEY`].
+    TooLarge,
+}
+
+impl MoneyError {
+    /// The stable error code used in claim and rules errors.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            MoneyError::NotANumber => "bad_money",
+            MoneyError::Negative => "negative_money",
+            MoneyError::BelowFen => "money_precision",
+            MoneyError::TooLarge => "money_out_of_range",
+        }
+    }
+}
+
+impl fmt::Display for MoneyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MoneyError::NotANumber => "not a plain decimal number of yuan",
+            MoneyError::Negative => "negative",
+            MoneyError::BelowFen => "more precise than the fen (0.01 yuan)",
+            MoneyError::TooLarge => "larger than 999,999,999,999.99 yuan",
+        })
+    }
+}
+
+/// Parses an amount of yuan written as a plain decimal: digits, at most one point, no sign,
+/// no exponent, no separators. Surrounding ASCII whitespace is ignored. Digits beyond the
+/// fen are accepted only when they are zeros (`"1950.000"` is 1950.00).
+///
+/// ```
+/// use skill_subsidy::money::{parse_money, MoneyError};
+/// assert_eq!(parse_money("1950.5").unwrap().to_string(), "1950.5");
+/// assert_eq!(parse_money("NaN"), Err(MoneyError::NotANumber));
+/// assert_eq!(parse_money("1e400"), Err(MoneyError::NotANumber));
+/// assert_eq!(parse_money("-3"), Err(MoneyError::Negative));
+/// ```
+pub fn parse_money(text: &str) -> Result<Decimal, MoneyError> {
+    let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (whole, fraction) = match digits.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    let fraction_ok = fraction.is_none_or(|f| !f.is_empty() && all_digits(f));
+    if whole.is_empty() || !all_digits(whole) || !fraction_ok {
+        return Err(MoneyError::NotANumber);
+    }
+    let whole = whole.trim_start_matches('0');
+    if whole.len() > 12 {
+        return Err(if negative { MoneyError::Negative } else { MoneyError::TooLarge });
+    }
+    let fraction = fraction.unwrap_or("");
+    let (kept, rest) = fraction.split_at(fraction.len().min(2));
+    if rest.bytes().any(|b| b != b'0') {
+        return Err(if negative { MoneyError::Negative } else { MoneyError::BelowFen });
+    }
+    // At most 12 + 2 digits: the mantissa fits in an i64 and the value is below MAX_MONEY.
+    let mut mantissa: i64 = 0;
+    for b in whole.bytes().chain(kept.bytes()) {
+        mantissa = mantissa * 10 + i64::from(b - b'0');
+    }
+    if negative && mantissa != 0 {
+        return Err(MoneyError::Negative);
+    }
+    Ok(Decimal::new(mantissa, kept.len() as u32))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn rounding_is_half_away_from_zero_not_bankers() {
+        assert_eq!(round_to_fen(d("0.125")).to_string(), "0.13");
+        assert_eq!(round_to_fen(d("0.135")).to_string(), "0.14");
+        assert_eq!(round_to_fen(d("2.675")).to_string(), "2.68");
+        assert_eq!(round_to_fen(d("-0.125")).to_string(), "-0.13");
+        assert_eq!(round_to_fen(d("0.124999")).to_string(), "0.12");
+        assert_eq!(round_to_fen(d("1300")).to_string(), "1300.00");
+    }
+
+    #[test]
+    fn max_money_is_what_its_doc_says() {
+        assert_eq!(MAX_MONEY, d("999999999999.99"));
+    }
+
+    #[test]
+    fn money_text_is_strict() {
+        assert_eq!(parse_money("1950.00").unwrap(), d("1950"));
+        assert_eq!(parse_money(" 300 ").unwrap(), d("300"));
+        assert_eq!(parse_money("0.1").unwrap(), d("0.1"));
+        assert_eq!(parse_money("1950.000").unwrap(), d("1950"));
+        assert_eq!(parse_money("007.5").unwrap(), d("7.5"));
+        assert_eq!(parse_money("999999999999.99").unwrap(), MAX_MONEY);
+        for bad in ["", ".", "1.", ".5", "NaN", "inf", "1e3", "1,950", "+5", "1 000", "0x10", "１２"] {
+            assert_eq!(parse_money(bad), Err(MoneyError::NotANumber), "{bad:?}");
+        }
+        assert_eq!(parse_money("-0.01"), Err(MoneyError::Negative));
+        assert_eq!(parse_money("-0"), Ok(Decimal::ZERO));
+        assert_eq!(parse_money("0.30000000000000004"), Err(MoneyError::BelowFen));
+        assert_eq!(parse_money("1000000000000"), Err(MoneyError::TooLarge));
+        assert_eq!(parse_money(&"9".repeat(5000)), Err(MoneyError::TooLarge));
+    }
+
+    #[test]
+    fn format_always_has_two_places() {
+        assert_eq!(format_yuan(d("2600")), "2600.00");
+        assert_eq!(format_yuan(d("0")), "0.00");
+        assert_eq!(format_yuan(d("12.5")), "12.50");
+    }
+}

@@ -1,0 +1,188 @@
+//! The resolved ruleset as JSON (`subsidy rules export --json`), shape version 1.
+//!
+//! Every policy value appears as `{ "path", "value", "citation", "confidence" }`: numbers as
+//! decimal strings (money never becomes a float), switches as booleans. The shape is documented
+//! in `docs/export.md`.
+
+use super::catalogue::{Entries, InstitutionScope};
+use super::params::{ParamId, ParamValue};
+use super::programs::{Calculation, LevelAmounts};
+use super::{Cited, Ruleset};
+use crate::level::{Level, LevelSet};
+use serde_json::{json, Map, Value};
+
+/// Version of the export's JSON shape.
+pub const EXPORT_VERSION: u32 = 1;
+
+fn levels(set: LevelSet) -> Value {
+    Value::from(set.iter().map(Level::code).collect::<Vec<_>>())
+}
+
+impl Ruleset {
+    fn value_json(&self, id: ParamId) -> Value {
+        let p = self.params.get(id);
+        let value = match p.value {
+            ParamValue::Flag(b) => Value::Bool(b),
+            ParamValue::Number(n) => Value::String(n.to_string()),
+        };
+        json!({
+            "path": p.path,
+            "value": value,
+            "citation": p.citation.keys(),
+            "confidence": self.confidence_of(&p.citation).map(|c| c.code()),
+        })
+    }
+
+    fn opt_value_json(&self, id: Option<ParamId>) -> Value {
+        id.map_or(Value::Null, |id| self.value_json(id))
+    }
+
+    fn cited_json<T>(&self, cited: &Cited<T>, value: Value) -> Value {
+        json!({
+            "path": cited.path,
+            "value": value,
+            "citation": cited.citation.keys(),
+            "confidence": self.confidence_of(&cited.citation).map(|c| c.code()),
+        })
+    }
+
+    fn table_json(&self, table: &LevelAmounts) -> Value {
+        let row_json = |row: &[Option<ParamId>; 7]| {
+            let mut m = Map::new();
+            for level in Level::ALL {
+                if let Some(id) = row[level.index()] {
+                    m.insert(level.code().to_string(), self.value_json(id));
+                }
+            }
+            Value::Object(m)
+        };
+        if table.by_category() {
+            let mut m = Map::new();
+            for (category, row) in &table.rows {
+                m.insert(category.clone().unwrap_or_default(), row_json(row));
+            }
+            Value::Object(m)
+        } else {
+            table.rows.first().map_or(Value::Null, |(_, row)| row_json(row))
+        }
+    }
+
+    /// The resolved ruleset as JSON (shape version [`EXPORT_VERSION`]).
+    ///
+    /// ```
+    /// let rules = skill_subsidy::Ruleset::wuxi_2021()?;
+    /// let export = rules.export_json();
+    /// assert_eq!(export["programs"][0]["id"], "skills_training");
+    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// ```
+    #[must_use]
+    pub fn export_json(&self) -> Value {
+        let sources: Vec<Value> = self
+            .sources
+            .values()
+            .map(|s| json!({"id": s.id, "title": s.title, "document": s.document, "date": s.date, "url": s.url, "confidence": s.confidence.code(), "note": s.note}))
+            .collect();
+        let programs: Vec<Value> = self
+            .programs
+            .iter()
+            .map(|p| {
+                let mut m = json!({
+                    "id": p.id, "name_zh": p.name_zh, "name_en": p.name_en, "kind": p.calculation.code(),
+                    "payee": p.payee.code(), "fund": p.fund.code(),
+                    "occupation_catalogue": p.occupation_catalogue, "institution_catalogue": p.institution_catalogue,
+                    "shortage_catalogue": p.shortage_catalogue,
+                    "groups": self.cited_json(&p.groups, Value::from(p.groups.value.iter().map(crate::group::Group::code).collect::<Vec<_>>())),
+                    "levels": p.levels.as_ref().map(|l| self.cited_json(l, levels(l.value))),
+                    "caps_at_fee": self.opt_value_json(p.caps_at_fee),
+                    "counts_toward_annual_limit": self.value_json(p.counts_toward_annual_limit),
+                    "shortage_uplift": self.opt_value_json(p.shortage_uplift),
+                    "exclusivity_group": p.exclusivity_group.as_ref().map(|g| self.cited_json(g, Value::from(g.value.clone()))),
+                    "min_ui_contribution_months": self.opt_value_json(p.min_ui_contribution_months),
+                });
+                let extra = match &p.calculation {
+                    Calculation::LevelTable { amounts, shortage_amounts } => json!({
+                        "amounts": self.table_json(amounts),
+                        "shortage_amounts": shortage_amounts.as_ref().map(|t| self.table_json(t)),
+                    }),
+                    Calculation::Flat { amount } => json!({ "amount": self.value_json(*amount) }),
+                    Calculation::PerMonth { monthly_rate, max_months } => {
+                        json!({ "monthly_rate": self.value_json(*monthly_rate), "max_months": self.value_json(*max_months) })
+                    }
+                    Calculation::CappedFee { cap } => json!({ "cap": self.value_json(*cap) }),
+                    Calculation::PerProject => json!({}),
+                    Calculation::Apprenticeship { rates } => json!({ "rates": self.table_json(rates) }),
+                };
+                if let (Value::Object(m), Value::Object(extra)) = (&mut m, extra) {
+                    m.extend(extra);
+                }
+                m
+            })
+            .collect();
+        let catalogues: Vec<Value> = self
+            .catalogues
+            .iter()
+            .map(|c| {
+                let versions: Vec<Value> = c
+                    .versions
+                    .iter()
+                    .map(|v| {
+                        let entries = match &v.entries {
+                            Entries::Occupations(list) => json!({"occupations": list.iter().map(|o| json!({
+                                "code": o.code, "name_zh": o.name_zh, "name_en": o.name_en, "industry": o.industry,
+                                "levels": levels(o.levels), "category": o.category,
+                                "citation": o.citation.as_ref().map(super::sources::Citation::keys),
+                            })).collect::<Vec<_>>()}),
+                            Entries::Shortage(codes) => json!({ "occupations": codes }),
+                            Entries::Institutions(list) => json!({"institutions": list.iter().map(|i| json!({
+                                "id": i.id, "name_zh": i.name_zh, "name_en": i.name_en, "district": i.district,
+                                "occupations": match &i.scope { InstitutionScope::All => json!("all"), InstitutionScope::Occupations(c) => json!(c) },
+                            })).collect::<Vec<_>>()}),
+                        };
+                        let mut m = json!({
+                            "id": v.id, "name_zh": v.name_zh, "effective_from": v.period.from.to_string(),
+                            "effective_to": v.period.to.to_string(), "citation": v.citation.keys(),
+                            "confidence": self.confidence_of(&v.citation).map(|c| c.code()),
+                        });
+                        if let (Value::Object(m), Value::Object(e)) = (&mut m, entries) {
+                            m.extend(e);
+                        }
+                        m
+                    })
+                    .collect();
+                json!({ "id": c.id, "kind": c.kind.code(), "versions": versions })
+            })
+            .collect();
+        json!({
+            "export_version": EXPORT_VERSION,
+            "ruleset": { "id": self.id, "name_zh": self.name_zh, "name_en": self.name_en, "jurisdiction": self.jurisdiction, "basis": self.basis, "status": self.status },
+            "sources": sources,
+            "limits": {
+                "annual_claims": self.value_json(self.limits.annual_claims),
+                "claim_window_months": self.value_json(self.limits.claim_window_months),
+                "once_per_occupation_level": self.value_json(self.limits.once_per_occupation_level),
+                "no_lower_level_after_higher": self.value_json(self.limits.no_lower_level_after_higher),
+            },
+            "shortage": self.shortage.as_ref().map(|s| json!({
+                "rate": self.value_json(s.rate),
+                "levels": self.cited_json(&s.levels, levels(s.levels.value)),
+                "listed_until_year_end": self.value_json(s.listed_until_year_end),
+            })),
+            "payment": { "months_after_application": self.value_json(self.payment.months_after_application) },
+            "industries": self.industries.iter().map(|i| json!({"id": i.id, "name_zh": i.name_zh, "name_en": i.name_en})).collect::<Vec<_>>(),
+            "accounts": self.accounts.iter().map(|a| json!({
+                "id": a.id, "name_zh": a.name_zh, "name_en": a.name_en, "fund": a.fund.code(),
+                "effective_from": a.period.from.to_string(), "effective_to": a.period.to.to_string(),
+                "opening_balance": self.value_json(a.opening_balance),
+                "target_person_times": self.opt_value_json(a.target_person_times),
+                "target_apprentices": self.opt_value_json(a.target_apprentices),
+            })).collect::<Vec<_>>(),
+            "programs": programs,
+            "projects": self.projects.iter().map(|p| json!({
+                "id": p.id, "name_zh": p.name_zh, "program": p.program,
+                "effective_from": p.period.from.to_string(), "effective_to": p.period.to.to_string(),
+                "price": self.value_json(p.price),
+            })).collect::<Vec<_>>(),
+            "catalogues": catalogues,
+        })
+    }
+}

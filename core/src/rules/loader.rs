@@ -1,0 +1,375 @@
+//! Loading a ruleset's files: which files exist, in which order they are read, and the parts
+//! of `ruleset.toml` and `sources.toml`.
+
+use super::catalogue::{check_versions, load_version, Catalogue, CatalogueKind};
+use super::error::{RulesError, RulesErrorKind, RulesErrors};
+use super::params::{Param, ParamId, ParamKind, ParamValue, Params};
+use super::programs::{load_levels, load_programs};
+use super::projects::load_projects;
+use super::reader::{is_ident, Cx, Node, Table};
+use super::sources::{Citation, Confidence, Source};
+use super::{Account, Industry, Limits, Payment, Ruleset, ShortageRule};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A policy value that is not a number or switch (a list of levels, a group name), with its
+/// citation and path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cited<T> {
+    /// The value.
+    pub value: T,
+    /// Its citation.
+    pub citation: Citation,
+    /// Its dotted path.
+    pub path: String,
+}
+
+/// State shared by the readers of one ruleset's files.
+pub(crate) struct Loader {
+    pub params: Params,
+    pub industries: BTreeSet<String>,
+}
+
+impl Loader {
+    /// Reads a cited number or switch of `kind` and registers it under its path.
+    pub fn param(&mut self, cx: &mut Cx<'_, '_>, node: &Node<'_>, kind: ParamKind) -> Option<ParamId> {
+        let (value, citation) = cx.cited(node)?;
+        let parsed = if kind == ParamKind::Flag {
+            ParamValue::Flag(cx.boolean(&value)?)
+        } else {
+            let number = cx.decimal(&value)?;
+            match kind.check_number(number) {
+                Ok(v) => v,
+                Err(message) => {
+                    let code = if kind == ParamKind::Rate { RulesErrorKind::RateOutOfRange } else { RulesErrorKind::InvalidValue };
+                    cx.error_at(code, &value, format!("expected {}: {message}", kind.describe()));
+                    return None;
+                }
+            }
+        };
+        Some(self.params.add(Param {
+            path: node.path.clone(),
+            kind,
+            value: parsed,
+            citation,
+            file: cx.file.to_string(),
+            line: node.line,
+        }))
+    }
+}
+
+const TOP_FILES: [&str; 4] = ["sources.toml", "ruleset.toml", "programs.toml", "projects.toml"];
+
+pub(crate) fn load<'a>(folder: Option<&str>, files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Ruleset, RulesErrors> {
+    let mut errors = Vec::new();
+    let mut top: BTreeMap<&str, (String, &str)> = BTreeMap::new();
+    let mut catalogue_files: Vec<(String, String, &str)> = Vec::new();
+    for (path, text) in files {
+        let path = path.replace('\\', "/");
+        let path = path.trim_start_matches("./").to_string();
+        if !path.ends_with(".toml") {
+            continue; // a README or notes beside the rules
+        }
+        let parts: Vec<&str> = path.split('/').collect();
+        match parts.as_slice() {
+            [name] if TOP_FILES.contains(name) => {
+                let key = TOP_FILES.iter().find(|f| *f == name).copied().unwrap_or_default();
+                top.insert(key, (path.clone(), text));
+            }
+            ["catalogues", id, _file] if is_ident(id) => catalogue_files.push((id.to_string(), path.clone(), text)),
+            _ => errors.push(RulesError {
+                kind: RulesErrorKind::UnknownFile,
+                file: path.clone(),
+                path: String::new(),
+                line: None,
+                message: "not a file of the ruleset format: expected sources.toml, ruleset.toml, programs.toml, \
+                          projects.toml or catalogues/<catalogue>/<version>.toml"
+                    .into(),
+            }),
+        }
+    }
+    for required in ["sources.toml", "ruleset.toml", "programs.toml"] {
+        if !top.contains_key(required) {
+            errors.push(RulesError {
+                kind: RulesErrorKind::MissingKey,
+                file: required.to_string(),
+                path: String::new(),
+                line: None,
+                message: format!("the ruleset has no {required}"),
+            });
+        }
+    }
+
+    let mut sources = BTreeMap::new();
+    if let Some((file, text)) = top.get("sources.toml") {
+        let no_sources = BTreeMap::new();
+        let mut cx = Cx::new(file, text, &mut errors, &no_sources);
+        if let Some(doc) = cx.parse() {
+            let mut root = cx.root(&doc);
+            sources = load_sources(&mut cx, &mut root);
+            root.finish(&mut cx);
+        }
+    }
+
+    let mut loader = Loader { params: Params::default(), industries: BTreeSet::new() };
+    let mut head = None;
+    if let Some((file, text)) = top.get("ruleset.toml") {
+        let mut cx = Cx::new(file, text, &mut errors, &sources);
+        if let Some(doc) = cx.parse() {
+            let mut root = cx.root(&doc);
+            head = load_head(&mut loader, &mut cx, &mut root, folder);
+            root.finish(&mut cx);
+        }
+    }
+
+    // Occupation catalogues first: shortage lists and institutions refer to their codes.
+    let mut catalogues: Vec<Catalogue> = Vec::new();
+    let mut parsed = Vec::new();
+    for (id, file, text) in &catalogue_files {
+        let mut cx = Cx::new(file, text, &mut errors, &sources);
+        if let Some(doc) = cx.parse() {
+            let occupations_first = doc.get("kind").and_then(|k| k.as_str()) != Some("occupations");
+            parsed.push((occupations_first, id, file, text, doc));
+        }
+    }
+    parsed.sort_by_key(|(later, ..)| *later);
+    for (_, id, file, text, doc) in &parsed {
+        let mut cx = Cx::new(file, text, &mut errors, &sources);
+        let mut root = cx.root(doc);
+        let occupations: Vec<Catalogue> = catalogues.iter().filter(|c| c.kind == CatalogueKind::Occupations).cloned().collect();
+        if let Some((kind, version)) = load_version(&loader, &mut cx, &mut root, &occupations) {
+            match catalogues.iter_mut().find(|c| &c.id == *id) {
+                Some(catalogue) if catalogue.kind != kind => cx.error(
+                    RulesErrorKind::InvalidValue,
+                    "kind",
+                    Some(1),
+                    format!("catalogue {id} holds {} versions; this file says {}", catalogue.kind.code(), kind.code()),
+                ),
+                Some(catalogue) => catalogue.versions.push(version),
+                None => catalogues.push(Catalogue { id: id.to_string(), kind, versions: vec![version] }),
+            }
+        }
+        root.finish(&mut cx);
+    }
+    for catalogue in &mut catalogues {
+        check_versions(&mut errors, catalogue);
+    }
+
+    let mut programs = Vec::new();
+    if let Some((file, text)) = top.get("programs.toml") {
+        let mut cx = Cx::new(file, text, &mut errors, &sources);
+        if let Some(doc) = cx.parse() {
+            let mut root = cx.root(&doc);
+            let has_shortage = head.as_ref().is_some_and(|h: &Head| h.shortage.is_some());
+            programs = load_programs(&mut loader, &mut cx, &mut root, &catalogues, has_shortage);
+            root.finish(&mut cx);
+        }
+    }
+
+    let mut projects = Vec::new();
+    if let Some((file, text)) = top.get("projects.toml") {
+        let mut cx = Cx::new(file, text, &mut errors, &sources);
+        if let Some(doc) = cx.parse() {
+            let mut root = cx.root(&doc);
+            projects = load_projects(&mut loader, &mut cx, &mut root, &programs);
+            root.finish(&mut cx);
+        }
+    }
+
+    match head {
+        Some(head) if errors.is_empty() => Ok(Ruleset {
+            id: head.id,
+            name_zh: head.name_zh,
+            name_en: head.name_en,
+            jurisdiction: head.jurisdiction,
+            basis: head.basis,
+            status: head.status,
+            sources,
+            params: loader.params,
+            limits: head.limits,
+            shortage: head.shortage,
+            payment: head.payment,
+            industries: head.industries,
+            accounts: head.accounts,
+            programs,
+            projects,
+            catalogues,
+        }),
+        _ => Err(RulesErrors(errors)),
+    }
+}
+
+fn load_sources(cx: &mut Cx<'_, '_>, root: &mut Table<'_>) -> BTreeMap<String, Source> {
+    let mut out = BTreeMap::new();
+    let Some(node) = root.req(cx, "sources") else { return out };
+    let Some(mut table) = cx.table(&node) else { return out };
+    for (id, node) in table.entries(cx) {
+        let Some(mut t) = cx.table(&node) else { continue };
+        let title = t.req(cx, "title").and_then(|n| cx.string(&n));
+        let document = t.field(cx, "document").and_then(|n| cx.string(&n)).unwrap_or_default();
+        let date = t.field(cx, "date").and_then(|n| cx.string(&n)).unwrap_or_default();
+        let url = t.field(cx, "url").and_then(|n| cx.string(&n)).unwrap_or_default();
+        let note = t.field(cx, "note").and_then(|n| cx.string(&n)).unwrap_or_default();
+        let confidence = t.req(cx, "confidence").and_then(|n| {
+            let code = cx.string(&n)?;
+            let parsed = Confidence::parse(&code);
+            if parsed.is_none() {
+                cx.error_at(RulesErrorKind::InvalidValue, &n, format!("{code:?} is not confirmed, inferred or illustrative"));
+            }
+            parsed
+        });
+        t.finish(cx);
+        if id.contains(':') || id.is_empty() {
+            cx.error_at(RulesErrorKind::InvalidValue, &node, "a source key cannot contain ':' (it separates the clause)");
+        } else if let (Some(title), Some(confidence)) = (title, confidence) {
+            out.insert(id.clone(), Source { id, title, document, date, url, confidence, note });
+        }
+    }
+    out
+}
+
+/// The parts of `ruleset.toml`.
+struct Head {
+    id: String,
+    name_zh: String,
+    name_en: String,
+    jurisdiction: String,
+    basis: String,
+    status: String,
+    limits: Limits,
+    shortage: Option<ShortageRule>,
+    payment: Payment,
+    industries: Vec<Industry>,
+    accounts: Vec<Account>,
+}
+
+fn load_head(loader: &mut Loader, cx: &mut Cx<'_, '_>, root: &mut Table<'_>, folder: Option<&str>) -> Option<Head> {
+    let meta = root.req(cx, "ruleset").and_then(|n| cx.table(&n));
+    let (mut id, mut name_zh, mut name_en, mut jurisdiction, mut basis, mut status) = (None, None, None, None, None, None);
+    if let Some(mut t) = meta {
+        id = t.req(cx, "id").and_then(|n| {
+            let id = cx.ident(&n)?;
+            if let Some(folder) = folder.filter(|f| *f != id) {
+                cx.error_at(RulesErrorKind::InvalidValue, &n, format!("the id {id:?} differs from the folder name {folder:?}"));
+            }
+            Some(id)
+        });
+        name_zh = t.req(cx, "name_zh").and_then(|n| cx.string(&n));
+        name_en = t.req(cx, "name_en").and_then(|n| cx.string(&n));
+        jurisdiction = t.req(cx, "jurisdiction").and_then(|n| cx.string(&n));
+        basis = t.req(cx, "basis").and_then(|n| cx.citation(&n)).and_then(|c| c.primary().map(|r| r.source.clone()));
+        status = t.req(cx, "status").and_then(|n| {
+            let s = cx.string(&n)?;
+            if s != "reconstruction" && s != "official" {
+                cx.error_at(RulesErrorKind::InvalidValue, &n, format!("status {s:?} is not reconstruction or official"));
+            }
+            Some(s)
+        });
+        t.finish(cx);
+    }
+
+    let limits = root.req(cx, "limits").and_then(|n| cx.table(&n)).and_then(|mut t| {
+        let annual = t.req(cx, "annual_claims").and_then(|n| loader.param(cx, &n, ParamKind::Count));
+        let window = t.req(cx, "claim_window_months").and_then(|n| loader.param(cx, &n, ParamKind::Count));
+        let once = t.req(cx, "once_per_occupation_level").and_then(|n| loader.param(cx, &n, ParamKind::Flag));
+        let lower = t.req(cx, "no_lower_level_after_higher").and_then(|n| loader.param(cx, &n, ParamKind::Flag));
+        t.finish(cx);
+        Some(Limits { annual_claims: annual?, claim_window_months: window?, once_per_occupation_level: once?, no_lower_level_after_higher: lower? })
+    });
+
+    let shortage = root.field(cx, "shortage").and_then(|n| cx.table(&n)).and_then(|mut t| {
+        let rate = t.req(cx, "rate").and_then(|n| loader.param(cx, &n, ParamKind::Rate));
+        let levels = t.req(cx, "levels").and_then(|n| load_levels(cx, &n));
+        let sticky = t.req(cx, "listed_until_year_end").and_then(|n| loader.param(cx, &n, ParamKind::Flag));
+        t.finish(cx);
+        Some(ShortageRule { rate: rate?, levels: levels?, listed_until_year_end: sticky? })
+    });
+
+    let payment = root.req(cx, "payment").and_then(|n| cx.table(&n)).and_then(|mut t| {
+        let months = t.req(cx, "months_after_application").and_then(|n| loader.param(cx, &n, ParamKind::Count));
+        t.finish(cx);
+        Some(Payment { months_after_application: months? })
+    });
+
+    let mut industries = Vec::new();
+    if let Some(mut t) = root.req(cx, "industries").and_then(|n| cx.table(&n)) {
+        for (id, node) in t.entries(cx) {
+            let Some(mut row) = cx.table(&node) else { continue };
+            let zh = row.req(cx, "name_zh").and_then(|n| cx.string(&n));
+            let en = row.req(cx, "name_en").and_then(|n| cx.string(&n));
+            row.finish(cx);
+            if let (Some(name_zh), Some(name_en)) = (zh, en) {
+                loader.industries.insert(id.clone());
+                industries.push(Industry { id, name_zh, name_en });
+            }
+        }
+    }
+
+    let accounts = root.field(cx, "accounts").and_then(|n| cx.table(&n)).map(|mut t| load_accounts(loader, cx, &mut t)).unwrap_or_default();
+
+    Some(Head {
+        id: id?,
+        name_zh: name_zh?,
+        name_en: name_en?,
+        jurisdiction: jurisdiction?,
+        basis: basis?,
+        status: status?,
+        limits: limits?,
+        shortage,
+        payment: payment?,
+        industries,
+        accounts,
+    })
+}
+
+fn load_accounts(loader: &mut Loader, cx: &mut Cx<'_, '_>, table: &mut Table<'_>) -> Vec<Account> {
+    let mut accounts: Vec<Account> = Vec::new();
+    for (id, node) in table.entries(cx) {
+        let Some(mut t) = cx.table(&node) else { continue };
+        let name_zh = t.req(cx, "name_zh").and_then(|n| cx.string(&n));
+        let name_en = t.req(cx, "name_en").and_then(|n| cx.string(&n));
+        let fund = t.req(cx, "fund").and_then(|n| {
+            let code = cx.string(&n)?;
+            let fund = super::programs::Fund::parse(&code);
+            if fund.is_none() {
+                cx.error_at(RulesErrorKind::InvalidValue, &n, format!("fund {code:?} is not special_account, unemployment_insurance or employment_fund"));
+            }
+            fund
+        });
+        let from = t.req(cx, "effective_from").and_then(|n| cx.date(&n));
+        let to = t.req(cx, "effective_to").and_then(|n| cx.date(&n));
+        let opening = t.req(cx, "opening_balance").and_then(|n| loader.param(cx, &n, ParamKind::Money));
+        let persons = t.field(cx, "target_person_times").and_then(|n| loader.param(cx, &n, ParamKind::Count));
+        let apprentices = t.field(cx, "target_apprentices").and_then(|n| loader.param(cx, &n, ParamKind::Count));
+        let period = match (from, to) {
+            (Some(from), Some(to)) => cx.period(&t.path, t.line, from, to),
+            _ => None,
+        };
+        if let (Some(fund), Some(period)) = (fund, period) {
+            if let Some(other) = accounts.iter().find(|a| a.fund == fund && a.period.overlaps(&period)) {
+                cx.error(
+                    RulesErrorKind::PeriodOverlap,
+                    &t.path,
+                    t.line,
+                    format!("account {id} ({period}) overlaps account {} ({}) of the same fund", other.id, other.period),
+                );
+            }
+        }
+        let (path, line) = (t.path.clone(), t.line);
+        t.finish(cx);
+        if !is_ident(&id) {
+            cx.error(RulesErrorKind::InvalidValue, &path, line, format!("{id:?} is not an account id"));
+        } else if let (Some(name_zh), Some(name_en), Some(fund), Some(period), Some(opening_balance)) = (name_zh, name_en, fund, period, opening) {
+            accounts.push(Account {
+                id,
+                name_zh,
+                name_en,
+                fund,
+                period,
+                opening_balance,
+                target_person_times: persons,
+                target_apprentices: apprentices,
+            });
+        }
+    }
+    accounts
+}

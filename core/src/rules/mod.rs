@@ -1,0 +1,224 @@
+//! Rulesets (补贴规则): policy as data, loaded strictly and validated once.
+//!
+//! A ruleset is a folder of TOML files (see `rules/README.md` for the format). Loading reports
+//! every problem of every file together, each with its file, key path and line. The loaded
+//! [`Ruleset`] is a typed model; its numbers and switches live in [`Params`] with their
+//! citations, so what-if overrides and traces address them by path.
+
+mod catalogue;
+mod error;
+mod export;
+mod loader;
+mod params;
+mod programs;
+mod projects;
+mod reader;
+mod sources;
+mod writer;
+
+#[cfg(feature = "fs")]
+mod fs;
+
+pub use catalogue::{Catalogue, CatalogueKind, CatalogueVersion, Entries, Institution, InstitutionScope, Occupation};
+pub use error::{RulesError, RulesErrorKind, RulesErrors};
+pub use loader::Cited;
+pub use params::{parse_plain_decimal, Param, ParamId, ParamKind, ParamValue, Params};
+pub use programs::{Calculation, Fund, LevelAmounts, Payee, Program};
+pub use projects::Project;
+pub use sources::{Citation, CitationRef, Confidence, Source};
+
+use crate::calendar::Period;
+use crate::level::LevelSet;
+use std::collections::BTreeMap;
+
+/// The rulesets compiled into the library: `(id, files)`. The first is the default.
+const EMBEDDED: &[(&str, &[(&str, &str)])] = include!(concat!(env!("OUT_DIR"), "/embedded_rulesets.rs"));
+
+/// Limits on how often a person may be subsidised (S9, S7, S45).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Subsidised claims a person may have per calendar year of `applied_on`.
+    pub annual_claims: ParamId,
+    /// Months after `event_date` within which a claim must be made.
+    pub claim_window_months: ParamId,
+    /// One subsidy per person, occupation and level, ever.
+    pub once_per_occupation_level: ParamId,
+    /// No subsidy for a lower level once a higher level of the occupation was subsidised.
+    pub no_lower_level_after_higher: ParamId,
+}
+
+/// The shortage-occupation uplift (紧缺职业（工种）上浮).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ShortageRule {
+    /// The uplift rate, 0 ..= 1.
+    pub rate: ParamId,
+    /// Levels the uplift applies to.
+    pub levels: Cited<LevelSet>,
+    /// Once listed in a calendar year, an occupation stays listed for the rest of it (S30).
+    pub listed_until_year_end: ParamId,
+}
+
+/// When approved claims are paid (按月发放).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Payment {
+    /// Claims are paid this many calendar months after the month of `applied_on`.
+    pub months_after_application: ParamId,
+}
+
+/// An industry that catalogues group occupations by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Industry {
+    /// Id (`integrated_circuits`).
+    pub id: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+}
+
+/// A fund's account for a period, such as the special account (职业技能提升行动专账).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Account {
+    /// Id (`wuxi-2021`).
+    pub id: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// The fund it holds.
+    pub fund: Fund,
+    /// Claims with `applied_on` in this period are paid from it.
+    pub period: Period,
+    /// Opening balance in yuan.
+    pub opening_balance: ParamId,
+    /// Target of subsidised person-times, for progress reports.
+    pub target_person_times: Option<ParamId>,
+    /// Target of apprentices, for progress reports.
+    pub target_apprentices: Option<ParamId>,
+}
+
+/// A loaded, validated ruleset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Ruleset {
+    /// Id (`wuxi-2021`), equal to its folder's name.
+    pub id: String,
+    /// Chinese name.
+    pub name_zh: String,
+    /// English name.
+    pub name_en: String,
+    /// Jurisdiction.
+    pub jurisdiction: String,
+    /// Source key of the document the ruleset implements.
+    pub basis: String,
+    /// `reconstruction` or `official`.
+    pub status: String,
+    /// Documents cited.
+    pub sources: BTreeMap<String, Source>,
+    /// Every number and switch, by path.
+    pub params: Params,
+    /// Limits.
+    pub limits: Limits,
+    /// The shortage uplift, when the ruleset has one.
+    pub shortage: Option<ShortageRule>,
+    /// Payment timing.
+    pub payment: Payment,
+    /// Industries, by id.
+    pub industries: Vec<Industry>,
+    /// Accounts.
+    pub accounts: Vec<Account>,
+    /// Programs, in file order.
+    pub programs: Vec<Program>,
+    /// Approved projects (项目制).
+    pub projects: Vec<Project>,
+    /// Catalogues.
+    pub catalogues: Vec<Catalogue>,
+}
+
+impl Ruleset {
+    /// The default ruleset, Wuxi 2021 (锡人社办〔2021〕12号), compiled into the library.
+    ///
+    /// It is a reconstruction for demonstration: a bureau loads its own.
+    ///
+    /// ```
+    /// let rules = skill_subsidy::Ruleset::wuxi_2021()?;
+    /// assert_eq!(rules.id, "wuxi-2021");
+    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// ```
+    pub fn wuxi_2021() -> Result<Ruleset, RulesErrors> {
+        Ruleset::embedded("wuxi-2021")
+    }
+
+    /// An embedded ruleset by id (see [`Ruleset::embedded_ids`]).
+    pub fn embedded(id: &str) -> Result<Ruleset, RulesErrors> {
+        match EMBEDDED.iter().find(|(name, _)| *name == id) {
+            Some((name, files)) => Ruleset::from_named_files(name, files.iter().copied()),
+            None => Err(RulesErrors(vec![RulesError {
+                kind: RulesErrorKind::UnknownReference,
+                file: String::new(),
+                path: String::new(),
+                line: None,
+                message: format!("no embedded ruleset {id:?}; embedded: {}", Ruleset::embedded_ids().join(", ")),
+            }])),
+        }
+    }
+
+    /// Ids of the embedded rulesets, the default first.
+    #[must_use]
+    pub fn embedded_ids() -> Vec<&'static str> {
+        EMBEDDED.iter().map(|(id, _)| *id).collect()
+    }
+
+    /// Loads a ruleset from in-memory files: `(path relative to the ruleset folder, text)`.
+    ///
+    /// ```
+    /// use skill_subsidy::Ruleset;
+    /// let files = Ruleset::wuxi_2021()?.to_files();
+    /// let again = Ruleset::from_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str())))?;
+    /// assert_eq!(again.programs.len(), 8);
+    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// ```
+    pub fn from_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Ruleset, RulesErrors> {
+        loader::load(None, files)
+    }
+
+    /// Like [`Ruleset::from_files`], also checking that `[ruleset] id` equals `folder`.
+    pub fn from_named_files<'a>(folder: &str, files: impl IntoIterator<Item = (&'a str, &'a str)>) -> Result<Ruleset, RulesErrors> {
+        loader::load(Some(folder), files)
+    }
+
+    /// A program by id.
+    #[must_use]
+    pub fn program(&self, id: &str) -> Option<&Program> {
+        self.programs.iter().find(|p| p.id == id)
+    }
+
+    /// A catalogue by id.
+    #[must_use]
+    pub fn catalogue(&self, id: &str) -> Option<&Catalogue> {
+        self.catalogues.iter().find(|c| c.id == id)
+    }
+
+    /// A policy value by path.
+    #[must_use]
+    pub fn param(&self, path: &str) -> Option<&Param> {
+        self.params.find(path).map(|id| self.params.get(id))
+    }
+
+    /// The source a citation's first key points at.
+    #[must_use]
+    pub fn source_of(&self, citation: &Citation) -> Option<&Source> {
+        citation.primary().and_then(|r| self.sources.get(&r.source))
+    }
+
+    /// The confidence of a cited value: its own, else its first source's.
+    #[must_use]
+    pub fn confidence_of(&self, citation: &Citation) -> Option<Confidence> {
+        citation.confidence.or_else(|| self.source_of(citation).map(|s| s.confidence))
+    }
+}
