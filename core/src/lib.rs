@@ -1,9 +1,49 @@
-//! skill-subsidy: exact, explained vocational-training subsidies (职业培训补贴).
+//! # skill-subsidy
+//!
+//! Exact, explained Chinese vocational-training subsidies (职业培训补贴), with rules as data.
+//!
+//! ## Where to start
+//!
+//! - [`Ruleset`]: load rules ([`Ruleset::wuxi_2021`] is embedded; [`Ruleset::from_files`]
+//!   reads your own). Loading is strict and reports every problem with file, key path and line.
+//! - [`Engine`]: compile a ruleset, then [`Engine::assess`] or [`Engine::explain`] a [`Claim`].
+//! - [`Overrides`]: what-if changes of any number or switch, by path.
+//! - [`money`]: one rounding, half away from zero, to the fen.
+//!
+//! The crate is pure: no I/O (except the opt-in `fs` feature's `Ruleset::from_dir`), no
+//! Python, no JavaScript. It builds for `wasm32-unknown-unknown`.
+//!
+//! ```
+//! use skill_subsidy::{Engine, Ruleset, Claim, calendar::parse_date, level::Level};
+//! let engine = Engine::new(Ruleset::wuxi_2021()?);
+//! let mut claim = Claim::new("C1", "skills_training", "P1", parse_date("2021-08-02").unwrap(), parse_date("2021-08-20").unwrap());
+//! claim.occupation = Some("6-18-02-04".into()); // 焊工, on the shortage list
+//! claim.level = Some(Level::L3);
+//! claim.institution = Some("WX-JG-001".into());
+//! claim.fee_paid = Some("3000.00".parse().unwrap());
+//! let explained = engine.explain(&claim);
+//! assert_eq!(explained.amount.to_string(), "2600.00"); // 2000 × 1.30
+//! let trace = explained.trace.unwrap();
+//! assert!(trace.step_ids().contains(&"shortage_uplift"));
+//! # Ok::<(), skill_subsidy::RulesErrors>(())
+//! ```
 
+pub mod assessment;
 pub mod calendar;
+pub mod claim;
+mod engine;
 pub mod group;
 pub mod level;
 pub mod money;
+mod overrides;
+pub mod reasons;
 pub mod rules;
+pub mod trace;
 
+pub use assessment::{Assessment, AssessmentRecord};
+pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, RawClaim, RawValue};
+pub use engine::{Engine, VersionRef};
+pub use overrides::{Override, Overrides};
+pub use reasons::{Reason, Reasons, Status};
 pub use rules::{RulesError, RulesErrorKind, RulesErrors, Ruleset};
+pub use trace::{Step, StepId, Trace, TRACE_VERSION};

@@ -88,6 +88,7 @@ impl Ruleset {
             .map(|p| {
                 let mut m = json!({
                     "id": p.id, "name_zh": p.name_zh, "name_en": p.name_en, "kind": p.calculation.code(),
+                    "citation": p.citation.keys(), "confidence": self.confidence_of(&p.citation).map(|c| c.code()),
                     "payee": p.payee.code(), "fund": p.fund.code(),
                     "occupation_catalogue": p.occupation_catalogue, "institution_catalogue": p.institution_catalogue,
                     "shortage_catalogue": p.shortage_catalogue,
@@ -110,7 +111,11 @@ impl Ruleset {
                     }
                     Calculation::CappedFee { cap } => json!({ "cap": self.value_json(*cap) }),
                     Calculation::PerProject => json!({}),
-                    Calculation::Apprenticeship { rates } => json!({ "rates": self.table_json(rates) }),
+                    Calculation::Apprenticeship { rates, min_months, max_months } => json!({
+                        "rates": self.table_json(rates),
+                        "min_months": self.value_json(*min_months),
+                        "max_months": self.value_json(*max_months),
+                    }),
                 };
                 if let (Value::Object(m), Value::Object(extra)) = (&mut m, extra) {
                     m.extend(extra);

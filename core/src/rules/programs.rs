@@ -55,6 +55,16 @@ impl Fund {
         }
     }
 
+    /// Chinese name.
+    #[must_use]
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Fund::SpecialAccount => "职业技能提升行动专账",
+            Fund::UnemploymentInsurance => "失业保险基金",
+            Fund::EmploymentFund => "就业补助资金",
+        }
+    }
+
     pub(crate) fn parse(code: &str) -> Option<Fund> {
         [Fund::SpecialAccount, Fund::UnemploymentInsurance, Fund::EmploymentFund].into_iter().find(|f| f.code() == code)
     }
@@ -113,10 +123,15 @@ pub enum Calculation {
     },
     /// The price per trainee of an approved project (项目制, 一项一价).
     PerProject,
-    /// Per person-year by target level (企业新型学徒制), staged by review sessions.
+    /// Per person-year by target level (企业新型学徒制), staged by review sessions:
+    /// rate × months / 12.
     Apprenticeship {
         /// Rates per person-year.
         rates: LevelAmounts,
+        /// Shortest duration paid, in months.
+        min_months: ParamId,
+        /// Longest duration paid, in months.
+        max_months: ParamId,
     },
 }
 
@@ -145,6 +160,8 @@ pub struct Program {
     pub name_zh: String,
     /// English name.
     pub name_en: String,
+    /// The document(s) that establish the program.
+    pub citation: super::sources::Citation,
     /// How the amount is computed.
     pub calculation: Calculation,
     /// Who is paid.
@@ -206,6 +223,7 @@ pub(crate) fn load_programs(
 }
 
 fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id: String, context: &Context<'_>) -> Option<Program> {
+    let citation = t.req(cx, "source").and_then(|n| cx.citation(&n));
     let name_zh = t.req(cx, "name_zh").and_then(|n| cx.string(&n));
     let name_en = t.req(cx, "name_en").and_then(|n| cx.string(&n));
     let kind = t.req(cx, "kind").and_then(|n| Some((cx.string(&n)?, n)));
@@ -276,7 +294,9 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
         "per_project" => Calculation::PerProject,
         "apprenticeship" => {
             let rates = t.req(cx, "rates").and_then(|n| load_level_amounts(loader, cx, &n, ParamKind::Money));
-            Calculation::Apprenticeship { rates: rates? }
+            let min_months = t.req(cx, "min_months").and_then(|n| loader.param(cx, &n, ParamKind::Count));
+            let max_months = t.req(cx, "max_months").and_then(|n| loader.param(cx, &n, ParamKind::Count));
+            Calculation::Apprenticeship { rates: rates?, min_months: min_months?, max_months: max_months? }
         }
         other => {
             cx.error_at(
@@ -291,6 +311,7 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
         id,
         name_zh: name_zh?,
         name_en: name_en?,
+        citation: citation?,
         calculation,
         payee: payee?,
         fund: fund?,
@@ -378,7 +399,7 @@ fn check_amounts_cover_levels(cx: &mut Cx<'_, '_>, program: &Program, path: &str
     let Some(levels) = &program.levels else { return };
     let (tables, key): (Vec<&LevelAmounts>, &str) = match &program.calculation {
         Calculation::LevelTable { amounts, .. } => (vec![amounts], "amounts"),
-        Calculation::Apprenticeship { rates } => (vec![rates], "rates"),
+        Calculation::Apprenticeship { rates, .. } => (vec![rates], "rates"),
         _ => return,
     };
     for table in tables {
@@ -426,7 +447,7 @@ fn check_uplift_is_defined(cx: &mut Cx<'_, '_>, program: &Program, path: &str, l
 fn check_categories(cx: &mut Cx<'_, '_>, program: &Program, path: &str, line: Option<usize>, context: &Context<'_>) {
     let table = match &program.calculation {
         Calculation::LevelTable { amounts, .. } => amounts,
-        Calculation::Apprenticeship { rates } => rates,
+        Calculation::Apprenticeship { rates, .. } => rates,
         _ => return,
     };
     if !table.by_category() {

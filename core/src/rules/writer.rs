@@ -150,6 +150,7 @@ impl Ruleset {
 
     fn program_section(&self, out: &mut String, p: &Program) {
         let _ = writeln!(out, "[programs.{}]", q(&p.id));
+        let _ = writeln!(out, "{}", citation_fields(&p.citation));
         let _ = writeln!(out, "name_zh = {}\nname_en = {}\nkind = {}", q(&p.name_zh), q(&p.name_en), q(p.calculation.code()));
         let _ = writeln!(out, "payee = {}\nfund = {}", q(p.payee.code()), q(p.fund.code()));
         for (key, value) in [
@@ -196,7 +197,10 @@ impl Ruleset {
                 let _ = writeln!(out, "cap = {}", self.cited_param(*cap));
             }
             Calculation::PerProject => {}
-            Calculation::Apprenticeship { rates } => self.amounts_section(out, &p.id, "rates", rates),
+            Calculation::Apprenticeship { rates, min_months, max_months } => {
+                let _ = writeln!(out, "min_months = {}\nmax_months = {}", self.cited_param(*min_months), self.cited_param(*max_months));
+                self.amounts_section(out, &p.id, "rates", rates);
+            }
         }
         out.push('\n');
     }

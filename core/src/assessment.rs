@@ -1,0 +1,150 @@
+//! Assessments (审核结果): the engine's answer for one claim, and its record (SPEC §7.3).
+
+use crate::calendar::YearMonth;
+use crate::claim::FieldError;
+use crate::engine::{Engine, VersionRef};
+use crate::money::format_yuan;
+use crate::reasons::{Reasons, Status};
+use crate::trace::Trace;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// The answer for one claim. Compact (no strings on the fast path): the record
+/// ([`Engine::record`]) adds the names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Assessment {
+    /// Approved, rejected or invalid.
+    pub status: Status,
+    /// Rounded to the fen; zero unless approved.
+    pub amount: Decimal,
+    /// Reasons in check order; empty when approved.
+    pub reasons: Reasons,
+    /// Field errors of an invalid claim.
+    pub errors: Vec<FieldError>,
+    /// Index of the program in the engine, when the program was found.
+    pub(crate) program: Option<u16>,
+    /// The catalogue version used, when one was found.
+    pub catalogue_version: Option<VersionRef>,
+    /// Month of payment, for approved claims.
+    pub payment_month: Option<YearMonth>,
+    /// The explanation, when asked for.
+    pub trace: Option<Box<Trace>>,
+}
+
+impl Assessment {
+    pub(crate) fn invalid(errors: Vec<FieldError>) -> Assessment {
+        Assessment {
+            status: Status::Invalid,
+            amount: Decimal::ZERO,
+            reasons: Reasons::NONE,
+            errors,
+            program: None,
+            catalogue_version: None,
+            payment_month: None,
+            trace: None,
+        }
+    }
+
+    pub(crate) fn rejected(program: Option<u16>, reasons: Reasons, version: Option<VersionRef>) -> Assessment {
+        Assessment {
+            status: Status::Rejected,
+            amount: Decimal::ZERO,
+            reasons,
+            errors: Vec::new(),
+            program,
+            catalogue_version: version,
+            payment_month: None,
+            trace: None,
+        }
+    }
+
+    pub(crate) fn approved(program: u16, amount: Decimal, version: Option<VersionRef>, month: YearMonth) -> Assessment {
+        Assessment {
+            status: Status::Approved,
+            amount,
+            reasons: Reasons::NONE,
+            errors: Vec::new(),
+            program: Some(program),
+            catalogue_version: version,
+            payment_month: Some(month),
+            trace: None,
+        }
+    }
+
+    /// Whether the claim is approved.
+    #[must_use]
+    pub fn is_approved(&self) -> bool {
+        self.status == Status::Approved
+    }
+}
+
+/// The record of an assessment as JSON, JSON Lines and CSV carry it.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentRecord<'a> {
+    /// As given.
+    pub claim_id: &'a str,
+    /// `approved`, `rejected` or `invalid`.
+    pub status: Status,
+    /// Two decimal places; `"0.00"` unless approved.
+    pub amount: String,
+    /// Reason codes in check order.
+    pub reasons: Reasons,
+    /// Field errors of an invalid claim.
+    pub errors: &'a [FieldError],
+    /// Program id, when found.
+    pub program: Option<&'a str>,
+    /// Fund, when the program was found.
+    pub fund: Option<&'static str>,
+    /// Payee, when the program was found.
+    pub payee: Option<&'static str>,
+    /// Catalogue version id, when one was found.
+    pub catalogue_version: Option<&'a str>,
+    /// `YYYY-MM`, approved claims only.
+    pub payment_month: Option<String>,
+    /// The explanation, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trace: Option<&'a Trace>,
+}
+
+impl<'a> AssessmentRecord<'a> {
+    pub(crate) fn new(engine: &'a Engine, claim_id: &'a str, a: &'a Assessment) -> AssessmentRecord<'a> {
+        let program = engine.program_of(a);
+        AssessmentRecord {
+            claim_id,
+            status: a.status,
+            amount: format_yuan(a.amount),
+            reasons: a.reasons,
+            errors: &a.errors,
+            program: program.map(|p| p.id.as_str()),
+            fund: program.map(|p| p.fund.code()),
+            payee: program.map(|p| p.payee.code()),
+            catalogue_version: a.catalogue_version.map(|v| engine.version_id(v)),
+            payment_month: a.payment_month.map(|m| m.to_string()),
+            trace: a.trace.as_deref(),
+        }
+    }
+
+    /// The CSV row: the same columns, reasons joined with `;`, errors as `field:code` joined
+    /// with `;`, no trace.
+    #[must_use]
+    pub fn csv_row(&self) -> [String; 10] {
+        let errors: Vec<String> = self.errors.iter().map(|e| format!("{}:{}", e.field, e.code.code())).collect();
+        [
+            self.claim_id.to_string(),
+            self.status.code().to_string(),
+            self.amount.clone(),
+            self.reasons.joined(),
+            errors.join(";"),
+            self.program.unwrap_or_default().to_string(),
+            self.fund.unwrap_or_default().to_string(),
+            self.payee.unwrap_or_default().to_string(),
+            self.catalogue_version.unwrap_or_default().to_string(),
+            self.payment_month.clone().unwrap_or_default(),
+        ]
+    }
+
+    /// The CSV header matching [`AssessmentRecord::csv_row`].
+    pub const CSV_HEADER: [&'static str; 10] =
+        ["claim_id", "status", "amount", "reasons", "errors", "program", "fund", "payee", "catalogue_version", "payment_month"];
+}

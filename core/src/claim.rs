@@ -1,0 +1,689 @@
+//! Claims (补贴申请): one request for one program for one person, and their validation.
+//!
+//! Input arrives as loosely typed fields ([`RawClaim`]: a JSON object, a CSV row, a Python
+//! dict) and is checked field by field into a typed [`Claim`]. Every malformed field is
+//! reported, not only the first, with a stable code and a message in English and Chinese.
+//! The value of `person_id` (possibly a resident ID number) is never repeated in an error.
+
+use crate::calendar::{parse_date, Date};
+use crate::group::Group;
+use crate::level::Level;
+use crate::money::{parse_money, MoneyError};
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// The fields of a claim, in the order of SPEC §6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Field {
+    /// `claim_id`.
+    ClaimId,
+    /// `program`.
+    Program,
+    /// `person_id`.
+    PersonId,
+    /// `enterprise_id`.
+    EnterpriseId,
+    /// `group`.
+    Group,
+    /// `district`.
+    District,
+    /// `occupation`.
+    Occupation,
+    /// `level`.
+    Level,
+    /// `event_date`.
+    EventDate,
+    /// `applied_on`.
+    AppliedOn,
+    /// `institution`.
+    Institution,
+    /// `fee_paid`.
+    FeePaid,
+    /// `months`.
+    Months,
+    /// `ui_contribution_months`.
+    UiContributionMonths,
+    /// `project`.
+    Project,
+}
+
+impl Field {
+    /// Every field.
+    pub const ALL: [Field; 15] = [
+        Field::ClaimId,
+        Field::Program,
+        Field::PersonId,
+        Field::EnterpriseId,
+        Field::Group,
+        Field::District,
+        Field::Occupation,
+        Field::Level,
+        Field::EventDate,
+        Field::AppliedOn,
+        Field::Institution,
+        Field::FeePaid,
+        Field::Months,
+        Field::UiContributionMonths,
+        Field::Project,
+    ];
+
+    /// The field's name in records.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::ClaimId => "claim_id",
+            Field::Program => "program",
+            Field::PersonId => "person_id",
+            Field::EnterpriseId => "enterprise_id",
+            Field::Group => "group",
+            Field::District => "district",
+            Field::Occupation => "occupation",
+            Field::Level => "level",
+            Field::EventDate => "event_date",
+            Field::AppliedOn => "applied_on",
+            Field::Institution => "institution",
+            Field::FeePaid => "fee_paid",
+            Field::Months => "months",
+            Field::UiContributionMonths => "ui_contribution_months",
+            Field::Project => "project",
+        }
+    }
+
+    /// The field's Chinese name.
+    #[must_use]
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Field::ClaimId => "申请编号",
+            Field::Program => "补贴项目",
+            Field::PersonId => "人员标识",
+            Field::EnterpriseId => "企业标识",
+            Field::Group => "人员类别",
+            Field::District => "市（县）区",
+            Field::Occupation => "职业（工种）",
+            Field::Level => "技能等级",
+            Field::EventDate => "取证/录用/结业日期",
+            Field::AppliedOn => "申请日期",
+            Field::Institution => "培训机构",
+            Field::FeePaid => "实际缴纳培训费",
+            Field::Months => "月数",
+            Field::UiContributionMonths => "失业保险缴费月数",
+            Field::Project => "项目编号",
+        }
+    }
+
+    /// Reads a field name.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Field> {
+        Field::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// A field's value as it arrived, before validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RawValue {
+    /// A string.
+    Text(String),
+    /// A number, as its decimal text (a JSON number, an integer, or a float written in its
+    /// shortest round-trip form: `1500.1`, `0.30000000000000004`).
+    Number(String),
+    /// A boolean.
+    Bool(bool),
+    /// Absent (null, None, an empty CSV cell).
+    Null,
+    /// Something else (an array, an object), by its kind.
+    Other(&'static str),
+}
+
+/// A claim as it arrived: a value per known field, the names of unknown fields, and any
+/// problem with the record as a whole (a CSV row that could not be read).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawClaim {
+    values: [Option<RawValue>; 15],
+    /// Names of fields that are not claim fields.
+    pub unknown: Vec<String>,
+    /// A problem with the whole record, reported as an error of field `""`.
+    pub record_error: Option<FieldError>,
+}
+
+impl RawClaim {
+    /// Sets a field by name; an unknown name is remembered in [`RawClaim::unknown`].
+    pub fn set(&mut self, name: &str, value: RawValue) {
+        match Field::parse(name) {
+            Some(field) => self.values[field as usize] = Some(value),
+            None => self.unknown.push(name.to_string()),
+        }
+    }
+
+    /// Sets a known field.
+    pub fn set_field(&mut self, field: Field, value: RawValue) {
+        self.values[field as usize] = Some(value);
+    }
+
+    /// The value of a field, if given.
+    #[must_use]
+    pub fn get(&self, field: Field) -> Option<&RawValue> {
+        self.values[field as usize].as_ref()
+    }
+
+    /// Reads a JSON object. Numbers keep their exact text.
+    #[must_use]
+    pub fn from_json(value: &serde_json::Value) -> RawClaim {
+        let mut raw = RawClaim::default();
+        match value {
+            serde_json::Value::Object(map) => {
+                for (name, v) in map {
+                    raw.set(name, RawValue::from_json(v));
+                }
+            }
+            other => {
+                raw.record_error = Some(FieldError::new(ClaimErrorKind::NotAnObject, "", Some(json_kind(other).to_string())));
+            }
+        }
+        raw
+    }
+
+    /// The claim id as given, for records of claims that fail validation.
+    #[must_use]
+    pub fn claim_id_text(&self) -> String {
+        match self.get(Field::ClaimId) {
+            Some(RawValue::Text(s) | RawValue::Number(s)) => s.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+impl RawValue {
+    /// Converts a JSON value, keeping numbers as their exact text.
+    #[must_use]
+    pub fn from_json(v: &serde_json::Value) -> RawValue {
+        match v {
+            serde_json::Value::Null => RawValue::Null,
+            serde_json::Value::Bool(b) => RawValue::Bool(*b),
+            serde_json::Value::Number(n) => RawValue::Number(n.to_string()),
+            serde_json::Value::String(s) => RawValue::Text(s.clone()),
+            serde_json::Value::Array(_) => RawValue::Other("an array"),
+            serde_json::Value::Object(_) => RawValue::Other("an object"),
+        }
+    }
+}
+
+/// Whether unknown fields are an error (`Strict`, the default for JSON) or ignored
+/// (`Lenient`, for CSV exports with extra columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldMode {
+    /// Unknown fields make the claim invalid.
+    #[default]
+    Strict,
+    /// Unknown fields are ignored.
+    Lenient,
+}
+
+/// A validated claim.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Claim {
+    /// Unique within a batch.
+    pub claim_id: String,
+    /// A program id of the ruleset.
+    pub program: String,
+    /// Opaque id of the trainee; never logged or shown in errors.
+    pub person_id: String,
+    /// The employer, for enterprise-paid programs.
+    pub enterprise_id: Option<String>,
+    /// The trainee's group (default `employee`).
+    pub group: Group,
+    /// District, for reports.
+    pub district: Option<String>,
+    /// Occupation code.
+    pub occupation: Option<String>,
+    /// Skill level (the target level for an apprenticeship).
+    pub level: Option<Level>,
+    /// Certificate, hire or completion date: picks the catalogue version.
+    pub event_date: Date,
+    /// Application date: claim window, annual limit year, queue order, payment month.
+    pub applied_on: Date,
+    /// Training institution id.
+    pub institution: Option<String>,
+    /// Fee actually paid, in yuan.
+    pub fee_paid: Option<Decimal>,
+    /// Months claimed.
+    pub months: Option<u32>,
+    /// Months of unemployment-insurance contributions.
+    pub ui_contribution_months: Option<u32>,
+    /// Approved project id.
+    pub project: Option<String>,
+}
+
+impl Claim {
+    /// A claim with the fields every claim has; set the others as needed.
+    ///
+    /// ```
+    /// use skill_subsidy::{Claim, calendar::parse_date};
+    /// let claim = Claim::new("C1", "pre_job", "P1", parse_date("2021-05-10").unwrap(), parse_date("2021-05-20").unwrap());
+    /// assert_eq!(claim.group.code(), "employee");
+    /// ```
+    #[must_use]
+    pub fn new(claim_id: &str, program: &str, person_id: &str, event_date: Date, applied_on: Date) -> Claim {
+        Claim {
+            claim_id: claim_id.to_string(),
+            program: program.to_string(),
+            person_id: person_id.to_string(),
+            enterprise_id: None,
+            group: Group::Employee,
+            district: None,
+            occupation: None,
+            level: None,
+            event_date,
+            applied_on,
+            institution: None,
+            fee_paid: None,
+            months: None,
+            ui_contribution_months: None,
+            project: None,
+        }
+    }
+
+    /// Validates raw fields. On failure, returns every field error.
+    pub fn parse(raw: &RawClaim, mode: FieldMode) -> Result<Claim, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if let Some(e) = &raw.record_error {
+            errors.push(e.clone());
+        }
+        if mode == FieldMode::Strict {
+            for name in &raw.unknown {
+                errors.push(FieldError::new(ClaimErrorKind::UnknownField, name, None));
+            }
+        }
+        let mut p = FieldReader { raw, errors: &mut errors };
+        let claim_id = p.text(Field::ClaimId, true);
+        let program = p.text(Field::Program, true);
+        let person_id = p.text(Field::PersonId, true);
+        let enterprise_id = p.text(Field::EnterpriseId, false);
+        let group = p.group();
+        let district = p.text(Field::District, false);
+        let occupation = p.text(Field::Occupation, false);
+        let level = p.level();
+        let event_date = p.date(Field::EventDate);
+        let applied_on = p.date(Field::AppliedOn);
+        let institution = p.text(Field::Institution, false);
+        let fee_paid = p.money(Field::FeePaid);
+        let months = p.count(Field::Months, 1);
+        let ui_contribution_months = p.count(Field::UiContributionMonths, 0);
+        let project = p.text(Field::Project, false);
+        match (claim_id, program, person_id, event_date, applied_on) {
+            (Some(claim_id), Some(program), Some(person_id), Some(event_date), Some(applied_on)) if errors.is_empty() => Ok(Claim {
+                claim_id,
+                program,
+                person_id,
+                enterprise_id,
+                group: group.unwrap_or(Group::Employee),
+                district,
+                occupation,
+                level,
+                event_date,
+                applied_on,
+                institution,
+                fee_paid,
+                months,
+                ui_contribution_months,
+                project,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// Longest text a field may hold, in bytes.
+pub const MAX_FIELD_BYTES: usize = 200;
+
+struct FieldReader<'a> {
+    raw: &'a RawClaim,
+    errors: &'a mut Vec<FieldError>,
+}
+
+impl FieldReader<'_> {
+    fn fail(&mut self, kind: ClaimErrorKind, field: Field, value: Option<&str>) {
+        // S-privacy: a person id may be a resident ID number; it never appears in an error.
+        let shown = if field == Field::PersonId { None } else { value.map(|v| shorten(v)) };
+        self.errors.push(FieldError::new(kind, field.name(), shown));
+    }
+
+    /// The field as text, when present and not empty. Numbers are accepted as their text.
+    fn present(&mut self, field: Field) -> Option<String> {
+        match self.raw.get(field)? {
+            RawValue::Null => None,
+            RawValue::Text(s) if s.trim().is_empty() => None,
+            RawValue::Text(s) | RawValue::Number(s) => Some(s.clone()),
+            RawValue::Bool(b) => {
+                self.fail(ClaimErrorKind::WrongType, field, Some(&b.to_string()));
+                None
+            }
+            RawValue::Other(kind) => {
+                self.fail(ClaimErrorKind::WrongType, field, Some(kind));
+                None
+            }
+        }
+    }
+
+    fn text(&mut self, field: Field, required: bool) -> Option<String> {
+        let Some(text) = self.present(field) else {
+            if required && self.raw.get(field).is_none_or(|v| matches!(v, RawValue::Null | RawValue::Text(_))) {
+                self.fail(ClaimErrorKind::MissingField, field, None);
+            }
+            return None;
+        };
+        if text.len() > MAX_FIELD_BYTES {
+            self.fail(ClaimErrorKind::TooLong, field, Some(&text));
+            None
+        } else if text.chars().any(char::is_control) {
+            self.fail(ClaimErrorKind::InvalidCharacters, field, Some(&text));
+            None
+        } else {
+            Some(text.trim().to_string())
+        }
+    }
+
+    fn group(&mut self) -> Option<Group> {
+        let text = self.text(Field::Group, false)?;
+        let group = Group::parse(&text);
+        if group.is_none() {
+            self.fail(ClaimErrorKind::UnknownGroup, Field::Group, Some(&text));
+        }
+        group
+    }
+
+    fn level(&mut self) -> Option<Level> {
+        let text = self.text(Field::Level, false)?;
+        let level = Level::parse(&text);
+        if level.is_none() {
+            self.fail(ClaimErrorKind::UnknownLevel, Field::Level, Some(&text));
+        }
+        level
+    }
+
+    fn date(&mut self, field: Field) -> Option<Date> {
+        let text = self.text(field, true)?;
+        let date = parse_date(&text);
+        if date.is_none() {
+            self.fail(ClaimErrorKind::BadDate, field, Some(&text));
+        }
+        date
+    }
+
+    fn money(&mut self, field: Field) -> Option<Decimal> {
+        let text = self.text(field, false)?;
+        match parse_money(&text) {
+            Ok(amount) => Some(amount),
+            Err(e) => {
+                let kind = match e {
+                    MoneyError::Negative => ClaimErrorKind::NegativeMoney,
+                    MoneyError::BelowFen => ClaimErrorKind::MoneyPrecision,
+                    MoneyError::TooLarge => ClaimErrorKind::MoneyOutOfRange,
+                    _ => ClaimErrorKind::BadMoney,
+                };
+                self.fail(kind, field, Some(&text));
+                None
+            }
+        }
+    }
+
+    fn count(&mut self, field: Field, minimum: u32) -> Option<u32> {
+        let text = self.text(field, false)?;
+        match text.parse::<u32>() {
+            Ok(n) if n >= minimum && n <= 1200 => Some(n),
+            Ok(_) => {
+                self.fail(ClaimErrorKind::OutOfRange, field, Some(&text));
+                None
+            }
+            Err(_) if text.starts_with('-') && text[1..].bytes().all(|b| b.is_ascii_digit()) => {
+                self.fail(ClaimErrorKind::OutOfRange, field, Some(&text));
+                None
+            }
+            Err(_) => {
+                self.fail(ClaimErrorKind::BadInteger, field, Some(&text));
+                None
+            }
+        }
+    }
+}
+
+fn shorten(value: &str) -> String {
+    if value.len() <= 60 {
+        value.to_string()
+    } else {
+        let cut = (0..=57).rev().find(|&i| value.is_char_boundary(i)).unwrap_or(0);
+        format!("{}…", &value[..cut])
+    }
+}
+
+/// What is wrong with a claim's field. The codes are stable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ClaimErrorKind {
+    /// A required field is absent or empty.
+    MissingField,
+    /// A field that claims do not have (strict mode).
+    UnknownField,
+    /// A boolean, array or object where text or a number belongs.
+    WrongType,
+    /// Not a calendar date written `YYYY-MM-DD`.
+    BadDate,
+    /// Not a plain decimal amount.
+    BadMoney,
+    /// A negative amount.
+    NegativeMoney,
+    /// More precise than the fen.
+    MoneyPrecision,
+    /// Above 999,999,999,999.99 yuan.
+    MoneyOutOfRange,
+    /// Not a whole number.
+    BadInteger,
+    /// A number outside its range (`months` below 1, or above 1200).
+    OutOfRange,
+    /// Not a level code.
+    UnknownLevel,
+    /// Not a group code.
+    UnknownGroup,
+    /// Control characters in text.
+    InvalidCharacters,
+    /// Text longer than 200 bytes.
+    TooLong,
+    /// Bytes that are not UTF-8.
+    InvalidUtf8,
+    /// A row that could not be read (broken quoting, too long, wrong number of fields).
+    MalformedRow,
+    /// The record is not an object.
+    NotAnObject,
+    /// The same claim id twice in one batch.
+    DuplicateClaimId,
+    /// A field the claim's program needs is absent.
+    RequiredByProgram,
+}
+
+impl ClaimErrorKind {
+    /// The stable snake_case code.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            ClaimErrorKind::MissingField => "missing_field",
+            ClaimErrorKind::UnknownField => "unknown_field",
+            ClaimErrorKind::WrongType => "wrong_type",
+            ClaimErrorKind::BadDate => "bad_date",
+            ClaimErrorKind::BadMoney => "bad_money",
+            ClaimErrorKind::NegativeMoney => "negative_money",
+            ClaimErrorKind::MoneyPrecision => "money_precision",
+            ClaimErrorKind::MoneyOutOfRange => "money_out_of_range",
+            ClaimErrorKind::BadInteger => "bad_integer",
+            ClaimErrorKind::OutOfRange => "out_of_range",
+            ClaimErrorKind::UnknownLevel => "unknown_level",
+            ClaimErrorKind::UnknownGroup => "unknown_group",
+            ClaimErrorKind::InvalidCharacters => "invalid_characters",
+            ClaimErrorKind::TooLong => "too_long",
+            ClaimErrorKind::InvalidUtf8 => "invalid_utf8",
+            ClaimErrorKind::MalformedRow => "malformed_row",
+            ClaimErrorKind::NotAnObject => "not_an_object",
+            ClaimErrorKind::DuplicateClaimId => "duplicate_claim_id",
+            ClaimErrorKind::RequiredByProgram => "required_by_program",
+        }
+    }
+
+    fn messages(self, field: &str, value: Option<&str>) -> (String, String) {
+        let zh_field: &str = match Field::parse(field) {
+            Some(f) => f.name_zh(),
+            None => field,
+        };
+        let got_en = value.map(|v| format!(" (got {v:?})")).unwrap_or_default();
+        let got_zh = value.map(|v| format!("（实际为 {v:?}）")).unwrap_or_default();
+        match self {
+            ClaimErrorKind::MissingField => (format!("`{field}` is required"), format!("缺少必填字段“{zh_field}”（{field}）")),
+            ClaimErrorKind::UnknownField => (
+                format!("`{field}` is not a claim field (use lenient mode to ignore extra fields)"),
+                format!("“{field}”不是补贴申请的字段（宽松模式下可忽略多余字段）"),
+            ),
+            ClaimErrorKind::WrongType => (format!("`{field}` must be text or a number{got_en}"), format!("“{zh_field}”应为文本或数字{got_zh}")),
+            ClaimErrorKind::BadDate => (
+                format!("`{field}` must be a calendar date written YYYY-MM-DD{got_en}"),
+                format!("“{zh_field}”应为 YYYY-MM-DD 格式的有效日期{got_zh}"),
+            ),
+            ClaimErrorKind::BadMoney => (
+                format!("`{field}` must be an amount of yuan written as a plain decimal, like 1950.00{got_en}"),
+                format!("“{zh_field}”应为以元为单位的金额，如 1950.00{got_zh}"),
+            ),
+            ClaimErrorKind::NegativeMoney => (format!("`{field}` cannot be negative{got_en}"), format!("“{zh_field}”不能为负数{got_zh}")),
+            ClaimErrorKind::MoneyPrecision => (
+                format!("`{field}` is more precise than the fen (0.01 yuan){got_en}"),
+                format!("“{zh_field}”精度不能超过分（0.01元）{got_zh}"),
+            ),
+            ClaimErrorKind::MoneyOutOfRange => (
+                format!("`{field}` is above 999,999,999,999.99 yuan{got_en}"),
+                format!("“{zh_field}”超出金额上限 999,999,999,999.99 元{got_zh}"),
+            ),
+            ClaimErrorKind::BadInteger => (format!("`{field}` must be a whole number{got_en}"), format!("“{zh_field}”应为整数{got_zh}")),
+            ClaimErrorKind::OutOfRange => (
+                format!("`{field}` is out of range (months from 1 to 1200; contribution months from 0){got_en}"),
+                format!("“{zh_field}”超出允许范围{got_zh}"),
+            ),
+            ClaimErrorKind::UnknownLevel => (
+                format!("`{field}` must be one of 5, 4, 3, 2, 1, S, T{got_en}"),
+                format!("“{zh_field}”应为 5、4、3、2、1、S、T 之一{got_zh}"),
+            ),
+            ClaimErrorKind::UnknownGroup => (
+                format!("`{field}` must be one of employee, unemployed, rural_migrant, graduate, low_income_family, school_leaver, other{got_en}"),
+                format!("“{zh_field}”不是有效的人员类别{got_zh}"),
+            ),
+            ClaimErrorKind::InvalidCharacters => (format!("`{field}` contains control characters{got_en}"), format!("“{zh_field}”含有控制字符{got_zh}")),
+            ClaimErrorKind::TooLong => (format!("`{field}` is longer than {MAX_FIELD_BYTES} bytes"), format!("“{zh_field}”超过 {MAX_FIELD_BYTES} 字节")),
+            ClaimErrorKind::InvalidUtf8 => (format!("`{field}` is not valid UTF-8 text"), format!("“{zh_field}”不是有效的 UTF-8 文本")),
+            ClaimErrorKind::MalformedRow => (format!("the row could not be read{got_en}"), format!("该行无法读取{got_zh}")),
+            ClaimErrorKind::NotAnObject => (format!("a claim must be an object of fields{got_en}"), format!("补贴申请应为字段对象{got_zh}")),
+            ClaimErrorKind::DuplicateClaimId => (
+                format!("`{field}` appears more than once in this batch{got_en}"),
+                format!("“{zh_field}”在本批次中重复{got_zh}"),
+            ),
+            ClaimErrorKind::RequiredByProgram => (
+                format!("`{field}` is required by this claim's program"),
+                format!("该补贴项目要求填写“{zh_field}”（{field}）"),
+            ),
+        }
+    }
+}
+
+/// One problem with one field of a claim.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// What is wrong.
+    pub code: ClaimErrorKind,
+    /// The field (`""` for the record as a whole).
+    pub field: String,
+    /// The offending value, shortened; never shown for `person_id`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// English message.
+    pub message_en: String,
+    /// Chinese message.
+    pub message_zh: String,
+}
+
+impl FieldError {
+    /// An error with its messages.
+    #[must_use]
+    pub fn new(code: ClaimErrorKind, field: &str, value: Option<String>) -> FieldError {
+        let (message_en, message_zh) = code.messages(field, value.as_deref());
+        FieldError { code, field: field.to_string(), value, message_en, message_zh }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(pairs: &[(&str, &str)]) -> RawClaim {
+        let mut raw = RawClaim::default();
+        for (k, v) in pairs {
+            raw.set(k, RawValue::Text((*v).to_string()));
+        }
+        raw
+    }
+
+    const BASE: [(&str, &str); 5] =
+        [("claim_id", "C1"), ("program", "skills_training"), ("person_id", "320211199001011234"), ("event_date", "2021-05-01"), ("applied_on", "2021-05-20")];
+
+    #[test]
+    fn a_minimal_claim_is_valid_and_defaults_to_employee() {
+        let claim = Claim::parse(&raw(&BASE), FieldMode::Strict).unwrap();
+        assert_eq!(claim.group, Group::Employee);
+        assert_eq!(claim.event_date.to_string(), "2021-05-01");
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_not_only_the_first() {
+        let mut pairs = BASE.to_vec();
+        pairs.extend([("event_date", "2021-02-30"), ("fee_paid", "NaN"), ("level", "6"), ("months", "0"), ("colour", "red")]);
+        let errors = Claim::parse(&raw(&pairs), FieldMode::Strict).unwrap_err();
+        let codes: Vec<&str> = errors.iter().map(|e| e.code.code()).collect();
+        assert_eq!(codes, ["unknown_field", "unknown_level", "bad_date", "bad_money", "out_of_range"]);
+        assert!(errors.iter().all(|e| !e.message_zh.is_empty() && !e.message_en.is_empty()));
+    }
+
+    #[test]
+    fn lenient_mode_ignores_unknown_fields() {
+        let mut pairs = BASE.to_vec();
+        pairs.push(("colour", "red"));
+        assert!(Claim::parse(&raw(&pairs), FieldMode::Lenient).is_ok());
+    }
+
+    #[test]
+    fn person_id_never_appears_in_errors() {
+        let mut pairs = BASE.to_vec();
+        pairs.push(("person_id", "32021119900101\u{7}1234"));
+        let errors = Claim::parse(&raw(&pairs), FieldMode::Strict).unwrap_err();
+        assert_eq!(errors[0].field, "person_id");
+        assert_eq!(errors[0].value, None);
+        let shown = serde_json::to_string(&errors).unwrap();
+        assert!(!shown.contains("3202111990"), "{shown}");
+    }
+
+    #[test]
+    fn float_money_that_is_not_whole_fen_is_refused() {
+        let mut claim = raw(&BASE);
+        claim.set("fee_paid", RawValue::Number("0.30000000000000004".into()));
+        let errors = Claim::parse(&claim, FieldMode::Strict).unwrap_err();
+        assert_eq!(errors[0].code, ClaimErrorKind::MoneyPrecision);
+        claim.set("fee_paid", RawValue::Number("1500.1".into()));
+        assert_eq!(Claim::parse(&claim, FieldMode::Strict).unwrap().fee_paid, Some("1500.1".parse().unwrap()));
+    }
+}

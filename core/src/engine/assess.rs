@@ -1,0 +1,636 @@
+//! Assessing one claim: the checks of SPEC §7.1 in order (every failing one is listed), then
+//! the amount by calculation kind, the uplift, the caps, and one rounding.
+
+use super::compile::{LevelAmount, OccEntry, Segment, VersionRef};
+use super::steps::{note, pass_or_fail};
+use super::Engine;
+use crate::assessment::Assessment;
+use crate::calendar::{add_months, YearMonth};
+use crate::claim::{Claim, ClaimErrorKind, Field, FieldError};
+use crate::money::{format_yuan, round_to_fen};
+use crate::reasons::{Reason, Reasons};
+use crate::rules::{Calculation, ParamValue, Payee, Program};
+use crate::trace::{Outcome, StepId, Trace, Tracer};
+use rust_decimal::Decimal;
+
+/// What the checks found that the amount needs.
+#[derive(Default)]
+struct Found<'e> {
+    occupation: Option<&'e OccEntry>,
+    version: Option<VersionRef>,
+    project_price: Option<crate::rules::ParamId>,
+}
+
+fn yuan(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+impl Engine {
+    pub(super) fn run<T: Tracer>(&self, claim: &Claim, t: &mut T) -> Assessment {
+        let Some(&index) = self.program_index.get(claim.program.as_str()) else {
+            return self.unknown_program(claim, t);
+        };
+        let compiled = &self.programs[usize::from(index)];
+        let program = &self.rules.programs[compiled.rule];
+        let seg = compiled.segment(claim.event_date);
+
+        let missing = required_missing(claim, program, seg);
+        if missing != 0 {
+            let errors = Field::ALL
+                .iter()
+                .filter(|f| missing & (1 << **f as u32) != 0)
+                .map(|f| FieldError::new(ClaimErrorKind::RequiredByProgram, f.name(), None))
+                .collect();
+            let mut a = Assessment::invalid(errors);
+            a.program = Some(index);
+            if T::ON {
+                let trace = self.invalid_trace(&a);
+                for step in trace.steps {
+                    t.step(|| step);
+                }
+            }
+            return a;
+        }
+        t.step(|| {
+            self.rule_step(
+                StepId::Program,
+                Outcome::Pass,
+                Some(format!("programs.{}", program.id)),
+                Some(&program.citation),
+                (None, Some(program.calculation.code().to_string())),
+                note!("Program {} ({}), kind {}, paid to the {} from the fund {}", program.id, program.name_en, program.calculation.code(), program.payee.code(), program.fund.code();
+                      "补贴项目：{}（{}），按“{}”计算，补贴给{}，资金来源：{}", program.name_zh, program.id, program.calculation.code(),
+                      if program.payee == Payee::Individual { "个人" } else { "企业" }, program.fund.name_zh()),
+            )
+        });
+
+        let mut reasons = Reasons::NONE;
+        let found = self.check_catalogue(claim, program, seg, &mut reasons, t);
+        self.check_group(claim, program, &mut reasons, t);
+        self.check_institution(claim, program, seg, &found, &mut reasons, t);
+        self.check_window(claim, &seg.values, &mut reasons, t);
+        let found = self.check_conditions(claim, program, seg, found, &mut reasons, t);
+        if !reasons.is_empty() {
+            return Assessment::rejected(Some(index), reasons, found.version);
+        }
+        let Some(amount) = self.amount(claim, program, seg, &found, t) else {
+            // The loader checks that every subsidised level has an amount in every category,
+            // so this is only reached if a catalogue and a table disagree; reject, never guess.
+            return Assessment::rejected(Some(index), Reason::LevelNotOffered.into(), found.version);
+        };
+        let lag = seg.count(self.rules.payment.months_after_application);
+        let month = YearMonth::of(claim.applied_on).plus(lag);
+        t.step(|| {
+            self.param_step(
+                StepId::Payment,
+                Outcome::Info,
+                self.rules.payment.months_after_application,
+                &seg.values,
+                (None, Some(month.to_string())),
+                note!("Paid in {month}, {lag} month(s) after the month of application (monthly payment)";
+                      "按月发放：于 {month} 发放（申请当月之后第 {lag} 个月）"),
+            )
+        });
+        Assessment::approved(index, amount, found.version, month)
+    }
+
+    fn unknown_program<T: Tracer>(&self, claim: &Claim, t: &mut T) -> Assessment {
+        t.step(|| {
+            let known: Vec<&str> = self.rules.programs.iter().map(|p| p.id.as_str()).collect();
+            self.rule_step(
+                StepId::Program,
+                Outcome::Fail,
+                Some("programs".into()),
+                None,
+                (Some(claim.program.clone()), None),
+                note!("Program {:?} is not in ruleset {}; its programs are {}", claim.program, self.rules.id, known.join(", ");
+                      "补贴项目“{}”不在规则 {} 中；可选项目：{}", claim.program, self.rules.id, known.join("、")),
+            )
+        });
+        let mut reasons = Reasons::from(Reason::UnknownProgram);
+        self.check_window(claim, &self.base_values, &mut reasons, t);
+        Assessment::rejected(None, reasons, None)
+    }
+
+    /// The trace of an invalid claim: one step listing its field errors.
+    pub(super) fn invalid_trace(&self, a: &Assessment) -> Trace {
+        let mut trace = Trace::new(&self.rules.id);
+        let fields: Vec<String> = a.errors.iter().map(|e| format!("{} ({})", e.field, e.code.code())).collect();
+        trace.step(|| {
+            self.rule_step(
+                StepId::Validation,
+                Outcome::Fail,
+                None,
+                None,
+                (None, None),
+                note!("The claim is malformed and cannot be assessed: {}", fields.join(", ");
+                      "申请信息有误，无法审核：{}", fields.join("，")),
+            )
+        });
+        trace
+    }
+
+    /// Checks 2 and 3: the catalogue in force, the occupation in it, the level offered.
+    fn check_catalogue<'e, T: Tracer>(&self, claim: &Claim, program: &Program, seg: &'e Segment, reasons: &mut Reasons, t: &mut T) -> Found<'e> {
+        let mut found = Found::default();
+        if let Some(catalogue) = &program.occupation_catalogue {
+            match &seg.occupations {
+                None => {
+                    reasons.add(Reason::NoCatalogueInForce);
+                    t.step(|| {
+                        self.rule_step(
+                            StepId::Catalogue,
+                            Outcome::Fail,
+                            Some(format!("catalogues.{catalogue}")),
+                            None,
+                            (Some(claim.event_date.to_string()), None),
+                            note!("No version of catalogue {catalogue} is in force on {}", claim.event_date;
+                                  "{} 当日没有有效的“{catalogue}”目录版本", claim.event_date),
+                        )
+                    });
+                }
+                Some(index) => {
+                    found.version = Some(index.version);
+                    let version = &self.rules.catalogues[usize::from(index.version.catalogue)].versions[usize::from(index.version.version)];
+                    t.catalogue_version(|| version.id.clone());
+                    t.step(|| {
+                        self.rule_step(
+                            StepId::Catalogue,
+                            Outcome::Pass,
+                            Some(format!("catalogues.{catalogue}.{}", version.id)),
+                            Some(&version.citation),
+                            (Some(claim.event_date.to_string()), Some(version.id.clone())),
+                            note!("Catalogue version {} ({}) is in force on {}", version.id, version.period, claim.event_date;
+                                  "{} 适用目录版本 {}（{}）", claim.event_date, version.id, version.period),
+                        )
+                    });
+                    let code = claim.occupation.as_deref().unwrap_or_default();
+                    found.occupation = index.map.get(code);
+                    let level = claim.level;
+                    match found.occupation {
+                        None => reasons.add(Reason::OccupationNotInCatalogue),
+                        Some(o) if level.is_some_and(|l| !o.levels.contains(l)) => reasons.add(Reason::LevelNotOffered),
+                        Some(_) => {}
+                    }
+                    t.step(|| {
+                        let rule = Some(format!("catalogues.{catalogue}.{}.occupations", version.id));
+                        match found.occupation {
+                            None => self.rule_step(
+                                StepId::Occupation,
+                                Outcome::Fail,
+                                rule,
+                                Some(&version.citation),
+                                (Some(code.to_string()), None),
+                                note!("Occupation {code} is not in catalogue version {}", version.id; "职业（工种）{code} 不在目录版本 {} 中", version.id),
+                            ),
+                            Some(o) => {
+                                let occupation = &version.occupations()[o.index as usize];
+                                let offered = level.is_none_or(|l| o.levels.contains(l));
+                                let level_text = level.map(|l| l.code()).unwrap_or("-");
+                                self.rule_step(
+                                    StepId::Occupation,
+                                    pass_or_fail(offered),
+                                    rule,
+                                    Some(occupation.citation.as_ref().unwrap_or(&version.citation)),
+                                    (Some(code.to_string()), Some(o.levels.codes())),
+                                    note!("{code} {} ({}) offers levels {}; level {level_text} is {}", occupation.name_zh, occupation.name_en, o.levels.codes(),
+                                          if offered { "offered" } else { "not offered" };
+                                          "{code} {} 可评定等级 {}；等级 {level_text} {}", occupation.name_zh, o.levels.codes(), if offered { "在列" } else { "不在列" }),
+                                )
+                            }
+                        }
+                    });
+                }
+            }
+        }
+        if let (Some(levels), Some(level)) = (&program.levels, claim.level) {
+            let ok = levels.value.contains(level);
+            if !ok {
+                reasons.add(Reason::LevelNotOffered);
+            }
+            t.step(|| {
+                self.rule_step(
+                    StepId::Level,
+                    pass_or_fail(ok),
+                    Some(levels.path.clone()),
+                    Some(&levels.citation),
+                    (Some(level.code().to_string()), Some(levels.value.codes())),
+                    note!("{} subsidises levels {}; {} is {}", program.id, levels.value.codes(), level.name_en(), if ok { "one of them" } else { "not" };
+                          "{}补贴的等级为 {}；{}{}", program.name_zh, levels.value.codes(), level.name_zh(), if ok { "在列" } else { "不在补贴范围内" }),
+                )
+            });
+        }
+        found
+    }
+
+    /// Check 4: the group may claim.
+    fn check_group<T: Tracer>(&self, claim: &Claim, program: &Program, reasons: &mut Reasons, t: &mut T) {
+        let ok = program.groups.value.contains(claim.group);
+        if !ok {
+            reasons.add(Reason::GroupNotEligible);
+        }
+        t.step(|| {
+            let groups: Vec<&str> = program.groups.value.iter().map(|g| g.code()).collect();
+            let groups_zh: Vec<&str> = program.groups.value.iter().map(|g| g.name_zh()).collect();
+            self.rule_step(
+                StepId::Group,
+                pass_or_fail(ok),
+                Some(program.groups.path.clone()),
+                Some(&program.groups.citation),
+                (Some(claim.group.code().to_string()), Some(groups.join(","))),
+                note!("Group {} {} claim {}; eligible groups: {}", claim.group, if ok { "may" } else { "may not" }, program.id, groups.join(", ");
+                      "人员类别“{}”{}申请{}；补贴对象：{}", claim.group.name_zh(), if ok { "可以" } else { "不可" }, program.name_zh, groups_zh.join("、")),
+            )
+        });
+    }
+
+    /// Check 5: the institution is in the catalogue in force and may train the occupation.
+    fn check_institution<T: Tracer>(&self, claim: &Claim, program: &Program, seg: &Segment, found: &Found<'_>, reasons: &mut Reasons, t: &mut T) {
+        let Some(catalogue) = &program.institution_catalogue else { return };
+        let id = claim.institution.as_deref().unwrap_or_default();
+        let occupation = claim.occupation.as_deref();
+        let entry = seg.institutions.as_ref().and_then(|idx| idx.map.get(id));
+        let scope_ok = entry.is_some_and(|e| e.all || occupation.is_none_or(|o| e.codes.contains(o)));
+        if !scope_ok {
+            reasons.add(Reason::InstitutionNotApproved);
+        }
+        let _ = found;
+        t.step(|| match &seg.institutions {
+            None => self.rule_step(
+                StepId::Institution,
+                Outcome::Fail,
+                Some(format!("catalogues.{catalogue}")),
+                None,
+                (Some(id.to_string()), None),
+                note!("No version of institution catalogue {catalogue} is in force on {}", claim.event_date; "{} 当日没有有效的培训机构目录", claim.event_date),
+            ),
+            Some(index) => {
+                let version = &self.rules.catalogues[usize::from(index.version.catalogue)].versions[usize::from(index.version.version)];
+                let rule = Some(format!("catalogues.{catalogue}.{}.institutions", version.id));
+                let (en, zh) = match (entry, scope_ok) {
+                    (None, _) => (format!("Institution {id} is not in version {}", version.id), format!("培训机构 {id} 不在目录版本 {} 中", version.id)),
+                    (Some(_), false) => (
+                        format!("Institution {id} is in version {} but not approved for occupation {}", version.id, occupation.unwrap_or("-")),
+                        format!("培训机构 {id} 在目录版本 {} 中，但未获准培训职业（工种）{}", version.id, occupation.unwrap_or("-")),
+                    ),
+                    (Some(e), true) => {
+                        let name = match &version.entries {
+                            crate::rules::Entries::Institutions(list) => list[e.index as usize].name_zh.as_str(),
+                            _ => "",
+                        };
+                        (format!("Institution {id} ({name}) is approved in version {}", version.id), format!("培训机构 {id}（{name}）在目录版本 {} 中，准予培训", version.id))
+                    }
+                };
+                self.rule_step(StepId::Institution, pass_or_fail(scope_ok), rule, Some(&version.citation), (Some(id.to_string()), None), note!("{}", en; "{}", zh))
+            }
+        });
+    }
+
+    /// Check 6: applied on or after the event, and within the claim window.
+    fn check_window<T: Tracer>(&self, claim: &Claim, values: &[ParamValue], reasons: &mut Reasons, t: &mut T) {
+        let limit = self.rules.limits.claim_window_months;
+        let months = u32::try_from(values[limit.0 as usize].number().trunc().mantissa()).unwrap_or(u32::MAX);
+        let deadline = add_months(claim.event_date, months);
+        let before = claim.applied_on < claim.event_date;
+        let late = deadline.is_some_and(|d| claim.applied_on > d);
+        if before {
+            reasons.add(Reason::AppliedBeforeEvent);
+        } else if late {
+            reasons.add(Reason::ClaimWindowExpired);
+        }
+        t.step(|| {
+            let deadline = deadline.map(|d| d.to_string()).unwrap_or_default();
+            let (en, zh) = if before {
+                (format!("Applied {} before the event date {}", claim.applied_on, claim.event_date), format!("申请日期 {} 早于事件日期 {}", claim.applied_on, claim.event_date))
+            } else if late {
+                (
+                    format!("Applied {}, after the window of {months} months from {} closed on {deadline}", claim.applied_on, claim.event_date),
+                    format!("申请日期 {} 已超过自 {} 起 {months} 个月的申请期限（截至 {deadline}）", claim.applied_on, claim.event_date),
+                )
+            } else {
+                (
+                    format!("Applied {}, within {months} months of {} (by {deadline})", claim.applied_on, claim.event_date),
+                    format!("申请日期 {} 在自 {} 起 {months} 个月内（截至 {deadline}）", claim.applied_on, claim.event_date),
+                )
+            };
+            self.param_step(StepId::ClaimWindow, pass_or_fail(!before && !late), limit, values, (Some(claim.applied_on.to_string()), Some(deadline)), note!("{}", en; "{}", zh))
+        });
+    }
+
+    /// Check 7: the program's own conditions.
+    fn check_conditions<'e, T: Tracer>(&self, claim: &Claim, program: &Program, seg: &Segment, mut found: Found<'e>, reasons: &mut Reasons, t: &mut T) -> Found<'e> {
+        if let Some(min) = program.min_ui_contribution_months {
+            let need = seg.count(min);
+            let have = claim.ui_contribution_months.unwrap_or(0);
+            let ok = have >= need;
+            if !ok {
+                reasons.add(Reason::InsufficientUiContributions);
+            }
+            t.step(|| {
+                self.param_step(
+                    StepId::ProgramConditions,
+                    pass_or_fail(ok),
+                    min,
+                    &seg.values,
+                    (Some(have.to_string()), Some(need.to_string())),
+                    note!("{have} months of unemployment-insurance contributions; {need} required"; "失业保险缴费 {have} 个月，要求不少于 {need} 个月"),
+                )
+            });
+        }
+        match &program.calculation {
+            Calculation::PerProject => {
+                let id = claim.project.as_deref().unwrap_or_default();
+                let project = self.rules.projects.iter().find(|p| p.id == id && p.program == program.id && p.period.contains(claim.event_date));
+                found.project_price = project.map(|p| p.price);
+                if project.is_none() {
+                    reasons.add(Reason::UnknownProject);
+                }
+                t.step(|| match project {
+                    Some(p) => self.param_step(
+                        StepId::ProgramConditions,
+                        Outcome::Pass,
+                        p.price,
+                        &seg.values,
+                        (Some(id.to_string()), None),
+                        note!("Project {id} ({}) is approved for {} from {} to {}", p.name_zh, program.id, p.period.from, p.period.to;
+                              "项目 {id}（{}）已立项，有效期 {} 至 {}", p.name_zh, p.period.from, p.period.to),
+                    ),
+                    None => self.rule_step(
+                        StepId::ProgramConditions,
+                        Outcome::Fail,
+                        Some("projects".into()),
+                        None,
+                        (Some(id.to_string()), None),
+                        note!("No approved project {id} of {} is in force on {}", program.id, claim.event_date; "{} 当日无已立项且在有效期内的项目 {id}", claim.event_date),
+                    ),
+                });
+            }
+            Calculation::Apprenticeship { min_months, max_months, .. } => {
+                let (min, max) = (seg.count(*min_months), seg.count(*max_months));
+                let months = claim.months.unwrap_or(0);
+                let ok = (min..=max).contains(&months);
+                if !ok {
+                    reasons.add(Reason::DurationOutOfRange);
+                }
+                t.step(|| {
+                    self.param_step(
+                        StepId::ProgramConditions,
+                        pass_or_fail(ok),
+                        *max_months,
+                        &seg.values,
+                        (Some(months.to_string()), Some(format!("{min}..{max}"))),
+                        note!("An apprenticeship of {months} months; {min} to {max} months are paid"; "学徒培养期 {months} 个月；补贴期限为 {min} 至 {max} 个月"),
+                    )
+                });
+            }
+            _ => {}
+        }
+        found
+    }
+
+    /// The amount of an eligible claim, rounded once. `None` when the table has no amount.
+    fn amount<T: Tracer>(&self, claim: &Claim, program: &Program, seg: &Segment, found: &Found<'_>, t: &mut T) -> Option<Decimal> {
+        let mut amount = match &program.calculation {
+            Calculation::LevelTable { .. } => {
+                let (level, la) = self.level_amount(claim, seg, found)?;
+                t.step(|| {
+                    self.param_step(
+                        StepId::BaseAmount,
+                        Outcome::Info,
+                        la.base_param,
+                        &seg.values,
+                        (None, Some(yuan(la.base))),
+                        note!("Standard for {}: {} yuan", level.name_en(), yuan(la.base); "{}补贴标准：{} 元", level.name_zh(), yuan(la.base)),
+                    )
+                });
+                self.shortage_uplift(claim, program, seg, found, level, la, t)
+            }
+            Calculation::Apprenticeship { .. } => {
+                let (level, la) = self.level_amount(claim, seg, found)?;
+                let months = Decimal::from(claim.months.unwrap_or(0));
+                // Exact up to 28 digits; a value exactly on a half fen terminates, so the one
+                // rounding below is never misled.
+                let amount = la.base.checked_mul(months)?.checked_div(Decimal::from(12))?;
+                t.step(|| {
+                    self.param_step(
+                        StepId::BaseAmount,
+                        Outcome::Info,
+                        la.base_param,
+                        &seg.values,
+                        (Some(yuan(la.base)), Some(yuan(amount))),
+                        note!("Rate for target level {}: {} yuan a year × {} months / 12 = {}", level, yuan(la.base), months, yuan(amount);
+                              "目标等级{}每人每年 {} 元 × {} 个月 / 12 = {}", level.name_zh(), yuan(la.base), months, yuan(amount)),
+                    )
+                });
+                amount
+            }
+            Calculation::Flat { amount } => {
+                let value = seg.number(*amount);
+                t.step(|| self.param_step(StepId::BaseAmount, Outcome::Info, *amount, &seg.values, (None, Some(yuan(value))), note!("A fixed {} yuan per claim", yuan(value); "每人定额 {} 元", yuan(value))));
+                value
+            }
+            Calculation::PerMonth { monthly_rate, max_months } => {
+                let (rate, max) = (seg.number(*monthly_rate), seg.count(*max_months));
+                let claimed = claim.months.unwrap_or(0);
+                let paid = claimed.min(max);
+                t.step(|| {
+                    self.param_step(
+                        StepId::MonthsCap,
+                        Outcome::Info,
+                        *max_months,
+                        &seg.values,
+                        (Some(claimed.to_string()), Some(paid.to_string())),
+                        if claimed > max {
+                            note!("{claimed} months claimed; at most {max} are paid"; "申请 {claimed} 个月，最多补贴 {max} 个月")
+                        } else {
+                            note!("{claimed} months claimed, within the maximum of {max}"; "申请 {claimed} 个月，未超过上限 {max} 个月")
+                        },
+                    )
+                });
+                let value = rate * Decimal::from(paid);
+                t.step(|| {
+                    self.param_step(
+                        StepId::BaseAmount,
+                        Outcome::Info,
+                        *monthly_rate,
+                        &seg.values,
+                        (None, Some(yuan(value))),
+                        note!("{} yuan a month × {paid} months = {}", yuan(rate), yuan(value); "每月 {} 元 × {paid} 个月 = {}", yuan(rate), yuan(value)),
+                    )
+                });
+                value
+            }
+            Calculation::CappedFee { cap } => {
+                let fee = claim.fee_paid.unwrap_or_default();
+                let limit = seg.number(*cap);
+                let value = fee.min(limit);
+                t.step(|| {
+                    self.param_step(
+                        StepId::Cap,
+                        Outcome::Info,
+                        *cap,
+                        &seg.values,
+                        (Some(format_yuan(fee)), Some(yuan(value))),
+                        note!("The fee paid {} capped at {}: {}", format_yuan(fee), yuan(limit), yuan(value); "实际培训费 {} 元，补贴上限 {} 元，取 {}", format_yuan(fee), yuan(limit), yuan(value)),
+                    )
+                });
+                value
+            }
+            Calculation::PerProject => {
+                let price = found.project_price?;
+                let value = seg.number(price);
+                t.step(|| self.param_step(StepId::BaseAmount, Outcome::Info, price, &seg.values, (None, Some(yuan(value))), note!("Price per trainee of the project: {} yuan", yuan(value); "项目每人补贴单价（一项一价）：{} 元", yuan(value))));
+                value
+            }
+        };
+        if let Some(caps) = program.caps_at_fee.filter(|c| seg.flag(Some(*c))) {
+            let fee = claim.fee_paid.unwrap_or_default();
+            let capped = amount.min(fee);
+            t.step(|| {
+                self.param_step(
+                    StepId::FeeCap,
+                    Outcome::Info,
+                    caps,
+                    &seg.values,
+                    (Some(yuan(amount)), Some(yuan(capped))),
+                    if capped < amount {
+                        note!("Capped at the fee paid: min({}, {}) = {}", yuan(amount), format_yuan(fee), yuan(capped); "不超过实际缴纳的培训费：min({}, {}) = {}", yuan(amount), format_yuan(fee), yuan(capped))
+                    } else {
+                        note!("The fee paid {} is not below {}: no cap", format_yuan(fee), yuan(amount); "实际培训费 {} 不低于 {}，无需封顶", format_yuan(fee), yuan(amount))
+                    },
+                )
+            });
+            amount = capped;
+        }
+        let rounded = round_to_fen(amount);
+        t.step(|| {
+            self.rule_step(
+                StepId::Rounding,
+                Outcome::Info,
+                None,
+                None,
+                (Some(yuan(amount)), Some(format_yuan(rounded))),
+                note!("Rounded once to the fen, half away from zero: {} → {}", yuan(amount), format_yuan(rounded); "四舍五入到分（仅此一次）：{} → {}", yuan(amount), format_yuan(rounded)),
+            )
+        });
+        Some(rounded)
+    }
+
+    fn level_amount(&self, claim: &Claim, seg: &Segment, found: &Found<'_>) -> Option<(crate::level::Level, LevelAmount)> {
+        let level = claim.level?;
+        let category = found.occupation.map_or(0, |o| usize::from(o.category));
+        let la = seg.table.get(category)?[level.index()]?;
+        Some((level, la))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn shortage_uplift<T: Tracer>(
+        &self,
+        claim: &Claim,
+        program: &Program,
+        seg: &Segment,
+        found: &Found<'_>,
+        level: crate::level::Level,
+        la: LevelAmount,
+        t: &mut T,
+    ) -> Decimal {
+        let (Some(rule), true) = (&self.rules.shortage, seg.flag(program.shortage_uplift)) else { return la.base };
+        let listed = found.occupation.is_some_and(|o| o.shortage);
+        let level_ok = rule.levels.value.contains(level);
+        let applies = listed && level_ok;
+        t.step(|| {
+            let code = claim.occupation.as_deref().unwrap_or("-");
+            let list = seg.occupations.as_ref().and_then(|i| i.shortage_version).map(|v| self.version_id(v).to_string()).unwrap_or_default();
+            let listed_in = found
+                .occupation
+                .and_then(|o| o.listed_in)
+                .zip(seg.occupations.as_ref().and_then(|i| i.shortage_version))
+                .map(|(v, at)| self.version_id(VersionRef { version: v, ..at }).to_string())
+                .unwrap_or_default();
+            let catalogue = program.shortage_catalogue.as_deref().unwrap_or("shortage");
+            if !listed {
+                self.rule_step(
+                    StepId::ShortageUplift,
+                    Outcome::Info,
+                    Some(format!("catalogues.{catalogue}.{list}")),
+                    None,
+                    (Some(yuan(la.base)), Some(yuan(la.base))),
+                    note!("{code} is not on the shortage list in force ({list}): no uplift"; "{code} 不在当期紧缺职业目录（{list}）中，不上浮"),
+                )
+            } else if !level_ok {
+                self.rule_step(
+                    StepId::ShortageUplift,
+                    Outcome::Info,
+                    Some(rule.levels.path.clone()),
+                    Some(&rule.levels.citation),
+                    (Some(yuan(la.base)), Some(yuan(la.base))),
+                    note!("{code} is a shortage occupation, but the uplift applies only to levels {}: none for level {level}", rule.levels.value.codes();
+                          "{code} 为紧缺职业，但上浮仅适用于等级 {}，{}不上浮", rule.levels.value.codes(), level.name_zh()),
+                )
+            } else if let Some(explicit) = la.explicit {
+                self.param_step(
+                    StepId::ShortageUplift,
+                    Outcome::Info,
+                    explicit,
+                    &seg.values,
+                    (Some(yuan(la.base)), Some(yuan(la.uplifted))),
+                    note!("{code} is on the shortage list ({listed_in}); the published uplifted figure {} replaces the standard {}", yuan(la.uplifted), yuan(la.base);
+                          "{code} 列入紧缺职业目录（{listed_in}），按公布的紧缺补贴标准 {} 元（基准 {} 元）", yuan(la.uplifted), yuan(la.base)),
+                )
+            } else {
+                let rate = seg.number(rule.rate);
+                self.param_step(
+                    StepId::ShortageUplift,
+                    Outcome::Info,
+                    rule.rate,
+                    &seg.values,
+                    (Some(yuan(la.base)), Some(yuan(la.uplifted))),
+                    note!("{code} is on the shortage list in force (listed since {listed_in}): {} × (1 + {}) = {}", yuan(la.base), yuan(rate), yuan(la.uplifted);
+                          "{code} 列入紧缺职业目录（自 {listed_in} 起），上浮 {}：{} × (1 + {}) = {}", yuan(rate), yuan(la.base), yuan(rate), yuan(la.uplifted)),
+                )
+            }
+        });
+        if applies {
+            la.uplifted
+        } else {
+            la.base
+        }
+    }
+}
+
+/// Fields the claim's program needs that the claim lacks, as a bit mask over [`Field`].
+fn required_missing(claim: &Claim, program: &Program, seg: &Segment) -> u32 {
+    let mut missing = 0u32;
+    let mut need = |field: Field, present: bool| {
+        if !present {
+            missing |= 1 << field as u32;
+        }
+    };
+    if program.payee == Payee::Enterprise {
+        need(Field::EnterpriseId, claim.enterprise_id.is_some());
+    }
+    if program.occupation_catalogue.is_some() {
+        need(Field::Occupation, claim.occupation.is_some());
+    }
+    if program.institution_catalogue.is_some() {
+        need(Field::Institution, claim.institution.is_some());
+    }
+    match &program.calculation {
+        Calculation::LevelTable { .. } => need(Field::Level, claim.level.is_some()),
+        Calculation::Apprenticeship { .. } => {
+            need(Field::Level, claim.level.is_some());
+            need(Field::Months, claim.months.is_some());
+        }
+        Calculation::PerMonth { .. } => need(Field::Months, claim.months.is_some()),
+        Calculation::CappedFee { .. } => need(Field::FeePaid, claim.fee_paid.is_some()),
+        Calculation::PerProject => need(Field::Project, claim.project.is_some()),
+        Calculation::Flat { .. } => {}
+    }
+    if seg.flag(program.caps_at_fee) {
+        need(Field::FeePaid, claim.fee_paid.is_some());
+    }
+    if program.min_ui_contribution_months.is_some() {
+        need(Field::UiContributionMonths, claim.ui_contribution_months.is_some());
+    }
+    missing
+}

@@ -1,0 +1,166 @@
+//! The engine (审核引擎): a ruleset compiled for assessment, with any what-if overrides applied.
+
+mod assess;
+mod compile;
+mod steps;
+
+pub use compile::VersionRef;
+
+use crate::assessment::{Assessment, AssessmentRecord};
+use crate::claim::{Claim, FieldMode, RawClaim};
+use crate::overrides::Overrides;
+use crate::rules::{ParamValue, Program, RulesErrors, Ruleset};
+use crate::trace::{NoTrace, Trace};
+use compile::CompiledProgram;
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
+
+/// A ruleset ready to assess claims. Cheap to share across threads (`Send + Sync`); what-if
+/// variants share the loaded ruleset.
+///
+/// ```
+/// use skill_subsidy::{Engine, Ruleset, Claim, Status, calendar::parse_date, level::Level};
+/// let engine = Engine::new(Ruleset::wuxi_2021()?);
+/// let mut claim = Claim::new("C1", "skills_training", "P1", parse_date("2021-05-10").unwrap(), parse_date("2021-05-20").unwrap());
+/// claim.occupation = Some("6-18-02-04".into()); // 焊工
+/// claim.level = Some(Level::L4);
+/// claim.institution = Some("WX-JG-001".into());
+/// claim.fee_paid = Some("1800.00".parse().unwrap());
+/// let assessment = engine.assess(&claim);
+/// assert_eq!(assessment.status, Status::Approved);
+/// assert_eq!(assessment.amount.to_string(), "1500.00");
+/// # Ok::<(), skill_subsidy::RulesErrors>(())
+/// ```
+pub struct Engine {
+    rules: Arc<Ruleset>,
+    overrides: Overrides,
+    base_values: Arc<[ParamValue]>,
+    programs: Vec<CompiledProgram>,
+    program_index: FxHashMap<Box<str>, u16>,
+}
+
+impl Engine {
+    /// Compiles a ruleset.
+    #[must_use]
+    pub fn new(rules: Ruleset) -> Engine {
+        Engine::from_shared(Arc::new(rules))
+    }
+
+    /// Compiles a shared ruleset.
+    #[must_use]
+    pub fn from_shared(rules: Arc<Ruleset>) -> Engine {
+        Engine::compiled(rules, Overrides::new(), &[])
+    }
+
+    fn compiled(rules: Arc<Ruleset>, overrides: Overrides, resolved: &[crate::overrides::Resolved]) -> Engine {
+        let compiled = compile::compile(&rules, resolved);
+        let program_index = rules.programs.iter().enumerate().map(|(i, p)| (p.id.clone().into_boxed_str(), i as u16)).collect();
+        Engine { rules, overrides, base_values: compiled.base_values, programs: compiled.programs, program_index }
+    }
+
+    /// A variant of this engine with more overrides applied on top of its own (what-if).
+    /// Every override is checked; all problems are reported together.
+    ///
+    /// ```
+    /// use skill_subsidy::{Engine, Overrides, Ruleset};
+    /// let engine = Engine::new(Ruleset::wuxi_2021()?);
+    /// let variant = engine.with_overrides(&Overrides::from_json_str(r#"{"shortage.rate": "0.20"}"#)?)?;
+    /// assert_eq!(variant.value("shortage.rate").unwrap().to_text(), "0.20");
+    /// assert!(engine.with_overrides(&Overrides::from_json_str(r#"{"shortage.rat": "0.2"}"#)?).is_err());
+    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// ```
+    pub fn with_overrides(&self, overrides: &Overrides) -> Result<Engine, RulesErrors> {
+        let mut all = self.overrides.clone();
+        for o in overrides.items() {
+            match o.range {
+                Some(range) => all.set_for(&o.path, range, &o.value),
+                None => all.set(&o.path, &o.value),
+            };
+        }
+        let resolved = all.resolve(&self.rules)?;
+        Ok(Engine::compiled(Arc::clone(&self.rules), all, &resolved))
+    }
+
+    /// The ruleset.
+    #[must_use]
+    pub fn ruleset(&self) -> &Ruleset {
+        &self.rules
+    }
+
+    /// The shared ruleset.
+    #[must_use]
+    pub fn shared_ruleset(&self) -> Arc<Ruleset> {
+        Arc::clone(&self.rules)
+    }
+
+    /// The overrides applied.
+    #[must_use]
+    pub fn overrides(&self) -> &Overrides {
+        &self.overrides
+    }
+
+    /// The value at a rule path with overrides that have no date range applied.
+    #[must_use]
+    pub fn value(&self, path: &str) -> Option<ParamValue> {
+        self.rules.params.find(path).map(|id| self.base_values[id.0 as usize])
+    }
+
+    /// A program by id.
+    #[must_use]
+    pub fn program(&self, id: &str) -> Option<&Program> {
+        self.program_index.get(id).map(|&i| &self.rules.programs[self.programs[i as usize].rule])
+    }
+
+    /// The program an assessment was made under.
+    #[must_use]
+    pub fn program_of(&self, assessment: &Assessment) -> Option<&Program> {
+        assessment.program.map(|i| &self.rules.programs[self.programs[usize::from(i)].rule])
+    }
+
+    /// The id of a catalogue version (`2021-q2`).
+    #[must_use]
+    pub fn version_id(&self, version: VersionRef) -> &str {
+        self.rules
+            .catalogues
+            .get(usize::from(version.catalogue))
+            .and_then(|c| c.versions.get(usize::from(version.version)))
+            .map_or("", |v| v.id.as_str())
+    }
+
+    /// Assesses one claim (checks 1–7 of SPEC §7.1 and its amount), without a trace.
+    #[must_use]
+    pub fn assess(&self, claim: &Claim) -> Assessment {
+        self.run(claim, &mut NoTrace)
+    }
+
+    /// Assesses one claim and explains it step by step.
+    #[must_use]
+    pub fn explain(&self, claim: &Claim) -> Assessment {
+        let mut trace = Trace::new(&self.rules.id);
+        let mut assessment = self.run(claim, &mut trace);
+        assessment.trace = Some(Box::new(trace));
+        assessment
+    }
+
+    /// Validates raw fields and assesses the claim; a malformed claim is `invalid`.
+    #[must_use]
+    pub fn assess_raw(&self, raw: &RawClaim, mode: FieldMode, explain: bool) -> Assessment {
+        match Claim::parse(raw, mode) {
+            Ok(claim) if explain => self.explain(&claim),
+            Ok(claim) => self.assess(&claim),
+            Err(errors) => {
+                let mut a = Assessment::invalid(errors);
+                if explain {
+                    a.trace = Some(Box::new(self.invalid_trace(&a)));
+                }
+                a
+            }
+        }
+    }
+
+    /// The record of an assessment (SPEC §7.3), ready to serialise.
+    #[must_use]
+    pub fn record<'a>(&'a self, claim_id: &'a str, assessment: &'a Assessment) -> AssessmentRecord<'a> {
+        AssessmentRecord::new(self, claim_id, assessment)
+    }
+}

@@ -1,0 +1,78 @@
+//! Building trace steps: each names its rule, that rule's citation and document, and says
+//! when a what-if override replaced the loaded value.
+
+use super::Engine;
+use crate::rules::{Citation, ParamId, ParamValue, Source};
+use crate::trace::{Outcome, Step, StepId};
+
+/// The notes of a step, in English and Chinese.
+pub(super) struct Note {
+    pub en: String,
+    pub zh: String,
+}
+
+/// `note!("english {}", x; "中文 {}", y)`.
+macro_rules! note {
+    ($en:expr $(, $ea:expr)*; $zh:expr $(, $za:expr)*) => {
+        $crate::engine::steps::Note { en: format!($en $(, $ea)*), zh: format!($zh $(, $za)*) }
+    };
+}
+pub(super) use note;
+
+impl Engine {
+    /// A step that read `rule`, cited by `citation`.
+    pub(super) fn rule_step(
+        &self,
+        step: StepId,
+        outcome: Outcome,
+        rule: Option<String>,
+        citation: Option<&Citation>,
+        values: (Option<String>, Option<String>),
+        note: Note,
+    ) -> Step {
+        let source = citation.and_then(|c| self.rules.source_of(c));
+        Step {
+            step,
+            outcome,
+            rule,
+            citation: citation.map(Citation::keys),
+            document: source.map(Source::describe),
+            url: source.map(|s| s.url.clone()).filter(|u| !u.is_empty()),
+            confidence: citation.and_then(|c| self.rules.confidence_of(c)),
+            before: values.0,
+            after: values.1,
+            note_en: note.en,
+            note_zh: note.zh,
+        }
+    }
+
+    /// A step that read the policy value `id` as it stands in `in_force` (the values of the
+    /// claim's segment); when a what-if override changed it, the notes say so and give the
+    /// loaded value.
+    pub(super) fn param_step(
+        &self,
+        step: StepId,
+        outcome: Outcome,
+        id: ParamId,
+        in_force: &[ParamValue],
+        values: (Option<String>, Option<String>),
+        mut note: Note,
+    ) -> Step {
+        let param = self.rules.params.get(id);
+        let in_force = in_force[id.0 as usize];
+        if in_force != param.value {
+            let was = param.value.to_text();
+            note.en.push_str(&format!(" [what-if: {} = {} instead of {was}]", param.path, in_force.to_text()));
+            note.zh.push_str(&format!("【假设分析：{} 取 {}，原为 {was}】", param.path, in_force.to_text()));
+        }
+        self.rule_step(step, outcome, Some(param.path.clone()), Some(&param.citation), values, note)
+    }
+}
+
+pub(super) fn pass_or_fail(ok: bool) -> Outcome {
+    if ok {
+        Outcome::Pass
+    } else {
+        Outcome::Fail
+    }
+}

@@ -1,0 +1,245 @@
+//! What-if overrides (假设分析): rule values replaced by path, optionally only for claims whose
+//! `event_date` falls in a date range.
+//!
+//! The same document works in Rust, the CLI, Python and the browser:
+//!
+//! ```json
+//! { "shortage.rate": "0.20",
+//!   "programs.skills_training.amounts.3": { "2021-07-01..2021-12-31": "2200" } }
+//! ```
+//!
+//! Any number or switch of the ruleset can be overridden by its path (the dotted TOML key
+//! path, as traces show it). A path that does not exist is an error, with the nearest paths
+//! as hints; a value is checked like the rule value it replaces (a rate stays in 0 ..= 1).
+
+use crate::calendar::{parse_date, Date, Period};
+use crate::rules::{ParamId, ParamValue, RulesError, RulesErrorKind, RulesErrors, Ruleset};
+
+/// One override as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    /// Dotted rule path.
+    pub path: String,
+    /// The new value, as text (`"0.20"`, `"2200"`, `"true"`).
+    pub value: String,
+    /// Only for claims with `event_date` in this range (inclusive), when set.
+    pub range: Option<Period>,
+}
+
+/// A set of overrides, in the order given (a later one for the same path and range wins).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overrides {
+    items: Vec<Override>,
+}
+
+/// An override checked against a ruleset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Resolved {
+    pub param: ParamId,
+    pub value: ParamValue,
+    pub range: Option<Period>,
+}
+
+/// Paths whose values are read per claim, by `event_date`: only these may be overridden for a
+/// date range. Limits, accounts and payment timing apply to a whole run.
+const RANGED_PREFIXES: [&str; 3] = ["programs.", "shortage.", "projects."];
+
+fn error(path: &str, kind: RulesErrorKind, message: String) -> RulesError {
+    RulesError { kind, file: "overrides".into(), path: path.to_string(), line: None, message }
+}
+
+/// Reads `FROM..TO` (either end may be left open: `2021-07-01..`, `..2021-06-30`).
+fn parse_range(path: &str, text: &str) -> Result<Period, RulesError> {
+    let bad = || error(path, RulesErrorKind::BadOverride, format!("{text:?} is not a date range FROM..TO (YYYY-MM-DD..YYYY-MM-DD)"));
+    let (from, to) = text.split_once("..").ok_or_else(bad)?;
+    let from = if from.is_empty() { Date::MIN } else { parse_date(from).ok_or_else(bad)? };
+    let to = if to.is_empty() { Date::MAX } else { parse_date(to).ok_or_else(bad)? };
+    if to < from {
+        return Err(error(path, RulesErrorKind::PeriodReversed, format!("the range {text} ends before it starts")));
+    }
+    Ok(Period { from, to })
+}
+
+fn scalar_text(path: &str, value: &serde_json::Value) -> Result<String, RulesError> {
+    match value {
+        serde_json::Value::String(s) => Ok(s.clone()),
+        serde_json::Value::Number(n) => Ok(n.to_string()),
+        serde_json::Value::Bool(b) => Ok(b.to_string()),
+        _ => Err(error(path, RulesErrorKind::BadOverride, "expected a number, a decimal string, true/false, or an object of date ranges".into())),
+    }
+}
+
+impl Overrides {
+    /// No overrides.
+    #[must_use]
+    pub fn new() -> Overrides {
+        Overrides::default()
+    }
+
+    /// Adds an override for every claim.
+    pub fn set(&mut self, path: &str, value: &str) -> &mut Overrides {
+        self.items.push(Override { path: path.to_string(), value: value.to_string(), range: None });
+        self
+    }
+
+    /// Adds an override for claims with `event_date` in `range`.
+    pub fn set_for(&mut self, path: &str, range: Period, value: &str) -> &mut Overrides {
+        self.items.push(Override { path: path.to_string(), value: value.to_string(), range: Some(range) });
+        self
+    }
+
+    /// The overrides, in order.
+    #[must_use]
+    pub fn items(&self) -> &[Override] {
+        &self.items
+    }
+
+    /// Whether there are none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Reads an override document (a JSON object, see the module docs).
+    ///
+    /// ```
+    /// use skill_subsidy::Overrides;
+    /// let o = Overrides::from_json_str(r#"{"shortage.rate": "0.20"}"#)?;
+    /// assert_eq!(o.items()[0].value, "0.20");
+    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// ```
+    pub fn from_json_str(text: &str) -> Result<Overrides, RulesErrors> {
+        let value: serde_json::Value = serde_json::from_str(text)
+            .map_err(|e| RulesErrors(vec![error("", RulesErrorKind::BadOverride, format!("not a JSON object: {e}"))]))?;
+        Overrides::from_json(&value)
+    }
+
+    /// Reads an override document already parsed as JSON.
+    pub fn from_json(value: &serde_json::Value) -> Result<Overrides, RulesErrors> {
+        let Some(map) = value.as_object() else {
+            return Err(RulesErrors(vec![error("", RulesErrorKind::BadOverride, "an override document is a JSON object of path → value".into())]));
+        };
+        let mut out = Overrides::new();
+        let mut errors = Vec::new();
+        for (path, value) in map {
+            match value {
+                serde_json::Value::Object(ranges) => {
+                    for (range, v) in ranges {
+                        match (parse_range(path, range), scalar_text(path, v)) {
+                            (Ok(range), Ok(text)) => {
+                                out.set_for(path, range, &text);
+                            }
+                            (Err(e), _) | (_, Err(e)) => errors.push(e),
+                        }
+                    }
+                }
+                other => match scalar_text(path, other) {
+                    Ok(text) => {
+                        out.set(path, &text);
+                    }
+                    Err(e) => errors.push(e),
+                },
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(RulesErrors(errors))
+        }
+    }
+
+    /// Reads `PATH=VALUE` or `PATH[FROM..TO]=VALUE` (the CLI's `--set`).
+    ///
+    /// ```
+    /// use skill_subsidy::Overrides;
+    /// let mut o = Overrides::new();
+    /// o.add_assignment("programs.skills_training.amounts.3[2021-07-01..2021-12-31]=2200")?;
+    /// assert!(o.items()[0].range.is_some());
+    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// ```
+    pub fn add_assignment(&mut self, text: &str) -> Result<&mut Overrides, RulesErrors> {
+        let Some((lhs, value)) = text.split_once('=') else {
+            return Err(RulesErrors(vec![error(text, RulesErrorKind::BadOverride, "write PATH=VALUE or PATH[FROM..TO]=VALUE".into())]));
+        };
+        let (path, value) = (lhs.trim(), value.trim());
+        match path.strip_suffix(']').and_then(|p| p.split_once('[')) {
+            Some((path, range)) => {
+                let range = parse_range(path, range).map_err(|e| RulesErrors(vec![e]))?;
+                Ok(self.set_for(path, range, value))
+            }
+            None => Ok(self.set(path, value)),
+        }
+    }
+
+    /// Checks every override against a ruleset: the path exists, the value fits, a range is
+    /// allowed for the path and ranges of one path do not overlap. Reports every problem.
+    pub(crate) fn resolve(&self, rules: &Ruleset) -> Result<Vec<Resolved>, RulesErrors> {
+        let mut out: Vec<Resolved> = Vec::new();
+        let mut errors = Vec::new();
+        for o in &self.items {
+            let Some(param) = rules.params.find(&o.path) else {
+                let near = rules.params.similar(&o.path);
+                let hint = if near.is_empty() { String::new() } else { format!("; paths nearby: {}", near.join(", ")) };
+                errors.push(error(&o.path, RulesErrorKind::UnknownPath, format!("ruleset {} has no rule value at this path{hint}", rules.id)));
+                continue;
+            };
+            let kind = rules.params.get(param).kind;
+            let value = match kind.parse_text(&o.value) {
+                Ok(v) => v,
+                Err(message) => {
+                    errors.push(error(&o.path, RulesErrorKind::BadOverride, format!("expected {}: {message}", kind.describe())));
+                    continue;
+                }
+            };
+            if o.range.is_some() && !RANGED_PREFIXES.iter().any(|p| o.path.starts_with(p)) {
+                errors.push(error(
+                    &o.path,
+                    RulesErrorKind::BadOverride,
+                    "only program, shortage and project values can be overridden for a date range; limits, accounts and payment apply to the whole run".into(),
+                ));
+                continue;
+            }
+            // A later override of the same path and range replaces an earlier one.
+            out.retain(|r| !(r.param == param && r.range == o.range));
+            if let Some(range) = o.range {
+                if let Some(clash) = out.iter().find(|r| r.param == param && r.range.is_some_and(|r| r.overlaps(&range))) {
+                    errors.push(error(
+                        &o.path,
+                        RulesErrorKind::PeriodOverlap,
+                        format!("the range {range} overlaps another override of the same path ({})", clash.range.map(|r| r.to_string()).unwrap_or_default()),
+                    ));
+                    continue;
+                }
+            }
+            out.push(Resolved { param, value, range: o.range });
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(RulesErrors(errors))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn documents_and_assignments_read_the_same_overrides() {
+        let doc = Overrides::from_json_str(r#"{"shortage.rate": 0.2, "programs.skills_training.amounts.3": {"2021-07-01..": "2200"}}"#).unwrap();
+        let mut cli = Overrides::new();
+        cli.add_assignment("shortage.rate=0.2").unwrap();
+        cli.add_assignment("programs.skills_training.amounts.3[2021-07-01..]=2200").unwrap();
+        assert_eq!(doc, cli);
+        assert_eq!(doc.items()[1].range.unwrap().to, Date::MAX);
+    }
+
+    #[test]
+    fn malformed_documents_are_errors_not_guesses() {
+        assert!(Overrides::from_json_str("[1]").is_err());
+        assert!(Overrides::from_json_str(r#"{"x": [1]}"#).is_err());
+        assert!(Overrides::from_json_str(r#"{"x": {"2021-12-31..2021-01-01": "1"}}"#).is_err());
+        assert!(Overrides::new().add_assignment("no equals sign").is_err());
+    }
+}

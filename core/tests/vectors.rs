@@ -1,0 +1,119 @@
+//! Runs the shared conformance vectors of `tests/vectors/*.json` (the same files the Python and
+//! browser tests run). Each case gives a claim (and optional overrides) and the expected status,
+//! amount, reasons, errors, catalogue version, payment month and trace step ids.
+//!
+//! The format is documented in `tests/vectors/README.md`.
+
+use serde_json::Value;
+use skill_subsidy::{Engine, FieldMode, Overrides, RawClaim, Ruleset};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// An embedded ruleset id, or a folder relative to the workspace.
+fn load_ruleset(name: &str) -> Ruleset {
+    if let Ok(r) = Ruleset::embedded(name) {
+        return r;
+    }
+    let dir = workspace().join(name);
+    let mut files = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("ruleset {name}: {e}")) {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "toml") {
+                let rel = path.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+                files.push((rel, std::fs::read_to_string(&path).unwrap()));
+            }
+        }
+    }
+    Ruleset::from_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn strings(v: Option<&Value>) -> Option<Vec<String>> {
+    v.map(|v| v.as_array().unwrap_or(&Vec::new()).iter().map(|s| s.as_str().unwrap_or_default().to_string()).collect())
+}
+
+pub fn vector_files(kind: &str) -> Vec<(PathBuf, Value)> {
+    let mut out = Vec::new();
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(workspace().join("tests/vectors"))
+        .expect("tests/vectors exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        if doc["kind"].as_str().unwrap_or("claim") == kind {
+            out.push((path, doc));
+        }
+    }
+    out
+}
+
+#[test]
+fn claim_vectors_give_the_expected_assessments_and_traces() {
+    let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (path, doc) in vector_files("claim") {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let ruleset = doc["ruleset"].as_str().unwrap_or("wuxi-2021").to_string();
+        let base = engines.entry(ruleset.clone()).or_insert_with(|| Engine::new(load_ruleset(&ruleset)));
+        for case in doc["cases"].as_array().expect("cases") {
+            count += 1;
+            let name = case["name"].as_str().unwrap_or("?");
+            let variant;
+            let engine = match case.get("overrides") {
+                Some(o) => {
+                    variant = base.with_overrides(&Overrides::from_json(o).unwrap()).unwrap_or_else(|e| panic!("{file} / {name}: {e}"));
+                    &variant
+                }
+                None => &*base,
+            };
+            let mode = if case["lenient"].as_bool() == Some(true) { FieldMode::Lenient } else { FieldMode::Strict };
+            let raw = RawClaim::from_json(&case["claim"]);
+            let a = engine.assess_raw(&raw, mode, true);
+            let record = engine.record(&raw.claim_id_text(), &a);
+            let got = serde_json::to_value(&record).unwrap();
+            let expect = &case["expect"];
+            let mut problems = Vec::new();
+            for key in ["status", "amount", "catalogue_version", "payment_month"] {
+                if let Some(want) = expect.get(key) {
+                    if &got[key] != want {
+                        problems.push(format!("{key}: expected {want}, got {}", got[key]));
+                    }
+                }
+            }
+            let reasons = strings(got.get("reasons")).unwrap_or_default();
+            if let Some(want) = strings(expect.get("reasons")) {
+                if reasons != want {
+                    problems.push(format!("reasons: expected {want:?}, got {reasons:?}"));
+                }
+            }
+            if let Some(want) = strings(expect.get("errors")) {
+                let errors: Vec<String> = a.errors.iter().map(|e| format!("{}:{}", e.field, e.code.code())).collect();
+                if errors != want {
+                    problems.push(format!("errors: expected {want:?}, got {errors:?}"));
+                }
+            }
+            if let Some(want) = strings(expect.get("steps")) {
+                let steps = a.trace.as_ref().map(|t| t.step_ids()).unwrap_or_default();
+                if steps != want {
+                    problems.push(format!("steps: expected {want:?}, got {steps:?}"));
+                }
+            }
+            if !problems.is_empty() {
+                failures.push(format!("{file} / {name}:\n    {}", problems.join("\n    ")));
+            }
+        }
+    }
+    assert!(count > 0, "no claim vectors found");
+    assert!(failures.is_empty(), "{} of {count} vector cases failed:\n  {}", failures.len(), failures.join("\n  "));
+}
