@@ -36,6 +36,30 @@ pub fn add_months(date: Date, months: u32) -> Option<Date> {
     date.checked_add_months(Months::new(months))
 }
 
+/// Whether `later` falls after the date `months` calendar months after `date` (the same day
+/// of the month, clamped to the month's last day). Equivalent to `later > add_months(date,
+/// months)`, without building the date: this check runs for every claim.
+#[must_use]
+pub fn after_months(date: Date, months: u32, later: Date) -> bool {
+    let deadline = i64::from(date.year()) * 12 + i64::from(date.month0()) + i64::from(months);
+    let at = i64::from(later.year()) * 12 + i64::from(later.month0());
+    if at != deadline {
+        return at > deadline;
+    }
+    later.day() > date.day().min(days_in_month(later.year(), later.month()))
+}
+
+/// Days in a month of the proleptic Gregorian calendar.
+#[must_use]
+pub fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
 /// A calendar month, `YYYY-MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct YearMonth {
@@ -133,6 +157,20 @@ mod tests {
         assert_eq!(add_months(date("2021-01-31"), 1), Some(date("2021-02-28")));
         assert_eq!(add_months(date("2020-02-29"), 12), Some(date("2021-02-28")));
         assert_eq!(add_months(date("2021-03-15"), 12), Some(date("2022-03-15")));
+    }
+
+    #[test]
+    fn after_months_agrees_with_building_the_deadline() {
+        let start = date("2019-12-01");
+        for offset in 0..1600 {
+            let event = start + chrono::Days::new(offset);
+            for months in [0, 1, 2, 12, 13] {
+                let deadline = add_months(event, months).unwrap();
+                for later in [deadline - chrono::Days::new(1), deadline, deadline + chrono::Days::new(1), deadline + chrono::Days::new(40)] {
+                    assert_eq!(after_months(event, months, later), later > deadline, "{event} + {months} vs {later}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -47,3 +47,5 @@ pub use overrides::{Override, Overrides};
 pub use reasons::{Reason, Reasons, Status};
 pub use rules::{RulesError, RulesErrorKind, RulesErrors, Ruleset};
 pub use trace::{Step, StepId, Trace, TRACE_VERSION};
+/// Money is `rust_decimal::Decimal` in yuan; re-exported so users need no second dependency.
+pub use rust_decimal::Decimal;

@@ -25,6 +25,9 @@ pub const MAX_MONEY: Decimal = Decimal::from_parts(276_447_231, 23_283, 0, false
 /// ```
 #[must_use]
 pub fn round_to_fen(amount: Decimal) -> Decimal {
+    if amount.scale() == 2 {
+        return amount; // already whole fen: the common case, kept cheap
+    }
     let mut rounded = amount.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(2);
     rounded
@@ -81,11 +84,12 @@ impl fmt::Display for MoneyError {
 
 /// Parses an amount of yuan written as a plain decimal: digits, at most one point, no sign,
 /// no exponent, no separators. Surrounding ASCII whitespace is ignored. Digits beyond the
-/// fen are accepted only when they are zeros (`"1950.000"` is 1950.00).
+/// fen are accepted only when they are zeros (`"1950.000"` is 1950.00). The result always
+/// has two decimal places.
 ///
 /// ```
 /// use skill_subsidy::money::{parse_money, MoneyError};
-/// assert_eq!(parse_money("1950.5").unwrap().to_string(), "1950.5");
+/// assert_eq!(parse_money("1950.5").unwrap().to_string(), "1950.50");
 /// assert_eq!(parse_money("NaN"), Err(MoneyError::NotANumber));
 /// assert_eq!(parse_money("1e400"), Err(MoneyError::NotANumber));
 /// assert_eq!(parse_money("-3"), Err(MoneyError::Negative));
@@ -114,15 +118,15 @@ pub fn parse_money(text: &str) -> Result<Decimal, MoneyError> {
     if rest.bytes().any(|b| b != b'0') {
         return Err(if negative { MoneyError::Negative } else { MoneyError::BelowFen });
     }
-    // At most 12 + 2 digits: the mantissa fits in an i64 and the value is below MAX_MONEY.
-    let mut mantissa: i64 = 0;
-    for b in whole.bytes().chain(kept.bytes()) {
-        mantissa = mantissa * 10 + i64::from(b - b'0');
+    // At most 12 + 2 digits: the amount in fen fits in an i64 and is below MAX_MONEY.
+    let mut fen: i64 = 0;
+    for b in whole.bytes().chain(kept.bytes()).chain(std::iter::repeat_n(b'0', 2 - kept.len())) {
+        fen = fen * 10 + i64::from(b - b'0');
     }
-    if negative && mantissa != 0 {
+    if negative && fen != 0 {
         return Err(MoneyError::Negative);
     }
-    Ok(Decimal::new(mantissa, kept.len() as u32))
+    Ok(Decimal::new(fen, 2))
 }
 
 #[cfg(test)]

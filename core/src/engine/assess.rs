@@ -5,7 +5,7 @@ use super::compile::{LevelAmount, OccEntry, Segment, VersionRef};
 use super::steps::{note, pass_or_fail};
 use super::Engine;
 use crate::assessment::Assessment;
-use crate::calendar::{add_months, YearMonth};
+use crate::calendar::{add_months, after_months, YearMonth};
 use crate::claim::{Claim, ClaimErrorKind, Field, FieldError};
 use crate::money::{format_yuan, round_to_fen};
 use crate::reasons::{Reason, Reasons};
@@ -68,7 +68,7 @@ impl Engine {
         let found = self.check_catalogue(claim, program, seg, &mut reasons, t);
         self.check_group(claim, program, &mut reasons, t);
         self.check_institution(claim, program, seg, &found, &mut reasons, t);
-        self.check_window(claim, &seg.values, &mut reasons, t);
+        self.check_window(claim, seg.claim_window_months, &seg.values, &mut reasons, t);
         let found = self.check_conditions(claim, program, seg, found, &mut reasons, t);
         if !reasons.is_empty() {
             return Assessment::rejected(Some(index), reasons, found.version);
@@ -78,7 +78,7 @@ impl Engine {
             // so this is only reached if a catalogue and a table disagree; reject, never guess.
             return Assessment::rejected(Some(index), Reason::LevelNotOffered.into(), found.version);
         };
-        let lag = seg.count(self.rules.payment.months_after_application);
+        let lag = seg.payment_lag;
         let month = YearMonth::of(claim.applied_on).plus(lag);
         t.step(|| {
             self.param_step(
@@ -108,7 +108,8 @@ impl Engine {
             )
         });
         let mut reasons = Reasons::from(Reason::UnknownProgram);
-        self.check_window(claim, &self.base_values, &mut reasons, t);
+        let months = super::compile::count(self.base_values[self.rules.limits.claim_window_months.0 as usize]);
+        self.check_window(claim, months, &self.base_values, &mut reasons, t);
         Assessment::rejected(None, reasons, None)
     }
 
@@ -287,19 +288,17 @@ impl Engine {
     }
 
     /// Check 6: applied on or after the event, and within the claim window.
-    fn check_window<T: Tracer>(&self, claim: &Claim, values: &[ParamValue], reasons: &mut Reasons, t: &mut T) {
+    fn check_window<T: Tracer>(&self, claim: &Claim, months: u32, values: &[ParamValue], reasons: &mut Reasons, t: &mut T) {
         let limit = self.rules.limits.claim_window_months;
-        let months = u32::try_from(values[limit.0 as usize].number().trunc().mantissa()).unwrap_or(u32::MAX);
-        let deadline = add_months(claim.event_date, months);
         let before = claim.applied_on < claim.event_date;
-        let late = deadline.is_some_and(|d| claim.applied_on > d);
+        let late = after_months(claim.event_date, months, claim.applied_on);
         if before {
             reasons.add(Reason::AppliedBeforeEvent);
         } else if late {
             reasons.add(Reason::ClaimWindowExpired);
         }
         t.step(|| {
-            let deadline = deadline.map(|d| d.to_string()).unwrap_or_default();
+            let deadline = add_months(claim.event_date, months).map(|d| d.to_string()).unwrap_or_default();
             let (en, zh) = if before {
                 (format!("Applied {} before the event date {}", claim.applied_on, claim.event_date), format!("申请日期 {} 早于事件日期 {}", claim.applied_on, claim.event_date))
             } else if late {

@@ -66,6 +66,10 @@ pub(crate) struct LevelAmount {
 pub(crate) struct Segment {
     pub from: Date,
     pub values: Arc<[ParamValue]>,
+    /// `limits.claim_window_months` in force, read once here rather than per claim.
+    pub claim_window_months: u32,
+    /// `payment.months_after_application` in force.
+    pub payment_lag: u32,
     pub occupations: Option<Arc<OccupationIndex>>,
     pub institutions: Option<Arc<InstitutionIndex>>,
     /// Amounts by category id, then level (level_table and apprenticeship).
@@ -97,8 +101,22 @@ impl Segment {
 
     /// A count as u32 (counts are validated whole numbers up to 10^9).
     pub fn count(&self, id: ParamId) -> u32 {
-        u32::try_from(self.number(id).trunc().mantissa()).unwrap_or(u32::MAX)
+        count(self.values[id.0 as usize])
     }
+}
+
+/// A count's value as u32 (counts are validated whole numbers up to 10^9).
+pub(crate) fn count(value: ParamValue) -> u32 {
+    u32::try_from(value.number().trunc().mantissa()).unwrap_or(u32::MAX)
+}
+
+/// An amount with exactly two decimal places, so that claims whose amount needs no rounding
+/// skip it (amounts in rules are whole fen by validation).
+fn in_fen(mut amount: Decimal) -> Decimal {
+    if amount.scale() < 2 {
+        amount.rescale(2);
+    }
+    amount
 }
 
 pub(crate) struct Compiled {
@@ -198,7 +216,9 @@ pub(crate) fn compile(rules: &Ruleset, overrides: &[Resolved]) -> Compiled {
                     Some(institution_cache.entry((c, v)).or_insert_with(|| Arc::new(institution_index(rules, c, v))).clone())
                 });
                 let table = amount_table(rules, &program.calculation, &values, &categories);
-                Segment { from, values, occupations, institutions, table }
+                let claim_window_months = count(values[rules.limits.claim_window_months.0 as usize]);
+                let payment_lag = count(values[rules.payment.months_after_application.0 as usize]);
+                Segment { from, values, claim_window_months, payment_lag, occupations, institutions, table }
             })
             .collect();
         programs.push(CompiledProgram { rule, segments });
@@ -291,7 +311,7 @@ fn amount_table(rules: &Ruleset, calculation: &Calculation, values: &[ParamValue
                         Some(p) => values[p.0 as usize].number(),
                         None => base.checked_mul(uplift).unwrap_or(base),
                     };
-                    row[level.index()] = Some(LevelAmount { base, base_param, uplifted, explicit });
+                    row[level.index()] = Some(LevelAmount { base: in_fen(base), base_param, uplifted: in_fen(uplifted), explicit });
                 }
             }
             row
