@@ -80,7 +80,8 @@ fn claim_vectors_give_the_expected_assessments_and_traces() {
             let mode = if case["lenient"].as_bool() == Some(true) { FieldMode::Lenient } else { FieldMode::Strict };
             let raw = RawClaim::from_json(&case["claim"]);
             let a = engine.assess_raw(&raw, mode, true);
-            let record = engine.record(&raw.claim_id_text(), &a);
+            let claim_id = raw.claim_id_text();
+            let record = engine.record(&claim_id, &a);
             let got = serde_json::to_value(&record).unwrap();
             let expect = &case["expect"];
             let mut problems = Vec::new();
