@@ -134,6 +134,8 @@ pub enum RawValue {
     Null,
     /// Something else (an array, an object), by its kind.
     Other(&'static str),
+    /// Bytes that are not UTF-8 (a CSV cell from a mis-encoded export).
+    NotUtf8,
 }
 
 /// A claim as it arrived: a value per known field, the names of unknown fields, and any
@@ -296,12 +298,14 @@ impl Claim {
         }
     }
 
-    /// Validates raw fields. On failure, returns every field error.
+    /// Validates raw fields. On failure, returns every field error. A problem with the record
+    /// as a whole (not an object, an unreadable row) is its only error: its fields cannot be
+    /// trusted.
     pub fn parse(raw: &RawClaim, mode: FieldMode) -> Result<Claim, Vec<FieldError>> {
-        let mut errors = Vec::new();
         if let Some(e) = &raw.record_error {
-            errors.push(e.clone());
+            return Err(vec![e.clone()]);
         }
+        let mut errors = Vec::new();
         if mode == FieldMode::Strict {
             for name in &raw.unknown {
                 errors.push(FieldError::new(ClaimErrorKind::UnknownField, name, None));
@@ -373,6 +377,10 @@ impl FieldReader<'_> {
             }
             RawValue::Other(kind) => {
                 self.fail(ClaimErrorKind::WrongType, field, Some(kind));
+                None
+            }
+            RawValue::NotUtf8 => {
+                self.fail(ClaimErrorKind::InvalidUtf8, field, None);
                 None
             }
         }

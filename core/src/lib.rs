@@ -38,6 +38,7 @@ pub mod money;
 mod overrides;
 pub mod reasons;
 pub mod rules;
+pub mod schema;
 pub mod trace;
 
 pub use assessment::{Assessment, AssessmentRecord};

@@ -1,0 +1,82 @@
+//! A readable explanation on the terminal, in English or Chinese.
+
+use crate::lang::Lang;
+use skill_subsidy::trace::Outcome;
+use skill_subsidy::{Assessment, Engine, Status};
+use std::fmt::Write as _;
+
+/// The explanation of one assessment as text.
+pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> String {
+    let record = engine.record(claim_id, a);
+    let program = engine.program_of(a);
+    let mut out = String::new();
+    let zh = lang == Lang::Zh;
+    let status = match (a.status, zh) {
+        (Status::Approved, false) => format!("approved, {} yuan", record.amount),
+        (Status::Approved, true) => format!("予以补贴，{} 元", record.amount),
+        (Status::Rejected, false) => "rejected".to_string(),
+        (Status::Rejected, true) => "不予补贴".to_string(),
+        (Status::Invalid, false) => "invalid".to_string(),
+        (Status::Invalid, true) => "申请信息有误".to_string(),
+        (_, _) => a.status.code().to_string(),
+    };
+    let _ = write!(out, "{} {claim_id}: {status}", if zh { "申请" } else { "Claim" });
+    if let Some(p) = program {
+        let _ = write!(out, " — {} {}", p.id, if zh { &p.name_zh } else { &p.name_en });
+    }
+    out.push('\n');
+    if let Some(v) = record.catalogue_version {
+        let _ = writeln!(out, "  {}: {v}", if zh { "目录版本" } else { "catalogue version" });
+    }
+    if let Some(m) = &record.payment_month {
+        let _ = writeln!(out, "  {}: {m}", if zh { "发放月份" } else { "paid in" });
+    }
+    for reason in a.reasons.iter() {
+        let _ = writeln!(out, "  ✗ {} — {}", reason.code(), if zh { reason.message_zh() } else { reason.message_en() });
+    }
+    for e in &a.errors {
+        let _ = writeln!(out, "  ✗ {} ({}): {}", e.field, e.code.code(), if zh { &e.message_zh } else { &e.message_en });
+    }
+    let Some(trace) = &a.trace else { return out };
+    let _ = writeln!(out, "\n{} (trace v{}, {} {})", if zh { "计算过程" } else { "Steps" }, trace.trace_version, if zh { "规则" } else { "ruleset" }, trace.ruleset);
+    let mut sources: Vec<(String, String, String)> = Vec::new();
+    for (i, step) in trace.steps.iter().enumerate() {
+        let mark = match step.outcome {
+            Outcome::Pass => "✓",
+            Outcome::Fail => "✗",
+            _ => "•",
+        };
+        let _ = write!(out, "{:>3}. {mark} {:<18}", i + 1, step.step.code());
+        if let Some(rule) = &step.rule {
+            let _ = write!(out, " {rule}");
+        }
+        match (&step.before, &step.after) {
+            (Some(b), Some(a)) if b != a => {
+                let _ = write!(out, "  {b} → {a}");
+            }
+            (None, Some(a)) | (Some(_), Some(a)) => {
+                let _ = write!(out, "  = {a}");
+            }
+            _ => {}
+        }
+        out.push('\n');
+        let _ = writeln!(out, "        {}", if zh { &step.note_zh } else { &step.note_en });
+        if let Some(c) = &step.citation {
+            let confidence = step.confidence.map(|c| c.code()).unwrap_or("-");
+            let _ = writeln!(out, "        [{c} · {confidence}]");
+            if let Some(doc) = &step.document {
+                let key = c.split(", ").next().unwrap_or(c).to_string();
+                if !sources.iter().any(|(k, ..)| *k == key) {
+                    sources.push((key, doc.clone(), step.url.clone().unwrap_or_default()));
+                }
+            }
+        }
+    }
+    if !sources.is_empty() {
+        let _ = writeln!(out, "\n{}", if zh { "依据" } else { "Sources" });
+        for (key, doc, url) in sources {
+            let _ = writeln!(out, "  {key:<14} {doc}{}", if url.is_empty() { String::new() } else { format!("\n                 {url}") });
+        }
+    }
+    out
+}
