@@ -50,11 +50,15 @@ pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> St
         if let Some(rule) = &step.rule {
             let _ = write!(out, " {rule}");
         }
-        match (&step.before, &step.after) {
-            (Some(b), Some(a)) if b != a => {
+        // A check shows the value it checked; a computation shows what it changed.
+        match (step.outcome, &step.before, &step.after) {
+            (Outcome::Pass | Outcome::Fail, Some(b), _) => {
+                let _ = write!(out, "  [{b}]");
+            }
+            (_, Some(b), Some(a)) if b != a => {
                 let _ = write!(out, "  {b} → {a}");
             }
-            (None, Some(a)) | (Some(_), Some(a)) => {
+            (_, _, Some(a)) => {
                 let _ = write!(out, "  = {a}");
             }
             _ => {}

@@ -140,7 +140,9 @@ impl<R: BufRead> Lines<R> {
 }
 
 fn malformed(location: &str, detail: String) -> RawClaim {
-    RawClaim { record_error: Some(FieldError::new(ClaimErrorKind::MalformedRow, "", Some(format!("{location}: {detail}")))), ..RawClaim::default() }
+    let mut raw = RawClaim::default();
+    raw.record_error = Some(FieldError::new(ClaimErrorKind::MalformedRow, "", Some(format!("{location}: {detail}"))));
+    raw
 }
 
 /// Splits one CSV line into fields (RFC 4180 quoting, `""` inside quotes).

@@ -23,6 +23,21 @@ pub fn thousands(text: &str) -> String {
     }
 }
 
+/// Columns a string takes on a terminal: CJK and full-width characters take two.
+pub fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| match u32::from(c) {
+            0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+/// `s` padded with spaces to `width` terminal columns.
+pub fn pad(s: &str, width: usize) -> String {
+    format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
+}
+
 /// Counts and totals of per-claim assessments.
 pub fn render(engine: &Engine, assessments: &[&Assessment], lang: Lang) -> String {
     let rules = engine.ruleset();
@@ -58,7 +73,7 @@ pub fn render(engine: &Engine, assessments: &[&Assessment], lang: Lang) -> Strin
     );
     for (status, zh) in [("approved", "予以补贴"), ("rejected", "不予补贴"), ("invalid", "信息有误")] {
         let n = by_status.get(status).copied().unwrap_or(0);
-        let _ = write!(out, "  {:<10} {:>12}", lang.pick(status, zh), thousands(&n.to_string()));
+        let _ = write!(out, "  {} {:>10}", pad(lang.pick(status, zh), 44), thousands(&n.to_string()));
         if status == "approved" {
             let _ = write!(out, "  {:>20} {}", thousands(&format_yuan(total)), lang.pick("yuan", "元"));
         }
@@ -67,13 +82,13 @@ pub fn render(engine: &Engine, assessments: &[&Assessment], lang: Lang) -> Strin
     if !by_program.is_empty() {
         let _ = writeln!(out, "{}", lang.pick("Approved by program:", "按项目："));
         for (name, (n, amount)) in &by_program {
-            let _ = writeln!(out, "  {name:<40} {:>10}  {:>20}", thousands(&n.to_string()), thousands(&format_yuan(*amount)));
+            let _ = writeln!(out, "  {} {:>10}  {:>20}", pad(name, 44), thousands(&n.to_string()), thousands(&format_yuan(*amount)));
         }
     }
     if !by_reason.is_empty() {
         let _ = writeln!(out, "{}", lang.pick("Rejections by reason:", "不予补贴原因："));
         for (reason, n) in &by_reason {
-            let _ = writeln!(out, "  {reason:<40} {:>10}", thousands(&n.to_string()));
+            let _ = writeln!(out, "  {} {:>10}", pad(reason, 44), thousands(&n.to_string()));
         }
     }
     out
