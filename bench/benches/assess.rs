@@ -18,7 +18,9 @@ fn per_claim(c: &mut Criterion) {
         b.iter(|| claims.iter().map(|claim| engine.assess(black_box(claim)).amount).sum::<skill_subsidy::Decimal>())
     });
     group.sample_size(10);
-    group.bench_function("trace_on", |b| b.iter(|| claims.iter().map(|claim| engine.explain(black_box(claim)).amount).sum::<skill_subsidy::Decimal>()));
+    group.bench_function("trace_on", |b| {
+        b.iter(|| claims.iter().map(|claim| engine.explain(black_box(claim)).amount).sum::<skill_subsidy::Decimal>())
+    });
     group.finish();
 }
 

@@ -27,7 +27,8 @@ fn the_generated_claims_are_bit_identical_to_the_anchors_data() {
         let c = w1::claim(i);
         row.clear();
         use std::fmt::Write;
-        let _ = writeln!(row, "{},{},{},{}.{:02}", c.person_id, w1::occupation_code(c.occupation), c.level, c.fee_fen / 100, c.fee_fen % 100);
+        let _ =
+            writeln!(row, "{},{},{},{}.{:02}", c.person_id, w1::occupation_code(c.occupation), c.level, c.fee_fen / 100, c.fee_fen % 100);
         hash.update(row.as_bytes());
     }
     let hex: String = hash.finalize().iter().map(|b| format!("{b:02x}")).collect();

@@ -38,7 +38,14 @@ pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> St
         let _ = writeln!(out, "  ✗ {} ({}): {}", e.field, e.code.code(), if zh { &e.message_zh } else { &e.message_en });
     }
     let Some(trace) = &a.trace else { return out };
-    let _ = writeln!(out, "\n{} (trace v{}, {} {})", if zh { "计算过程" } else { "Steps" }, trace.trace_version, if zh { "规则" } else { "ruleset" }, trace.ruleset);
+    let _ = writeln!(
+        out,
+        "\n{} (trace v{}, {} {})",
+        if zh { "计算过程" } else { "Steps" },
+        trace.trace_version,
+        if zh { "规则" } else { "ruleset" },
+        trace.ruleset
+    );
     let mut sources: Vec<(String, String, String)> = Vec::new();
     for (i, step) in trace.steps.iter().enumerate() {
         let mark = match step.outcome {

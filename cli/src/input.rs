@@ -63,7 +63,7 @@ fn open(path: &str) -> Result<Box<dyn Read>, InputError> {
 }
 
 /// Reads claims from `path` (`-` for stdin). Without a format, the extension decides; stdin is
-/// sniffed (`[` JSON, `{` JSON Lines, otherwise CSV).
+/// sniffed (`[` JSON, `{` JSON Lines, otherwise CSV). A `.json` file may hold one claim object.
 pub fn read(path: &str, format: Option<Format>) -> Result<Input, InputError> {
     let mut reader = BufReader::with_capacity(1 << 20, open(path)?);
     let format = match format.or_else(|| Format::from_path(Path::new(path))) {
@@ -76,7 +76,9 @@ pub fn read(path: &str, format: Option<Format>) -> Result<Input, InputError> {
                 _ => Format::Csv,
             }
         }
-        None => return Err(InputError(format!("{path}: cannot tell the format from the extension; use .csv, .json or .jsonl, or --format"))),
+        None => {
+            return Err(InputError(format!("{path}: cannot tell the format from the extension; use .csv, .json or .jsonl, or --format")))
+        }
     };
     match format {
         Format::Csv => read_csv(reader, path),
@@ -204,7 +206,11 @@ fn read_csv(reader: impl BufRead, path: &str) -> Result<Input, InputError> {
             let fields = splitter.split(text).ok_or_else(|| InputError(format!("{path}: line 1: the header's quotes do not balance")))?;
             fields
                 .iter()
-                .map(|f| std::str::from_utf8(f).map(|s| s.trim().to_string()).map_err(|_| InputError(format!("{path}: line 1: the header is not UTF-8"))))
+                .map(|f| {
+                    std::str::from_utf8(f)
+                        .map(|s| s.trim().to_string())
+                        .map_err(|_| InputError(format!("{path}: line 1: the header is not UTF-8")))
+                })
                 .collect::<Result<_, _>>()?
         }
     };
@@ -273,11 +279,16 @@ fn read_jsonl(reader: impl BufRead, path: &str) -> Result<Input, InputError> {
 }
 
 fn read_json(reader: impl Read, path: &str) -> Result<Input, InputError> {
-    let value: serde_json::Value = serde_json::from_reader(reader).map_err(|e| InputError(format!("{path}: not a JSON array of claims: {e}")))?;
-    let serde_json::Value::Array(items) = value else {
-        return Err(InputError(format!("{path}: expected a JSON array of claim objects")));
+    let value: serde_json::Value =
+        serde_json::from_reader(reader).map_err(|e| InputError(format!("{path}: not a JSON array of claims: {e}")))?;
+    let items = match value {
+        serde_json::Value::Array(items) => items,
+        // A file holding one claim object is one claim.
+        object @ serde_json::Value::Object(_) => vec![object],
+        _ => return Err(InputError(format!("{path}: expected a JSON array of claim objects"))),
     };
-    let rows = items.iter().enumerate().map(|(i, item)| Row { raw: RawClaim::from_json(item), location: format!("record {}", i + 1) }).collect();
+    let rows =
+        items.iter().enumerate().map(|(i, item)| Row { raw: RawClaim::from_json(item), location: format!("record {}", i + 1) }).collect();
     Ok(Input { rows, extra_columns: Vec::new() })
 }
 

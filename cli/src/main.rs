@@ -190,7 +190,11 @@ fn run(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             let input = input::read(&args.file, args.format)?;
             let mode = field_mode(&args, &input);
             if mode == FieldMode::Lenient && !input.extra_columns.is_empty() {
-                eprintln!("{} {}", lang.pick("note: ignored columns that are not claim fields:", "提示：已忽略非申请字段的列："), input.extra_columns.join(", "));
+                eprintln!(
+                    "{} {}",
+                    lang.pick("note: ignored columns that are not claim fields:", "提示：已忽略非申请字段的列："),
+                    input.extra_columns.join(", ")
+                );
             }
             let assessments: Vec<Assessment> = input.rows.iter().map(|row| engine.assess_raw(&row.raw, mode, trace)).collect();
             let ids: Vec<String> = input.rows.iter().map(|row| row.raw.claim_id_text()).collect();
@@ -211,7 +215,11 @@ fn run(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             let input = input::read(&args.file, args.format)?;
             let mode = field_mode(&args, &input);
             let row = match &claim {
-                Some(id) => input.rows.iter().find(|r| &r.raw.claim_id_text() == id).ok_or_else(|| Failure(format!("{}: no claim {id}", args.file)))?,
+                Some(id) => input
+                    .rows
+                    .iter()
+                    .find(|r| &r.raw.claim_id_text() == id)
+                    .ok_or_else(|| Failure(format!("{}: no claim {id}", args.file)))?,
                 None if input.rows.len() == 1 => &input.rows[0],
                 None => return Err(Failure(format!("{}: holds {} claims; choose one with --claim ID", args.file, input.rows.len()))),
             };
@@ -261,7 +269,8 @@ fn report_invalid(rows: &[input::Row], assessments: &[Assessment], lang: Lang) -
     }
     eprintln!("{} {}:", invalid.len(), lang.pick("claims are invalid", "条申请信息有误"));
     for (row, a) in invalid.iter().take(20) {
-        let errors: Vec<String> = a.errors.iter().map(|e| format!("{} ({})", lang.pick(&e.message_en, &e.message_zh), e.code.code())).collect();
+        let errors: Vec<String> =
+            a.errors.iter().map(|e| format!("{} ({})", lang.pick(&e.message_en, &e.message_zh), e.code.code())).collect();
         eprintln!("  {} {}: {}", row.location, row.raw.claim_id_text(), errors.join("; "));
     }
     if invalid.len() > 20 {

@@ -6,13 +6,22 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// Writes one record per claim, in input order, to `path` (`-` or `None`: stdout as JSON Lines).
-pub fn write_records<'a>(engine: &Engine, path: Option<&Path>, items: impl Iterator<Item = (&'a str, &'a Assessment)>) -> std::io::Result<()> {
+pub fn write_records<'a>(
+    engine: &Engine,
+    path: Option<&Path>,
+    items: impl Iterator<Item = (&'a str, &'a Assessment)>,
+) -> std::io::Result<()> {
     let format = match path {
         Some(p) if p != Path::new("-") => Format::from_path(p).unwrap_or(Format::Jsonl),
         _ => Format::Jsonl,
     };
     let sink: Box<dyn Write> = match path {
-        Some(p) if p != Path::new("-") => Box::new(std::fs::File::create(p)?),
+        Some(p) if p != Path::new("-") => {
+            if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)?;
+            }
+            Box::new(std::fs::File::create(p)?)
+        }
         _ => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::with_capacity(1 << 20, sink);

@@ -21,9 +21,7 @@ pub fn parse_date(text: &str) -> Option<Date> {
         return None;
     }
     let number = |range: std::ops::Range<usize>| -> Option<u32> {
-        b[range].iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
-        })
+        b[range].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
     };
     let year = i32::try_from(number(0..4)?).ok()?;
     Date::from_ymd_opt(year, number(5..7)?, number(8..10)?)
@@ -89,8 +87,7 @@ impl YearMonth {
     /// Months from `self` to `later` (negative when `later` is earlier).
     #[must_use]
     pub fn months_until(self, later: YearMonth) -> i64 {
-        (i64::from(later.year) - i64::from(self.year)) * 12 + i64::from(later.month)
-            - i64::from(self.month)
+        (i64::from(later.year) - i64::from(self.year)) * 12 + i64::from(later.month) - i64::from(self.month)
     }
 
     /// Parses `YYYY-MM`.
@@ -147,7 +144,9 @@ mod tests {
     #[test]
     fn dates_must_be_real_and_in_one_format() {
         assert_eq!(date("2024-02-29").to_string(), "2024-02-29");
-        for bad in ["2021-02-29", "2021-13-01", "2021-00-10", "21-01-01", "2021/01/01", "2021-01-01T00:00", "２０２１-01-01", "-021-01-01", ""] {
+        for bad in
+            ["2021-02-29", "2021-13-01", "2021-00-10", "21-01-01", "2021/01/01", "2021-01-01T00:00", "２０２１-01-01", "-021-01-01", ""]
+        {
             assert!(parse_date(bad).is_none(), "{bad}");
         }
     }
@@ -166,7 +165,8 @@ mod tests {
             let event = start + chrono::Days::new(offset);
             for months in [0, 1, 2, 12, 13] {
                 let deadline = add_months(event, months).unwrap();
-                for later in [deadline - chrono::Days::new(1), deadline, deadline + chrono::Days::new(1), deadline + chrono::Days::new(40)] {
+                for later in [deadline - chrono::Days::new(1), deadline, deadline + chrono::Days::new(1), deadline + chrono::Days::new(40)]
+                {
                     assert_eq!(after_months(event, months, later), later > deadline, "{event} + {months} vs {later}");
                 }
             }

@@ -361,7 +361,7 @@ struct FieldReader<'a> {
 impl FieldReader<'_> {
     fn fail(&mut self, kind: ClaimErrorKind, field: Field, value: Option<&str>) {
         // S-privacy: a person id may be a resident ID number; it never appears in an error.
-        let shown = if field == Field::PersonId { None } else { value.map(|v| shorten(v)) };
+        let shown = if field == Field::PersonId { None } else { value.map(shorten) };
         self.errors.push(FieldError::new(kind, field.name(), shown));
     }
 
@@ -647,8 +647,13 @@ mod tests {
         raw
     }
 
-    const BASE: [(&str, &str); 5] =
-        [("claim_id", "C1"), ("program", "skills_training"), ("person_id", "320211199001011234"), ("event_date", "2021-05-01"), ("applied_on", "2021-05-20")];
+    const BASE: [(&str, &str); 5] = [
+        ("claim_id", "C1"),
+        ("program", "skills_training"),
+        ("person_id", "320211199001011234"),
+        ("event_date", "2021-05-01"),
+        ("applied_on", "2021-05-20"),
+    ];
 
     #[test]
     fn a_minimal_claim_is_valid_and_defaults_to_employee() {

@@ -47,6 +47,6 @@ pub use engine::{Engine, VersionRef};
 pub use overrides::{Override, Overrides};
 pub use reasons::{Reason, Reasons, Status};
 pub use rules::{RulesError, RulesErrorKind, RulesErrors, Ruleset};
-pub use trace::{Step, StepId, Trace, TRACE_VERSION};
 /// Money is `rust_decimal::Decimal` in yuan; re-exported so users need no second dependency.
 pub use rust_decimal::Decimal;
+pub use trace::{Step, StepId, Trace, TRACE_VERSION};

@@ -65,7 +65,11 @@ fn scalar_text(path: &str, value: &serde_json::Value) -> Result<String, RulesErr
         serde_json::Value::String(s) => Ok(s.clone()),
         serde_json::Value::Number(n) => Ok(n.to_string()),
         serde_json::Value::Bool(b) => Ok(b.to_string()),
-        _ => Err(error(path, RulesErrorKind::BadOverride, "expected a number, a decimal string, true/false, or an object of date ranges".into())),
+        _ => Err(error(
+            path,
+            RulesErrorKind::BadOverride,
+            "expected a number, a decimal string, true/false, or an object of date ranges".into(),
+        )),
     }
 }
 
@@ -117,7 +121,11 @@ impl Overrides {
     /// Reads an override document already parsed as JSON.
     pub fn from_json(value: &serde_json::Value) -> Result<Overrides, RulesErrors> {
         let Some(map) = value.as_object() else {
-            return Err(RulesErrors(vec![error("", RulesErrorKind::BadOverride, "an override document is a JSON object of path → value".into())]));
+            return Err(RulesErrors(vec![error(
+                "",
+                RulesErrorKind::BadOverride,
+                "an override document is a JSON object of path → value".into(),
+            )]));
         };
         let mut out = Overrides::new();
         let mut errors = Vec::new();
@@ -180,7 +188,11 @@ impl Overrides {
             let Some(param) = rules.params.find(&o.path) else {
                 let near = rules.params.similar(&o.path);
                 let hint = if near.is_empty() { String::new() } else { format!("; paths nearby: {}", near.join(", ")) };
-                errors.push(error(&o.path, RulesErrorKind::UnknownPath, format!("ruleset {} has no rule value at this path{hint}", rules.id)));
+                errors.push(error(
+                    &o.path,
+                    RulesErrorKind::UnknownPath,
+                    format!("ruleset {} has no rule value at this path{hint}", rules.id),
+                ));
                 continue;
             };
             let kind = rules.params.get(param).kind;
@@ -206,7 +218,10 @@ impl Overrides {
                     errors.push(error(
                         &o.path,
                         RulesErrorKind::PeriodOverlap,
-                        format!("the range {range} overlaps another override of the same path ({})", clash.range.map(|r| r.to_string()).unwrap_or_default()),
+                        format!(
+                            "the range {range} overlaps another override of the same path ({})",
+                            clash.range.map(|r| r.to_string()).unwrap_or_default()
+                        ),
                     ));
                     continue;
                 }
@@ -227,7 +242,8 @@ mod tests {
 
     #[test]
     fn documents_and_assignments_read_the_same_overrides() {
-        let doc = Overrides::from_json_str(r#"{"shortage.rate": 0.2, "programs.skills_training.amounts.3": {"2021-07-01..": "2200"}}"#).unwrap();
+        let doc =
+            Overrides::from_json_str(r#"{"shortage.rate": 0.2, "programs.skills_training.amounts.3": {"2021-07-01..": "2200"}}"#).unwrap();
         let mut cli = Overrides::new();
         cli.add_assignment("shortage.rate=0.2").unwrap();
         cli.add_assignment("programs.skills_training.amounts.3[2021-07-01..]=2200").unwrap();

@@ -24,20 +24,26 @@ pub fn claim_schema(rules: Option<&Ruleset>) -> Value {
         "description": "yuan, a plain decimal with at most two decimals; a string keeps it exact",
         "oneOf": [{ "type": "string", "pattern": MONEY_PATTERN }, { "type": "number", "minimum": 0 }],
     });
-    let count = |min: u32, description: &str| {
-        json!({ "description": description, "oneOf": [{ "type": "integer", "minimum": min, "maximum": 1200 }, { "type": "string", "pattern": "^[0-9]+$" }] })
-    };
+    let count = |min: u32, description: &str| json!({ "description": description, "oneOf": [{ "type": "integer", "minimum": min, "maximum": 1200 }, { "type": "string", "pattern": "^[0-9]+$" }] });
     let mut properties = Map::new();
     for field in Field::ALL {
         let schema = match field {
             Field::Program => match rules {
-                Some(r) => json!({ "type": "string", "enum": r.programs.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), "description": "a program id of the ruleset" }),
+                Some(r) => {
+                    json!({ "type": "string", "enum": r.programs.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), "description": "a program id of the ruleset" })
+                }
                 None => text("a program id of the ruleset"),
             },
-            Field::Group => json!({ "type": "string", "enum": Group::ALL.iter().map(|g| g.code()).collect::<Vec<_>>(), "default": "employee" }),
+            Field::Group => {
+                json!({ "type": "string", "enum": Group::ALL.iter().map(|g| g.code()).collect::<Vec<_>>(), "default": "employee" })
+            }
             Field::Level => json!({ "type": "string", "enum": Level::ALL.iter().map(|l| l.code()).collect::<Vec<_>>() }),
-            Field::EventDate => json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN, "description": "certificate, hire or completion date: picks the catalogue version" }),
-            Field::AppliedOn => json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN, "description": "application date: claim window, annual limit, queue order, payment month" }),
+            Field::EventDate => {
+                json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN, "description": "certificate, hire or completion date: picks the catalogue version" })
+            }
+            Field::AppliedOn => {
+                json!({ "type": "string", "format": "date", "pattern": DATE_PATTERN, "description": "application date: claim window, annual limit, queue order, payment month" })
+            }
             Field::FeePaid => money.clone(),
             Field::Months => count(1, "months claimed"),
             Field::UiContributionMonths => count(0, "months of unemployment-insurance contributions"),

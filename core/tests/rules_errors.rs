@@ -214,7 +214,10 @@ fn a_rate_outside_zero_to_one_is_refused() {
 
 #[test]
 fn a_level_subsidised_without_an_amount_is_refused() {
-    let errors = errors_after("programs.toml", replace("levels = { value = [\"5\", \"4\", \"3\"]", "levels = { value = [\"5\", \"4\", \"3\", \"2\"]"));
+    let errors = errors_after(
+        "programs.toml",
+        replace("levels = { value = [\"5\", \"4\", \"3\"]", "levels = { value = [\"5\", \"4\", \"3\", \"2\"]"),
+    );
     the_error(&errors, RulesErrorKind::MissingAmount, "programs.toml", "programs.training.amounts");
 }
 
@@ -273,10 +276,14 @@ fn every_problem_of_every_file_is_reported_together() {
 #[test]
 fn an_override_to_a_missing_path_is_an_error_with_hints() {
     let engine = Engine::new(load(&files()).unwrap());
-    let e = engine.with_overrides(&Overrides::from_json_str(r#"{"programs.training.amounts.2": "2500"}"#).unwrap()).err().expect("an error");
+    let e =
+        engine.with_overrides(&Overrides::from_json_str(r#"{"programs.training.amounts.2": "2500"}"#).unwrap()).err().expect("an error");
     let e = &e.0[0];
     assert_eq!(e.kind, RulesErrorKind::UnknownPath);
     assert!(e.message.contains("programs.training.amounts.3"), "{e}");
-    let bad = engine.with_overrides(&Overrides::from_json_str(r#"{"shortage.rate": "1.5", "limits.annual_claims": {"2021-01-01..": "2"}}"#).unwrap()).err().expect("errors");
+    let bad = engine
+        .with_overrides(&Overrides::from_json_str(r#"{"shortage.rate": "1.5", "limits.annual_claims": {"2021-01-01..": "2"}}"#).unwrap())
+        .err()
+        .expect("errors");
     assert_eq!(bad.0.iter().map(|e| e.kind).collect::<Vec<_>>(), [RulesErrorKind::BadOverride, RulesErrorKind::BadOverride]);
 }

@@ -32,7 +32,10 @@ fn main() {
     times.remove(0); // warm-up
     let off = median(times);
     assert_eq!(total, Decimal::new(w1::TOTAL_FEN_1M, 2), "W1 total differs from the anchors");
-    println!("trace off: median {off:.4} s over {runs} runs = {:.1} M claims/s (total {total} yuan, equal to the anchors)", n as f64 / off / 1e6);
+    println!(
+        "trace off: median {off:.4} s over {runs} runs = {:.1} M claims/s (total {total} yuan, equal to the anchors)",
+        n as f64 / off / 1e6
+    );
 
     if std::env::var_os("W1_TRACE_OFF_ONLY").is_some() {
         return;

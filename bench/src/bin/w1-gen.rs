@@ -22,7 +22,10 @@ fn main() {
         }
     }
     if let Some(dir) = rules {
-        for (file, text) in [("catalogues/occupations/w1.toml", skill_subsidy_bench::occupations_toml()), ("catalogues/shortage/w1.toml", skill_subsidy_bench::shortage_toml())] {
+        for (file, text) in [
+            ("catalogues/occupations/w1.toml", skill_subsidy_bench::occupations_toml()),
+            ("catalogues/shortage/w1.toml", skill_subsidy_bench::shortage_toml()),
+        ] {
             let path = dir.join(file);
             if let Some(parent) = path.parent() {
                 std::fs::create_dir_all(parent).unwrap_or_else(|e| fail(&format!("{}: {e}", parent.display())));

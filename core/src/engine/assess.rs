@@ -132,7 +132,14 @@ impl Engine {
     }
 
     /// Checks 2 and 3: the catalogue in force, the occupation in it, the level offered.
-    fn check_catalogue<'e, T: Tracer>(&self, claim: &Claim, program: &Program, seg: &'e Segment, reasons: &mut Reasons, t: &mut T) -> Found<'e> {
+    fn check_catalogue<'e, T: Tracer>(
+        &self,
+        claim: &Claim,
+        program: &Program,
+        seg: &'e Segment,
+        reasons: &mut Reasons,
+        t: &mut T,
+    ) -> Found<'e> {
         let mut found = Found::default();
         if let Some(catalogue) = &program.occupation_catalogue {
             match &seg.occupations {
@@ -246,7 +253,15 @@ impl Engine {
     }
 
     /// Check 5: the institution is in the catalogue in force and may train the occupation.
-    fn check_institution<T: Tracer>(&self, claim: &Claim, program: &Program, seg: &Segment, found: &Found<'_>, reasons: &mut Reasons, t: &mut T) {
+    fn check_institution<T: Tracer>(
+        &self,
+        claim: &Claim,
+        program: &Program,
+        seg: &Segment,
+        found: &Found<'_>,
+        reasons: &mut Reasons,
+        t: &mut T,
+    ) {
         let Some(catalogue) = &program.institution_catalogue else { return };
         let id = claim.institution.as_deref().unwrap_or_default();
         let occupation = claim.occupation.as_deref();
@@ -300,10 +315,16 @@ impl Engine {
         t.step(|| {
             let deadline = add_months(claim.event_date, months).map(|d| d.to_string()).unwrap_or_default();
             let (en, zh) = if before {
-                (format!("Applied {} before the event date {}", claim.applied_on, claim.event_date), format!("申请日期 {} 早于事件日期 {}", claim.applied_on, claim.event_date))
+                (
+                    format!("Applied {} before the event date {}", claim.applied_on, claim.event_date),
+                    format!("申请日期 {} 早于事件日期 {}", claim.applied_on, claim.event_date),
+                )
             } else if late {
                 (
-                    format!("Applied {}, after the window of {months} months from {} closed on {deadline}", claim.applied_on, claim.event_date),
+                    format!(
+                        "Applied {}, after the window of {months} months from {} closed on {deadline}",
+                        claim.applied_on, claim.event_date
+                    ),
                     format!("申请日期 {} 已超过自 {} 起 {months} 个月的申请期限（截至 {deadline}）", claim.applied_on, claim.event_date),
                 )
             } else {
@@ -312,12 +333,27 @@ impl Engine {
                     format!("申请日期 {} 在自 {} 起 {months} 个月内（截至 {deadline}）", claim.applied_on, claim.event_date),
                 )
             };
-            self.param_step(StepId::ClaimWindow, pass_or_fail(!before && !late), limit, values, (Some(claim.applied_on.to_string()), Some(deadline)), note!("{}", en; "{}", zh))
+            self.param_step(
+                StepId::ClaimWindow,
+                pass_or_fail(!before && !late),
+                limit,
+                values,
+                (Some(claim.applied_on.to_string()), Some(deadline)),
+                note!("{}", en; "{}", zh),
+            )
         });
     }
 
     /// Check 7: the program's own conditions.
-    fn check_conditions<'e, T: Tracer>(&self, claim: &Claim, program: &Program, seg: &Segment, mut found: Found<'e>, reasons: &mut Reasons, t: &mut T) -> Found<'e> {
+    fn check_conditions<'e, T: Tracer>(
+        &self,
+        claim: &Claim,
+        program: &Program,
+        seg: &Segment,
+        mut found: Found<'e>,
+        reasons: &mut Reasons,
+        t: &mut T,
+    ) -> Found<'e> {
         if let Some(min) = program.min_ui_contribution_months {
             let need = seg.count(min);
             let have = claim.ui_contribution_months.unwrap_or(0);
@@ -339,7 +375,8 @@ impl Engine {
         match &program.calculation {
             Calculation::PerProject => {
                 let id = claim.project.as_deref().unwrap_or_default();
-                let project = self.rules.projects.iter().find(|p| p.id == id && p.program == program.id && p.period.contains(claim.event_date));
+                let project =
+                    self.rules.projects.iter().find(|p| p.id == id && p.program == program.id && p.period.contains(claim.event_date));
                 found.project_price = project.map(|p| p.price);
                 if project.is_none() {
                     reasons.add(Reason::UnknownProject);
@@ -425,7 +462,16 @@ impl Engine {
             }
             Calculation::Flat { amount } => {
                 let value = seg.number(*amount);
-                t.step(|| self.param_step(StepId::BaseAmount, Outcome::Info, *amount, &seg.values, (None, Some(yuan(value))), note!("A fixed {} yuan per claim", yuan(value); "每人定额 {} 元", yuan(value))));
+                t.step(|| {
+                    self.param_step(
+                        StepId::BaseAmount,
+                        Outcome::Info,
+                        *amount,
+                        &seg.values,
+                        (None, Some(yuan(value))),
+                        note!("A fixed {} yuan per claim", yuan(value); "每人定额 {} 元", yuan(value)),
+                    )
+                });
                 value
             }
             Calculation::PerMonth { monthly_rate, max_months } => {
@@ -478,7 +524,16 @@ impl Engine {
             Calculation::PerProject => {
                 let price = found.project_price?;
                 let value = seg.number(price);
-                t.step(|| self.param_step(StepId::BaseAmount, Outcome::Info, price, &seg.values, (None, Some(yuan(value))), note!("Price per trainee of the project: {} yuan", yuan(value); "项目每人补贴单价（一项一价）：{} 元", yuan(value))));
+                t.step(|| {
+                    self.param_step(
+                        StepId::BaseAmount,
+                        Outcome::Info,
+                        price,
+                        &seg.values,
+                        (None, Some(yuan(value))),
+                        note!("Price per trainee of the project: {} yuan", yuan(value); "项目每人补贴单价（一项一价）：{} 元", yuan(value)),
+                    )
+                });
                 value
             }
         };

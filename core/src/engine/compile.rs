@@ -119,6 +119,10 @@ fn in_fen(mut amount: Decimal) -> Decimal {
     amount
 }
 
+/// Occupation catalogue and version, shortage catalogue and version, stickiness: what an
+/// occupation index depends on, so that segments share equal indexes.
+type OccupationKey = (usize, usize, Option<(usize, usize)>, bool);
+
 pub(crate) struct Compiled {
     pub base_values: Arc<[ParamValue]>,
     pub programs: Vec<CompiledProgram>,
@@ -158,7 +162,7 @@ pub(crate) fn compile(rules: &Ruleset, overrides: &[Resolved]) -> Compiled {
         }
     }
 
-    let mut occupation_cache: FxHashMap<(usize, usize, Option<(usize, usize)>, bool), Arc<OccupationIndex>> = FxHashMap::default();
+    let mut occupation_cache: FxHashMap<OccupationKey, Arc<OccupationIndex>> = FxHashMap::default();
     let mut institution_cache: FxHashMap<(usize, usize), Arc<InstitutionIndex>> = FxHashMap::default();
     let mut values_cache: FxHashMap<Vec<usize>, Arc<[ParamValue]>> = FxHashMap::default();
 
@@ -189,7 +193,8 @@ pub(crate) fn compile(rules: &Ruleset, overrides: &[Resolved]) -> Compiled {
         let segments = starts
             .iter()
             .map(|&from| {
-                let active: Vec<usize> = ranged.iter().enumerate().filter(|(_, o)| o.range.is_some_and(|r| r.contains(from))).map(|(i, _)| i).collect();
+                let active: Vec<usize> =
+                    ranged.iter().enumerate().filter(|(_, o)| o.range.is_some_and(|r| r.contains(from))).map(|(i, _)| i).collect();
                 let values = values_cache
                     .entry(active.clone())
                     .or_insert_with(|| {
@@ -230,7 +235,15 @@ fn vref(catalogue: usize, version: usize) -> VersionRef {
     VersionRef { catalogue: u16::try_from(catalogue).unwrap_or(u16::MAX), version: u16::try_from(version).unwrap_or(u16::MAX) }
 }
 
-fn occupation_index(rules: &Ruleset, c: usize, v: usize, short: Option<usize>, on: Date, sticky: bool, categories: &[String]) -> OccupationIndex {
+fn occupation_index(
+    rules: &Ruleset,
+    c: usize,
+    v: usize,
+    short: Option<usize>,
+    on: Date,
+    sticky: bool,
+    categories: &[String],
+) -> OccupationIndex {
     // S30: once listed in a year, listed for the rest of it — the versions of the same year
     // that started on or before `on` count, not only the one in force.
     let mut listed: FxHashMap<&str, u16> = FxHashMap::default();

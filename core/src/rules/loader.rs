@@ -46,14 +46,7 @@ impl Loader {
                 }
             }
         };
-        Some(self.params.add(Param {
-            path: node.path.clone(),
-            kind,
-            value: parsed,
-            citation,
-            file: cx.file.to_string(),
-            line: node.line,
-        }))
+        Some(self.params.add(Param { path: node.path.clone(), kind, value: parsed, citation, file: cx.file.to_string(), line: node.line }))
     }
 }
 
@@ -273,7 +266,12 @@ fn load_head(loader: &mut Loader, cx: &mut Cx<'_, '_>, root: &mut Table<'_>, fol
         let once = t.req(cx, "once_per_occupation_level").and_then(|n| loader.param(cx, &n, ParamKind::Flag));
         let lower = t.req(cx, "no_lower_level_after_higher").and_then(|n| loader.param(cx, &n, ParamKind::Flag));
         t.finish(cx);
-        Some(Limits { annual_claims: annual?, claim_window_months: window?, once_per_occupation_level: once?, no_lower_level_after_higher: lower? })
+        Some(Limits {
+            annual_claims: annual?,
+            claim_window_months: window?,
+            once_per_occupation_level: once?,
+            no_lower_level_after_higher: lower?,
+        })
     });
 
     let shortage = root.field(cx, "shortage").and_then(|n| cx.table(&n)).and_then(|mut t| {
@@ -331,7 +329,11 @@ fn load_accounts(loader: &mut Loader, cx: &mut Cx<'_, '_>, table: &mut Table<'_>
             let code = cx.string(&n)?;
             let fund = super::programs::Fund::parse(&code);
             if fund.is_none() {
-                cx.error_at(RulesErrorKind::InvalidValue, &n, format!("fund {code:?} is not special_account, unemployment_insurance or employment_fund"));
+                cx.error_at(
+                    RulesErrorKind::InvalidValue,
+                    &n,
+                    format!("fund {code:?} is not special_account, unemployment_insurance or employment_fund"),
+                );
             }
             fund
         });
@@ -358,7 +360,9 @@ fn load_accounts(loader: &mut Loader, cx: &mut Cx<'_, '_>, table: &mut Table<'_>
         t.finish(cx);
         if !is_ident(&id) {
             cx.error(RulesErrorKind::InvalidValue, &path, line, format!("{id:?} is not an account id"));
-        } else if let (Some(name_zh), Some(name_en), Some(fund), Some(period), Some(opening_balance)) = (name_zh, name_en, fund, period, opening) {
+        } else if let (Some(name_zh), Some(name_en), Some(fund), Some(period), Some(opening_balance)) =
+            (name_zh, name_en, fund, period, opening)
+        {
             accounts.push(Account {
                 id,
                 name_zh,

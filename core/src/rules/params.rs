@@ -193,12 +193,8 @@ impl Params {
     #[must_use]
     pub fn similar(&self, path: &str) -> Vec<&str> {
         let prefix = path.rsplit_once('.').map_or("", |(head, _)| head);
-        let mut near: Vec<&str> = self
-            .list
-            .iter()
-            .map(|p| p.path.as_str())
-            .filter(|p| !prefix.is_empty() && p.starts_with(prefix))
-            .collect();
+        let mut near: Vec<&str> =
+            self.list.iter().map(|p| p.path.as_str()).filter(|p| !prefix.is_empty() && p.starts_with(prefix)).collect();
         near.truncate(8);
         near
     }

@@ -227,21 +227,23 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
     let name_zh = t.req(cx, "name_zh").and_then(|n| cx.string(&n));
     let name_en = t.req(cx, "name_en").and_then(|n| cx.string(&n));
     let kind = t.req(cx, "kind").and_then(|n| Some((cx.string(&n)?, n)));
-    let payee = t.req(cx, "payee").and_then(|n| {
-        match cx.string(&n)?.as_str() {
-            "individual" => Some(Payee::Individual),
-            "enterprise" => Some(Payee::Enterprise),
-            other => {
-                cx.error_at(RulesErrorKind::InvalidValue, &n, format!("payee {other:?} is not individual or enterprise"));
-                None
-            }
+    let payee = t.req(cx, "payee").and_then(|n| match cx.string(&n)?.as_str() {
+        "individual" => Some(Payee::Individual),
+        "enterprise" => Some(Payee::Enterprise),
+        other => {
+            cx.error_at(RulesErrorKind::InvalidValue, &n, format!("payee {other:?} is not individual or enterprise"));
+            None
         }
     });
     let fund = t.req(cx, "fund").and_then(|n| {
         let code = cx.string(&n)?;
         let fund = Fund::parse(&code);
         if fund.is_none() {
-            cx.error_at(RulesErrorKind::InvalidValue, &n, format!("fund {code:?} is not special_account, unemployment_insurance or employment_fund"));
+            cx.error_at(
+                RulesErrorKind::InvalidValue,
+                &n,
+                format!("fund {code:?} is not special_account, unemployment_insurance or employment_fund"),
+            );
         }
         fund
     });
@@ -251,7 +253,11 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
         match context.catalogues.iter().find(|c| c.id == id) {
             Some(c) if c.kind == kind => Some(id),
             Some(c) => {
-                cx.error_at(RulesErrorKind::UnknownReference, &node, format!("catalogue {id} lists {}, not {}", c.kind.code(), kind.code()));
+                cx.error_at(
+                    RulesErrorKind::UnknownReference,
+                    &node,
+                    format!("catalogue {id} lists {}, not {}", c.kind.code(), kind.code()),
+                );
                 None
             }
             None => {
@@ -280,7 +286,12 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
             let amounts = t.req(cx, "amounts").and_then(|n| load_level_amounts(loader, cx, &n, ParamKind::Money));
             let shortage_amounts = t.field(cx, "shortage_amounts").map(|n| load_level_amounts(loader, cx, &n, ParamKind::Money));
             if levels.is_none() {
-                cx.error(RulesErrorKind::MissingKey, &format!("{}.levels", t.path), t.line, "a level_table program lists the `levels` it subsidises");
+                cx.error(
+                    RulesErrorKind::MissingKey,
+                    &format!("{}.levels", t.path),
+                    t.line,
+                    "a level_table program lists the `levels` it subsidises",
+                );
             }
             Calculation::LevelTable { amounts: amounts?, shortage_amounts: shortage_amounts.flatten() }
         }
@@ -435,10 +446,20 @@ fn check_uplift_is_defined(cx: &mut Cx<'_, '_>, program: &Program, path: &str, l
         return;
     }
     if !context.has_shortage_rule {
-        cx.error(RulesErrorKind::UnknownReference, &format!("{path}.shortage_uplift"), line, "the uplift needs a [shortage] table in ruleset.toml");
+        cx.error(
+            RulesErrorKind::UnknownReference,
+            &format!("{path}.shortage_uplift"),
+            line,
+            "the uplift needs a [shortage] table in ruleset.toml",
+        );
     }
     if program.shortage_catalogue.is_none() {
-        cx.error(RulesErrorKind::MissingKey, &format!("{path}.shortage_catalogue"), line, "the uplift needs a `shortage_catalogue` to look occupations up in");
+        cx.error(
+            RulesErrorKind::MissingKey,
+            &format!("{path}.shortage_catalogue"),
+            line,
+            "the uplift needs a `shortage_catalogue` to look occupations up in",
+        );
     }
 }
 
@@ -454,7 +475,12 @@ fn check_categories(cx: &mut Cx<'_, '_>, program: &Program, path: &str, line: Op
         return;
     }
     let Some(catalogue) = program.occupation_catalogue.as_ref().and_then(|id| context.catalogues.iter().find(|c| &c.id == id)) else {
-        cx.error(RulesErrorKind::MissingKey, &format!("{path}.occupation_catalogue"), line, "amounts by category need an occupation catalogue");
+        cx.error(
+            RulesErrorKind::MissingKey,
+            &format!("{path}.occupation_catalogue"),
+            line,
+            "amounts by category need an occupation catalogue",
+        );
         return;
     };
     for version in &catalogue.versions {

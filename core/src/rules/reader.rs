@@ -223,7 +223,9 @@ impl<'t, 'e> Cx<'t, 'e> {
     pub fn decimal(&mut self, node: &Node<'_>) -> Option<Decimal> {
         let parsed = match node.elem.value() {
             Some(Value::Integer(i)) => Some(Decimal::from(*i.value())),
-            Some(Value::Float(_)) => node.elem.span().and_then(|span| self.text.get(span)).and_then(|t| parse_plain_decimal(&t.replace('_', ""))),
+            Some(Value::Float(_)) => {
+                node.elem.span().and_then(|span| self.text.get(span)).and_then(|t| parse_plain_decimal(&t.replace('_', "")))
+            }
             Some(Value::String(s)) => parse_plain_decimal(s.value()),
             _ => {
                 self.wrong_type(node, "a number");
@@ -255,7 +257,11 @@ impl<'t, 'e> Cx<'t, 'e> {
             array
                 .iter()
                 .enumerate()
-                .map(|(i, value)| Node { elem: Elem::Value(value), path: format!("{}[{i}]", node.path), line: self.line(value.span()).or(node.line) })
+                .map(|(i, value)| Node {
+                    elem: Elem::Value(value),
+                    path: format!("{}[{i}]", node.path),
+                    line: self.line(value.span()).or(node.line),
+                })
                 .collect(),
         )
     }
@@ -273,11 +279,8 @@ impl<'t, 'e> Cx<'t, 'e> {
 
     /// A citation written as a key (`"S9"`, `"seed:附件2/2"`) or a list of keys.
     pub fn citation(&mut self, node: &Node<'_>) -> Option<Citation> {
-        let keys: Vec<String> = if node.is_array() {
-            self.array(node)?.iter().filter_map(|n| self.string(n)).collect()
-        } else {
-            vec![self.string(node)?]
-        };
+        let keys: Vec<String> =
+            if node.is_array() { self.array(node)?.iter().filter_map(|n| self.string(n)).collect() } else { vec![self.string(node)?] };
         if keys.is_empty() {
             self.error_at(RulesErrorKind::MissingCitation, node, "a citation needs at least one source key");
             return None;

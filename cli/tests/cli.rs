@@ -1,0 +1,188 @@
+//! The `subsidy` command as a user runs it: files in, records out, exit codes.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn subsidy(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_subsidy")).args(args).current_dir(root()).output().expect("subsidy runs")
+}
+
+fn subsidy_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_subsidy"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("subsidy runs");
+    child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+    child.wait_with_output().expect("subsidy ends")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn assessing_the_sample_writes_one_record_per_claim_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = std::fs::read_to_string(root().join("examples/bad-claims.csv")).unwrap().lines().count() - 1;
+    for ext in ["csv", "json", "jsonl"] {
+        let out = dir.path().join(format!("out.{ext}"));
+        let run = subsidy(&["assess", "examples/bad-claims.csv", "--out", out.to_str().unwrap()]);
+        // The sample holds invalid rows on purpose: exit code 1, every row still assessed.
+        assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+        let written = std::fs::read_to_string(&out).unwrap();
+        let records = match ext {
+            "csv" => written.lines().count() - 1,
+            "json" => serde_json::from_str::<Vec<serde_json::Value>>(&written).unwrap().len(),
+            _ => written.lines().filter(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()).count(),
+        };
+        assert_eq!(records, rows, "{ext}");
+        assert!(text(&run.stdout).contains("approved"), "{}", text(&run.stdout));
+        assert!(text(&run.stderr).contains("line 2"), "invalid rows are listed with their line: {}", text(&run.stderr));
+    }
+}
+
+#[test]
+fn valid_claims_exit_zero_and_records_go_to_stdout_without_out() {
+    let run = subsidy(&["assess", "examples/claim.json"]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let record: serde_json::Value = serde_json::from_str(text(&run.stdout).trim()).unwrap();
+    assert_eq!(record["amount"], "2466.67");
+    assert_eq!(record["catalogue_version"], "2021-q3");
+}
+
+#[test]
+fn claims_can_come_on_stdin_in_any_format() {
+    let jsonl = std::fs::read_to_string(root().join("examples/claim.json")).unwrap().replace('\n', "");
+    for (input, n) in [(format!("{jsonl}\n{jsonl}\n"), 2), (format!("[{jsonl}]"), 1)] {
+        let run = subsidy_stdin(&["assess", "-"], input.as_bytes());
+        assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+        assert_eq!(text(&run.stdout).lines().count(), n);
+    }
+}
+
+#[test]
+fn malformed_csv_rows_come_out_invalid_and_the_rest_is_assessed() {
+    let good = "G1,pre_job,P1,E1,2021-05-10,2021-05-20";
+    let input = format!(
+        "claim_id,program,person_id,enterprise_id,event_date,applied_on\n{good}\nB1,\"pre_job,P2,E1,2021-05-10,2021-05-20\nB2,pre_job,P3,E1,2021-02-30,2021-05-20\nB3,pre_job,P4,E1,2021-05-10\n{}\nB5,pre_job,P5,E\u{1}1,2021-05-10,2021-05-20\n",
+        "x".repeat(100_000)
+    );
+    let mut bytes = input.into_bytes();
+    bytes.extend_from_slice(b"B6,pre\xffjob,P6,E1,2021-05-10,2021-05-20\n");
+    let run = subsidy_stdin(&["assess", "-", "--format", "csv"], &bytes);
+    assert_eq!(run.status.code(), Some(1));
+    let records: Vec<serde_json::Value> = text(&run.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(records.len(), 7, "every row appears");
+    assert_eq!(records[0]["status"], "approved");
+    let codes: Vec<String> = records[1..].iter().map(|r| r["errors"][0]["code"].as_str().unwrap_or("").to_string()).collect();
+    assert_eq!(codes, ["malformed_row", "bad_date", "malformed_row", "malformed_row", "invalid_characters", "invalid_utf8"]);
+    let stderr = text(&run.stderr);
+    assert!(stderr.contains("line 3") && stderr.contains("quotes do not balance"), "{stderr}");
+}
+
+#[test]
+fn json_money_that_cannot_be_exact_is_invalid_not_rounded() {
+    let line = r#"{"claim_id":"M1","program":"online","person_id":"P1","enterprise_id":"E1","event_date":"2021-05-10","applied_on":"2021-05-20","fee_paid":NUM}"#;
+    for (num, code) in [("1e400", "bad_money"), ("\"NaN\"", "bad_money"), ("0.30000000000000004", "money_precision")] {
+        let run = subsidy_stdin(&["assess", "-"], line.replace("NUM", num).as_bytes());
+        assert_eq!(run.status.code(), Some(1));
+        let record: serde_json::Value = serde_json::from_str(text(&run.stdout).trim()).unwrap();
+        assert_eq!(record["errors"][0]["code"], code, "{num}");
+    }
+}
+
+#[test]
+fn explain_prints_the_steps_with_their_citations_in_chinese() {
+    let run = subsidy(&["explain", "examples/claim.json", "--lang", "zh"]);
+    assert_eq!(run.status.code(), Some(0));
+    let out = text(&run.stdout);
+    for expected in ["予以补贴，2466.67 元", "shortage_uplift", "shortage.rate", "锡人社办〔2021〕12号", "四舍五入"] {
+        assert!(out.contains(expected), "{expected} missing from:\n{out}");
+    }
+    let json = subsidy(&["explain", "examples/claims.csv", "--claim", "EX-002", "--json"]);
+    let record: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(record["trace"]["trace_version"], 1);
+}
+
+#[test]
+fn what_if_overrides_change_the_amount_and_bad_ones_exit_one() {
+    let run =
+        subsidy(&["assess", "examples/claim.json", "--set", "shortage.rate=0.20", "--set", "programs.skills_training.caps_at_fee=false"]);
+    let record: serde_json::Value = serde_json::from_str(text(&run.stdout).trim()).unwrap();
+    assert_eq!(record["amount"], "2400.00");
+    let bad = subsidy(&["assess", "examples/claim.json", "--set", "shortage.rat=0.2"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("unknown_path"), "{}", text(&bad.stderr));
+}
+
+#[test]
+fn rules_check_reports_every_problem_with_file_and_line() {
+    assert_eq!(subsidy(&["rules", "check", "rules/wuxi-2021"]).status.code(), Some(0));
+    let dir = tempfile::tempdir().unwrap();
+    for (file, text) in Ruleset::files() {
+        let path = dir.path().join(&file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let text = if file == "programs.toml" {
+            text.replacen("caps_at_fee", "caps_at_fees", 1).replacen("name_en", "name_english", 1)
+        } else {
+            text
+        };
+        std::fs::write(path, text).unwrap();
+    }
+    let run = subsidy(&["rules", "check", dir.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = text(&run.stderr);
+    assert!(
+        err.contains("programs.toml:") && err.contains("caps_at_fees") && err.contains("name_english") && err.contains("unknown_key"),
+        "{err}"
+    );
+}
+
+#[test]
+fn export_and_schema_are_json_and_usage_errors_exit_two() {
+    let export: serde_json::Value = serde_json::from_slice(&subsidy(&["rules", "export", "--json"]).stdout).unwrap();
+    assert_eq!(export["export_version"], 1);
+    assert_eq!(export["accounts"][0]["opening_balance"]["value"], "500000000.00");
+    let schema: serde_json::Value = serde_json::from_slice(&subsidy(&["schema"]).stdout).unwrap();
+    assert_eq!(schema["properties"]["program"]["enum"].as_array().unwrap().len(), 8);
+    assert_eq!(subsidy(&["assess"]).status.code(), Some(2));
+    assert_eq!(subsidy(&["frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn the_w1_workload_through_the_cli_gives_the_anchors_total() {
+    // The first 20,000 claims of W1 total 28,293,797.09 yuan in the anchors' reference.
+    let dir = tempfile::tempdir().unwrap();
+    let claims = dir.path().join("w1.csv");
+    let mut csv = String::from(skill_subsidy_bench_header());
+    for i in 0..20_000 {
+        skill_subsidy_bench::write_csv_row(&mut csv, i);
+    }
+    std::fs::write(&claims, csv).unwrap();
+    let out = dir.path().join("out.csv");
+    let run = subsidy(&["assess", claims.to_str().unwrap(), "--rules", "tests/bench/w1", "--out", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("28,293,797.09"), "{}", text(&run.stdout));
+}
+
+fn skill_subsidy_bench_header() -> &'static str {
+    skill_subsidy_bench::CSV_HEADER
+}
+
+struct Ruleset;
+
+impl Ruleset {
+    /// The files of the embedded default ruleset.
+    fn files() -> Vec<(String, String)> {
+        skill_subsidy::Ruleset::wuxi_2021().unwrap().to_files()
+    }
+}
