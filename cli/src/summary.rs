@@ -44,7 +44,7 @@ pub fn pad(s: &str, width: usize) -> String {
 pub fn render(engine: &Engine, assessments: &[&Assessment], lang: Lang) -> String {
     let rules = engine.ruleset();
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut by_program: BTreeMap<String, (usize, Decimal)> = BTreeMap::new();
+    let mut by_program: BTreeMap<(String, String), (usize, Decimal)> = BTreeMap::new();
     let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
     let mut total = Decimal::ZERO;
     for a in assessments {
@@ -55,8 +55,7 @@ pub fn render(engine: &Engine, assessments: &[&Assessment], lang: Lang) -> Strin
         if a.status == Status::Approved {
             total += a.amount;
             if let Some(p) = engine.program_of(a) {
-                let name = format!("{} {}", p.id, lang.pick(&p.name_en, &p.name_zh));
-                let e = by_program.entry(name).or_default();
+                let e = by_program.entry((p.id.clone(), lang.pick(&p.name_en, &p.name_zh).to_string())).or_default();
                 e.0 += 1;
                 e.1 += a.amount;
             }
@@ -75,7 +74,7 @@ pub fn render(engine: &Engine, assessments: &[&Assessment], lang: Lang) -> Strin
     );
     for (status, zh) in [("approved", "予以补贴"), ("rejected", "不予补贴"), ("invalid", "信息有误")] {
         let n = by_status.get(status).copied().unwrap_or(0);
-        let _ = write!(out, "  {} {:>10}", pad(lang.pick(status, zh), 44), thousands(&n.to_string()));
+        let _ = write!(out, "  {} {:>10}", pad(lang.pick(status, zh), 24), thousands(&n.to_string()));
         if status == "approved" {
             let _ = write!(out, "  {:>20} {}", thousands(&format_yuan(total)), lang.pick("yuan", "元"));
         }
@@ -83,14 +82,14 @@ pub fn render(engine: &Engine, assessments: &[&Assessment], lang: Lang) -> Strin
     }
     if !by_program.is_empty() {
         let _ = writeln!(out, "{}", lang.pick("Approved by program:", "按项目："));
-        for (name, (n, amount)) in &by_program {
-            let _ = writeln!(out, "  {} {:>10}  {:>20}", pad(name, 44), thousands(&n.to_string()), thousands(&format_yuan(*amount)));
+        for ((id, name), (n, amount)) in &by_program {
+            let _ = writeln!(out, "  {} {:>10}  {:>20}  {name}", pad(id, 24), thousands(&n.to_string()), thousands(&format_yuan(*amount)));
         }
     }
     if !by_reason.is_empty() {
         let _ = writeln!(out, "{}", lang.pick("Rejections by reason:", "不予补贴原因："));
         for (reason, n) in &by_reason {
-            let _ = writeln!(out, "  {} {:>10}", pad(reason, 44), thousands(&n.to_string()));
+            let _ = writeln!(out, "  {} {:>10}", pad(reason, 24), thousands(&n.to_string()));
         }
     }
     out

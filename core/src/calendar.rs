@@ -77,11 +77,8 @@ impl YearMonth {
     /// The month `n` months later ("month M+1" is `plus(1)`).
     #[must_use]
     pub fn plus(self, n: u32) -> YearMonth {
-        let index = i64::from(self.year) * 12 + i64::from(self.month - 1) + i64::from(n);
-        YearMonth {
-            year: i32::try_from(index.div_euclid(12)).unwrap_or(i32::MAX),
-            month: u32::try_from(index.rem_euclid(12)).unwrap_or(0) + 1,
-        }
+        let months = self.month - 1 + n; // month ≤ 12 and n ≤ 10^9: no overflow in u32
+        YearMonth { year: self.year.saturating_add_unsigned(months / 12), month: months % 12 + 1 }
     }
 
     /// Months from `self` to `later` (negative when `later` is earlier).

@@ -9,6 +9,7 @@ use crate::calendar::{parse_date, Date};
 use crate::group::Group;
 use crate::level::Level;
 use crate::money::{parse_money, MoneyError};
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -233,24 +234,25 @@ pub enum FieldMode {
     Lenient,
 }
 
-/// A validated claim.
+/// A validated claim. Text fields are [`CompactString`]s: ids and codes up to 24 bytes are
+/// held inline, so a batch of claims is compact in memory and cheap to build.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Claim {
     /// Unique within a batch.
-    pub claim_id: String,
+    pub claim_id: CompactString,
     /// A program id of the ruleset.
-    pub program: String,
+    pub program: CompactString,
     /// Opaque id of the trainee; never logged or shown in errors.
-    pub person_id: String,
+    pub person_id: CompactString,
     /// The employer, for enterprise-paid programs.
-    pub enterprise_id: Option<String>,
+    pub enterprise_id: Option<CompactString>,
     /// The trainee's group (default `employee`).
     pub group: Group,
     /// District, for reports.
-    pub district: Option<String>,
+    pub district: Option<CompactString>,
     /// Occupation code.
-    pub occupation: Option<String>,
+    pub occupation: Option<CompactString>,
     /// Skill level (the target level for an apprenticeship).
     pub level: Option<Level>,
     /// Certificate, hire or completion date: picks the catalogue version.
@@ -258,7 +260,7 @@ pub struct Claim {
     /// Application date: claim window, annual limit year, queue order, payment month.
     pub applied_on: Date,
     /// Training institution id.
-    pub institution: Option<String>,
+    pub institution: Option<CompactString>,
     /// Fee actually paid, in yuan.
     pub fee_paid: Option<Decimal>,
     /// Months claimed.
@@ -266,7 +268,7 @@ pub struct Claim {
     /// Months of unemployment-insurance contributions.
     pub ui_contribution_months: Option<u32>,
     /// Approved project id.
-    pub project: Option<String>,
+    pub project: Option<CompactString>,
 }
 
 impl Claim {
@@ -280,9 +282,9 @@ impl Claim {
     #[must_use]
     pub fn new(claim_id: &str, program: &str, person_id: &str, event_date: Date, applied_on: Date) -> Claim {
         Claim {
-            claim_id: claim_id.to_string(),
-            program: program.to_string(),
-            person_id: person_id.to_string(),
+            claim_id: claim_id.into(),
+            program: program.into(),
+            person_id: person_id.into(),
             enterprise_id: None,
             group: Group::Employee,
             district: None,
@@ -386,7 +388,7 @@ impl FieldReader<'_> {
         }
     }
 
-    fn text(&mut self, field: Field, required: bool) -> Option<String> {
+    fn text(&mut self, field: Field, required: bool) -> Option<CompactString> {
         let Some(text) = self.present(field) else {
             if required && self.raw.get(field).is_none_or(|v| matches!(v, RawValue::Null | RawValue::Text(_))) {
                 self.fail(ClaimErrorKind::MissingField, field, None);
@@ -400,7 +402,7 @@ impl FieldReader<'_> {
             self.fail(ClaimErrorKind::InvalidCharacters, field, Some(&text));
             None
         } else {
-            Some(text.trim().to_string())
+            Some(CompactString::from(text.trim()))
         }
     }
 

@@ -43,6 +43,8 @@ pub mod trace;
 
 pub use assessment::{Assessment, AssessmentRecord};
 pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, RawClaim, RawValue};
+/// Claims hold ids and codes as small strings kept inline; re-exported for building claims.
+pub use compact_str::CompactString;
 pub use engine::{Engine, VersionRef};
 pub use overrides::{Override, Overrides};
 pub use reasons::{Reason, Reasons, Status};

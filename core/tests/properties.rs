@@ -73,15 +73,15 @@ prop_compose! {
         enterprise in proptest::option::weighted(0.9, "E[0-9]{3}"),
     ) -> Claim {
         let mut c = Claim::new("C", &program, "P", event, event + chrono::Duration::days(lag));
-        c.occupation = occupation;
+        c.occupation = occupation.map(Into::into);
         c.level = level;
         c.group = group;
-        c.institution = institution;
+        c.institution = institution.map(Into::into);
         c.fee_paid = fee;
         c.months = months;
         c.ui_contribution_months = ui;
-        c.project = project;
-        c.enterprise_id = enterprise;
+        c.project = project.map(Into::into);
+        c.enterprise_id = enterprise.map(Into::into);
         c
     }
 }

@@ -7,7 +7,7 @@ use super::Engine;
 use crate::assessment::Assessment;
 use crate::calendar::{add_months, after_months, YearMonth};
 use crate::claim::{Claim, ClaimErrorKind, Field, FieldError};
-use crate::money::{format_yuan, round_to_fen};
+use crate::money::{format_yuan, min_amount, round_to_fen};
 use crate::reasons::{Reason, Reasons};
 use crate::rules::{Calculation, ParamValue, Payee, Program};
 use crate::trace::{Outcome, StepId, Trace, Tracer};
@@ -27,7 +27,7 @@ fn yuan(d: Decimal) -> String {
 
 impl Engine {
     pub(super) fn run<T: Tracer>(&self, claim: &Claim, t: &mut T) -> Assessment {
-        let Some(&index) = self.program_index.get(claim.program.as_str()) else {
+        let Some(index) = self.program_index.get(claim.program.as_str()) else {
             return self.unknown_program(claim, t);
         };
         let compiled = &self.programs[usize::from(index)];
@@ -102,7 +102,7 @@ impl Engine {
                 Outcome::Fail,
                 Some("programs".into()),
                 None,
-                (Some(claim.program.clone()), None),
+                (Some(claim.program.to_string()), None),
                 note!("Program {:?} is not in ruleset {}; its programs are {}", claim.program, self.rules.id, known.join(", ");
                       "补贴项目“{}”不在规则 {} 中；可选项目：{}", claim.program, self.rules.id, known.join("、")),
             )
@@ -508,7 +508,7 @@ impl Engine {
             Calculation::CappedFee { cap } => {
                 let fee = claim.fee_paid.unwrap_or_default();
                 let limit = seg.number(*cap);
-                let value = fee.min(limit);
+                let value = min_amount(fee, limit);
                 t.step(|| {
                     self.param_step(
                         StepId::Cap,
@@ -539,7 +539,7 @@ impl Engine {
         };
         if let Some(caps) = program.caps_at_fee.filter(|c| seg.flag(Some(*c))) {
             let fee = claim.fee_paid.unwrap_or_default();
-            let capped = amount.min(fee);
+            let capped = min_amount(amount, fee);
             t.step(|| {
                 self.param_step(
                     StepId::FeeCap,

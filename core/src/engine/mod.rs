@@ -36,7 +36,33 @@ pub struct Engine {
     overrides: Overrides,
     base_values: Arc<[ParamValue]>,
     programs: Vec<CompiledProgram>,
-    program_index: FxHashMap<Box<str>, u16>,
+    program_index: ProgramIndex,
+}
+
+/// Program ids to their index. A ruleset has a handful of programs: comparing lengths first
+/// and then bytes finds one faster than hashing the id, so small sets are scanned.
+struct ProgramIndex {
+    ids: Vec<Box<str>>,
+    map: FxHashMap<Box<str>, u16>,
+}
+
+impl ProgramIndex {
+    const SCAN_UP_TO: usize = 16;
+
+    fn new<'a>(ids: impl Iterator<Item = &'a str>) -> ProgramIndex {
+        let ids: Vec<Box<str>> = ids.map(Box::from).collect();
+        let map = ids.iter().enumerate().map(|(i, id)| (id.clone(), i as u16)).collect();
+        ProgramIndex { ids, map }
+    }
+
+    #[inline]
+    fn get(&self, id: &str) -> Option<u16> {
+        if self.ids.len() <= Self::SCAN_UP_TO {
+            self.ids.iter().position(|known| known.len() == id.len() && **known == *id).map(|i| i as u16)
+        } else {
+            self.map.get(id).copied()
+        }
+    }
 }
 
 impl Engine {
@@ -54,7 +80,7 @@ impl Engine {
 
     fn compiled(rules: Arc<Ruleset>, overrides: Overrides, resolved: &[crate::overrides::Resolved]) -> Engine {
         let compiled = compile::compile(&rules, resolved);
-        let program_index = rules.programs.iter().enumerate().map(|(i, p)| (p.id.clone().into_boxed_str(), i as u16)).collect();
+        let program_index = ProgramIndex::new(rules.programs.iter().map(|p| p.id.as_str()));
         Engine { rules, overrides, base_values: compiled.base_values, programs: compiled.programs, program_index }
     }
 
@@ -108,7 +134,7 @@ impl Engine {
     /// A program by id.
     #[must_use]
     pub fn program(&self, id: &str) -> Option<&Program> {
-        self.program_index.get(id).map(|&i| &self.rules.programs[self.programs[i as usize].rule])
+        self.program_index.get(id).map(|i| &self.rules.programs[self.programs[i as usize].rule])
     }
 
     /// The program an assessment was made under.
