@@ -132,6 +132,14 @@ impl Reasons {
         self.0 |= 1 << reason as u32;
     }
 
+    /// Adds `reason` when a check did not pass; returns `passed`.
+    pub fn require(&mut self, passed: bool, reason: Reason) -> bool {
+        if !passed {
+            self.add(reason);
+        }
+        passed
+    }
+
     /// Whether the set has `reason`.
     #[must_use]
     pub fn contains(self, reason: Reason) -> bool {

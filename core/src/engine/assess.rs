@@ -67,7 +67,7 @@ impl Engine {
         let mut reasons = Reasons::NONE;
         let found = self.check_catalogue(claim, program, seg, &mut reasons, t);
         self.check_group(claim, program, &mut reasons, t);
-        self.check_institution(claim, program, seg, &found, &mut reasons, t);
+        self.check_institution(claim, program, seg, &mut reasons, t);
         self.check_window(claim, seg.claim_window_months, &seg.values, &mut reasons, t);
         let found = self.check_conditions(claim, program, seg, found, &mut reasons, t);
         if !reasons.is_empty() {
@@ -213,9 +213,7 @@ impl Engine {
         }
         if let (Some(levels), Some(level)) = (&program.levels, claim.level) {
             let ok = levels.value.contains(level);
-            if !ok {
-                reasons.add(Reason::LevelNotOffered);
-            }
+            reasons.require(ok, Reason::LevelNotOffered);
             t.step(|| {
                 self.rule_step(
                     StepId::Level,
@@ -234,9 +232,7 @@ impl Engine {
     /// Check 4: the group may claim.
     fn check_group<T: Tracer>(&self, claim: &Claim, program: &Program, reasons: &mut Reasons, t: &mut T) {
         let ok = program.groups.value.contains(claim.group);
-        if !ok {
-            reasons.add(Reason::GroupNotEligible);
-        }
+        reasons.require(ok, Reason::GroupNotEligible);
         t.step(|| {
             let groups: Vec<&str> = program.groups.value.iter().map(|g| g.code()).collect();
             let groups_zh: Vec<&str> = program.groups.value.iter().map(|g| g.name_zh()).collect();
@@ -253,24 +249,13 @@ impl Engine {
     }
 
     /// Check 5: the institution is in the catalogue in force and may train the occupation.
-    fn check_institution<T: Tracer>(
-        &self,
-        claim: &Claim,
-        program: &Program,
-        seg: &Segment,
-        found: &Found<'_>,
-        reasons: &mut Reasons,
-        t: &mut T,
-    ) {
+    fn check_institution<T: Tracer>(&self, claim: &Claim, program: &Program, seg: &Segment, reasons: &mut Reasons, t: &mut T) {
         let Some(catalogue) = &program.institution_catalogue else { return };
         let id = claim.institution.as_deref().unwrap_or_default();
         let occupation = claim.occupation.as_deref();
         let entry = seg.institutions.as_ref().and_then(|idx| idx.map.get(id));
         let scope_ok = entry.is_some_and(|e| e.all || occupation.is_none_or(|o| e.codes.contains(o)));
-        if !scope_ok {
-            reasons.add(Reason::InstitutionNotApproved);
-        }
-        let _ = found;
+        reasons.require(scope_ok, Reason::InstitutionNotApproved);
         t.step(|| match &seg.institutions {
             None => self.rule_step(
                 StepId::Institution,
@@ -358,9 +343,7 @@ impl Engine {
             let need = seg.count(min);
             let have = claim.ui_contribution_months.unwrap_or(0);
             let ok = have >= need;
-            if !ok {
-                reasons.add(Reason::InsufficientUiContributions);
-            }
+            reasons.require(ok, Reason::InsufficientUiContributions);
             t.step(|| {
                 self.param_step(
                     StepId::ProgramConditions,
@@ -378,9 +361,7 @@ impl Engine {
                 let project =
                     self.rules.projects.iter().find(|p| p.id == id && p.program == program.id && p.period.contains(claim.event_date));
                 found.project_price = project.map(|p| p.price);
-                if project.is_none() {
-                    reasons.add(Reason::UnknownProject);
-                }
+                reasons.require(project.is_some(), Reason::UnknownProject);
                 t.step(|| match project {
                     Some(p) => self.param_step(
                         StepId::ProgramConditions,
@@ -405,9 +386,7 @@ impl Engine {
                 let (min, max) = (seg.count(*min_months), seg.count(*max_months));
                 let months = claim.months.unwrap_or(0);
                 let ok = (min..=max).contains(&months);
-                if !ok {
-                    reasons.add(Reason::DurationOutOfRange);
-                }
+                reasons.require(ok, Reason::DurationOutOfRange);
                 t.step(|| {
                     self.param_step(
                         StepId::ProgramConditions,
