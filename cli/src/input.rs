@@ -46,6 +46,8 @@ pub struct Row {
 
 /// What a file held.
 pub struct Input {
+    /// The format read.
+    pub format: Format,
     pub rows: Vec<Row>,
     /// CSV columns that are not claim fields.
     pub extra_columns: Vec<String>,
@@ -156,7 +158,11 @@ struct CsvLine {
 
 impl CsvLine {
     fn new() -> CsvLine {
-        CsvLine { reader: csv_core::Reader::new(), out: vec![0; 4096], ends: vec![0; 64] }
+        // Lines are already split on '\n' (a trailing '\r' removed): a record never ends inside
+        // a line, so a stray '\r' stays in its field (and makes it invalid) instead of ending
+        // the record and dropping the rest of the line.
+        let reader = csv_core::ReaderBuilder::new().terminator(csv_core::Terminator::Any(b'\n')).build();
+        CsvLine { reader, out: vec![0; 4096], ends: vec![0; 64] }
     }
 
     /// The fields, or `None` when the line's quotes do not balance.
@@ -214,10 +220,25 @@ fn read_csv(reader: impl BufRead, path: &str) -> Result<Input, InputError> {
                 .collect::<Result<_, _>>()?
         }
     };
+    if header.iter().any(|h| h.contains('\r')) {
+        return Err(InputError(format!(
+            "{path}: line 1: a carriage return inside the header: lines must end with LF or CRLF, not CR alone"
+        )));
+    }
     let fields: Vec<Option<Field>> = header.iter().map(|h| Field::parse(h)).collect();
     let extra_columns: Vec<String> = header.iter().zip(&fields).filter(|(_, f)| f.is_none()).map(|(h, _)| h.clone()).collect();
     if !fields.contains(&Some(Field::ClaimId)) {
-        return Err(InputError(format!("{path}: line 1: the header has no claim_id column (columns: {})", header.join(", "))));
+        // Only the claim fields found are named: a file without a header would otherwise put
+        // its first row, personal ids included, into the message.
+        let known: Vec<&str> = fields.iter().flatten().map(|f| f.name()).collect();
+        return Err(InputError(format!(
+            "{path}: line 1: the header has no claim_id column ({} columns; claim fields among them: {})",
+            header.len(),
+            if known.is_empty() { "none — is the header row missing?".to_string() } else { known.join(", ") }
+        )));
+    }
+    if let Some(twice) = fields.iter().enumerate().find_map(|(i, f)| f.filter(|f| fields[..i].contains(&Some(*f)))) {
+        return Err(InputError(format!("{path}: line 1: the column {} appears twice in the header", twice.name())));
     }
 
     let mut rows = Vec::new();
@@ -257,7 +278,7 @@ fn read_csv(reader: impl BufRead, path: &str) -> Result<Input, InputError> {
         };
         rows.push(Row { raw, location });
     }
-    Ok(Input { rows, extra_columns })
+    Ok(Input { format: Format::Csv, rows, extra_columns })
 }
 
 fn read_jsonl(reader: impl BufRead, path: &str) -> Result<Input, InputError> {
@@ -268,28 +289,27 @@ fn read_jsonl(reader: impl BufRead, path: &str) -> Result<Input, InputError> {
         let raw = match line {
             Line::TooLong(n) => malformed(&location, format!("the line is {n} bytes long (at most {MAX_LINE_BYTES})")),
             Line::Text(text) if text.iter().all(u8::is_ascii_whitespace) => continue,
-            Line::Text(text) => match serde_json::from_slice::<serde_json::Value>(text) {
-                Ok(value) => RawClaim::from_json(&value),
+            Line::Text(text) => match serde_json::from_slice::<RawClaim>(text) {
+                Ok(raw) => raw,
                 Err(e) => malformed(&location, format!("not a JSON object: {e}")),
             },
         };
         rows.push(Row { raw, location });
     }
-    Ok(Input { rows, extra_columns: Vec::new() })
+    Ok(Input { format: Format::Jsonl, rows, extra_columns: Vec::new() })
 }
 
-fn read_json(reader: impl Read, path: &str) -> Result<Input, InputError> {
-    let value: serde_json::Value =
-        serde_json::from_reader(reader).map_err(|e| InputError(format!("{path}: not a JSON array of claims: {e}")))?;
-    let items = match value {
-        serde_json::Value::Array(items) => items,
-        // A file holding one claim object is one claim.
-        object @ serde_json::Value::Object(_) => vec![object],
-        _ => return Err(InputError(format!("{path}: expected a JSON array of claim objects"))),
+fn read_json(mut reader: impl Read, path: &str) -> Result<Input, InputError> {
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(|e| InputError(format!("{path}: {e}")))?;
+    // Claims are read straight into raw claims, which see every key (a repeated field is an
+    // error) and turn an element that is not an object into an invalid claim.
+    let items: Vec<RawClaim> = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{') => vec![serde_json::from_slice(&bytes).map_err(|e| InputError(format!("{path}: not a JSON claim object: {e}")))?],
+        _ => serde_json::from_slice(&bytes).map_err(|e| InputError(format!("{path}: not a JSON array of claims: {e}")))?,
     };
-    let rows =
-        items.iter().enumerate().map(|(i, item)| Row { raw: RawClaim::from_json(item), location: format!("record {}", i + 1) }).collect();
-    Ok(Input { rows, extra_columns: Vec::new() })
+    let rows = items.into_iter().enumerate().map(|(i, raw)| Row { raw, location: format!("record {}", i + 1) }).collect();
+    Ok(Input { format: Format::Json, rows, extra_columns: Vec::new() })
 }
 
 #[cfg(test)]
@@ -323,6 +343,24 @@ mod tests {
         assert_eq!(input.rows.len(), 2);
         assert!(input.rows[0].raw.record_error.as_ref().unwrap().value.as_ref().unwrap().contains("bytes long"));
         assert!(input.rows[1].raw.record_error.is_none());
+    }
+
+    #[test]
+    fn a_bare_carriage_return_never_drops_a_claim() {
+        let input = csv("claim_id,program\nC1,pre_job\rC2,pre_job\nC3,x\n");
+        assert_eq!(input.rows.len(), 2);
+        assert!(input.rows[0].raw.record_error.is_some(), "the line with a stray CR is reported");
+        assert_eq!(input.rows[1].raw.claim_id_text(), "C3");
+        let cr_only = read_csv(BufReader::new(&b"claim_id,program\rC1,pre_job\rC2,pre_job\r"[..]), "t.csv");
+        assert!(cr_only.err().unwrap().0.contains("carriage return"));
+    }
+
+    #[test]
+    fn a_missing_header_is_reported_without_echoing_the_data() {
+        let e = read_csv(BufReader::new(&b"C1,skills_training,320211199001011234\n"[..]), "t.csv").err().unwrap();
+        assert!(!e.0.contains("3202111990"), "{}", e.0);
+        let twice = read_csv(BufReader::new(&b"claim_id,enterprise_id,enterprise_id\n"[..]), "t.csv").err().unwrap();
+        assert!(twice.0.contains("enterprise_id appears twice"), "{}", twice.0);
     }
 
     #[test]

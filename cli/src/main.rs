@@ -163,12 +163,12 @@ fn engine(args: &RulesArgs) -> Result<Engine, Failure> {
     Ok(engine.with_overrides(&overrides)?)
 }
 
+/// Strict for JSON, lenient for CSV (exports often carry extra columns), unless asked.
 fn field_mode(args: &InputArgs, input: &input::Input) -> FieldMode {
-    let csv = args.format == Some(Format::Csv) || (args.format.is_none() && !input.extra_columns.is_empty()) || args.file.ends_with(".csv");
-    if args.strict || (!args.lenient && !csv) {
-        FieldMode::Strict
-    } else {
-        FieldMode::Lenient
+    match (args.strict, args.lenient, input.format) {
+        (true, _, _) => FieldMode::Strict,
+        (_, true, _) | (_, _, Format::Csv) => FieldMode::Lenient,
+        _ => FieldMode::Strict,
     }
 }
 
@@ -250,7 +250,7 @@ fn run(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
         }
         Command::Rules { command: RulesCommand::Export { rules, .. } } => {
             let engine = engine(&rules)?;
-            emit_json(&engine.ruleset().export_json())?;
+            emit_json(&engine.export_json())?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Schema { rules } => {

@@ -12,7 +12,9 @@ pub fn write_records<'a>(
     items: impl Iterator<Item = (&'a str, &'a Assessment)>,
 ) -> std::io::Result<()> {
     let format = match path {
-        Some(p) if p != Path::new("-") => Format::from_path(p).unwrap_or(Format::Jsonl),
+        Some(p) if p != Path::new("-") => Format::from_path(p).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{}: write .csv, .json or .jsonl", p.display()))
+        })?,
         _ => Format::Jsonl,
     };
     let sink: Box<dyn Write> = match path {

@@ -74,7 +74,7 @@ pub fn render(engine: &Engine, assessments: &[&Assessment], lang: Lang) -> Strin
     );
     for (status, zh) in [("approved", "予以补贴"), ("rejected", "不予补贴"), ("invalid", "信息有误")] {
         let n = by_status.get(status).copied().unwrap_or(0);
-        let _ = write!(out, "  {} {:>10}", pad(lang.pick(status, zh), 24), thousands(&n.to_string()));
+        let _ = write!(out, "  {} {:>10}", pad(lang.pick(status, zh), 30), thousands(&n.to_string()));
         if status == "approved" {
             let _ = write!(out, "  {:>20} {}", thousands(&format_yuan(total)), lang.pick("yuan", "元"));
         }
@@ -83,13 +83,13 @@ pub fn render(engine: &Engine, assessments: &[&Assessment], lang: Lang) -> Strin
     if !by_program.is_empty() {
         let _ = writeln!(out, "{}", lang.pick("Approved by program:", "按项目："));
         for ((id, name), (n, amount)) in &by_program {
-            let _ = writeln!(out, "  {} {:>10}  {:>20}  {name}", pad(id, 24), thousands(&n.to_string()), thousands(&format_yuan(*amount)));
+            let _ = writeln!(out, "  {} {:>10}  {:>20}  {name}", pad(id, 30), thousands(&n.to_string()), thousands(&format_yuan(*amount)));
         }
     }
     if !by_reason.is_empty() {
         let _ = writeln!(out, "{}", lang.pick("Rejections by reason:", "不予补贴原因："));
         for (reason, n) in &by_reason {
-            let _ = writeln!(out, "  {} {:>10}", pad(reason, 24), thousands(&n.to_string()));
+            let _ = writeln!(out, "  {} {:>10}", pad(reason, 30), thousands(&n.to_string()));
         }
     }
     out

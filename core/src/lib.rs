@@ -29,25 +29,31 @@
 //! ```
 
 pub mod assessment;
+mod batch;
 pub mod calendar;
 pub mod claim;
 mod engine;
 pub mod group;
+pub mod history;
 pub mod level;
 pub mod money;
 mod overrides;
 pub mod reasons;
+pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod trace;
 
 pub use assessment::{Assessment, AssessmentRecord};
+pub use batch::{Batch, BatchResult, BudgetInput, Candidate, Closings, Partition};
 pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, RawClaim, RawValue};
 /// Claims hold ids and codes as small strings kept inline; re-exported for building claims.
 pub use compact_str::CompactString;
 pub use engine::{Engine, VersionRef};
+pub use history::HistoryRecord;
 pub use overrides::{Override, Overrides};
 pub use reasons::{Reason, Reasons, Status};
+pub use report::{AccountLedger, Projection, Report, ReportDiff, Tally};
 pub use rules::{RulesError, RulesErrorKind, RulesErrors, Ruleset};
 /// Money is `rust_decimal::Decimal` in yuan; re-exported so users need no second dependency.
 pub use rust_decimal::Decimal;

@@ -84,6 +84,9 @@ reasons! {
     UnknownProject = "unknown_project", "no approved project with this id is in force for this program", "无此已立项的项目制培训项目";
     /// 7. An apprenticeship's duration is outside what the program pays for.
     DurationOutOfRange = "duration_out_of_range", "the duration is outside what the program pays for", "培训期限不在规定范围内";
+    /// 7. The amount comes to zero (no fee was paid): nothing to pay, and nothing to count
+    /// toward a limit.
+    NothingToPay = "nothing_to_pay", "the amount comes to 0.00: there is nothing to pay", "补贴金额为0元，无需发放";
     /// 8. Already subsidised for this occupation and level.
     DuplicateLevel = "duplicate_level", "this person was already subsidised for this occupation and level", "同一职业（工种）同一等级已享受过补贴";
     /// 9. Already subsidised for a higher level of this occupation.

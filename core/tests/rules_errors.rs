@@ -287,3 +287,39 @@ fn an_override_to_a_missing_path_is_an_error_with_hints() {
         .expect("errors");
     assert_eq!(bad.0.iter().map(|e| e.kind).collect::<Vec<_>>(), [RulesErrorKind::BadOverride, RulesErrorKind::BadOverride]);
 }
+
+#[test]
+fn a_rules_file_under_the_wrong_name_is_not_skipped() {
+    let mut files = files();
+    files[4].0 = "catalogues/occupations/2021-h2.tml";
+    let errors = load(&files).unwrap_err();
+    the_error(&errors, RulesErrorKind::UnknownFile, "catalogues/occupations/2021-h2.tml", "");
+    // Notes beside the rules are fine.
+    let mut files = self::files();
+    files.push(("README.md", "# notes".into()));
+    assert!(load(&files).is_ok());
+}
+
+#[test]
+fn an_uplifted_figure_the_uplift_cannot_use_is_refused() {
+    let errors =
+        errors_after("programs.toml", |t| format!("{t}\n[programs.training.shortage_amounts]\n5 = {{ value = 1300, source = \"S1\" }}\n"));
+    the_error(&errors, RulesErrorKind::InvalidValue, "programs.toml", "programs.training.shortage_amounts.5");
+    let errors = errors_after("programs.toml", |t| {
+        format!("{t}\n[programs.training.shortage_amounts.D]\n3 = {{ value = 2400, source = \"S1\" }}\n")
+    });
+    the_error(&errors, RulesErrorKind::UnknownReference, "programs.toml", "programs.training.shortage_amounts.D");
+}
+
+#[test]
+fn a_version_id_used_twice_is_refused_wherever_it_is() {
+    let errors = errors_after("catalogues/occupations/2021-h2.toml", replace("id = \"2021-h2\"", "id = \"2021-h1\""));
+    let e = errors.iter().find(|e| e.kind == RulesErrorKind::DuplicateId).expect("a duplicate id");
+    assert!(e.message.contains("2021-h1"), "{e}");
+}
+
+#[test]
+fn a_decimal_too_long_to_hold_exactly_is_refused_not_rounded() {
+    let errors = errors_after("ruleset.toml", replace("rate = { value = \"0.30\"", "rate = { value = \"0.30000000000000000000000000001\""));
+    the_error(&errors, RulesErrorKind::InvalidValue, "ruleset.toml", "shortage.rate");
+}

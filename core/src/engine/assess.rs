@@ -1,28 +1,22 @@
 //! Assessing one claim: the checks of SPEC §7.1 in order (every failing one is listed), then
 //! the amount by calculation kind, the uplift, the caps, and one rounding.
 
-use super::compile::{LevelAmount, OccEntry, Segment, VersionRef};
+use super::compile::{OccEntry, Segment, VersionRef};
 use super::steps::{note, pass_or_fail};
 use super::Engine;
 use crate::assessment::Assessment;
 use crate::calendar::{add_months, after_months, YearMonth};
 use crate::claim::{Claim, ClaimErrorKind, Field, FieldError};
-use crate::money::{format_yuan, min_amount, round_to_fen};
 use crate::reasons::{Reason, Reasons};
 use crate::rules::{Calculation, ParamValue, Payee, Program};
 use crate::trace::{Outcome, StepId, Trace, Tracer};
-use rust_decimal::Decimal;
 
 /// What the checks found that the amount needs.
 #[derive(Default)]
-struct Found<'e> {
-    occupation: Option<&'e OccEntry>,
-    version: Option<VersionRef>,
-    project_price: Option<crate::rules::ParamId>,
-}
-
-fn yuan(d: Decimal) -> String {
-    d.normalize().to_string()
+pub(super) struct Found<'e> {
+    pub occupation: Option<&'e OccEntry>,
+    pub version: Option<VersionRef>,
+    pub project_price: Option<crate::rules::ParamId>,
 }
 
 impl Engine {
@@ -78,6 +72,21 @@ impl Engine {
             // so this is only reached if a catalogue and a table disagree; reject, never guess.
             return Assessment::rejected(Some(index), Reason::LevelNotOffered.into(), found.version);
         };
+        if amount.is_zero() {
+            // A subsidy of 0.00 (no fee paid) is not a subsidy: it must not use up a place in the
+            // annual limit or the once-per-level rule.
+            t.step(|| {
+                self.rule_step(
+                    StepId::ProgramConditions,
+                    Outcome::Fail,
+                    None,
+                    None,
+                    (Some("0.00".into()), None),
+                    note!("The amount comes to 0.00: there is nothing to pay"; "补贴金额为0元，无需发放"),
+                )
+            });
+            return Assessment::rejected(Some(index), Reason::NothingToPay.into(), found.version);
+        }
         let lag = seg.payment_lag;
         let month = YearMonth::of(claim.applied_on).plus(lag);
         t.step(|| {
@@ -114,7 +123,7 @@ impl Engine {
     }
 
     /// The trace of an invalid claim: one step listing its field errors.
-    pub(super) fn invalid_trace(&self, a: &Assessment) -> Trace {
+    pub(crate) fn invalid_trace(&self, a: &Assessment) -> Trace {
         let mut trace = Trace::new(&self.rules.id);
         let fields: Vec<String> = a.errors.iter().map(|e| format!("{} ({})", e.field, e.code.code())).collect();
         trace.step(|| {
@@ -401,233 +410,6 @@ impl Engine {
             _ => {}
         }
         found
-    }
-
-    /// The amount of an eligible claim, rounded once. `None` when the table has no amount.
-    fn amount<T: Tracer>(&self, claim: &Claim, program: &Program, seg: &Segment, found: &Found<'_>, t: &mut T) -> Option<Decimal> {
-        let mut amount = match &program.calculation {
-            Calculation::LevelTable { .. } => {
-                let (level, la) = self.level_amount(claim, seg, found)?;
-                t.step(|| {
-                    self.param_step(
-                        StepId::BaseAmount,
-                        Outcome::Info,
-                        la.base_param,
-                        &seg.values,
-                        (None, Some(yuan(la.base))),
-                        note!("Standard for {}: {} yuan", level.name_en(), yuan(la.base); "{}补贴标准：{} 元", level.name_zh(), yuan(la.base)),
-                    )
-                });
-                self.shortage_uplift(claim, program, seg, found, level, la, t)
-            }
-            Calculation::Apprenticeship { .. } => {
-                let (level, la) = self.level_amount(claim, seg, found)?;
-                let months = Decimal::from(claim.months.unwrap_or(0));
-                // Exact up to 28 digits; a value exactly on a half fen terminates, so the one
-                // rounding below is never misled.
-                let amount = la.base.checked_mul(months)?.checked_div(Decimal::from(12))?;
-                t.step(|| {
-                    self.param_step(
-                        StepId::BaseAmount,
-                        Outcome::Info,
-                        la.base_param,
-                        &seg.values,
-                        (Some(yuan(la.base)), Some(yuan(amount))),
-                        note!("Rate for target level {}: {} yuan a year × {} months / 12 = {}", level, yuan(la.base), months, yuan(amount);
-                              "目标等级{}每人每年 {} 元 × {} 个月 / 12 = {}", level.name_zh(), yuan(la.base), months, yuan(amount)),
-                    )
-                });
-                amount
-            }
-            Calculation::Flat { amount } => {
-                let value = seg.number(*amount);
-                t.step(|| {
-                    self.param_step(
-                        StepId::BaseAmount,
-                        Outcome::Info,
-                        *amount,
-                        &seg.values,
-                        (None, Some(yuan(value))),
-                        note!("A fixed {} yuan per claim", yuan(value); "每人定额 {} 元", yuan(value)),
-                    )
-                });
-                value
-            }
-            Calculation::PerMonth { monthly_rate, max_months } => {
-                let (rate, max) = (seg.number(*monthly_rate), seg.count(*max_months));
-                let claimed = claim.months.unwrap_or(0);
-                let paid = claimed.min(max);
-                t.step(|| {
-                    self.param_step(
-                        StepId::MonthsCap,
-                        Outcome::Info,
-                        *max_months,
-                        &seg.values,
-                        (Some(claimed.to_string()), Some(paid.to_string())),
-                        if claimed > max {
-                            note!("{claimed} months claimed; at most {max} are paid"; "申请 {claimed} 个月，最多补贴 {max} 个月")
-                        } else {
-                            note!("{claimed} months claimed, within the maximum of {max}"; "申请 {claimed} 个月，未超过上限 {max} 个月")
-                        },
-                    )
-                });
-                let value = rate * Decimal::from(paid);
-                t.step(|| {
-                    self.param_step(
-                        StepId::BaseAmount,
-                        Outcome::Info,
-                        *monthly_rate,
-                        &seg.values,
-                        (None, Some(yuan(value))),
-                        note!("{} yuan a month × {paid} months = {}", yuan(rate), yuan(value); "每月 {} 元 × {paid} 个月 = {}", yuan(rate), yuan(value)),
-                    )
-                });
-                value
-            }
-            Calculation::CappedFee { cap } => {
-                let fee = claim.fee_paid.unwrap_or_default();
-                let limit = seg.number(*cap);
-                let value = min_amount(fee, limit);
-                t.step(|| {
-                    self.param_step(
-                        StepId::Cap,
-                        Outcome::Info,
-                        *cap,
-                        &seg.values,
-                        (Some(format_yuan(fee)), Some(yuan(value))),
-                        note!("The fee paid {} capped at {}: {}", format_yuan(fee), yuan(limit), yuan(value); "实际培训费 {} 元，补贴上限 {} 元，取 {}", format_yuan(fee), yuan(limit), yuan(value)),
-                    )
-                });
-                value
-            }
-            Calculation::PerProject => {
-                let price = found.project_price?;
-                let value = seg.number(price);
-                t.step(|| {
-                    self.param_step(
-                        StepId::BaseAmount,
-                        Outcome::Info,
-                        price,
-                        &seg.values,
-                        (None, Some(yuan(value))),
-                        note!("Price per trainee of the project: {} yuan", yuan(value); "项目每人补贴单价（一项一价）：{} 元", yuan(value)),
-                    )
-                });
-                value
-            }
-        };
-        if let Some(caps) = program.caps_at_fee.filter(|c| seg.flag(Some(*c))) {
-            let fee = claim.fee_paid.unwrap_or_default();
-            let capped = min_amount(amount, fee);
-            t.step(|| {
-                self.param_step(
-                    StepId::FeeCap,
-                    Outcome::Info,
-                    caps,
-                    &seg.values,
-                    (Some(yuan(amount)), Some(yuan(capped))),
-                    if capped < amount {
-                        note!("Capped at the fee paid: min({}, {}) = {}", yuan(amount), format_yuan(fee), yuan(capped); "不超过实际缴纳的培训费：min({}, {}) = {}", yuan(amount), format_yuan(fee), yuan(capped))
-                    } else {
-                        note!("The fee paid {} is not below {}: no cap", format_yuan(fee), yuan(amount); "实际培训费 {} 不低于 {}，无需封顶", format_yuan(fee), yuan(amount))
-                    },
-                )
-            });
-            amount = capped;
-        }
-        let rounded = round_to_fen(amount);
-        t.step(|| {
-            self.rule_step(
-                StepId::Rounding,
-                Outcome::Info,
-                None,
-                None,
-                (Some(yuan(amount)), Some(format_yuan(rounded))),
-                note!("Rounded once to the fen, half away from zero: {} → {}", yuan(amount), format_yuan(rounded); "四舍五入到分（仅此一次）：{} → {}", yuan(amount), format_yuan(rounded)),
-            )
-        });
-        Some(rounded)
-    }
-
-    fn level_amount(&self, claim: &Claim, seg: &Segment, found: &Found<'_>) -> Option<(crate::level::Level, LevelAmount)> {
-        let level = claim.level?;
-        let category = found.occupation.map_or(0, |o| usize::from(o.category));
-        let la = seg.table.get(category)?[level.index()]?;
-        Some((level, la))
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn shortage_uplift<T: Tracer>(
-        &self,
-        claim: &Claim,
-        program: &Program,
-        seg: &Segment,
-        found: &Found<'_>,
-        level: crate::level::Level,
-        la: LevelAmount,
-        t: &mut T,
-    ) -> Decimal {
-        let (Some(rule), true) = (&self.rules.shortage, seg.flag(program.shortage_uplift)) else { return la.base };
-        let listed = found.occupation.is_some_and(|o| o.shortage);
-        let level_ok = rule.levels.value.contains(level);
-        let applies = listed && level_ok;
-        t.step(|| {
-            let code = claim.occupation.as_deref().unwrap_or("-");
-            let list = seg.occupations.as_ref().and_then(|i| i.shortage_version).map(|v| self.version_id(v).to_string()).unwrap_or_default();
-            let listed_in = found
-                .occupation
-                .and_then(|o| o.listed_in)
-                .zip(seg.occupations.as_ref().and_then(|i| i.shortage_version))
-                .map(|(v, at)| self.version_id(VersionRef { version: v, ..at }).to_string())
-                .unwrap_or_default();
-            let catalogue = program.shortage_catalogue.as_deref().unwrap_or("shortage");
-            if !listed {
-                self.rule_step(
-                    StepId::ShortageUplift,
-                    Outcome::Info,
-                    Some(format!("catalogues.{catalogue}.{list}")),
-                    None,
-                    (Some(yuan(la.base)), Some(yuan(la.base))),
-                    note!("{code} is not on the shortage list in force ({list}): no uplift"; "{code} 不在当期紧缺职业目录（{list}）中，不上浮"),
-                )
-            } else if !level_ok {
-                self.rule_step(
-                    StepId::ShortageUplift,
-                    Outcome::Info,
-                    Some(rule.levels.path.clone()),
-                    Some(&rule.levels.citation),
-                    (Some(yuan(la.base)), Some(yuan(la.base))),
-                    note!("{code} is a shortage occupation, but the uplift applies only to levels {}: none for level {level}", rule.levels.value.codes();
-                          "{code} 为紧缺职业，但上浮仅适用于等级 {}，{}不上浮", rule.levels.value.codes(), level.name_zh()),
-                )
-            } else if let Some(explicit) = la.explicit {
-                self.param_step(
-                    StepId::ShortageUplift,
-                    Outcome::Info,
-                    explicit,
-                    &seg.values,
-                    (Some(yuan(la.base)), Some(yuan(la.uplifted))),
-                    note!("{code} is on the shortage list ({listed_in}); the published uplifted figure {} replaces the standard {}", yuan(la.uplifted), yuan(la.base);
-                          "{code} 列入紧缺职业目录（{listed_in}），按公布的紧缺补贴标准 {} 元（基准 {} 元）", yuan(la.uplifted), yuan(la.base)),
-                )
-            } else {
-                let rate = seg.number(rule.rate);
-                self.param_step(
-                    StepId::ShortageUplift,
-                    Outcome::Info,
-                    rule.rate,
-                    &seg.values,
-                    (Some(yuan(la.base)), Some(yuan(la.uplifted))),
-                    note!("{code} is on the shortage list in force (listed since {listed_in}): {} × (1 + {}) = {}", yuan(la.base), yuan(rate), yuan(la.uplifted);
-                          "{code} 列入紧缺职业目录（自 {listed_in} 起），上浮 {}：{} × (1 + {}) = {}", yuan(rate), yuan(la.base), yuan(rate), yuan(la.uplifted)),
-                )
-            }
-        });
-        if applies {
-            la.uplifted
-        } else {
-            la.base
-        }
     }
 }
 

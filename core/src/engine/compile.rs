@@ -33,6 +33,8 @@ pub(crate) struct OccEntry {
     pub shortage: bool,
     /// The shortage version that lists it (for traces), when listed.
     pub listed_in: Option<u16>,
+    /// On the list in force itself (not only earlier in the year).
+    pub on_current_list: bool,
 }
 
 pub(crate) struct OccupationIndex {
@@ -134,7 +136,7 @@ fn catalogue_index(rules: &Ruleset, id: Option<&String>) -> Option<usize> {
 }
 
 fn version_on(catalogue: &Catalogue, date: Date) -> Option<usize> {
-    catalogue.versions.iter().position(|v| v.period.contains(date))
+    catalogue.version_index_on(date)
 }
 
 fn day_after(d: Date) -> Date {
@@ -247,6 +249,7 @@ fn occupation_index(
     // S30: once listed in a year, listed for the rest of it — the versions of the same year
     // that started on or before `on` count, not only the one in force.
     let mut listed: FxHashMap<&str, u16> = FxHashMap::default();
+    let mut current: Vec<&str> = Vec::new();
     let mut shortage_version = None;
     if let Some(s) = short {
         for (i, version) in rules.catalogues[s].versions.iter().enumerate() {
@@ -259,6 +262,9 @@ fn occupation_index(
                 if let Entries::Shortage(codes) = &version.entries {
                     for code in codes {
                         listed.entry(code.as_str()).or_insert(i as u16);
+                        if in_force {
+                            current.push(code.as_str());
+                        }
                     }
                 }
             }
@@ -272,7 +278,9 @@ fn occupation_index(
         .map(|(index, o)| {
             let category = o.category.as_ref().and_then(|c| categories.iter().position(|x| x == c)).unwrap_or(0) as u8;
             let listed_in = listed.get(o.code.as_str()).copied();
-            let entry = OccEntry { index: index as u32, levels: o.levels, category, shortage: listed_in.is_some(), listed_in };
+            let on_current_list = current.contains(&o.code.as_str());
+            let entry =
+                OccEntry { index: index as u32, levels: o.levels, category, shortage: listed_in.is_some(), listed_in, on_current_list };
             (o.code.clone().into_boxed_str(), entry)
         })
         .collect();

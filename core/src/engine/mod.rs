@@ -1,8 +1,9 @@
 //! The engine (审核引擎): a ruleset compiled for assessment, with any what-if overrides applied.
 
+mod amount;
 mod assess;
-mod compile;
-mod steps;
+pub(crate) mod compile;
+pub(crate) mod steps;
 
 pub use compile::VersionRef;
 
@@ -32,16 +33,16 @@ use std::sync::Arc;
 /// # Ok::<(), skill_subsidy::RulesErrors>(())
 /// ```
 pub struct Engine {
-    rules: Arc<Ruleset>,
+    pub(crate) rules: Arc<Ruleset>,
     overrides: Overrides,
-    base_values: Arc<[ParamValue]>,
-    programs: Vec<CompiledProgram>,
-    program_index: ProgramIndex,
+    pub(crate) base_values: Arc<[ParamValue]>,
+    pub(crate) programs: Vec<CompiledProgram>,
+    pub(crate) program_index: ProgramIndex,
 }
 
 /// Program ids to their index. A ruleset has a handful of programs: comparing lengths first
 /// and then bytes finds one faster than hashing the id, so small sets are scanned.
-struct ProgramIndex {
+pub(crate) struct ProgramIndex {
     ids: Vec<Box<str>>,
     map: FxHashMap<Box<str>, u16>,
 }
@@ -56,7 +57,7 @@ impl ProgramIndex {
     }
 
     #[inline]
-    fn get(&self, id: &str) -> Option<u16> {
+    pub(crate) fn get(&self, id: &str) -> Option<u16> {
         if self.ids.len() <= Self::SCAN_UP_TO {
             self.ids.iter().position(|known| known.len() == id.len() && **known == *id).map(|i| i as u16)
         } else {
@@ -123,6 +124,23 @@ impl Engine {
     #[must_use]
     pub fn overrides(&self) -> &Overrides {
         &self.overrides
+    }
+
+    /// The ruleset as JSON (`docs/export.md`) with this engine's overrides in force, and the
+    /// overrides listed under `"overrides"`.
+    #[must_use]
+    pub fn export_json(&self) -> serde_json::Value {
+        let mut export = self.rules.export_json_with(&self.base_values);
+        if let Some(map) = export.as_object_mut() {
+            let overrides: Vec<serde_json::Value> = self
+                .overrides
+                .items()
+                .iter()
+                .map(|o| serde_json::json!({ "path": o.path, "value": o.value, "range": o.range.map(|r| r.to_string()) }))
+                .collect();
+            map.insert("overrides".into(), overrides.into());
+        }
+        export
     }
 
     /// The value at a rule path with overrides that have no date range applied.

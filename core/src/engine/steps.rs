@@ -6,7 +6,7 @@ use crate::rules::{Citation, ParamId, ParamValue, Source};
 use crate::trace::{Outcome, Step, StepId};
 
 /// The notes of a step, in English and Chinese.
-pub(super) struct Note {
+pub(crate) struct Note {
     pub en: String,
     pub zh: String,
 }
@@ -17,11 +17,11 @@ macro_rules! note {
         $crate::engine::steps::Note { en: format!($en $(, $ea)*), zh: format!($zh $(, $za)*) }
     };
 }
-pub(super) use note;
+pub(crate) use note;
 
 impl Engine {
     /// A step that read `rule`, cited by `citation`.
-    pub(super) fn rule_step(
+    pub(crate) fn rule_step(
         &self,
         step: StepId,
         outcome: Outcome,
@@ -49,7 +49,7 @@ impl Engine {
     /// A step that read the policy value `id` as it stands in `in_force` (the values of the
     /// claim's segment); when a what-if override changed it, the notes say so and give the
     /// loaded value.
-    pub(super) fn param_step(
+    pub(crate) fn param_step(
         &self,
         step: StepId,
         outcome: Outcome,
@@ -69,7 +69,7 @@ impl Engine {
     }
 }
 
-pub(super) fn pass_or_fail(ok: bool) -> Outcome {
+pub(crate) fn pass_or_fail(ok: bool) -> Outcome {
     if ok {
         Outcome::Pass
     } else {

@@ -126,7 +126,13 @@ impl Catalogue {
     /// The version in force on `date`.
     #[must_use]
     pub fn version_on(&self, date: crate::calendar::Date) -> Option<&CatalogueVersion> {
-        self.versions.iter().find(|v| v.period.contains(date))
+        self.version_index_on(date).map(|i| &self.versions[i])
+    }
+
+    /// The position of the version in force on `date`.
+    #[must_use]
+    pub fn version_index_on(&self, date: crate::calendar::Date) -> Option<usize> {
+        self.versions.iter().position(|v| v.period.contains(date))
     }
 }
 
@@ -318,8 +324,11 @@ pub(crate) fn check_versions(errors: &mut Vec<RulesError>, catalogue: &mut Catal
                 format!("{} starts {} but {} ends {}: the days between have no version", b.id, b.period.from, a.id, a.period.to),
             );
         }
-        if a.id == b.id {
-            error(RulesErrorKind::DuplicateId, &b.file, &path, format!("version id {} is used twice", b.id));
+    }
+    for (i, v) in catalogue.versions.iter().enumerate() {
+        if let Some(first) = catalogue.versions[..i].iter().find(|w| w.id == v.id) {
+            let path = format!("catalogues.{}.{}", catalogue.id, v.id);
+            error(RulesErrorKind::DuplicateId, &v.file, &path, format!("version id {} is also used by {}", v.id, first.file));
         }
     }
 }

@@ -12,6 +12,8 @@ pub enum RulesErrorKind {
     TomlSyntax,
     /// A file the format does not define.
     UnknownFile,
+    /// A file or folder that cannot be read.
+    Unreadable,
     /// A key the format does not define (typos are never ignored).
     UnknownKey,
     /// A required key is absent.
@@ -51,6 +53,7 @@ impl RulesErrorKind {
         match self {
             RulesErrorKind::TomlSyntax => "toml_syntax",
             RulesErrorKind::UnknownFile => "unknown_file",
+            RulesErrorKind::Unreadable => "unreadable",
             RulesErrorKind::UnknownKey => "unknown_key",
             RulesErrorKind::MissingKey => "missing_key",
             RulesErrorKind::WrongType => "wrong_type",

@@ -18,10 +18,46 @@ fn levels(set: LevelSet) -> Value {
     Value::from(set.iter().map(Level::code).collect::<Vec<_>>())
 }
 
+/// The values an export shows: as loaded, or as a what-if engine has them.
+struct Exporter<'a> {
+    rules: &'a Ruleset,
+    values: Option<&'a [ParamValue]>,
+}
+
+impl std::ops::Deref for Exporter<'_> {
+    type Target = Ruleset;
+    fn deref(&self) -> &Ruleset {
+        self.rules
+    }
+}
+
 impl Ruleset {
+    /// The resolved ruleset as JSON (shape version [`EXPORT_VERSION`]).
+    ///
+    /// ```
+    /// let rules = skill_subsidy::Ruleset::wuxi_2021()?;
+    /// let export = rules.export_json();
+    /// assert_eq!(export["programs"][0]["id"], "skills_training");
+    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// ```
+    #[must_use]
+    pub fn export_json(&self) -> Value {
+        Exporter { rules: self, values: None }.json()
+    }
+
+    /// The ruleset as JSON with these values in place of the loaded ones (an engine's, after
+    /// what-if overrides).
+    #[must_use]
+    pub fn export_json_with(&self, values: &[ParamValue]) -> Value {
+        Exporter { rules: self, values: Some(values) }.json()
+    }
+}
+
+impl Exporter<'_> {
     fn value_json(&self, id: ParamId) -> Value {
         let p = self.params.get(id);
-        let value = match p.value {
+        let in_force = self.values.and_then(|v| v.get(id.0 as usize)).copied().unwrap_or(p.value);
+        let value = match in_force {
             ParamValue::Flag(b) => Value::Bool(b),
             ParamValue::Number(n) => Value::String(n.to_string()),
         };
@@ -67,16 +103,7 @@ impl Ruleset {
         }
     }
 
-    /// The resolved ruleset as JSON (shape version [`EXPORT_VERSION`]).
-    ///
-    /// ```
-    /// let rules = skill_subsidy::Ruleset::wuxi_2021()?;
-    /// let export = rules.export_json();
-    /// assert_eq!(export["programs"][0]["id"], "skills_training");
-    /// # Ok::<(), skill_subsidy::RulesErrors>(())
-    /// ```
-    #[must_use]
-    pub fn export_json(&self) -> Value {
+    fn json(&self) -> Value {
         let sources: Vec<Value> = self
             .sources
             .values()

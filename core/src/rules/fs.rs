@@ -12,7 +12,7 @@ impl Ruleset {
         let mut files = Vec::new();
         let mut errors = Vec::new();
         collect(dir, dir, &mut files, &mut errors);
-        if files.is_empty() && errors.is_empty() {
+        if !files.iter().any(|(p, _)| p.ends_with(".toml")) && errors.is_empty() {
             errors.push(io_error(dir, "no .toml files here: is this a ruleset folder?".into()));
         }
         if !errors.is_empty() {
@@ -40,16 +40,21 @@ fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, String)>, errors: &
     for path in paths {
         if path.is_dir() {
             collect(base, &path, files, errors);
-        } else if path.extension().is_some_and(|e| e == "toml") {
+        } else {
             let relative = path.strip_prefix(base).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            match std::fs::read_to_string(&path) {
-                Ok(text) => files.push((relative, text)),
-                Err(e) => errors.push(io_error(&path, format!("cannot read the file: {e}"))),
+            if path.extension().is_some_and(|e| e == "toml") {
+                match std::fs::read_to_string(&path) {
+                    Ok(text) => files.push((relative, text)),
+                    Err(e) => errors.push(io_error(&path, format!("cannot read the file: {e}"))),
+                }
+            } else {
+                // The loader decides whether a file that is not .toml is a note or a mistake.
+                files.push((relative, String::new()));
             }
         }
     }
 }
 
 fn io_error(path: &Path, message: String) -> RulesError {
-    RulesError { kind: RulesErrorKind::UnknownFile, file: path.display().to_string(), path: String::new(), line: None, message }
+    RulesError { kind: RulesErrorKind::Unreadable, file: path.display().to_string(), path: String::new(), line: None, message }
 }

@@ -59,23 +59,29 @@ pub(crate) fn load<'a>(folder: Option<&str>, files: impl IntoIterator<Item = (&'
     for (path, text) in files {
         let path = path.replace('\\', "/");
         let path = path.trim_start_matches("./").to_string();
-        if !path.ends_with(".toml") {
-            continue; // a README or notes beside the rules
-        }
         let parts: Vec<&str> = path.split('/').collect();
+        let name = parts.last().copied().unwrap_or_default();
+        // Notes beside the rules are fine; anything else that is not a .toml file is a rules
+        // file under the wrong name (`2021-q4.tml`, `2021-h2.TOML`) and must not be skipped.
+        let notes = parts.len() == 1 && (name.ends_with(".md") || name.starts_with('.') || name.to_ascii_uppercase().starts_with("README"));
+        if notes {
+            continue;
+        }
         match parts.as_slice() {
             [name] if TOP_FILES.contains(name) => {
                 let key = TOP_FILES.iter().find(|f| *f == name).copied().unwrap_or_default();
                 top.insert(key, (path.clone(), text));
             }
-            ["catalogues", id, _file] if is_ident(id) => catalogue_files.push((id.to_string(), path.clone(), text)),
+            ["catalogues", id, file] if is_ident(id) && file.ends_with(".toml") => {
+                catalogue_files.push((id.to_string(), path.clone(), text))
+            }
             _ => errors.push(RulesError {
                 kind: RulesErrorKind::UnknownFile,
                 file: path.clone(),
                 path: String::new(),
                 line: None,
                 message: "not a file of the ruleset format: expected sources.toml, ruleset.toml, programs.toml, \
-                          projects.toml or catalogues/<catalogue>/<version>.toml"
+                          projects.toml or catalogues/<catalogue>/<version>.toml (lowercase .toml)"
                     .into(),
             }),
         }
@@ -152,8 +158,8 @@ pub(crate) fn load<'a>(folder: Option<&str>, files: impl IntoIterator<Item = (&'
         let mut cx = Cx::new(file, text, &mut errors, &sources);
         if let Some(doc) = cx.parse() {
             let mut root = cx.root(&doc);
-            let has_shortage = head.as_ref().is_some_and(|h: &Head| h.shortage.is_some());
-            programs = load_programs(&mut loader, &mut cx, &mut root, &catalogues, has_shortage);
+            let shortage_levels = head.as_ref().and_then(|h: &Head| h.shortage.as_ref()).map(|s| s.levels.value);
+            programs = load_programs(&mut loader, &mut cx, &mut root, &catalogues, shortage_levels);
             root.finish(&mut cx);
         }
     }

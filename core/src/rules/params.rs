@@ -79,8 +79,9 @@ impl ParamKind {
 #[must_use]
 pub fn parse_plain_decimal(text: &str) -> Option<Decimal> {
     let body = text.strip_prefix('-').unwrap_or(text);
+    // At most 28 digits: more could not be held exactly and would be rounded without a word.
     let ok = !body.is_empty()
-        && body.len() <= 40
+        && body.bytes().filter(u8::is_ascii_digit).count() <= 28
         && body.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && body.bytes().filter(|&b| b == b'.').count() <= 1
         && !body.starts_with('.')

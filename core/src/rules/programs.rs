@@ -193,7 +193,8 @@ pub struct Program {
 /// What programs may refer to, loaded before them.
 struct Context<'c> {
     catalogues: &'c [Catalogue],
-    has_shortage_rule: bool,
+    /// The levels of the `[shortage]` uplift, when the ruleset has one.
+    shortage_levels: Option<LevelSet>,
 }
 
 pub(crate) fn load_programs(
@@ -201,9 +202,9 @@ pub(crate) fn load_programs(
     cx: &mut Cx<'_, '_>,
     root: &mut Table<'_>,
     catalogues: &[Catalogue],
-    has_shortage_rule: bool,
+    shortage_levels: Option<LevelSet>,
 ) -> Vec<Program> {
-    let context = Context { catalogues, has_shortage_rule };
+    let context = Context { catalogues, shortage_levels };
     let Some(node) = root.req(cx, "programs") else { return Vec::new() };
     let Some(mut programs) = cx.table(&node) else { return Vec::new() };
     let mut out = Vec::new();
@@ -340,6 +341,8 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
     check_amounts_cover_levels(cx, &program, &t.path, t.line);
     check_uplift_is_defined(cx, &program, &t.path, t.line, context);
     check_categories(cx, &program, &t.path, t.line, context);
+    check_uplifted_table(cx, &program, &t.path, t.line, context);
+    check_durations(cx, loader, &program, &t.path, t.line);
     Some(program)
 }
 
@@ -445,7 +448,7 @@ fn check_uplift_is_defined(cx: &mut Cx<'_, '_>, program: &Program, path: &str, l
     if program.shortage_uplift.is_none() {
         return;
     }
-    if !context.has_shortage_rule {
+    if context.shortage_levels.is_none() {
         cx.error(
             RulesErrorKind::UnknownReference,
             &format!("{path}.shortage_uplift"),
@@ -499,6 +502,52 @@ fn check_categories(cx: &mut Cx<'_, '_>, program: &Program, path: &str, line: Op
                     ),
                 );
             }
+        }
+    }
+}
+
+/// An explicit uplifted figure must sit in a category and at a level the program pays and the
+/// uplift covers; otherwise it could never be used and a typo would pass unnoticed.
+fn check_uplifted_table(cx: &mut Cx<'_, '_>, program: &Program, path: &str, line: Option<usize>, context: &Context<'_>) {
+    let Calculation::LevelTable { amounts, shortage_amounts: Some(uplifted) } = &program.calculation else { return };
+    for (category, row) in &uplifted.rows {
+        let at = match category {
+            Some(c) => format!("{path}.shortage_amounts.{c}"),
+            None => format!("{path}.shortage_amounts"),
+        };
+        if category.is_some() != amounts.by_category() || (category.is_some() && !amounts.rows.iter().any(|(c, _)| c == category)) {
+            cx.error(RulesErrorKind::UnknownReference, &at, line, "this category is not one of the `amounts` table's categories");
+            continue;
+        }
+        for level in Level::ALL.into_iter().filter(|l| row[l.index()].is_some()) {
+            let paid = program.levels.as_ref().is_some_and(|l| l.value.contains(level));
+            let uplifted_level = context.shortage_levels.is_some_and(|s| s.contains(level));
+            if !paid || !uplifted_level {
+                cx.error(
+                    RulesErrorKind::InvalidValue,
+                    &format!("{at}.{level}"),
+                    line,
+                    format!(
+                        "an uplifted figure for level {level}, which the {} does not cover",
+                        if paid { "[shortage] uplift" } else { "program" }
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// An apprenticeship's shortest duration cannot exceed its longest.
+fn check_durations(cx: &mut Cx<'_, '_>, loader: &Loader, program: &Program, path: &str, line: Option<usize>) {
+    if let Calculation::Apprenticeship { min_months, max_months, .. } = &program.calculation {
+        let (min, max) = (loader.params.get(*min_months).value.number(), loader.params.get(*max_months).value.number());
+        if min > max {
+            cx.error(
+                RulesErrorKind::InvalidValue,
+                &format!("{path}.min_months"),
+                line,
+                format!("min_months ({min}) is above max_months ({max})"),
+            );
         }
     }
 }

@@ -11,7 +11,6 @@ use crate::level::Level;
 use crate::money::{parse_money, MoneyError};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
-use serde::Serialize;
 
 /// The fields of a claim, in the order of SPEC §6.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -120,108 +119,11 @@ impl Field {
     }
 }
 
-/// A field's value as it arrived, before validation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum RawValue {
-    /// A string.
-    Text(String),
-    /// A number, as its decimal text (a JSON number, an integer, or a float written in its
-    /// shortest round-trip form: `1500.1`, `0.30000000000000004`).
-    Number(String),
-    /// A boolean.
-    Bool(bool),
-    /// Absent (null, None, an empty CSV cell).
-    Null,
-    /// Something else (an array, an object), by its kind.
-    Other(&'static str),
-    /// Bytes that are not UTF-8 (a CSV cell from a mis-encoded export).
-    NotUtf8,
-}
+mod errors;
+mod raw;
 
-/// A claim as it arrived: a value per known field, the names of unknown fields, and any
-/// problem with the record as a whole (a CSV row that could not be read).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct RawClaim {
-    values: [Option<RawValue>; 15],
-    /// Names of fields that are not claim fields.
-    pub unknown: Vec<String>,
-    /// A problem with the whole record, reported as an error of field `""`.
-    pub record_error: Option<FieldError>,
-}
-
-impl RawClaim {
-    /// Sets a field by name; an unknown name is remembered in [`RawClaim::unknown`].
-    pub fn set(&mut self, name: &str, value: RawValue) {
-        match Field::parse(name) {
-            Some(field) => self.values[field as usize] = Some(value),
-            None => self.unknown.push(name.to_string()),
-        }
-    }
-
-    /// Sets a known field.
-    pub fn set_field(&mut self, field: Field, value: RawValue) {
-        self.values[field as usize] = Some(value);
-    }
-
-    /// The value of a field, if given.
-    #[must_use]
-    pub fn get(&self, field: Field) -> Option<&RawValue> {
-        self.values[field as usize].as_ref()
-    }
-
-    /// Reads a JSON object. Numbers keep their exact text.
-    #[must_use]
-    pub fn from_json(value: &serde_json::Value) -> RawClaim {
-        let mut raw = RawClaim::default();
-        match value {
-            serde_json::Value::Object(map) => {
-                for (name, v) in map {
-                    raw.set(name, RawValue::from_json(v));
-                }
-            }
-            other => {
-                raw.record_error = Some(FieldError::new(ClaimErrorKind::NotAnObject, "", Some(json_kind(other).to_string())));
-            }
-        }
-        raw
-    }
-
-    /// The claim id as given, for records of claims that fail validation.
-    #[must_use]
-    pub fn claim_id_text(&self) -> String {
-        match self.get(Field::ClaimId) {
-            Some(RawValue::Text(s) | RawValue::Number(s)) => s.clone(),
-            _ => String::new(),
-        }
-    }
-}
-
-fn json_kind(v: &serde_json::Value) -> &'static str {
-    match v {
-        serde_json::Value::Null => "null",
-        serde_json::Value::Bool(_) => "a boolean",
-        serde_json::Value::Number(_) => "a number",
-        serde_json::Value::String(_) => "a string",
-        serde_json::Value::Array(_) => "an array",
-        serde_json::Value::Object(_) => "an object",
-    }
-}
-
-impl RawValue {
-    /// Converts a JSON value, keeping numbers as their exact text.
-    #[must_use]
-    pub fn from_json(v: &serde_json::Value) -> RawValue {
-        match v {
-            serde_json::Value::Null => RawValue::Null,
-            serde_json::Value::Bool(b) => RawValue::Bool(*b),
-            serde_json::Value::Number(n) => RawValue::Number(n.to_string()),
-            serde_json::Value::String(s) => RawValue::Text(s.clone()),
-            serde_json::Value::Array(_) => RawValue::Other("an array"),
-            serde_json::Value::Object(_) => RawValue::Other("an object"),
-        }
-    }
-}
+pub use errors::{ClaimErrorKind, FieldError};
+pub use raw::{RawClaim, RawValue};
 
 /// Whether unknown fields are an error (`Strict`, the default for JSON) or ignored
 /// (`Lenient`, for CSV exports with extra columns).
@@ -313,6 +215,10 @@ impl Claim {
                 errors.push(FieldError::new(ClaimErrorKind::UnknownField, name, None));
             }
         }
+        // A field given twice is ambiguous in any mode: which value was meant?
+        for name in &raw.repeated {
+            errors.push(FieldError::new(ClaimErrorKind::RepeatedField, name, None));
+        }
         let mut p = FieldReader { raw, errors: &mut errors };
         let claim_id = p.text(Field::ClaimId, true);
         let program = p.text(Field::Program, true);
@@ -362,7 +268,7 @@ struct FieldReader<'a> {
 
 impl FieldReader<'_> {
     fn fail(&mut self, kind: ClaimErrorKind, field: Field, value: Option<&str>) {
-        // S-privacy: a person id may be a resident ID number; it never appears in an error.
+        // A person id may be a resident ID number: it never appears in an error (SPEC §12).
         let shown = if field == Field::PersonId { None } else { value.map(shorten) };
         self.errors.push(FieldError::new(kind, field.name(), shown));
     }
@@ -458,7 +364,8 @@ impl FieldReader<'_> {
                 self.fail(ClaimErrorKind::OutOfRange, field, Some(&text));
                 None
             }
-            Err(_) if text.starts_with('-') && text[1..].bytes().all(|b| b.is_ascii_digit()) => {
+            // A whole number, but negative or too large for any month count.
+            Err(_) if !text.trim_start_matches('-').is_empty() && text.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) => {
                 self.fail(ClaimErrorKind::OutOfRange, field, Some(&text));
                 None
             }
@@ -476,164 +383,6 @@ fn shorten(value: &str) -> String {
     } else {
         let cut = (0..=57).rev().find(|&i| value.is_char_boundary(i)).unwrap_or(0);
         format!("{}…", &value[..cut])
-    }
-}
-
-/// What is wrong with a claim's field. The codes are stable.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum ClaimErrorKind {
-    /// A required field is absent or empty.
-    MissingField,
-    /// A field that claims do not have (strict mode).
-    UnknownField,
-    /// A boolean, array or object where text or a number belongs.
-    WrongType,
-    /// Not a calendar date written `YYYY-MM-DD`.
-    BadDate,
-    /// Not a plain decimal amount.
-    BadMoney,
-    /// A negative amount.
-    NegativeMoney,
-    /// More precise than the fen.
-    MoneyPrecision,
-    /// Above 999,999,999,999.99 yuan.
-    MoneyOutOfRange,
-    /// Not a whole number.
-    BadInteger,
-    /// A number outside its range (`months` below 1, or above 1200).
-    OutOfRange,
-    /// Not a level code.
-    UnknownLevel,
-    /// Not a group code.
-    UnknownGroup,
-    /// Control characters in text.
-    InvalidCharacters,
-    /// Text longer than 200 bytes.
-    TooLong,
-    /// Bytes that are not UTF-8.
-    InvalidUtf8,
-    /// A row that could not be read (broken quoting, too long, wrong number of fields).
-    MalformedRow,
-    /// The record is not an object.
-    NotAnObject,
-    /// The same claim id twice in one batch.
-    DuplicateClaimId,
-    /// A field the claim's program needs is absent.
-    RequiredByProgram,
-}
-
-impl ClaimErrorKind {
-    /// The stable snake_case code.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            ClaimErrorKind::MissingField => "missing_field",
-            ClaimErrorKind::UnknownField => "unknown_field",
-            ClaimErrorKind::WrongType => "wrong_type",
-            ClaimErrorKind::BadDate => "bad_date",
-            ClaimErrorKind::BadMoney => "bad_money",
-            ClaimErrorKind::NegativeMoney => "negative_money",
-            ClaimErrorKind::MoneyPrecision => "money_precision",
-            ClaimErrorKind::MoneyOutOfRange => "money_out_of_range",
-            ClaimErrorKind::BadInteger => "bad_integer",
-            ClaimErrorKind::OutOfRange => "out_of_range",
-            ClaimErrorKind::UnknownLevel => "unknown_level",
-            ClaimErrorKind::UnknownGroup => "unknown_group",
-            ClaimErrorKind::InvalidCharacters => "invalid_characters",
-            ClaimErrorKind::TooLong => "too_long",
-            ClaimErrorKind::InvalidUtf8 => "invalid_utf8",
-            ClaimErrorKind::MalformedRow => "malformed_row",
-            ClaimErrorKind::NotAnObject => "not_an_object",
-            ClaimErrorKind::DuplicateClaimId => "duplicate_claim_id",
-            ClaimErrorKind::RequiredByProgram => "required_by_program",
-        }
-    }
-
-    fn messages(self, field: &str, value: Option<&str>) -> (String, String) {
-        let zh_field: &str = match Field::parse(field) {
-            Some(f) => f.name_zh(),
-            None => field,
-        };
-        let got_en = value.map(|v| format!(" (got {v:?})")).unwrap_or_default();
-        let got_zh = value.map(|v| format!("（实际为 {v:?}）")).unwrap_or_default();
-        match self {
-            ClaimErrorKind::MissingField => (format!("`{field}` is required"), format!("缺少必填字段“{zh_field}”（{field}）")),
-            ClaimErrorKind::UnknownField => (
-                format!("`{field}` is not a claim field (use lenient mode to ignore extra fields)"),
-                format!("“{field}”不是补贴申请的字段（宽松模式下可忽略多余字段）"),
-            ),
-            ClaimErrorKind::WrongType => (format!("`{field}` must be text or a number{got_en}"), format!("“{zh_field}”应为文本或数字{got_zh}")),
-            ClaimErrorKind::BadDate => (
-                format!("`{field}` must be a calendar date written YYYY-MM-DD{got_en}"),
-                format!("“{zh_field}”应为 YYYY-MM-DD 格式的有效日期{got_zh}"),
-            ),
-            ClaimErrorKind::BadMoney => (
-                format!("`{field}` must be an amount of yuan written as a plain decimal, like 1950.00{got_en}"),
-                format!("“{zh_field}”应为以元为单位的金额，如 1950.00{got_zh}"),
-            ),
-            ClaimErrorKind::NegativeMoney => (format!("`{field}` cannot be negative{got_en}"), format!("“{zh_field}”不能为负数{got_zh}")),
-            ClaimErrorKind::MoneyPrecision => (
-                format!("`{field}` is more precise than the fen (0.01 yuan){got_en}"),
-                format!("“{zh_field}”精度不能超过分（0.01元）{got_zh}"),
-            ),
-            ClaimErrorKind::MoneyOutOfRange => (
-                format!("`{field}` is above 999,999,999,999.99 yuan{got_en}"),
-                format!("“{zh_field}”超出金额上限 999,999,999,999.99 元{got_zh}"),
-            ),
-            ClaimErrorKind::BadInteger => (format!("`{field}` must be a whole number{got_en}"), format!("“{zh_field}”应为整数{got_zh}")),
-            ClaimErrorKind::OutOfRange => (
-                format!("`{field}` is out of range (months from 1 to 1200; contribution months from 0){got_en}"),
-                format!("“{zh_field}”超出允许范围{got_zh}"),
-            ),
-            ClaimErrorKind::UnknownLevel => (
-                format!("`{field}` must be one of 5, 4, 3, 2, 1, S, T{got_en}"),
-                format!("“{zh_field}”应为 5、4、3、2、1、S、T 之一{got_zh}"),
-            ),
-            ClaimErrorKind::UnknownGroup => (
-                format!("`{field}` must be one of employee, unemployed, rural_migrant, graduate, low_income_family, school_leaver, other{got_en}"),
-                format!("“{zh_field}”不是有效的人员类别{got_zh}"),
-            ),
-            ClaimErrorKind::InvalidCharacters => (format!("`{field}` contains control characters{got_en}"), format!("“{zh_field}”含有控制字符{got_zh}")),
-            ClaimErrorKind::TooLong => (format!("`{field}` is longer than {MAX_FIELD_BYTES} bytes"), format!("“{zh_field}”超过 {MAX_FIELD_BYTES} 字节")),
-            ClaimErrorKind::InvalidUtf8 => (format!("`{field}` is not valid UTF-8 text"), format!("“{zh_field}”不是有效的 UTF-8 文本")),
-            ClaimErrorKind::MalformedRow => (format!("the row could not be read{got_en}"), format!("该行无法读取{got_zh}")),
-            ClaimErrorKind::NotAnObject => (format!("a claim must be an object of fields{got_en}"), format!("补贴申请应为字段对象{got_zh}")),
-            ClaimErrorKind::DuplicateClaimId => (
-                format!("`{field}` appears more than once in this batch{got_en}"),
-                format!("“{zh_field}”在本批次中重复{got_zh}"),
-            ),
-            ClaimErrorKind::RequiredByProgram => (
-                format!("`{field}` is required by this claim's program"),
-                format!("该补贴项目要求填写“{zh_field}”（{field}）"),
-            ),
-        }
-    }
-}
-
-/// One problem with one field of a claim.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct FieldError {
-    /// What is wrong.
-    pub code: ClaimErrorKind,
-    /// The field (`""` for the record as a whole).
-    pub field: String,
-    /// The offending value, shortened; never shown for `person_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// English message.
-    pub message_en: String,
-    /// Chinese message.
-    pub message_zh: String,
-}
-
-impl FieldError {
-    /// An error with its messages.
-    #[must_use]
-    pub fn new(code: ClaimErrorKind, field: &str, value: Option<String>) -> FieldError {
-        let (message_en, message_zh) = code.messages(field, value.as_deref());
-        FieldError { code, field: field.to_string(), value, message_en, message_zh }
     }
 }
 
@@ -679,6 +428,18 @@ mod tests {
         let mut pairs = BASE.to_vec();
         pairs.push(("colour", "red"));
         assert!(Claim::parse(&raw(&pairs), FieldMode::Lenient).is_ok());
+    }
+
+    #[test]
+    fn a_repeated_json_key_is_an_error_not_its_last_value() {
+        let raw: RawClaim = serde_json::from_str(
+            r#"{"claim_id":"C1","program":"online","person_id":"P1","event_date":"2021-05-01","applied_on":"2021-05-02","fee_paid":"3000","fee_paid":"10"}"#,
+        )
+        .unwrap();
+        let errors = Claim::parse(&raw, FieldMode::Lenient).unwrap_err();
+        assert_eq!(errors.iter().map(|e| (e.field.as_str(), e.code)).collect::<Vec<_>>(), [("fee_paid", ClaimErrorKind::RepeatedField)]);
+        let not_object: RawClaim = serde_json::from_str("[1, 2]").unwrap();
+        assert_eq!(Claim::parse(&not_object, FieldMode::Strict).unwrap_err()[0].code, ClaimErrorKind::NotAnObject);
     }
 
     #[test]

@@ -1,0 +1,307 @@
+//! The cross-claim checks of one person (SPEC §7.2, checks 8–12), in first-come-first-served
+//! order: once per occupation and level, never below a level already subsidised, at most N a
+//! year, the highest amount within an exclusivity group (补差), and the special account.
+//!
+//! The checks stop at the first that fails, so a rejected claim never commits money, counts
+//! toward a limit or counts as paid for a top-up.
+
+use super::budget::Closings;
+use super::{Decision, Entry, Past, NONE};
+use crate::assessment::Assessment;
+use crate::engine::steps::{note, pass_or_fail};
+use crate::engine::Engine;
+use crate::level::Level;
+use crate::reasons::Reason;
+use crate::rules::{Calculation, Fund, Program};
+use crate::trace::{Outcome, Step, StepId};
+use chrono::Datelike;
+use compact_str::CompactString;
+use rust_decimal::Decimal;
+
+/// What the checks need from the ruleset, read once per batch.
+pub(crate) struct CheckRules {
+    pub annual_claims: u32,
+    pub once_per_level: bool,
+    pub no_lower_level: bool,
+    /// Per program: whether it is a `level_table` program (checks 8 and 9 compare those).
+    pub level_table: Vec<bool>,
+    /// Per program: its exclusivity group, as an index.
+    pub group: Vec<Option<u16>>,
+    /// Per program: whether it is paid from the special account.
+    pub special: Vec<bool>,
+}
+
+impl CheckRules {
+    pub fn new(engine: &Engine) -> CheckRules {
+        let rules = &engine.rules;
+        let value = |id: crate::rules::ParamId| engine.base_values[id.0 as usize];
+        let mut groups: Vec<&str> = Vec::new();
+        let group = rules
+            .programs
+            .iter()
+            .map(|p| {
+                p.exclusivity_group.as_ref().map(|g| match groups.iter().position(|x| *x == g.value) {
+                    Some(i) => i as u16,
+                    None => {
+                        groups.push(&g.value);
+                        (groups.len() - 1) as u16
+                    }
+                })
+            })
+            .collect();
+        CheckRules {
+            annual_claims: crate::engine::compile::count(value(rules.limits.annual_claims)),
+            once_per_level: value(rules.limits.once_per_occupation_level).flag(),
+            no_lower_level: value(rules.limits.no_lower_level_after_higher).flag(),
+            level_table: rules.programs.iter().map(|p: &Program| matches!(p.calculation, Calculation::LevelTable { .. })).collect(),
+            group,
+            special: rules.programs.iter().map(|p| p.fund == Fund::SpecialAccount).collect(),
+        }
+    }
+}
+
+/// What a person has been subsidised so far.
+#[derive(Default)]
+struct State {
+    /// (occupation, level) pairs subsidised by level_table programs.
+    levels: Vec<(u32, Level)>,
+    /// Subsidies that count toward the annual limit, by calendar year of `applied_on`.
+    years: Vec<(i32, u32)>,
+    /// Paid within an exclusivity group, by (enterprise, year, group).
+    paid: Vec<(u32, i32, u16, Decimal)>,
+}
+
+impl State {
+    fn count_in(&self, year: i32) -> u32 {
+        self.years.iter().find(|(y, _)| *y == year).map_or(0, |(_, n)| *n)
+    }
+
+    fn paid_in(&self, enterprise: u32, year: i32, group: u16) -> Decimal {
+        self.paid.iter().find(|(e, y, g, _)| (*e, *y, *g) == (enterprise, year, group)).map_or(Decimal::ZERO, |p| p.3)
+    }
+
+    /// Records a subsidy paid (from history or approved in the batch).
+    fn record(&mut self, s: &Subsidy) {
+        if let (true, true, Some(level)) = (s.level_table, s.occupation != NONE, s.level) {
+            self.levels.push((s.occupation, level));
+        }
+        if s.counts {
+            match self.years.iter_mut().find(|(y, _)| *y == s.year) {
+                Some((_, n)) => *n += 1,
+                None => self.years.push((s.year, 1)),
+            }
+        }
+        if let Some((enterprise, group)) = s.group {
+            match self.paid.iter_mut().find(|(e, y, g, _)| (*e, *y, *g) == (enterprise, s.year, group)) {
+                Some(p) => p.3 += s.amount,
+                None => self.paid.push((enterprise, s.year, group, s.amount)),
+            }
+        }
+    }
+}
+
+/// A subsidy paid, as the limits see it.
+struct Subsidy {
+    level_table: bool,
+    occupation: u32,
+    level: Option<Level>,
+    counts: bool,
+    year: i32,
+    /// (enterprise, exclusivity group), when the program has a group.
+    group: Option<(u32, u16)>,
+    amount: Decimal,
+}
+
+/// Where decisions' explanation steps go, when traces are asked for.
+pub(crate) struct Traces<'a> {
+    pub assessments: &'a mut [Assessment],
+}
+
+pub(crate) struct Person<'a> {
+    pub engine: &'a Engine,
+    pub rules: &'a CheckRules,
+    pub ids: &'a [CompactString],
+    pub closings: &'a Closings,
+}
+
+impl Person<'_> {
+    /// Decides one person's eligible claims, in order, after their history.
+    pub fn decide(&self, past: &[Past], entries: &mut [Entry], mut traces: Option<&mut Traces<'_>>) {
+        let mut state = State::default();
+        for p in past {
+            let group = p.group.filter(|_| p.enterprise != NONE).map(|g| (p.enterprise, g));
+            state.record(&Subsidy {
+                level_table: p.level_table,
+                occupation: p.occupation,
+                level: p.level,
+                counts: p.counts,
+                year: p.applied_on.year(),
+                group,
+                amount: p.amount,
+            });
+        }
+        for entry in entries.iter_mut() {
+            let mut steps = Vec::new();
+            entry.decision = self.check(&state, entry, traces.as_ref().map(|_| &mut steps));
+            if let Decision::Approved(paid) = entry.decision {
+                let program = usize::from(entry.program);
+                let group = self.rules.group[program].filter(|_| entry.enterprise != NONE).map(|g| (entry.enterprise, g));
+                state.record(&Subsidy {
+                    level_table: self.rules.level_table[program],
+                    occupation: entry.occupation,
+                    level: entry.level,
+                    counts: entry.counts,
+                    year: entry.applied_on.year(),
+                    group,
+                    amount: paid,
+                });
+            }
+            if let Some(t) = traces.as_mut() {
+                super::finish_trace(&mut t.assessments[entry.index as usize], steps, entry.decision);
+            }
+        }
+    }
+
+    /// Checks 8–12 for one claim; stops at the first that fails.
+    fn check(&self, state: &State, e: &Entry, mut steps: Option<&mut Vec<Step>>) -> Decision {
+        let program = usize::from(e.program);
+        let limits = &self.engine.rules.limits;
+        let values = &self.engine.base_values;
+        // Steps are only built when traced: the fast path builds no strings.
+        let tracing = steps.is_some();
+        let mut step = |s: Step| {
+            if let Some(steps) = steps.as_mut() {
+                steps.push(s);
+            }
+        };
+        let comparable = self.rules.level_table[program] && e.occupation != NONE;
+        // 8. Once per person, occupation and level (S9, S11).
+        if let (true, true, Some(level)) = (self.rules.once_per_level, comparable, e.level) {
+            let ok = !state.levels.contains(&(e.occupation, level));
+            if tracing {
+                step(self.engine.param_step(
+                    StepId::DuplicateLevel,
+                    pass_or_fail(ok),
+                    limits.once_per_occupation_level,
+                    values,
+                    (Some(level.code().to_string()), None),
+                    if ok {
+                        note!("No earlier subsidy for this occupation at {}", level.name_en(); "此前未享受该职业（工种）{}补贴", level.name_zh())
+                    } else {
+                        note!("Already subsidised for this occupation at {}", level.name_en(); "已享受过该职业（工种）{}补贴", level.name_zh())
+                    },
+                ));
+            }
+            if !ok {
+                return Decision::Rejected(Reason::DuplicateLevel);
+            }
+        }
+        // 9. Not below a level already subsidised (S7).
+        if let (true, true, Some(level)) = (self.rules.no_lower_level, comparable, e.level) {
+            let higher = state.levels.iter().find(|(o, l)| *o == e.occupation && l.is_above(level)).map(|(_, l)| *l);
+            if tracing {
+                step(self.engine.param_step(
+                    StepId::LowerLevel,
+                    pass_or_fail(higher.is_none()),
+                    limits.no_lower_level_after_higher,
+                    values,
+                    (Some(level.code().to_string()), higher.map(|l| l.code().to_string())),
+                    match higher {
+                        None => note!("No higher level of this occupation was subsidised"; "未享受该职业（工种）更高等级补贴"),
+                        Some(h) => {
+                            note!("{} of this occupation was already subsidised", h.name_en(); "已享受该职业（工种）{}补贴", h.name_zh())
+                        }
+                    },
+                ));
+            }
+            if higher.is_some() {
+                return Decision::Rejected(Reason::LowerThanSubsidisedLevel);
+            }
+        }
+        // 10. At most N subsidies a calendar year, over the programs that count (S9).
+        if e.counts {
+            let year = e.applied_on.year();
+            let have = state.count_in(year);
+            let max = self.rules.annual_claims;
+            let ok = have < max;
+            if tracing {
+                step(self.engine.param_step(
+                    StepId::AnnualLimit,
+                    pass_or_fail(ok),
+                    limits.annual_claims,
+                    values,
+                    (Some(have.to_string()), Some(max.to_string())),
+                    note!("{have} subsidies already in {year}; at most {max} a year"; "{year}年已享受 {have} 次补贴，每年最多 {max} 次"),
+                ));
+            }
+            if !ok {
+                return Decision::Rejected(Reason::AnnualLimitReached);
+            }
+        }
+        // 11. Within an exclusivity group the payer pays at most the highest amount: a top-up (补差, S13).
+        let mut paid = e.amount;
+        if let (Some(group), true) = (self.rules.group[program], e.enterprise != NONE) {
+            let already = state.paid_in(e.enterprise, e.applied_on.year(), group);
+            let top_up = e.amount - already;
+            let ok = top_up > Decimal::ZERO;
+            if tracing {
+                let p = &self.engine.rules.programs[program];
+                let cited = p.exclusivity_group.as_ref();
+                step(self.engine.rule_step(
+                    StepId::Exclusivity,
+                    pass_or_fail(ok),
+                    cited.map(|g| g.path.clone()),
+                    cited.map(|g| &g.citation),
+                    (Some(e.amount.to_string()), Some(if ok { top_up.to_string() } else { "0.00".into() })),
+                    if already.is_zero() {
+                        note!("Nothing paid yet in this group for this enterprise and year"; "本年度该企业此类补贴尚未支付")
+                    } else if ok {
+                        note!("{already} already paid in the group: only the top-up {top_up} is paid (补差)"; "同类补贴已支付 {already} 元，本次补差 {top_up} 元")
+                    } else {
+                        note!("{already} already paid in the group is as much or more: nothing to top up"; "同类补贴已支付 {already} 元，不低于本次金额，不予重复享受")
+                    },
+                ));
+            }
+            if !ok {
+                return Decision::Rejected(Reason::ExclusiveWithOtherProgram);
+            }
+            paid = top_up;
+        }
+        // 12. The special account, served strictly in order until it runs out (资金用完即止).
+        if self.rules.special[program] {
+            let Some(account) = e.account else {
+                if tracing {
+                    step(self.engine.rule_step(
+                        StepId::Budget,
+                        Outcome::Fail,
+                        Some("accounts".into()),
+                        None,
+                        (Some(e.applied_on.to_string()), None),
+                        note!("No special account covers {}", e.applied_on; "{} 不在任何专账资金使用期内", e.applied_on),
+                    ));
+                }
+                return Decision::Rejected(Reason::NoAccountInForce);
+            };
+            let closed = self.closings.is_closed(account, e.applied_on, &self.ids[e.index as usize]);
+            if tracing {
+                let a = &self.engine.rules.accounts[usize::from(account)];
+                step(self.engine.param_step(
+                    StepId::Budget,
+                    pass_or_fail(!closed),
+                    a.opening_balance,
+                    values,
+                    (Some(paid.to_string()), None),
+                    if closed {
+                        note!("Account {} was used up before this claim's turn", a.id; "专账 {} 在本申请之前已用完", a.id)
+                    } else {
+                        note!("Committed against account {} in first-come-first-served order", a.id; "按申请先后从专账 {} 列支", a.id)
+                    },
+                ));
+            }
+            if closed {
+                return Decision::Rejected(Reason::BudgetExhausted);
+            }
+        }
+        Decision::Approved(paid)
+    }
+}

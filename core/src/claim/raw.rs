@@ -1,0 +1,180 @@
+//! Claims as they arrive (a JSON object, a CSV row, a Python dict): loosely typed values by
+//! field name, before validation.
+
+use super::{ClaimErrorKind, Field, FieldError};
+
+/// A field's value as it arrived, before validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RawValue {
+    /// A string.
+    Text(String),
+    /// A number, as its decimal text (a JSON number, an integer, or a float written in its
+    /// shortest round-trip form: `1500.1`, `0.30000000000000004`).
+    Number(String),
+    /// A boolean.
+    Bool(bool),
+    /// Absent (null, None, an empty CSV cell).
+    Null,
+    /// Something else (an array, an object), by its kind.
+    Other(&'static str),
+    /// Bytes that are not UTF-8 (a CSV cell from a mis-encoded export).
+    NotUtf8,
+}
+
+/// A claim as it arrived: a value per known field, the names of unknown fields, and any
+/// problem with the record as a whole (a CSV row that could not be read).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RawClaim {
+    values: [Option<RawValue>; 15],
+    /// Names of fields that are not claim fields.
+    pub unknown: Vec<String>,
+    /// Names of fields given more than once (a JSON object with a repeated key).
+    pub repeated: Vec<String>,
+    /// A problem with the whole record, reported as an error of field `""`.
+    pub record_error: Option<FieldError>,
+}
+
+impl RawClaim {
+    /// Sets a field by name; an unknown name is remembered in [`RawClaim::unknown`].
+    pub fn set(&mut self, name: &str, value: RawValue) {
+        match Field::parse(name) {
+            Some(field) => self.values[field as usize] = Some(value),
+            None => self.unknown.push(name.to_string()),
+        }
+    }
+
+    /// Sets a known field.
+    pub fn set_field(&mut self, field: Field, value: RawValue) {
+        self.values[field as usize] = Some(value);
+    }
+
+    /// The value of a field, if given.
+    #[must_use]
+    pub fn get(&self, field: Field) -> Option<&RawValue> {
+        self.values[field as usize].as_ref()
+    }
+
+    /// Reads a JSON object. Numbers keep their exact text.
+    #[must_use]
+    pub fn from_json(value: &serde_json::Value) -> RawClaim {
+        let mut raw = RawClaim::default();
+        match value {
+            serde_json::Value::Object(map) => {
+                for (name, v) in map {
+                    raw.set(name, RawValue::from_json(v));
+                }
+            }
+            other => {
+                raw.record_error = Some(FieldError::new(ClaimErrorKind::NotAnObject, "", Some(json_kind(other).to_string())));
+            }
+        }
+        raw
+    }
+
+    /// The claim id as given, for records of claims that fail validation.
+    #[must_use]
+    pub fn claim_id_text(&self) -> String {
+        match self.get(Field::ClaimId) {
+            Some(RawValue::Text(s) | RawValue::Number(s)) => s.clone(),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Reads a claim straight from JSON (or any serde format), seeing every key: a repeated field
+/// is kept as an error instead of silently taking its last value, and a value that is not an
+/// object becomes a claim with a record error rather than a failure of the whole input.
+impl<'de> serde::Deserialize<'de> for RawClaim {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<RawClaim, D::Error> {
+        deserializer.deserialize_any(RawClaimVisitor)
+    }
+}
+
+struct RawClaimVisitor;
+
+impl RawClaimVisitor {
+    fn not_an_object(kind: &str) -> RawClaim {
+        RawClaim { record_error: Some(FieldError::new(ClaimErrorKind::NotAnObject, "", Some(kind.to_string()))), ..RawClaim::default() }
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for RawClaimVisitor {
+    type Value = RawClaim;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a claim object")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<RawClaim, A::Error> {
+        let mut raw = RawClaim::default();
+        let mut seen: Vec<String> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let value: serde_json::Value = map.next_value()?;
+            if seen.contains(&key) {
+                if !raw.repeated.contains(&key) {
+                    raw.repeated.push(key);
+                }
+            } else {
+                raw.set(&key, RawValue::from_json(&value));
+                seen.push(key);
+            }
+        }
+        Ok(raw)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<RawClaim, A::Error> {
+        while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+        Ok(Self::not_an_object("an array"))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<RawClaim, E> {
+        Ok(Self::not_an_object("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<RawClaim, E> {
+        Ok(Self::not_an_object("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<RawClaim, E> {
+        Ok(Self::not_an_object("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<RawClaim, E> {
+        Ok(Self::not_an_object("a number"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<RawClaim, E> {
+        Ok(Self::not_an_object("a string"))
+    }
+
+    fn visit_unit<E>(self) -> Result<RawClaim, E> {
+        Ok(Self::not_an_object("null"))
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+impl RawValue {
+    /// Converts a JSON value, keeping numbers as their exact text.
+    #[must_use]
+    pub fn from_json(v: &serde_json::Value) -> RawValue {
+        match v {
+            serde_json::Value::Null => RawValue::Null,
+            serde_json::Value::Bool(b) => RawValue::Bool(*b),
+            serde_json::Value::Number(n) => RawValue::Number(n.to_string()),
+            serde_json::Value::String(s) => RawValue::Text(s.clone()),
+            serde_json::Value::Array(_) => RawValue::Other("an array"),
+            serde_json::Value::Object(_) => RawValue::Other("an object"),
+        }
+    }
+}
