@@ -1,0 +1,309 @@
+//! Batches against a plain sequential model of SPEC §7.2, and the invariants of SPEC §7.2/§11:
+//! any input order gives the same result; splitting by person and merging with one global
+//! budget pass gives the same result; the total is the sum of approved amounts; commitments
+//! never exceed the opening balance.
+
+use proptest::prelude::*;
+use skill_subsidy::calendar::Date;
+use skill_subsidy::level::Level;
+use skill_subsidy::rules::{Calculation, Fund};
+use skill_subsidy::{Claim, Closings, Decimal, Engine, HistoryRecord, Overrides, Report, Ruleset, Status};
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The default ruleset with a small special account, so that it runs out in tests.
+fn engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let base = Engine::new(Ruleset::wuxi_2021().unwrap());
+        base.with_overrides(&Overrides::from_json_str(r#"{"accounts.wuxi-2021.opening_balance": "30000.00"}"#).unwrap()).unwrap()
+    })
+}
+
+/// One claim's outcome, comparable across runs.
+type Outcome = (Status, String, Decimal);
+
+/// The plain reading of SPEC §7.2: claims in (applied_on, claim_id) order, each checked against
+/// everything approved before it and the history; the account closes at the first claim it
+/// cannot pay, and stays closed.
+fn model(engine: &Engine, claims: &[Claim], history: &[HistoryRecord]) -> Vec<Outcome> {
+    let rules = engine.ruleset();
+    let number = |path: &str| engine.value(path).unwrap().number();
+    let flag = |path: &str| engine.value(path).unwrap().flag();
+    let annual = number("limits.annual_claims");
+    let program = |id: &str| rules.program(id);
+    let counts = |id: &str| program(id).is_none_or(|p| flag(&format!("programs.{}.counts_toward_annual_limit", p.id)));
+    let level_table = |id: &str| program(id).is_none_or(|p| matches!(p.calculation, Calculation::LevelTable { .. }));
+    let group = |id: &str| program(id).and_then(|p| p.exclusivity_group.as_ref().map(|g| g.value.clone()));
+    let special = |id: &str| program(id).is_some_and(|p| p.fund == Fund::SpecialAccount);
+    let account_on = |d: Date| rules.accounts.iter().find(|a| a.fund == Fund::SpecialAccount && a.period.contains(d));
+
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for c in claims {
+        *ids.entry(&c.claim_id).or_default() += 1;
+    }
+    let mut out: Vec<Outcome> = Vec::new();
+    let mut order = Vec::new();
+    for (i, c) in claims.iter().enumerate() {
+        let a = engine.assess(c);
+        if ids[c.claim_id.as_str()] > 1 {
+            out.push((Status::Invalid, String::new(), Decimal::ZERO));
+        } else {
+            if a.status == Status::Approved {
+                order.push(i);
+            }
+            out.push((a.status, a.reasons.joined(), a.amount));
+        }
+    }
+    order.sort_by(|&a, &b| {
+        (claims[a].applied_on, claims[a].claim_id.as_bytes()).cmp(&(claims[b].applied_on, claims[b].claim_id.as_bytes()))
+    });
+
+    // Subsidies paid: (person, program, occupation, level, enterprise, applied_on, amount).
+    type Paid = (String, String, Option<String>, Option<Level>, Option<String>, Date, Decimal);
+    let mut paid: Vec<Paid> = history
+        .iter()
+        .map(|h| {
+            (
+                h.person_id.to_string(),
+                h.program.to_string(),
+                h.occupation.as_ref().map(|s| s.to_string()),
+                h.level,
+                h.enterprise_id.as_ref().map(|s| s.to_string()),
+                h.applied_on,
+                h.amount,
+            )
+        })
+        .collect();
+    let mut committed: HashMap<String, Decimal> = HashMap::new();
+    for h in history {
+        if special(&h.program) {
+            if let Some(a) = account_on(h.applied_on) {
+                *committed.entry(a.id.clone()).or_default() += h.amount;
+            }
+        }
+    }
+    let mut closed: Vec<String> = Vec::new();
+    for i in order {
+        let c = &claims[i];
+        let person = c.person_id.as_str();
+        let year = |d: Date| chrono::Datelike::year(&d);
+        let decision: Result<Decimal, &str> = (|| {
+            let occ = c.occupation.as_ref().map(|s| s.to_string());
+            if level_table(&c.program) && occ.is_some() && c.level.is_some() {
+                let mine = paid.iter().filter(|p| p.0 == person && level_table(&p.1) && p.2 == occ);
+                if flag("limits.once_per_occupation_level") && mine.clone().any(|p| p.3 == c.level) {
+                    return Err("duplicate_level");
+                }
+                if flag("limits.no_lower_level_after_higher") && mine.clone().any(|p| p.3.is_some_and(|l| l.is_above(c.level.unwrap()))) {
+                    return Err("lower_than_subsidised_level");
+                }
+            }
+            if counts(&c.program) {
+                let n = paid.iter().filter(|p| p.0 == person && counts(&p.1) && year(p.5) == year(c.applied_on)).count();
+                if Decimal::from(n) >= annual {
+                    return Err("annual_limit_reached");
+                }
+            }
+            let mut amount = out[i].2;
+            if let (Some(g), Some(e)) = (group(&c.program), c.enterprise_id.as_ref()) {
+                let before: Decimal = paid
+                    .iter()
+                    .filter(|p| {
+                        p.0 == person
+                            && p.4.as_deref() == Some(e.as_str())
+                            && year(p.5) == year(c.applied_on)
+                            && group(&p.1).as_deref() == Some(g.as_str())
+                    })
+                    .map(|p| p.6)
+                    .sum();
+                amount -= before;
+                if amount <= Decimal::ZERO {
+                    return Err("exclusive_with_other_program");
+                }
+            }
+            if special(&c.program) {
+                let Some(account) = account_on(c.applied_on) else { return Err("no_account_in_force") };
+                if closed.contains(&account.id) {
+                    return Err("budget_exhausted");
+                }
+                let opening = number(&format!("accounts.{}.opening_balance", account.id));
+                let total = committed.entry(account.id.clone()).or_default();
+                if *total + amount > opening {
+                    closed.push(account.id.clone());
+                    return Err("budget_exhausted");
+                }
+                *total += amount;
+            }
+            Ok(amount)
+        })();
+        match decision {
+            Ok(amount) => {
+                out[i] = (Status::Approved, String::new(), amount);
+                paid.push((
+                    person.to_string(),
+                    c.program.to_string(),
+                    c.occupation.as_ref().map(|s| s.to_string()),
+                    c.level,
+                    c.enterprise_id.as_ref().map(|s| s.to_string()),
+                    c.applied_on,
+                    amount,
+                ));
+            }
+            Err(reason) => out[i] = (Status::Rejected, reason.to_string(), Decimal::ZERO),
+        }
+    }
+    out
+}
+
+fn outcomes(result: &skill_subsidy::BatchResult) -> Vec<Outcome> {
+    result.assessments.iter().map(|a| (a.status, a.reasons.joined(), a.amount)).collect()
+}
+
+// Claims drawn from a small world, so that persons repeat occupations, levels, programs and
+// enterprises, and the small account runs out.
+const OCCUPATIONS: [&str; 4] = ["6-18-02-04", "6-18-01-01", "4-10-01-06", "6-31-01-03"];
+const PROGRAMS: [&str; 6] = ["skills_training", "enterprise_upgrade", "ui_skill_upgrade", "pre_job", "on_job", "online"];
+
+fn date(day: i64) -> Date {
+    Date::from_ymd_opt(2021, 1, 4).unwrap() + chrono::Duration::days(day)
+}
+
+prop_compose! {
+    fn claim()(
+        id in 0u32..400, person in 0u32..12, program in 0usize..PROGRAMS.len(), occupation in 0usize..OCCUPATIONS.len(),
+        level in proptest::sample::select(vec![Level::L5, Level::L4, Level::L3, Level::L2, Level::L1]),
+        day in 0i64..340, lag in 0i64..40, enterprise in 0u32..2, fee in 20_000i64..400_000, months in 1u32..6, ui in 6u32..30,
+        late_year in proptest::bool::weighted(0.05),
+    ) -> Claim {
+        let event = if late_year { date(day + 365) } else { date(day) };
+        let mut c = Claim::new(&format!("C{id:03}"), PROGRAMS[program], &format!("P{person}"), event, event + chrono::Duration::days(lag));
+        c.occupation = Some(OCCUPATIONS[occupation].into());
+        c.level = Some(level);
+        c.institution = Some("WX-JG-001".into());
+        c.enterprise_id = Some(format!("E{enterprise}").into());
+        c.fee_paid = Some(Decimal::new(fee, 2));
+        c.months = Some(months);
+        c.ui_contribution_months = Some(ui);
+        c
+    }
+}
+
+prop_compose! {
+    fn history_record()(person in 0u32..12, program in 0usize..PROGRAMS.len(), occupation in 0usize..OCCUPATIONS.len(),
+                        level in proptest::sample::select(vec![Level::L5, Level::L4, Level::L3, Level::L2]), day in 0i64..200, amount in 0i64..300_000) -> HistoryRecord {
+        let mut h = HistoryRecord::new(&format!("P{person}"), PROGRAMS[program], date(day), date(day + 5), Decimal::new(amount, 2));
+        h.occupation = Some(OCCUPATIONS[occupation].into());
+        h.level = Some(level);
+        h.enterprise_id = Some("E0".into());
+        h
+    }
+}
+
+fn batch() -> impl Strategy<Value = (Vec<Claim>, Vec<HistoryRecord>)> {
+    (proptest::collection::vec(claim(), 0..80), proptest::collection::vec(history_record(), 0..6))
+}
+
+/// Splits claims and history by person into `parts`, runs pass 1 in each, pass 2 over all, pass 3
+/// in each, and merges: the §11 recipe for a distributed run.
+fn split_run(claims: &[Claim], history: &[HistoryRecord], parts: u32) -> (HashMap<String, Outcome>, Report) {
+    let engine = engine();
+    let part_of = |person: &str| person.trim_start_matches('P').parse::<u32>().unwrap_or(0) % parts;
+    let mut partitions = Vec::new();
+    for k in 0..parts {
+        let mut b = engine.batch();
+        for h in history.iter().filter(|h| part_of(&h.person_id) == k) {
+            b.add_history(h);
+        }
+        for c in claims.iter().filter(|c| part_of(&c.person_id) == k) {
+            b.add(c);
+        }
+        partitions.push(b.into_partition());
+    }
+    let closings = Closings::compute(engine, partitions.iter().map(|p| p.budget_input()));
+    let mut report = Report::default();
+    let mut by_id = HashMap::new();
+    for p in partitions {
+        let r = p.settle(&closings);
+        report.merge(&r.report);
+        for (id, a) in r.claim_ids.iter().zip(&r.assessments) {
+            by_id.insert(id.to_string(), (a.status, a.reasons.joined(), a.amount));
+        }
+    }
+    (by_id, report)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_batch_decides_as_the_plain_sequential_reading_of_the_rules((claims, history) in batch()) {
+        let result = engine().assess_batch(&claims, &history);
+        prop_assert_eq!(outcomes(&result), model(engine(), &claims, &history));
+    }
+
+    #[test]
+    fn any_input_order_gives_the_same_result((claims, history) in batch(), seed in any::<u64>()) {
+        let whole = engine().assess_batch(&claims, &history);
+        let mut shuffled: Vec<(usize, Claim)> = claims.iter().cloned().enumerate().collect();
+        let mut rng = seed;
+        for i in (1..shuffled.len()).rev() {
+            rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            shuffled.swap(i, (rng >> 33) as usize % (i + 1));
+        }
+        let again = engine().assess_batch(&shuffled.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(), &history);
+        for ((original, _), a) in shuffled.iter().zip(&again.assessments) {
+            let b = &whole.assessments[*original];
+            prop_assert_eq!((a.status, a.reasons, a.amount), (b.status, b.reasons, b.amount));
+        }
+        prop_assert_eq!(&again.report, &whole.report);
+    }
+
+    #[test]
+    fn splitting_by_person_and_merging_with_one_budget_pass_equals_the_whole((claims, history) in batch(), parts in 1u32..5) {
+        // Claim ids must be unique for a split run to be comparable by id.
+        let mut seen = std::collections::HashSet::new();
+        let claims: Vec<Claim> = claims.into_iter().filter(|c| seen.insert(c.claim_id.clone())).collect();
+        let whole = engine().assess_batch(&claims, &history);
+        let (by_id, report) = split_run(&claims, &history, parts);
+        for (id, a) in whole.claim_ids.iter().zip(&whole.assessments) {
+            prop_assert_eq!(&by_id[id.as_str()], &(a.status, a.reasons.joined(), a.amount), "claim {}", id);
+        }
+        prop_assert_eq!(report, whole.report);
+    }
+
+    #[test]
+    fn the_total_is_the_sum_of_approved_amounts_and_never_above_the_account((claims, history) in batch()) {
+        let result = engine().assess_batch(&claims, &history);
+        let sum: Decimal = result.assessments.iter().filter(|a| a.status == Status::Approved).map(|a| a.amount).sum();
+        prop_assert_eq!(result.report.approved.amount, sum);
+        let by_program: Decimal = result.report.by_program.values().map(|t| t.amount).sum();
+        prop_assert_eq!(by_program, sum);
+        prop_assert!(result.assessments.iter().all(|a| a.amount >= Decimal::ZERO));
+        for ledger in result.report.accounts.values() {
+            prop_assert!(ledger.committed <= ledger.opening_balance || ledger.history_committed > Decimal::ZERO);
+            prop_assert!(ledger.committed + ledger.history_committed <= ledger.opening_balance.max(ledger.history_committed));
+        }
+    }
+}
+
+#[test]
+fn the_account_closes_at_the_first_claim_it_cannot_pay_even_if_a_later_one_would_fit() {
+    let engine = Engine::new(Ruleset::wuxi_2021().unwrap())
+        .with_overrides(&Overrides::from_json_str(r#"{"accounts.wuxi-2021.opening_balance": "500"}"#).unwrap())
+        .unwrap();
+    let hire = |id: &str, person: &str, day: u32| {
+        let d = Date::from_ymd_opt(2021, 5, day).unwrap();
+        let mut c = Claim::new(id, "pre_job", person, d, d);
+        c.enterprise_id = Some("E1".into());
+        c
+    };
+    let mut online = hire("C3", "P3", 12);
+    online.program = "online".into();
+    online.fee_paid = Some(Decimal::new(10000, 2)); // 100.00 would fit
+    let claims = vec![hire("C1", "P1", 10), hire("C2", "P2", 11), online];
+    let result = engine.assess_batch(&claims, &[]);
+    let reasons: Vec<String> = result.assessments.iter().map(|a| a.reasons.joined()).collect();
+    assert_eq!(reasons, ["", "budget_exhausted", "budget_exhausted"]);
+    assert_eq!(result.report.accounts["wuxi-2021"].committed.to_string(), "300.00");
+}
