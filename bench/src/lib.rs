@@ -1,3 +1,5 @@
+//! Workloads: W1 of the shared anchor benchmarks, and a realistic demo year ([`demo`]).
+//!
 //! Workload W1 of the shared anchor benchmarks (`shared/bench/anchors/w1_data.py`), regenerated
 //! bit for bit: a counter-based SplitMix64 hash, so the same claims come out in any language.
 //!
@@ -24,7 +26,9 @@ const STREAM_FEE: u64 = 4;
 const LEVELS: [&str; 7] = ["5", "4", "3", "2", "1", "S", "T"];
 const CUMULATIVE: [u64; 7] = [30, 60, 80, 88, 90, 97, 100];
 
-fn mix64(mut z: u64) -> u64 {
+pub mod demo;
+
+pub(crate) fn mix64(mut z: u64) -> u64 {
     z ^= z >> 30;
     z = z.wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z ^= z >> 27;
@@ -32,12 +36,12 @@ fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-fn draw(stream: u64, i: u64) -> u64 {
+pub(crate) fn draw(stream: u64, i: u64) -> u64 {
     mix64(SEED.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(stream.wrapping_mul(0xD1B5_4A32_D192_ED03)).wrapping_add(i))
 }
 
 /// `((draw >> 32) * m) >> 32`: an integer in `0..m`.
-fn uniform(stream: u64, i: u64, m: u64) -> u64 {
+pub(crate) fn uniform(stream: u64, i: u64, m: u64) -> u64 {
     ((draw(stream, i) >> 32) * m) >> 32
 }
 

@@ -1,14 +1,18 @@
-//! Reading claims: CSV, a JSON array, or JSON Lines, from a file or stdin.
+//! Reading claims and history: CSV, a JSON array, or JSON Lines, from a file or stdin.
 //!
-//! Nothing is dropped: a row that cannot be read (broken quoting, a line longer than
-//! [`MAX_LINE_BYTES`], invalid UTF-8, a malformed JSON line) becomes a claim with a record
-//! error, which the engine reports as `invalid`. In CSV a claim is one line: claims have no
-//! field that may hold a line break, so a quote left open spoils one line, not the rest of
+//! Claims stream: each row goes to the caller as soon as it is read, so a million-row file is
+//! never held in memory. Nothing is dropped: a row that cannot be read (broken quoting, a line
+//! longer than [`MAX_LINE_BYTES`], invalid UTF-8, a malformed JSON line) becomes a claim with a
+//! record error, which the engine reports as `invalid`. In CSV a claim is one line: claims have
+//! no field that may hold a line break, so a quote left open spoils one line, not the rest of
 //! the file.
 
 use skill_subsidy::claim::{ClaimErrorKind, Field, FieldError, RawClaim, RawValue};
+use std::cell::Cell;
+use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::rc::Rc;
 
 /// Longest line read, in bytes; a longer line becomes an invalid row and is skipped without
 /// being held in memory.
@@ -19,7 +23,7 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 pub enum Format {
     /// Comma-separated values with a header row.
     Csv,
-    /// A JSON array of claim objects.
+    /// A JSON array of objects (or one object).
     Json,
     /// One JSON object per line.
     Jsonl,
@@ -37,18 +41,29 @@ impl Format {
     }
 }
 
-/// One claim as read, with where it came from.
-pub struct Row {
-    pub raw: RawClaim,
-    /// `line 12` or `record 3`.
-    pub location: String,
+/// Where a row came from: a line of a CSV or JSON Lines file, or a record of a JSON array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// 1-based line.
+    Line(u32),
+    /// 1-based position in the array.
+    Record(u32),
 }
 
-/// What a file held.
-pub struct Input {
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Line(n) => write!(f, "line {n}"),
+            Location::Record(n) => write!(f, "record {n}"),
+        }
+    }
+}
+
+/// What a claims file held, besides its rows.
+#[derive(Debug)]
+pub struct Source {
     /// The format read.
     pub format: Format,
-    pub rows: Vec<Row>,
     /// CSV columns that are not claim fields.
     pub extra_columns: Vec<String>,
 }
@@ -57,17 +72,33 @@ pub struct Input {
 #[derive(Debug)]
 pub struct InputError(pub String);
 
+/// A reader that counts the bytes read, for a progress bar.
+struct Counting<R> {
+    inner: R,
+    count: Rc<Cell<u64>>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.set(self.count.get() + n as u64);
+        Ok(n)
+    }
+}
+
 fn open(path: &str) -> Result<Box<dyn Read>, InputError> {
     if path == "-" {
         return Ok(Box::new(std::io::stdin().lock()));
     }
-    std::fs::File::open(path).map(|f| Box::new(f) as Box<dyn Read>).map_err(|e| InputError(format!("{path}: {e}")))
+    let file = std::fs::File::open(path).map_err(|e| InputError(format!("{path}: {e}")))?;
+    Ok(Box::new(file))
 }
 
-/// Reads claims from `path` (`-` for stdin). Without a format, the extension decides; stdin is
-/// sniffed (`[` JSON, `{` JSON Lines, otherwise CSV). A `.json` file may hold one claim object.
-pub fn read(path: &str, format: Option<Format>) -> Result<Input, InputError> {
-    let mut reader = BufReader::with_capacity(1 << 20, open(path)?);
+/// Opens `path` (`-` for stdin) and decides its format: the given one, the extension's, or
+/// for stdin a look at the first byte (`[` JSON, `{` JSON Lines, otherwise CSV).
+fn prepare(path: &str, format: Option<Format>, count: &Rc<Cell<u64>>) -> Result<(BufReader<Counting<Box<dyn Read>>>, Format), InputError> {
+    let inner = open(path)?;
+    let mut reader = BufReader::with_capacity(1 << 20, Counting { inner, count: Rc::clone(count) });
     let format = match format.or_else(|| Format::from_path(Path::new(path))) {
         Some(f) => f,
         None if path == "-" => {
@@ -82,11 +113,100 @@ pub fn read(path: &str, format: Option<Format>) -> Result<Input, InputError> {
             return Err(InputError(format!("{path}: cannot tell the format from the extension; use .csv, .json or .jsonl, or --format")))
         }
     };
+    Ok((reader, format))
+}
+
+/// Reads claims from `path`, handing each to `each` with its location and the bytes read so far.
+pub fn read_claims(path: &str, format: Option<Format>, mut each: impl FnMut(RawClaim, Location, u64)) -> Result<Source, InputError> {
+    let count = Rc::new(Cell::new(0));
+    let (reader, format) = prepare(path, format, &count)?;
+    let mut each = |raw, location| each(raw, location, count.get());
+    let extra_columns = match format {
+        Format::Csv => read_csv(reader, path, "claim_id", &mut |cells: Cells<'_>, location| each(cells.into_claim(), location))?,
+        Format::Jsonl => {
+            read_jsonl(reader, path, &mut each)?;
+            Vec::new()
+        }
+        Format::Json => {
+            read_json(reader, path, &mut each)?;
+            Vec::new()
+        }
+    };
+    Ok(Source { format, extra_columns })
+}
+
+/// A record of named fields (a history row).
+pub type Record = Vec<(String, RawValue)>;
+
+/// Reads records of any fields (history) from `path`. A row that cannot be read is an error.
+pub fn read_records(path: &str, format: Option<Format>) -> Result<Vec<(Location, Record)>, InputError> {
+    let count = Rc::new(Cell::new(0));
+    let (mut reader, format) = prepare(path, format, &count)?;
+    let mut records: Vec<(Location, Result<Record, String>)> = Vec::new();
     match format {
-        Format::Csv => read_csv(reader, path),
-        Format::Jsonl => read_jsonl(reader, path),
-        Format::Json => read_json(reader, path),
+        Format::Csv => {
+            read_csv(reader, path, "person_id", &mut |cells: Cells<'_>, location| {
+                let record = match cells.record_error {
+                    Some(e) => Err(e.value.unwrap_or(e.message_en)),
+                    None => Ok(cells.header.iter().cloned().zip(cells.values).collect()),
+                };
+                records.push((location, record));
+            })?;
+        }
+        Format::Jsonl | Format::Json => {
+            let mut text = Vec::new();
+            reader.read_to_end(&mut text).map_err(|e| InputError(format!("{path}: {e}")))?;
+            let parse = |bytes: &[u8]| serde_json::from_slice::<Fields>(bytes).map(|f| f.0).map_err(|e| format!("not a JSON object: {e}"));
+            if format == Format::Jsonl {
+                for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+                    if !line.iter().all(u8::is_ascii_whitespace) {
+                        records.push((Location::Line(i as u32 + 1), parse(line)));
+                    }
+                }
+            } else {
+                let items: Vec<Fields> = match text.iter().find(|b| !b.is_ascii_whitespace()) {
+                    Some(b'{') => vec![serde_json::from_slice(&text).map_err(|e| InputError(format!("{path}: {e}")))?],
+                    _ => serde_json::from_slice(&text).map_err(|e| InputError(format!("{path}: not a JSON array of records: {e}")))?,
+                };
+                records.extend(items.into_iter().enumerate().map(|(i, f)| (Location::Record(i as u32 + 1), Ok(f.0))));
+            }
+        }
     }
+    let problems: Vec<String> = records.iter().filter_map(|(l, r)| r.as_ref().err().map(|e| format!("{l}: {e}"))).collect();
+    if !problems.is_empty() {
+        return Err(InputError(format!("{path}: {} rows cannot be read:\n  {}", problems.len(), problems.join("\n  "))));
+    }
+    Ok(records.into_iter().filter_map(|(l, r)| r.ok().map(|r| (l, r))).collect())
+}
+
+/// A JSON object's fields in order, repeated keys kept (so they can be reported).
+struct Fields(Record);
+
+impl<'de> serde::Deserialize<'de> for Fields {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Fields;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object of fields")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut out = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value: serde_json::Value = map.next_value()?;
+                    out.push((key, RawValue::from_json(&value)));
+                }
+                Ok(Fields(out))
+            }
+        }
+        d.deserialize_map(Visitor)
+    }
+}
+
+fn malformed_claim(error: FieldError) -> RawClaim {
+    let mut raw = RawClaim::default();
+    raw.record_error = Some(error);
+    raw
 }
 
 /// A line of input, or how long an over-long line was.
@@ -143,12 +263,6 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
-fn malformed(location: &str, detail: String) -> RawClaim {
-    let mut raw = RawClaim::default();
-    raw.record_error = Some(FieldError::new(ClaimErrorKind::MalformedRow, "", Some(format!("{location}: {detail}"))));
-    raw
-}
-
 /// Splits one CSV line into fields (RFC 4180 quoting, `""` inside quotes).
 struct CsvLine {
     reader: csv_core::Reader,
@@ -199,13 +313,51 @@ impl CsvLine {
     }
 }
 
-fn read_csv(reader: impl BufRead, path: &str) -> Result<Input, InputError> {
+/// One CSV row: its cells by header, or what was wrong with it.
+struct Cells<'a> {
+    header: &'a [String],
+    fields: &'a [Option<Field>],
+    values: Vec<RawValue>,
+    record_error: Option<FieldError>,
+}
+
+impl Cells<'_> {
+    fn into_claim(self) -> RawClaim {
+        let mut raw = RawClaim::default();
+        if let Some(e) = self.record_error {
+            raw.record_error = Some(e);
+            // Keep the claim id when it can be read, so the row can be found.
+            if let Some(RawValue::Text(id)) = self.fields.iter().position(|f| *f == Some(Field::ClaimId)).and_then(|i| self.values.get(i)) {
+                raw.set_field(Field::ClaimId, RawValue::Text(id.clone()));
+            }
+            return raw;
+        }
+        for ((name, field), value) in self.header.iter().zip(self.fields).zip(self.values) {
+            match field {
+                Some(f) => raw.set_field(*f, value),
+                None => raw.unknown.push(name.clone()),
+            }
+        }
+        raw
+    }
+}
+
+fn row_error(location: Location, detail: String) -> FieldError {
+    FieldError::new(ClaimErrorKind::MalformedRow, "", Some(format!("{location}: {detail}")))
+}
+
+/// Reads a CSV file row by row; returns the columns that are not claim fields.
+fn read_csv(
+    reader: impl BufRead,
+    path: &str,
+    required: &str,
+    each: &mut dyn FnMut(Cells<'_>, Location),
+) -> Result<Vec<String>, InputError> {
     let mut lines = Lines::new(reader);
     let mut splitter = CsvLine::new();
     let io = |e: std::io::Error| InputError(format!("{path}: {e}"));
-    // The header: the first line.
     let header: Vec<String> = match lines.next().map_err(io)? {
-        None => return Err(InputError(format!("{path}: the file is empty; a CSV of claims starts with a header row"))),
+        None => return Err(InputError(format!("{path}: the file is empty; a CSV starts with a header row"))),
         Some((_, Line::TooLong(n))) => return Err(InputError(format!("{path}: the header line is {n} bytes long"))),
         Some((_, Line::Text(text))) => {
             let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
@@ -227,79 +379,67 @@ fn read_csv(reader: impl BufRead, path: &str) -> Result<Input, InputError> {
     }
     let fields: Vec<Option<Field>> = header.iter().map(|h| Field::parse(h)).collect();
     let extra_columns: Vec<String> = header.iter().zip(&fields).filter(|(_, f)| f.is_none()).map(|(h, _)| h.clone()).collect();
-    if !fields.contains(&Some(Field::ClaimId)) {
-        // Only the claim fields found are named: a file without a header would otherwise put
-        // its first row, personal ids included, into the message.
+    if !header.iter().any(|h| h == required) {
+        // Only the claim fields found are named: a file without a header would otherwise put its
+        // first row, personal ids included, into the message.
         let known: Vec<&str> = fields.iter().flatten().map(|f| f.name()).collect();
         return Err(InputError(format!(
-            "{path}: line 1: the header has no claim_id column ({} columns; claim fields among them: {})",
+            "{path}: line 1: the header has no {required} column ({} columns; claim fields among them: {})",
             header.len(),
             if known.is_empty() { "none — is the header row missing?".to_string() } else { known.join(", ") }
         )));
     }
-    if let Some(twice) = fields.iter().enumerate().find_map(|(i, f)| f.filter(|f| fields[..i].contains(&Some(*f)))) {
-        return Err(InputError(format!("{path}: line 1: the column {} appears twice in the header", twice.name())));
+    if let Some(twice) = header.iter().enumerate().find_map(|(i, h)| header[..i].contains(h).then_some(h)) {
+        return Err(InputError(format!("{path}: line 1: the column {twice} appears twice in the header")));
     }
-
-    let mut rows = Vec::new();
     while let Some((number, line)) = lines.next().map_err(io)? {
-        let location = format!("line {number}");
-        let raw = match line {
-            Line::TooLong(n) => malformed(&location, format!("the line is {n} bytes long (at most {MAX_LINE_BYTES})")),
+        let location = Location::Line(number as u32);
+        let mut cells = Cells { header: &header, fields: &fields, values: Vec::new(), record_error: None };
+        match line {
+            Line::TooLong(n) => {
+                cells.record_error = Some(row_error(location, format!("the line is {n} bytes long (at most {MAX_LINE_BYTES})")))
+            }
             Line::Text(text) if text.iter().all(u8::is_ascii_whitespace) => continue,
             Line::Text(text) => match splitter.split(text) {
-                None => malformed(&location, "its quotes do not balance (a quote left open?)".into()),
-                Some(cells) if cells.len() != header.len() => {
-                    let mut raw = malformed(&location, format!("{} fields, the header has {}", cells.len(), header.len()));
-                    // Keep the claim id when it can be read, so the row can be found.
-                    if let Some(i) = fields.iter().position(|f| *f == Some(Field::ClaimId)) {
-                        if let Some(Ok(id)) = cells.get(i).map(|c| std::str::from_utf8(c)) {
-                            raw.set_field(Field::ClaimId, RawValue::Text(id.to_string()));
-                        }
-                    }
-                    raw
-                }
-                Some(cells) => {
-                    let mut raw = RawClaim::default();
-                    for (cell, (name, field)) in cells.iter().zip(header.iter().zip(&fields)) {
-                        let value = match std::str::from_utf8(cell) {
+                None => cells.record_error = Some(row_error(location, "its quotes do not balance (a quote left open?)".into())),
+                Some(row) => {
+                    cells.values = row
+                        .iter()
+                        .map(|cell| match std::str::from_utf8(cell) {
                             Ok("") => RawValue::Null,
                             Ok(text) => RawValue::Text(text.to_string()),
                             Err(_) => RawValue::NotUtf8,
-                        };
-                        match field {
-                            Some(f) => raw.set_field(*f, value),
-                            None => raw.unknown.push(name.clone()),
-                        }
+                        })
+                        .collect();
+                    if row.len() != header.len() {
+                        cells.record_error = Some(row_error(location, format!("{} fields, the header has {}", row.len(), header.len())));
                     }
-                    raw
                 }
             },
-        };
-        rows.push(Row { raw, location });
+        }
+        each(cells, location);
     }
-    Ok(Input { format: Format::Csv, rows, extra_columns })
+    Ok(extra_columns)
 }
 
-fn read_jsonl(reader: impl BufRead, path: &str) -> Result<Input, InputError> {
+fn read_jsonl(reader: impl BufRead, path: &str, each: &mut dyn FnMut(RawClaim, Location)) -> Result<(), InputError> {
     let mut lines = Lines::new(reader);
-    let mut rows = Vec::new();
     while let Some((number, line)) = lines.next().map_err(|e| InputError(format!("{path}: {e}")))? {
-        let location = format!("line {number}");
+        let location = Location::Line(number as u32);
         let raw = match line {
-            Line::TooLong(n) => malformed(&location, format!("the line is {n} bytes long (at most {MAX_LINE_BYTES})")),
+            Line::TooLong(n) => malformed_claim(row_error(location, format!("the line is {n} bytes long (at most {MAX_LINE_BYTES})"))),
             Line::Text(text) if text.iter().all(u8::is_ascii_whitespace) => continue,
             Line::Text(text) => match serde_json::from_slice::<RawClaim>(text) {
                 Ok(raw) => raw,
-                Err(e) => malformed(&location, format!("not a JSON object: {e}")),
+                Err(e) => malformed_claim(row_error(location, format!("not a JSON object: {e}"))),
             },
         };
-        rows.push(Row { raw, location });
+        each(raw, location);
     }
-    Ok(Input { format: Format::Jsonl, rows, extra_columns: Vec::new() })
+    Ok(())
 }
 
-fn read_json(mut reader: impl Read, path: &str) -> Result<Input, InputError> {
+fn read_json(mut reader: impl Read, path: &str, each: &mut dyn FnMut(RawClaim, Location)) -> Result<(), InputError> {
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).map_err(|e| InputError(format!("{path}: {e}")))?;
     // Claims are read straight into raw claims, which see every key (a repeated field is an
@@ -308,71 +448,78 @@ fn read_json(mut reader: impl Read, path: &str) -> Result<Input, InputError> {
         Some(b'{') => vec![serde_json::from_slice(&bytes).map_err(|e| InputError(format!("{path}: not a JSON claim object: {e}")))?],
         _ => serde_json::from_slice(&bytes).map_err(|e| InputError(format!("{path}: not a JSON array of claims: {e}")))?,
     };
-    let rows = items.into_iter().enumerate().map(|(i, raw)| Row { raw, location: format!("record {}", i + 1) }).collect();
-    Ok(Input { format: Format::Json, rows, extra_columns: Vec::new() })
+    for (i, raw) in items.into_iter().enumerate() {
+        each(raw, Location::Record(i as u32 + 1));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn csv(text: &str) -> Input {
-        read_csv(BufReader::new(text.as_bytes()), "test.csv").unwrap_or_else(|e| panic!("{}", e.0))
+    fn csv_bytes(bytes: &[u8]) -> Result<Vec<RawClaim>, InputError> {
+        let mut rows = Vec::new();
+        read_csv(BufReader::new(bytes), "t.csv", "claim_id", &mut |cells: Cells<'_>, _| rows.push(cells.into_claim()))?;
+        Ok(rows)
+    }
+
+    fn csv(text: &str) -> Vec<RawClaim> {
+        csv_bytes(text.as_bytes()).unwrap_or_else(|e| panic!("{}", e.0))
     }
 
     #[test]
     fn quoted_fields_with_commas_and_escaped_quotes_are_read() {
-        let input = csv("claim_id,program,district\r\n\"C,1\",\"pre\"\"job\",梁溪区\n");
-        assert_eq!(input.rows[0].raw.get(Field::ClaimId), Some(&RawValue::Text("C,1".into())));
-        assert_eq!(input.rows[0].raw.get(Field::Program), Some(&RawValue::Text("pre\"job".into())));
-        assert_eq!(input.rows[0].raw.get(Field::District), Some(&RawValue::Text("梁溪区".into())));
+        let rows = csv("claim_id,program,district\r\n\"C,1\",\"pre\"\"job\",梁溪区\n");
+        assert_eq!(rows[0].get(Field::ClaimId), Some(&RawValue::Text("C,1".into())));
+        assert_eq!(rows[0].get(Field::Program), Some(&RawValue::Text("pre\"job".into())));
+        assert_eq!(rows[0].get(Field::District), Some(&RawValue::Text("梁溪区".into())));
     }
 
     #[test]
     fn a_quote_left_open_spoils_one_line_not_the_rest() {
-        let input = csv("claim_id,program\nC1,\"pre_job\nC2,pre_job\n");
-        assert_eq!(input.rows.len(), 2);
-        assert!(input.rows[0].raw.record_error.is_some());
-        assert_eq!(input.rows[1].raw.get(Field::ClaimId), Some(&RawValue::Text("C2".into())));
+        let rows = csv("claim_id,program\nC1,\"pre_job\nC2,pre_job\n");
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].record_error.is_some());
+        assert_eq!(rows[1].get(Field::ClaimId), Some(&RawValue::Text("C2".into())));
     }
 
     #[test]
     fn an_over_long_line_is_reported_and_skipped() {
         let long = "x".repeat(MAX_LINE_BYTES + 10);
-        let input = csv(&format!("claim_id,program\n{long},a\nC2,b\n"));
-        assert_eq!(input.rows.len(), 2);
-        assert!(input.rows[0].raw.record_error.as_ref().unwrap().value.as_ref().unwrap().contains("bytes long"));
-        assert!(input.rows[1].raw.record_error.is_none());
+        let rows = csv(&format!("claim_id,program\n{long},a\nC2,b\n"));
+        assert_eq!(rows.len(), 2);
+        assert!(rows[0].record_error.as_ref().unwrap().value.as_ref().unwrap().contains("bytes long"));
+        assert!(rows[1].record_error.is_none());
     }
 
     #[test]
     fn a_bare_carriage_return_never_drops_a_claim() {
-        let input = csv("claim_id,program\nC1,pre_job\rC2,pre_job\nC3,x\n");
-        assert_eq!(input.rows.len(), 2);
-        assert!(input.rows[0].raw.record_error.is_some(), "the line with a stray CR is reported");
-        assert_eq!(input.rows[1].raw.claim_id_text(), "C3");
-        let cr_only = read_csv(BufReader::new(&b"claim_id,program\rC1,pre_job\rC2,pre_job\r"[..]), "t.csv");
+        let rows = csv("claim_id,program\nC1,pre_job\rC2,pre_job\nC3,x\n");
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].claim_id_text(), "C3");
+        let cr_only = csv_bytes(b"claim_id,program\rC1,pre_job\rC2,pre_job\r");
         assert!(cr_only.err().unwrap().0.contains("carriage return"));
     }
 
     #[test]
     fn a_missing_header_is_reported_without_echoing_the_data() {
-        let e = read_csv(BufReader::new(&b"C1,skills_training,320211199001011234\n"[..]), "t.csv").err().unwrap();
+        let e = csv_bytes(b"C1,skills_training,320211199001011234\n").err().unwrap();
         assert!(!e.0.contains("3202111990"), "{}", e.0);
-        let twice = read_csv(BufReader::new(&b"claim_id,enterprise_id,enterprise_id\n"[..]), "t.csv").err().unwrap();
+        let twice = csv_bytes(b"claim_id,enterprise_id,enterprise_id\n").err().unwrap();
         assert!(twice.0.contains("enterprise_id appears twice"), "{}", twice.0);
     }
 
     #[test]
     fn invalid_utf8_is_marked_on_its_field() {
-        let input = read_csv(BufReader::new(&b"claim_id,program\nC1,pre\xff\n"[..]), "t.csv").unwrap_or_else(|e| panic!("{}", e.0));
-        assert_eq!(input.rows[0].raw.get(Field::Program), Some(&RawValue::NotUtf8));
+        let rows = csv_bytes(b"claim_id,program\nC1,pre\xff\n").unwrap();
+        assert_eq!(rows[0].get(Field::Program), Some(&RawValue::NotUtf8));
     }
 
     #[test]
     fn a_row_with_the_wrong_number_of_fields_keeps_its_claim_id() {
-        let input = csv("claim_id,program\nC1,pre_job,extra\n");
-        assert_eq!(input.rows[0].raw.claim_id_text(), "C1");
-        assert!(input.rows[0].raw.record_error.is_some());
+        let rows = csv("claim_id,program\nC1,pre_job,extra\n");
+        assert_eq!(rows[0].claim_id_text(), "C1");
+        assert!(rows[0].record_error.is_some());
     }
 }

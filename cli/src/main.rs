@@ -7,17 +7,23 @@ mod explain;
 mod input;
 mod lang;
 mod output;
+mod run;
 mod summary;
 
 use clap::{Parser, Subcommand};
 use input::Format;
 use lang::Lang;
-use skill_subsidy::{Assessment, Engine, FieldMode, Overrides, RulesErrors, Ruleset, Status};
-use std::path::PathBuf;
+use skill_subsidy::{Engine, Overrides, RulesErrors, Ruleset, Status};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "subsidy", version, about = "Assess, explain and report vocational-training subsidy claims (职业培训补贴)")]
+#[command(
+    name = "subsidy",
+    version,
+    about = "Assess, explain and report vocational-training subsidy claims (职业培训补贴)",
+    after_help = "Exit codes: 0 done; 1 invalid input (an invalid claim, an unreadable file, a rules or override error); 2 wrong usage."
+)]
 struct Cli {
     /// Language of messages on the terminal.
     #[arg(long, global = true, value_enum, default_value_t = Lang::En)]
@@ -51,11 +57,30 @@ struct InputArgs {
     /// Unknown fields are ignored (default for CSV).
     #[arg(long)]
     lenient: bool,
+    /// Earlier subsidies (history): CSV, JSON or JSON Lines with person_id, program,
+    /// enterprise_id, occupation, level, event_date, applied_on, amount.
+    #[arg(long, value_name = "FILE")]
+    history: Option<String>,
+}
+
+impl InputArgs {
+    fn options(&self, trace: bool, lang: Lang) -> run::Options<'_> {
+        run::Options {
+            file: &self.file,
+            format: self.format,
+            strict: self.strict,
+            lenient: self.lenient,
+            history: self.history.as_deref(),
+            trace,
+            lang,
+        }
+    }
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// Assess claims and write one record per claim.
+    /// Assess claims as one batch (first come, first served, with the limits and the special
+    /// account) and write one record per claim.
     Assess {
         #[command(flatten)]
         input: InputArgs,
@@ -64,9 +89,22 @@ enum Command {
         /// Output file: .json (array), .jsonl or .csv (default: JSON Lines on stdout).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// The report (SPEC §9) as JSON.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
         /// Include each claim's trace in JSON output.
         #[arg(long)]
         trace: bool,
+    },
+    /// Compare the claims under the rules as they are and under `--set` changes.
+    Whatif {
+        #[command(flatten)]
+        input: InputArgs,
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// Baseline, variant and difference as JSON.
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
     },
     /// Explain one claim step by step.
     Explain {
@@ -80,6 +118,23 @@ enum Command {
         /// Print the assessment record with its trace as JSON.
         #[arg(long)]
         json: bool,
+    },
+    /// Write a realistic year of sample claims (and history) for a ruleset.
+    DemoData {
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// Number of claims.
+        #[arg(long, default_value_t = 20_000)]
+        claims: u64,
+        /// Calendar year of the claims.
+        #[arg(long, default_value_t = 2021)]
+        year: i32,
+        /// Claims CSV to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// History CSV to write (earlier subsidies of some of the persons).
+        #[arg(long, value_name = "FILE")]
+        history_out: Option<PathBuf>,
     },
     /// Check or export rulesets.
     Rules {
@@ -111,7 +166,7 @@ enum RulesCommand {
 }
 
 /// A failure that ends the command with exit code 1.
-struct Failure(String);
+pub struct Failure(pub String);
 
 impl From<RulesErrors> for Failure {
     fn from(e: RulesErrors) -> Self {
@@ -147,34 +202,40 @@ fn emit_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     emit(&format!("{text}\n"))
 }
 
-fn engine(args: &RulesArgs) -> Result<Engine, Failure> {
-    let rules = match &args.rules {
+fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), Failure> {
+    if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure(e.to_string()))?;
+    std::fs::write(path, format!("{text}\n")).map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
+fn ruleset(args: &RulesArgs) -> Result<Ruleset, Failure> {
+    Ok(match &args.rules {
         Some(dir) => Ruleset::from_dir(dir)?,
         None => Ruleset::wuxi_2021()?,
-    };
-    let engine = Engine::new(rules);
-    if args.set.is_empty() {
-        return Ok(engine);
-    }
+    })
+}
+
+fn overrides(args: &RulesArgs) -> Result<Overrides, Failure> {
     let mut overrides = Overrides::new();
     for assignment in &args.set {
         overrides.add_assignment(assignment)?;
     }
-    Ok(engine.with_overrides(&overrides)?)
+    Ok(overrides)
 }
 
-/// Strict for JSON, lenient for CSV (exports often carry extra columns), unless asked.
-fn field_mode(args: &InputArgs, input: &input::Input) -> FieldMode {
-    match (args.strict, args.lenient, input.format) {
-        (true, _, _) => FieldMode::Strict,
-        (_, true, _) | (_, _, Format::Csv) => FieldMode::Lenient,
-        _ => FieldMode::Strict,
+fn engine(args: &RulesArgs) -> Result<Engine, Failure> {
+    let engine = Engine::new(ruleset(args)?);
+    if args.set.is_empty() {
+        return Ok(engine);
     }
+    Ok(engine.with_overrides(&overrides(args)?)?)
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli.command, cli.lang) {
+    match execute(cli.command, cli.lang) {
         Ok(code) => code,
         Err(Failure(message)) => {
             eprintln!("subsidy: {message}");
@@ -183,48 +244,76 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
+fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
     match command {
-        Command::Assess { input: args, rules, out, trace } => {
+        Command::Assess { input: args, rules, out, report, trace } => {
             let engine = engine(&rules)?;
-            let input = input::read(&args.file, args.format)?;
-            let mode = field_mode(&args, &input);
-            if mode == FieldMode::Lenient && !input.extra_columns.is_empty() {
+            let run = run::assess(&engine, &args.options(trace, lang))?;
+            let mode = run::field_mode(args.strict, args.lenient, run.source.format);
+            if mode == skill_subsidy::FieldMode::Lenient && !run.source.extra_columns.is_empty() {
                 eprintln!(
                     "{} {}",
                     lang.pick("note: ignored columns that are not claim fields:", "提示：已忽略非申请字段的列："),
-                    input.extra_columns.join(", ")
+                    run.source.extra_columns.join(", ")
                 );
             }
-            let assessments: Vec<Assessment> = input.rows.iter().map(|row| engine.assess_raw(&row.raw, mode, trace)).collect();
-            let ids: Vec<String> = input.rows.iter().map(|row| row.raw.claim_id_text()).collect();
-            match output::write_records(&engine, out.as_deref(), ids.iter().map(String::as_str).zip(&assessments)) {
+            let r = &run.result;
+            match output::write_records(&engine, out.as_deref(), r.claim_ids.iter().map(|s| s.as_str()).zip(&r.assessments)) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
                 _ => {}
             }
-            let summary = summary::render(&engine, &assessments.iter().collect::<Vec<_>>(), lang);
-            if out.as_deref().is_some_and(|p| p != std::path::Path::new("-")) {
-                emit(&summary)?;
-            } else {
-                eprint!("{summary}");
+            if let Some(path) = &report {
+                write_json(path, &r.report)?;
             }
-            Ok(report_invalid(&input.rows, &assessments, lang))
+            let text = summary::render(&engine, &r.report, lang);
+            if out.as_deref().is_some_and(|p| p != Path::new("-")) {
+                emit(&text)?;
+            } else {
+                eprint!("{text}");
+            }
+            Ok(report_invalid(&run, lang))
+        }
+        Command::Whatif { input: args, rules, report } => {
+            if rules.set.is_empty() {
+                return Err(Failure(
+                    lang.pick("whatif needs at least one --set PATH=VALUE", "假设分析至少需要一个 --set 路径=取值").into(),
+                ));
+            }
+            let base = Engine::new(ruleset(&rules)?);
+            let changes = overrides(&rules)?;
+            let history = match &args.history {
+                Some(path) => run::read_history(path, lang)?,
+                None => Vec::new(),
+            };
+            let (rows, mode) = run::read_all(&args.options(false, lang))?;
+            let whatif = base.whatif_raw(&rows, mode, &history);
+            let variant = whatif.variant(&changes)?;
+            if let Some(path) = &report {
+                let doc = serde_json::json!({
+                    "overrides": rules.set,
+                    "baseline": whatif.baseline().report,
+                    "variant": variant.result.report,
+                    "difference": variant.diff().to_json(),
+                });
+                write_json(path, &doc)?;
+            }
+            emit(&summary::render_diff(&whatif.baseline().report, &variant.result.report, &rules.set, lang))?;
+            Ok(ExitCode::SUCCESS)
         }
         Command::Explain { input: args, rules, claim, json } => {
             let engine = engine(&rules)?;
-            let input = input::read(&args.file, args.format)?;
-            let mode = field_mode(&args, &input);
-            let row = match &claim {
-                Some(id) => input
-                    .rows
-                    .iter()
-                    .find(|r| &r.raw.claim_id_text() == id)
-                    .ok_or_else(|| Failure(format!("{}: no claim {id}", args.file)))?,
-                None if input.rows.len() == 1 => &input.rows[0],
-                None => return Err(Failure(format!("{}: holds {} claims; choose one with --claim ID", args.file, input.rows.len()))),
+            let mut rows = Vec::new();
+            let source = input::read_claims(&args.file, args.format, |raw, _, _| rows.push(raw))?;
+            let mode = run::field_mode(args.strict, args.lenient, source.format);
+            let raw = match &claim {
+                Some(id) => {
+                    rows.iter().find(|r| &r.claim_id_text() == id).ok_or_else(|| Failure(format!("{}: no claim {id}", args.file)))?
+                }
+                None if rows.len() == 1 => &rows[0],
+                None => return Err(Failure(format!("{}: holds {} claims; choose one with --claim ID", args.file, rows.len()))),
             };
-            let a = engine.assess_raw(&row.raw, mode, true);
-            let id = row.raw.claim_id_text();
+            let a = engine.assess_raw(raw, mode, true);
+            let id = raw.claim_id_text();
             if json {
                 emit_json(&engine.record(&id, &a))?;
             } else {
@@ -232,18 +321,41 @@ fn run(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             }
             Ok(if a.status == Status::Invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::DemoData { rules, claims, year, out, history_out } => {
+            let rules = ruleset(&rules)?;
+            let generator = skill_subsidy_bench::demo::Generator::new(&rules, skill_subsidy_bench::demo::Options { claims, year });
+            let mut text = String::from(skill_subsidy_bench::demo::CSV_HEADER);
+            for i in 0..claims {
+                skill_subsidy_bench::demo::write_claim(&mut text, &generator.claim(i));
+            }
+            write_text(&out, &text)?;
+            if let Some(path) = history_out {
+                let mut text = String::from(skill_subsidy_bench::demo::HISTORY_HEADER);
+                for h in generator.history() {
+                    skill_subsidy_bench::demo::write_history(&mut text, &h);
+                }
+                write_text(&path, &text)?;
+            }
+            eprintln!("{} {} {} {}", lang.pick("wrote", "已写入"), claims, lang.pick("claims to", "条申请："), out.display());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Rules { command: RulesCommand::Check { dir } } => {
             let rules = Ruleset::from_dir(&dir)?;
             let versions: usize = rules.catalogues.iter().map(|c| c.versions.len()).sum();
             emit(&format!(
-                "{}: {} {} — {} programs, {} catalogues ({versions} versions), {} sources, {} rule values: {}\n",
+                "{}: {} {} — {} {}, {} {} ({versions} {}), {} {}, {} {}: {}\n",
                 dir.display(),
                 rules.id,
                 lang.pick(&rules.name_en, &rules.name_zh),
                 rules.programs.len(),
+                lang.pick("programs", "个补贴项目"),
                 rules.catalogues.len(),
+                lang.pick("catalogues", "个目录"),
+                lang.pick("versions", "个版本"),
                 rules.sources.len(),
+                lang.pick("sources", "个依据"),
                 rules.params.len(),
+                lang.pick("rule values", "个政策参数"),
                 lang.pick("no problems", "未发现问题")
             ))?;
             Ok(ExitCode::SUCCESS)
@@ -261,17 +373,27 @@ fn run(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
     }
 }
 
-/// Lists invalid rows on stderr (with where they are in the file) and picks the exit code.
-fn report_invalid(rows: &[input::Row], assessments: &[Assessment], lang: Lang) -> ExitCode {
-    let invalid: Vec<(&input::Row, &Assessment)> = rows.iter().zip(assessments).filter(|(_, a)| a.status == Status::Invalid).collect();
+fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
+    if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(path, text).map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
+/// Lists invalid claims on stderr (with where they are in the file) and picks the exit code.
+fn report_invalid(run: &run::Run, lang: Lang) -> ExitCode {
+    let r = &run.result;
+    let invalid: Vec<usize> = (0..r.assessments.len()).filter(|&i| r.assessments[i].status == Status::Invalid).collect();
     if invalid.is_empty() {
         return ExitCode::SUCCESS;
     }
     eprintln!("{} {}:", invalid.len(), lang.pick("claims are invalid", "条申请信息有误"));
-    for (row, a) in invalid.iter().take(20) {
+    for &i in invalid.iter().take(20) {
+        let a = &r.assessments[i];
         let errors: Vec<String> =
             a.errors.iter().map(|e| format!("{} ({})", lang.pick(&e.message_en, &e.message_zh), e.code.code())).collect();
-        eprintln!("  {} {}: {}", row.location, row.raw.claim_id_text(), errors.join("; "));
+        let at = run.locations.get(i).map(ToString::to_string).unwrap_or_default();
+        eprintln!("  {at} {}: {}", r.claim_ids[i], errors.join("; "));
     }
     if invalid.len() > 20 {
         eprintln!("  … {}", invalid.len() - 20);

@@ -43,6 +43,7 @@ pub mod report;
 pub mod rules;
 pub mod schema;
 pub mod trace;
+mod whatif;
 
 pub use assessment::{Assessment, AssessmentRecord};
 pub use batch::{Batch, BatchResult, BudgetInput, Candidate, Closings, Partition};
@@ -58,3 +59,4 @@ pub use rules::{RulesError, RulesErrorKind, RulesErrors, Ruleset};
 /// Money is `rust_decimal::Decimal` in yuan; re-exported so users need no second dependency.
 pub use rust_decimal::Decimal;
 pub use trace::{Step, StepId, Trace, TRACE_VERSION};
+pub use whatif::{Variant, WhatIf};

@@ -1,0 +1,366 @@
+//! A realistic year of claims for a ruleset (default: Wuxi 2021), generated deterministically.
+//!
+//! The mix follows what a city's year looks like: most claims are certificate subsidies
+//! (就业技能培训, 岗位技能提升, 技能提升补贴), then hires (岗前, 以工代训), online and project
+//! training; persons come back for a higher level (and sometimes the same one), enterprises hire
+//! through both 岗前 and 以工代训, some claims come in late or name an occupation or institution
+//! the catalogue in force lacks. Occupations, levels, institutions and projects are drawn from the
+//! ruleset's own catalogues for each claim's date, so the data stays valid as the rules change.
+//!
+//! Every draw is `uniform(stream, i, m)` of the W1 generator (a counter-based SplitMix64), so the
+//! same options give the same data in any language.
+
+use crate::uniform;
+use skill_subsidy::calendar::Date;
+use skill_subsidy::group::Group;
+use skill_subsidy::level::Level;
+use skill_subsidy::rules::{Calculation, Entries, InstitutionScope, Ruleset};
+use skill_subsidy::{Claim, Decimal, HistoryRecord};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+const DISTRICTS: [(&str, u64); 8] =
+    [("梁溪区", 16), ("锡山区", 12), ("惠山区", 12), ("滨湖区", 13), ("新吴区", 18), ("经开区", 7), ("江阴市", 13), ("宜兴市", 9)];
+const PROGRAMS: [(&str, u64); 7] = [
+    ("skills_training", 40),
+    ("enterprise_upgrade", 15),
+    ("ui_skill_upgrade", 12),
+    ("pre_job", 12),
+    ("on_job", 8),
+    ("online", 9),
+    ("project", 4),
+];
+const LEVEL_WEIGHTS: [(Level, u64); 7] =
+    [(Level::L5, 30), (Level::L4, 30), (Level::L3, 20), (Level::L2, 8), (Level::L1, 2), (Level::S, 7), (Level::T, 3)];
+const GROUPS: [(Group, u64); 7] = [
+    (Group::Employee, 34),
+    (Group::Unemployed, 22),
+    (Group::RuralMigrant, 14),
+    (Group::Graduate, 15),
+    (Group::LowIncomeFamily, 5),
+    (Group::SchoolLeaver, 5),
+    (Group::Other, 5),
+];
+/// Claims per month (January and February are quiet around the Spring Festival).
+const MONTHS: [u64; 12] = [4, 3, 8, 9, 10, 9, 9, 9, 10, 10, 10, 9];
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Number of claims.
+    pub claims: u64,
+    /// Calendar year of the claims' events.
+    pub year: i32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { claims: 20_000, year: 2021 }
+    }
+}
+
+fn weighted<T: Copy>(stream: u64, i: u64, table: &[(T, u64)]) -> T {
+    let total: u64 = table.iter().map(|(_, w)| w).sum();
+    let mut r = uniform(stream, i, total);
+    for (value, w) in table {
+        if r < *w {
+            return *value;
+        }
+        r -= w;
+    }
+    table[table.len() - 1].0
+}
+
+fn chance(stream: u64, i: u64, per_thousand: u64) -> bool {
+    uniform(stream, i, 1000) < per_thousand
+}
+
+/// Streams of the demo generator (distinct from W1's 1–4).
+mod s {
+    pub const PERSON: u64 = 101;
+    pub const PROGRAM: u64 = 102;
+    pub const MONTH: u64 = 103;
+    pub const DAY: u64 = 104;
+    pub const LAG: u64 = 105;
+    pub const LATE: u64 = 106;
+    pub const HOME: u64 = 107;
+    pub const OCCUPATION: u64 = 108;
+    pub const LEVEL: u64 = 109;
+    pub const GROUP: u64 = 110;
+    pub const INSTITUTION: u64 = 111;
+    pub const FEE: u64 = 112;
+    pub const DISTRICT: u64 = 113;
+    pub const ENTERPRISE: u64 = 114;
+    pub const MONTHS: u64 = 115;
+    pub const CONTRIBUTIONS: u64 = 116;
+    pub const PROJECT: u64 = 117;
+    pub const ODD: u64 = 118;
+    pub const HISTORY: u64 = 119;
+}
+
+/// The catalogues of one version period, ready to draw from.
+struct Period {
+    occupations: Vec<(String, Vec<Level>)>,
+    trainers: HashMap<String, Vec<String>>,
+    institutions: Vec<String>,
+}
+
+/// The generator for one ruleset.
+pub struct Generator<'r> {
+    rules: &'r Ruleset,
+    options: Options,
+    persons: u64,
+    enterprises: u64,
+    periods: Vec<(Date, Date, Period)>,
+}
+
+impl<'r> Generator<'r> {
+    /// A generator over the ruleset's catalogues (program `skills_training`'s occupation and
+    /// institution catalogues).
+    #[must_use]
+    pub fn new(rules: &'r Ruleset, options: Options) -> Generator<'r> {
+        let program = rules.program("skills_training").or_else(|| rules.programs.first());
+        let occupations = program.and_then(|p| p.occupation_catalogue.as_ref()).and_then(|id| rules.catalogue(id));
+        let institutions = program.and_then(|p| p.institution_catalogue.as_ref()).and_then(|id| rules.catalogue(id));
+        let mut periods = Vec::new();
+        for v in occupations.map(|c| c.versions.as_slice()).unwrap_or_default() {
+            let occupations: Vec<(String, Vec<Level>)> =
+                v.occupations().iter().map(|o| (o.code.clone(), o.levels.iter().collect())).collect();
+            let mut trainers: HashMap<String, Vec<String>> = HashMap::new();
+            let mut ids = Vec::new();
+            if let Some(version) = institutions.and_then(|c| c.version_on(v.period.from)) {
+                if let Entries::Institutions(list) = &version.entries {
+                    for inst in list {
+                        ids.push(inst.id.clone());
+                        for (code, _) in &occupations {
+                            let may = match &inst.scope {
+                                InstitutionScope::All => true,
+                                InstitutionScope::Occupations(codes) => codes.contains(code),
+                                _ => false,
+                            };
+                            if may {
+                                trainers.entry(code.clone()).or_default().push(inst.id.clone());
+                            }
+                        }
+                    }
+                }
+            }
+            periods.push((v.period.from, v.period.to, Period { occupations, trainers, institutions: ids }));
+        }
+        let claims = options.claims.max(1);
+        Generator { rules, options, persons: (claims * 72 / 100).max(1), enterprises: (claims / 25).max(1), periods }
+    }
+
+    fn period(&self, date: Date) -> Option<&Period> {
+        self.periods.iter().find(|(from, to, _)| *from <= date && date <= *to).map(|(_, _, p)| p)
+    }
+
+    fn event_date(&self, i: u64) -> Date {
+        let table: Vec<(u32, u64)> = MONTHS.iter().enumerate().map(|(m, w)| (m as u32 + 1, *w)).collect();
+        let month = weighted(s::MONTH, i, &table);
+        let days = skill_subsidy::calendar::days_in_month(self.options.year, month);
+        let day = uniform(s::DAY, i, u64::from(days)) as u32 + 1;
+        Date::from_ymd_opt(self.options.year, month, day).unwrap_or_default()
+    }
+
+    /// Claim `i` (0-based).
+    #[must_use]
+    pub fn claim(&self, i: u64) -> Claim {
+        let person = uniform(s::PERSON, i, self.persons);
+        let program = weighted(s::PROGRAM, i, &PROGRAMS);
+        let event = self.event_date(i);
+        // Most claims come within weeks; a few come a year late, a very few before the event.
+        let lag = if chance(s::LATE, i, 25) {
+            370 + uniform(s::LAG, i, 60) as i64
+        } else if chance(s::LATE, i + 1_000_000_007, 3) {
+            -(1 + uniform(s::LAG, i, 10) as i64)
+        } else {
+            uniform(s::LAG, i, 45) as i64
+        };
+        let applied = event + chrono::Duration::days(lag);
+        let mut claim = Claim::new(&format!("WX21-{:07}", i + 1), program, &format!("P{:07}", person + 1), event, applied);
+        let rules = self.rules;
+        let district = weighted(s::DISTRICT, i, &DISTRICTS);
+        claim.district = Some(district.into());
+        let Some(p) = rules.program(program) else { return claim };
+        if p.payee == skill_subsidy::rules::Payee::Enterprise {
+            // A person mostly works for one enterprise.
+            let home = uniform(s::HOME, person, self.enterprises);
+            let e = if chance(s::ENTERPRISE, i, 800) { home } else { uniform(s::ENTERPRISE, i, self.enterprises) };
+            claim.enterprise_id = Some(format!("E{:05}", e + 1).into());
+        }
+        claim.group = match program {
+            "skills_training" | "on_job" => weighted(s::GROUP, i, &GROUPS),
+            _ => Group::Employee,
+        };
+        if p.occupation_catalogue.is_some() {
+            if let Some(period) = self.period(event) {
+                if !period.occupations.is_empty() {
+                    // A person comes back for the same occupation, usually a level higher.
+                    let home = uniform(s::HOME, person + 7, period.occupations.len() as u64) as usize;
+                    let pick = if chance(s::OCCUPATION, i, 600) {
+                        home
+                    } else {
+                        uniform(s::OCCUPATION, i, period.occupations.len() as u64) as usize
+                    };
+                    let (code, levels) = &period.occupations[pick];
+                    let offered: Vec<(Level, u64)> = LEVEL_WEIGHTS.iter().copied().filter(|(l, _)| levels.contains(l)).collect();
+                    claim.level = Some(if offered.is_empty() { Level::L5 } else { weighted(s::LEVEL, i, &offered) });
+                    claim.occupation = Some(if chance(s::ODD, i, 15) { "6-99-99-99".into() } else { code.as_str().into() });
+                    if p.institution_catalogue.is_some() {
+                        let trainers = period.trainers.get(code).filter(|t| !t.is_empty() && !chance(s::ODD, i + 3, 20));
+                        let list = trainers.unwrap_or(&period.institutions);
+                        if !list.is_empty() {
+                            claim.institution = Some(list[uniform(s::INSTITUTION, i, list.len() as u64) as usize].as_str().into());
+                        }
+                    }
+                }
+            }
+        }
+        match &p.calculation {
+            Calculation::LevelTable { .. } => {
+                let level = claim.level.unwrap_or(Level::L5);
+                let standard: i64 = match level {
+                    Level::L5 | Level::S => 1100,
+                    Level::L4 => 1700,
+                    Level::L3 => 2300,
+                    Level::L2 => 2800,
+                    Level::L1 => 3400,
+                    Level::T => 600,
+                    _ => 1000,
+                };
+                // Fees spread around the standard; about a third fall below it and cap the subsidy.
+                let fen = standard * (60 + uniform(s::FEE, i, 80) as i64);
+                claim.fee_paid = Some(Decimal::new(fen / 1000 * 1000, 2));
+                if program == "ui_skill_upgrade" {
+                    claim.ui_contribution_months = Some(6 + uniform(s::CONTRIBUTIONS, i, 66) as u32);
+                }
+            }
+            Calculation::PerMonth { .. } => claim.months = Some(1 + uniform(s::MONTHS, i, 6) as u32),
+            Calculation::CappedFee { .. } => claim.fee_paid = Some(Decimal::new((200 + uniform(s::FEE, i, 700) as i64) * 100, 2)),
+            Calculation::PerProject => {
+                let live: Vec<&str> = rules.projects.iter().filter(|p| p.period.contains(event)).map(|p| p.id.as_str()).collect();
+                let all: Vec<&str> = rules.projects.iter().map(|p| p.id.as_str()).collect();
+                let list = if live.is_empty() || chance(s::ODD, i + 5, 50) { all } else { live };
+                if !list.is_empty() {
+                    claim.project = Some(list[uniform(s::PROJECT, i, list.len() as u64) as usize].into());
+                }
+            }
+            _ => {}
+        }
+        claim
+    }
+
+    /// Earlier subsidies of about 4% of persons (half of them the year before, half in early
+    /// January): certificates of the person's usual occupation, so that later claims meet the
+    /// once-per-level and lower-level rules.
+    #[must_use]
+    pub fn history(&self) -> Vec<HistoryRecord> {
+        let mut out = Vec::new();
+        let Some(period) = self.periods.first().map(|(_, _, p)| p) else { return out };
+        let year = self.options.year;
+        for person in (0..self.persons).filter(|p| chance(s::HISTORY, *p, 40)) {
+            if period.occupations.is_empty() {
+                break;
+            }
+            let home = uniform(s::HOME, person + 7, period.occupations.len() as u64) as usize;
+            let (code, levels) = &period.occupations[home];
+            let level = levels.iter().copied().find(|l| matches!(l, Level::L4 | Level::L3)).unwrap_or(levels[0]);
+            // Half from the year before, half from the first weeks of this year (committed
+            // against this year's account already).
+            let date = if person % 2 == 0 {
+                Date::from_ymd_opt(year - 1, 3 + (person % 9) as u32, 10).unwrap_or_default()
+            } else {
+                Date::from_ymd_opt(year, 1, 2 + (person % 20) as u32).unwrap_or_default()
+            };
+            let amount = match level {
+                Level::L3 => 2000,
+                Level::L4 => 1500,
+                _ => 1000,
+            };
+            let mut h = HistoryRecord::new(
+                &format!("P{:07}", person + 1),
+                "skills_training",
+                date,
+                date + chrono::Duration::days(20),
+                Decimal::new(amount * 100, 2),
+            );
+            h.occupation = Some(code.as_str().into());
+            h.level = Some(level);
+            out.push(h);
+        }
+        out
+    }
+}
+
+/// The claims CSV header: every claim field.
+pub const CSV_HEADER: &str =
+    "claim_id,program,person_id,enterprise_id,group,district,occupation,level,event_date,applied_on,institution,fee_paid,months,ui_contribution_months,project\n";
+
+/// Appends a claim as a CSV row matching [`CSV_HEADER`].
+pub fn write_claim(out: &mut String, c: &Claim) {
+    let opt = |s: &Option<skill_subsidy::CompactString>| s.as_deref().unwrap_or("").to_string();
+    let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        c.claim_id,
+        c.program,
+        c.person_id,
+        opt(&c.enterprise_id),
+        c.group.code(),
+        opt(&c.district),
+        opt(&c.occupation),
+        c.level.map(|l| l.code()).unwrap_or(""),
+        c.event_date,
+        c.applied_on,
+        opt(&c.institution),
+        c.fee_paid.map(|f| f.to_string()).unwrap_or_default(),
+        num(c.months),
+        num(c.ui_contribution_months),
+        opt(&c.project)
+    );
+}
+
+/// The history CSV header.
+pub const HISTORY_HEADER: &str = "person_id,program,enterprise_id,occupation,level,event_date,applied_on,amount\n";
+
+/// Appends a history record as a CSV row matching [`HISTORY_HEADER`].
+pub fn write_history(out: &mut String, h: &HistoryRecord) {
+    let opt = |s: &Option<skill_subsidy::CompactString>| s.as_deref().unwrap_or("").to_string();
+    let _ = writeln!(
+        out,
+        "{},{},{},{},{},{},{},{}",
+        h.person_id,
+        h.program,
+        opt(&h.enterprise_id),
+        opt(&h.occupation),
+        h.level.map(|l| l.code()).unwrap_or(""),
+        h.event_date,
+        h.applied_on,
+        h.amount
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use skill_subsidy::{Engine, Status};
+
+    #[test]
+    fn the_demo_year_shows_several_reasons_and_is_mostly_approved() {
+        let rules = Ruleset::wuxi_2021().unwrap();
+        let generator = Generator::new(&rules, Options { claims: 5_000, year: 2021 });
+        let claims: Vec<Claim> = (0..5_000).map(|i| generator.claim(i)).collect();
+        let history = generator.history();
+        assert!(!history.is_empty());
+        let engine = Engine::new(rules.clone());
+        let result = engine.assess_batch(&claims, &history);
+        let approved = result.assessments.iter().filter(|a| a.status == Status::Approved).count();
+        assert!(approved > 3_000, "{approved} approved of 5000");
+        assert!(result.report.rejections.len() >= 8, "{:?}", result.report.rejections);
+        assert_eq!(result.report.invalid, 0);
+        // The same options give the same claims.
+        assert_eq!(generator.claim(42), Generator::new(&rules, Options { claims: 5_000, year: 2021 }).claim(42));
+    }
+}

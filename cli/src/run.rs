@@ -1,0 +1,129 @@
+//! Running a batch from files: claims stream into the engine's batch as they are read, history
+//! comes first, and a progress bar shows on a terminal for large inputs.
+
+use crate::input::{self, Format, Location};
+use crate::lang::Lang;
+use crate::Failure;
+use indicatif::{ProgressBar, ProgressStyle};
+use skill_subsidy::{BatchResult, Engine, FieldMode, HistoryRecord, RawClaim};
+use std::io::IsTerminal;
+
+/// Inputs larger than this get a progress bar (on a terminal).
+const PROGRESS_FROM_BYTES: u64 = 8 << 20;
+
+/// A batch run and where each claim came from.
+pub struct Run {
+    pub result: BatchResult,
+    /// Where each claim was read, in input order.
+    pub locations: Vec<Location>,
+    pub source: input::Source,
+}
+
+/// Strict for JSON, lenient for CSV (exports often carry extra columns), unless asked.
+pub fn field_mode(strict: bool, lenient: bool, format: Format) -> FieldMode {
+    match (strict, lenient, format) {
+        (true, _, _) => FieldMode::Strict,
+        (_, true, _) | (_, _, Format::Csv) => FieldMode::Lenient,
+        _ => FieldMode::Strict,
+    }
+}
+
+fn format_of(path: &str, format: Option<Format>) -> Format {
+    format.or_else(|| Format::from_path(std::path::Path::new(path))).unwrap_or(Format::Csv)
+}
+
+/// Reads a history file (the same formats as claims; fields of SPEC §7.2). Every row must be
+/// readable: history decides limits for every later claim, so a bad row stops the run.
+pub fn read_history(path: &str, lang: Lang) -> Result<Vec<HistoryRecord>, Failure> {
+    let records = input::read_records(path, None)?;
+    let lenient = format_of(path, None) == Format::Csv;
+    let mut out = Vec::with_capacity(records.len());
+    let mut problems = Vec::new();
+    for (location, fields) in &records {
+        match HistoryRecord::parse(fields.iter().map(|(k, v)| (k.as_str(), v)), lenient) {
+            Ok(h) => out.push(h),
+            Err(errors) => {
+                let text: Vec<String> =
+                    errors.iter().map(|e| format!("{} ({})", lang.pick(&e.message_en, &e.message_zh), e.code.code())).collect();
+                problems.push(format!("{location}: {}", text.join("; ")));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        let shown: Vec<&String> = problems.iter().take(20).collect();
+        Err(Failure(format!(
+            "{path}: {} {}:\n  {}",
+            problems.len(),
+            lang.pick("history rows are invalid", "条已享受补贴记录有误"),
+            shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  ")
+        )))
+    }
+}
+
+/// The options of a batch run.
+pub struct Options<'a> {
+    pub file: &'a str,
+    pub format: Option<Format>,
+    pub strict: bool,
+    pub lenient: bool,
+    pub history: Option<&'a str>,
+    pub trace: bool,
+    pub lang: Lang,
+}
+
+/// Assesses a claims file as one batch.
+pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
+    let history = match o.history {
+        Some(path) => read_history(path, o.lang)?,
+        None => Vec::new(),
+    };
+    let mut batch = engine.batch().with_trace(o.trace);
+    for h in &history {
+        batch.add_history(h);
+    }
+    let mode = field_mode(o.strict, o.lenient, format_of(o.file, o.format));
+    let size = if o.file == "-" { None } else { std::fs::metadata(o.file).ok().map(|m| m.len()) };
+    let bar = progress_bar(size, o.lang);
+    let mut locations = Vec::new();
+    let source = input::read_claims(o.file, o.format, |raw: RawClaim, location, bytes| {
+        batch.add_raw(&raw, mode);
+        locations.push(location);
+        if locations.len() % 16_384 == 0 {
+            if let Some(bar) = &bar {
+                bar.set_position(bytes);
+            }
+        }
+    })?;
+    if let Some(bar) = &bar {
+        bar.set_message(o.lang.pick("checking limits and the account…", "核对限额与专账…").to_string());
+    }
+    let result = batch.finish();
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok(Run { result, locations, source })
+}
+
+/// Reads every raw claim of a file into memory (for what-if runs, which assess them twice).
+pub fn read_all(o: &Options<'_>) -> Result<(Vec<RawClaim>, FieldMode), Failure> {
+    let mut rows = Vec::new();
+    input::read_claims(o.file, o.format, |raw, _, _| rows.push(raw))?;
+    Ok((rows, field_mode(o.strict, o.lenient, format_of(o.file, o.format))))
+}
+
+fn progress_bar(size: Option<u64>, lang: Lang) -> Option<ProgressBar> {
+    if !std::io::stderr().is_terminal() || size.is_some_and(|s| s < PROGRESS_FROM_BYTES) {
+        return None;
+    }
+    let bar = match size {
+        Some(total) => ProgressBar::new(total).with_style(
+            ProgressStyle::with_template("{spinner} {msg} [{bar:40}] {bytes}/{total_bytes} ({eta})")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::new_spinner(),
+    };
+    bar.set_message(lang.pick("reading claims", "读取申请").to_string());
+    Some(bar)
+}
