@@ -62,7 +62,8 @@ fn valid_claims_exit_zero_and_records_go_to_stdout_without_out() {
 #[test]
 fn claims_can_come_on_stdin_in_any_format() {
     let jsonl = std::fs::read_to_string(root().join("examples/claim.json")).unwrap().replace('\n', "");
-    for (input, n) in [(format!("{jsonl}\n{jsonl}\n"), 2), (format!("[{jsonl}]"), 1)] {
+    let other = jsonl.replace("WX2021-000123", "WX2021-000124").replace("P-7f3a", "P-8e4b");
+    for (input, n) in [(format!("{jsonl}\n{other}\n"), 2), (format!("[{jsonl}]"), 1)] {
         let run = subsidy_stdin(&["assess", "-"], input.as_bytes());
         assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
         assert_eq!(text(&run.stdout).lines().count(), n);
@@ -185,4 +186,93 @@ impl Ruleset {
     fn files() -> Vec<(String, String)> {
         skill_subsidy::Ruleset::wuxi_2021().unwrap().to_files()
     }
+}
+
+fn records(stdout: &[u8]) -> Vec<serde_json::Value> {
+    text(stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
+#[test]
+fn duplicate_claim_ids_make_every_copy_invalid_and_the_rest_is_still_assessed() {
+    let claim = std::fs::read_to_string(root().join("examples/claim.json")).unwrap().replace('\n', "");
+    let other = claim.replace("WX2021-000123", "WX2021-000999").replace("P-7f3a", "P-1");
+    let run = subsidy_stdin(&["assess", "-"], format!("{claim}\n{other}\n{claim}\n").as_bytes());
+    assert_eq!(run.status.code(), Some(1));
+    let out = records(&run.stdout);
+    let statuses: Vec<&str> = out.iter().map(|r| r["status"].as_str().unwrap()).collect();
+    assert_eq!(statuses, ["invalid", "approved", "invalid"]);
+    assert_eq!(out[0]["errors"][0]["code"], "duplicate_claim_id");
+}
+
+#[test]
+fn history_counts_and_the_report_holds_the_account_and_its_projection() {
+    let dir = tempfile::tempdir().unwrap();
+    let history = dir.path().join("history.csv");
+    std::fs::write(&history, "person_id,program,occupation,level,event_date,applied_on,amount\nP-7f3a,skills_training,6-18-02-04,3,2021-03-01,2021-03-10,2000.00\n").unwrap();
+    let report = dir.path().join("report.json");
+    let run = subsidy(&["assess", "examples/claim.json", "--history", history.to_str().unwrap(), "--report", report.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert_eq!(records(&run.stdout)[0]["reasons"][0], "duplicate_level");
+    let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    assert_eq!(report["report_version"], 1);
+    assert_eq!(report["rejections"]["duplicate_level"], 1);
+    let account = &report["accounts"]["wuxi-2021"];
+    assert_eq!(account["history_committed"], "2000.00");
+    assert_eq!(account["remaining"], "499998000.00");
+    assert!(account["projection"]["status"].is_string());
+    // A history row that cannot be read stops the run: it would decide later claims.
+    std::fs::write(&history, "person_id,program,event_date,applied_on,amount\nP1,x,2021-02-30,2021-03-10,NaN\n").unwrap();
+    let bad = subsidy(&["assess", "examples/claim.json", "--history", history.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("line 2") && text(&bad.stderr).contains("bad_date"), "{}", text(&bad.stderr));
+}
+
+#[test]
+fn a_small_account_runs_out_in_the_demo_year_and_the_summary_says_when() {
+    let run =
+        subsidy(&["assess", "examples/demo-2021.csv", "--set", "accounts.wuxi-2021.opening_balance=5000000", "--out", "-", "--lang", "zh"]);
+    let stderr = text(&run.stderr);
+    assert!(stderr.contains("budget_exhausted") && stderr.contains("已于该月用完"), "{stderr}");
+    let out = records(&run.stdout);
+    let paid: skill_subsidy::Decimal = out
+        .iter()
+        .filter(|r| r["fund"] == "special_account" && r["status"] == "approved")
+        .map(|r| r["amount"].as_str().unwrap().parse::<skill_subsidy::Decimal>().unwrap())
+        .sum();
+    assert!(paid <= "5000000".parse().unwrap(), "{paid}");
+}
+
+#[test]
+fn whatif_prints_the_difference_and_writes_baseline_variant_and_difference() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("whatif.json");
+    let run = subsidy(&[
+        "whatif",
+        "examples/demo-2021.csv",
+        "--history",
+        "examples/history-2021.csv",
+        "--set",
+        "shortage.rate=0.20",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("shortage.rate=0.20"));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    let delta: skill_subsidy::Decimal = doc["difference"]["approved"]["delta"]["amount"].as_str().unwrap().parse().unwrap();
+    assert!(delta < skill_subsidy::Decimal::ZERO, "a lower uplift pays less: {delta}");
+    assert_eq!(doc["baseline"]["claims"], doc["variant"]["claims"]);
+    assert_eq!(subsidy(&["whatif", "examples/demo-2021.csv"]).status.code(), Some(1), "whatif needs a --set");
+}
+
+#[test]
+fn demo_data_is_deterministic_and_assessable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    for path in [&a, &b] {
+        assert_eq!(subsidy(&["demo-data", "--claims", "500", "--out", path.to_str().unwrap()]).status.code(), Some(0));
+    }
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    let run = subsidy(&["assess", a.to_str().unwrap(), "--out", dir.path().join("o.jsonl").to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
 }
