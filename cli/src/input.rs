@@ -7,7 +7,7 @@
 //! no field that may hold a line break, so a quote left open spoils one line, not the rest of
 //! the file.
 
-use skill_subsidy::claim::{ClaimErrorKind, Field, FieldError, RawClaim, RawValue};
+use skill_subsidy::claim::{ClaimErrorKind, Field, FieldError, FieldSource, RawClaim, RawRef, RawValue};
 use std::cell::Cell;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
@@ -96,7 +96,10 @@ fn open(path: &str) -> Result<Box<dyn Read>, InputError> {
 
 /// Opens `path` (`-` for stdin) and decides its format: the given one, the extension's, or
 /// for stdin a look at the first byte (`[` JSON, `{` JSON Lines, otherwise CSV).
-fn prepare(path: &str, format: Option<Format>, count: &Rc<Cell<u64>>) -> Result<(BufReader<Counting<Box<dyn Read>>>, Format), InputError> {
+/// An opened input that counts what it reads.
+type Input = BufReader<Counting<Box<dyn Read>>>;
+
+fn prepare(path: &str, format: Option<Format>, count: &Rc<Cell<u64>>) -> Result<(Input, Format), InputError> {
     let inner = open(path)?;
     let mut reader = BufReader::with_capacity(1 << 20, Counting { inner, count: Rc::clone(count) });
     let format = match format.or_else(|| Format::from_path(Path::new(path))) {
@@ -117,18 +120,21 @@ fn prepare(path: &str, format: Option<Format>, count: &Rc<Cell<u64>>) -> Result<
 }
 
 /// Reads claims from `path`, handing each to `each` with its location and the bytes read so far.
-pub fn read_claims(path: &str, format: Option<Format>, mut each: impl FnMut(RawClaim, Location, u64)) -> Result<Source, InputError> {
+pub fn read_claims(
+    path: &str,
+    format: Option<Format>,
+    mut each: impl FnMut(&dyn FieldSource, Location, u64),
+) -> Result<Source, InputError> {
     let count = Rc::new(Cell::new(0));
     let (reader, format) = prepare(path, format, &count)?;
-    let mut each = |raw, location| each(raw, location, count.get());
     let extra_columns = match format {
-        Format::Csv => read_csv(reader, path, "claim_id", &mut |cells: Cells<'_>, location| each(cells.into_claim(), location))?,
+        Format::Csv => read_csv(reader, path, "claim_id", &mut |cells: Cells<'_>, location| each(&cells, location, count.get()))?,
         Format::Jsonl => {
-            read_jsonl(reader, path, &mut each)?;
+            read_jsonl(reader, path, &mut |raw: RawClaim, location| each(&raw, location, count.get()))?;
             Vec::new()
         }
         Format::Json => {
-            read_json(reader, path, &mut each)?;
+            read_json(reader, path, &mut |raw: RawClaim, location| each(&raw, location, count.get()))?;
             Vec::new()
         }
     };
@@ -146,9 +152,9 @@ pub fn read_records(path: &str, format: Option<Format>) -> Result<Vec<(Location,
     match format {
         Format::Csv => {
             read_csv(reader, path, "person_id", &mut |cells: Cells<'_>, location| {
-                let record = match cells.record_error {
-                    Some(e) => Err(e.value.unwrap_or(e.message_en)),
-                    None => Ok(cells.header.iter().cloned().zip(cells.values).collect()),
+                let record = match &cells.record_error {
+                    Some(e) => Err(e.value.clone().unwrap_or_else(|| e.message_en.clone())),
+                    None => Ok(cells.record()),
                 };
                 records.push((location, record));
             })?;
@@ -313,32 +319,53 @@ impl CsvLine {
     }
 }
 
-/// One CSV row: its cells by header, or what was wrong with it.
-struct Cells<'a> {
+/// One CSV row, borrowed from the line it was read from: its cells by header, or what was wrong
+/// with it. Reading a claim from it allocates nothing but the claim's own small strings.
+pub struct Cells<'a> {
     header: &'a [String],
-    fields: &'a [Option<Field>],
-    values: Vec<RawValue>,
+    /// For each claim field, its column.
+    columns: &'a [Option<usize>; 15],
+    /// Header names that are not claim fields.
+    extra: &'a [String],
+    cells: &'a [&'a [u8]],
     record_error: Option<FieldError>,
 }
 
+impl FieldSource for Cells<'_> {
+    fn value(&self, field: Field) -> Option<RawRef<'_>> {
+        // With a record error the cells are not read (only the claim id, to find the row).
+        let cell = self.cells.get(self.columns[field as usize]?)?;
+        Some(match std::str::from_utf8(cell) {
+            Ok("") => RawRef::Null,
+            Ok(text) => RawRef::Text(text),
+            Err(_) => RawRef::NotUtf8,
+        })
+    }
+
+    fn unknown_fields(&self) -> &[String] {
+        self.extra
+    }
+
+    fn record_error(&self) -> Option<&FieldError> {
+        self.record_error.as_ref()
+    }
+}
+
 impl Cells<'_> {
-    fn into_claim(self) -> RawClaim {
-        let mut raw = RawClaim::default();
-        if let Some(e) = self.record_error {
-            raw.record_error = Some(e);
-            // Keep the claim id when it can be read, so the row can be found.
-            if let Some(RawValue::Text(id)) = self.fields.iter().position(|f| *f == Some(Field::ClaimId)).and_then(|i| self.values.get(i)) {
-                raw.set_field(Field::ClaimId, RawValue::Text(id.clone()));
-            }
-            return raw;
-        }
-        for ((name, field), value) in self.header.iter().zip(self.fields).zip(self.values) {
-            match field {
-                Some(f) => raw.set_field(*f, value),
-                None => raw.unknown.push(name.clone()),
-            }
-        }
-        raw
+    /// The cells as named values (for history rows, which are not claims).
+    fn record(&self) -> Record {
+        self.header
+            .iter()
+            .zip(self.cells)
+            .map(|(h, c)| {
+                let value = match std::str::from_utf8(c) {
+                    Ok("") => RawValue::Null,
+                    Ok(t) => RawValue::Text(t.to_string()),
+                    Err(_) => RawValue::NotUtf8,
+                };
+                (h.clone(), value)
+            })
+            .collect()
     }
 }
 
@@ -379,6 +406,12 @@ fn read_csv(
     }
     let fields: Vec<Option<Field>> = header.iter().map(|h| Field::parse(h)).collect();
     let extra_columns: Vec<String> = header.iter().zip(&fields).filter(|(_, f)| f.is_none()).map(|(h, _)| h.clone()).collect();
+    let mut columns = [None; 15];
+    for (i, f) in fields.iter().enumerate() {
+        if let Some(f) = f {
+            columns[*f as usize] = Some(i);
+        }
+    }
     if !header.iter().any(|h| h == required) {
         // Only the claim fields found are named: a file without a header would otherwise put its
         // first row, personal ids included, into the message.
@@ -392,32 +425,27 @@ fn read_csv(
     if let Some(twice) = header.iter().enumerate().find_map(|(i, h)| header[..i].contains(h).then_some(h)) {
         return Err(InputError(format!("{path}: line 1: the column {twice} appears twice in the header")));
     }
+    let claim_id_only = {
+        let mut c = [None; 15];
+        c[Field::ClaimId as usize] = columns[Field::ClaimId as usize];
+        c
+    };
     while let Some((number, line)) = lines.next().map_err(io)? {
         let location = Location::Line(number as u32);
-        let mut cells = Cells { header: &header, fields: &fields, values: Vec::new(), record_error: None };
-        match line {
-            Line::TooLong(n) => {
-                cells.record_error = Some(row_error(location, format!("the line is {n} bytes long (at most {MAX_LINE_BYTES})")))
-            }
+        let (error, row) = match line {
+            Line::TooLong(n) => (Some(row_error(location, format!("the line is {n} bytes long (at most {MAX_LINE_BYTES})"))), Vec::new()),
             Line::Text(text) if text.iter().all(u8::is_ascii_whitespace) => continue,
             Line::Text(text) => match splitter.split(text) {
-                None => cells.record_error = Some(row_error(location, "its quotes do not balance (a quote left open?)".into())),
-                Some(row) => {
-                    cells.values = row
-                        .iter()
-                        .map(|cell| match std::str::from_utf8(cell) {
-                            Ok("") => RawValue::Null,
-                            Ok(text) => RawValue::Text(text.to_string()),
-                            Err(_) => RawValue::NotUtf8,
-                        })
-                        .collect();
-                    if row.len() != header.len() {
-                        cells.record_error = Some(row_error(location, format!("{} fields, the header has {}", row.len(), header.len())));
-                    }
+                None => (Some(row_error(location, "its quotes do not balance (a quote left open?)".into())), Vec::new()),
+                Some(row) if row.len() != header.len() => {
+                    (Some(row_error(location, format!("{} fields, the header has {}", row.len(), header.len()))), row)
                 }
+                Some(row) => (None, row),
             },
-        }
-        each(cells, location);
+        };
+        // A row with a record error shows only its claim id (to find the row).
+        let columns = if error.is_some() { &claim_id_only } else { &columns };
+        each(Cells { header: &header, columns, extra: &extra_columns, cells: &row, record_error: error }, location);
     }
     Ok(extra_columns)
 }
@@ -460,7 +488,7 @@ mod tests {
 
     fn csv_bytes(bytes: &[u8]) -> Result<Vec<RawClaim>, InputError> {
         let mut rows = Vec::new();
-        read_csv(BufReader::new(bytes), "t.csv", "claim_id", &mut |cells: Cells<'_>, _| rows.push(cells.into_claim()))?;
+        read_csv(BufReader::new(bytes), "t.csv", "claim_id", &mut |cells: Cells<'_>, _| rows.push(RawClaim::from_source(&cells)))?;
         Ok(rows)
     }
 

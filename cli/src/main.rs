@@ -303,7 +303,8 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
         Command::Explain { input: args, rules, claim, json } => {
             let engine = engine(&rules)?;
             let mut rows = Vec::new();
-            let source = input::read_claims(&args.file, args.format, |raw, _, _| rows.push(raw))?;
+            let source =
+                input::read_claims(&args.file, args.format, |fields, _, _| rows.push(skill_subsidy::RawClaim::from_source(fields)))?;
             let mode = run::field_mode(args.strict, args.lenient, source.format);
             let raw = match &claim {
                 Some(id) => {

@@ -31,8 +31,10 @@ pub fn write_records<'a>(
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
             w.write_record(AssessmentRecord::CSV_HEADER)?;
+            let mut row: [String; 10] = Default::default();
             for (id, a) in items {
-                w.write_record(engine.record(id, a).csv_row())?;
+                engine.record(id, a).write_csv_row(&mut row);
+                w.write_record(&row)?;
             }
             w.flush()?;
         }

@@ -5,7 +5,7 @@ use crate::input::{self, Format, Location};
 use crate::lang::Lang;
 use crate::Failure;
 use indicatif::{ProgressBar, ProgressStyle};
-use skill_subsidy::{BatchResult, Engine, FieldMode, HistoryRecord, RawClaim};
+use skill_subsidy::{BatchResult, Engine, FieldMode, FieldSource, HistoryRecord, RawClaim};
 use std::io::IsTerminal;
 
 /// Inputs larger than this get a progress bar (on a terminal).
@@ -87,8 +87,8 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
     let size = if o.file == "-" { None } else { std::fs::metadata(o.file).ok().map(|m| m.len()) };
     let bar = progress_bar(size, o.lang);
     let mut locations = Vec::new();
-    let source = input::read_claims(o.file, o.format, |raw: RawClaim, location, bytes| {
-        batch.add_raw(&raw, mode);
+    let source = input::read_claims(o.file, o.format, |fields: &dyn FieldSource, location, bytes| {
+        batch.add_fields(fields, mode);
         locations.push(location);
         if locations.len() % 16_384 == 0 {
             if let Some(bar) = &bar {
@@ -109,7 +109,7 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
 /// Reads every raw claim of a file into memory (for what-if runs, which assess them twice).
 pub fn read_all(o: &Options<'_>) -> Result<(Vec<RawClaim>, FieldMode), Failure> {
     let mut rows = Vec::new();
-    input::read_claims(o.file, o.format, |raw, _, _| rows.push(raw))?;
+    input::read_claims(o.file, o.format, |fields, _, _| rows.push(RawClaim::from_source(fields)))?;
     Ok((rows, field_mode(o.strict, o.lenient, format_of(o.file, o.format))))
 }
 

@@ -86,8 +86,9 @@ pub struct AssessmentRecord<'a> {
     pub claim_id: &'a str,
     /// `approved`, `rejected` or `invalid`.
     pub status: Status,
-    /// Two decimal places; `"0.00"` unless approved.
-    pub amount: String,
+    /// Two decimal places when written; `"0.00"` unless approved.
+    #[serde(serialize_with = "yuan")]
+    pub amount: Decimal,
     /// Reason codes in check order.
     pub reasons: Reasons,
     /// Field errors of an invalid claim.
@@ -101,7 +102,8 @@ pub struct AssessmentRecord<'a> {
     /// Catalogue version id, when one was found.
     pub catalogue_version: Option<&'a str>,
     /// `YYYY-MM`, approved claims only.
-    pub payment_month: Option<String>,
+    #[serde(serialize_with = "month")]
+    pub payment_month: Option<YearMonth>,
     /// The explanation, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<&'a Trace>,
@@ -113,14 +115,14 @@ impl<'a> AssessmentRecord<'a> {
         AssessmentRecord {
             claim_id,
             status: a.status,
-            amount: format_yuan(a.amount),
+            amount: a.amount,
             reasons: a.reasons,
             errors: &a.errors,
             program: program.map(|p| p.id.as_str()),
             fund: program.map(|p| p.fund.code()),
             payee: program.map(|p| p.payee.code()),
             catalogue_version: a.catalogue_version.map(|v| engine.version_id(v)),
-            payment_month: a.payment_month.map(|m| m.to_string()),
+            payment_month: a.payment_month,
             trace: a.trace.as_deref(),
         }
     }
@@ -129,22 +131,54 @@ impl<'a> AssessmentRecord<'a> {
     /// with `;`, no trace.
     #[must_use]
     pub fn csv_row(&self) -> [String; 10] {
-        let errors: Vec<String> = self.errors.iter().map(|e| format!("{}:{}", e.field, e.code.code())).collect();
-        [
-            self.claim_id.to_string(),
-            self.status.code().to_string(),
-            self.amount.clone(),
-            self.reasons.joined(),
-            errors.join(";"),
-            self.program.unwrap_or_default().to_string(),
-            self.fund.unwrap_or_default().to_string(),
-            self.payee.unwrap_or_default().to_string(),
-            self.catalogue_version.unwrap_or_default().to_string(),
-            self.payment_month.clone().unwrap_or_default(),
-        ]
+        let mut row: [String; 10] = Default::default();
+        self.write_csv_row(&mut row);
+        row
+    }
+
+    /// Writes the CSV row into `row`, reusing its strings (no allocation once they are grown).
+    pub fn write_csv_row(&self, row: &mut [String; 10]) {
+        use std::fmt::Write as _;
+        for cell in row.iter_mut() {
+            cell.clear();
+        }
+        row[0].push_str(self.claim_id);
+        row[1].push_str(self.status.code());
+        if self.amount.scale() == 2 {
+            let _ = write!(row[2], "{}", self.amount);
+        } else {
+            row[2].push_str(&format_yuan(self.amount));
+        }
+        for (i, r) in self.reasons.iter().enumerate() {
+            if i > 0 {
+                row[3].push(';');
+            }
+            row[3].push_str(r.code());
+        }
+        for (i, e) in self.errors.iter().enumerate() {
+            let _ = write!(row[4], "{}{}:{}", if i > 0 { ";" } else { "" }, e.field, e.code.code());
+        }
+        row[5].push_str(self.program.unwrap_or_default());
+        row[6].push_str(self.fund.unwrap_or_default());
+        row[7].push_str(self.payee.unwrap_or_default());
+        row[8].push_str(self.catalogue_version.unwrap_or_default());
+        if let Some(m) = self.payment_month {
+            let _ = write!(row[9], "{m}");
+        }
     }
 
     /// The CSV header matching [`AssessmentRecord::csv_row`].
     pub const CSV_HEADER: [&'static str; 10] =
         ["claim_id", "status", "amount", "reasons", "errors", "program", "fund", "payee", "catalogue_version", "payment_month"];
+}
+
+fn yuan<S: serde::Serializer>(amount: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format_yuan(*amount))
+}
+
+fn month<S: serde::Serializer>(month: &Option<YearMonth>, s: S) -> Result<S::Ok, S::Error> {
+    match month {
+        Some(m) => s.collect_str(m),
+        None => s.serialize_none(),
+    }
 }

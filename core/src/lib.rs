@@ -47,7 +47,7 @@ mod whatif;
 
 pub use assessment::{Assessment, AssessmentRecord};
 pub use batch::{Batch, BatchResult, BudgetInput, Candidate, Closings, Partition};
-pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, RawClaim, RawValue};
+pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, FieldSource, RawClaim, RawRef, RawValue};
 /// Claims hold ids and codes as small strings kept inline; re-exported for building claims.
 pub use compact_str::CompactString;
 pub use engine::{Engine, VersionRef};

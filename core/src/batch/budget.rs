@@ -67,7 +67,10 @@ impl Closings {
             .iter_mut()
             .enumerate()
             .map(|(i, queue)| {
-                queue.sort_unstable_by(|a, b| (a.applied_on, a.claim_id.as_bytes()).cmp(&(b.applied_on, b.claim_id.as_bytes())));
+                let mut keyed: Vec<(Date, u128, &Candidate)> =
+                    queue.iter().map(|c| (c.applied_on, super::id_prefix(&c.claim_id), *c)).collect();
+                keyed.sort_unstable_by(|a, b| super::queue_order((a.0, a.1, &a.2.claim_id), (b.0, b.1, &b.2.claim_id)));
+                *queue = keyed.into_iter().map(|(_, _, c)| c).collect();
                 let opening = engine.base_values[accounts[i].opening_balance.0 as usize].number();
                 let mut total = committed[i];
                 queue.iter().find_map(|c| {

@@ -22,21 +22,55 @@ pub use budget::{BudgetInput, Candidate, Closings};
 
 use crate::assessment::Assessment;
 use crate::calendar::{Date, YearMonth};
-use crate::claim::{Claim, ClaimErrorKind, FieldError, FieldMode, RawClaim};
+use crate::claim::{Claim, ClaimErrorKind, FieldError, FieldMode, FieldSource, RawClaim};
 use crate::engine::Engine;
 use crate::history::HistoryRecord;
 use crate::level::Level;
 use crate::reasons::{Reason, Reasons, Status};
-use crate::report::{AccountLedger, Report};
+use crate::report::{AccountLedger, Report, Tally};
 use crate::rules::{Calculation, Fund};
 use crate::trace::{Step, StepId};
 use compact_str::CompactString;
 use person::{CheckRules, Person, Traces};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// "None" for interned ids.
 pub(crate) const NONE: u32 = u32::MAX;
+
+/// A person, ordered by a hash of their id first: grouping a million claims by person is then a
+/// sort on integers, with the id itself compared only to tell apart ids that share a hash.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct PersonKey {
+    hash: u64,
+    id: CompactString,
+}
+
+impl PersonKey {
+    fn new(id: &str) -> PersonKey {
+        PersonKey { hash: hash(id), id: id.into() }
+    }
+}
+
+fn hash(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    rustc_hash::FxBuildHasher.hash_one(s)
+}
+
+/// The first 16 bytes of an id as a big-endian number: comparing two prefixes orders ids as
+/// their bytes do, except when the prefixes are equal (then the ids are compared in full).
+pub(crate) fn id_prefix(id: &str) -> u128 {
+    let mut bytes = [0u8; 16];
+    let n = id.len().min(16);
+    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
+    u128::from_be_bytes(bytes)
+}
+
+/// Queue order (`applied_on`, then `claim_id` byte by byte), on compact keys.
+pub(crate) fn queue_order(a: (Date, u128, &str), b: (Date, u128, &str)) -> std::cmp::Ordering {
+    a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| a.2.as_bytes().cmp(b.2.as_bytes()))
+}
 
 /// The outcome of checks 8–12 for an eligible claim.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +85,7 @@ pub(crate) enum Decision {
 #[derive(Debug, Clone)]
 pub(crate) struct Entry {
     pub index: u32,
-    pub person: u32,
+    pub person: PersonKey,
     pub applied_on: Date,
     pub program: u16,
     pub occupation: u32,
@@ -67,7 +101,7 @@ pub(crate) struct Entry {
 /// A history record, interned.
 #[derive(Debug, Clone)]
 pub(crate) struct Past {
-    pub person: u32,
+    pub person: PersonKey,
     pub level_table: bool,
     pub occupation: u32,
     pub level: Option<Level>,
@@ -113,12 +147,11 @@ pub struct Batch<'e> {
     rules: CheckRules,
     trace: bool,
     ids: Vec<CompactString>,
+    /// (hash of claim id, index): sorted at the end to find ids given twice.
+    id_hashes: Vec<(u64, u32)>,
     assessments: Vec<Assessment>,
-    first_of_id: FxHashMap<CompactString, u32>,
-    duplicates: Vec<u32>,
     entries: Vec<Entry>,
     past: Vec<Past>,
-    persons: Interner,
     enterprises: Interner,
     occupations: Interner,
     districts: Interner,
@@ -162,12 +195,10 @@ impl Engine {
             rules: CheckRules::new(self),
             trace: false,
             ids: Vec::new(),
+            id_hashes: Vec::new(),
             assessments: Vec::new(),
-            first_of_id: FxHashMap::default(),
-            duplicates: Vec::new(),
             entries: Vec::new(),
             past: Vec::new(),
-            persons: Interner::default(),
             enterprises: Interner::default(),
             occupations: Interner::default(),
             districts: Interner::default(),
@@ -214,20 +245,26 @@ impl<'e> Batch<'e> {
     }
 
     fn note_id(&mut self, id: &str, index: u32) {
-        if id.is_empty() {
-            return;
+        if !id.is_empty() {
+            self.id_hashes.push((hash(id), index));
         }
-        match self.first_of_id.get(id) {
-            Some(&first) => {
-                if !self.duplicates.contains(&first) {
-                    self.duplicates.push(first);
+    }
+
+    /// Claims whose id another claim of the batch also has, by index (sorted).
+    fn duplicates(&mut self) -> Vec<u32> {
+        self.id_hashes.sort_unstable();
+        let mut out = Vec::new();
+        let ids = &self.ids;
+        for run in self.id_hashes.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+            // Equal hashes: compare the ids themselves (a hash may be shared by different ids).
+            for (k, &(_, i)) in run.iter().enumerate() {
+                if run.iter().enumerate().any(|(j, &(_, other))| j != k && ids[other as usize] == ids[i as usize]) {
+                    out.push(i);
                 }
-                self.duplicates.push(index);
-            }
-            None => {
-                self.first_of_id.insert(CompactString::from(id), index);
             }
         }
+        out.sort_unstable();
+        out
     }
 
     /// Adds a claim; checks 1–7 and its amount are decided now.
@@ -247,9 +284,15 @@ impl<'e> Batch<'e> {
 
     /// Adds raw fields; a malformed claim is `invalid` and still appears in the result.
     pub fn add_raw(&mut self, raw: &RawClaim, mode: FieldMode) {
-        match Claim::parse(raw, mode) {
+        self.add_fields(raw, mode);
+    }
+
+    /// Adds a claim from any field source (a CSV row, a data frame's row); a malformed claim
+    /// is `invalid` and still appears in the result.
+    pub fn add_fields(&mut self, source: &(impl FieldSource + ?Sized), mode: FieldMode) {
+        match Claim::parse(source, mode) {
             Ok(claim) => self.add(&claim),
-            Err(errors) => self.add_invalid(&raw.claim_id_text(), errors),
+            Err(errors) => self.add_invalid(&source.claim_id_text(), errors),
         }
     }
 
@@ -283,7 +326,7 @@ impl<'e> Batch<'e> {
         let group = program.and_then(|i| self.rules.group[engine.programs[usize::from(i)].rule]);
         let account = rule.filter(|p| p.fund == Fund::SpecialAccount).and_then(|p| engine.account_on(p.fund, h.applied_on));
         self.past.push(Past {
-            person: self.persons.id(&h.person_id),
+            person: PersonKey::new(&h.person_id),
             level_table,
             occupation: self.occupations.opt(h.occupation.as_deref()),
             level: h.level,
@@ -304,7 +347,7 @@ impl<'e> Batch<'e> {
         let account = if rule.fund == Fund::SpecialAccount { engine.account_on(rule.fund, claim.applied_on) } else { None };
         Entry {
             index,
-            person: self.persons.id(&claim.person_id),
+            person: PersonKey::new(&claim.person_id),
             applied_on: claim.applied_on,
             program,
             occupation: self.occupations.opt(claim.occupation.as_deref()),
@@ -318,13 +361,32 @@ impl<'e> Batch<'e> {
         }
     }
 
+    /// Orders the eligible claims by person, then queue order. The sort runs on 32-byte keys
+    /// (person hash, date, id prefix) without touching the entries; the rare runs where two
+    /// persons share a hash are then sorted by person id. The order is applied in place.
+    fn sort_entries(&mut self) {
+        let (entries, ids) = (&self.entries, &self.ids);
+        let mut keys: Vec<(u64, Date, u128, u32)> =
+            entries.iter().enumerate().map(|(i, e)| (e.person.hash, e.applied_on, id_prefix(&ids[e.index as usize]), i as u32)).collect();
+        let id_of = |k: &(u64, Date, u128, u32)| ids[entries[k.3 as usize].index as usize].as_bytes();
+        keys.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| id_of(a).cmp(id_of(b))));
+        let person_of = |k: &(u64, Date, u128, u32)| entries[k.3 as usize].person.id.as_bytes();
+        for run in keys.chunk_by_mut(|a, b| a.0 == b.0) {
+            if run.iter().any(|k| person_of(k) != person_of(&run[0])) {
+                run.sort_by(|a, b| person_of(a).cmp(person_of(b)).then((a.1, a.2).cmp(&(b.1, b.2))).then_with(|| id_of(a).cmp(id_of(b))));
+            }
+        }
+        let order: Vec<u32> = keys.iter().map(|k| k.3).collect();
+        drop(keys);
+        permute(&mut self.entries, &order);
+    }
+
     /// Pass 1 for this part of a batch: checks 8–11 per person, every account unlimited.
     #[must_use]
     pub fn into_partition(mut self) -> Partition<'e> {
         // Duplicate claim ids make every claim carrying them invalid, whatever the order.
-        self.duplicates.sort_unstable();
-        self.duplicates.dedup();
-        for &i in &self.duplicates {
+        let duplicates = self.duplicates();
+        for &i in &duplicates {
             let error = FieldError::new(ClaimErrorKind::DuplicateClaimId, "claim_id", Some(self.ids[i as usize].to_string()));
             let a = &mut self.assessments[i as usize];
             let mut errors = if a.status == Status::Invalid { std::mem::take(&mut a.errors) } else { Vec::new() };
@@ -336,18 +398,16 @@ impl<'e> Batch<'e> {
             }
             *a = invalid;
         }
-        let dup = &self.duplicates;
-        self.entries.retain(|e| dup.binary_search(&e.index).is_err());
-        let ids = &self.ids;
-        self.entries.sort_unstable_by(|a, b| {
-            (a.person, a.applied_on, ids[a.index as usize].as_bytes()).cmp(&(b.person, b.applied_on, ids[b.index as usize].as_bytes()))
-        });
-        self.past.sort_by_key(|p| p.person);
+        if !duplicates.is_empty() {
+            self.entries.retain(|e| duplicates.binary_search(&e.index).is_err());
+        }
+        self.sort_entries();
+        self.past.sort_by(|a, b| a.person.cmp(&b.person));
         let none = Closings::none();
-        let person = Person { engine: self.engine, rules: &self.rules, ids: &self.ids, closings: &none };
+        let mut person = Person::new(self.engine, &self.rules, &self.ids, &none);
         for (start, end) in person_ranges(&self.entries) {
-            let who = self.entries[start].person;
-            person.decide(past_of(&self.past, who), &mut self.entries[start..end], None);
+            let past = past_of(&self.past, &self.entries[start].person);
+            person.decide(past, &mut self.entries[start..end], None);
         }
         let mut history_committed = vec![Decimal::ZERO; self.engine.rules.accounts.len()];
         for p in &self.past {
@@ -377,6 +437,38 @@ impl<'e> Batch<'e> {
     }
 }
 
+/// What a batch's approved claims add to one account.
+#[derive(Clone, Default)]
+struct AccountSums {
+    committed: Decimal,
+    person_times: u64,
+    /// Commitments by month of application.
+    by_month: BTreeMap<YearMonth, Decimal>,
+    /// Payments by month.
+    paid_in: BTreeMap<YearMonth, Decimal>,
+}
+
+/// Puts `items[order[i]]` at position `i`, in place, by following the permutation's cycles.
+fn permute<T>(items: &mut [T], order: &[u32]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        if placed[start] {
+            continue;
+        }
+        // Walk the cycle through `start`: position `at` takes the item from `order[at]`.
+        let mut at = start;
+        loop {
+            placed[at] = true;
+            let from = order[at] as usize;
+            if from == start {
+                break;
+            }
+            items.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 /// Contiguous ranges of one person's entries (entries sorted by person).
 fn person_ranges(entries: &[Entry]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
@@ -393,9 +485,9 @@ fn person_ranges(entries: &[Entry]) -> Vec<(usize, usize)> {
 }
 
 /// A person's history records (history sorted by person).
-fn past_of(past: &[Past], person: u32) -> &[Past] {
-    let start = past.partition_point(|p| p.person < person);
-    let end = past.partition_point(|p| p.person <= person);
+fn past_of<'p>(past: &'p [Past], person: &PersonKey) -> &'p [Past] {
+    let start = past.partition_point(|p| p.person < *person);
+    let end = past.partition_point(|p| p.person <= *person);
     &past[start..end]
 }
 
@@ -417,7 +509,7 @@ impl Partition<'_> {
     #[must_use]
     pub fn settle(mut self, closings: &Closings) -> BatchResult {
         let b = &mut self.batch;
-        let person = Person { engine: b.engine, rules: &b.rules, ids: &b.ids, closings };
+        let mut person = Person::new(b.engine, &b.rules, &b.ids, closings);
         let ranges = person_ranges(&b.entries);
         for &(start, end) in &ranges {
             let affected = b.entries[start..end].iter().any(|e| {
@@ -427,9 +519,9 @@ impl Partition<'_> {
                     })
             });
             if affected || b.trace {
-                let who = b.entries[start].person;
+                let past = past_of(&b.past, &b.entries[start].person);
                 let mut traces = Traces { assessments: &mut b.assessments };
-                person.decide(past_of(&b.past, who), &mut b.entries[start..end], b.trace.then_some(&mut traces));
+                person.decide(past, &mut b.entries[start..end], b.trace.then_some(&mut traces));
             }
         }
         for e in &b.entries {
@@ -488,26 +580,57 @@ impl Partition<'_> {
                 _ => {}
             }
         }
+        // Tallies by small index first; names (and their allocations) only once per key.
+        let mut by_program = vec![Tally::default(); rules.programs.len()];
+        let mut by_level = [Tally::default(); 8];
+        let mut by_district = vec![Tally::default(); b.districts.names.len() + 1];
+        let mut by_occupation = vec![Tally::default(); b.occupations.names.len() + 1];
+        let mut by_account = vec![AccountSums::default(); rules.accounts.len()];
+        // The last slot of each holds claims without a district or occupation.
+        let (districts, occupations) = (by_district.len(), by_occupation.len());
+        let slot = |id: u32, len: usize| if id == NONE { len - 1 } else { id as usize };
         for e in &b.entries {
             let Decision::Approved(paid) = e.decision else { continue };
-            let a = &b.assessments[e.index as usize];
-            let program = &rules.programs[engine.programs[usize::from(e.program)].rule];
+            let rule = engine.programs[usize::from(e.program)].rule;
             report.approved.add(paid);
-            report.by_program.entry(program.id.clone()).or_default().add(paid);
-            report.by_level.entry(e.level.map_or("-", Level::code).to_string()).or_default().add(paid);
-            report.by_district.entry(b.districts.name(e.district).to_string()).or_default().add(paid);
-            report.by_fund.entry(program.fund.code().to_string()).or_default().add(paid);
-            report.by_occupation.entry(b.occupations.name(e.occupation).to_string()).or_default().add(paid);
+            by_program[rule].add(paid);
+            by_level[e.level.map_or(7, Level::index)].add(paid);
+            by_district[slot(e.district, districts)].add(paid);
+            by_occupation[slot(e.occupation, occupations)].add(paid);
             report.by_month.entry(YearMonth::of(e.applied_on)).or_default().add(paid);
             if let Some(account) = e.account.filter(|_| b.rules.special[usize::from(e.program)]) {
-                if let Some(ledger) = report.accounts.get_mut(&rules.accounts[usize::from(account)].id) {
-                    ledger.committed += paid;
-                    ledger.person_times += 1;
-                    *ledger.committed_by_month.entry(YearMonth::of(e.applied_on)).or_default() += paid;
-                    if let Some(month) = a.payment_month {
-                        *ledger.disbursements.entry(month).or_default() += paid;
-                    }
+                let sums = &mut by_account[usize::from(account)];
+                sums.committed += paid;
+                sums.person_times += 1;
+                *sums.by_month.entry(YearMonth::of(e.applied_on)).or_default() += paid;
+                if let Some(month) = b.assessments[e.index as usize].payment_month {
+                    *sums.paid_in.entry(month).or_default() += paid;
                 }
+            }
+        }
+        let named = |tallies: &[Tally], name: &dyn Fn(usize) -> String| -> BTreeMap<String, Tally> {
+            let mut out: BTreeMap<String, Tally> = BTreeMap::new();
+            for (i, t) in tallies.iter().enumerate().filter(|(_, t)| t.count > 0) {
+                let e = out.entry(name(i)).or_default();
+                e.count += t.count;
+                e.amount += t.amount;
+            }
+            out
+        };
+        report.by_program = named(&by_program, &|i| rules.programs[i].id.clone());
+        let fund_of = |i: usize| rules.programs[i].fund.code().to_string();
+        report.by_fund = named(&by_program, &fund_of);
+        report.by_level = named(&by_level, &|i| Level::ALL.get(i).map_or("-", |l| l.code()).to_string());
+        report.by_district = named(&by_district, &|i| b.districts.name(i as u32).to_string());
+        report.by_occupation = named(&by_occupation, &|i| b.occupations.name(i as u32).to_string());
+        for (i, sums) in by_account.into_iter().enumerate() {
+            if let Some(ledger) = report.accounts.get_mut(&rules.accounts[i].id) {
+                ledger.committed += sums.committed;
+                ledger.person_times += sums.person_times;
+                for (m, a) in sums.by_month {
+                    *ledger.committed_by_month.entry(m).or_default() += a;
+                }
+                ledger.disbursements = sums.paid_in;
             }
         }
         report
@@ -532,5 +655,15 @@ pub(crate) fn finish_trace(a: &mut Assessment, steps: Vec<Step>, decision: Decis
     trace.steps.extend(steps);
     if let (Decision::Approved(_), Some(payment)) = (decision, payment) {
         trace.steps.push(payment);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn permute_places_every_item_by_the_order() {
+        let mut items = vec!['a', 'b', 'c', 'd', 'e'];
+        super::permute(&mut items, &[3, 0, 4, 1, 2]);
+        assert_eq!(items, ['d', 'a', 'e', 'b', 'c']);
     }
 }

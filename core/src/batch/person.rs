@@ -60,9 +60,9 @@ impl CheckRules {
     }
 }
 
-/// What a person has been subsidised so far.
+/// What a person has been subsidised so far. One is reused for every person of a batch.
 #[derive(Default)]
-struct State {
+pub(crate) struct State {
     /// (occupation, level) pairs subsidised by level_table programs.
     levels: Vec<(u32, Level)>,
     /// Subsidies that count toward the annual limit, by calendar year of `applied_on`.
@@ -72,6 +72,12 @@ struct State {
 }
 
 impl State {
+    fn clear(&mut self) {
+        self.levels.clear();
+        self.years.clear();
+        self.paid.clear();
+    }
+
     fn count_in(&self, year: i32) -> u32 {
         self.years.iter().find(|(y, _)| *y == year).map_or(0, |(_, n)| *n)
     }
@@ -118,16 +124,22 @@ pub(crate) struct Traces<'a> {
 }
 
 pub(crate) struct Person<'a> {
-    pub engine: &'a Engine,
-    pub rules: &'a CheckRules,
-    pub ids: &'a [CompactString],
-    pub closings: &'a Closings,
+    engine: &'a Engine,
+    rules: &'a CheckRules,
+    ids: &'a [CompactString],
+    closings: &'a Closings,
+    state: State,
 }
 
-impl Person<'_> {
+impl<'a> Person<'a> {
+    pub fn new(engine: &'a Engine, rules: &'a CheckRules, ids: &'a [CompactString], closings: &'a Closings) -> Person<'a> {
+        Person { engine, rules, ids, closings, state: State::default() }
+    }
+
     /// Decides one person's eligible claims, in order, after their history.
-    pub fn decide(&self, past: &[Past], entries: &mut [Entry], mut traces: Option<&mut Traces<'_>>) {
-        let mut state = State::default();
+    pub fn decide(&mut self, past: &[Past], entries: &mut [Entry], mut traces: Option<&mut Traces<'_>>) {
+        let mut state = std::mem::take(&mut self.state);
+        state.clear();
         for p in past {
             let group = p.group.filter(|_| p.enterprise != NONE).map(|g| (p.enterprise, g));
             state.record(&Subsidy {
@@ -160,6 +172,7 @@ impl Person<'_> {
                 super::finish_trace(&mut t.assessments[entry.index as usize], steps, entry.decision);
             }
         }
+        self.state = state;
     }
 
     /// Checks 8–12 for one claim; stops at the first that fails.

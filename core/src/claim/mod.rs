@@ -123,7 +123,7 @@ mod errors;
 mod raw;
 
 pub use errors::{ClaimErrorKind, FieldError};
-pub use raw::{RawClaim, RawValue};
+pub use raw::{FieldSource, RawClaim, RawRef, RawValue};
 
 /// Whether unknown fields are an error (`Strict`, the default for JSON) or ignored
 /// (`Lenient`, for CSV exports with extra columns).
@@ -205,18 +205,18 @@ impl Claim {
     /// Validates raw fields. On failure, returns every field error. A problem with the record
     /// as a whole (not an object, an unreadable row) is its only error: its fields cannot be
     /// trusted.
-    pub fn parse(raw: &RawClaim, mode: FieldMode) -> Result<Claim, Vec<FieldError>> {
-        if let Some(e) = &raw.record_error {
+    pub fn parse(raw: &(impl FieldSource + ?Sized), mode: FieldMode) -> Result<Claim, Vec<FieldError>> {
+        if let Some(e) = raw.record_error() {
             return Err(vec![e.clone()]);
         }
         let mut errors = Vec::new();
         if mode == FieldMode::Strict {
-            for name in &raw.unknown {
+            for name in raw.unknown_fields() {
                 errors.push(FieldError::new(ClaimErrorKind::UnknownField, name, None));
             }
         }
         // A field given twice is ambiguous in any mode: which value was meant?
-        for name in &raw.repeated {
+        for name in raw.repeated_fields() {
             errors.push(FieldError::new(ClaimErrorKind::RepeatedField, name, None));
         }
         let mut p = FieldReader { raw, errors: &mut errors };
@@ -261,12 +261,12 @@ impl Claim {
 /// Longest text a field may hold, in bytes.
 pub const MAX_FIELD_BYTES: usize = 200;
 
-struct FieldReader<'a> {
-    raw: &'a RawClaim,
+struct FieldReader<'a, S: FieldSource + ?Sized> {
+    raw: &'a S,
     errors: &'a mut Vec<FieldError>,
 }
 
-impl FieldReader<'_> {
+impl<'a, S: FieldSource + ?Sized> FieldReader<'a, S> {
     fn fail(&mut self, kind: ClaimErrorKind, field: Field, value: Option<&str>) {
         // A person id may be a resident ID number: it never appears in an error (SPEC §12).
         let shown = if field == Field::PersonId { None } else { value.map(shorten) };
@@ -274,20 +274,20 @@ impl FieldReader<'_> {
     }
 
     /// The field as text, when present and not empty. Numbers are accepted as their text.
-    fn present(&mut self, field: Field) -> Option<String> {
-        match self.raw.get(field)? {
-            RawValue::Null => None,
-            RawValue::Text(s) if s.trim().is_empty() => None,
-            RawValue::Text(s) | RawValue::Number(s) => Some(s.clone()),
-            RawValue::Bool(b) => {
+    fn present(&mut self, field: Field) -> Option<&'a str> {
+        match self.raw.value(field)? {
+            RawRef::Null => None,
+            RawRef::Text(s) if s.trim().is_empty() => None,
+            RawRef::Text(s) | RawRef::Number(s) => Some(s),
+            RawRef::Bool(b) => {
                 self.fail(ClaimErrorKind::WrongType, field, Some(&b.to_string()));
                 None
             }
-            RawValue::Other(kind) => {
+            RawRef::Other(kind) => {
                 self.fail(ClaimErrorKind::WrongType, field, Some(kind));
                 None
             }
-            RawValue::NotUtf8 => {
+            RawRef::NotUtf8 => {
                 self.fail(ClaimErrorKind::InvalidUtf8, field, None);
                 None
             }
@@ -296,16 +296,16 @@ impl FieldReader<'_> {
 
     fn text(&mut self, field: Field, required: bool) -> Option<CompactString> {
         let Some(text) = self.present(field) else {
-            if required && self.raw.get(field).is_none_or(|v| matches!(v, RawValue::Null | RawValue::Text(_))) {
+            if required && matches!(self.raw.value(field), None | Some(RawRef::Null | RawRef::Text(_))) {
                 self.fail(ClaimErrorKind::MissingField, field, None);
             }
             return None;
         };
         if text.len() > MAX_FIELD_BYTES {
-            self.fail(ClaimErrorKind::TooLong, field, Some(&text));
+            self.fail(ClaimErrorKind::TooLong, field, Some(text));
             None
-        } else if text.chars().any(char::is_control) {
-            self.fail(ClaimErrorKind::InvalidCharacters, field, Some(&text));
+        } else if has_control(text) {
+            self.fail(ClaimErrorKind::InvalidCharacters, field, Some(text));
             None
         } else {
             Some(CompactString::from(text.trim()))
@@ -375,6 +375,12 @@ impl FieldReader<'_> {
             }
         }
     }
+}
+
+/// Whether text holds a control character (C0, DEL or C1). ASCII text, the usual case, is
+/// checked byte by byte without decoding.
+fn has_control(text: &str) -> bool {
+    text.bytes().any(|b| b < 0x20 || b == 0x7F) || (!text.is_ascii() && text.chars().any(char::is_control))
 }
 
 fn shorten(value: &str) -> String {

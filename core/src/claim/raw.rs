@@ -22,6 +22,79 @@ pub enum RawValue {
     NotUtf8,
 }
 
+/// A field's value as it arrived, borrowed from where it was read (a CSV line, a JSON value):
+/// validating it allocates nothing but the claim's own small strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RawRef<'a> {
+    /// A string.
+    Text(&'a str),
+    /// A number, as its decimal text.
+    Number(&'a str),
+    /// A boolean.
+    Bool(bool),
+    /// Absent.
+    Null,
+    /// Something else, by its kind.
+    Other(&'static str),
+    /// Bytes that are not UTF-8.
+    NotUtf8,
+}
+
+/// Anything claims can be read from: a [`RawClaim`], a CSV row, a row of a data frame.
+pub trait FieldSource {
+    /// The value of a claim field, if given.
+    fn value(&self, field: Field) -> Option<RawRef<'_>>;
+    /// Names of fields given that are not claim fields.
+    fn unknown_fields(&self) -> &[String] {
+        &[]
+    }
+    /// Names of fields given more than once.
+    fn repeated_fields(&self) -> &[String] {
+        &[]
+    }
+    /// A problem with the record as a whole.
+    fn record_error(&self) -> Option<&FieldError> {
+        None
+    }
+    /// The claim id as given, for records of claims that fail validation.
+    fn claim_id_text(&self) -> String {
+        match self.value(Field::ClaimId) {
+            Some(RawRef::Text(s) | RawRef::Number(s)) => s.to_string(),
+            _ => String::new(),
+        }
+    }
+}
+
+impl FieldSource for RawClaim {
+    fn value(&self, field: Field) -> Option<RawRef<'_>> {
+        Some(match self.get(field)? {
+            RawValue::Text(s) => RawRef::Text(s),
+            RawValue::Number(s) => RawRef::Number(s),
+            RawValue::Bool(b) => RawRef::Bool(*b),
+            RawValue::Null => RawRef::Null,
+            RawValue::Other(kind) => RawRef::Other(kind),
+            RawValue::NotUtf8 => RawRef::NotUtf8,
+        })
+    }
+
+    fn unknown_fields(&self) -> &[String] {
+        &self.unknown
+    }
+
+    fn repeated_fields(&self) -> &[String] {
+        &self.repeated
+    }
+
+    fn record_error(&self) -> Option<&FieldError> {
+        self.record_error.as_ref()
+    }
+
+    fn claim_id_text(&self) -> String {
+        RawClaim::claim_id_text(self)
+    }
+}
+
 /// A claim as it arrived: a value per known field, the names of unknown fields, and any
 /// problem with the record as a whole (a CSV row that could not be read).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -69,6 +142,31 @@ impl RawClaim {
                 raw.record_error = Some(FieldError::new(ClaimErrorKind::NotAnObject, "", Some(json_kind(other).to_string())));
             }
         }
+        raw
+    }
+
+    /// Copies any field source into an owned raw claim.
+    #[must_use]
+    pub fn from_source(source: &(impl FieldSource + ?Sized)) -> RawClaim {
+        let mut raw = RawClaim::default();
+        for field in Field::ALL {
+            if let Some(value) = source.value(field) {
+                raw.set_field(
+                    field,
+                    match value {
+                        RawRef::Text(s) => RawValue::Text(s.to_string()),
+                        RawRef::Number(s) => RawValue::Number(s.to_string()),
+                        RawRef::Bool(b) => RawValue::Bool(b),
+                        RawRef::Null => RawValue::Null,
+                        RawRef::Other(kind) => RawValue::Other(kind),
+                        RawRef::NotUtf8 => RawValue::NotUtf8,
+                    },
+                );
+            }
+        }
+        raw.unknown = source.unknown_fields().to_vec();
+        raw.repeated = source.repeated_fields().to_vec();
+        raw.record_error = source.record_error().cloned();
         raw
     }
 

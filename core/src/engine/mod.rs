@@ -8,7 +8,7 @@ pub(crate) mod steps;
 pub use compile::VersionRef;
 
 use crate::assessment::{Assessment, AssessmentRecord};
-use crate::claim::{Claim, FieldMode, RawClaim};
+use crate::claim::{Claim, FieldMode, FieldSource};
 use crate::overrides::Overrides;
 use crate::rules::{ParamValue, Program, RulesErrors, Ruleset};
 use crate::trace::{NoTrace, Trace};
@@ -188,7 +188,7 @@ impl Engine {
 
     /// Validates raw fields and assesses the claim; a malformed claim is `invalid`.
     #[must_use]
-    pub fn assess_raw(&self, raw: &RawClaim, mode: FieldMode, explain: bool) -> Assessment {
+    pub fn assess_raw(&self, raw: &(impl FieldSource + ?Sized), mode: FieldMode, explain: bool) -> Assessment {
         match Claim::parse(raw, mode) {
             Ok(claim) if explain => self.explain(&claim),
             Ok(claim) => self.assess(&claim),

@@ -1,0 +1,84 @@
+//! Timing of whole batches at N = 1,000,000 (median of runs) and their peak memory, for reports.
+//!
+//! `cargo run --release -p skill-subsidy-bench --bin batch-bench [-- --runs 5]`
+//!
+//! Two workloads: W1 (one program, every person once: the per-claim work and the batch's
+//! bookkeeping) and a demo year of the Wuxi 2021 rules (eight programs, repeat persons, history,
+//! every cross-claim check, and a special account that runs out, so pass 3 re-decides persons).
+//! Claims are built before timing ("prepare", as the anchors do); the timed part is
+//! `Engine::assess_batch` from claims in memory to assessments and the report. Peak memory is
+//! the process's high-water mark after resetting it before the timed runs (Linux), so it
+//! includes the claims held in memory.
+
+use skill_subsidy::{Claim, Engine, HistoryRecord, Ruleset};
+use skill_subsidy_bench::{demo, engine_claim, rules_dir};
+use std::time::Instant;
+
+fn median(mut xs: Vec<f64>) -> f64 {
+    xs.sort_by(f64::total_cmp);
+    xs[xs.len() / 2]
+}
+
+fn status_kib(key: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with(key)).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn reset_peak() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn run(name: &str, engine: &Engine, claims: &[Claim], history: &[HistoryRecord], runs: usize) {
+    let base = status_kib("VmRSS:");
+    reset_peak();
+    let mut times = Vec::new();
+    let mut last = None;
+    for _ in 0..=runs {
+        let t = Instant::now();
+        let result = engine.assess_batch(claims, history);
+        times.push(t.elapsed().as_secs_f64());
+        last = Some(result);
+    }
+    times.remove(0);
+    let peak = status_kib("VmHWM:");
+    let Some(result) = last else { return };
+    let r = &result.report;
+    println!(
+        "{name}: median {:.3} s over {runs} runs ({:.2} M claims/s); peak RSS {} MiB ({} MiB before: the claims in memory); approved {} of {}, rejected {}, {} reasons{}",
+        median(times.clone()),
+        claims.len() as f64 / median(times) / 1e6,
+        peak / 1024,
+        base / 1024,
+        r.approved.count,
+        r.claims,
+        r.rejected,
+        r.rejections.len(),
+        r.accounts.values().find_map(|a| a.closed_in).map(|m| format!("; the account ran out in {m}")).unwrap_or_default()
+    );
+}
+
+fn main() {
+    let runs: usize = std::env::args().skip_while(|a| a != "--runs").nth(1).and_then(|v| v.parse().ok()).unwrap_or(5);
+    let n = 1_000_000u64;
+    let which = std::env::args().skip_while(|a| a != "--only").nth(1).unwrap_or_default();
+
+    if which.is_empty() || which == "w1" {
+        let engine = Engine::new(Ruleset::from_dir(rules_dir()).unwrap_or_else(|e| panic!("{e}")));
+        let t = Instant::now();
+        let claims: Vec<Claim> = (0..n).map(engine_claim).collect();
+        println!("prepare W1: {n} claims in {:.2} s", t.elapsed().as_secs_f64());
+        run("batch W1", &engine, &claims, &[], runs);
+    }
+    if which.is_empty() || which == "demo" {
+        let rules = Ruleset::wuxi_2021().unwrap_or_else(|e| panic!("{e}"));
+        let generator = demo::Generator::new(&rules, demo::Options { claims: n, year: 2021 });
+        let t = Instant::now();
+        let claims: Vec<Claim> = (0..n).map(|i| generator.claim(i)).collect();
+        let history = generator.history();
+        println!("prepare demo: {n} claims and {} history records in {:.2} s", history.len(), t.elapsed().as_secs_f64());
+        let engine = Engine::new(rules);
+        run("batch demo-2021 (all checks, the account runs out)", &engine, &claims, &history, runs);
+    }
+}
