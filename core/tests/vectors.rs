@@ -118,3 +118,83 @@ fn claim_vectors_give_the_expected_assessments_and_traces() {
     assert!(count > 0, "no claim vectors found");
     assert!(failures.is_empty(), "{} of {count} vector cases failed:\n  {}", failures.len(), failures.join("\n  "));
 }
+
+/// Whether every key of `want` has the same value in `got` (objects compared key by key,
+/// recursively; anything else compared whole).
+fn contains(got: &Value, want: &Value, at: &str, problems: &mut Vec<String>) {
+    match (got, want) {
+        (Value::Object(g), Value::Object(w)) => {
+            for (k, wv) in w {
+                contains(g.get(k).unwrap_or(&Value::Null), wv, &format!("{at}.{k}"), problems);
+            }
+        }
+        _ if got != want => problems.push(format!("{at}: expected {want}, got {got}")),
+        _ => {}
+    }
+}
+
+#[test]
+fn batch_vectors_give_the_expected_assessments_and_report_in_any_order() {
+    use skill_subsidy::{Engine, HistoryRecord};
+    let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for (path, doc) in vector_files("batch") {
+        let file = path.file_name().unwrap().to_string_lossy().into_owned();
+        let ruleset = doc["ruleset"].as_str().unwrap_or("wuxi-2021").to_string();
+        let base = engines.entry(ruleset.clone()).or_insert_with(|| Engine::new(load_ruleset(&ruleset)));
+        for case in doc["cases"].as_array().expect("cases") {
+            count += 1;
+            let name = case["name"].as_str().unwrap_or("?");
+            let variant;
+            let engine = match case.get("overrides") {
+                Some(o) => {
+                    variant = base.with_overrides(&Overrides::from_json(o).unwrap()).unwrap_or_else(|e| panic!("{file} / {name}: {e}"));
+                    &variant
+                }
+                None => &*base,
+            };
+            let claims: Vec<RawClaim> = case["claims"].as_array().expect("claims").iter().map(RawClaim::from_json).collect();
+            let history: Vec<HistoryRecord> = case["history"]
+                .as_array()
+                .map(|h| h.iter().map(|r| HistoryRecord::from_json(r, false).unwrap_or_else(|e| panic!("{file} / {name}: history {e:?}"))).collect())
+                .unwrap_or_default();
+            // The input order, reversed, and rotated by one: the result must not change.
+            let n = claims.len();
+            let orders: Vec<Vec<usize>> = vec![(0..n).collect(), (0..n).rev().collect(), (0..n).map(|i| (i + 1) % n.max(1)).collect()];
+            let mut problems = Vec::new();
+            for (k, order) in orders.iter().enumerate() {
+                let mut batch = engine.batch();
+                for h in &history {
+                    batch.add_history(h);
+                }
+                for &i in order {
+                    batch.add_raw(&claims[i], FieldMode::Strict);
+                }
+                let result = batch.finish();
+                let by_id: BTreeMap<&str, Value> = result
+                    .claim_ids
+                    .iter()
+                    .zip(&result.assessments)
+                    .map(|(id, a)| (id.as_str(), serde_json::to_value(engine.record(id, a)).unwrap()))
+                    .collect();
+                let label = ["as given", "reversed", "rotated"][k];
+                for want in case["expect"]["assessments"].as_array().expect("expect.assessments") {
+                    let id = want["claim_id"].as_str().unwrap_or_default();
+                    match by_id.get(id) {
+                        Some(got) => contains(got, want, &format!("{label} {id}"), &mut problems),
+                        None => problems.push(format!("{label}: no claim {id}")),
+                    }
+                }
+                if let Some(report) = case["expect"].get("report") {
+                    contains(&result.report.to_json(), report, &format!("{label} report"), &mut problems);
+                }
+            }
+            if !problems.is_empty() {
+                failures.push(format!("{file} / {name}:\n    {}", problems.join("\n    ")));
+            }
+        }
+    }
+    assert!(count > 0, "no batch vectors found");
+    assert!(failures.is_empty(), "{} of {count} batch cases failed:\n  {}", failures.len(), failures.join("\n  "));
+}
