@@ -307,3 +307,28 @@ fn the_account_closes_at_the_first_claim_it_cannot_pay_even_if_a_later_one_would
     assert_eq!(reasons, ["", "budget_exhausted", "budget_exhausted"]);
     assert_eq!(result.report.accounts["wuxi-2021"].committed.to_string(), "300.00");
 }
+
+#[test]
+fn a_batch_trace_adds_checks_8_to_12_and_moves_payment_last() {
+    let engine = Engine::new(Ruleset::wuxi_2021().unwrap());
+    let d = Date::from_ymd_opt(2021, 8, 2).unwrap();
+    let welder = |id: &str| {
+        let mut c = Claim::new(id, "skills_training", "P1", d, d + chrono::Duration::days(5));
+        c.occupation = Some("6-18-02-04".into());
+        c.level = Some(Level::L3);
+        c.institution = Some("WX-JG-001".into());
+        c.fee_paid = Some(Decimal::new(300000, 2));
+        c
+    };
+    let mut batch = engine.batch().with_trace(true);
+    batch.add(&welder("A"));
+    batch.add(&welder("B"));
+    let result = batch.finish();
+    let steps = |i: usize| result.assessments[i].trace.as_ref().unwrap().step_ids();
+    let first = steps(0);
+    assert_eq!(&first[first.len() - 5..], ["duplicate_level", "lower_level", "annual_limit", "budget", "payment"]);
+    let second = steps(1);
+    assert_eq!(second.last(), Some(&"duplicate_level"), "{second:?}");
+    assert!(!second.contains(&"payment"), "a refused claim is not paid");
+    assert_eq!(result.assessments[1].reasons.joined(), "duplicate_level");
+}
