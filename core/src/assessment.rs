@@ -87,7 +87,7 @@ pub struct AssessmentRecord<'a> {
     /// `approved`, `rejected` or `invalid`.
     pub status: Status,
     /// Two decimal places when written; `"0.00"` unless approved.
-    #[serde(serialize_with = "yuan")]
+    #[serde(serialize_with = "serialize_yuan")]
     pub amount: Decimal,
     /// Reason codes in check order.
     pub reasons: Reasons,
@@ -102,7 +102,7 @@ pub struct AssessmentRecord<'a> {
     /// Catalogue version id, when one was found.
     pub catalogue_version: Option<&'a str>,
     /// `YYYY-MM`, approved claims only.
-    #[serde(serialize_with = "month")]
+    #[serde(serialize_with = "serialize_opt_month")]
     pub payment_month: Option<YearMonth>,
     /// The explanation, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -172,11 +172,15 @@ impl<'a> AssessmentRecord<'a> {
         ["claim_id", "status", "amount", "reasons", "errors", "program", "fund", "payee", "catalogue_version", "payment_month"];
 }
 
-fn yuan<S: serde::Serializer>(amount: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize_yuan<S: serde::Serializer>(amount: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&format_yuan(*amount))
 }
 
-fn month<S: serde::Serializer>(month: &Option<YearMonth>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn serialize_month<S: serde::Serializer>(month: &YearMonth, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(month)
+}
+
+fn serialize_opt_month<S: serde::Serializer>(month: &Option<YearMonth>, s: S) -> Result<S::Ok, S::Error> {
     match month {
         Some(m) => s.collect_str(m),
         None => s.serialize_none(),

@@ -28,6 +28,7 @@
 //! # Ok::<(), skill_subsidy::RulesErrors>(())
 //! ```
 
+pub mod apprenticeship;
 pub mod assessment;
 mod batch;
 pub mod calendar;
@@ -45,8 +46,9 @@ pub mod schema;
 pub mod trace;
 mod whatif;
 
+pub use apprenticeship::{Application, ApplicationResult, Outcome, OutcomeKind, Payment, PaymentKind, Schedule};
 pub use assessment::{Assessment, AssessmentRecord};
-pub use batch::{Batch, BatchResult, BudgetInput, Candidate, Closings, Partition};
+pub use batch::{Batch, BatchResult, BudgetInput, Candidate, Closings, Partition, QuotaCandidate};
 pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, FieldSource, RawClaim, RawRef, RawValue};
 /// Claims hold ids and codes as small strings kept inline; re-exported for building claims.
 pub use compact_str::CompactString;

@@ -87,6 +87,8 @@ reasons! {
     /// 7. The amount comes to zero (no fee was paid): nothing to pay, and nothing to count
     /// toward a limit.
     NothingToPay = "nothing_to_pay", "the amount comes to 0.00: there is nothing to pay", "补贴金额为0元，无需发放";
+    /// §8. Submitted too late for the last review session.
+    NoReviewSession = "no_review_session", "no review session remains for this application", "已无可安排的学徒制会审";
     /// 8. Already subsidised for this occupation and level.
     DuplicateLevel = "duplicate_level", "this person was already subsidised for this occupation and level", "同一职业（工种）同一等级已享受过补贴";
     /// 9. Already subsidised for a higher level of this occupation.
@@ -97,16 +99,14 @@ reasons! {
     ExclusiveWithOtherProgram = "exclusive_with_other_program", "a program of the same group already paid as much or more", "已享受同类补贴（取其高，不重复享受）";
     /// 11. An apprentice's enterprise claims for the same enterprise while apprenticed.
     ApprenticeshipOverlap = "apprenticeship_overlap", "the person is an apprentice of this enterprise at the time", "学徒培训期间企业不得重复申请岗位技能提升培训补贴";
+    /// §8. The person already holds an approved apprenticeship at the time.
+    AlreadyApprenticed = "already_apprenticed", "the person already holds an approved apprenticeship at the time", "该人员已有在培的学徒制培训";
+    /// §8. The yearly quota of apprentices is full.
+    QuotaFull = "quota_full", "the yearly quota of apprentices is full", "学徒制年度名额已满";
     /// 12. The special account is exhausted at this point of the queue.
     BudgetExhausted = "budget_exhausted", "the special account is used up (paid in order until it runs out)", "专账资金已用完（资金用完即止）";
     /// 12. No account of the fund covers `applied_on`.
     NoAccountInForce = "no_account_in_force", "no account of this fund covers the application date", "申请日期不在专账资金使用期内";
-    /// §8. Submitted too late for the last review session.
-    NoReviewSession = "no_review_session", "no review session remains for this application", "已无可安排的学徒制会审";
-    /// §8. The yearly quota of apprentices is full.
-    QuotaFull = "quota_full", "the yearly quota of apprentices is full", "学徒制年度名额已满";
-    /// §8. The person already holds an approved apprenticeship at the time.
-    AlreadyApprenticed = "already_apprenticed", "the person already holds an approved apprenticeship at the time", "该人员已有在培的学徒制培训";
 }
 
 impl fmt::Display for Reason {

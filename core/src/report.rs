@@ -79,8 +79,10 @@ pub struct AccountLedger {
     pub history_committed: Decimal,
     /// Person-times of history records.
     pub history_person_times: u64,
-    /// Committed by the batch's approved claims.
+    /// Committed by the batch's approved claims (apprenticeships in full, at their session).
     pub committed: Decimal,
+    /// Released again by apprenticeships' outcomes (uncertified, withdrawn).
+    pub released: Decimal,
     /// Person-times approved in the batch.
     pub person_times: u64,
     /// Apprentices approved (企业新型学徒制).
@@ -112,6 +114,7 @@ impl AccountLedger {
             history_committed: Decimal::ZERO,
             history_person_times: 0,
             committed: Decimal::ZERO,
+            released: Decimal::ZERO,
             person_times: 0,
             apprentices: 0,
             committed_by_month: BTreeMap::new(),
@@ -122,10 +125,10 @@ impl AccountLedger {
         }
     }
 
-    /// History and batch together.
+    /// History and batch together, less what outcomes released.
     #[must_use]
     pub fn total_committed(&self) -> Decimal {
-        self.history_committed + self.committed
+        self.history_committed + self.committed - self.released
     }
 
     /// What is left.
@@ -183,6 +186,7 @@ impl AccountLedger {
         self.history_committed += other.history_committed;
         self.history_person_times += other.history_person_times;
         self.committed += other.committed;
+        self.released += other.released;
         self.person_times += other.person_times;
         self.apprentices += other.apprentices;
         for (m, a) in &other.committed_by_month {
@@ -213,6 +217,7 @@ impl AccountLedger {
             "opening_balance": format_yuan(self.opening_balance),
             "history_committed": format_yuan(self.history_committed),
             "committed": format_yuan(self.committed),
+            "released": format_yuan(self.released),
             "total_committed": format_yuan(self.total_committed()),
             "remaining": format_yuan(self.remaining()),
             "utilisation": self.utilisation().to_string(),

@@ -56,6 +56,10 @@ pub enum StepId {
     Exclusivity,
     /// Apprentices' enterprise claims.
     ApprenticeshipOverlap,
+    /// One approved apprenticeship per person at a time.
+    OneAtATime,
+    /// The yearly quota of apprentices.
+    Quota,
     /// The special account.
     Budget,
     /// The month of payment.
@@ -89,6 +93,8 @@ impl StepId {
             StepId::AnnualLimit => "annual_limit",
             StepId::Exclusivity => "exclusivity",
             StepId::ApprenticeshipOverlap => "apprenticeship_overlap",
+            StepId::OneAtATime => "one_at_a_time",
+            StepId::Quota => "quota",
             StepId::Budget => "budget",
             StepId::Payment => "payment",
             StepId::ReviewSession => "review_session",

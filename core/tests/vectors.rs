@@ -157,7 +157,11 @@ fn batch_vectors_give_the_expected_assessments_and_report_in_any_order() {
             let claims: Vec<RawClaim> = case["claims"].as_array().expect("claims").iter().map(RawClaim::from_json).collect();
             let history: Vec<HistoryRecord> = case["history"]
                 .as_array()
-                .map(|h| h.iter().map(|r| HistoryRecord::from_json(r, false).unwrap_or_else(|e| panic!("{file} / {name}: history {e:?}"))).collect())
+                .map(|h| {
+                    h.iter()
+                        .map(|r| HistoryRecord::from_json(r, false).unwrap_or_else(|e| panic!("{file} / {name}: history {e:?}")))
+                        .collect()
+                })
                 .unwrap_or_default();
             // The input order, reversed, and rotated by one: the result must not change.
             let n = claims.len();

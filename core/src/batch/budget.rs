@@ -22,22 +22,41 @@ pub struct Candidate {
     pub claim_id: CompactString,
     /// What it would commit.
     pub amount: Decimal,
+    /// Whether it is an apprenticeship application (it needs a place in the quota first).
+    pub application: bool,
 }
 
-/// What one partition of a batch brings to the global budget pass.
+/// An apprenticeship application that passed its checks and waits for a place in the year's
+/// quota.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaCandidate {
+    /// Calendar year of its session.
+    pub year: i32,
+    /// Its session (queue order, first key).
+    pub applied_on: Date,
+    /// Its id (queue order, second key).
+    pub claim_id: CompactString,
+}
+
+/// What one partition of a batch brings to the global pass.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BudgetInput {
-    /// Claims waiting for an account.
+    /// Claims and applications waiting for an account.
     pub candidates: Vec<Candidate>,
+    /// Applications waiting for a place in the quota (all funds).
+    pub quota_candidates: Vec<QuotaCandidate>,
     /// Per account (index in `Ruleset::accounts`): history already committed.
     pub history_committed: Vec<Decimal>,
 }
 
-/// Where each account closed: the queue key of the first claim it could not pay.
+/// Where each account closed (the queue key of the first claim it could not pay), and where each
+/// year's apprenticeship quota filled.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Closings {
     /// Per account (index in `Ruleset::accounts`).
     pub closed_at: Vec<Option<(Date, CompactString)>>,
+    /// Per calendar year: the first application beyond the quota.
+    pub quota_full_at: Vec<(i32, (Date, CompactString))>,
 }
 
 impl Closings {
@@ -47,17 +66,27 @@ impl Closings {
         Closings::default()
     }
 
-    /// Pass 2: the closing point of every account, from every partition's candidates.
+    /// Pass 2: the closing point of every account and every year's quota, from every
+    /// partition's candidates.
     #[must_use]
     pub fn compute<'a>(engine: &Engine, inputs: impl IntoIterator<Item = &'a BudgetInput>) -> Closings {
+        let inputs: Vec<&BudgetInput> = inputs.into_iter().collect();
+        let quota_full_at = quota_closings(engine, &inputs);
+        let quota_closed = |c: &Candidate| {
+            c.application
+                && quota_full_at.iter().any(|(y, key)| {
+                    *y == chrono::Datelike::year(&c.applied_on) && (c.applied_on, c.claim_id.as_bytes()) >= (key.0, key.1.as_bytes())
+                })
+        };
         let accounts = &engine.rules.accounts;
         let mut committed = vec![Decimal::ZERO; accounts.len()];
         let mut queues: Vec<Vec<&Candidate>> = vec![Vec::new(); accounts.len()];
-        for input in inputs {
+        for input in &inputs {
             for (i, h) in input.history_committed.iter().enumerate().take(accounts.len()) {
                 committed[i] += *h;
             }
-            for c in &input.candidates {
+            // An application refused for want of a place in the quota commits nothing.
+            for c in input.candidates.iter().filter(|c| !quota_closed(c)) {
                 if let Some(q) = queues.get_mut(usize::from(c.account)) {
                     q.push(c);
                 }
@@ -79,7 +108,14 @@ impl Closings {
                 })
             })
             .collect();
-        Closings { closed_at }
+        Closings { closed_at, quota_full_at }
+    }
+
+    /// Whether an application with this key comes at or after its year's quota filled.
+    #[must_use]
+    pub fn is_quota_full(&self, applied_on: Date, claim_id: &str) -> bool {
+        let year = chrono::Datelike::year(&applied_on);
+        self.quota_full_at.iter().any(|(y, (date, id))| *y == year && (applied_on, claim_id.as_bytes()) >= (*date, id.as_bytes()))
     }
 
     /// Whether the claim with this key comes at or after the account's closing point.
@@ -90,4 +126,14 @@ impl Closings {
             _ => false,
         }
     }
+}
+
+/// The first application beyond each year's quota, in queue order (when the ruleset sets one).
+fn quota_closings(engine: &Engine, inputs: &[&BudgetInput]) -> Vec<(i32, (Date, CompactString))> {
+    let Some(quota) = engine.apprenticeship_program().and_then(|(_, _, r)| r.quota) else { return Vec::new() };
+    let places = crate::engine::compile::count(engine.base_values[quota.0 as usize]) as usize;
+    let mut all: Vec<(i32, Date, u128, &QuotaCandidate)> =
+        inputs.iter().flat_map(|i| &i.quota_candidates).map(|c| (c.year, c.applied_on, super::id_prefix(&c.claim_id), c)).collect();
+    all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| super::queue_order((a.1, a.2, &a.3.claim_id), (b.1, b.2, &b.3.claim_id))));
+    all.chunk_by(|a, b| a.0 == b.0).filter_map(|year| year.get(places).map(|(y, d, _, c)| (*y, (*d, c.claim_id.clone())))).collect()
 }

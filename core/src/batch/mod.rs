@@ -18,8 +18,9 @@
 mod budget;
 mod person;
 
-pub use budget::{BudgetInput, Candidate, Closings};
+pub use budget::{BudgetInput, Candidate, Closings, QuotaCandidate};
 
+use crate::apprenticeship::{Application, ApplicationResult};
 use crate::assessment::Assessment;
 use crate::calendar::{Date, YearMonth};
 use crate::claim::{Claim, ClaimErrorKind, FieldError, FieldMode, FieldSource, RawClaim};
@@ -86,7 +87,12 @@ pub(crate) enum Decision {
 pub(crate) struct Entry {
     pub index: u32,
     pub person: PersonKey,
+    /// Queue date: `applied_on`, or an application's session.
     pub applied_on: Date,
+    /// `event_date` (the overlap rule asks whether it falls within an apprenticeship).
+    pub event_date: Date,
+    /// Position in the batch's applications, for an apprenticeship application.
+    pub app: Option<u32>,
     pub program: u16,
     pub occupation: u32,
     pub level: Option<Level>,
@@ -112,6 +118,15 @@ pub(crate) struct Past {
     pub group: Option<u16>,
     /// The account it is committed against.
     pub account: Option<u16>,
+}
+
+/// An application in a batch.
+#[derive(Debug, Clone)]
+pub(crate) struct AppSlot {
+    /// Its position in the batch's ids and assessments.
+    pub index: u32,
+    pub app: Application,
+    pub session: Option<Date>,
 }
 
 /// Strings to small ids.
@@ -152,18 +167,24 @@ pub struct Batch<'e> {
     assessments: Vec<Assessment>,
     entries: Vec<Entry>,
     past: Vec<Past>,
+    /// Applications: where each sits in `ids`/`assessments`, the application and its session.
+    applications: Vec<AppSlot>,
+    app_id_hashes: Vec<(u64, u32)>,
     enterprises: Interner,
     occupations: Interner,
     districts: Interner,
 }
 
-/// The result of a batch: one assessment per claim in input order, and the report.
+/// The result of a batch: one assessment per claim in input order, one result per application
+/// in input order, and the report.
 #[derive(Debug, Clone)]
 pub struct BatchResult {
     /// Claim ids in input order (as given; empty when a claim had none).
     pub claim_ids: Vec<CompactString>,
     /// Assessments in input order.
     pub assessments: Vec<Assessment>,
+    /// Apprenticeship applications in input order.
+    pub applications: Vec<ApplicationResult>,
     /// The report.
     pub report: Report,
 }
@@ -199,6 +220,8 @@ impl Engine {
             assessments: Vec::new(),
             entries: Vec::new(),
             past: Vec::new(),
+            applications: Vec::new(),
+            app_id_hashes: Vec::new(),
             enterprises: Interner::default(),
             occupations: Interner::default(),
             districts: Interner::default(),
@@ -250,12 +273,21 @@ impl<'e> Batch<'e> {
         }
     }
 
-    /// Claims whose id another claim of the batch also has, by index (sorted).
+    /// Claims (and, apart, applications) whose id another of the batch also has, by index.
     fn duplicates(&mut self) -> Vec<u32> {
-        self.id_hashes.sort_unstable();
-        let mut out = Vec::new();
-        let ids = &self.ids;
-        for run in self.id_hashes.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        let mut out = duplicated(&mut self.id_hashes, &self.ids);
+        out.extend(duplicated(&mut self.app_id_hashes, &self.ids));
+        out.sort_unstable();
+        out
+    }
+}
+
+/// Indices of `(hash, index)` pairs whose id another pair also has.
+fn duplicated(hashes: &mut [(u64, u32)], ids: &[CompactString]) -> Vec<u32> {
+    hashes.sort_unstable();
+    let mut out = Vec::new();
+    {
+        for run in hashes.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
             // Equal hashes: compare the ids themselves (a hash may be shared by different ids).
             for (k, &(_, i)) in run.iter().enumerate() {
                 if run.iter().enumerate().any(|(j, &(_, other))| j != k && ids[other as usize] == ids[i as usize]) {
@@ -263,10 +295,11 @@ impl<'e> Batch<'e> {
                 }
             }
         }
-        out.sort_unstable();
-        out
     }
+    out
+}
 
+impl<'e> Batch<'e> {
     /// Adds a claim; checks 1–7 and its amount are decided now.
     pub fn add(&mut self, claim: &Claim) {
         let index = self.ids.len() as u32;
@@ -306,6 +339,45 @@ impl<'e> Batch<'e> {
             a.trace = Some(Box::new(self.engine.invalid_trace(&a)));
         }
         self.assessments.push(a);
+    }
+
+    /// Adds an apprenticeship application: it is reviewed now (its session, and eligibility
+    /// and amount as a claim of the apprenticeship program dated at the session), and enters
+    /// the queue at its session.
+    pub fn add_application(&mut self, app: &Application) {
+        let index = self.ids.len() as u32;
+        self.app_id_hashes.push((hash(&app.application_id), index));
+        self.ids.push(app.application_id.clone());
+        let (a, session) = self.engine.review_application(app, self.trace);
+        let position = self.applications.len() as u32;
+        if let (crate::reasons::Status::Approved, Some(program), Some(date)) = (a.status, a.program, session) {
+            let mut claim = Claim::new(&app.application_id, "", &app.person_id, date, date);
+            claim.occupation = Some(app.occupation.clone());
+            claim.level = Some(app.target_level);
+            claim.enterprise_id = Some(app.enterprise_id.clone());
+            claim.district = app.district.clone();
+            let mut entry = self.entry(index, program, &claim, a.amount);
+            entry.app = Some(position);
+            self.entries.push(entry);
+        }
+        self.assessments.push(a);
+        self.applications.push(AppSlot { index, app: app.clone(), session });
+    }
+
+    /// Adds an application that could not be read, with its errors.
+    pub fn add_invalid_application(&mut self, application_id: &str, errors: Vec<FieldError>) {
+        let index = self.ids.len() as u32;
+        if !application_id.is_empty() {
+            self.app_id_hashes.push((hash(application_id), index));
+        }
+        self.ids.push(application_id.into());
+        let mut a = Assessment::invalid(errors);
+        if self.trace {
+            a.trace = Some(Box::new(self.engine.invalid_trace(&a)));
+        }
+        self.assessments.push(a);
+        let placeholder = Application::placeholder(application_id);
+        self.applications.push(AppSlot { index, app: placeholder, session: None });
     }
 
     /// Adds an earlier subsidy of a person.
@@ -349,6 +421,8 @@ impl<'e> Batch<'e> {
             index,
             person: PersonKey::new(&claim.person_id),
             applied_on: claim.applied_on,
+            event_date: claim.event_date,
+            app: None,
             program,
             occupation: self.occupations.opt(claim.occupation.as_deref()),
             level: claim.level,
@@ -404,7 +478,7 @@ impl<'e> Batch<'e> {
         self.sort_entries();
         self.past.sort_by(|a, b| a.person.cmp(&b.person));
         let none = Closings::none();
-        let mut person = Person::new(self.engine, &self.rules, &self.ids, &none);
+        let mut person = Person::new(self.engine, &self.rules, &self.ids, &self.applications, &none);
         for (start, end) in person_ranges(&self.entries) {
             let past = past_of(&self.past, &self.entries[start].person);
             person.decide(past, &mut self.entries[start..end], None);
@@ -419,13 +493,27 @@ impl<'e> Batch<'e> {
             .entries
             .iter()
             .filter_map(|e| match (e.decision, e.account) {
-                (Decision::Approved(amount), Some(account)) if self.rules.special[usize::from(e.program)] => {
-                    Some(Candidate { account, applied_on: e.applied_on, claim_id: self.ids[e.index as usize].clone(), amount })
-                }
+                (Decision::Approved(amount), Some(account)) if self.rules.special[usize::from(e.program)] => Some(Candidate {
+                    account,
+                    applied_on: e.applied_on,
+                    claim_id: self.ids[e.index as usize].clone(),
+                    amount,
+                    application: e.app.is_some(),
+                }),
                 _ => None,
             })
             .collect();
-        Partition { batch: self, budget: BudgetInput { candidates, history_committed } }
+        let quota_candidates = self
+            .entries
+            .iter()
+            .filter(|e| e.app.is_some() && matches!(e.decision, Decision::Approved(_)))
+            .map(|e| QuotaCandidate {
+                year: chrono::Datelike::year(&e.applied_on),
+                applied_on: e.applied_on,
+                claim_id: self.ids[e.index as usize].clone(),
+            })
+            .collect();
+        Partition { batch: self, budget: BudgetInput { candidates, quota_candidates, history_committed } }
     }
 
     /// Decides the whole batch and reports on it (the three passes in one process).
@@ -441,7 +529,9 @@ impl<'e> Batch<'e> {
 #[derive(Clone, Default)]
 struct AccountSums {
     committed: Decimal,
+    released: Decimal,
     person_times: u64,
+    apprentices: u64,
     /// Commitments by month of application.
     by_month: BTreeMap<YearMonth, Decimal>,
     /// Payments by month.
@@ -509,14 +599,14 @@ impl Partition<'_> {
     #[must_use]
     pub fn settle(mut self, closings: &Closings) -> BatchResult {
         let b = &mut self.batch;
-        let mut person = Person::new(b.engine, &b.rules, &b.ids, closings);
+        let mut person = Person::new(b.engine, &b.rules, &b.ids, &b.applications, closings);
         let ranges = person_ranges(&b.entries);
         for &(start, end) in &ranges {
             let affected = b.entries[start..end].iter().any(|e| {
+                let id = &b.ids[e.index as usize];
                 matches!(e.decision, Decision::Approved(_))
-                    && e.account.is_some_and(|a| {
-                        b.rules.special[usize::from(e.program)] && closings.is_closed(a, e.applied_on, &b.ids[e.index as usize])
-                    })
+                    && (e.account.is_some_and(|a| b.rules.special[usize::from(e.program)] && closings.is_closed(a, e.applied_on, id))
+                        || (e.app.is_some() && closings.is_quota_full(e.applied_on, id)))
             });
             if affected || b.trace {
                 let past = past_of(&b.past, &b.entries[start].person);
@@ -538,7 +628,26 @@ impl Partition<'_> {
         }
         let report = self.report(closings);
         let b = self.batch;
-        BatchResult { claim_ids: b.ids, assessments: b.assessments, report }
+        // Applications leave the claims' lists for their own, with their staged payments.
+        let mut is_app = vec![false; b.ids.len()];
+        for slot in &b.applications {
+            is_app[slot.index as usize] = true;
+        }
+        let mut assessments: Vec<Option<Assessment>> = b.assessments.into_iter().map(Some).collect();
+        let applications = b
+            .applications
+            .iter()
+            .map(|slot| {
+                let assessment = assessments[slot.index as usize].take().unwrap_or_else(|| Assessment::invalid(Vec::new()));
+                let schedule = match (assessment.status, slot.session) {
+                    (Status::Approved, Some(session)) => Some(b.engine.schedule(&slot.app, session, assessment.amount)),
+                    _ => None,
+                };
+                ApplicationResult { application_id: b.ids[slot.index as usize].clone(), assessment, session: slot.session, schedule }
+            })
+            .collect();
+        let (claim_ids, assessments) = b.ids.into_iter().zip(assessments).filter_map(|(id, a)| a.map(|a| (id, a))).unzip();
+        BatchResult { claim_ids, assessments, applications, report }
     }
 
     fn report(&self, closings: &Closings) -> Report {
@@ -601,10 +710,24 @@ impl Partition<'_> {
             if let Some(account) = e.account.filter(|_| b.rules.special[usize::from(e.program)]) {
                 let sums = &mut by_account[usize::from(account)];
                 sums.committed += paid;
-                sums.person_times += 1;
                 *sums.by_month.entry(YearMonth::of(e.applied_on)).or_default() += paid;
-                if let Some(month) = b.assessments[e.index as usize].payment_month {
-                    *sums.paid_in.entry(month).or_default() += paid;
+                match e.app.and_then(|p| b.applications.get(p as usize)) {
+                    // An apprenticeship is paid in stages, and its outcome may release part of it.
+                    Some(slot) => {
+                        sums.apprentices += 1;
+                        let session = slot.session.unwrap_or(e.applied_on);
+                        let schedule = engine.schedule(&slot.app, session, paid);
+                        sums.released += paid - schedule.final_amount;
+                        for p in schedule.payments {
+                            *sums.paid_in.entry(p.month).or_default() += p.amount;
+                        }
+                    }
+                    None => {
+                        sums.person_times += 1;
+                        if let Some(month) = b.assessments[e.index as usize].payment_month {
+                            *sums.paid_in.entry(month).or_default() += paid;
+                        }
+                    }
                 }
             }
         }
@@ -626,7 +749,9 @@ impl Partition<'_> {
         for (i, sums) in by_account.into_iter().enumerate() {
             if let Some(ledger) = report.accounts.get_mut(&rules.accounts[i].id) {
                 ledger.committed += sums.committed;
+                ledger.released += sums.released;
                 ledger.person_times += sums.person_times;
+                ledger.apprentices += sums.apprentices;
                 for (m, a) in sums.by_month {
                     *ledger.committed_by_month.entry(m).or_default() += a;
                 }

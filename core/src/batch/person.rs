@@ -6,8 +6,9 @@
 //! toward a limit or counts as paid for a top-up.
 
 use super::budget::Closings;
-use super::{Decision, Entry, Past, NONE};
+use super::{AppSlot, Decision, Entry, Past, NONE};
 use crate::assessment::Assessment;
+use crate::calendar::Date;
 use crate::engine::steps::{note, pass_or_fail};
 use crate::engine::Engine;
 use crate::level::Level;
@@ -29,6 +30,9 @@ pub(crate) struct CheckRules {
     pub group: Vec<Option<u16>>,
     /// Per program: whether it is paid from the special account.
     pub special: Vec<bool>,
+    /// Per program: whether an apprentice's claims of it for the same enterprise are refused
+    /// while the apprenticeship runs.
+    pub overlap: Vec<bool>,
 }
 
 impl CheckRules {
@@ -56,6 +60,10 @@ impl CheckRules {
             level_table: rules.programs.iter().map(|p: &Program| matches!(p.calculation, Calculation::LevelTable { .. })).collect(),
             group,
             special: rules.programs.iter().map(|p| p.fund == Fund::SpecialAccount).collect(),
+            overlap: {
+                let review = engine.apprenticeship_program().map(|(_, _, r)| r).filter(|r| value(r.overlap).flag());
+                rules.programs.iter().map(|p| review.is_some_and(|r| r.overlap_programs.value.contains(&p.id))).collect()
+            },
         }
     }
 }
@@ -69,6 +77,8 @@ pub(crate) struct State {
     years: Vec<(i32, u32)>,
     /// Paid within an exclusivity group, by (enterprise, year, group).
     paid: Vec<(u32, i32, u16, Decimal)>,
+    /// Approved apprenticeships: (enterprise, first day, last day).
+    apprenticeships: Vec<(u32, Date, Date)>,
 }
 
 impl State {
@@ -76,6 +86,7 @@ impl State {
         self.levels.clear();
         self.years.clear();
         self.paid.clear();
+        self.apprenticeships.clear();
     }
 
     fn count_in(&self, year: i32) -> u32 {
@@ -127,13 +138,20 @@ pub(crate) struct Person<'a> {
     engine: &'a Engine,
     rules: &'a CheckRules,
     ids: &'a [CompactString],
+    apps: &'a [AppSlot],
     closings: &'a Closings,
     state: State,
 }
 
 impl<'a> Person<'a> {
-    pub fn new(engine: &'a Engine, rules: &'a CheckRules, ids: &'a [CompactString], closings: &'a Closings) -> Person<'a> {
-        Person { engine, rules, ids, closings, state: State::default() }
+    pub fn new(
+        engine: &'a Engine,
+        rules: &'a CheckRules,
+        ids: &'a [CompactString],
+        apps: &'a [AppSlot],
+        closings: &'a Closings,
+    ) -> Person<'a> {
+        Person { engine, rules, ids, apps, closings, state: State::default() }
     }
 
     /// Decides one person's eligible claims, in order, after their history.
@@ -158,6 +176,9 @@ impl<'a> Person<'a> {
             if let Decision::Approved(paid) = entry.decision {
                 let program = usize::from(entry.program);
                 let group = self.rules.group[program].filter(|_| entry.enterprise != NONE).map(|g| (entry.enterprise, g));
+                if let Some(slot) = entry.app.and_then(|p| self.apps.get(p as usize)) {
+                    state.apprenticeships.push((entry.enterprise, slot.app.start_date, slot.app.end_date()));
+                }
                 state.record(&Subsidy {
                     level_table: self.rules.level_table[program],
                     occupation: entry.occupation,
@@ -279,6 +300,74 @@ impl<'a> Person<'a> {
                 return Decision::Rejected(Reason::ExclusiveWithOtherProgram);
             }
             paid = top_up;
+        }
+        // An apprentice's training is paid through the apprenticeship: the same enterprise's
+        // upgrading claims for it are refused while it runs (§8; a data flag).
+        if self.rules.overlap[program] && e.enterprise != NONE {
+            let running =
+                state.apprenticeships.iter().find(|(ent, from, to)| *ent == e.enterprise && *from <= e.event_date && e.event_date <= *to);
+            if tracing {
+                if let Some((_, _, review)) = self.engine.apprenticeship_program() {
+                    step(self.engine.param_step(
+                        StepId::ApprenticeshipOverlap,
+                        pass_or_fail(running.is_none()),
+                        review.overlap,
+                        values,
+                        (Some(e.event_date.to_string()), running.map(|(_, f, t)| format!("{f}..{t}"))),
+                        match running {
+                            None => note!("No apprenticeship of this person with this enterprise runs on {}", e.event_date; "{} 该人员在该企业无在培学徒制培训", e.event_date),
+                            Some((_, f, t)) => note!("The person is this enterprise's apprentice from {f} to {t}: the training is paid through the apprenticeship";
+                                                     "该人员 {f} 至 {t} 为该企业学徒，培训已由学徒制补贴"),
+                        },
+                    ));
+                }
+            }
+            if running.is_some() {
+                return Decision::Rejected(Reason::ApprenticeshipOverlap);
+            }
+        }
+        if let Some(slot) = e.app.and_then(|p| self.apps.get(p as usize)) {
+            let (from, to) = (slot.app.start_date, slot.app.end_date());
+            // One approved apprenticeship per person at a time (§8).
+            let held = state.apprenticeships.iter().find(|(_, f, t)| *f <= to && from <= *t);
+            if tracing {
+                step(self.engine.rule_step(
+                    StepId::OneAtATime,
+                    pass_or_fail(held.is_none()),
+                    None,
+                    None,
+                    (Some(format!("{from}..{to}")), held.map(|(_, f, t)| format!("{f}..{t}"))),
+                    match held {
+                        None => note!("No other approved apprenticeship of this person overlaps {from}..{to}"; "该人员无其他时间重叠的学徒制培训"),
+                        Some((_, f, t)) => note!("The person already holds an apprenticeship from {f} to {t}"; "该人员已有 {f} 至 {t} 的学徒制培训"),
+                    },
+                ));
+            }
+            if held.is_some() {
+                return Decision::Rejected(Reason::AlreadyApprenticed);
+            }
+            if let Some((_, _, review)) = self.engine.apprenticeship_program() {
+                if let Some(quota) = review.quota {
+                    let full = self.closings.is_quota_full(e.applied_on, &self.ids[e.index as usize]);
+                    if tracing {
+                        step(self.engine.param_step(
+                            StepId::Quota,
+                            pass_or_fail(!full),
+                            quota,
+                            values,
+                            (None, None),
+                            if full {
+                                note!("The year's quota of apprentices was full before this application's turn"; "本年度学徒制名额已满")
+                            } else {
+                                note!("A place in the year's quota of apprentices"; "在本年度学徒制名额之内")
+                            },
+                        ));
+                    }
+                    if full {
+                        return Decision::Rejected(Reason::QuotaFull);
+                    }
+                }
+            }
         }
         // 12. The special account, served strictly in order until it runs out (资金用完即止).
         if self.rules.special[program] {

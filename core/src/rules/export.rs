@@ -138,10 +138,19 @@ impl Exporter<'_> {
                     }
                     Calculation::CappedFee { cap } => json!({ "cap": self.value_json(*cap) }),
                     Calculation::PerProject => json!({}),
-                    Calculation::Apprenticeship { rates, min_months, max_months } => json!({
+                    Calculation::Apprenticeship { rates, min_months, max_months, review } => json!({
                         "rates": self.table_json(rates),
                         "min_months": self.value_json(*min_months),
                         "max_months": self.value_json(*max_months),
+                        "review": {
+                            "sessions": self.cited_json(&review.sessions, Value::from(review.sessions.value.iter().map(ToString::to_string).collect::<Vec<_>>())),
+                            "cutoff_days": self.value_json(review.cutoff_days),
+                            "advance_share": self.value_json(review.advance_share),
+                            "uncertified_share": self.value_json(review.uncertified_share),
+                            "quota": self.opt_value_json(review.quota),
+                            "overlap": self.value_json(review.overlap),
+                            "overlap_programs": self.cited_json(&review.overlap_programs, Value::from(review.overlap_programs.value.clone())),
+                        },
                     }),
                 };
                 if let (Value::Object(m), Value::Object(extra)) = (&mut m, extra) {

@@ -5,6 +5,7 @@
 //! [`Ruleset`] is a typed model; its numbers and switches live in [`Params`] with their
 //! citations, so what-if overrides and traces address them by path.
 
+mod apprenticeship;
 mod catalogue;
 mod error;
 mod export;
@@ -19,6 +20,7 @@ mod writer;
 #[cfg(feature = "fs")]
 mod fs;
 
+pub use apprenticeship::ReviewRules;
 pub use catalogue::{Catalogue, CatalogueKind, CatalogueVersion, Entries, Institution, InstitutionScope, Occupation};
 pub use error::{RulesError, RulesErrorKind, RulesErrors};
 pub use loader::Cited;

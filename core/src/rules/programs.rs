@@ -132,6 +132,8 @@ pub enum Calculation {
         min_months: ParamId,
         /// Longest duration paid, in months.
         max_months: ParamId,
+        /// Sessions, staging, quota and the overlap rule.
+        review: Box<super::apprenticeship::ReviewRules>,
     },
 }
 
@@ -308,7 +310,13 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
             let rates = t.req(cx, "rates").and_then(|n| load_level_amounts(loader, cx, &n, ParamKind::Money));
             let min_months = t.req(cx, "min_months").and_then(|n| loader.param(cx, &n, ParamKind::Count));
             let max_months = t.req(cx, "max_months").and_then(|n| loader.param(cx, &n, ParamKind::Count));
-            Calculation::Apprenticeship { rates: rates?, min_months: min_months?, max_months: max_months? }
+            let review = t.req(cx, "review").and_then(|n| {
+                let mut table = cx.table(&n)?;
+                let review = super::apprenticeship::load_review(loader, cx, &mut table);
+                table.finish(cx);
+                review
+            });
+            Calculation::Apprenticeship { rates: rates?, min_months: min_months?, max_months: max_months?, review: Box::new(review?) }
         }
         other => {
             cx.error_at(

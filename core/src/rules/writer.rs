@@ -197,9 +197,25 @@ impl Ruleset {
                 let _ = writeln!(out, "cap = {}", self.cited_param(*cap));
             }
             Calculation::PerProject => {}
-            Calculation::Apprenticeship { rates, min_months, max_months } => {
+            Calculation::Apprenticeship { rates, min_months, max_months, review } => {
                 let _ = writeln!(out, "min_months = {}\nmax_months = {}", self.cited_param(*min_months), self.cited_param(*max_months));
                 self.amounts_section(out, &p.id, "rates", rates);
+                let dates: Vec<String> = review.sessions.value.iter().map(ToString::to_string).collect();
+                let _ = writeln!(out, "\n[programs.{}.review]", q(&p.id));
+                let _ = writeln!(out, "sessions = {}", self.cited_text(&review.sessions, format!("[{}]", dates.join(", "))));
+                for (key, id) in [
+                    ("cutoff_days", Some(review.cutoff_days)),
+                    ("advance_share", Some(review.advance_share)),
+                    ("uncertified_share", Some(review.uncertified_share)),
+                    ("quota", review.quota),
+                    ("overlap", Some(review.overlap)),
+                ] {
+                    if let Some(id) = id {
+                        let _ = writeln!(out, "{key} = {}", self.cited_param(id));
+                    }
+                }
+                let programs = list(review.overlap_programs.value.iter().map(String::as_str));
+                let _ = writeln!(out, "overlap_programs = {}", self.cited_text(&review.overlap_programs, programs));
             }
         }
         out.push('\n');

@@ -1,0 +1,440 @@
+//! Enterprise apprenticeships (企业新型学徒制): applications reviewed at the bimonthly joint
+//! sessions (每双月学徒制会审), approved in order while the account (and any quota) allows, paid
+//! in stages — an advance after the session, the settlement after the end — by outcome.
+//!
+//! An application is reviewed as a claim of the apprenticeship program dated at its session:
+//! the same catalogue, institution, level and duration checks apply, and the amount is the
+//! program's rate × months / 12, rounded once. Approvals then enter the batch's
+//! first-come-first-served queue at the session date (SPEC §8).
+
+use crate::assessment::Assessment;
+use crate::calendar::{add_months, parse_date, Date, YearMonth};
+use crate::claim::{Claim, ClaimErrorKind, FieldError, RawValue};
+use crate::engine::steps::note;
+use crate::engine::Engine;
+use crate::level::Level;
+use crate::money::round_to_fen;
+use crate::reasons::Reason;
+use crate::rules::{Calculation, Program, ReviewRules};
+use crate::trace::{Outcome as StepOutcome, StepId, Trace};
+use compact_str::CompactString;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// How an apprenticeship ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum OutcomeKind {
+    /// Completed with a certificate at the target level: the full amount.
+    CompletedCertified,
+    /// Completed without it: the uncertified share of the amount (S26).
+    CompletedUncertified,
+    /// Left before the end: the advance is recovered and the rest released.
+    Withdrawn,
+}
+
+impl OutcomeKind {
+    /// The code used in files.
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            OutcomeKind::CompletedCertified => "completed_certified",
+            OutcomeKind::CompletedUncertified => "completed_uncertified",
+            OutcomeKind::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Reads an outcome code.
+    #[must_use]
+    pub fn parse(code: &str) -> Option<OutcomeKind> {
+        [OutcomeKind::CompletedCertified, OutcomeKind::CompletedUncertified, OutcomeKind::Withdrawn].into_iter().find(|o| o.code() == code)
+    }
+}
+
+/// An outcome and its date (the withdrawal date for `withdrawn`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// What happened.
+    pub kind: OutcomeKind,
+    /// When (required for a withdrawal).
+    pub date: Option<Date>,
+}
+
+/// An apprenticeship application (学徒制申请).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Application {
+    /// Unique within a batch.
+    pub application_id: CompactString,
+    /// The employer, which is paid.
+    pub enterprise_id: CompactString,
+    /// The apprentice.
+    pub person_id: CompactString,
+    /// Occupation trained for.
+    pub occupation: CompactString,
+    /// Target level (4, 3, 2 or 1).
+    pub target_level: Level,
+    /// First day of training.
+    pub start_date: Date,
+    /// Duration in months.
+    pub months: u32,
+    /// When the enterprise submitted it.
+    pub submitted_on: Date,
+    /// The training institution (企校双师).
+    pub institution: CompactString,
+    /// District, for reports.
+    pub district: Option<CompactString>,
+    /// How it ended, when known.
+    pub outcome: Option<Outcome>,
+}
+
+/// The fields of an application.
+pub const APPLICATION_FIELDS: [&str; 12] = [
+    "application_id",
+    "enterprise_id",
+    "person_id",
+    "occupation",
+    "target_level",
+    "start_date",
+    "months",
+    "submitted_on",
+    "institution",
+    "district",
+    "outcome",
+    "outcome_date",
+];
+
+impl Application {
+    /// An application that could not be read, standing in for it in a batch's results.
+    pub(crate) fn placeholder(application_id: &str) -> Application {
+        Application {
+            application_id: application_id.into(),
+            enterprise_id: CompactString::default(),
+            person_id: CompactString::default(),
+            occupation: CompactString::default(),
+            target_level: Level::L4,
+            start_date: Date::MIN,
+            months: 0,
+            submitted_on: Date::MIN,
+            institution: CompactString::default(),
+            district: None,
+            outcome: None,
+        }
+    }
+
+    /// The last day of training: `start_date` + `months`, less a day.
+    #[must_use]
+    pub fn end_date(&self) -> Date {
+        add_months(self.start_date, self.months).and_then(|d| d.pred_opt()).unwrap_or(Date::MAX)
+    }
+
+    /// Reads an application from named fields (a JSON object's entries or a CSV row). Unknown
+    /// fields are errors unless `lenient`. On failure, returns every field error; the value of
+    /// `person_id` never appears in one.
+    pub fn parse<'a>(fields: impl IntoIterator<Item = (&'a str, &'a RawValue)>, lenient: bool) -> Result<Application, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut values: [Option<&RawValue>; 12] = [None; 12];
+        for (name, value) in fields {
+            match APPLICATION_FIELDS.iter().position(|f| *f == name) {
+                Some(i) if values[i].is_some() => errors.push(FieldError::new(ClaimErrorKind::RepeatedField, name, None)),
+                Some(i) => values[i] = Some(value),
+                None if lenient => {}
+                None => errors.push(FieldError::new(ClaimErrorKind::UnknownField, name, None)),
+            }
+        }
+        let text = |i: usize, required: bool, errors: &mut Vec<FieldError>| -> Option<CompactString> {
+            let name = APPLICATION_FIELDS[i];
+            let shown = |s: &str| (name != "person_id").then(|| s.to_string());
+            match values[i] {
+                None | Some(RawValue::Null) => {}
+                Some(RawValue::Text(s) | RawValue::Number(s)) if s.trim().is_empty() => {}
+                Some(RawValue::Text(s) | RawValue::Number(s)) if s.len() > crate::claim::MAX_FIELD_BYTES => {
+                    errors.push(FieldError::new(ClaimErrorKind::TooLong, name, None));
+                    return None;
+                }
+                Some(RawValue::Text(s) | RawValue::Number(s)) if s.chars().any(char::is_control) => {
+                    errors.push(FieldError::new(ClaimErrorKind::InvalidCharacters, name, shown(s)));
+                    return None;
+                }
+                Some(RawValue::Text(s) | RawValue::Number(s)) => return Some(CompactString::from(s.trim())),
+                Some(RawValue::NotUtf8) => {
+                    errors.push(FieldError::new(ClaimErrorKind::InvalidUtf8, name, None));
+                    return None;
+                }
+                Some(_) => {
+                    errors.push(FieldError::new(ClaimErrorKind::WrongType, name, None));
+                    return None;
+                }
+            }
+            if required {
+                errors.push(FieldError::new(ClaimErrorKind::MissingField, name, None));
+            }
+            None
+        };
+        let application_id = text(0, true, &mut errors);
+        let enterprise_id = text(1, true, &mut errors);
+        let person_id = text(2, true, &mut errors);
+        let occupation = text(3, true, &mut errors);
+        let target_level = text(4, true, &mut errors).and_then(|t| {
+            let level = Level::parse(&t);
+            if level.is_none() {
+                errors.push(FieldError::new(ClaimErrorKind::UnknownLevel, "target_level", Some(t.to_string())));
+            }
+            level
+        });
+        let date = |i: usize, required: bool, errors: &mut Vec<FieldError>| {
+            let t = text(i, required, errors)?;
+            let d = parse_date(&t);
+            if d.is_none() {
+                errors.push(FieldError::new(ClaimErrorKind::BadDate, APPLICATION_FIELDS[i], Some(t.to_string())));
+            }
+            d
+        };
+        let start_date = date(5, true, &mut errors);
+        let months = text(6, true, &mut errors).and_then(|t| match t.parse::<u32>() {
+            Ok(m) if (1..=1200).contains(&m) => Some(m),
+            _ => {
+                errors.push(FieldError::new(ClaimErrorKind::OutOfRange, "months", Some(t.to_string())));
+                None
+            }
+        });
+        let submitted_on = date(7, true, &mut errors);
+        let institution = text(8, true, &mut errors);
+        let district = text(9, false, &mut errors);
+        let outcome_kind = text(10, false, &mut errors).and_then(|t| {
+            let kind = OutcomeKind::parse(&t);
+            if kind.is_none() {
+                errors.push(FieldError::new(ClaimErrorKind::WrongType, "outcome", Some(t.to_string())));
+            }
+            kind
+        });
+        let outcome_date = date(11, false, &mut errors);
+        if outcome_kind == Some(OutcomeKind::Withdrawn) && outcome_date.is_none() && values[11].is_none() {
+            errors.push(FieldError::new(ClaimErrorKind::MissingField, "outcome_date", None));
+        }
+        match (application_id, enterprise_id, person_id, occupation, target_level, start_date, months, submitted_on, institution) {
+            (Some(a), Some(e), Some(p), Some(o), Some(l), Some(s), Some(m), Some(sub), Some(i)) if errors.is_empty() => Ok(Application {
+                application_id: a,
+                enterprise_id: e,
+                person_id: p,
+                occupation: o,
+                target_level: l,
+                start_date: s,
+                months: m,
+                submitted_on: sub,
+                institution: i,
+                district,
+                outcome: outcome_kind.map(|kind| Outcome { kind, date: outcome_date }),
+            }),
+            _ => Err(errors),
+        }
+    }
+
+    /// Reads an application from a JSON object.
+    pub fn from_json(value: &serde_json::Value, lenient: bool) -> Result<Application, Vec<FieldError>> {
+        let Some(map) = value.as_object() else {
+            return Err(vec![FieldError::new(ClaimErrorKind::NotAnObject, "", None)]);
+        };
+        let values: Vec<(&str, RawValue)> = map.iter().map(|(k, v)| (k.as_str(), RawValue::from_json(v))).collect();
+        Application::parse(values.iter().map(|(k, v)| (*k, v)), lenient)
+    }
+
+    /// The id as given, for results of applications that fail validation.
+    #[must_use]
+    pub fn id_of<'a>(fields: impl IntoIterator<Item = (&'a str, &'a RawValue)>) -> String {
+        fields
+            .into_iter()
+            .find(|(k, _)| *k == "application_id")
+            .and_then(|(_, v)| match v {
+                RawValue::Text(s) | RawValue::Number(s) => Some(s.clone()),
+                _ => None,
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// What a payment is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PaymentKind {
+    /// Paid the month after the session.
+    Advance,
+    /// Paid the month after the training ends.
+    Settlement,
+    /// The advance recovered the month after a withdrawal (a negative payment).
+    Recovery,
+}
+
+/// One staged payment to the enterprise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Payment {
+    /// The month it is paid in.
+    #[serde(serialize_with = "crate::assessment::serialize_month")]
+    pub month: YearMonth,
+    /// Yuan; negative for a recovery.
+    #[serde(serialize_with = "crate::assessment::serialize_yuan")]
+    pub amount: Decimal,
+    /// Which stage.
+    pub kind: PaymentKind,
+}
+
+/// The staged payments of an approved apprenticeship, and the amount finally paid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schedule {
+    /// Payments in month order (their sum is `final_amount`).
+    pub payments: Vec<Payment>,
+    /// What the enterprise is paid in the end (the forecast without an outcome).
+    pub final_amount: Decimal,
+}
+
+impl Engine {
+    /// The first apprenticeship program of the ruleset, with its review rules.
+    pub(crate) fn apprenticeship_program(&self) -> Option<(u16, &Program, &ReviewRules)> {
+        self.rules.programs.iter().enumerate().find_map(|(i, p)| match &p.calculation {
+            Calculation::Apprenticeship { review, .. } => {
+                self.program_index.get(&p.id).or(Some(i as u16)).map(|idx| (idx, p, review.as_ref()))
+            }
+            _ => None,
+        })
+    }
+
+    /// The session an application is reviewed at: the first at least the cut-off after it was
+    /// submitted.
+    #[must_use]
+    pub fn review_session(&self, submitted_on: Date) -> Option<Date> {
+        let (_, _, review) = self.apprenticeship_program()?;
+        let cutoff = crate::engine::compile::count(self.base_values[review.cutoff_days.0 as usize]);
+        let earliest = submitted_on.checked_add_days(chrono::Days::new(u64::from(cutoff)))?;
+        review.sessions.value.iter().copied().find(|s| *s >= earliest)
+    }
+
+    /// Reviews one application on its own (everything but the order of the queue, the person's
+    /// other apprenticeships, the quota and the account): its session, and its eligibility and
+    /// amount as a claim of the apprenticeship program on the session date.
+    #[must_use]
+    pub fn review_application(&self, app: &Application, explain: bool) -> (Assessment, Option<Date>) {
+        let Some((_, program, review)) = self.apprenticeship_program() else {
+            return (Assessment::rejected(None, Reason::UnknownProgram.into(), None), None);
+        };
+        let session = self.review_session(app.submitted_on);
+        let Some(date) = session else {
+            let mut a = Assessment::rejected(self.program_index.get(&program.id), Reason::NoReviewSession.into(), None);
+            if explain {
+                let mut trace = Trace::new(&self.rules.id);
+                let last = review.sessions.value.last().map(ToString::to_string).unwrap_or_default();
+                trace.steps.push(self.rule_step(
+                    StepId::ReviewSession,
+                    StepOutcome::Fail,
+                    Some(review.sessions.path.clone()),
+                    Some(&review.sessions.citation),
+                    (Some(app.submitted_on.to_string()), None),
+                    note!("Submitted {}: too late for the last session ({last}) after the cut-off", app.submitted_on; "{} 提交，已赶不上最后一次会审（{last}）", app.submitted_on),
+                ));
+                a.trace = Some(Box::new(trace));
+            }
+            return (a, None);
+        };
+        let mut claim = Claim::new(&app.application_id, &program.id, &app.person_id, date, date);
+        claim.enterprise_id = Some(app.enterprise_id.clone());
+        claim.occupation = Some(app.occupation.clone());
+        claim.level = Some(app.target_level);
+        claim.institution = Some(app.institution.clone());
+        claim.months = Some(app.months);
+        claim.district = app.district.clone();
+        let mut a = if explain { self.explain(&claim) } else { self.assess(&claim) };
+        if let Some(trace) = a.trace.as_mut() {
+            trace.steps.insert(
+                0,
+                self.param_step(
+                    StepId::ReviewSession,
+                    StepOutcome::Pass,
+                    review.cutoff_days,
+                    &self.base_values,
+                    (Some(app.submitted_on.to_string()), Some(date.to_string())),
+                    note!("Submitted {}: reviewed at the session of {date} (the first at least the cut-off later)", app.submitted_on;
+                          "{} 提交，安排在 {date} 的学徒制会审", app.submitted_on),
+                ),
+            );
+        }
+        // Apprenticeship payments are staged, not paid the month after the session.
+        a.payment_month = None;
+        (a, Some(date))
+    }
+
+    /// The staged payments of an approved application of `amount`, reviewed at `session`.
+    #[must_use]
+    pub fn schedule(&self, app: &Application, session: Date, amount: Decimal) -> Schedule {
+        let Some((_, program, review)) = self.apprenticeship_program() else {
+            return Schedule { payments: Vec::new(), final_amount: Decimal::ZERO };
+        };
+        let number = |id: crate::rules::ParamId| self.base_values[id.0 as usize].number();
+        // One year's rate at the target level (the table's row for the occupation's category).
+        let rate = match &program.calculation {
+            Calculation::Apprenticeship { rates, .. } => {
+                let category = self
+                    .rules
+                    .catalogue(program.occupation_catalogue.as_deref().unwrap_or_default())
+                    .and_then(|c| c.version_on(session))
+                    .and_then(|v| v.occupations().iter().find(|o| o.code == app.occupation.as_str()).and_then(|o| o.category.clone()));
+                rates.row(category.as_deref()).and_then(|row| row[app.target_level.index()]).map(number).unwrap_or_default()
+            }
+            _ => Decimal::ZERO,
+        };
+        let advance = round_to_fen(rate * number(review.advance_share)).min(amount);
+        let after = |d: Date| YearMonth::of(d).plus(1);
+        let mut payments = vec![Payment { month: after(session), amount: advance, kind: PaymentKind::Advance }];
+        let final_amount = match app.outcome.map(|o| o.kind) {
+            Some(OutcomeKind::Withdrawn) => {
+                let month = app.outcome.and_then(|o| o.date).map_or(after(session), after).max(after(session));
+                payments.push(Payment { month, amount: -advance, kind: PaymentKind::Recovery });
+                Decimal::ZERO
+            }
+            Some(OutcomeKind::CompletedUncertified) => round_to_fen(amount * number(review.uncertified_share)),
+            _ => amount,
+        };
+        if app.outcome.map(|o| o.kind) != Some(OutcomeKind::Withdrawn) {
+            let settlement = final_amount - advance;
+            let end = add_months(app.start_date, app.months).unwrap_or(app.start_date);
+            let month = after(end).max(after(session));
+            let kind = if settlement < Decimal::ZERO { PaymentKind::Recovery } else { PaymentKind::Settlement };
+            payments.push(Payment { month, amount: settlement, kind });
+        }
+        Schedule { payments, final_amount }
+    }
+}
+
+/// The result for one application.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApplicationResult {
+    /// As given.
+    pub application_id: CompactString,
+    /// Status, amount committed at the session, reasons, errors, trace.
+    pub assessment: Assessment,
+    /// The session it was reviewed at.
+    pub session: Option<Date>,
+    /// The staged payments (approved applications only).
+    pub schedule: Option<Schedule>,
+}
+
+impl ApplicationResult {
+    /// The result as JSON (money as decimal strings).
+    #[must_use]
+    pub fn to_json(&self, engine: &Engine) -> serde_json::Value {
+        let record = engine.record(&self.application_id, &self.assessment);
+        let mut v = serde_json::to_value(&record).unwrap_or_default();
+        if let Some(map) = v.as_object_mut() {
+            map.remove("claim_id");
+            map.remove("payment_month");
+            map.insert("application_id".into(), self.application_id.as_str().into());
+            map.insert("session".into(), self.session.map(|d| d.to_string()).into());
+            if let Some(s) = &self.schedule {
+                map.insert("payments".into(), serde_json::to_value(&s.payments).unwrap_or_default());
+                map.insert("final_amount".into(), crate::money::format_yuan(s.final_amount).into());
+            }
+        }
+        v
+    }
+}
