@@ -96,7 +96,18 @@ mod s {
     pub const PROJECT: u64 = 117;
     pub const ODD: u64 = 118;
     pub const HISTORY: u64 = 119;
+    pub const APP_SUBMITTED: u64 = 120;
+    pub const APP_START: u64 = 121;
+    pub const APP_MONTHS: u64 = 122;
+    pub const APP_PERSON: u64 = 123;
+    pub const APP_OUTCOME: u64 = 124;
+    pub const APP_OUTCOME_DATE: u64 = 125;
 }
+
+/// How apprenticeships end: certified, uncertified, withdrawn, still running (per thousand).
+const OUTCOMES: [(Option<&str>, u64); 4] =
+    [(Some("completed_certified"), 700), (Some("completed_uncertified"), 150), (Some("withdrawn"), 100), (None, 50)];
+const TARGET_LEVELS: [(Level, u64); 4] = [(Level::L4, 45), (Level::L3, 40), (Level::L2, 12), (Level::L1, 3)];
 
 /// The catalogues of one version period, ready to draw from.
 struct Period {
@@ -293,6 +304,67 @@ impl<'r> Generator<'r> {
     }
 }
 
+/// The apprenticeship applications CSV header.
+pub const APPLICATIONS_HEADER: &str =
+    "application_id,enterprise_id,person_id,occupation,target_level,start_date,months,submitted_on,institution,district\n";
+/// The apprenticeship outcomes CSV header.
+pub const OUTCOMES_HEADER: &str = "application_id,outcome,outcome_date\n";
+
+impl Generator<'_> {
+    /// Apprenticeship application `i` (0-based) as a CSV row matching [`APPLICATIONS_HEADER`],
+    /// and its outcome as a row matching [`OUTCOMES_HEADER`] (none while it is still running).
+    ///
+    /// Enterprises submit all year (a few too late for the last session); training starts
+    /// within two months and runs 12–24 months (a few outside the limits); most apprentices are
+    /// new hires, some already claim 岗位技能提升 from their enterprise (the overlap rule), and a
+    /// few apply twice (one at a time).
+    #[must_use]
+    pub fn application(&self, i: u64) -> (String, Option<String>) {
+        let year = self.options.year;
+        let id = format!("WX21-A{:05}", i + 1);
+        let submitted =
+            Date::from_ymd_opt(year, 1, 4).unwrap_or_default() + chrono::Duration::days(uniform(s::APP_SUBMITTED, i, 355) as i64);
+        let start = submitted + chrono::Duration::days(14 + uniform(s::APP_START, i, 60) as i64);
+        let months = if chance(s::ODD, i + 11, 20) { 6 } else { [12, 12, 18, 24][uniform(s::APP_MONTHS, i, 4) as usize] };
+        // Most apprentices are new: persons beyond the claims' range; some are claimants too.
+        let person = if chance(s::APP_PERSON, i, 150) {
+            uniform(s::PERSON, i + 13, self.persons)
+        } else if chance(s::APP_PERSON, i + 17, 30) && i > 0 {
+            self.persons + uniform(s::APP_PERSON, i, i)
+        } else {
+            self.persons + i
+        };
+        let enterprise = uniform(s::HOME, person, self.enterprises);
+        let district = weighted(s::DISTRICT, i + 19, &DISTRICTS);
+        let (mut occupation, mut level, mut institution) = (String::new(), Level::L4, String::new());
+        if let Some(period) = self.period(submitted).filter(|p| !p.occupations.is_empty()) {
+            let (code, levels) = &period.occupations[uniform(s::OCCUPATION, i + 23, period.occupations.len() as u64) as usize];
+            let offered: Vec<(Level, u64)> = TARGET_LEVELS.iter().copied().filter(|(l, _)| levels.contains(l)).collect();
+            level = if offered.is_empty() { Level::L4 } else { weighted(s::LEVEL, i + 29, &offered) };
+            occupation.clone_from(code);
+            let list = period.trainers.get(code).filter(|t| !t.is_empty()).unwrap_or(&period.institutions);
+            if !list.is_empty() {
+                institution.clone_from(&list[uniform(s::INSTITUTION, i + 31, list.len() as u64) as usize]);
+            }
+        }
+        let row = format!(
+            "{id},E{:05},P{:07},{occupation},{},{start},{months},{submitted},{institution},{district}\n",
+            enterprise + 1,
+            person + 1,
+            level.code()
+        );
+        let outcome = weighted(s::APP_OUTCOME, i, &OUTCOMES).map(|kind| {
+            let date = if kind == "withdrawn" {
+                start + chrono::Duration::days(30 + uniform(s::APP_OUTCOME_DATE, i, u64::from(months) * 25) as i64)
+            } else {
+                skill_subsidy::calendar::add_months(start, months).unwrap_or(start)
+            };
+            format!("{id},{kind},{date}\n")
+        });
+        (row, outcome)
+    }
+}
+
 /// The claims CSV header: every claim field.
 pub const CSV_HEADER: &str =
     "claim_id,program,person_id,enterprise_id,group,district,occupation,level,event_date,applied_on,institution,fee_paid,months,ui_contribution_months,project\n";
@@ -360,6 +432,10 @@ mod tests {
         assert!(approved > 3_000, "{approved} approved of 5000");
         assert!(result.report.rejections.len() >= 8, "{:?}", result.report.rejections);
         assert_eq!(result.report.invalid, 0);
+        // Applications: valid rows, most with an outcome.
+        let (row, outcome) = generator.application(7);
+        assert_eq!(row.split(',').count(), APPLICATIONS_HEADER.split(',').count());
+        assert!(outcome.is_none() || outcome.as_deref().is_some_and(|o| o.starts_with("WX21-A00008,")));
         // The same options give the same claims.
         assert_eq!(generator.claim(42), Generator::new(&rules, Options { claims: 5_000, year: 2021 }).claim(42));
     }

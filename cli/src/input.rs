@@ -144,14 +144,15 @@ pub fn read_claims(
 /// A record of named fields (a history row).
 pub type Record = Vec<(String, RawValue)>;
 
-/// Reads records of any fields (history) from `path`. A row that cannot be read is an error.
-pub fn read_records(path: &str, format: Option<Format>) -> Result<Vec<(Location, Record)>, InputError> {
+/// Reads records of any fields (history, applications, outcomes) from `path`; a CSV header must
+/// name the `required` column. A row that cannot be read is an error.
+pub fn read_records(path: &str, required: &str) -> Result<Vec<(Location, Record)>, InputError> {
     let count = Rc::new(Cell::new(0));
-    let (mut reader, format) = prepare(path, format, &count)?;
+    let (mut reader, format) = prepare(path, None, &count)?;
     let mut records: Vec<(Location, Result<Record, String>)> = Vec::new();
     match format {
         Format::Csv => {
-            read_csv(reader, path, "person_id", &mut |cells: Cells<'_>, location| {
+            read_csv(reader, path, required, &mut |cells: Cells<'_>, location| {
                 let record = match &cells.record_error {
                     Some(e) => Err(e.value.clone().unwrap_or_else(|| e.message_en.clone())),
                     None => Ok(cells.record()),

@@ -3,6 +3,7 @@
 //! Exit codes: 0 done; 1 invalid input (a claim came out `invalid`, a file could not be read,
 //! a rules or override error); 2 wrong usage.
 
+mod apprenticeship;
 mod explain;
 mod input;
 mod lang;
@@ -64,7 +65,7 @@ struct InputArgs {
 }
 
 impl InputArgs {
-    fn options(&self, trace: bool, lang: Lang) -> run::Options<'_> {
+    fn options<'a>(&'a self, trace: bool, lang: Lang, applications: &'a [apprenticeship::Read]) -> run::Options<'a> {
         run::Options {
             file: &self.file,
             format: self.format,
@@ -73,7 +74,34 @@ impl InputArgs {
             history: self.history.as_deref(),
             trace,
             lang,
+            applications,
         }
+    }
+}
+
+/// Options that read apprenticeship applications.
+#[derive(clap::Args)]
+struct ApprenticeshipArgs {
+    /// Apprenticeship applications: CSV, JSON or JSON Lines with application_id, enterprise_id,
+    /// person_id, occupation, level, certified_level, start_date, months, fee_paid, submitted_on.
+    #[arg(long, value_name = "FILE")]
+    applications: Option<String>,
+    /// Outcomes of approved apprenticeships: application_id, outcome (completed_certified,
+    /// completed_uncertified, withdrawn), outcome_date.
+    #[arg(long, value_name = "FILE", requires = "applications")]
+    outcomes: Option<String>,
+}
+
+impl ApprenticeshipArgs {
+    fn read(&self, lang: Lang) -> Result<Vec<apprenticeship::Read>, Failure> {
+        let Some(path) = &self.applications else { return Ok(Vec::new()) };
+        let apps = apprenticeship::read(path, self.outcomes.as_deref())?;
+        let invalid = apps.iter().filter(|r| matches!(r, apprenticeship::Read::Invalid(..))).count();
+        if invalid > 0 {
+            eprintln!("{invalid} {}:", lang.pick("applications are invalid", "条学徒制申请信息有误"));
+            apprenticeship::report_invalid(&apps, lang);
+        }
+        Ok(apps)
     }
 }
 
@@ -95,6 +123,28 @@ enum Command {
         /// Include each claim's trace in JSON output.
         #[arg(long)]
         trace: bool,
+        #[command(flatten)]
+        apprenticeships: ApprenticeshipArgs,
+        /// The apprenticeships' results, payment schedules and cash flow as JSON.
+        #[arg(long, value_name = "FILE", requires = "applications")]
+        apprenticeships_out: Option<PathBuf>,
+    },
+    /// Review apprenticeship applications at the bimonthly sessions and schedule their payments
+    /// (advance, settlement by outcome, recovery on withdrawal).
+    Apprenticeship {
+        /// Applications: CSV, JSON or JSON Lines (fields as for `assess --applications`).
+        file: String,
+        /// Outcomes of approved apprenticeships: application_id, outcome, outcome_date.
+        #[arg(long, value_name = "FILE")]
+        outcomes: Option<String>,
+        #[command(flatten)]
+        rules: RulesArgs,
+        /// Earlier subsidies (history), as for `assess`.
+        #[arg(long, value_name = "FILE")]
+        history: Option<String>,
+        /// Results, schedules, cash flow and the report as JSON.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
     },
     /// Compare the claims under the rules as they are and under `--set` changes.
     Whatif {
@@ -135,6 +185,15 @@ enum Command {
         /// History CSV to write (earlier subsidies of some of the persons).
         #[arg(long, value_name = "FILE")]
         history_out: Option<PathBuf>,
+        /// Apprenticeship applications CSV to write.
+        #[arg(long, value_name = "FILE")]
+        applications_out: Option<PathBuf>,
+        /// Outcomes CSV of those applications.
+        #[arg(long, value_name = "FILE", requires = "applications_out")]
+        outcomes_out: Option<PathBuf>,
+        /// Number of apprenticeship applications (default: one per 50 claims).
+        #[arg(long)]
+        applications: Option<u64>,
     },
     /// Check or export rulesets.
     Rules {
@@ -246,9 +305,10 @@ fn main() -> ExitCode {
 
 fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
     match command {
-        Command::Assess { input: args, rules, out, report, trace } => {
+        Command::Assess { input: args, rules, out, report, trace, apprenticeships, apprenticeships_out } => {
             let engine = engine(&rules)?;
-            let run = run::assess(&engine, &args.options(trace, lang))?;
+            let apps = apprenticeships.read(lang)?;
+            let run = run::assess(&engine, &args.options(trace, lang, &apps))?;
             let mode = run::field_mode(args.strict, args.lenient, run.source.format);
             if mode == skill_subsidy::FieldMode::Lenient && !run.source.extra_columns.is_empty() {
                 eprintln!(
@@ -265,13 +325,40 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             if let Some(path) = &report {
                 write_json(path, &r.report)?;
             }
-            let text = summary::render(&engine, &r.report, lang);
+            if let Some(path) = &apprenticeships_out {
+                write_json(path, &apprenticeship::to_json(&engine, r))?;
+            }
+            let mut text = summary::render(&engine, &r.report, lang);
+            if !apps.is_empty() {
+                text.push('\n');
+                text.push_str(&apprenticeship::render(r, &apps, lang));
+            }
             if out.as_deref().is_some_and(|p| p != Path::new("-")) {
                 emit(&text)?;
             } else {
                 eprint!("{text}");
             }
-            Ok(report_invalid(&run, lang))
+            let invalid_apps = apps.iter().any(|a| matches!(a, apprenticeship::Read::Invalid(..)));
+            let code = report_invalid(&run, lang);
+            Ok(if invalid_apps { ExitCode::from(1) } else { code })
+        }
+        Command::Apprenticeship { file, outcomes, rules, history, out } => {
+            let engine = engine(&rules)?;
+            let apps = ApprenticeshipArgs { applications: Some(file), outcomes }.read(lang)?;
+            let mut batch = engine.batch();
+            if let Some(path) = &history {
+                for h in &run::read_history(path, lang)? {
+                    batch.add_history(h);
+                }
+            }
+            apprenticeship::add_to(&mut batch, &apps);
+            let result = batch.finish();
+            if let Some(path) = &out {
+                write_json(path, &apprenticeship::to_json(&engine, &result))?;
+            }
+            emit(&apprenticeship::render(&result, &apps, lang))?;
+            let invalid = apps.iter().any(|a| matches!(a, apprenticeship::Read::Invalid(..)));
+            Ok(if invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Whatif { input: args, rules, report } => {
             if rules.set.is_empty() {
@@ -285,7 +372,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                 Some(path) => run::read_history(path, lang)?,
                 None => Vec::new(),
             };
-            let (rows, mode) = run::read_all(&args.options(false, lang))?;
+            let (rows, mode) = run::read_all(&args.options(false, lang, &[]))?;
             let whatif = base.whatif_raw(&rows, mode, &history);
             let variant = whatif.variant(&changes)?;
             if let Some(path) = &report {
@@ -322,20 +409,33 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             }
             Ok(if a.status == Status::Invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::DemoData { rules, claims, year, out, history_out } => {
+        Command::DemoData { rules, claims, year, out, history_out, applications_out, outcomes_out, applications } => {
+            use skill_subsidy_bench::demo;
             let rules = ruleset(&rules)?;
-            let generator = skill_subsidy_bench::demo::Generator::new(&rules, skill_subsidy_bench::demo::Options { claims, year });
-            let mut text = String::from(skill_subsidy_bench::demo::CSV_HEADER);
+            let generator = demo::Generator::new(&rules, demo::Options { claims, year });
+            let mut text = String::from(demo::CSV_HEADER);
             for i in 0..claims {
-                skill_subsidy_bench::demo::write_claim(&mut text, &generator.claim(i));
+                demo::write_claim(&mut text, &generator.claim(i));
             }
             write_text(&out, &text)?;
             if let Some(path) = history_out {
-                let mut text = String::from(skill_subsidy_bench::demo::HISTORY_HEADER);
+                let mut text = String::from(demo::HISTORY_HEADER);
                 for h in generator.history() {
-                    skill_subsidy_bench::demo::write_history(&mut text, &h);
+                    demo::write_history(&mut text, &h);
                 }
                 write_text(&path, &text)?;
+            }
+            if let Some(path) = applications_out {
+                let (mut apps, mut outcomes) = (String::from(demo::APPLICATIONS_HEADER), String::from(demo::OUTCOMES_HEADER));
+                for i in 0..applications.unwrap_or(claims / 50) {
+                    let (row, outcome) = generator.application(i);
+                    apps.push_str(&row);
+                    outcomes.push_str(outcome.as_deref().unwrap_or_default());
+                }
+                write_text(&path, &apps)?;
+                if let Some(path) = outcomes_out {
+                    write_text(&path, &outcomes)?;
+                }
             }
             eprintln!("{} {} {} {}", lang.pick("wrote", "已写入"), claims, lang.pick("claims to", "条申请："), out.display());
             Ok(ExitCode::SUCCESS)

@@ -35,7 +35,7 @@ fn format_of(path: &str, format: Option<Format>) -> Format {
 /// Reads a history file (the same formats as claims; fields of SPEC §7.2). Every row must be
 /// readable: history decides limits for every later claim, so a bad row stops the run.
 pub fn read_history(path: &str, lang: Lang) -> Result<Vec<HistoryRecord>, Failure> {
-    let records = input::read_records(path, None)?;
+    let records = input::read_records(path, "person_id")?;
     let lenient = format_of(path, None) == Format::Csv;
     let mut out = Vec::with_capacity(records.len());
     let mut problems = Vec::new();
@@ -71,6 +71,8 @@ pub struct Options<'a> {
     pub history: Option<&'a str>,
     pub trace: bool,
     pub lang: Lang,
+    /// Apprenticeship applications (with their outcomes applied), reviewed in the same batch.
+    pub applications: &'a [crate::apprenticeship::Read],
 }
 
 /// Assesses a claims file as one batch.
@@ -83,6 +85,7 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
     for h in &history {
         batch.add_history(h);
     }
+    crate::apprenticeship::add_to(&mut batch, o.applications);
     let mode = field_mode(o.strict, o.lenient, format_of(o.file, o.format));
     let size = if o.file == "-" { None } else { std::fs::metadata(o.file).ok().map(|m| m.len()) };
     let bar = progress_bar(size, o.lang);

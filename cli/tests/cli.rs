@@ -276,3 +276,87 @@ fn demo_data_is_deterministic_and_assessable() {
     let run = subsidy(&["assess", a.to_str().unwrap(), "--out", dir.path().join("o.jsonl").to_str().unwrap()]);
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
 }
+
+#[test]
+fn apprenticeship_prints_the_sessions_payments_and_cash_flow_and_writes_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("apprenticeships.json");
+    let run = subsidy(&[
+        "apprenticeship",
+        "examples/applications-2021.csv",
+        "--outcomes",
+        "examples/outcomes-2021.csv",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let stdout = text(&run.stdout);
+    for heading in ["Review sessions", "2021-02-20", "2021-12-20", "Payments by enterprise", "Cash flow by month", "no_review_session"] {
+        assert!(stdout.contains(heading), "{heading} missing:\n{stdout}");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    let apps = doc["applications"].as_array().unwrap();
+    let rows = std::fs::read_to_string(root().join("examples/applications-2021.csv")).unwrap().lines().count() - 1;
+    assert_eq!(apps.len(), rows, "one result per application");
+    // The cash flow adds up to what the enterprises are finally paid, fen for fen.
+    let fen = |v: &serde_json::Value| -> i64 {
+        let s = v.as_str().unwrap();
+        let (yuan, fen) = s.split_once('.').unwrap();
+        let sign = if yuan.starts_with('-') { -1 } else { 1 };
+        yuan.parse::<i64>().unwrap() * 100 + sign * fen.parse::<i64>().unwrap()
+    };
+    let finals: i64 = apps.iter().filter(|a| a["status"] == "approved").map(|a| fen(&a["final_amount"])).sum();
+    let flow: i64 = doc["cash_flow"].as_object().unwrap().values().map(fen).sum();
+    assert_eq!(finals, flow);
+    assert!(apps.iter().any(|a| a["payments"].as_array().is_some_and(|p| p.iter().any(|p| p["kind"] == "recovery"))));
+}
+
+#[test]
+fn the_main_job_reviews_apprenticeships_in_the_same_batch_as_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = dir.path().join("report.json");
+    let run = subsidy(&[
+        "assess",
+        "examples/demo-2021.csv",
+        "--history",
+        "examples/history-2021.csv",
+        "--applications",
+        "examples/applications-2021.csv",
+        "--outcomes",
+        "examples/outcomes-2021.csv",
+        "--out",
+        dir.path().join("out.csv").to_str().unwrap(),
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(text(&run.stdout).contains("Review sessions"));
+    let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    let apprentices = &doc["accounts"]["wuxi-2021"]["apprentices"];
+    assert_eq!(apprentices["target"], 2800);
+    assert!(apprentices["done"].as_u64().unwrap() > 300, "{apprentices}");
+    assert!(doc["by"]["program"]["apprenticeship"]["count"].as_u64().unwrap() > 300);
+}
+
+#[test]
+fn bad_applications_and_outcomes_are_reported_with_their_line_and_exit_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let apps = dir.path().join("apps.csv");
+    std::fs::write(
+        &apps,
+        "application_id,enterprise_id,person_id,occupation,target_level,start_date,months,submitted_on,institution\n\
+         A1,E1,P1,6-18-02-04,4,2021-05-01,12,2021-04-01,WX-JG-001\n\
+         A2,E1,P2,6-18-02-04,9,2021-05-01,twelve,2021-04-01,WX-JG-001\n",
+    )
+    .unwrap();
+    let run = subsidy(&["apprenticeship", apps.to_str().unwrap(), "--lang", "zh"]);
+    assert_eq!(run.status.code(), Some(1));
+    let stderr = text(&run.stderr);
+    assert!(stderr.contains("line 3") && stderr.contains("A2") && !stderr.contains("P2"), "{stderr}");
+    assert!(text(&run.stdout).contains("2021-04-20"), "the valid application is still reviewed");
+    let outcomes = dir.path().join("outcomes.csv");
+    std::fs::write(&outcomes, "application_id,outcome,outcome_date\nA1,finished,2022-05-01\n").unwrap();
+    let run = subsidy(&["apprenticeship", apps.to_str().unwrap(), "--outcomes", outcomes.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(text(&run.stderr).contains("line 2") && text(&run.stderr).contains("finished"), "{}", text(&run.stderr));
+}

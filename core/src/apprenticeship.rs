@@ -366,10 +366,12 @@ impl Engine {
     /// The staged payments of an approved application of `amount`, reviewed at `session`.
     #[must_use]
     pub fn schedule(&self, app: &Application, session: Date, amount: Decimal) -> Schedule {
-        let Some((_, program, review)) = self.apprenticeship_program() else {
+        let Some((index, program, review)) = self.apprenticeship_program() else {
             return Schedule { payments: Vec::new(), final_amount: Decimal::ZERO };
         };
-        let number = |id: crate::rules::ParamId| self.base_values[id.0 as usize].number();
+        // The values in force at the session (a ranged what-if may change them mid-year).
+        let segment = self.programs.get(usize::from(index)).map(|p| p.segment(session));
+        let number = |id: crate::rules::ParamId| segment.map_or_else(|| self.base_values[id.0 as usize].number(), |s| s.number(id));
         // One year's rate at the target level (the table's row for the occupation's category).
         let rate = match &program.calculation {
             Calculation::Apprenticeship { rates, .. } => {
@@ -391,7 +393,11 @@ impl Engine {
                 payments.push(Payment { month, amount: -advance, kind: PaymentKind::Recovery });
                 Decimal::ZERO
             }
-            Some(OutcomeKind::CompletedUncertified) => round_to_fen(amount * number(review.uncertified_share)),
+            // Share of the unrounded amount (rate × months / 12), so the fen is rounded once.
+            Some(OutcomeKind::CompletedUncertified) => {
+                let share = rate * Decimal::from(app.months) * number(review.uncertified_share) / Decimal::from(12);
+                round_to_fen(share).min(amount)
+            }
             _ => amount,
         };
         if app.outcome.map(|o| o.kind) != Some(OutcomeKind::Withdrawn) {

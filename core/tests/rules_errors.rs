@@ -323,3 +323,34 @@ fn a_decimal_too_long_to_hold_exactly_is_refused_not_rounded() {
     let errors = errors_after("ruleset.toml", replace("rate = { value = \"0.30\"", "rate = { value = \"0.30000000000000000000000000001\""));
     the_error(&errors, RulesErrorKind::InvalidValue, "ruleset.toml", "shortage.rate");
 }
+
+/// The files of the small apprenticeship test ruleset, with programs.toml changed by `edit`.
+fn apprenticeship_files(edit: impl Fn(String) -> String) -> Result<Ruleset, skill_subsidy::RulesErrors> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/rulesets/apprenticeship-quota");
+    let mut files = Vec::new();
+    for rel in ["ruleset.toml", "sources.toml", "programs.toml", "catalogues/occupations/2021.toml", "catalogues/institutions/2021.toml"] {
+        let text = std::fs::read_to_string(dir.join(rel)).unwrap();
+        files.push((rel, if rel == "programs.toml" { edit(text) } else { text }));
+    }
+    Ruleset::from_files(files.iter().map(|(p, t)| (*p, t.as_str())))
+}
+
+#[test]
+fn the_apprenticeship_review_is_checked_like_every_rule() {
+    assert!(apprenticeship_files(|t| t).is_ok());
+    // The overlap rule names programs of the ruleset.
+    let errors = apprenticeship_files(|t| t.replace("overlap_programs = { value = []", "overlap_programs = { value = [\"upgrade\"]")).unwrap_err().0;
+    the_error(&errors, RulesErrorKind::UnknownReference, "programs.toml", "programs.apprenticeship.review.overlap_programs[0]");
+    // Sessions ascend; shares are rates.
+    let errors = apprenticeship_files(|t| t.replace("[2021-02-20, 2021-04-20", "[2021-04-20, 2021-02-20")).unwrap_err().0;
+    assert!(errors.iter().any(|e| e.kind == RulesErrorKind::InvalidValue && e.path.contains("sessions")), "{errors:?}");
+    let errors = apprenticeship_files(|t| t.replace("advance_share = { value = \"0.50\"", "advance_share = { value = \"1.50\"")).unwrap_err().0;
+    the_error(&errors, RulesErrorKind::RateOutOfRange, "programs.toml", "programs.apprenticeship.review.advance_share");
+    // One apprenticeship program a ruleset: the review would not know which.
+    let errors = apprenticeship_files(|t| {
+        let second = t[t.find("[programs.apprenticeship]").unwrap()..].replace("programs.apprenticeship", "programs.apprenticeship_b");
+        format!("{t}\n{second}")
+    })
+    .unwrap_err().0;
+    the_error(&errors, RulesErrorKind::DuplicateId, "programs.toml", "programs.apprenticeship_b");
+}

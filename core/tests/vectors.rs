@@ -135,7 +135,7 @@ fn contains(got: &Value, want: &Value, at: &str, problems: &mut Vec<String>) {
 
 #[test]
 fn batch_vectors_give_the_expected_assessments_and_report_in_any_order() {
-    use skill_subsidy::{Engine, HistoryRecord};
+    use skill_subsidy::{Application, Engine, HistoryRecord};
     let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
     let mut failures = Vec::new();
     let mut count = 0;
@@ -154,7 +154,8 @@ fn batch_vectors_give_the_expected_assessments_and_report_in_any_order() {
                 }
                 None => &*base,
             };
-            let claims: Vec<RawClaim> = case["claims"].as_array().expect("claims").iter().map(RawClaim::from_json).collect();
+            let claims: Vec<RawClaim> = case["claims"].as_array().map(|c| c.iter().map(RawClaim::from_json).collect()).unwrap_or_default();
+            let applications: Vec<Value> = case["applications"].as_array().cloned().unwrap_or_default();
             let history: Vec<HistoryRecord> = case["history"]
                 .as_array()
                 .map(|h| {
@@ -164,15 +165,24 @@ fn batch_vectors_give_the_expected_assessments_and_report_in_any_order() {
                 })
                 .unwrap_or_default();
             // The input order, reversed, and rotated by one: the result must not change.
-            let n = claims.len();
-            let orders: Vec<Vec<usize>> = vec![(0..n).collect(), (0..n).rev().collect(), (0..n).map(|i| (i + 1) % n.max(1)).collect()];
+            let orders =
+                |n: usize| -> [Vec<usize>; 3] { [(0..n).collect(), (0..n).rev().collect(), (0..n).map(|i| (i + 1) % n.max(1)).collect()] };
+            let (claim_orders, app_orders) = (orders(claims.len()), orders(applications.len()));
             let mut problems = Vec::new();
-            for (k, order) in orders.iter().enumerate() {
+            for k in 0..3 {
                 let mut batch = engine.batch();
                 for h in &history {
                     batch.add_history(h);
                 }
-                for &i in order {
+                for &i in &app_orders[k] {
+                    match Application::from_json(&applications[i], false) {
+                        Ok(app) => batch.add_application(&app),
+                        Err(errors) => {
+                            batch.add_invalid_application(applications[i]["application_id"].as_str().unwrap_or_default(), errors)
+                        }
+                    }
+                }
+                for &i in &claim_orders[k] {
                     batch.add_raw(&claims[i], FieldMode::Strict);
                 }
                 let result = batch.finish();
@@ -183,7 +193,16 @@ fn batch_vectors_give_the_expected_assessments_and_report_in_any_order() {
                     .map(|(id, a)| (id.as_str(), serde_json::to_value(engine.record(id, a)).unwrap()))
                     .collect();
                 let label = ["as given", "reversed", "rotated"][k];
-                for want in case["expect"]["assessments"].as_array().expect("expect.assessments") {
+                let apps: BTreeMap<&str, Value> =
+                    result.applications.iter().map(|a| (a.application_id.as_str(), a.to_json(engine))).collect();
+                for want in case["expect"]["applications"].as_array().into_iter().flatten() {
+                    let id = want["application_id"].as_str().unwrap_or_default();
+                    match apps.get(id) {
+                        Some(got) => contains(got, want, &format!("{label} {id}"), &mut problems),
+                        None => problems.push(format!("{label}: no application {id}")),
+                    }
+                }
+                for want in case["expect"]["assessments"].as_array().into_iter().flatten() {
                     let id = want["claim_id"].as_str().unwrap_or_default();
                     match by_id.get(id) {
                         Some(got) => contains(got, want, &format!("{label} {id}"), &mut problems),

@@ -31,7 +31,7 @@ pub struct ReviewRules {
     pub overlap_programs: Cited<Vec<String>>,
 }
 
-pub(crate) fn load_review(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>) -> Option<ReviewRules> {
+pub(crate) fn load_review(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, program_ids: &[String]) -> Option<ReviewRules> {
     let sessions = t.req(cx, "sessions").and_then(|n| {
         let (value, citation) = cx.cited(&n)?;
         let mut dates = Vec::new();
@@ -53,7 +53,13 @@ pub(crate) fn load_review(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Tabl
     let overlap = t.req(cx, "overlap").and_then(|n| loader.param(cx, &n, ParamKind::Flag));
     let overlap_programs = t.req(cx, "overlap_programs").and_then(|n| {
         let (value, citation) = cx.cited(&n)?;
-        let ids = cx.strings(&value)?.into_iter().map(|(s, _)| s).collect();
+        let mut ids = Vec::new();
+        for (id, item) in cx.strings(&value)? {
+            if !program_ids.contains(&id) {
+                cx.error_at(RulesErrorKind::UnknownReference, &item, format!("{id:?} is not a program of programs.toml"));
+            }
+            ids.push(id);
+        }
         Some(Cited { value: ids, citation, path: n.path.clone() })
     });
     Some(ReviewRules {

@@ -195,6 +195,8 @@ pub struct Program {
 /// What programs may refer to, loaded before them.
 struct Context<'c> {
     catalogues: &'c [Catalogue],
+    /// Ids of every program of the file, for references between programs.
+    program_ids: Vec<String>,
     /// The levels of the `[shortage]` uplift, when the ruleset has one.
     shortage_levels: Option<LevelSet>,
 }
@@ -206,17 +208,29 @@ pub(crate) fn load_programs(
     catalogues: &[Catalogue],
     shortage_levels: Option<LevelSet>,
 ) -> Vec<Program> {
-    let context = Context { catalogues, shortage_levels };
     let Some(node) = root.req(cx, "programs") else { return Vec::new() };
     let Some(mut programs) = cx.table(&node) else { return Vec::new() };
-    let mut out = Vec::new();
-    for (id, node) in programs.entries(cx) {
+    let entries = programs.entries(cx);
+    let context = Context { catalogues, program_ids: entries.iter().map(|(id, _)| id.clone()).collect(), shortage_levels };
+    let mut out: Vec<Program> = Vec::new();
+    let mut apprenticeship: Option<String> = None;
+    for (id, node) in entries {
         if !super::reader::is_ident(&id) {
             cx.error_at(RulesErrorKind::InvalidValue, &node, format!("{id:?} is not a program id (letters, digits, '_' and '-')"));
             continue;
         }
         if let Some(mut table) = cx.table(&node) {
             if let Some(program) = load_program(loader, cx, &mut table, id, &context) {
+                if matches!(program.calculation, Calculation::Apprenticeship { .. }) {
+                    if let Some(first) = &apprenticeship {
+                        cx.error_at(
+                            RulesErrorKind::DuplicateId,
+                            &node,
+                            format!("a ruleset has one apprenticeship program; {first} is one already"),
+                        );
+                    }
+                    apprenticeship.get_or_insert_with(|| program.id.clone());
+                }
                 out.push(program);
             }
             table.finish(cx);
@@ -312,7 +326,7 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
             let max_months = t.req(cx, "max_months").and_then(|n| loader.param(cx, &n, ParamKind::Count));
             let review = t.req(cx, "review").and_then(|n| {
                 let mut table = cx.table(&n)?;
-                let review = super::apprenticeship::load_review(loader, cx, &mut table);
+                let review = super::apprenticeship::load_review(loader, cx, &mut table, &context.program_ids);
                 table.finish(cx);
                 review
             });

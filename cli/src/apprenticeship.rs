@@ -1,0 +1,228 @@
+//! Apprenticeship files and views: applications and outcomes in; the session calendar, each
+//! enterprise's payments and the monthly cash flow out.
+
+use crate::input::{self, Location};
+use crate::lang::Lang;
+use crate::summary::{pad, thousands};
+use crate::Failure;
+use skill_subsidy::calendar::YearMonth;
+use skill_subsidy::money::format_yuan;
+use skill_subsidy::{
+    Application, ApplicationResult, Batch, BatchResult, Decimal, Engine, FieldError, Outcome, OutcomeKind, PaymentKind, RawValue, Status,
+};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+/// An application as read: parsed, or its id and errors.
+pub enum Read {
+    Ok(Application),
+    Invalid(String, Vec<FieldError>, Location),
+}
+
+/// Reads applications, applying outcomes (application_id, outcome, outcome_date) when given.
+pub fn read(path: &str, outcomes: Option<&str>) -> Result<Vec<Read>, Failure> {
+    let lenient = path.ends_with(".csv");
+    let mut known: BTreeMap<String, Outcome> = BTreeMap::new();
+    if let Some(file) = outcomes {
+        for (location, fields) in input::read_records(file, "application_id")? {
+            let get = |name: &str| {
+                fields.iter().find(|(k, _)| k == name).and_then(|(_, v)| match v {
+                    RawValue::Text(s) | RawValue::Number(s) => Some(s.trim().to_string()),
+                    _ => None,
+                })
+            };
+            let (Some(id), Some(kind)) = (get("application_id"), get("outcome")) else {
+                return Err(Failure(format!("{file}: {location}: an outcome needs application_id and outcome")));
+            };
+            let kind = OutcomeKind::parse(&kind).ok_or_else(|| {
+                Failure(format!("{file}: {location}: outcome {kind:?} is not completed_certified, completed_uncertified or withdrawn"))
+            })?;
+            let date = match get("outcome_date") {
+                Some(d) => Some(
+                    skill_subsidy::calendar::parse_date(&d)
+                        .ok_or_else(|| Failure(format!("{file}: {location}: {d:?} is not a date (YYYY-MM-DD)")))?,
+                ),
+                None if kind == OutcomeKind::Withdrawn => {
+                    return Err(Failure(format!("{file}: {location}: a withdrawal needs its outcome_date")))
+                }
+                None => None,
+            };
+            known.insert(id, Outcome { kind, date });
+        }
+    }
+    let mut out = Vec::new();
+    for (location, fields) in input::read_records(path, "application_id")? {
+        let pairs = fields.iter().map(|(k, v)| (k.as_str(), v));
+        match Application::parse(pairs.clone(), lenient) {
+            Ok(mut app) => {
+                if let Some(outcome) = known.get(app.application_id.as_str()) {
+                    app.outcome = Some(*outcome);
+                }
+                out.push(Read::Ok(app));
+            }
+            Err(errors) => out.push(Read::Invalid(Application::id_of(pairs), errors, location)),
+        }
+    }
+    Ok(out)
+}
+
+/// Adds the applications to a batch, invalid ones as invalid.
+pub fn add_to(batch: &mut Batch<'_>, apps: &[Read]) {
+    for app in apps {
+        match app {
+            Read::Ok(app) => batch.add_application(app),
+            Read::Invalid(id, errors, _) => batch.add_invalid_application(id, errors.clone()),
+        }
+    }
+}
+
+/// Lists invalid applications on stderr; true when there were any.
+pub fn report_invalid(apps: &[Read], lang: Lang) -> bool {
+    let invalid: Vec<&Read> = apps.iter().filter(|r| matches!(r, Read::Invalid(..))).collect();
+    for r in invalid.iter().take(20) {
+        if let Read::Invalid(id, errors, location) = r {
+            let text: Vec<String> =
+                errors.iter().map(|e| format!("{} ({})", lang.pick(&e.message_en, &e.message_zh), e.code.code())).collect();
+            eprintln!("  {location} {id}: {}", text.join("; "));
+        }
+    }
+    !invalid.is_empty()
+}
+
+/// One session's line: reviewed, approved, committed, rejections by reason.
+type SessionRow = (u64, u64, Decimal, BTreeMap<&'static str, u64>);
+
+/// Enterprises listed on the terminal.
+const SHOWN_ENTERPRISES: usize = 15;
+
+fn money(d: Decimal) -> String {
+    thousands(&format_yuan(d))
+}
+
+/// The session calendar, each enterprise's payments and the monthly cash flow.
+pub fn render(result: &BatchResult, apps: &[Read], lang: Lang) -> String {
+    let mut out = String::new();
+    let enterprise_of: BTreeMap<&str, &str> = apps
+        .iter()
+        .filter_map(|r| match r {
+            Read::Ok(a) => Some((a.application_id.as_str(), a.enterprise_id.as_str())),
+            Read::Invalid(..) => None,
+        })
+        .collect();
+    // The calendar: what each session reviewed, approved and committed.
+    let _ = writeln!(out, "{}", lang.pick("Review sessions (学徒制会审)", "学徒制会审"));
+    let _ = writeln!(
+        out,
+        "  {} {:>8} {:>8} {:>8} {:>16}  {}",
+        pad(lang.pick("session", "会审日期"), 12),
+        lang.pick("reviewed", "审核"),
+        lang.pick("approved", "通过"),
+        lang.pick("rejected", "未通过"),
+        lang.pick("committed", "列支"),
+        lang.pick("rejections", "未通过原因")
+    );
+    let mut sessions: BTreeMap<String, SessionRow> = BTreeMap::new();
+    for a in &result.applications {
+        let key = a.session.map_or_else(|| lang.pick("(none)", "（无）").to_string(), |d| d.to_string());
+        let row = sessions.entry(key).or_default();
+        row.0 += 1;
+        if a.assessment.status == Status::Approved {
+            row.1 += 1;
+            row.2 += a.assessment.amount;
+        }
+        for r in a.assessment.reasons.iter() {
+            *row.3.entry(r.code()).or_default() += 1;
+        }
+        if a.assessment.status == Status::Invalid {
+            *row.3.entry("invalid").or_default() += 1;
+        }
+    }
+    for (session, (reviewed, approved, committed, reasons)) in &sessions {
+        let why: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
+        let line = format!(
+            "  {} {reviewed:>8} {approved:>8} {:>8} {:>16}  {}",
+            pad(session, 12),
+            reviewed - approved,
+            money(*committed),
+            why.join(", ")
+        );
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    // Payments by enterprise, and the cash flow by month.
+    let mut by_enterprise: BTreeMap<&str, BTreeMap<YearMonth, Decimal>> = BTreeMap::new();
+    let mut flow: BTreeMap<YearMonth, [Decimal; 3]> = BTreeMap::new();
+    for a in &result.applications {
+        let Some(schedule) = &a.schedule else { continue };
+        let enterprise = enterprise_of.get(a.application_id.as_str()).copied().unwrap_or("-");
+        for p in &schedule.payments {
+            *by_enterprise.entry(enterprise).or_default().entry(p.month).or_default() += p.amount;
+            let slot = match p.kind {
+                PaymentKind::Advance => 0,
+                PaymentKind::Settlement => 1,
+                _ => 2,
+            };
+            flow.entry(p.month).or_default()[slot] += p.amount;
+        }
+    }
+    // The enterprises paid most first; the full list is in the JSON output.
+    let mut ranked: Vec<(&str, Decimal, &BTreeMap<YearMonth, Decimal>)> =
+        by_enterprise.iter().map(|(e, months)| (*e, months.values().sum(), months)).collect();
+    ranked.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let _ = writeln!(
+        out,
+        "\n{} ({} {})",
+        lang.pick("Payments by enterprise, the largest first", "各企业补贴发放（按金额从高到低）"),
+        ranked.len(),
+        lang.pick("enterprises", "家企业")
+    );
+    for (enterprise, total, months) in ranked.iter().take(SHOWN_ENTERPRISES) {
+        let list: Vec<String> = months.iter().filter(|(_, a)| !a.is_zero()).map(|(m, a)| format!("{m} {}", money(*a))).collect();
+        let _ = writeln!(out, "  {} {:>14}  {}", pad(enterprise, 10), money(*total), list.join(" · "));
+    }
+    if ranked.len() > SHOWN_ENTERPRISES {
+        let _ = writeln!(
+            out,
+            "  … {} {}",
+            ranked.len() - SHOWN_ENTERPRISES,
+            lang.pick("more (all of them with --out / --apprenticeships-out)", "家（完整名单见 --out / --apprenticeships-out）")
+        );
+    }
+    let _ = writeln!(out, "\n{}", lang.pick("Cash flow by month", "按月资金流"));
+    let _ = writeln!(
+        out,
+        "  {} {:>16} {:>16} {:>16} {:>16}",
+        pad(lang.pick("month", "月份"), 8),
+        lang.pick("advances", "预拨"),
+        lang.pick("settlements", "结算"),
+        lang.pick("recoveries", "追回"),
+        lang.pick("net", "净额")
+    );
+    for (month, [advance, settle, recover]) in &flow {
+        let _ = writeln!(
+            out,
+            "  {} {:>16} {:>16} {:>16} {:>16}",
+            pad(&month.to_string(), 8),
+            money(*advance),
+            money(*settle),
+            money(*recover),
+            money(*advance + *settle + *recover)
+        );
+    }
+    out
+}
+
+/// Everything as JSON: the results, the calendar and the cash flow.
+pub fn to_json(engine: &Engine, result: &BatchResult) -> serde_json::Value {
+    let results: Vec<serde_json::Value> = result.applications.iter().map(|a: &ApplicationResult| a.to_json(engine)).collect();
+    let mut flow: BTreeMap<String, Decimal> = BTreeMap::new();
+    for a in &result.applications {
+        for p in a.schedule.iter().flat_map(|s| &s.payments) {
+            *flow.entry(p.month.to_string()).or_default() += p.amount;
+        }
+    }
+    serde_json::json!({
+        "applications": results,
+        "cash_flow": flow.iter().map(|(m, a)| (m.clone(), serde_json::Value::String(format_yuan(*a)))).collect::<serde_json::Map<_, _>>(),
+        "report": result.report,
+    })
+}
