@@ -111,11 +111,23 @@ impl Closings {
         Closings { closed_at, quota_full_at }
     }
 
+    /// Whether nothing closes: no account ran out and no quota filled.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.closed_at.iter().all(Option::is_none) && self.quota_full_at.is_empty()
+    }
+
     /// Whether an application with this key comes at or after its year's quota filled.
     #[must_use]
     pub fn is_quota_full(&self, applied_on: Date, claim_id: &str) -> bool {
         let year = chrono::Datelike::year(&applied_on);
         self.quota_full_at.iter().any(|(y, (date, id))| *y == year && (applied_on, claim_id.as_bytes()) >= (*date, id.as_bytes()))
+    }
+
+    /// Whether the account closes at some point of the queue.
+    #[must_use]
+    pub fn closes(&self, account: u16) -> bool {
+        matches!(self.closed_at.get(usize::from(account)), Some(Some(_)))
     }
 
     /// Whether the claim with this key comes at or after the account's closing point.

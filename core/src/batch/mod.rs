@@ -68,6 +68,12 @@ pub(crate) fn id_prefix(id: &str) -> u128 {
     u128::from_be_bytes(bytes)
 }
 
+/// A date as a day number that orders as dates do.
+fn days(d: Date) -> u32 {
+    // Days from 0001-01-01 (CE); dates before it (never valid claims) all sort first.
+    u32::try_from(chrono::Datelike::num_days_from_ce(&d)).unwrap_or(0)
+}
+
 /// Queue order (`applied_on`, then `claim_id` byte by byte), on compact keys.
 pub(crate) fn queue_order(a: (Date, u128, &str), b: (Date, u128, &str)) -> std::cmp::Ordering {
     a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| a.2.as_bytes().cmp(b.2.as_bytes()))
@@ -173,6 +179,14 @@ pub struct Batch<'e> {
     enterprises: Interner,
     occupations: Interner,
     districts: Interner,
+    /// The entries by person, then queue order (indices into `entries`), once sorted.
+    order: Vec<u32>,
+    /// Where each person's run starts in `order`, and `order.len()` at the end.
+    runs: Vec<u32>,
+    /// Per run: whether the person has several claims or history.
+    busy: Vec<bool>,
+    /// Per run: the person's history, as a range of `past`.
+    pasts: Vec<(u32, u32)>,
 }
 
 /// The result of a batch: one assessment per claim in input order, one result per application
@@ -225,6 +239,10 @@ impl Engine {
             enterprises: Interner::default(),
             occupations: Interner::default(),
             districts: Interner::default(),
+            order: Vec::new(),
+            runs: Vec::new(),
+            busy: Vec::new(),
+            pasts: Vec::new(),
         }
     }
 
@@ -235,9 +253,7 @@ impl Engine {
         for h in history {
             batch.add_history(h);
         }
-        for c in claims {
-            batch.add(c);
-        }
+        batch.add_all(claims);
         batch.finish()
     }
 
@@ -253,6 +269,15 @@ impl<'e> Batch<'e> {
     pub fn with_trace(mut self, on: bool) -> Batch<'e> {
         self.trace = on;
         self
+    }
+
+    /// Makes room for `additional` more claims (a caller that knows how many saves the
+    /// reallocations).
+    pub fn reserve(&mut self, additional: usize) {
+        self.ids.reserve(additional);
+        self.id_hashes.reserve(additional);
+        self.assessments.reserve(additional);
+        self.entries.reserve(additional);
     }
 
     /// Claims added so far.
@@ -275,11 +300,60 @@ impl<'e> Batch<'e> {
 
     /// Claims (and, apart, applications) whose id another of the batch also has, by index.
     fn duplicates(&mut self) -> Vec<u32> {
-        let mut out = duplicated(&mut self.id_hashes, &self.ids);
-        out.extend(duplicated(&mut self.app_id_hashes, &self.ids));
+        let mut out = duplicated(&mut std::mem::take(&mut self.id_hashes), &self.ids);
+        out.extend(duplicated(&mut std::mem::take(&mut self.app_id_hashes), &self.ids));
         out.sort_unstable();
         out
     }
+}
+
+/// The range of `past` (sorted by person) holding `person`'s history, searching on from `at`
+/// (persons are asked for in order).
+fn history_of(past: &[Past], at: &mut usize, person: &PersonKey) -> (u32, u32) {
+    while past.get(*at).is_some_and(|p| p.person < *person) {
+        *at += 1;
+    }
+    let to = *at + past[(*at).min(past.len())..].iter().take_while(|p| p.person == *person).count();
+    (*at as u32, to as u32)
+}
+
+/// Claims read and assessed at a time by [`Batch::add_all`] and [`Batch::add_rows`]: enough to
+/// keep every core busy, few enough that a block's claims stay small next to the batch.
+const BLOCK: usize = 1 << 16;
+
+/// `f(0), …, f(n - 1)` in order, computed in contiguous chunks on the available cores (on one,
+/// or where threads cannot be started — WebAssembly — in this thread).
+fn par_map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let threads = if n < 4096 { 1 } else { std::thread::available_parallelism().map_or(1, usize::from).min(16) };
+    if threads <= 1 {
+        return (0..n).map(f).collect();
+    }
+    let chunk = n.div_ceil(threads);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let mut parts: Vec<Result<std::thread::ScopedJoinHandle<'_, Vec<T>>, std::ops::Range<usize>>> = Vec::new();
+        for t in 1..threads {
+            let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
+            let spawned = std::thread::Builder::new().spawn_scoped(scope, {
+                let range = range.clone();
+                move || range.map(f).collect::<Vec<T>>()
+            });
+            parts.push(spawned.map_err(|_| range));
+        }
+        // This thread takes the first chunk, and any chunk a thread could not be started for.
+        let mut out: Vec<T> = (0..chunk.min(n)).map(f).collect();
+        out.reserve(n - out.len());
+        for part in parts {
+            match part {
+                Ok(handle) => match handle.join() {
+                    Ok(items) => out.extend(items),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                Err(range) => out.extend(range.map(f)),
+            }
+        }
+        out
+    })
 }
 
 /// Indices of `(hash, index)` pairs whose id another pair also has.
@@ -302,10 +376,62 @@ fn duplicated(hashes: &mut [(u64, u32)], ids: &[CompactString]) -> Vec<u32> {
 impl<'e> Batch<'e> {
     /// Adds a claim; checks 1–7 and its amount are decided now.
     pub fn add(&mut self, claim: &Claim) {
+        let a = self.assess_one(claim);
+        self.push_assessed(claim, a);
+    }
+
+    /// Adds claims; their per-claim checks run on every core (in order: the result is the
+    /// same as adding them one by one).
+    pub fn add_all(&mut self, claims: &[Claim]) {
+        self.reserve(claims.len());
+        for block in claims.chunks(BLOCK) {
+            let assessed = par_map(block.len(), |i| self.assess_one(&block[i]));
+            for (claim, a) in block.iter().zip(assessed) {
+                self.push_assessed(claim, a);
+            }
+        }
+    }
+
+    /// Adds `rows` claims, row `i` read from `row(i)` (a data frame's row, say); reading and the
+    /// per-claim checks run on every core, in order. A malformed row is `invalid` and still
+    /// appears in the result.
+    pub fn add_rows<S: FieldSource>(&mut self, rows: usize, mode: FieldMode, row: impl Fn(usize) -> S + Sync) {
+        self.reserve(rows);
+        for start in (0..rows).step_by(BLOCK) {
+            let len = BLOCK.min(rows - start);
+            let read = par_map(len, |i| {
+                let source = row(start + i);
+                match Claim::parse(&source, mode) {
+                    Ok(claim) => {
+                        let a = self.assess_one(&claim);
+                        Ok((claim, a))
+                    }
+                    Err(errors) => Err((source.claim_id_text(), errors)),
+                }
+            });
+            for r in read {
+                match r {
+                    Ok((claim, a)) => self.push_assessed(&claim, a),
+                    Err((id, errors)) => self.add_invalid(&id, errors),
+                }
+            }
+        }
+    }
+
+    fn assess_one(&self, claim: &Claim) -> Assessment {
+        if self.trace {
+            self.engine.explain(claim)
+        } else {
+            self.engine.assess(claim)
+        }
+    }
+
+    /// Keeps a claim assessed on its own: its id, its assessment and, when eligible, its entry
+    /// for the cross-claim checks.
+    fn push_assessed(&mut self, claim: &Claim, a: Assessment) {
         let index = self.ids.len() as u32;
         self.note_id(&claim.claim_id, index);
         self.ids.push(claim.claim_id.clone());
-        let a = if self.trace { self.engine.explain(claim) } else { self.engine.assess(claim) };
         if a.status == Status::Approved {
             if let Some(program) = a.program {
                 let entry = self.entry(index, program, claim, a.amount);
@@ -431,28 +557,101 @@ impl<'e> Batch<'e> {
             amount,
             counts,
             account,
-            decision: Decision::Approved(amount),
+            // What checks 8–12 give a lone claim without history (pass 1 decides only persons
+            // with several claims or history): paid, unless no account covers it.
+            decision: if self.rules.special[usize::from(program)] && account.is_none() {
+                Decision::Rejected(Reason::NoAccountInForce)
+            } else {
+                Decision::Approved(amount)
+            },
         }
     }
 
-    /// Orders the eligible claims by person, then queue order. The sort runs on 32-byte keys
-    /// (person hash, date, id prefix) without touching the entries; the rare runs where two
-    /// persons share a hash are then sorted by person id. The order is applied in place.
+    /// Orders the eligible claims by person, then queue order, without moving them: `order`
+    /// lists their indices and `runs` where each person's claims start. The sort runs on one
+    /// 128-bit integer per claim (person hash, `applied_on`, index), so a person's claims are
+    /// only looked at when there are several: persons sharing a hash are told apart by id, and
+    /// one person's claims of the same day are put in claim id order. `busy` marks the persons
+    /// the cross-claim checks have to look at: several claims, or history (`past` is sorted).
     fn sort_entries(&mut self) {
         let (entries, ids) = (&self.entries, &self.ids);
-        let mut keys: Vec<(u64, Date, u128, u32)> =
-            entries.iter().enumerate().map(|(i, e)| (e.person.hash, e.applied_on, id_prefix(&ids[e.index as usize]), i as u32)).collect();
-        let id_of = |k: &(u64, Date, u128, u32)| ids[entries[k.3 as usize].index as usize].as_bytes();
-        keys.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)).then_with(|| id_of(a).cmp(id_of(b))));
-        let person_of = |k: &(u64, Date, u128, u32)| entries[k.3 as usize].person.id.as_bytes();
-        for run in keys.chunk_by_mut(|a, b| a.0 == b.0) {
-            if run.iter().any(|k| person_of(k) != person_of(&run[0])) {
-                run.sort_by(|a, b| person_of(a).cmp(person_of(b)).then((a.1, a.2).cmp(&(b.1, b.2))).then_with(|| id_of(a).cmp(id_of(b))));
+        let mut keys: Vec<u128> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (u128::from(e.person.hash) << 64) | (u128::from(days(e.applied_on)) << 32) | i as u128)
+            .collect();
+        keys.sort_unstable();
+        let mut order: Vec<u32> = keys.iter().map(|k| *k as u32).collect();
+        let entry = |i: &u32| &entries[*i as usize];
+        let id_of = |i: &u32| ids[entry(i).index as usize].as_bytes();
+        let past = &self.past;
+        // Each person's history, found by walking `past` (sorted by person, as the runs are).
+        let mut at_past = 0;
+        let (mut runs, mut busy, mut pasts) =
+            (Vec::with_capacity(order.len() + 1), Vec::with_capacity(order.len()), Vec::with_capacity(order.len()));
+        let mut start = 0;
+        while start < keys.len() {
+            let hash = (keys[start] >> 64) as u64;
+            let end = start + keys[start..].partition_point(|k| (k >> 64) as u64 == hash);
+            let run = &mut order[start..end];
+            if let [only] = run {
+                runs.push(start as u32);
+                // Only a person whose hash some history shares is looked at.
+                while past.get(at_past).is_some_and(|p| p.person.hash < hash) {
+                    at_past += 1;
+                }
+                let range = if past.get(at_past).is_some_and(|p| p.person.hash == hash) {
+                    history_of(past, &mut at_past, &entry(only).person)
+                } else {
+                    (at_past as u32, at_past as u32)
+                };
+                busy.push(range.0 < range.1);
+                pasts.push(range);
+            } else {
+                let first = &entry(&run[0]).person.id;
+                if run.iter().any(|i| entry(i).person.id != *first) {
+                    // Persons sharing a hash: by person, then queue order.
+                    run.sort_by(|a, b| {
+                        let (x, y) = (entry(a), entry(b));
+                        x.person.id.cmp(&y.person.id).then(x.applied_on.cmp(&y.applied_on)).then_with(|| id_of(a).cmp(id_of(b)))
+                    });
+                } else {
+                    // One person: the same day's claims in claim id order.
+                    for day in run.chunk_by_mut(|a, b| entry(a).applied_on == entry(b).applied_on).filter(|d| d.len() > 1) {
+                        day.sort_by(|a, b| id_of(a).cmp(id_of(b)));
+                    }
+                }
+                let mut at = start;
+                for person in run.chunk_by(|a, b| entry(a).person.id == entry(b).person.id) {
+                    runs.push(at as u32);
+                    busy.push(true);
+                    pasts.push(history_of(past, &mut at_past, &entry(&person[0]).person));
+                    at += person.len();
+                }
             }
+            start = end;
         }
-        let order: Vec<u32> = keys.iter().map(|k| k.3).collect();
-        drop(keys);
-        permute(&mut self.entries, &order);
+        runs.push(order.len() as u32);
+        self.order = order;
+        self.runs = runs;
+        self.busy = busy;
+        self.pasts = pasts;
+    }
+
+    /// Decides the claims of the persons `which` selects (by run), with `closings` (none in pass
+    /// 1). A person's claims are gathered, decided in queue order and put back.
+    fn decide_persons(&mut self, closings: &Closings, which: impl Fn(usize) -> bool) {
+        let mut person = Person::new(self.engine, &self.rules, &self.ids, &self.applications, closings);
+        for (r, w) in self.runs.windows(2).enumerate() {
+            if !which(r) {
+                continue;
+            }
+            let run = &self.order[w[0] as usize..w[1] as usize];
+            let (from, to) = self.pasts[r];
+            let past = &self.past[from as usize..to as usize];
+            let mut traces = Traces { assessments: &mut self.assessments };
+            person.decide(past, &mut self.entries, run, self.trace.then_some(&mut traces));
+        }
     }
 
     /// Pass 1 for this part of a batch: checks 8–11 per person, every account unlimited.
@@ -475,14 +674,17 @@ impl<'e> Batch<'e> {
         if !duplicates.is_empty() {
             self.entries.retain(|e| duplicates.binary_search(&e.index).is_err());
         }
-        self.sort_entries();
         self.past.sort_by(|a, b| a.person.cmp(&b.person));
-        let none = Closings::none();
-        let mut person = Person::new(self.engine, &self.rules, &self.ids, &self.applications, &none);
-        for (start, end) in person_ranges(&self.entries) {
-            let past = past_of(&self.past, &self.entries[start].person);
-            person.decide(past, &mut self.entries[start..end], None);
-        }
+        self.sort_entries();
+        // Pass 1 traces nothing: a traced batch is traced in pass 3, once the accounts are
+        // known. A person with one claim and no history passes checks 8–11 (its decision is
+        // already its amount), unless no subsidy at all is allowed a year.
+        let trace = std::mem::replace(&mut self.trace, false);
+        let busy = std::mem::take(&mut self.busy);
+        let annual = self.rules.annual_claims;
+        self.decide_persons(&Closings::none(), |r| annual == 0 || busy[r]);
+        self.busy = busy;
+        self.trace = trace;
         let mut history_committed = vec![Decimal::ZERO; self.engine.rules.accounts.len()];
         for p in &self.past {
             if let Some(a) = p.account {
@@ -525,6 +727,36 @@ impl<'e> Batch<'e> {
     }
 }
 
+/// A count and an amount in whole fen: a report's sums without a decimal addition per claim.
+#[derive(Debug, Clone, Copy, Default)]
+struct FenTally {
+    count: u64,
+    fen: i128,
+}
+
+impl FenTally {
+    fn add(&mut self, fen: i128) {
+        self.count += 1;
+        self.fen += fen;
+    }
+
+    fn tally(self) -> Tally {
+        // Within Decimal's range for any real batch (2^96 fen); saturates rather than panics.
+        let amount = Decimal::try_from_i128_with_scale(self.fen, 2).unwrap_or(if self.fen < 0 { Decimal::MIN } else { Decimal::MAX });
+        Tally { count: self.count, amount }
+    }
+}
+
+/// An amount in fen (amounts are rounded to the fen, so this is exact).
+fn fen_of(amount: Decimal) -> i128 {
+    if amount.scale() == 2 {
+        return amount.mantissa();
+    }
+    let mut fen = amount;
+    fen.rescale(2);
+    fen.mantissa()
+}
+
 /// What a batch's approved claims add to one account.
 #[derive(Clone, Default)]
 struct AccountSums {
@@ -536,49 +768,6 @@ struct AccountSums {
     by_month: BTreeMap<YearMonth, Decimal>,
     /// Payments by month.
     paid_in: BTreeMap<YearMonth, Decimal>,
-}
-
-/// Puts `items[order[i]]` at position `i`, in place, by following the permutation's cycles.
-fn permute<T>(items: &mut [T], order: &[u32]) {
-    let mut placed = vec![false; items.len()];
-    for start in 0..items.len() {
-        if placed[start] {
-            continue;
-        }
-        // Walk the cycle through `start`: position `at` takes the item from `order[at]`.
-        let mut at = start;
-        loop {
-            placed[at] = true;
-            let from = order[at] as usize;
-            if from == start {
-                break;
-            }
-            items.swap(at, from);
-            at = from;
-        }
-    }
-}
-
-/// Contiguous ranges of one person's entries (entries sorted by person).
-fn person_ranges(entries: &[Entry]) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    for i in 1..=entries.len() {
-        if i == entries.len() || entries[i].person != entries[start].person {
-            if start < entries.len() {
-                out.push((start, i));
-            }
-            start = i;
-        }
-    }
-    out
-}
-
-/// A person's history records (history sorted by person).
-fn past_of<'p>(past: &'p [Past], person: &PersonKey) -> &'p [Past] {
-    let start = past.partition_point(|p| p.person < *person);
-    let end = past.partition_point(|p| p.person <= *person);
-    &past[start..end]
 }
 
 /// Part of a batch after pass 1, waiting for the accounts' closing points.
@@ -599,20 +788,29 @@ impl Partition<'_> {
     #[must_use]
     pub fn settle(mut self, closings: &Closings) -> BatchResult {
         let b = &mut self.batch;
-        let mut person = Person::new(b.engine, &b.rules, &b.ids, &b.applications, closings);
-        let ranges = person_ranges(&b.entries);
-        for &(start, end) in &ranges {
-            let affected = b.entries[start..end].iter().any(|e| {
+        // Only the persons with a claim at or after a closing point are decided again (all of
+        // them when traced: pass 1 left no trace).
+        if b.trace {
+            b.decide_persons(closings, |_| true);
+        } else if !closings.is_empty() {
+            let mut run_of = vec![0u32; b.entries.len()];
+            for (r, w) in b.runs.windows(2).enumerate() {
+                for &i in &b.order[w[0] as usize..w[1] as usize] {
+                    run_of[i as usize] = r as u32;
+                }
+            }
+            let mut affected = vec![false; b.runs.len().saturating_sub(1)];
+            for (i, e) in b.entries.iter().enumerate() {
                 let id = &b.ids[e.index as usize];
-                matches!(e.decision, Decision::Approved(_))
+                if matches!(e.decision, Decision::Approved(_))
                     && (e.account.is_some_and(|a| b.rules.special[usize::from(e.program)] && closings.is_closed(a, e.applied_on, id))
                         || (e.app.is_some() && closings.is_quota_full(e.applied_on, id)))
-            });
-            if affected || b.trace {
-                let past = past_of(&b.past, &b.entries[start].person);
-                let mut traces = Traces { assessments: &mut b.assessments };
-                person.decide(past, &mut b.entries[start..end], b.trace.then_some(&mut traces));
+                {
+                    affected[run_of[i] as usize] = true;
+                }
             }
+            drop(run_of);
+            b.decide_persons(closings, |r| affected[r]);
         }
         for e in &b.entries {
             let a = &mut b.assessments[e.index as usize];
@@ -628,11 +826,10 @@ impl Partition<'_> {
         }
         let report = self.report(closings);
         let b = self.batch;
-        // Applications leave the claims' lists for their own, with their staged payments.
-        let mut is_app = vec![false; b.ids.len()];
-        for slot in &b.applications {
-            is_app[slot.index as usize] = true;
+        if b.applications.is_empty() {
+            return BatchResult { claim_ids: b.ids, assessments: b.assessments, applications: Vec::new(), report };
         }
+        // Applications leave the claims' lists for their own, with their staged payments.
         let mut assessments: Vec<Option<Assessment>> = b.assessments.into_iter().map(Some).collect();
         let applications = b
             .applications
@@ -689,11 +886,14 @@ impl Partition<'_> {
                 _ => {}
             }
         }
-        // Tallies by small index first; names (and their allocations) only once per key.
-        let mut by_program = vec![Tally::default(); rules.programs.len()];
-        let mut by_level = [Tally::default(); 8];
-        let mut by_district = vec![Tally::default(); b.districts.names.len() + 1];
-        let mut by_occupation = vec![Tally::default(); b.occupations.names.len() + 1];
+        // Tallies in whole fen by small index first; names (and their allocations) only once
+        // per key.
+        let mut approved = FenTally::default();
+        let mut by_program = vec![FenTally::default(); rules.programs.len()];
+        let mut by_level = [FenTally::default(); 8];
+        let mut by_district = vec![FenTally::default(); b.districts.names.len() + 1];
+        let mut by_occupation = vec![FenTally::default(); b.occupations.names.len() + 1];
+        let mut by_month: Vec<(YearMonth, FenTally)> = Vec::new();
         let mut by_account = vec![AccountSums::default(); rules.accounts.len()];
         // The last slot of each holds claims without a district or occupation.
         let (districts, occupations) = (by_district.len(), by_occupation.len());
@@ -701,12 +901,17 @@ impl Partition<'_> {
         for e in &b.entries {
             let Decision::Approved(paid) = e.decision else { continue };
             let rule = engine.programs[usize::from(e.program)].rule;
-            report.approved.add(paid);
-            by_program[rule].add(paid);
-            by_level[e.level.map_or(7, Level::index)].add(paid);
-            by_district[slot(e.district, districts)].add(paid);
-            by_occupation[slot(e.occupation, occupations)].add(paid);
-            report.by_month.entry(YearMonth::of(e.applied_on)).or_default().add(paid);
+            let fen = fen_of(paid);
+            approved.add(fen);
+            by_program[rule].add(fen);
+            by_level[e.level.map_or(7, Level::index)].add(fen);
+            by_district[slot(e.district, districts)].add(fen);
+            by_occupation[slot(e.occupation, occupations)].add(fen);
+            let month = YearMonth::of(e.applied_on);
+            match by_month.iter_mut().rev().find(|(m, _)| *m == month) {
+                Some((_, t)) => t.add(fen),
+                None => by_month.push((month, FenTally { count: 1, fen })),
+            }
             if let Some(account) = e.account.filter(|_| b.rules.special[usize::from(e.program)]) {
                 let sums = &mut by_account[usize::from(account)];
                 sums.committed += paid;
@@ -731,14 +936,16 @@ impl Partition<'_> {
                 }
             }
         }
-        let named = |tallies: &[Tally], name: &dyn Fn(usize) -> String| -> BTreeMap<String, Tally> {
-            let mut out: BTreeMap<String, Tally> = BTreeMap::new();
+        report.approved = approved.tally();
+        report.by_month = by_month.into_iter().map(|(m, t)| (m, t.tally())).collect();
+        let named = |tallies: &[FenTally], name: &dyn Fn(usize) -> String| -> BTreeMap<String, Tally> {
+            let mut out: BTreeMap<String, FenTally> = BTreeMap::new();
             for (i, t) in tallies.iter().enumerate().filter(|(_, t)| t.count > 0) {
                 let e = out.entry(name(i)).or_default();
                 e.count += t.count;
-                e.amount += t.amount;
+                e.fen += t.fen;
             }
-            out
+            out.into_iter().map(|(k, t)| (k, t.tally())).collect()
         };
         report.by_program = named(&by_program, &|i| rules.programs[i].id.clone());
         let fund_of = |i: usize| rules.programs[i].fund.code().to_string();
@@ -780,15 +987,5 @@ pub(crate) fn finish_trace(a: &mut Assessment, steps: Vec<Step>, decision: Decis
     trace.steps.extend(steps);
     if let (Decision::Approved(_), Some(payment)) = (decision, payment) {
         trace.steps.push(payment);
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn permute_places_every_item_by_the_order() {
-        let mut items = vec!['a', 'b', 'c', 'd', 'e'];
-        super::permute(&mut items, &[3, 0, 4, 1, 2]);
-        assert_eq!(items, ['d', 'a', 'e', 'b', 'c']);
     }
 }

@@ -154,8 +154,9 @@ impl<'a> Person<'a> {
         Person { engine, rules, ids, apps, closings, state: State::default() }
     }
 
-    /// Decides one person's eligible claims, in order, after their history.
-    pub fn decide(&mut self, past: &[Past], entries: &mut [Entry], mut traces: Option<&mut Traces<'_>>) {
+    /// Decides one person's eligible claims `run` (indices into `entries`, in queue order),
+    /// after their history.
+    pub fn decide(&mut self, past: &[Past], entries: &mut [Entry], run: &[u32], mut traces: Option<&mut Traces<'_>>) {
         let mut state = std::mem::take(&mut self.state);
         state.clear();
         for p in past {
@@ -170,7 +171,8 @@ impl<'a> Person<'a> {
                 amount: p.amount,
             });
         }
-        for entry in entries.iter_mut() {
+        for &i in run {
+            let Some(entry) = entries.get_mut(i as usize) else { continue };
             let mut steps = Vec::new();
             entry.decision = self.check(&state, entry, traces.as_ref().map(|_| &mut steps));
             if let Decision::Approved(paid) = entry.decision {
@@ -348,7 +350,9 @@ impl<'a> Person<'a> {
             }
             if let Some((_, _, review)) = self.engine.apprenticeship_program() {
                 if let Some(quota) = review.quota {
-                    let full = self.closings.is_quota_full(e.applied_on, &self.ids[e.index as usize]);
+                    // The claim id is only read where a quota filled (it is far away in memory).
+                    let full =
+                        !self.closings.quota_full_at.is_empty() && self.closings.is_quota_full(e.applied_on, &self.ids[e.index as usize]);
                     if tracing {
                         step(self.engine.param_step(
                             StepId::Quota,
@@ -384,7 +388,7 @@ impl<'a> Person<'a> {
                 }
                 return Decision::Rejected(Reason::NoAccountInForce);
             };
-            let closed = self.closings.is_closed(account, e.applied_on, &self.ids[e.index as usize]);
+            let closed = self.closings.closes(account) && self.closings.is_closed(account, e.applied_on, &self.ids[e.index as usize]);
             if tracing {
                 let a = &self.engine.rules.accounts[usize::from(account)];
                 step(self.engine.param_step(

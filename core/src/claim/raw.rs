@@ -66,6 +66,24 @@ pub trait FieldSource {
     }
 }
 
+impl<T: FieldSource + ?Sized> FieldSource for &T {
+    fn value(&self, field: Field) -> Option<RawRef<'_>> {
+        (**self).value(field)
+    }
+    fn unknown_fields(&self) -> &[String] {
+        (**self).unknown_fields()
+    }
+    fn repeated_fields(&self) -> &[String] {
+        (**self).repeated_fields()
+    }
+    fn record_error(&self) -> Option<&FieldError> {
+        (**self).record_error()
+    }
+    fn claim_id_text(&self) -> String {
+        (**self).claim_id_text()
+    }
+}
+
 impl FieldSource for RawClaim {
     fn value(&self, field: Field) -> Option<RawRef<'_>> {
         Some(match self.get(field)? {
