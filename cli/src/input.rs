@@ -99,7 +99,7 @@ fn open(path: &str) -> Result<Box<dyn Read>, InputError> {
 /// An opened input that counts what it reads.
 type Input = BufReader<Counting<Box<dyn Read>>>;
 
-fn prepare(path: &str, format: Option<Format>, count: &Rc<Cell<u64>>) -> Result<(Input, Format), InputError> {
+fn prepare_input(path: &str, format: Option<Format>, count: &Rc<Cell<u64>>) -> Result<(Input, Format), InputError> {
     let inner = open(path)?;
     let mut reader = BufReader::with_capacity(1 << 20, Counting { inner, count: Rc::clone(count) });
     let format = match format.or_else(|| Format::from_path(Path::new(path))) {
@@ -126,7 +126,7 @@ pub fn read_claims(
     mut each: impl FnMut(&dyn FieldSource, Location, u64),
 ) -> Result<Source, InputError> {
     let count = Rc::new(Cell::new(0));
-    let (reader, format) = prepare(path, format, &count)?;
+    let (reader, format) = prepare_input(path, format, &count)?;
     let extra_columns = match format {
         Format::Csv => read_csv(reader, path, "claim_id", &mut |cells: Cells<'_>, location| each(&cells, location, count.get()))?,
         Format::Jsonl => {
@@ -141,6 +141,30 @@ pub fn read_claims(
     Ok(Source { format, extra_columns })
 }
 
+/// Reads claims from `path` like [`read_claims`], but hands each row to `prepare` first — on
+/// every core for CSV, a block of lines at a time — and its result to `each`, in file order.
+pub fn read_claims_prepared<T: Send>(
+    path: &str,
+    format: Option<Format>,
+    prepare: impl Fn(&dyn FieldSource) -> T + Sync,
+    mut each: impl FnMut(T, Location, u64),
+) -> Result<Source, InputError> {
+    let count = Rc::new(Cell::new(0));
+    let (reader, format) = prepare_input(path, format, &count)?;
+    let extra_columns = match format {
+        Format::Csv => read_csv_parallel(reader, path, &prepare, &mut |item, location| each(item, location, count.get()))?,
+        Format::Jsonl => {
+            read_jsonl(reader, path, &mut |raw: RawClaim, location| each(prepare(&raw), location, count.get()))?;
+            Vec::new()
+        }
+        Format::Json => {
+            read_json(reader, path, &mut |raw: RawClaim, location| each(prepare(&raw), location, count.get()))?;
+            Vec::new()
+        }
+    };
+    Ok(Source { format, extra_columns })
+}
+
 /// A record of named fields (a history row).
 pub type Record = Vec<(String, RawValue)>;
 
@@ -148,7 +172,7 @@ pub type Record = Vec<(String, RawValue)>;
 /// name the `required` column. A row that cannot be read is an error.
 pub fn read_records(path: &str, required: &str) -> Result<Vec<(Location, Record)>, InputError> {
     let count = Rc::new(Cell::new(0));
-    let (mut reader, format) = prepare(path, None, &count)?;
+    let (mut reader, format) = prepare_input(path, None, &count)?;
     let mut records: Vec<(Location, Result<Record, String>)> = Vec::new();
     match format {
         Format::Csv => {
@@ -374,6 +398,87 @@ fn row_error(location: Location, detail: String) -> FieldError {
     FieldError::new(ClaimErrorKind::MalformedRow, "", Some(format!("{location}: {detail}")))
 }
 
+/// A CSV file's header, read: its names, where each claim field is, and the other columns.
+struct Header {
+    names: Vec<String>,
+    columns: [Option<usize>; 15],
+    /// Only the claim id's column: what a row with a record error shows.
+    claim_id_only: [Option<usize>; 15],
+    extra: Vec<String>,
+}
+
+impl Header {
+    /// Reads the header line; it must name the `required` column.
+    fn read<R: BufRead>(lines: &mut Lines<R>, splitter: &mut CsvLine, path: &str, required: &str) -> Result<Header, InputError> {
+        let io = |e: std::io::Error| InputError(format!("{path}: {e}"));
+        let names: Vec<String> = match lines.next().map_err(io)? {
+            None => return Err(InputError(format!("{path}: the file is empty; a CSV starts with a header row"))),
+            Some((_, Line::TooLong(n))) => return Err(InputError(format!("{path}: the header line is {n} bytes long"))),
+            Some((_, Line::Text(text))) => {
+                let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
+                let fields =
+                    splitter.split(text).ok_or_else(|| InputError(format!("{path}: line 1: the header's quotes do not balance")))?;
+                fields
+                    .iter()
+                    .map(|f| {
+                        std::str::from_utf8(f)
+                            .map(|s| s.trim().to_string())
+                            .map_err(|_| InputError(format!("{path}: line 1: the header is not UTF-8")))
+                    })
+                    .collect::<Result<_, _>>()?
+            }
+        };
+        if names.iter().any(|h| h.contains('\r')) {
+            return Err(InputError(format!(
+                "{path}: line 1: a carriage return inside the header: lines must end with LF or CRLF, not CR alone"
+            )));
+        }
+        let fields: Vec<Option<Field>> = names.iter().map(|h| Field::parse(h)).collect();
+        let extra: Vec<String> = names.iter().zip(&fields).filter(|(_, f)| f.is_none()).map(|(h, _)| h.clone()).collect();
+        let mut columns = [None; 15];
+        for (i, f) in fields.iter().enumerate() {
+            if let Some(f) = f {
+                columns[*f as usize] = Some(i);
+            }
+        }
+        if !names.iter().any(|h| h == required) {
+            // Only the claim fields found are named: a file without a header would otherwise put its
+            // first row, personal ids included, into the message.
+            let known: Vec<&str> = fields.iter().flatten().map(|f| f.name()).collect();
+            return Err(InputError(format!(
+                "{path}: line 1: the header has no {required} column ({} columns; claim fields among them: {})",
+                names.len(),
+                if known.is_empty() { "none — is the header row missing?".to_string() } else { known.join(", ") }
+            )));
+        }
+        if let Some(twice) = names.iter().enumerate().find_map(|(i, h)| names[..i].contains(h).then_some(h)) {
+            return Err(InputError(format!("{path}: line 1: the column {twice} appears twice in the header")));
+        }
+        let mut claim_id_only = [None; 15];
+        claim_id_only[Field::ClaimId as usize] = columns[Field::ClaimId as usize];
+        Ok(Header { names, columns, claim_id_only, extra })
+    }
+
+    /// Hands the row of `line` to `f` as cells (with a record error when it cannot be split into
+    /// the header's fields); `None` for a blank line.
+    fn row<T>(&self, splitter: &mut CsvLine, line: Line<'_>, location: Location, f: impl FnOnce(Cells<'_>) -> T) -> Option<T> {
+        let (error, row) = match line {
+            Line::TooLong(n) => (Some(row_error(location, format!("the line is {n} bytes long (at most {MAX_LINE_BYTES})"))), Vec::new()),
+            Line::Text(text) if text.iter().all(u8::is_ascii_whitespace) => return None,
+            Line::Text(text) => match splitter.split(text) {
+                None => (Some(row_error(location, "its quotes do not balance (a quote left open?)".into())), Vec::new()),
+                Some(row) if row.len() != self.names.len() => {
+                    (Some(row_error(location, format!("{} fields, the header has {}", row.len(), self.names.len()))), row)
+                }
+                Some(row) => (None, row),
+            },
+        };
+        // A row with a record error shows only its claim id (to find the row).
+        let columns = if error.is_some() { &self.claim_id_only } else { &self.columns };
+        Some(f(Cells { header: &self.names, columns, extra: &self.extra, cells: &row, record_error: error }))
+    }
+}
+
 /// Reads a CSV file row by row; returns the columns that are not claim fields.
 fn read_csv(
     reader: impl BufRead,
@@ -383,72 +488,80 @@ fn read_csv(
 ) -> Result<Vec<String>, InputError> {
     let mut lines = Lines::new(reader);
     let mut splitter = CsvLine::new();
-    let io = |e: std::io::Error| InputError(format!("{path}: {e}"));
-    let header: Vec<String> = match lines.next().map_err(io)? {
-        None => return Err(InputError(format!("{path}: the file is empty; a CSV starts with a header row"))),
-        Some((_, Line::TooLong(n))) => return Err(InputError(format!("{path}: the header line is {n} bytes long"))),
-        Some((_, Line::Text(text))) => {
-            let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-            let fields = splitter.split(text).ok_or_else(|| InputError(format!("{path}: line 1: the header's quotes do not balance")))?;
-            fields
-                .iter()
-                .map(|f| {
-                    std::str::from_utf8(f)
-                        .map(|s| s.trim().to_string())
-                        .map_err(|_| InputError(format!("{path}: line 1: the header is not UTF-8")))
-                })
-                .collect::<Result<_, _>>()?
-        }
-    };
-    if header.iter().any(|h| h.contains('\r')) {
-        return Err(InputError(format!(
-            "{path}: line 1: a carriage return inside the header: lines must end with LF or CRLF, not CR alone"
-        )));
-    }
-    let fields: Vec<Option<Field>> = header.iter().map(|h| Field::parse(h)).collect();
-    let extra_columns: Vec<String> = header.iter().zip(&fields).filter(|(_, f)| f.is_none()).map(|(h, _)| h.clone()).collect();
-    let mut columns = [None; 15];
-    for (i, f) in fields.iter().enumerate() {
-        if let Some(f) = f {
-            columns[*f as usize] = Some(i);
-        }
-    }
-    if !header.iter().any(|h| h == required) {
-        // Only the claim fields found are named: a file without a header would otherwise put its
-        // first row, personal ids included, into the message.
-        let known: Vec<&str> = fields.iter().flatten().map(|f| f.name()).collect();
-        return Err(InputError(format!(
-            "{path}: line 1: the header has no {required} column ({} columns; claim fields among them: {})",
-            header.len(),
-            if known.is_empty() { "none — is the header row missing?".to_string() } else { known.join(", ") }
-        )));
-    }
-    if let Some(twice) = header.iter().enumerate().find_map(|(i, h)| header[..i].contains(h).then_some(h)) {
-        return Err(InputError(format!("{path}: line 1: the column {twice} appears twice in the header")));
-    }
-    let claim_id_only = {
-        let mut c = [None; 15];
-        c[Field::ClaimId as usize] = columns[Field::ClaimId as usize];
-        c
-    };
-    while let Some((number, line)) = lines.next().map_err(io)? {
+    let header = Header::read(&mut lines, &mut splitter, path, required)?;
+    while let Some((number, line)) = lines.next().map_err(|e| InputError(format!("{path}: {e}")))? {
         let location = Location::Line(number as u32);
-        let (error, row) = match line {
-            Line::TooLong(n) => (Some(row_error(location, format!("the line is {n} bytes long (at most {MAX_LINE_BYTES})"))), Vec::new()),
-            Line::Text(text) if text.iter().all(u8::is_ascii_whitespace) => continue,
-            Line::Text(text) => match splitter.split(text) {
-                None => (Some(row_error(location, "its quotes do not balance (a quote left open?)".into())), Vec::new()),
-                Some(row) if row.len() != header.len() => {
-                    (Some(row_error(location, format!("{} fields, the header has {}", row.len(), header.len()))), row)
-                }
-                Some(row) => (None, row),
-            },
-        };
-        // A row with a record error shows only its claim id (to find the row).
-        let columns = if error.is_some() { &claim_id_only } else { &columns };
-        each(Cells { header: &header, columns, extra: &extra_columns, cells: &row, record_error: error }, location);
+        header.row(&mut splitter, line, location, |cells| each(cells, location));
     }
-    Ok(extra_columns)
+    Ok(header.extra)
+}
+
+/// Lines read at a time by [`read_csv_parallel`].
+const BLOCK_LINES: usize = 16 * 1024;
+
+/// Lines of a file held together: their bytes, and each line's number and span (or length, when
+/// too long to keep).
+#[derive(Default)]
+struct Block {
+    bytes: Vec<u8>,
+    lines: Vec<(u32, usize, usize, Option<usize>)>,
+}
+
+impl Block {
+    fn line(&self, k: usize) -> (Location, Line<'_>) {
+        let (number, start, end, too_long) = self.lines[k];
+        let line = match too_long {
+            Some(n) => Line::TooLong(n),
+            None => Line::Text(&self.bytes[start..end]),
+        };
+        (Location::Line(number), line)
+    }
+}
+
+/// Reads a CSV file a block of lines at a time; each block's rows go through `prepare` on every
+/// core, and the results to `each` in file order. Returns the columns that are not claim fields.
+fn read_csv_parallel<T: Send>(
+    reader: impl BufRead,
+    path: &str,
+    prepare: &(dyn Fn(&dyn FieldSource) -> T + Sync),
+    each: &mut dyn FnMut(T, Location),
+) -> Result<Vec<String>, InputError> {
+    let mut lines = Lines::new(reader);
+    let mut splitter = CsvLine::new();
+    let header = Header::read(&mut lines, &mut splitter, path, "claim_id")?;
+    let mut block = Block::default();
+    loop {
+        block.bytes.clear();
+        block.lines.clear();
+        while block.lines.len() < BLOCK_LINES {
+            let Some((number, line)) = lines.next().map_err(|e| InputError(format!("{path}: {e}")))? else { break };
+            let start = block.bytes.len();
+            let too_long = match line {
+                Line::Text(text) => {
+                    block.bytes.extend_from_slice(text);
+                    None
+                }
+                Line::TooLong(n) => Some(n),
+            };
+            block.lines.push((number as u32, start, block.bytes.len(), too_long));
+        }
+        if block.lines.is_empty() {
+            break;
+        }
+        let parts = skill_subsidy::parallel::chunks(block.lines.len(), |range| {
+            let mut splitter = CsvLine::new();
+            range
+                .filter_map(|k| {
+                    let (location, line) = block.line(k);
+                    header.row(&mut splitter, line, location, |cells| (prepare(&cells), location))
+                })
+                .collect::<Vec<(T, Location)>>()
+        });
+        for (item, location) in parts.into_iter().flatten() {
+            each(item, location);
+        }
+    }
+    Ok(header.extra)
 }
 
 fn read_jsonl(reader: impl BufRead, path: &str, each: &mut dyn FnMut(RawClaim, Location)) -> Result<(), InputError> {

@@ -27,10 +27,38 @@ pub fn write_records<'a>(
         _ => Box::new(std::io::stdout().lock()),
     };
     let mut out = BufWriter::with_capacity(1 << 20, sink);
+    if format == Format::Csv {
+        let mut header = csv::Writer::from_writer(&mut out);
+        header.write_record(AssessmentRecord::CSV_HEADER)?;
+        header.flush()?;
+    } else if format == Format::Json {
+        out.write_all(b"[")?;
+    }
+    // Records are formatted a block at a time on every core, and written in order.
+    let items: Vec<(&str, &Assessment)> = items.collect();
+    for (b, block) in items.chunks(BLOCK).enumerate() {
+        let parts =
+            skill_subsidy::parallel::chunks(block.len(), |range| format_records(engine, format, b * BLOCK + range.start, &block[range]));
+        for part in parts {
+            out.write_all(&part?)?;
+        }
+    }
+    if format == Format::Json {
+        out.write_all(if items.is_empty() { b"]\n" } else { b"\n]\n" })?;
+    }
+    out.flush()
+}
+
+/// Records formatted at a time.
+const BLOCK: usize = 32 * 1024;
+
+/// The bytes of `items` in `format`; `first` is the position of the first in the whole output
+/// (a JSON array puts a comma before all but the first).
+fn format_records(engine: &Engine, format: Format, first: usize, items: &[(&str, &Assessment)]) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::with_capacity(items.len() * 96);
     match format {
         Format::Csv => {
-            let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record(AssessmentRecord::CSV_HEADER)?;
+            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut out);
             let mut row: [String; 10] = Default::default();
             for (id, a) in items {
                 engine.record(id, a).write_csv_row(&mut row);
@@ -39,12 +67,10 @@ pub fn write_records<'a>(
             w.flush()?;
         }
         Format::Json => {
-            out.write_all(b"[")?;
-            for (i, (id, a)) in items.enumerate() {
-                out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+            for (i, (id, a)) in items.iter().enumerate() {
+                out.write_all(if first + i == 0 { b"\n" } else { b",\n" })?;
                 serde_json::to_writer(&mut out, &engine.record(id, a))?;
             }
-            out.write_all(b"\n]\n")?;
         }
         Format::Jsonl => {
             for (id, a) in items {
@@ -53,5 +79,5 @@ pub fn write_records<'a>(
             }
         }
     }
-    out.flush()
+    Ok(out)
 }

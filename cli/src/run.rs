@@ -90,15 +90,21 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
     let size = if o.file == "-" { None } else { std::fs::metadata(o.file).ok().map(|m| m.len()) };
     let bar = progress_bar(size, o.lang);
     let mut locations = Vec::new();
-    let source = input::read_claims(o.file, o.format, |fields: &dyn FieldSource, location, bytes| {
-        batch.add_fields(fields, mode);
-        locations.push(location);
-        if locations.len() % 16_384 == 0 {
-            if let Some(bar) = &bar {
-                bar.set_position(bytes);
+    let engine_ref = engine;
+    let source = input::read_claims_prepared(
+        o.file,
+        o.format,
+        |fields: &dyn FieldSource| engine_ref.prepare(fields, mode, o.trace),
+        |prepared, location, bytes| {
+            batch.add_prepared(prepared);
+            locations.push(location);
+            if locations.len() % 16_384 == 0 {
+                if let Some(bar) = &bar {
+                    bar.set_position(bytes);
+                }
             }
-        }
-    })?;
+        },
+    )?;
     if let Some(bar) = &bar {
         bar.set_message(o.lang.pick("checking limits and the account…", "核对限额与专账…").to_string());
     }

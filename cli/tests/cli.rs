@@ -360,3 +360,46 @@ fn bad_applications_and_outcomes_are_reported_with_their_line_and_exit_one() {
     assert_eq!(run.status.code(), Some(1));
     assert!(text(&run.stderr).contains("line 2") && text(&run.stderr).contains("finished"), "{}", text(&run.stderr));
 }
+
+#[test]
+fn a_file_of_many_blocks_comes_out_in_input_order_with_bad_rows_in_place() {
+    // More lines than one block is read (16K) and more records than one is written (32K), so
+    // several threads read and write: the output must still follow the input line for line.
+    let dir = tempfile::tempdir().unwrap();
+    let claims = dir.path().join("claims.csv");
+    let run = subsidy(&["demo-data", "--claims", "40000", "--out", claims.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let mut lines: Vec<String> = std::fs::read_to_string(&claims).unwrap().lines().map(String::from).collect();
+    for (k, at) in [17, 16_385, 33_000, 39_999].into_iter().enumerate() {
+        lines[at] = match k {
+            0 => format!("{},\"unbalanced", lines[at]),
+            1 => "WX21-BAD,skills_training,P1".into(),
+            2 => lines[at].replace("2021-", "2021-13-"),
+            _ => String::from_utf8_lossy(b"WX21-LAST,pre_job,P\xff").into_owned(),
+        };
+    }
+    std::fs::write(&claims, lines.join("\n") + "\n").unwrap();
+    for ext in ["csv", "jsonl", "json"] {
+        let out = dir.path().join(format!("out.{ext}"));
+        let run = subsidy(&["assess", claims.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+        let written = std::fs::read_to_string(&out).unwrap();
+        let ids: Vec<String> = match ext {
+            "csv" => written.lines().skip(1).map(|l| l.split(',').next().unwrap_or_default().to_string()).collect(),
+            "jsonl" => written
+                .lines()
+                .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["claim_id"].as_str().unwrap().to_string())
+                .collect(),
+            _ => serde_json::from_str::<Vec<serde_json::Value>>(&written)
+                .unwrap()
+                .iter()
+                .map(|r| r["claim_id"].as_str().unwrap().to_string())
+                .collect(),
+        };
+        assert_eq!(ids.len(), 40_000, "{ext}: every row has its record");
+        for (i, id) in ids.iter().enumerate() {
+            let line = &lines[i + 1];
+            assert!(line.starts_with(id.as_str()) || id.is_empty(), "{ext}: record {i} is {id}, line is {line}");
+        }
+    }
+}

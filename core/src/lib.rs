@@ -39,6 +39,7 @@ pub mod history;
 pub mod level;
 pub mod money;
 mod overrides;
+pub mod parallel;
 pub mod reasons;
 pub mod report;
 pub mod rules;
@@ -48,7 +49,7 @@ mod whatif;
 
 pub use apprenticeship::{Application, ApplicationResult, Outcome, OutcomeKind, Payment, PaymentKind, Schedule};
 pub use assessment::{Assessment, AssessmentRecord};
-pub use batch::{Batch, BatchResult, BudgetInput, Candidate, Closings, Partition, QuotaCandidate};
+pub use batch::{Batch, BatchResult, BudgetInput, Candidate, Closings, Partition, Prepared, QuotaCandidate};
 pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, FieldSource, RawClaim, RawRef, RawValue};
 /// Claims hold ids and codes as small strings kept inline; re-exported for building claims.
 pub use compact_str::CompactString;

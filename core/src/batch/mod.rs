@@ -317,44 +317,37 @@ fn history_of(past: &[Past], at: &mut usize, person: &PersonKey) -> (u32, u32) {
     (*at as u32, to as u32)
 }
 
+/// A claim read and assessed on its own (checks 1–7 and its amount), ready for
+/// [`Batch::add_prepared`]; or the errors of a row that could not be read.
+#[derive(Debug)]
+pub struct Prepared(PreparedKind);
+
+#[derive(Debug)]
+// Most rows are claims: boxing the large variant would allocate for each.
+#[allow(clippy::large_enum_variant)]
+enum PreparedKind {
+    Claim(Claim, Assessment),
+    Invalid(String, Vec<FieldError>),
+}
+
+impl Engine {
+    /// Reads a claim and decides what can be decided of it alone (checks 1–7 and its amount),
+    /// explained when `explain`: the part of a batch that can run on any thread.
+    #[must_use]
+    pub fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode, explain: bool) -> Prepared {
+        Prepared(match Claim::parse(source, mode) {
+            Ok(claim) => {
+                let a = if explain { self.explain(&claim) } else { self.assess(&claim) };
+                PreparedKind::Claim(claim, a)
+            }
+            Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
+        })
+    }
+}
+
 /// Claims read and assessed at a time by [`Batch::add_all`] and [`Batch::add_rows`]: enough to
 /// keep every core busy, few enough that a block's claims stay small next to the batch.
 const BLOCK: usize = 1 << 16;
-
-/// `f(0), …, f(n - 1)` in order, computed in contiguous chunks on the available cores (on one,
-/// or where threads cannot be started — WebAssembly — in this thread).
-fn par_map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
-    let threads = if n < 4096 { 1 } else { std::thread::available_parallelism().map_or(1, usize::from).min(16) };
-    if threads <= 1 {
-        return (0..n).map(f).collect();
-    }
-    let chunk = n.div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let mut parts: Vec<Result<std::thread::ScopedJoinHandle<'_, Vec<T>>, std::ops::Range<usize>>> = Vec::new();
-        for t in 1..threads {
-            let range = (t * chunk).min(n)..((t + 1) * chunk).min(n);
-            let spawned = std::thread::Builder::new().spawn_scoped(scope, {
-                let range = range.clone();
-                move || range.map(f).collect::<Vec<T>>()
-            });
-            parts.push(spawned.map_err(|_| range));
-        }
-        // This thread takes the first chunk, and any chunk a thread could not be started for.
-        let mut out: Vec<T> = (0..chunk.min(n)).map(f).collect();
-        out.reserve(n - out.len());
-        for part in parts {
-            match part {
-                Ok(handle) => match handle.join() {
-                    Ok(items) => out.extend(items),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                },
-                Err(range) => out.extend(range.map(f)),
-            }
-        }
-        out
-    })
-}
 
 /// Indices of `(hash, index)` pairs whose id another pair also has.
 fn duplicated(hashes: &mut [(u64, u32)], ids: &[CompactString]) -> Vec<u32> {
@@ -385,7 +378,7 @@ impl<'e> Batch<'e> {
     pub fn add_all(&mut self, claims: &[Claim]) {
         self.reserve(claims.len());
         for block in claims.chunks(BLOCK) {
-            let assessed = par_map(block.len(), |i| self.assess_one(&block[i]));
+            let assessed = crate::parallel::map(block.len(), |i| self.assess_one(&block[i]));
             for (claim, a) in block.iter().zip(assessed) {
                 self.push_assessed(claim, a);
             }
@@ -397,24 +390,28 @@ impl<'e> Batch<'e> {
     /// appears in the result.
     pub fn add_rows<S: FieldSource>(&mut self, rows: usize, mode: FieldMode, row: impl Fn(usize) -> S + Sync) {
         self.reserve(rows);
+        let (engine, trace) = (self.engine, self.trace);
         for start in (0..rows).step_by(BLOCK) {
             let len = BLOCK.min(rows - start);
-            let read = par_map(len, |i| {
-                let source = row(start + i);
-                match Claim::parse(&source, mode) {
-                    Ok(claim) => {
-                        let a = self.assess_one(&claim);
-                        Ok((claim, a))
-                    }
-                    Err(errors) => Err((source.claim_id_text(), errors)),
-                }
-            });
-            for r in read {
-                match r {
-                    Ok((claim, a)) => self.push_assessed(&claim, a),
-                    Err((id, errors)) => self.add_invalid(&id, errors),
-                }
+            for prepared in crate::parallel::map(len, |i| engine.prepare(&row(start + i), mode, trace)) {
+                self.add_prepared(prepared);
             }
+        }
+    }
+
+    /// Adds a claim read and assessed on its own by [`Engine::prepare`] — on any thread: a
+    /// caller that reads its input in parallel prepares there and adds here, in input order.
+    pub fn add_prepared(&mut self, prepared: Prepared) {
+        match prepared.0 {
+            // Prepared without a trace for a traced batch: explained now.
+            PreparedKind::Claim(claim, a) if self.trace && a.trace.is_none() => self.add(&claim),
+            PreparedKind::Claim(claim, mut a) => {
+                if !self.trace {
+                    a.trace = None;
+                }
+                self.push_assessed(&claim, a);
+            }
+            PreparedKind::Invalid(id, errors) => self.add_invalid(&id, errors),
         }
     }
 

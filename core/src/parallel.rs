@@ -1,0 +1,62 @@
+//! Work split across the cores, in order: the per-claim part of a batch, and callers that read or
+//! write many rows (the CLI, the Python binding). Where threads cannot be started — one core,
+//! WebAssembly without threads, a system out of threads — the work runs in the calling thread,
+//! with the same result.
+
+use std::ops::Range;
+
+/// Threads to use: the cores available, at most 16; one for small inputs.
+#[must_use]
+pub fn threads_for(n: usize) -> usize {
+    if n < 1024 {
+        return 1;
+    }
+    std::thread::available_parallelism().map_or(1, usize::from).clamp(1, 16)
+}
+
+/// `0..n` split into as many contiguous ranges as there are threads, `f` applied to each on its
+/// own thread; the results in range order.
+pub fn chunks<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
+    let threads = threads_for(n);
+    if threads <= 1 {
+        return vec![f(0..n)];
+    }
+    let size = n.div_ceil(threads);
+    let range = |t: usize| (t * size).min(n)..((t + 1) * size).min(n);
+    let f = &f;
+    std::thread::scope(|scope| {
+        let spawned: Vec<_> = (1..threads).map(|t| (t, std::thread::Builder::new().spawn_scoped(scope, move || f(range(t))))).collect();
+        // This thread takes the first range, and any range a thread could not be started for.
+        let mut out = vec![f(range(0))];
+        for (t, handle) in spawned {
+            out.push(match handle {
+                Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => f(range(t)),
+            });
+        }
+        out
+    })
+}
+
+/// `f(0), …, f(n - 1)` in order, computed on every core.
+pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    let parts = chunks(n, |range| range.map(&f).collect::<Vec<T>>());
+    let mut out = Vec::with_capacity(n);
+    for part in parts {
+        out.extend(part);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn results_come_in_order_whatever_the_threads() {
+        for n in [0, 1, 1023, 1024, 5000, 100_003] {
+            assert_eq!(super::map(n, |i| i * 2), (0..n).map(|i| i * 2).collect::<Vec<_>>());
+            let parts = super::chunks(n, |r| r);
+            assert_eq!(parts.iter().map(|r| r.len()).sum::<usize>(), n);
+            assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
+        }
+    }
+}
