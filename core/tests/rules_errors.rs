@@ -339,18 +339,21 @@ fn apprenticeship_files(edit: impl Fn(String) -> String) -> Result<Ruleset, skil
 fn the_apprenticeship_review_is_checked_like_every_rule() {
     assert!(apprenticeship_files(|t| t).is_ok());
     // The overlap rule names programs of the ruleset.
-    let errors = apprenticeship_files(|t| t.replace("overlap_programs = { value = []", "overlap_programs = { value = [\"upgrade\"]")).unwrap_err().0;
+    let errors =
+        apprenticeship_files(|t| t.replace("overlap_programs = { value = []", "overlap_programs = { value = [\"upgrade\"]")).unwrap_err().0;
     the_error(&errors, RulesErrorKind::UnknownReference, "programs.toml", "programs.apprenticeship.review.overlap_programs[0]");
     // Sessions ascend; shares are rates.
     let errors = apprenticeship_files(|t| t.replace("[2021-02-20, 2021-04-20", "[2021-04-20, 2021-02-20")).unwrap_err().0;
     assert!(errors.iter().any(|e| e.kind == RulesErrorKind::InvalidValue && e.path.contains("sessions")), "{errors:?}");
-    let errors = apprenticeship_files(|t| t.replace("advance_share = { value = \"0.50\"", "advance_share = { value = \"1.50\"")).unwrap_err().0;
+    let errors =
+        apprenticeship_files(|t| t.replace("advance_share = { value = \"0.50\"", "advance_share = { value = \"1.50\"")).unwrap_err().0;
     the_error(&errors, RulesErrorKind::RateOutOfRange, "programs.toml", "programs.apprenticeship.review.advance_share");
     // One apprenticeship program a ruleset: the review would not know which.
     let errors = apprenticeship_files(|t| {
         let second = t[t.find("[programs.apprenticeship]").unwrap()..].replace("programs.apprenticeship", "programs.apprenticeship_b");
         format!("{t}\n{second}")
     })
-    .unwrap_err().0;
+    .unwrap_err()
+    .0;
     the_error(&errors, RulesErrorKind::DuplicateId, "programs.toml", "programs.apprenticeship_b");
 }
