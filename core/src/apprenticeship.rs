@@ -8,7 +8,8 @@
 //! first-come-first-served queue at the session date (SPEC §8).
 
 use crate::assessment::Assessment;
-use crate::calendar::{add_months, parse_date, Date, YearMonth};
+use crate::calendar::{add_months, Date, YearMonth};
+use crate::claim::record::NamedFields;
 use crate::claim::{Claim, ClaimErrorKind, FieldError, RawValue};
 use crate::engine::steps::note;
 use crate::engine::Engine;
@@ -133,86 +134,23 @@ impl Application {
     /// fields are errors unless `lenient`. On failure, returns every field error; the value of
     /// `person_id` never appears in one.
     pub fn parse<'a>(fields: impl IntoIterator<Item = (&'a str, &'a RawValue)>, lenient: bool) -> Result<Application, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut values: [Option<&RawValue>; 12] = [None; 12];
-        for (name, value) in fields {
-            match APPLICATION_FIELDS.iter().position(|f| *f == name) {
-                Some(i) if values[i].is_some() => errors.push(FieldError::new(ClaimErrorKind::RepeatedField, name, None)),
-                Some(i) => values[i] = Some(value),
-                None if lenient => {}
-                None => errors.push(FieldError::new(ClaimErrorKind::UnknownField, name, None)),
-            }
+        let mut f = NamedFields::read(&APPLICATION_FIELDS, fields, lenient);
+        let application_id = f.text(0, true);
+        let enterprise_id = f.text(1, true);
+        let person_id = f.text(2, true);
+        let occupation = f.text(3, true);
+        let target_level = f.level(4, true);
+        let start_date = f.date(5, true);
+        let months = f.parsed(6, true, ClaimErrorKind::OutOfRange, |t| t.parse::<u32>().ok().filter(|m| (1..=1200).contains(m)));
+        let submitted_on = f.date(7, true);
+        let institution = f.text(8, true);
+        let district = f.text(9, false);
+        let outcome_kind = f.parsed(10, false, ClaimErrorKind::WrongType, OutcomeKind::parse);
+        let outcome_date = f.date(11, false);
+        if outcome_kind == Some(OutcomeKind::Withdrawn) && outcome_date.is_none() && !f.given(11) {
+            f.errors.push(FieldError::new(ClaimErrorKind::MissingField, "outcome_date", None));
         }
-        let text = |i: usize, required: bool, errors: &mut Vec<FieldError>| -> Option<CompactString> {
-            let name = APPLICATION_FIELDS[i];
-            let shown = |s: &str| (name != "person_id").then(|| s.to_string());
-            match values[i] {
-                None | Some(RawValue::Null) => {}
-                Some(RawValue::Text(s) | RawValue::Number(s)) if s.trim().is_empty() => {}
-                Some(RawValue::Text(s) | RawValue::Number(s)) if s.len() > crate::claim::MAX_FIELD_BYTES => {
-                    errors.push(FieldError::new(ClaimErrorKind::TooLong, name, None));
-                    return None;
-                }
-                Some(RawValue::Text(s) | RawValue::Number(s)) if s.chars().any(char::is_control) => {
-                    errors.push(FieldError::new(ClaimErrorKind::InvalidCharacters, name, shown(s)));
-                    return None;
-                }
-                Some(RawValue::Text(s) | RawValue::Number(s)) => return Some(CompactString::from(s.trim())),
-                Some(RawValue::NotUtf8) => {
-                    errors.push(FieldError::new(ClaimErrorKind::InvalidUtf8, name, None));
-                    return None;
-                }
-                Some(_) => {
-                    errors.push(FieldError::new(ClaimErrorKind::WrongType, name, None));
-                    return None;
-                }
-            }
-            if required {
-                errors.push(FieldError::new(ClaimErrorKind::MissingField, name, None));
-            }
-            None
-        };
-        let application_id = text(0, true, &mut errors);
-        let enterprise_id = text(1, true, &mut errors);
-        let person_id = text(2, true, &mut errors);
-        let occupation = text(3, true, &mut errors);
-        let target_level = text(4, true, &mut errors).and_then(|t| {
-            let level = Level::parse(&t);
-            if level.is_none() {
-                errors.push(FieldError::new(ClaimErrorKind::UnknownLevel, "target_level", Some(t.to_string())));
-            }
-            level
-        });
-        let date = |i: usize, required: bool, errors: &mut Vec<FieldError>| {
-            let t = text(i, required, errors)?;
-            let d = parse_date(&t);
-            if d.is_none() {
-                errors.push(FieldError::new(ClaimErrorKind::BadDate, APPLICATION_FIELDS[i], Some(t.to_string())));
-            }
-            d
-        };
-        let start_date = date(5, true, &mut errors);
-        let months = text(6, true, &mut errors).and_then(|t| match t.parse::<u32>() {
-            Ok(m) if (1..=1200).contains(&m) => Some(m),
-            _ => {
-                errors.push(FieldError::new(ClaimErrorKind::OutOfRange, "months", Some(t.to_string())));
-                None
-            }
-        });
-        let submitted_on = date(7, true, &mut errors);
-        let institution = text(8, true, &mut errors);
-        let district = text(9, false, &mut errors);
-        let outcome_kind = text(10, false, &mut errors).and_then(|t| {
-            let kind = OutcomeKind::parse(&t);
-            if kind.is_none() {
-                errors.push(FieldError::new(ClaimErrorKind::WrongType, "outcome", Some(t.to_string())));
-            }
-            kind
-        });
-        let outcome_date = date(11, false, &mut errors);
-        if outcome_kind == Some(OutcomeKind::Withdrawn) && outcome_date.is_none() && values[11].is_none() {
-            errors.push(FieldError::new(ClaimErrorKind::MissingField, "outcome_date", None));
-        }
+        let errors = f.errors;
         match (application_id, enterprise_id, person_id, occupation, target_level, start_date, months, submitted_on, institution) {
             (Some(a), Some(e), Some(p), Some(o), Some(l), Some(s), Some(m), Some(sub), Some(i)) if errors.is_empty() => Ok(Application {
                 application_id: a,

@@ -3,10 +3,10 @@
 //! special-account programs whose `applied_on` falls in an account's period are already
 //! committed against it.
 
-use crate::calendar::{parse_date, Date};
+use crate::calendar::Date;
+use crate::claim::record::NamedFields;
 use crate::claim::{ClaimErrorKind, FieldError, RawValue};
 use crate::level::Level;
-use crate::money::{parse_money, MoneyError};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 
@@ -55,77 +55,16 @@ impl HistoryRecord {
     /// Reads a record from named fields (a JSON object's entries or a CSV row). Unknown fields
     /// are errors unless `lenient`. On failure, returns every field error.
     pub fn parse<'a>(fields: impl IntoIterator<Item = (&'a str, &'a RawValue)>, lenient: bool) -> Result<HistoryRecord, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        let mut values: [Option<&RawValue>; 8] = [None; 8];
-        for (name, value) in fields {
-            match HISTORY_FIELDS.iter().position(|f| *f == name) {
-                Some(i) => values[i] = Some(value),
-                None if lenient => {}
-                None => errors.push(FieldError::new(ClaimErrorKind::UnknownField, name, None)),
-            }
-        }
-        let text = |i: usize, required: bool, errors: &mut Vec<FieldError>| -> Option<CompactString> {
-            let name = HISTORY_FIELDS[i];
-            match values[i] {
-                None | Some(RawValue::Null) => None,
-                Some(RawValue::Text(s) | RawValue::Number(s)) if s.trim().is_empty() => None,
-                Some(RawValue::Text(s) | RawValue::Number(s))
-                    if s.len() > crate::claim::MAX_FIELD_BYTES || s.chars().any(char::is_control) =>
-                {
-                    errors.push(FieldError::new(ClaimErrorKind::InvalidCharacters, name, None));
-                    return None;
-                }
-                Some(RawValue::Text(s) | RawValue::Number(s)) => Some(CompactString::from(s.trim())),
-                Some(RawValue::NotUtf8) => {
-                    errors.push(FieldError::new(ClaimErrorKind::InvalidUtf8, name, None));
-                    return None;
-                }
-                Some(_) => {
-                    errors.push(FieldError::new(ClaimErrorKind::WrongType, name, None));
-                    return None;
-                }
-            }
-            .or_else(|| {
-                if required {
-                    errors.push(FieldError::new(ClaimErrorKind::MissingField, name, None));
-                }
-                None
-            })
-        };
-        let person_id = text(0, true, &mut errors);
-        let program = text(1, true, &mut errors);
-        let enterprise_id = text(2, false, &mut errors);
-        let occupation = text(3, false, &mut errors);
-        let level = text(4, false, &mut errors).and_then(|l| {
-            let level = Level::parse(&l);
-            if level.is_none() {
-                errors.push(FieldError::new(ClaimErrorKind::UnknownLevel, "level", Some(l.to_string())));
-            }
-            level
-        });
-        let date = |i: usize, errors: &mut Vec<FieldError>| {
-            let t = text(i, true, errors)?;
-            let d = parse_date(&t);
-            if d.is_none() {
-                errors.push(FieldError::new(ClaimErrorKind::BadDate, HISTORY_FIELDS[i], Some(t.to_string())));
-            }
-            d
-        };
-        let event_date = date(5, &mut errors);
-        let applied_on = date(6, &mut errors);
-        let amount = text(7, true, &mut errors).and_then(|t| match parse_money(&t) {
-            Ok(a) => Some(a),
-            Err(e) => {
-                let kind = match e {
-                    MoneyError::Negative => ClaimErrorKind::NegativeMoney,
-                    MoneyError::BelowFen => ClaimErrorKind::MoneyPrecision,
-                    MoneyError::TooLarge => ClaimErrorKind::MoneyOutOfRange,
-                    _ => ClaimErrorKind::BadMoney,
-                };
-                errors.push(FieldError::new(kind, "amount", Some(t.to_string())));
-                None
-            }
-        });
+        let mut f = NamedFields::read(&HISTORY_FIELDS, fields, lenient);
+        let person_id = f.text(0, true);
+        let program = f.text(1, true);
+        let enterprise_id = f.text(2, false);
+        let occupation = f.text(3, false);
+        let level = f.level(4, false);
+        let event_date = f.date(5, true);
+        let applied_on = f.date(6, true);
+        let amount = f.money(7, true);
+        let errors = f.errors;
         match (person_id, program, event_date, applied_on, amount) {
             (Some(person_id), Some(program), Some(event_date), Some(applied_on), Some(amount)) if errors.is_empty() => {
                 Ok(HistoryRecord { person_id, program, enterprise_id, occupation, level, event_date, applied_on, amount })

@@ -57,6 +57,12 @@ pub fn vector_files(kind: &str) -> Vec<(PathBuf, Value)> {
     out
 }
 
+/// The engine a case runs on: the file's, or a variant with the case's overrides.
+fn case_engine(base: &Engine, case: &Value, label: &str) -> Option<Engine> {
+    let overrides = case.get("overrides")?;
+    Some(base.with_overrides(&Overrides::from_json(overrides).unwrap()).unwrap_or_else(|e| panic!("{label}: {e}")))
+}
+
 #[test]
 fn claim_vectors_give_the_expected_assessments_and_traces() {
     let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
@@ -69,14 +75,8 @@ fn claim_vectors_give_the_expected_assessments_and_traces() {
         for case in doc["cases"].as_array().expect("cases") {
             count += 1;
             let name = case["name"].as_str().unwrap_or("?");
-            let variant;
-            let engine = match case.get("overrides") {
-                Some(o) => {
-                    variant = base.with_overrides(&Overrides::from_json(o).unwrap()).unwrap_or_else(|e| panic!("{file} / {name}: {e}"));
-                    &variant
-                }
-                None => &*base,
-            };
+            let variant = case_engine(base, case, &format!("{file} / {name}"));
+            let engine = variant.as_ref().unwrap_or(base);
             let mode = if case["lenient"].as_bool() == Some(true) { FieldMode::Lenient } else { FieldMode::Strict };
             let raw = RawClaim::from_json(&case["claim"]);
             let a = engine.assess_raw(&raw, mode, true);
@@ -146,14 +146,8 @@ fn batch_vectors_give_the_expected_assessments_and_report_in_any_order() {
         for case in doc["cases"].as_array().expect("cases") {
             count += 1;
             let name = case["name"].as_str().unwrap_or("?");
-            let variant;
-            let engine = match case.get("overrides") {
-                Some(o) => {
-                    variant = base.with_overrides(&Overrides::from_json(o).unwrap()).unwrap_or_else(|e| panic!("{file} / {name}: {e}"));
-                    &variant
-                }
-                None => &*base,
-            };
+            let variant = case_engine(base, case, &format!("{file} / {name}"));
+            let engine = variant.as_ref().unwrap_or(base);
             let claims: Vec<RawClaim> = case["claims"].as_array().map(|c| c.iter().map(RawClaim::from_json).collect()).unwrap_or_default();
             let applications: Vec<Value> = case["applications"].as_array().cloned().unwrap_or_default();
             let history: Vec<HistoryRecord> = case["history"]

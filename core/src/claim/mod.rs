@@ -121,6 +121,7 @@ impl Field {
 
 mod errors;
 mod raw;
+pub(crate) mod record;
 
 pub use errors::{ClaimErrorKind, FieldError};
 pub use raw::{FieldSource, RawClaim, RawRef, RawValue};
