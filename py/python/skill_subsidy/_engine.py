@@ -1,0 +1,345 @@
+"""The engine (审核引擎): a ruleset loaded and compiled once, then claims one at a time or a
+whole year at once."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, List, Mapping, Optional, Sequence, Union, overload
+
+from . import _frames, _native
+from ._assessment import Assessment
+from ._report import Apprenticeships, BatchResult, Report, WhatIf
+
+#: An override document: ``{"shortage.rate": "0.20"}``, with date ranges
+#: ``{"programs.skills_training.amounts.3": {"2021-07-01..2021-12-31": "2200"}}``, or
+#: assignments ``"shortage.rate=0.20"`` (one string or a list).
+Overrides = Union[Mapping[str, Any], str, List[str]]
+
+
+class Engine:
+    """A ruleset ready to assess claims: the embedded Wuxi 2021 rules by default.
+
+    >>> from skill_subsidy import Engine
+    >>> engine = Engine()
+    >>> engine.ruleset
+    'wuxi-2021'
+    >>> Engine.rulesets()
+    ['wuxi-2021', 'wuxi-2023']
+    >>> engine.value("shortage.rate")
+    Decimal('0.30')
+    """
+
+    def __init__(self, ruleset: str = "wuxi-2021") -> None:
+        """An embedded ruleset by id (see :meth:`rulesets`). Raises ``RulesError``."""
+        self._native = _native.Engine.embedded(ruleset)
+
+    @classmethod
+    def _wrap(cls, native: Any) -> Engine:
+        engine = cls.__new__(cls)
+        engine._native = native
+        return engine
+
+    @classmethod
+    def from_dir(cls, path: Union[str, os.PathLike[str]]) -> Engine:
+        """Loads a ruleset folder (its ``.toml`` files) strictly. Raises ``RulesError`` listing
+        every problem with its file, key path and line.
+
+        >>> from skill_subsidy import Engine, RulesError
+        >>> try:
+        ...     Engine.from_dir("no/such/folder")
+        ... except RulesError as e:
+        ...     e.errors[0]["code"]
+        'unreadable'
+        """
+        return cls._wrap(_native.Engine.from_dir(os.fspath(path)))
+
+    @staticmethod
+    def rulesets() -> List[str]:
+        """The ids of the embedded rulesets."""
+        return list(_native.Engine.embedded_ids())
+
+    @property
+    def ruleset(self) -> str:
+        """The ruleset's id."""
+        return str(self._native.ruleset)
+
+    @property
+    def overrides(self) -> List[str]:
+        """The what-if overrides applied, as ``PATH=VALUE``."""
+        return list(self._native.overrides)
+
+    def with_overrides(self, overrides: Overrides) -> Engine:
+        """A variant of this engine with rule values changed by path (SPEC §5). Raises
+        ``OverrideError`` for a path that does not exist or a value that does not fit.
+
+        >>> from skill_subsidy import Engine, OverrideError
+        >>> Engine().with_overrides({"shortage.rate": "0.20"}).value("shortage.rate")
+        Decimal('0.20')
+        >>> try:
+        ...     Engine().with_overrides("shortage.rat=0.2")
+        ... except OverrideError as e:
+        ...     e.errors[0]["code"]
+        'unknown_path'
+        """
+        return Engine._wrap(self._native.with_overrides(overrides))
+
+    def value(self, path: str) -> Any:
+        """The value at a rule path: a ``Decimal`` (money, rate, count), a ``bool``, or ``None``."""
+        return self._native.value(path)
+
+    def export(self) -> dict:
+        """The resolved ruleset (programs, amounts, catalogues, accounts, sessions …) as
+        ``subsidy rules export --json`` gives it (``docs/export.md``)."""
+        return dict(self._native.export())
+
+    def schema(self) -> dict:
+        """The JSON Schema of a claim."""
+        return dict(self._native.schema())
+
+    def assess(self, claim: Mapping[str, Any], history: Any = None, *, lenient: bool = False, trace: bool = False) -> Assessment:
+        """Assesses one claim (a dict of SPEC §6 fields).
+
+        Without ``history`` the claim is checked on its own (checks 1–7 and its amount). With
+        ``history`` (earlier subsidies) it is assessed as a batch of one against them, so the
+        limits, exclusivity and the account apply too. Unknown fields make the claim invalid
+        unless ``lenient``. A malformed claim is not an exception: it is ``invalid``, with its
+        field errors.
+
+        >>> from skill_subsidy import Engine
+        >>> claim = {"claim_id": "C1", "program": "skills_training", "person_id": "P1",
+        ...          "occupation": "6-18-02-04", "level": "3", "institution": "WX-JG-001",
+        ...          "fee_paid": "3000.00", "event_date": "2021-08-02", "applied_on": "2021-08-20"}
+        >>> Engine().assess(claim).amount
+        Decimal('2600.00')
+        >>> history = [{"person_id": "P1", "program": "skills_training", "occupation": "6-18-02-04",
+        ...             "level": "3", "event_date": "2021-03-01", "applied_on": "2021-03-10", "amount": "2000.00"}]
+        >>> Engine().assess(claim, history).reasons
+        ['duplicate_level']
+        >>> Engine().assess({**claim, "fee_paid": 0.1 + 0.2}).errors[0]["code"]
+        'money_precision'
+        """
+        if history is None:
+            return Assessment._from_record(self._native.assess(claim, lenient, trace))
+        result = self._run([claim], history, lenient=lenient or None, trace=trace)
+        return Assessment._from_record(result.assessment_record(0))
+
+    def explain(self, claim: Mapping[str, Any], history: Any = None, *, lenient: bool = False) -> Assessment:
+        """Assesses one claim with its trace: every step, the rule it read, its citation, the
+        value before and after (``docs/trace.md``). ``print()`` it, or show it in a notebook.
+
+        >>> from skill_subsidy import Engine
+        >>> a = Engine().explain({"claim_id": "C1", "program": "skills_training", "person_id": "P1",
+        ...     "occupation": "6-18-02-04", "level": "3", "institution": "WX-JG-001",
+        ...     "fee_paid": "2466.67", "event_date": "2021-08-02", "applied_on": "2021-08-20"})
+        >>> [s["step"] for s in a.trace["steps"]][-4:]
+        ['shortage_uplift', 'fee_cap', 'rounding', 'payment']
+        >>> print(str(a).splitlines()[0])
+        Claim C1: approved, 2466.67 yuan — skills_training
+        """
+        return self.assess(claim, history, lenient=lenient, trace=True)
+
+    def _run(
+        self,
+        data: Any,
+        history: Any = None,
+        *,
+        applications: Any = None,
+        outcomes: Any = None,
+        lenient: Optional[bool] = None,
+        trace: bool = False,
+    ) -> Any:
+        _, claims = _frames.read(data)
+        return self._native.run(
+            claims,
+            _frames.read(history, "history")[1],
+            _frames.read(applications, "applications")[1],
+            _frames.read(outcomes, "outcomes")[1],
+            lenient,
+            trace,
+        )
+
+    def run(
+        self,
+        data: Any,
+        history: Any = None,
+        *,
+        applications: Any = None,
+        outcomes: Any = None,
+        lenient: Optional[bool] = None,
+        trace: bool = False,
+        closings: Optional[_native.Closings] = None,
+    ) -> BatchResult:
+        """Assesses a batch once and keeps everything: the claims' assessments, the
+        applications' results and the report.
+
+        ``data``: claims as a pandas or polars DataFrame, a pyarrow Table (or any object with
+        ``__arrow_c_stream__``) or a list of dicts; ``history``: earlier subsidies (SPEC
+        §7.2) in any of those forms; ``applications``: apprenticeship applications (SPEC §8),
+        with ``outcomes`` (``application_id``, ``outcome``, ``outcome_date``) given apart or as
+        their fields. ``lenient``: ignore unknown fields (default: yes for frames, no for
+        dicts, as the CLI reads CSV and JSON). ``trace``: explain every claim. ``closings``:
+        the data is one partition of a batch split by person (see :meth:`budget_input`).
+
+        Claims are decided first come, first served (``applied_on``, then ``claim_id``),
+        whatever the input order. A claim that does not validate is ``invalid``; a history row
+        that does not validate raises ``ClaimError``.
+        """
+        kind, claims = _frames.read(data)
+        app_kind, apps = _frames.read(applications, "applications")
+        native = self._native.run(
+            claims, _frames.read(history, "history")[1], apps, _frames.read(outcomes, "outcomes")[1], lenient, trace, closings
+        )
+        index = getattr(data, "index", None) if kind == "pandas" else None
+        return BatchResult(native, kind, index, app_kind)
+
+    def budget_input(
+        self, data: Any, history: Any = None, *, applications: Any = None, outcomes: Any = None, lenient: Optional[bool] = None
+    ) -> _native.BudgetInput:
+        """Pass 1 of a batch split by person across machines (SPEC §11): what this partition —
+        every claim, history record and application of its persons — brings to the special
+        account. Then ``engine.closings([...])`` over every partition's, once; then, in each
+        partition, ``engine.run(part, ..., closings=closings)``. The partitions' reports merge
+        (``Report.merge``) into the single run's, to the fen. Both values pickle (Dask, Spark).
+        A claim id must not be given in two partitions (within one batch it makes every copy
+        ``invalid``; across partitions no pass sees both).
+
+        >>> from skill_subsidy import Engine
+        >>> engine = Engine().with_overrides({"accounts.wuxi-2021.opening_balance": "500"})
+        >>> claim = lambda id, person: {"claim_id": id, "program": "pre_job", "person_id": person,
+        ...     "enterprise_id": "E1", "event_date": "2021-05-10", "applied_on": "2021-05-20"}
+        >>> parts = [[claim("A", "P1")], [claim("B", "P2")]]          # split by person
+        >>> closings = engine.closings([engine.budget_input(p) for p in parts])
+        >>> results = [engine.run(p, closings=closings) for p in parts]
+        >>> [r.assessments[0]["reasons"] for r in results]            # 300 fits in 500; the next does not
+        [[], ['budget_exhausted']]
+        >>> results[0].report.merge(results[1].report) == engine.report(parts[0] + parts[1])
+        True
+        """
+        _, claims = _frames.read(data)
+        return self._native.budget_input(
+            claims,
+            _frames.read(history, "history")[1],
+            _frames.read(applications, "applications")[1],
+            _frames.read(outcomes, "outcomes")[1],
+            lenient,
+        )
+
+    def closings(self, inputs: Sequence[_native.BudgetInput]) -> _native.Closings:
+        """Pass 2 of a batch split by person (SPEC §11): where each account closes, from every
+        partition's :meth:`budget_input`."""
+        return self._native.closings(list(inputs))
+
+    def assess_batch(
+        self,
+        data: Any,
+        history: Any = None,
+        *,
+        applications: Any = None,
+        outcomes: Any = None,
+        lenient: Optional[bool] = None,
+        trace: bool = False,
+        closings: Optional[_native.Closings] = None,
+    ) -> Any:
+        """Assesses claims as one batch and returns one record per claim, in input order, as
+        the kind of ``data``: a pandas or polars DataFrame, a pyarrow Table, or a list of dicts.
+        ``amount`` is exact: ``decimal128(18, 2)`` in Arrow and polars, Arrow-backed decimals in
+        pandas, ``Decimal`` in dicts. See :meth:`run` for the arguments.
+
+        >>> from skill_subsidy import Engine
+        >>> claims = [{"claim_id": id, "program": "pre_job", "person_id": "P1", "enterprise_id": "E1",
+        ...            "event_date": "2021-05-10", "applied_on": "2021-05-20"} for id in ("B", "A")]
+        >>> [(r["claim_id"], r["status"], r["reasons"]) for r in Engine().assess_batch(claims)]
+        [('B', 'rejected', ['exclusive_with_other_program']), ('A', 'approved', [])]
+        """
+        return self.run(
+            data, history, applications=applications, outcomes=outcomes, lenient=lenient, trace=trace, closings=closings
+        ).assessments
+
+    def report(
+        self,
+        data: Any,
+        history: Any = None,
+        *,
+        applications: Any = None,
+        outcomes: Any = None,
+        lenient: Optional[bool] = None,
+    ) -> Report:
+        """The report of a batch (SPEC §9). See :meth:`run` for the arguments."""
+        return self.run(data, history, applications=applications, outcomes=outcomes, lenient=lenient).report
+
+    @overload
+    def whatif(
+        self,
+        overrides: Union[Mapping[str, Any], str],
+        data: Any,
+        history: Any = None,
+        *,
+        applications: Any = None,
+        outcomes: Any = None,
+        lenient: Optional[bool] = None,
+    ) -> WhatIf: ...
+
+    @overload
+    def whatif(
+        self,
+        overrides: Sequence[Mapping[str, Any]],
+        data: Any,
+        history: Any = None,
+        *,
+        applications: Any = None,
+        outcomes: Any = None,
+        lenient: Optional[bool] = None,
+    ) -> List[WhatIf]: ...
+
+    def whatif(
+        self,
+        overrides: Any,
+        data: Any,
+        history: Any = None,
+        *,
+        applications: Any = None,
+        outcomes: Any = None,
+        lenient: Optional[bool] = None,
+    ) -> Any:
+        """The same batch under these rules (the baseline) and with ``overrides`` (the
+        variant): both reports and their difference. Give a list of override documents for
+        several variants: the baseline is assessed once and shared. Raises ``OverrideError``
+        before assessing anything when an override does not apply.
+        """
+        several = isinstance(overrides, (list, tuple)) and all(isinstance(o, Mapping) for o in overrides) and len(overrides) > 0
+        documents = list(overrides) if several else [overrides]
+        variants = [self.with_overrides(o) for o in documents]
+        kind, claims = _frames.read(data)
+        app_kind, apps = _frames.read(applications, "applications")
+        history_data, outcomes_data = _frames.read(history, "history")[1], _frames.read(outcomes, "outcomes")[1]
+        index = getattr(data, "index", None) if kind == "pandas" else None
+
+        def run(engine: Engine) -> BatchResult:
+            native = engine._native.run(claims, history_data, apps, outcomes_data, lenient, False)
+            return BatchResult(native, kind, index, app_kind)
+
+        baseline = run(self)
+        results = [WhatIf(v.overrides, baseline, run(v)) for v in variants]
+        return results if several else results[0]
+
+    def apprenticeship(
+        self, applications: Any, outcomes: Any = None, history: Any = None, *, lenient: Optional[bool] = None
+    ) -> Apprenticeships:
+        """Reviews apprenticeship applications (企业新型学徒制) at the bimonthly sessions: each
+        application's session, status and amount committed, its staged payments by outcome,
+        the monthly cash flow and the report.
+
+        >>> from skill_subsidy import Engine
+        >>> apps = [{"application_id": "A1", "enterprise_id": "E1", "person_id": "P1", "occupation": "6-18-02-04",
+        ...          "target_level": "3", "start_date": "2021-05-01", "months": 12, "submitted_on": "2021-04-01",
+        ...          "institution": "WX-JG-001"}]
+        >>> result = Engine().apprenticeship(apps)
+        >>> [(a["status"], a["session"], a["amount"]) for a in result.applications]
+        [('approved', '2021-04-20', Decimal('5000.00'))]
+        >>> [(p["month"], p["kind"], p["amount"]) for p in result.applications[0]["payments"]]
+        [('2021-05', 'advance', Decimal('2500.00')), ('2022-06', 'settlement', Decimal('2500.00'))]
+        """
+        return Apprenticeships(self.run(None, history, applications=applications, outcomes=outcomes, lenient=lenient))
+
+    def __repr__(self) -> str:
+        return str(self._native.__repr__())

@@ -1,0 +1,367 @@
+"""Reports (统计报表, SPEC §9), what-if comparisons (假设分析) and batch results, for notebooks:
+dicts with exact decimals, tables of the caller's kind, and HTML."""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+from typing import Any, Dict, List, Optional
+
+from . import _frames
+from ._assessment import Assessment
+from ._frames import Kind
+
+_DIMENSIONS = ("program", "level", "district", "fund", "occupation", "month")
+
+
+def _yuan(amount: Any) -> str:
+    """``1234567.8`` → ``1,234,567.80`` (display only)."""
+    return f"{Decimal(amount):,.2f}"
+
+
+def _table(headers: List[str], rows: List[List[Any]], numeric_from: int = 1) -> str:
+    e = html.escape
+    head = "".join(f"<th>{e(h)}</th>" for h in headers)
+    body = "".join(
+        "<tr>"
+        + "".join(f"<td style='text-align:{'right' if i >= numeric_from else 'left'}'>{e(str(c))}</td>" for i, c in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class Report:
+    """A batch report: counts by status and reason, approved amounts by program, level,
+    district, fund, occupation and month, and each account's ledger (opening balance,
+    committed, remaining, payments by month, targets, projection).
+
+    >>> from skill_subsidy import Engine
+    >>> claims = [{"claim_id": "C1", "program": "pre_job", "person_id": "P1", "enterprise_id": "E1",
+    ...            "event_date": "2021-05-10", "applied_on": "2021-05-20"}]
+    >>> report = Engine().report(claims)
+    >>> report.claims, report.status, report.approved_amount
+    (1, {'approved': 1, 'rejected': 0, 'invalid': 0}, Decimal('300.00'))
+    >>> report.to_dict()["accounts"]["wuxi-2021"]["disbursements"]
+    {'2021-06': Decimal('300.00')}
+    """
+
+    def __init__(self, native: Any, kind: Kind = "records") -> None:
+        self._native = native
+        self._kind = kind
+
+    @property
+    def claims(self) -> int:
+        """Claims assessed."""
+        return int(self._native.claims)
+
+    @property
+    def status(self) -> Dict[str, int]:
+        """Claims by status."""
+        return dict(self._native.status)
+
+    @property
+    def approved_amount(self) -> Decimal:
+        """The sum of approved amounts (equal to the sum of the claims' amounts)."""
+        return Decimal(self._native.approved_amount)
+
+    def to_dict(self) -> Dict[str, Any]:
+        """The report (``docs/report.md``) with money and ratios as ``Decimal``."""
+        return dict(self._native.to_dict())
+
+    def to_json(self, indent: Optional[int] = None) -> str:
+        """The report as JSON text, money as decimal strings: what ``subsidy assess --report`` writes."""
+        return str(self._native.to_json(indent))
+
+    def to_frame(self, by: str = "program", *, kind: Optional[Kind] = None) -> Any:
+        """A table of the report, as a frame of the kind the claims came in (pandas when they
+        came as dicts).
+
+        ``by``: ``program``, ``level``, ``district``, ``fund``, ``occupation``, ``month``
+        (columns: the key, ``count``, ``amount``); ``reason`` and ``status`` (the key,
+        ``count``); ``account`` (one row per account: opening balance, committed, remaining,
+        utilisation, projection); ``account_month`` (each account's months: ``committed``,
+        ``disbursed``).
+
+        >>> from skill_subsidy import Engine
+        >>> claims = [{"claim_id": "C1", "program": "pre_job", "person_id": "P1", "enterprise_id": "E1",
+        ...            "event_date": "2021-05-10", "applied_on": "2021-05-20"}]
+        >>> Engine().report(claims).to_frame("fund", kind="records")
+        [{'fund': 'special_account', 'count': 1, 'amount': Decimal('300.00')}]
+        """
+        kind = kind or _frames.frame_kind(self._kind)
+        stream = self._native.table(by)
+        return _frames.write(lambda view: stream, lambda: _frames._pyarrow().table(stream).to_pylist(), kind)
+
+    def merge(self, other: Report) -> Report:
+        """This report and ``other`` merged: the reports of a batch split by person (SPEC §11)
+        merge into the whole batch's report, to the fen."""
+        return Report(self._native.merge(other._native), self._kind)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Report) and bool(self._native == other._native)
+
+    __hash__ = None  # type: ignore[assignment]  # compared by value
+
+    def __repr__(self) -> str:
+        return str(self._native.__repr__())
+
+    def _repr_html_(self) -> str:
+        d = self.to_dict()
+        s = d["status"]
+        parts = [
+            f"<p><b>{d['claims']:,} claims</b>: {s['approved']:,} approved ({_yuan(d['approved_amount'])} yuan), "
+            f"{s['rejected']:,} rejected, {s['invalid']:,} invalid</p>"
+        ]
+        programs = d["by"]["program"]
+        if programs:
+            parts.append("<p>Approved by program</p>")
+            parts.append(_table(["program", "count", "yuan"], [[k, f"{v['count']:,}", _yuan(v["amount"])] for k, v in programs.items()]))
+        if d["rejections"]:
+            parts.append("<p>Rejections by reason</p>")
+            parts.append(_table(["reason", "count"], [[k, f"{v:,}"] for k, v in d["rejections"].items()]))
+        for account, a in d["accounts"].items():
+            projection = a["projection"]["status"] + (f" ({a['projection']['month']})" if a["projection"]["month"] else "")
+            rows = [
+                ["opening balance", _yuan(a["opening_balance"])],
+                ["committed before (history)", _yuan(a["history_committed"])],
+                ["committed by this batch", _yuan(a["committed"])],
+                ["released", _yuan(a["released"])],
+                ["remaining", _yuan(a["remaining"])],
+                ["utilisation", f"{a['utilisation'] * 100:.2f}%"],
+                [
+                    "person-times",
+                    f"{a['person_times']['done']:,}" + (f" of {a['person_times']['target']:,}" if "target" in a["person_times"] else ""),
+                ],
+                [
+                    "apprentices",
+                    f"{a['apprentices']['done']:,}" + (f" of {a['apprentices']['target']:,}" if "target" in a["apprentices"] else ""),
+                ],
+                ["projection", projection],
+            ]
+            parts.append(f"<p>Account <code>{html.escape(account)}</code> ({a['effective_from']} … {a['effective_to']})</p>")
+            parts.append(_table(["", "yuan"], rows))
+            months = sorted(set(a["committed_by_month"]) | set(a["disbursements"]))
+            if months:
+                parts.append(
+                    _table(
+                        ["month", "committed", "disbursed"],
+                        [[m, _yuan(a["committed_by_month"].get(m, 0)), _yuan(a["disbursements"].get(m, 0))] for m in months],
+                    )
+                )
+        return "".join(parts)
+
+
+class BatchResult:
+    """A batch's claims' assessments, its applications' results and its report, from one run.
+
+    ``assessments`` and ``applications`` are of the kind their input came in (a pandas or
+    polars DataFrame, a pyarrow Table, or a list of dicts).
+    """
+
+    def __init__(self, native: Any, kind: Kind, index: Any = None, app_kind: Kind = "records") -> None:
+        self._native = native
+        self._kind = kind
+        self._index = index
+        self._app_kind = app_kind
+        self._assessments: Any = None
+
+    def __len__(self) -> int:
+        return len(self._native)
+
+    @property
+    def assessments(self) -> Any:
+        """One record per claim, in input order: ``claim_id``, ``status``, ``amount``,
+        ``reasons`` (codes joined with ``;``), ``errors`` (``field:code`` joined with ``;``),
+        ``program``, ``fund``, ``payee``, ``catalogue_version``, ``payment_month`` (and
+        ``trace`` when asked for). Dicts have the full record: lists and a trace dict."""
+        if self._assessments is None:
+            self._assessments = _frames.write(self._native.assessments_table, self._native.assessment_records, self._kind, self._index)
+        return self._assessments
+
+    def assessment(self, i: int) -> Assessment:
+        """The ``i``-th claim's assessment."""
+        return Assessment._from_record(self._native.assessment_record(i))
+
+    @property
+    def applications(self) -> Any:
+        """One result per apprenticeship application, in input order: its record, ``session``
+        and ``final_amount`` (dicts also hold their ``payments``)."""
+        return _frames.write(self._native.applications_table, self._native.application_records, self._app_kind)
+
+    @property
+    def payments(self) -> Any:
+        """The applications' staged payments, one row per payment: ``application_id``,
+        ``month``, ``kind`` (``advance``, ``settlement``, ``recovery``), ``amount``."""
+        kind = _frames.frame_kind(self._app_kind)
+        return _frames.write(self._native.payments_table, lambda: _frames._pyarrow().table(self._native.payments_table()).to_pylist(), kind)
+
+    @property
+    def cash_flow(self) -> Dict[str, Decimal]:
+        """The applications' payments summed by month (``YYYY-MM`` → yuan)."""
+        return dict(self._native.cash_flow())
+
+    @property
+    def report(self) -> Report:
+        """The batch's report."""
+        return Report(self._native.report(), self._kind)
+
+    def __repr__(self) -> str:
+        return f"BatchResult({len(self)} claims; {self.report!r})"
+
+
+class WhatIf:
+    """The same claims under the rules as they are (the baseline) and as changed (the
+    variant), with the difference by the same keys (``docs/report.md``).
+
+    >>> from skill_subsidy import Engine
+    >>> claims = [{"claim_id": "C1", "program": "skills_training", "person_id": "P1",
+    ...            "occupation": "6-18-02-04", "level": "3", "institution": "WX-JG-001",
+    ...            "fee_paid": "3000.00", "event_date": "2021-08-02", "applied_on": "2021-08-20"}]
+    >>> w = Engine().whatif({"shortage.rate": "0.20"}, claims)
+    >>> w.baseline.approved_amount, w.variant.approved_amount
+    (Decimal('2600.00'), Decimal('2400.00'))
+    >>> w.difference["approved"]["delta"]["amount"]
+    Decimal('-200.00')
+    """
+
+    def __init__(self, overrides: List[str], baseline: BatchResult, variant: BatchResult) -> None:
+        self.overrides = overrides
+        #: The baseline's claims and report (assessed once, shared by every variant).
+        self.baseline_result = baseline
+        #: The variant's claims and report.
+        self.variant_result = variant
+        self._difference: Optional[Dict[str, Any]] = None
+
+    @property
+    def baseline(self) -> Report:
+        """The baseline's report."""
+        return self.baseline_result.report
+
+    @property
+    def variant(self) -> Report:
+        """The variant's report."""
+        return self.variant_result.report
+
+    @property
+    def difference(self) -> Dict[str, Any]:
+        """For every key of either report: baseline, variant and delta (variant − baseline)."""
+        if self._difference is None:
+            self._difference = dict(self.baseline._native.diff(self.variant._native))
+        return self._difference
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"overrides", "baseline", "variant", "difference"}``, as ``subsidy whatif --report`` writes."""
+        return {
+            "overrides": list(self.overrides),
+            "baseline": self.baseline.to_dict(),
+            "variant": self.variant.to_dict(),
+            "difference": self.difference,
+        }
+
+    def to_frame(self, by: str = "program", *, kind: Optional[Kind] = None) -> Any:
+        """The difference by a dimension (``program``, ``level``, ``district``, ``fund``,
+        ``occupation``, ``month``): the key, then count and amount of the baseline, the variant
+        and the delta. ``by="reason"`` gives the rejections (counts only)."""
+        kind = kind or _frames.frame_kind(self.baseline._kind)
+        if by == "reason":
+            rows = [
+                {"reason": k, "baseline": v["baseline"], "variant": v["variant"], "delta": v["delta"]}
+                for k, v in self.difference["rejections"].items()
+            ]
+        elif by in _DIMENSIONS:
+            rows = [
+                {
+                    by: key,
+                    "baseline_count": v["baseline"]["count"],
+                    "baseline_amount": v["baseline"]["amount"],
+                    "variant_count": v["variant"]["count"],
+                    "variant_amount": v["variant"]["amount"],
+                    "delta_count": v["delta"]["count"],
+                    "delta_amount": v["delta"]["amount"],
+                }
+                for key, v in self.difference["by"][by].items()
+            ]
+        else:
+            raise ValueError(f"cannot compare by {by!r}; use one of {', '.join(_DIMENSIONS)} or reason")
+        if kind == "records":
+            return rows
+        pa = _frames._pyarrow()
+        columns = list(rows[0]) if rows else [by]
+        types = {
+            c: pa.decimal128(38, 2)
+            if c.endswith("_amount")
+            else (pa.int64() if c.endswith("count") or c in ("baseline", "variant", "delta") else pa.string())
+            for c in columns
+        }
+        table = pa.table({c: pa.array([r[c] for r in rows], types[c]) for c in columns})
+        return _frames.write(lambda view: table, lambda: rows, kind)
+
+    def __repr__(self) -> str:
+        delta = self.difference["approved"]["delta"]
+        return f"WhatIf({', '.join(self.overrides)}: approved {delta['count']:+d} claims, {delta['amount']:+} yuan)"
+
+    def _repr_html_(self) -> str:
+        d = self.difference
+        a = d["approved"]
+        rows = [["approved (count)", f"{a['baseline']['count']:,}", f"{a['variant']['count']:,}", f"{a['delta']['count']:+,}"]]
+        rows.append(
+            ["approved (yuan)", _yuan(a["baseline"]["amount"]), _yuan(a["variant"]["amount"]), f"{Decimal(a['delta']['amount']):+,.2f}"]
+        )
+        for status in ("rejected", "invalid"):
+            x = d["status"][status]
+            rows.append([status, f"{x['baseline']:,}", f"{x['variant']:,}", f"{x['delta']:+,}"])
+        for account, x in d["accounts"].items():
+            for key in ("total_committed", "remaining"):
+                v = x[key]
+                rows.append([f"{account}: {key}", _yuan(v["baseline"]), _yuan(v["variant"]), f"{Decimal(v['delta']):+,.2f}"])
+            p = x["projection"]
+            show = lambda q: (q or {}).get("status", "") + (f" ({q['month']})" if q and q.get("month") else "")  # noqa: E731
+            rows.append([f"{account}: projection", show(p["baseline"]), show(p["variant"]), ""])
+        programs = [
+            [k, _yuan(v["baseline"]["amount"]), _yuan(v["variant"]["amount"]), f"{Decimal(v['delta']['amount']):+,.2f}"]
+            for k, v in d["by"]["program"].items()
+        ]
+        head = f"<p><b>What if {html.escape(', '.join(self.overrides))}</b></p>"
+        return (
+            head
+            + _table(["", "baseline", "variant", "delta"], rows)
+            + "<p>Approved yuan by program</p>"
+            + _table(["program", "baseline", "variant", "delta"], programs)
+        )
+
+
+class Apprenticeships:
+    """Apprenticeship applications (企业新型学徒制, SPEC §8) reviewed at the bimonthly sessions:
+    each application's result, the staged payments, the monthly cash flow and the report."""
+
+    def __init__(self, result: BatchResult) -> None:
+        self._result = result
+
+    @property
+    def applications(self) -> Any:
+        """One result per application: status, amount committed at the session, reasons,
+        ``session`` and ``final_amount``."""
+        return self._result.applications
+
+    @property
+    def payments(self) -> Any:
+        """One row per staged payment: advance, settlement or recovery."""
+        return self._result.payments
+
+    @property
+    def cash_flow(self) -> Dict[str, Decimal]:
+        """Payments summed by month."""
+        return self._result.cash_flow
+
+    @property
+    def report(self) -> Report:
+        """The report (apprentices against the target, the account's commitments)."""
+        return self._result.report
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"applications", "cash_flow", "report"}``, as ``subsidy apprenticeship --out`` writes."""
+        return {"applications": self._result._native.application_records(), "cash_flow": self.cash_flow, "report": self.report.to_dict()}
+
+    def __repr__(self) -> str:
+        return f"Apprenticeships({len(self._result._native.application_records())} applications; {self.report!r})"

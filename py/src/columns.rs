@@ -1,0 +1,285 @@
+//! Arrow columns read cell by cell as the core's loosely typed values ([`RawRef`]), without a
+//! Python object per row: text is borrowed from the Arrow buffers, and numbers and dates are
+//! written as text into a small scratch string (inline up to 24 bytes: no allocation).
+//!
+//! Money crosses exactly (SPEC §4): a `decimal128`/`decimal256` cell is written from its integer
+//! and scale, never through a float; a `float` cell is written in its shortest round-trip form
+//! (`1500.1`, `0.30000000000000004`), which the core then accepts or refuses like any text.
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{
+    Decimal128Type, Decimal256Type, Float16Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type,
+    UInt8Type,
+};
+use arrow_array::{Array, BinaryViewArray, GenericBinaryArray, GenericStringArray, PrimitiveArray, StringViewArray};
+use arrow_buffer::NullBuffer;
+use arrow_schema::{DataType, TimeUnit};
+use skill_subsidy::{CompactString, RawRef, RawValue};
+use std::fmt::Write as _;
+
+/// A cell as read: borrowed from the column, or written into the scratch string.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Cell<'a> {
+    /// No such column.
+    Absent,
+    /// Borrowed from the Arrow buffers (or a value without text: null, a boolean, a kind).
+    Ref(RawRef<'a>),
+    /// A number, written into the scratch string.
+    Number,
+    /// A date, written into the scratch string.
+    Text,
+}
+
+impl Cell<'_> {
+    /// The value as the core reads it, with `scratch` holding what was written.
+    pub(crate) fn raw<'s>(&'s self, scratch: &'s str) -> Option<RawRef<'s>> {
+        match *self {
+            Cell::Absent => None,
+            Cell::Ref(r) => Some(r),
+            Cell::Number => Some(RawRef::Number(scratch)),
+            Cell::Text => Some(RawRef::Text(scratch)),
+        }
+    }
+
+    /// The value owned (for history and applications, which the core reads as owned values).
+    pub(crate) fn owned(&self, scratch: &str) -> RawValue {
+        match self.raw(scratch) {
+            Some(RawRef::Text(s)) => RawValue::Text(s.to_string()),
+            Some(RawRef::Number(s)) => RawValue::Number(s.to_string()),
+            Some(RawRef::Bool(b)) => RawValue::Bool(b),
+            Some(RawRef::Other(kind)) => RawValue::Other(kind),
+            Some(RawRef::NotUtf8) => RawValue::NotUtf8,
+            _ => RawValue::Null,
+        }
+    }
+}
+
+/// Text arrays, in their three layouts.
+enum Strings<'a> {
+    Small(&'a GenericStringArray<i32>),
+    Large(&'a GenericStringArray<i64>),
+    View(&'a StringViewArray),
+}
+
+impl<'a> Strings<'a> {
+    fn get(&self, i: usize) -> &'a str {
+        match self {
+            Strings::Small(a) => a.value(i),
+            Strings::Large(a) => a.value(i),
+            Strings::View(a) => a.value(i),
+        }
+    }
+}
+
+/// Byte arrays: text when they hold UTF-8.
+enum Binaries<'a> {
+    Small(&'a GenericBinaryArray<i32>),
+    Large(&'a GenericBinaryArray<i64>),
+    View(&'a BinaryViewArray),
+}
+
+impl<'a> Binaries<'a> {
+    fn get(&self, i: usize) -> &'a [u8] {
+        match self {
+            Binaries::Small(a) => a.value(i),
+            Binaries::Large(a) => a.value(i),
+            Binaries::View(a) => a.value(i),
+        }
+    }
+}
+
+/// How a column's cells are read.
+enum Kind<'a> {
+    Null,
+    Text(Strings<'a>),
+    Bytes(Binaries<'a>),
+    Bool(&'a arrow_array::BooleanArray),
+    I8(&'a PrimitiveArray<Int8Type>),
+    I16(&'a PrimitiveArray<Int16Type>),
+    I32(&'a PrimitiveArray<Int32Type>),
+    I64(&'a PrimitiveArray<Int64Type>),
+    U8(&'a PrimitiveArray<UInt8Type>),
+    U16(&'a PrimitiveArray<UInt16Type>),
+    U32(&'a PrimitiveArray<UInt32Type>),
+    U64(&'a PrimitiveArray<UInt64Type>),
+    F16(&'a PrimitiveArray<Float16Type>),
+    F32(&'a PrimitiveArray<Float32Type>),
+    F64(&'a PrimitiveArray<Float64Type>),
+    Decimal128(&'a PrimitiveArray<Decimal128Type>, i8),
+    Decimal256(&'a PrimitiveArray<Decimal256Type>, i8),
+    /// Days since 1970-01-01.
+    Date32(&'a [i32]),
+    /// Milliseconds since 1970-01-01T00:00.
+    Date64(&'a [i64]),
+    /// A timestamp without a time zone (or in UTC), in units per second.
+    Timestamp(&'a [i64], i64),
+    /// A dictionary (pandas `category`, polars `Categorical`/`Enum`): keys into a column of values.
+    Dictionary(Vec<usize>, Box<Column<'a>>),
+    /// A type no claim field can hold, by what it is.
+    Other(&'static str),
+}
+
+/// One Arrow column, read cell by cell.
+pub(crate) struct Column<'a> {
+    nulls: Option<&'a NullBuffer>,
+    kind: Kind<'a>,
+}
+
+impl<'a> Column<'a> {
+    /// Reads `array`; any type is accepted (a type no field can hold reads as a wrong type).
+    pub(crate) fn new(array: &'a dyn Array) -> Column<'a> {
+        let kind = match array.data_type() {
+            DataType::Null => Kind::Null,
+            DataType::Utf8 => Kind::Text(Strings::Small(array.as_string::<i32>())),
+            DataType::LargeUtf8 => Kind::Text(Strings::Large(array.as_string::<i64>())),
+            DataType::Utf8View => Kind::Text(Strings::View(array.as_string_view())),
+            DataType::Binary => Kind::Bytes(Binaries::Small(array.as_binary::<i32>())),
+            DataType::LargeBinary => Kind::Bytes(Binaries::Large(array.as_binary::<i64>())),
+            DataType::BinaryView => Kind::Bytes(Binaries::View(array.as_binary_view())),
+            DataType::Boolean => Kind::Bool(array.as_boolean()),
+            DataType::Int8 => Kind::I8(array.as_primitive()),
+            DataType::Int16 => Kind::I16(array.as_primitive()),
+            DataType::Int32 => Kind::I32(array.as_primitive()),
+            DataType::Int64 => Kind::I64(array.as_primitive()),
+            DataType::UInt8 => Kind::U8(array.as_primitive()),
+            DataType::UInt16 => Kind::U16(array.as_primitive()),
+            DataType::UInt32 => Kind::U32(array.as_primitive()),
+            DataType::UInt64 => Kind::U64(array.as_primitive()),
+            DataType::Float16 => Kind::F16(array.as_primitive()),
+            DataType::Float32 => Kind::F32(array.as_primitive()),
+            DataType::Float64 => Kind::F64(array.as_primitive()),
+            DataType::Decimal128(_, scale) => Kind::Decimal128(array.as_primitive(), *scale),
+            DataType::Decimal256(_, scale) => Kind::Decimal256(array.as_primitive(), *scale),
+            DataType::Date32 => Kind::Date32(array.as_primitive::<arrow_array::types::Date32Type>().values()),
+            DataType::Date64 => Kind::Date64(array.as_primitive::<arrow_array::types::Date64Type>().values()),
+            DataType::Timestamp(unit, tz) if tz.as_deref().is_none_or(is_utc) => match unit {
+                TimeUnit::Second => Kind::Timestamp(array.as_primitive::<TimestampSecondType>().values(), 1),
+                TimeUnit::Millisecond => Kind::Timestamp(array.as_primitive::<TimestampMillisecondType>().values(), 1_000),
+                TimeUnit::Microsecond => Kind::Timestamp(array.as_primitive::<TimestampMicrosecondType>().values(), 1_000_000),
+                TimeUnit::Nanosecond => Kind::Timestamp(array.as_primitive::<TimestampNanosecondType>().values(), 1_000_000_000),
+            },
+            DataType::Timestamp(..) => Kind::Other("a timestamp in a time zone (give dates, YYYY-MM-DD)"),
+            DataType::Time32(_) | DataType::Time64(_) => Kind::Other("a time of day"),
+            DataType::Duration(_) | DataType::Interval(_) => Kind::Other("a duration"),
+            DataType::List(_)
+            | DataType::LargeList(_)
+            | DataType::ListView(_)
+            | DataType::LargeListView(_)
+            | DataType::FixedSizeList(..) => Kind::Other("an array"),
+            DataType::Struct(_) | DataType::Map(..) | DataType::Union(..) => Kind::Other("an object"),
+            DataType::Dictionary(..) => match array.as_any_dictionary_opt() {
+                Some(dictionary) => Kind::Dictionary(dictionary.normalized_keys(), Box::new(Column::new(dictionary.values().as_ref()))),
+                None => Kind::Other("a value of another type"),
+            },
+            _ => Kind::Other("a value of another type"),
+        };
+        Column { nulls: array.nulls(), kind }
+    }
+
+    /// The cell at row `i`; numbers and dates are written into `scratch`.
+    pub(crate) fn cell(&self, i: usize, scratch: &mut CompactString) -> Cell<'a> {
+        if self.nulls.is_some_and(|n| n.is_null(i)) {
+            return Cell::Ref(RawRef::Null);
+        }
+        scratch.clear();
+        // Writing into a String cannot fail.
+        let number = |scratch: &mut CompactString, value: &dyn std::fmt::Display| {
+            let _ = write!(scratch, "{value}");
+            Cell::Number
+        };
+        match &self.kind {
+            Kind::Null => Cell::Ref(RawRef::Null),
+            Kind::Text(strings) => Cell::Ref(RawRef::Text(strings.get(i))),
+            Kind::Bytes(bytes) => match std::str::from_utf8(bytes.get(i)) {
+                Ok(text) => Cell::Ref(RawRef::Text(text)),
+                Err(_) => Cell::Ref(RawRef::NotUtf8),
+            },
+            Kind::Bool(a) => Cell::Ref(RawRef::Bool(a.value(i))),
+            Kind::I8(a) => number(scratch, &a.value(i)),
+            Kind::I16(a) => number(scratch, &a.value(i)),
+            Kind::I32(a) => number(scratch, &a.value(i)),
+            Kind::I64(a) => number(scratch, &a.value(i)),
+            Kind::U8(a) => number(scratch, &a.value(i)),
+            Kind::U16(a) => number(scratch, &a.value(i)),
+            Kind::U32(a) => number(scratch, &a.value(i)),
+            Kind::U64(a) => number(scratch, &a.value(i)),
+            // Rust writes a float as the shortest decimal that reads back as the same float.
+            Kind::F16(a) => number(scratch, &f32::from(a.value(i))),
+            Kind::F32(a) => number(scratch, &a.value(i)),
+            Kind::F64(a) => number(scratch, &a.value(i)),
+            Kind::Decimal128(a, scale) => {
+                write_scaled(scratch, &a.value(i).to_string(), *scale);
+                Cell::Number
+            }
+            Kind::Decimal256(a, scale) => {
+                write_scaled(scratch, &a.value(i).to_string(), *scale);
+                Cell::Number
+            }
+            Kind::Date32(days) => {
+                write_date(scratch, i64::from(days[i]) * 86_400, 0);
+                Cell::Text
+            }
+            Kind::Date64(ms) => {
+                write_date(scratch, ms[i].div_euclid(1_000), ms[i].rem_euclid(1_000) * 1_000_000);
+                Cell::Text
+            }
+            Kind::Timestamp(values, per_second) => {
+                let nanos_per_unit = 1_000_000_000 / per_second;
+                write_date(scratch, values[i].div_euclid(*per_second), values[i].rem_euclid(*per_second) * nanos_per_unit);
+                Cell::Text
+            }
+            Kind::Dictionary(keys, values) => match keys.get(i) {
+                Some(&k) => values.cell(k, scratch),
+                None => Cell::Ref(RawRef::Null),
+            },
+            Kind::Other(kind) => Cell::Ref(RawRef::Other(kind)),
+        }
+    }
+}
+
+fn is_utc(tz: &str) -> bool {
+    matches!(tz, "UTC" | "utc" | "Z" | "+00:00" | "Etc/UTC" | "GMT")
+}
+
+/// Writes an integer's digits (with its sign) scaled by `10^-scale`: `("-12345", 2)` → `-123.45`.
+fn write_scaled(out: &mut CompactString, digits: &str, scale: i8) {
+    let (sign, digits) = match digits.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", digits),
+    };
+    out.push_str(sign);
+    if scale <= 0 {
+        out.push_str(digits);
+        out.extend(std::iter::repeat_n('0', usize::from(scale.unsigned_abs())));
+        return;
+    }
+    let scale = usize::from(scale.unsigned_abs());
+    if digits.len() <= scale {
+        out.push_str("0.");
+        out.extend(std::iter::repeat_n('0', scale - digits.len()));
+        out.push_str(digits);
+    } else {
+        let (whole, fraction) = digits.split_at(digits.len() - scale);
+        out.push_str(whole);
+        out.push('.');
+        out.push_str(fraction);
+    }
+}
+
+/// Writes an instant as a civil date when it is a midnight (`2021-06-01`); otherwise with its
+/// time (`2021-06-01T08:30:00`), which the core refuses as a date, naming the value.
+fn write_date(out: &mut CompactString, seconds: i64, nanos: i64) {
+    let instant = u32::try_from(nanos).ok().and_then(|n| chrono::DateTime::from_timestamp(seconds, n));
+    match instant.map(|t| t.naive_utc()) {
+        Some(t) if t.time() == chrono::NaiveTime::MIN => {
+            let _ = write!(out, "{}", t.date());
+        }
+        Some(t) => {
+            let _ = write!(out, "{}", t.format("%Y-%m-%dT%H:%M:%S%.f"));
+        }
+        None => {
+            let _ = write!(out, "{seconds} seconds from 1970-01-01");
+        }
+    }
+}

@@ -1,0 +1,205 @@
+//! The engine for Python: a ruleset loaded and compiled once (embedded or from a folder), its
+//! what-if variants, one claim at a time, and whole batches with the interpreter released.
+
+use crate::batch::{Inputs, PyBatchResult};
+use crate::error::Error;
+use crate::scale_out::{PyBudgetInput, PyClosings};
+use crate::values;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+use serde_json::{Map, Value};
+use skill_subsidy::rules::ParamValue;
+use skill_subsidy::{Engine, FieldMode, Overrides, RawValue, Ruleset};
+use std::sync::Arc;
+
+/// A compiled ruleset (with any what-if overrides applied).
+#[pyclass(frozen, name = "Engine", module = "skill_subsidy._native")]
+pub(crate) struct PyEngine {
+    engine: Arc<Engine>,
+}
+
+impl PyEngine {
+    fn new(engine: Engine) -> PyEngine {
+        PyEngine { engine: Arc::new(engine) }
+    }
+}
+
+/// An override document from Python: a dict of path → value (or of path → {"FROM..TO": value}),
+/// or assignments `PATH=VALUE` / `PATH[FROM..TO]=VALUE` (one string or a list).
+fn overrides(doc: &Bound<'_, PyAny>) -> Result<Overrides, Error> {
+    if let Ok(text) = doc.cast::<PyString>() {
+        let mut o = Overrides::new();
+        o.add_assignment(&text.to_cow()?).map_err(Error::Overrides)?;
+        return Ok(o);
+    }
+    if let Ok(list) = doc.cast::<PyList>() {
+        let mut o = Overrides::new();
+        let mut problems = Vec::new();
+        for item in list.iter() {
+            let text: String = item.extract()?;
+            if let Err(e) = o.add_assignment(&text) {
+                problems.extend(e.0);
+            }
+        }
+        return if problems.is_empty() { Ok(o) } else { Err(Error::Overrides(skill_subsidy::RulesErrors(problems))) };
+    }
+    Overrides::from_json(&override_json(doc)?).map_err(Error::Overrides)
+}
+
+/// A Python value as the JSON an override document holds: numbers as their exact text.
+fn override_json(value: &Bound<'_, PyAny>) -> PyResult<Value> {
+    if let Ok(dict) = value.cast::<PyDict>() {
+        let mut map = Map::new();
+        for (k, v) in dict.iter() {
+            map.insert(k.str()?.to_cow()?.into_owned(), override_json(&v)?);
+        }
+        return Ok(Value::Object(map));
+    }
+    Ok(match values::raw_value(value)? {
+        RawValue::Text(s) | RawValue::Number(s) => Value::String(s),
+        RawValue::Bool(b) => Value::Bool(b),
+        RawValue::Null => Value::Null,
+        // Anything else is refused by the core with the path named.
+        _ => Value::Array(Vec::new()),
+    })
+}
+
+fn lenient_mode(lenient: bool) -> FieldMode {
+    if lenient {
+        FieldMode::Lenient
+    } else {
+        FieldMode::Strict
+    }
+}
+
+#[pymethods]
+impl PyEngine {
+    /// An embedded ruleset by id (`wuxi-2021`, `wuxi-2023`).
+    #[staticmethod]
+    fn embedded(id: &str) -> PyResult<PyEngine> {
+        Ok(PyEngine::new(Engine::new(Ruleset::embedded(id).map_err(Error::Rules)?)))
+    }
+
+    /// A ruleset folder (its `.toml` files), loaded strictly: every problem is reported.
+    #[staticmethod]
+    fn from_dir(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyEngine> {
+        let ruleset = py.detach(|| Ruleset::from_dir(&path)).map_err(Error::Rules)?;
+        Ok(PyEngine::new(Engine::new(ruleset)))
+    }
+
+    /// The ids of the embedded rulesets.
+    #[staticmethod]
+    fn embedded_ids() -> Vec<&'static str> {
+        Ruleset::embedded_ids()
+    }
+
+    /// The ruleset's id.
+    #[getter]
+    fn ruleset(&self) -> String {
+        self.engine.ruleset().id.clone()
+    }
+
+    /// The overrides applied, as `PATH=VALUE` or `PATH[FROM..TO]=VALUE`.
+    #[getter]
+    fn overrides(&self) -> Vec<String> {
+        self.engine
+            .overrides()
+            .items()
+            .iter()
+            .map(|o| match o.range {
+                Some(range) => format!("{}[{}]={}", o.path, range, o.value),
+                None => format!("{}={}", o.path, o.value),
+            })
+            .collect()
+    }
+
+    /// A variant of this engine with `overrides` applied on top of its own.
+    fn with_overrides(&self, overrides_doc: &Bound<'_, PyAny>) -> PyResult<PyEngine> {
+        let o = overrides(overrides_doc)?;
+        Ok(PyEngine::new(self.engine.with_overrides(&o).map_err(Error::Overrides)?))
+    }
+
+    /// The value at a rule path (overrides without a date range applied): a `Decimal`, a
+    /// `bool`, or `None` when there is no such path.
+    fn value<'py>(&self, py: Python<'py>, path: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+        Ok(match self.engine.value(path) {
+            Some(ParamValue::Flag(b)) => Some(pyo3::types::PyBool::new(py, b).to_owned().into_any()),
+            Some(v) => Some(values::decimal(py, &v.to_text())?),
+            None => None,
+        })
+    }
+
+    /// The resolved ruleset as JSON data (`docs/export.md`).
+    fn export<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        values::to_python_plain(py, &self.engine.export_json())
+    }
+
+    /// The JSON Schema of a claim, with this ruleset's program ids.
+    fn schema<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        values::to_python_plain(py, &skill_subsidy::schema::claim_schema(Some(self.engine.ruleset())))
+    }
+
+    /// Assesses one claim (checks 1–7 and its amount): the record as a dict.
+    #[pyo3(signature = (claim, lenient = false, trace = false))]
+    fn assess<'py>(&self, py: Python<'py>, claim: &Bound<'py, PyAny>, lenient: bool, trace: bool) -> PyResult<Bound<'py, PyAny>> {
+        let raw = values::raw_claim(claim)?;
+        let a = self.engine.assess_raw(&raw, lenient_mode(lenient), trace);
+        let id = raw.claim_id_text();
+        let record = serde_json::to_value(self.engine.record(&id, &a))
+            .map_err(|e| Error::Internal(format!("a record could not be written: {e}")))?;
+        values::to_python(py, &record)
+    }
+
+    /// Assesses claims (with history, apprenticeship applications and their outcomes) as one
+    /// batch. The interpreter is released while the core works.
+    /// With `closings`, the claims are one partition of a batch split by person (SPEC §11).
+    #[pyo3(signature = (claims, history = None, applications = None, outcomes = None, lenient = None, trace = false, closings = None))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per input
+    fn run(
+        &self,
+        py: Python<'_>,
+        claims: Option<&Bound<'_, PyAny>>,
+        history: Option<&Bound<'_, PyAny>>,
+        applications: Option<&Bound<'_, PyAny>>,
+        outcomes: Option<&Bound<'_, PyAny>>,
+        lenient: Option<bool>,
+        trace: bool,
+        closings: Option<PyRef<'_, PyClosings>>,
+    ) -> PyResult<PyBatchResult> {
+        let inputs = Inputs::read(claims, history, applications, outcomes, lenient)?;
+        let engine = Arc::clone(&self.engine);
+        let closings = closings.as_ref().map(|c| &c.closings);
+        let result = py.detach(|| inputs.assess(&engine, trace, closings));
+        Ok(PyBatchResult { engine, result, trace })
+    }
+
+    /// Pass 1 of a partition of a batch split by person (SPEC §11).
+    #[pyo3(signature = (claims, history = None, applications = None, outcomes = None, lenient = None))]
+    fn budget_input(
+        &self,
+        py: Python<'_>,
+        claims: Option<&Bound<'_, PyAny>>,
+        history: Option<&Bound<'_, PyAny>>,
+        applications: Option<&Bound<'_, PyAny>>,
+        outcomes: Option<&Bound<'_, PyAny>>,
+        lenient: Option<bool>,
+    ) -> PyResult<PyBudgetInput> {
+        let inputs = Inputs::read(claims, history, applications, outcomes, lenient)?;
+        let engine = &self.engine;
+        Ok(PyBudgetInput { input: py.detach(|| inputs.budget_input(engine)) })
+    }
+
+    /// Pass 2: where each account closes, from every partition's budget input.
+    fn closings(&self, inputs: Vec<PyRef<'_, PyBudgetInput>>) -> PyClosings {
+        PyClosings { closings: skill_subsidy::Closings::compute(&self.engine, inputs.iter().map(|i| &i.input)) }
+    }
+
+    fn __repr__(&self) -> String {
+        let o = self.overrides();
+        if o.is_empty() {
+            format!("Engine({:?})", self.engine.ruleset().id)
+        } else {
+            format!("Engine({:?}, overrides={o:?})", self.engine.ruleset().id)
+        }
+    }
+}

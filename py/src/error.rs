@@ -1,0 +1,194 @@
+//! Every error of the binding and the one exception hierarchy it maps to. This is the only file
+//! that creates Python exceptions (as polars' `polars-python/src/error.rs`).
+//!
+//! ```text
+//! SubsidyError            every error of skill_subsidy; `.errors` lists the problems
+//! ├── RulesError          a ruleset that does not load (file, key path, line)
+//! │   └── OverrideError   a what-if override to a missing path or with a wrong value
+//! └── ClaimError          input that cannot be assessed as a whole: a frame without a claim_id
+//!                         column, a history row that does not validate, an unreadable Arrow stream
+//! ```
+//!
+//! Each item of `.errors` is a dict with at least `code`, `field` and `message`. The value of
+//! `person_id` never appears in a message or an item (SPEC §12). A claim that does not validate
+//! is not an exception: it is assessed `invalid`, with its field errors.
+
+use arrow_schema::ArrowError;
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+use skill_subsidy::{FieldError, RulesErrors};
+
+create_exception!(skill_subsidy, SubsidyError, PyException, "Every error of skill_subsidy. `.errors` lists the problems.");
+create_exception!(
+    skill_subsidy,
+    RulesError,
+    SubsidyError,
+    "A ruleset that does not load: each item of `.errors` names the file, key path and line."
+);
+create_exception!(
+    skill_subsidy,
+    OverrideError,
+    RulesError,
+    "A what-if override to a path that does not exist, or with a value that does not fit."
+);
+create_exception!(
+    skill_subsidy,
+    ClaimError,
+    SubsidyError,
+    "Input that cannot be assessed as a whole (a claim that does not validate is `invalid` instead)."
+);
+
+/// Rows listed in a message; `.errors` has them all.
+const SHOWN: usize = 20;
+
+/// What went wrong in the binding.
+#[derive(Debug)]
+pub(crate) enum Error {
+    /// A ruleset that does not load.
+    Rules(RulesErrors),
+    /// Overrides that do not apply to the ruleset.
+    Overrides(RulesErrors),
+    /// Input that cannot be read as a whole: `what` (claims, history …), a stable code, the
+    /// column or argument concerned, and what is wrong.
+    Input { what: &'static str, code: &'static str, field: String, message: String },
+    /// Rows that must all validate (history, outcomes) and do not: (row, its errors).
+    Rows { what: &'static str, rows: Vec<(usize, Vec<FieldError>)> },
+    /// An Arrow stream that cannot be imported or built.
+    Arrow { what: &'static str, error: ArrowError },
+    /// Something that cannot happen (a record that does not serialise), reported, never a panic.
+    Internal(String),
+    /// A Python exception raised on the way, passed through as it is.
+    Python(PyErr),
+}
+
+impl Error {
+    pub(crate) fn input(what: &'static str, code: &'static str, field: &str, message: String) -> Error {
+        Error::Input { what, code, field: field.to_string(), message }
+    }
+}
+
+impl From<PyErr> for Error {
+    fn from(e: PyErr) -> Error {
+        Error::Python(e)
+    }
+}
+
+type Item = Vec<(&'static str, Option<String>)>;
+
+fn item(code: &str, field: &str, message: &str) -> Item {
+    vec![("code", Some(code.to_string())), ("field", Some(field.to_string())), ("message", Some(message.to_string()))]
+}
+
+fn raise<E: pyo3::PyTypeInfo>(py: Python<'_>, message: String, items: Vec<Item>) -> PyErr {
+    let err = PyErr::new::<E, _>(message);
+    let list = PyList::empty(py);
+    let filled = items.iter().try_for_each(|fields| -> PyResult<()> {
+        let dict = PyDict::new(py);
+        for (k, v) in fields {
+            dict.set_item(k, v)?;
+        }
+        list.append(dict)
+    });
+    match filled.and_then(|()| err.value(py).setattr("errors", list)) {
+        Ok(()) => err,
+        Err(e) => e,
+    }
+}
+
+fn rules_items(errors: &RulesErrors) -> Vec<Item> {
+    errors
+        .errors()
+        .iter()
+        .map(|e| {
+            let mut fields = item(e.kind.code(), &e.path, &e.message);
+            fields.push(("file", Some(e.file.clone())));
+            fields.push(("path", Some(e.path.clone())));
+            fields.push(("line", e.line.map(|l| l.to_string())));
+            fields
+        })
+        .collect()
+}
+
+impl From<Error> for PyErr {
+    fn from(error: Error) -> PyErr {
+        Python::attach(|py| match error {
+            Error::Python(e) => e,
+            Error::Internal(message) => raise::<SubsidyError>(py, message.clone(), vec![item("internal", "", &message)]),
+            Error::Rules(errors) => raise::<RulesError>(py, errors.to_string(), rules_items(&errors)),
+            Error::Overrides(errors) => {
+                let message = errors.to_string().replacen("in the rules", "in the overrides", 1);
+                raise::<OverrideError>(py, message, rules_items(&errors))
+            }
+            Error::Input { what, code, field, message } => {
+                raise::<ClaimError>(py, format!("{what}: {message} [{code}]"), vec![item(code, &field, &message)])
+            }
+            Error::Arrow { what, error } => {
+                let message = error.to_string();
+                raise::<ClaimError>(py, format!("{what}: the Arrow data cannot be read: {message}"), vec![item("arrow", "", &message)])
+            }
+            Error::Rows { what, rows } => {
+                let count = rows.len();
+                let mut lines = Vec::new();
+                let mut items = Vec::new();
+                for (row, errors) in &rows {
+                    let text: Vec<String> = errors.iter().map(|e| format!("{} ({})", e.message_en, e.code.code())).collect();
+                    if lines.len() < SHOWN {
+                        lines.push(format!("row {row}: {}", text.join("; ")));
+                    }
+                    for e in errors {
+                        let mut fields = item(e.code.code(), &e.field, &e.message_en);
+                        fields.push(("message_zh", Some(e.message_zh.clone())));
+                        fields.push(("row", Some(row.to_string())));
+                        // Personal identifiers are never repeated (SPEC §12).
+                        fields.push(("value", e.value.clone().filter(|_| e.field != "person_id")));
+                        items.push(fields);
+                    }
+                }
+                let more = if count > SHOWN { format!("\n  … and {} more", count - SHOWN) } else { String::new() };
+                let plural = if count == 1 { "row does" } else { "rows do" };
+                raise::<ClaimError>(py, format!("{what}: {count} {plural} not validate:\n  {}{more}", lines.join("\n  ")), items)
+            }
+        })
+    }
+}
+
+/// The `ClaimError` for input the Python side finds unreadable as a whole (a pandas frame with a
+/// column twice): made here, like every other, for Python to raise.
+#[pyfunction]
+pub(crate) fn input_error(what: &str, code: &str, field: &str, message: &str) -> PyErr {
+    let what = match what {
+        "claims" => "claims",
+        "history" => "history",
+        "applications" => "applications",
+        "outcomes" => "outcomes",
+        _ => "input",
+    };
+    Error::Input { what, code: intern(code), field: field.to_string(), message: message.to_string() }.into()
+}
+
+/// Codes are static in [`Error::Input`]; the ones Python may use.
+fn intern(code: &str) -> &'static str {
+    match code {
+        "repeated_column" => "repeated_column",
+        "missing_column" => "missing_column",
+        "unsupported_input" => "unsupported_input",
+        _ => "bad_input",
+    }
+}
+
+/// Adds the exceptions to the module, each with an empty `.errors` until raised.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    for (name, class) in [
+        ("SubsidyError", py.get_type::<SubsidyError>()),
+        ("RulesError", py.get_type::<RulesError>()),
+        ("OverrideError", py.get_type::<OverrideError>()),
+        ("ClaimError", py.get_type::<ClaimError>()),
+    ] {
+        m.add(name, class)?;
+    }
+    py.get_type::<SubsidyError>().setattr("errors", pyo3::types::PyTuple::empty(py))?;
+    Ok(())
+}

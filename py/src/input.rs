@@ -1,0 +1,207 @@
+//! Reading what Python hands over: a table through the Arrow C stream interface (a pyarrow
+//! Table, a polars DataFrame, anything with `__arrow_c_stream__`: zero copy, no Python object
+//! per row), or a list of mappings. Claims are read into the core's batch row by row
+//! ([`ClaimRow`] is the core's `FieldSource` over one row of Arrow columns); history records,
+//! applications and outcomes are read as named fields.
+
+use crate::columns::{Cell, Column};
+use crate::error::Error;
+use crate::values;
+use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
+use arrow_array::{RecordBatch, RecordBatchReader};
+use pyo3::prelude::*;
+use pyo3::types::{PyCapsule, PyCapsuleMethods, PyList, PyTuple};
+use skill_subsidy::{CompactString, Field, FieldSource, RawClaim, RawRef, RawValue};
+
+/// A table imported from Arrow: its batches share one schema.
+pub(crate) struct Frame {
+    /// Column names, in order.
+    pub names: Vec<String>,
+    pub batches: Vec<RecordBatch>,
+}
+
+/// Input as given: a table, or Python items (mappings, for the core to validate).
+pub(crate) enum Data<'py> {
+    Frame(Frame),
+    Items(Vec<Bound<'py, PyAny>>),
+}
+
+/// Reads `obj` (None is no rows). `what` names the input in errors (`claims`, `history` …).
+pub(crate) fn read<'py>(obj: Option<&Bound<'py, PyAny>>, what: &'static str) -> Result<Data<'py>, Error> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else { return Ok(Data::Items(Vec::new())) };
+    if obj.hasattr("__arrow_c_stream__")? {
+        return import(obj, what).map(Data::Frame);
+    }
+    if let Ok(list) = obj.cast::<PyList>() {
+        return Ok(Data::Items(list.iter().collect()));
+    }
+    if let Ok(tuple) = obj.cast::<PyTuple>() {
+        return Ok(Data::Items(tuple.iter().collect()));
+    }
+    let kind = obj.get_type().name()?.to_cow()?.into_owned();
+    Err(Error::input(
+        what,
+        "unsupported_input",
+        "",
+        format!(
+            "expected a pandas or polars DataFrame, a pyarrow Table, an object with __arrow_c_stream__, or a list of dicts; got {kind}"
+        ),
+    ))
+}
+
+/// Imports a table through the Arrow C stream interface (the PyCapsule protocol).
+fn import(obj: &Bound<'_, PyAny>, what: &'static str) -> Result<Frame, Error> {
+    let capsule = obj.call_method0("__arrow_c_stream__")?;
+    let capsule = capsule.cast::<PyCapsule>().map_err(PyErr::from)?;
+    let pointer = capsule.pointer_checked(Some(c"arrow_array_stream"))?;
+    // SAFETY: the capsule named "arrow_array_stream" holds an ArrowArrayStream (the protocol's
+    // contract); `from_raw` moves the stream out and leaves a released one for the capsule's
+    // destructor, so it is consumed exactly once.
+    let reader = unsafe { RecordBatchStreamReader::from_raw(pointer.as_ptr().cast::<FFI_ArrowArrayStream>()) }
+        .map_err(|error| Error::Arrow { what, error })?;
+    let names = reader.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|error| Error::Arrow { what, error })?;
+    Ok(Frame { names, batches })
+}
+
+impl Frame {
+    /// Rows in all batches.
+    pub(crate) fn rows(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+
+    /// A table with rows must have the `required` column (its records could not be told apart
+    /// otherwise) and no column twice (which value would be meant?).
+    pub(crate) fn check(&self, what: &'static str, required: &str, known: &[&str]) -> Result<(), Error> {
+        if self.rows() == 0 {
+            return Ok(());
+        }
+        if let Some(twice) = self.names.iter().enumerate().find_map(|(i, n)| self.names[..i].contains(n).then_some(n)) {
+            return Err(Error::input(what, "repeated_column", twice, format!("the column {twice} appears twice")));
+        }
+        if !self.names.iter().any(|n| n == required) {
+            // Only the known columns found are named, never values.
+            let found: Vec<&str> = self.names.iter().map(String::as_str).filter(|n| known.contains(n)).collect();
+            let found = if found.is_empty() { "none".to_string() } else { found.join(", ") };
+            return Err(Error::input(
+                what,
+                "missing_column",
+                required,
+                format!("the table has no {required} column ({} columns; {what} fields among them: {found})", self.names.len()),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Where a claim field sits in a row's arrays.
+fn slot(field: Field) -> Option<usize> {
+    Some(match field {
+        Field::ClaimId => 0,
+        Field::Program => 1,
+        Field::PersonId => 2,
+        Field::EnterpriseId => 3,
+        Field::Group => 4,
+        Field::District => 5,
+        Field::Occupation => 6,
+        Field::Level => 7,
+        Field::EventDate => 8,
+        Field::AppliedOn => 9,
+        Field::Institution => 10,
+        Field::FeePaid => 11,
+        Field::Months => 12,
+        Field::UiContributionMonths => 13,
+        Field::Project => 14,
+        _ => return None,
+    })
+}
+
+/// Slots for every claim field.
+const SLOTS: usize = 15;
+
+/// A batch's columns by claim field, and the names of the other columns.
+pub(crate) struct ClaimColumns<'a> {
+    slots: [Option<Column<'a>>; SLOTS],
+    unknown: Vec<String>,
+}
+
+impl<'a> ClaimColumns<'a> {
+    pub(crate) fn new(batch: &'a RecordBatch) -> ClaimColumns<'a> {
+        let mut slots: [Option<Column<'a>>; SLOTS] = std::array::from_fn(|_| None);
+        let mut unknown = Vec::new();
+        for (field, array) in batch.schema_ref().fields().iter().zip(batch.columns()) {
+            match Field::parse(field.name()).and_then(slot) {
+                Some(s) => slots[s] = Some(Column::new(array.as_ref())),
+                None => unknown.push(field.name().clone()),
+            }
+        }
+        ClaimColumns { slots, unknown }
+    }
+
+    /// Row `i`, read.
+    pub(crate) fn row<'c>(&'c self, i: usize) -> ClaimRow<'a, 'c> {
+        let mut scratch: [CompactString; SLOTS] = Default::default();
+        let mut cells = [Cell::Absent; SLOTS];
+        for ((column, cell), scratch) in self.slots.iter().zip(cells.iter_mut()).zip(scratch.iter_mut()) {
+            if let Some(column) = column {
+                *cell = column.cell(i, scratch);
+            }
+        }
+        ClaimRow { columns: self, cells, scratch }
+    }
+}
+
+/// One row of a claims table, as the core's field source: text borrowed from the Arrow
+/// buffers, numbers and dates written into small inline strings (no allocation).
+pub(crate) struct ClaimRow<'a, 'c> {
+    columns: &'c ClaimColumns<'a>,
+    cells: [Cell<'a>; SLOTS],
+    scratch: [CompactString; SLOTS],
+}
+
+impl FieldSource for ClaimRow<'_, '_> {
+    fn value(&self, field: Field) -> Option<RawRef<'_>> {
+        let s = slot(field)?;
+        self.cells[s].raw(&self.scratch[s])
+    }
+
+    fn unknown_fields(&self) -> &[String] {
+        &self.columns.unknown
+    }
+}
+
+/// Records of named fields (history, applications, outcomes): each a mapping's fields, or the
+/// error that it is not a mapping.
+pub(crate) type Records = Vec<Result<Vec<(String, RawValue)>, skill_subsidy::FieldError>>;
+
+/// Reads records of named fields from a table or from Python mappings.
+pub(crate) fn records(data: &Data<'_>) -> Result<Records, Error> {
+    match data {
+        Data::Items(items) => Ok(items.iter().map(values::fields).collect::<PyResult<_>>()?),
+        Data::Frame(frame) => {
+            let mut out = Vec::with_capacity(frame.rows());
+            let mut scratch = CompactString::default();
+            for batch in &frame.batches {
+                let columns: Vec<(&String, Column<'_>)> =
+                    frame.names.iter().zip(batch.columns()).map(|(n, a)| (n, Column::new(a.as_ref()))).collect();
+                for i in 0..batch.num_rows() {
+                    let fields = columns
+                        .iter()
+                        .map(|(name, column)| {
+                            let cell = column.cell(i, &mut scratch);
+                            ((*name).clone(), cell.owned(&scratch))
+                        })
+                        .collect();
+                    out.push(Ok(fields));
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Claims from Python mappings, read while the interpreter is held (the batch then runs
+/// without it).
+pub(crate) fn raw_claims(items: &[Bound<'_, PyAny>]) -> PyResult<Vec<RawClaim>> {
+    items.iter().map(values::raw_claim).collect()
+}

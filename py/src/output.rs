@@ -1,0 +1,419 @@
+//! Results as Arrow tables, handed to Python through the Arrow C stream interface: a pyarrow,
+//! polars or pandas frame is made from them without a Python object per row.
+//!
+//! Money is `decimal128(18, 2)` for each claim and payment (every amount is at most
+//! 999,999,999,999.99 yuan, SPEC §4) and `decimal128(38, 2)` for report totals. The columns
+//! of the claims table are those of the CSV record (SPEC §7.3): `reasons` joined with `;`,
+//! `errors` as `field:code` joined with `;`; absent values are nulls.
+//!
+//! Text columns come in the layout the consumer takes without copying: `utf8` for pyarrow and
+//! pandas, `utf8_view` for polars ([`Layout`]).
+
+use arrow_array::builder::{Decimal128Builder, Int64Builder, StringBuilder, StringViewBuilder};
+use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use arrow_array::{ArrayRef, RecordBatch, RecordBatchIterator};
+use arrow_schema::{ArrowError, DataType, Field as ArrowField, Schema, SchemaRef};
+use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+use skill_subsidy::calendar::YearMonth;
+use skill_subsidy::money::round_to_fen;
+use skill_subsidy::report::Report;
+use skill_subsidy::{Assessment, BatchResult, Decimal, Engine, PaymentKind, Tally};
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+/// A table ready to be taken by any Arrow consumer (`pyarrow.table(stream)`,
+/// `polars.DataFrame(stream)`), as often as asked: the columns are shared, not copied.
+#[pyclass(frozen, module = "skill_subsidy._native")]
+pub(crate) struct ArrowStream {
+    schema: SchemaRef,
+    batches: Vec<RecordBatch>,
+}
+
+impl ArrowStream {
+    /// One batch, or consecutive batches of one schema (the first's).
+    pub(crate) fn new(batches: Vec<RecordBatch>) -> ArrowStream {
+        let schema = batches.first().map_or_else(|| Arc::new(Schema::empty()), RecordBatch::schema);
+        ArrowStream { schema, batches }
+    }
+}
+
+#[pymethods]
+impl ArrowStream {
+    /// The Arrow PyCapsule stream protocol. A requested schema is not applied (the protocol
+    /// allows a producer to ignore it): the consumer casts if it wants another type.
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_stream__<'py>(&self, py: Python<'py>, requested_schema: Option<Bound<'py, PyAny>>) -> PyResult<Bound<'py, PyCapsule>> {
+        let _ = requested_schema;
+        let reader = RecordBatchIterator::new(self.batches.clone().into_iter().map(Ok), Arc::clone(&self.schema));
+        PyCapsule::new_with_value(py, FFI_ArrowArrayStream::new(Box::new(reader)), c"arrow_array_stream")
+    }
+
+    fn __len__(&self) -> usize {
+        self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+
+    fn __repr__(&self) -> String {
+        let columns: Vec<String> = self.schema.fields().iter().map(|f| format!("{}: {}", f.name(), f.data_type())).collect();
+        format!("ArrowStream({} rows; {})", self.__len__(), columns.join(", "))
+    }
+}
+
+/// Builds the batches of rows `0..rows`: consecutive ranges, on every core for a large table
+/// (the core's own splitting, as the CLI writes its output).
+pub(crate) fn in_chunks(
+    rows: usize,
+    build: impl Fn(std::ops::Range<usize>) -> Result<RecordBatch, ArrowError> + Sync,
+) -> Result<Vec<RecordBatch>, ArrowError> {
+    skill_subsidy::parallel::chunks(rows, build).into_iter().collect()
+}
+
+/// Yuan to fen at scale 2: every amount the engine gives is already whole fen.
+fn fen(amount: Decimal) -> i128 {
+    round_to_fen(amount).mantissa()
+}
+
+fn money(precision: u8) -> DataType {
+    DataType::Decimal128(precision, 2)
+}
+
+fn money_builder(capacity: usize, precision: u8) -> Result<Decimal128Builder, ArrowError> {
+    Decimal128Builder::with_capacity(capacity).with_precision_and_scale(precision, 2)
+}
+
+fn batch(columns: Vec<(&str, DataType, bool, ArrayRef)>) -> Result<RecordBatch, ArrowError> {
+    let fields: Vec<ArrowField> = columns.iter().map(|(name, t, nullable, _)| ArrowField::new(*name, t.clone(), *nullable)).collect();
+    RecordBatch::try_new(Arc::new(Schema::new(fields)), columns.into_iter().map(|(_, _, _, array)| array).collect())
+}
+
+/// How text columns are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// `utf8`: offsets and bytes (pyarrow, pandas).
+    Utf8,
+    /// `utf8_view`: short strings inline (polars takes it as it is).
+    View,
+}
+
+impl Layout {
+    pub(crate) fn new(view: bool) -> Layout {
+        if view {
+            Layout::View
+        } else {
+            Layout::Utf8
+        }
+    }
+}
+
+/// A text column being built, in either layout.
+enum Text {
+    Utf8(StringBuilder),
+    View(StringViewBuilder),
+}
+
+impl Text {
+    fn new(layout: Layout, rows: usize, bytes_per_row: usize) -> Text {
+        match layout {
+            Layout::Utf8 => Text::Utf8(StringBuilder::with_capacity(rows, rows * bytes_per_row)),
+            Layout::View => Text::View(StringViewBuilder::with_capacity(rows)),
+        }
+    }
+
+    fn append(&mut self, value: &str) {
+        match self {
+            Text::Utf8(b) => b.append_value(value),
+            Text::View(b) => b.append_value(value),
+        }
+    }
+
+    fn append_option(&mut self, value: Option<&str>) {
+        match self {
+            Text::Utf8(b) => b.append_option(value),
+            Text::View(b) => b.append_option(value),
+        }
+    }
+
+    fn column(mut self, name: &str, nullable: bool) -> (&str, DataType, bool, ArrayRef) {
+        match &mut self {
+            Text::Utf8(b) => (name, DataType::Utf8, nullable, Arc::new(b.finish())),
+            Text::View(b) => (name, DataType::Utf8View, nullable, Arc::new(b.finish())),
+        }
+    }
+}
+
+/// Months as text, written once each (a batch has a few dozen).
+#[derive(Default)]
+struct Months(Vec<(YearMonth, String)>);
+
+impl Months {
+    fn text(&mut self, month: YearMonth) -> &str {
+        let at = match self.0.iter().position(|(m, _)| *m == month) {
+            Some(i) => i,
+            None => {
+                self.0.push((month, month.to_string()));
+                self.0.len() - 1
+            }
+        };
+        &self.0[at].1
+    }
+}
+
+/// The columns every assessment record has (claims and applications alike).
+struct Records {
+    id: Text,
+    status: Text,
+    amount: Decimal128Builder,
+    reasons: Text,
+    errors: Text,
+    program: Text,
+    fund: Text,
+    payee: Text,
+    catalogue_version: Text,
+    text: String,
+}
+
+impl Records {
+    fn new(rows: usize, layout: Layout) -> Result<Records, ArrowError> {
+        let strings = || Text::new(layout, rows, 8);
+        Ok(Records {
+            id: Text::new(layout, rows, 12),
+            status: strings(),
+            amount: money_builder(rows, 18)?,
+            reasons: Text::new(layout, rows, 2),
+            errors: Text::new(layout, rows, 2),
+            program: strings(),
+            fund: strings(),
+            payee: strings(),
+            catalogue_version: strings(),
+            text: String::new(),
+        })
+    }
+
+    fn push(&mut self, engine: &Engine, id: &str, a: &Assessment) {
+        let record = engine.record(id, a);
+        self.id.append(id);
+        self.status.append(record.status.code());
+        self.amount.append_value(fen(a.amount));
+        self.text.clear();
+        for (i, r) in a.reasons.iter().enumerate() {
+            self.text.push_str(if i > 0 { ";" } else { "" });
+            self.text.push_str(r.code());
+        }
+        self.reasons.append(&self.text);
+        self.text.clear();
+        for (i, e) in a.errors.iter().enumerate() {
+            let _ = write!(self.text, "{}{}:{}", if i > 0 { ";" } else { "" }, e.field, e.code.code());
+        }
+        self.errors.append(&self.text);
+        self.program.append_option(record.program);
+        self.fund.append_option(record.fund);
+        self.payee.append_option(record.payee);
+        self.catalogue_version.append_option(record.catalogue_version);
+    }
+
+    fn columns(mut self, id: &'static str) -> Vec<(&'static str, DataType, bool, ArrayRef)> {
+        vec![
+            self.id.column(id, false),
+            self.status.column("status", false),
+            ("amount", money(18), false, Arc::new(self.amount.finish())),
+            self.reasons.column("reasons", false),
+            self.errors.column("errors", false),
+            self.program.column("program", true),
+            self.fund.column("fund", true),
+            self.payee.column("payee", true),
+            self.catalogue_version.column("catalogue_version", true),
+        ]
+    }
+}
+
+/// One row per claim, in input order: the record of SPEC §7.3 (and the trace as JSON text
+/// when asked for).
+pub(crate) fn assessments(
+    engine: &Engine,
+    result: &BatchResult,
+    trace: bool,
+    layout: Layout,
+    range: std::ops::Range<usize>,
+) -> Result<RecordBatch, ArrowError> {
+    let (ids, assessments) = (&result.claim_ids[range.clone()], &result.assessments[range]);
+    let rows = assessments.len();
+    let mut records = Records::new(rows, layout)?;
+    let mut payment_month = Text::new(layout, rows, 7);
+    let mut months = Months::default();
+    let mut traces = Text::new(layout, if trace { rows } else { 0 }, 256);
+    for (id, a) in ids.iter().zip(assessments) {
+        records.push(engine, id, a);
+        payment_month.append_option(a.payment_month.map(|m| months.text(m)));
+        if trace {
+            match &a.trace {
+                Some(t) => traces.append(&serde_json::to_string(t).map_err(|e| ArrowError::ExternalError(Box::new(e)))?),
+                None => traces.append_option(None),
+            }
+        }
+    }
+    let mut columns = records.columns("claim_id");
+    columns.push(payment_month.column("payment_month", true));
+    if trace {
+        columns.push(traces.column("trace", true));
+    }
+    batch(columns)
+}
+
+/// One row per application, in input order: its record, the session it was reviewed at and
+/// the amount finally paid (approved applications).
+pub(crate) fn applications(engine: &Engine, result: &BatchResult, layout: Layout) -> Result<RecordBatch, ArrowError> {
+    let rows = result.applications.len();
+    let mut records = Records::new(rows, layout)?;
+    let mut session = Text::new(layout, rows, 10);
+    let mut final_amount = money_builder(rows, 18)?;
+    for app in &result.applications {
+        records.push(engine, &app.application_id, &app.assessment);
+        session.append_option(app.session.map(|d| d.to_string()).as_deref());
+        final_amount.append_option(app.schedule.as_ref().map(|s| fen(s.final_amount)));
+    }
+    let mut columns = records.columns("application_id");
+    columns.push(session.column("session", true));
+    columns.push(("final_amount", money(18), true, Arc::new(final_amount.finish())));
+    batch(columns)
+}
+
+/// The code of a payment's kind.
+pub(crate) fn payment_kind(kind: PaymentKind) -> String {
+    match kind {
+        PaymentKind::Advance => "advance".into(),
+        PaymentKind::Settlement => "settlement".into(),
+        PaymentKind::Recovery => "recovery".into(),
+        other => serde_json::to_value(other).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+    }
+}
+
+/// One row per staged payment of the approved applications (a recovery is negative).
+pub(crate) fn payments(result: &BatchResult, layout: Layout) -> Result<RecordBatch, ArrowError> {
+    let (mut id, mut month, mut kind) = (Text::new(layout, 0, 0), Text::new(layout, 0, 0), Text::new(layout, 0, 0));
+    let mut amount = money_builder(0, 18)?;
+    let mut months = Months::default();
+    for app in &result.applications {
+        for p in app.schedule.iter().flat_map(|s| &s.payments) {
+            id.append(&app.application_id);
+            month.append(months.text(p.month));
+            kind.append(&payment_kind(p.kind));
+            amount.append_value(fen(p.amount));
+        }
+    }
+    batch(vec![
+        id.column("application_id", false),
+        month.column("month", false),
+        kind.column("kind", false),
+        ("amount", money(18), false, Arc::new(amount.finish())),
+    ])
+}
+
+/// What a report can be tabled by.
+pub(crate) const REPORT_TABLES: [&str; 10] =
+    ["program", "level", "district", "fund", "occupation", "month", "reason", "status", "account", "account_month"];
+
+fn counts(key: &'static str, rows: Vec<(String, u64)>) -> Result<RecordBatch, ArrowError> {
+    let mut keys = StringBuilder::new();
+    let mut counts = Int64Builder::new();
+    for (k, n) in rows {
+        keys.append_value(k);
+        counts.append_value(i64::try_from(n).unwrap_or(i64::MAX));
+    }
+    batch(vec![(key, DataType::Utf8, false, Arc::new(keys.finish())), ("count", DataType::Int64, false, Arc::new(counts.finish()))])
+}
+
+/// A report as a table: by a dimension (`key`, `count`, `amount`), rejections by `reason`,
+/// claims by `status`, one row per `account`, or each account's months (`account_month`:
+/// committed, disbursed). `None` for anything else.
+pub(crate) fn report_table(report: &Report, by: &str) -> Option<Result<RecordBatch, ArrowError>> {
+    Some(match by {
+        "reason" => counts("reason", report.rejections.iter().map(|(r, n)| (r.code().to_string(), *n)).collect()),
+        "status" => counts(
+            "status",
+            vec![("approved".into(), report.approved.count), ("rejected".into(), report.rejected), ("invalid".into(), report.invalid)],
+        ),
+        "account" => accounts(report),
+        "account_month" => account_months(report),
+        dimension => dimension_table(dimension, &report.dimension(dimension)?),
+    })
+}
+
+fn dimension_table(key: &str, tallies: &std::collections::BTreeMap<String, Tally>) -> Result<RecordBatch, ArrowError> {
+    let mut keys = StringBuilder::new();
+    let mut counts = Int64Builder::new();
+    let mut amounts = money_builder(tallies.len(), 38)?;
+    for (k, t) in tallies {
+        keys.append_value(k);
+        counts.append_value(i64::try_from(t.count).unwrap_or(i64::MAX));
+        amounts.append_value(fen(t.amount));
+    }
+    batch(vec![
+        (key, DataType::Utf8, false, Arc::new(keys.finish())),
+        ("count", DataType::Int64, false, Arc::new(counts.finish())),
+        ("amount", money(38), false, Arc::new(amounts.finish())),
+    ])
+}
+
+fn accounts(report: &Report) -> Result<RecordBatch, ArrowError> {
+    let n = report.accounts.len();
+    let mut id = StringBuilder::new();
+    let (mut from, mut to) = (StringBuilder::new(), StringBuilder::new());
+    let mut sums: Vec<Decimal128Builder> = (0..6).map(|_| money_builder(n, 38)).collect::<Result<_, _>>()?;
+    let mut utilisation = Decimal128Builder::with_capacity(n).with_precision_and_scale(38, 4)?;
+    let (mut projection, mut projection_month) = (StringBuilder::new(), StringBuilder::new());
+    for (key, ledger) in &report.accounts {
+        id.append_value(key);
+        from.append_value(ledger.period.from.to_string());
+        to.append_value(ledger.period.to.to_string());
+        let values = [
+            ledger.opening_balance,
+            ledger.history_committed,
+            ledger.committed,
+            ledger.released,
+            ledger.total_committed(),
+            ledger.remaining(),
+        ];
+        for (builder, value) in sums.iter_mut().zip(values) {
+            builder.append_value(fen(value));
+        }
+        let mut u = ledger.utilisation();
+        u.rescale(4);
+        utilisation.append_value(u.mantissa());
+        let p = ledger.projection().json();
+        projection.append_option(p["status"].as_str());
+        projection_month.append_option(p["month"].as_str());
+    }
+    let names = ["opening_balance", "history_committed", "committed", "released", "total_committed", "remaining"];
+    let mut columns: Vec<(&str, DataType, bool, ArrayRef)> = vec![
+        ("account", DataType::Utf8, false, Arc::new(id.finish())),
+        ("effective_from", DataType::Utf8, false, Arc::new(from.finish())),
+        ("effective_to", DataType::Utf8, false, Arc::new(to.finish())),
+    ];
+    for (name, mut builder) in names.into_iter().zip(sums) {
+        columns.push((name, money(38), false, Arc::new(builder.finish())));
+    }
+    columns.push(("utilisation", DataType::Decimal128(38, 4), false, Arc::new(utilisation.finish())));
+    columns.push(("projection", DataType::Utf8, true, Arc::new(projection.finish())));
+    columns.push(("projection_month", DataType::Utf8, true, Arc::new(projection_month.finish())));
+    batch(columns)
+}
+
+fn account_months(report: &Report) -> Result<RecordBatch, ArrowError> {
+    let (mut id, mut month) = (StringBuilder::new(), StringBuilder::new());
+    let (mut committed, mut disbursed) = (money_builder(0, 38)?, money_builder(0, 38)?);
+    for (key, ledger) in &report.accounts {
+        let months: std::collections::BTreeSet<_> = ledger.committed_by_month.keys().chain(ledger.disbursements.keys()).collect();
+        for m in months {
+            id.append_value(key);
+            month.append_value(m.to_string());
+            committed.append_value(fen(ledger.committed_by_month.get(m).copied().unwrap_or_default()));
+            disbursed.append_value(fen(ledger.disbursements.get(m).copied().unwrap_or_default()));
+        }
+    }
+    batch(vec![
+        ("account", DataType::Utf8, false, Arc::new(id.finish())),
+        ("month", DataType::Utf8, false, Arc::new(month.finish())),
+        ("committed", money(38), false, Arc::new(committed.finish())),
+        ("disbursed", money(38), false, Arc::new(disbursed.finish())),
+    ])
+}

@@ -1,0 +1,108 @@
+//! The batch report (SPEC §9) for Python: as a dict (money as `Decimal`), as JSON text (the
+//! shape of `docs/report.md`), as tables, merged with another (SPEC §11), and compared with a
+//! variant (what-if).
+
+use crate::error::Error;
+use crate::output::{self, ArrowStream};
+use crate::values;
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use skill_subsidy::report::Report;
+use skill_subsidy::ReportDiff;
+
+/// A batch report.
+#[pyclass(frozen, name = "Report", module = "skill_subsidy._native")]
+pub(crate) struct PyReport {
+    pub(crate) report: Report,
+}
+
+#[pymethods]
+impl PyReport {
+    /// The report as dicts and lists, money and ratios as `Decimal`.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        values::to_python(py, &self.report.to_json())
+    }
+
+    /// The report as JSON text (`docs/report.md`, money as decimal strings).
+    #[pyo3(signature = (indent = None))]
+    fn to_json(&self, indent: Option<usize>) -> PyResult<String> {
+        let value = self.report.to_json();
+        let text = match indent {
+            None => serde_json::to_string(&value),
+            Some(n) => {
+                let spaces = " ".repeat(n);
+                let mut out = Vec::new();
+                let formatter = serde_json::ser::PrettyFormatter::with_indent(spaces.as_bytes());
+                let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
+                serde::Serialize::serialize(&value, &mut serializer).map(|()| String::from_utf8_lossy(&out).into_owned())
+            }
+        };
+        text.map_err(|e| Error::Internal(format!("the report could not be written: {e}")).into())
+    }
+
+    /// This report and `other` merged (associative and commutative: the reports of a batch split
+    /// by person merge into the whole batch's).
+    fn merge(&self, other: &PyReport) -> PyReport {
+        PyReport { report: self.report.merged(&other.report) }
+    }
+
+    /// The difference to a variant's report by the same keys (`docs/report.md`, what-if).
+    fn diff<'py>(&self, py: Python<'py>, variant: &PyReport) -> PyResult<Bound<'py, PyAny>> {
+        values::to_python(py, &ReportDiff { baseline: &self.report, variant: &variant.report }.to_json())
+    }
+
+    /// A table of the report: by `program`, `level`, `district`, `fund`, `occupation`, `month`
+    /// (key, count, amount); by `reason` or `status` (key, count); one row per `account`; or
+    /// each account's months (`account_month`: committed, disbursed).
+    fn table(&self, by: &str) -> PyResult<ArrowStream> {
+        match output::report_table(&self.report, by) {
+            Some(Ok(batch)) => Ok(ArrowStream::new(vec![batch])),
+            Some(Err(error)) => Err(Error::Arrow { what: "report", error }.into()),
+            None => Err(Error::input(
+                "report",
+                "unknown_table",
+                by,
+                format!("cannot table a report by {by:?}; use one of {}", output::REPORT_TABLES.join(", ")),
+            )
+            .into()),
+        }
+    }
+
+    /// Claims in the report.
+    #[getter]
+    fn claims(&self) -> u64 {
+        self.report.claims
+    }
+
+    /// The sum of approved amounts.
+    #[getter]
+    fn approved_amount<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        values::decimal(py, &skill_subsidy::money::format_yuan(self.report.approved.amount))
+    }
+
+    /// Counts by status.
+    #[getter]
+    fn status<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let dict = PyDict::new(py);
+        dict.set_item("approved", self.report.approved.count)?;
+        dict.set_item("rejected", self.report.rejected)?;
+        dict.set_item("invalid", self.report.invalid)?;
+        Ok(dict)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyReport>().is_ok_and(|o| o.get().report == self.report)
+    }
+
+    fn __repr__(&self) -> String {
+        let r = &self.report;
+        format!(
+            "Report(claims={}, approved={}, rejected={}, invalid={}, approved_amount={})",
+            r.claims,
+            r.approved.count,
+            r.rejected,
+            r.invalid,
+            skill_subsidy::money::format_yuan(r.approved.amount)
+        )
+    }
+}

@@ -1,0 +1,214 @@
+//! Python values to the core's loosely typed values, and the core's JSON to Python values.
+//!
+//! In: a claim, history record or application given as a Python mapping. Text stays text; an
+//! `int` or `decimal.Decimal` is a number written exactly; a `float` is written in its shortest
+//! round-trip form (SPEC §4: `1500.1` stays `1500.1`; `0.1 + 0.2` arrives as
+//! `0.30000000000000004` and the core refuses it as more precise than the fen); a `date` is
+//! `YYYY-MM-DD`. The core validates everything else.
+//!
+//! Out: JSON records and reports become dicts and lists, with every amount of money (and every
+//! ratio) a `decimal.Decimal` made from its exact text.
+
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PyMapping, PySet, PyString, PyTuple, PyType};
+use serde_json::Value;
+use skill_subsidy::{ClaimErrorKind, FieldError, RawClaim, RawValue};
+
+static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static DATETIME: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// `decimal.Decimal`.
+pub(crate) fn decimal_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    DECIMAL.import(py, "decimal", "Decimal")
+}
+
+/// A `decimal.Decimal` from exact decimal text.
+pub(crate) fn decimal<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    decimal_type(py)?.call1((text,))
+}
+
+/// A float in its shortest round-trip decimal form, without an exponent (`1500.1`, `4`,
+/// `0.30000000000000004`, `NaN`). The same text whether the float came from a dict or a column.
+pub(crate) fn float_text(value: f64) -> String {
+    value.to_string()
+}
+
+/// A Python value as the core reads it.
+pub(crate) fn raw_value(value: &Bound<'_, PyAny>) -> PyResult<RawValue> {
+    let py = value.py();
+    if value.is_none() {
+        return Ok(RawValue::Null);
+    }
+    // `bool` before `int`: True is an int in Python, but never a number of yuan or months.
+    if let Ok(b) = value.cast::<PyBool>() {
+        return Ok(RawValue::Bool(b.is_true()));
+    }
+    if value.is_instance_of::<PyInt>() {
+        return Ok(RawValue::Number(value.call_method1("__format__", ("d",))?.extract()?));
+    }
+    if let Ok(f) = value.cast::<PyFloat>() {
+        return Ok(RawValue::Number(float_text(f.value())));
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        return Ok(match s.to_cow() {
+            Ok(text) => RawValue::Text(text.into_owned()),
+            // A lone surrogate cannot be encoded as UTF-8.
+            Err(_) => RawValue::NotUtf8,
+        });
+    }
+    if value.is_instance(decimal_type(py)?)? {
+        // Fixed-point text: Decimal("1E+3") is 1000, never an exponent.
+        return Ok(RawValue::Number(value.call_method1("__format__", ("f",))?.extract()?));
+    }
+    if value.is_instance(DATETIME.import(py, "datetime", "datetime")?)? {
+        if value.get_type().name()?.to_cow()? == "NaTType" {
+            return Ok(RawValue::Null); // pandas' missing time
+        }
+        // A datetime at midnight without a zone (pandas' Timestamp of a date) is that date.
+        let midnight =
+            value.getattr("tzinfo")?.is_none() && value.call_method0("time")?.call_method0("isoformat")?.extract::<String>()? == "00:00:00";
+        let text = if midnight { value.call_method0("date")?.call_method0("isoformat")? } else { value.call_method0("isoformat")? };
+        return Ok(RawValue::Text(text.extract()?));
+    }
+    if value.is_instance(DATE.import(py, "datetime", "date")?)? {
+        return Ok(RawValue::Text(value.call_method0("isoformat")?.extract()?));
+    }
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(match std::str::from_utf8(bytes.as_bytes()) {
+            Ok(text) => RawValue::Text(text.to_string()),
+            Err(_) => RawValue::NotUtf8,
+        });
+    }
+    if value.is_instance_of::<PyList>()
+        || value.is_instance_of::<PyTuple>()
+        || value.is_instance_of::<PySet>()
+        || value.is_instance_of::<PyFrozenSet>()
+    {
+        return Ok(RawValue::Other("an array"));
+    }
+    if value.cast::<PyMapping>().is_ok() {
+        return Ok(RawValue::Other("an object"));
+    }
+    let class = value.get_type();
+    let name = class.name()?.to_cow()?.into_owned();
+    let module = class.module()?.to_cow()?.into_owned();
+    // pandas' missing values.
+    if matches!(name.as_str(), "NAType" | "NaTType") {
+        return Ok(RawValue::Null);
+    }
+    // numpy scalars: numpy.bool_, integers (which have __index__) and other floats.
+    if module == "numpy" && matches!(name.as_str(), "bool" | "bool_") {
+        return Ok(RawValue::Bool(value.is_truthy()?));
+    }
+    if value.hasattr("__index__")? {
+        return Ok(RawValue::Number(value.call_method0("__index__")?.call_method1("__format__", ("d",))?.extract()?));
+    }
+    if module == "numpy" && value.hasattr("__float__")? {
+        return Ok(RawValue::Number(float_text(value.call_method0("__float__")?.extract()?)));
+    }
+    Ok(RawValue::Other("a value of another type"))
+}
+
+/// The fields of a mapping, by name; `Err` with the record's one error when it is not a mapping.
+pub(crate) fn fields(item: &Bound<'_, PyAny>) -> PyResult<Result<Vec<(String, RawValue)>, FieldError>> {
+    let mut out = Vec::new();
+    if let Ok(dict) = item.cast::<PyDict>() {
+        for (k, v) in dict.iter() {
+            out.push((key_text(&k)?, raw_value(&v)?));
+        }
+    } else if let Ok(mapping) = item.cast::<PyMapping>() {
+        for pair in mapping.items()?.iter() {
+            let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair.extract()?;
+            out.push((key_text(&k)?, raw_value(&v)?));
+        }
+    } else {
+        let kind = format!("a {}", item.get_type().name()?.to_cow()?);
+        return Ok(Err(FieldError::new(ClaimErrorKind::NotAnObject, "", Some(kind))));
+    }
+    Ok(Ok(out))
+}
+
+/// A claim from a mapping; anything else is a claim with a record error (so it is `invalid`).
+pub(crate) fn raw_claim(item: &Bound<'_, PyAny>) -> PyResult<RawClaim> {
+    let mut raw = RawClaim::default();
+    match fields(item)? {
+        Ok(pairs) => {
+            for (name, value) in pairs {
+                raw.set(&name, value);
+            }
+        }
+        Err(error) => raw.record_error = Some(error),
+    }
+    Ok(raw)
+}
+
+fn key_text(key: &Bound<'_, PyAny>) -> PyResult<String> {
+    Ok(match key.cast::<PyString>() {
+        Ok(s) => s.to_cow().map(|c| c.into_owned()).unwrap_or_else(|_| "\u{fffd}".to_string()),
+        Err(_) => key.str()?.to_cow()?.into_owned(),
+    })
+}
+
+/// Keys whose values are money or ratios (every string under them becomes a `Decimal`).
+const MONEY_KEYS: [&str; 14] = [
+    "amount",
+    "approved_amount",
+    "final_amount",
+    "opening_balance",
+    "history_committed",
+    "committed",
+    "released",
+    "total_committed",
+    "remaining",
+    "utilisation",
+    "share",
+    "committed_by_month",
+    "disbursements",
+    "cash_flow",
+];
+
+/// A JSON record or report as Python values, money as `Decimal`. A trace stays as its
+/// documented JSON shape (`docs/trace.md`): text values, as every binding gives them.
+pub(crate) fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    convert(py, value, false, false)
+}
+
+/// JSON as plain Python values (no `Decimal`): the ruleset export, a trace, the claim schema.
+pub(crate) fn to_python_plain<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
+    convert(py, value, false, true)
+}
+
+fn convert<'py>(py: Python<'py>, value: &Value, money: bool, plain: bool) -> PyResult<Bound<'py, PyAny>> {
+    Ok(match value {
+        Value::Null => py.None().into_bound(py),
+        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.into_pyobject(py)?.into_any(),
+            (_, Some(u)) => u.into_pyobject(py)?.into_any(),
+            _ => decimal(py, &n.to_string())?,
+        },
+        Value::String(s) if money && !plain => decimal(py, s)?,
+        Value::String(s) => PyString::new(py, s).into_any(),
+        Value::Array(items) => {
+            let list = PyList::empty(py);
+            for item in items {
+                list.append(convert(py, item, money, plain)?)?;
+            }
+            list.into_any()
+        }
+        Value::Object(map) => {
+            let dict = PyDict::new(py);
+            for (k, v) in map {
+                let converted = if k == "trace" {
+                    convert(py, v, false, true)?
+                } else {
+                    convert(py, v, money || MONEY_KEYS.contains(&k.as_str()), plain)?
+                };
+                dict.set_item(k, converted)?;
+            }
+            dict.into_any()
+        }
+    })
+}
