@@ -96,10 +96,8 @@ impl Closings {
             .iter_mut()
             .enumerate()
             .map(|(i, queue)| {
-                let mut keyed: Vec<(Date, u128, &Candidate)> =
-                    queue.iter().map(|c| (c.applied_on, super::id_prefix(&c.claim_id), *c)).collect();
-                keyed.sort_unstable_by(|a, b| super::queue_order((a.0, a.1, &a.2.claim_id), (b.0, b.1, &b.2.claim_id)));
-                *queue = keyed.into_iter().map(|(_, _, c)| c).collect();
+                let order = super::queue_order(queue, |c| (c.applied_on, c.claim_id.as_str()));
+                *queue = order.into_iter().map(|k| queue[k as usize]).collect();
                 let opening = engine.base_values[accounts[i].opening_balance.0 as usize].number();
                 let mut total = committed[i];
                 queue.iter().find_map(|c| {
@@ -144,8 +142,12 @@ impl Closings {
 fn quota_closings(engine: &Engine, inputs: &[&BudgetInput]) -> Vec<(i32, (Date, CompactString))> {
     let Some(quota) = engine.apprenticeship_program().and_then(|(_, _, r)| r.quota) else { return Vec::new() };
     let places = crate::engine::compile::count(engine.base_values[quota.0 as usize]) as usize;
-    let mut all: Vec<(i32, Date, u128, &QuotaCandidate)> =
-        inputs.iter().flat_map(|i| &i.quota_candidates).map(|c| (c.year, c.applied_on, super::id_prefix(&c.claim_id), c)).collect();
-    all.sort_unstable_by(|a, b| a.0.cmp(&b.0).then_with(|| super::queue_order((a.1, a.2, &a.3.claim_id), (b.1, b.2, &b.3.claim_id))));
-    all.chunk_by(|a, b| a.0 == b.0).filter_map(|year| year.get(places).map(|(y, d, _, c)| (*y, (*d, c.claim_id.clone())))).collect()
+    let all: Vec<&QuotaCandidate> = inputs.iter().flat_map(|i| &i.quota_candidates).collect();
+    // Queue order is date order first, so each year's applications come together.
+    let order: Vec<&QuotaCandidate> =
+        super::queue_order(&all, |c| (c.applied_on, c.claim_id.as_str())).into_iter().map(|k| all[k as usize]).collect();
+    order
+        .chunk_by(|a, b| a.year == b.year)
+        .filter_map(|year| year.get(places).map(|c| (c.year, (c.applied_on, c.claim_id.clone()))))
+        .collect()
 }

@@ -59,24 +59,28 @@ fn hash(s: &str) -> u64 {
     rustc_hash::FxBuildHasher.hash_one(s)
 }
 
-/// The first 16 bytes of an id as a big-endian number: comparing two prefixes orders ids as
-/// their bytes do, except when the prefixes are equal (then the ids are compared in full).
-pub(crate) fn id_prefix(id: &str) -> u128 {
-    let mut bytes = [0u8; 16];
-    let n = id.len().min(16);
-    bytes[..n].copy_from_slice(&id.as_bytes()[..n]);
-    u128::from_be_bytes(bytes)
-}
-
-/// A date as a day number that orders as dates do.
+/// A date as a day number that orders as dates do, below 2^24 (claims' dates are years 1..9999).
 fn days(d: Date) -> u32 {
     // Days from 0001-01-01 (CE); dates before it (never valid claims) all sort first.
-    u32::try_from(chrono::Datelike::num_days_from_ce(&d)).unwrap_or(0)
+    u32::try_from(chrono::Datelike::num_days_from_ce(&d)).unwrap_or(0).min((1 << 24) - 1)
 }
 
-/// Queue order (`applied_on`, then `claim_id` byte by byte), on compact keys.
-pub(crate) fn queue_order(a: (Date, u128, &str), b: (Date, u128, &str)) -> std::cmp::Ordering {
-    a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then_with(|| a.2.as_bytes().cmp(b.2.as_bytes()))
+/// The positions of `items` in queue order — the date (`applied_on`, or an application's
+/// session), then the id byte by byte — sorted on one 128-bit integer each: the day number and
+/// the id's first 13 bytes; only ids sharing those are compared whole.
+pub(crate) fn queue_order<T>(items: &[T], key: impl Fn(&T) -> (Date, &str)) -> Vec<u32> {
+    let packed = |(date, id): (Date, &str)| {
+        let mut bytes = [0u8; 16];
+        let n = id.len().min(13);
+        bytes[3..3 + n].copy_from_slice(&id.as_bytes()[..n]);
+        (u128::from(days(date)) << 104) | u128::from_be_bytes(bytes)
+    };
+    let mut keyed: Vec<(u128, u32)> = items.iter().enumerate().map(|(i, t)| (packed(key(t)), i as u32)).collect();
+    keyed.sort_unstable();
+    for run in keyed.chunk_by_mut(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        run.sort_by(|a, b| key(&items[a.1 as usize]).1.as_bytes().cmp(key(&items[b.1 as usize]).1.as_bytes()));
+    }
+    keyed.into_iter().map(|(_, i)| i).collect()
 }
 
 /// The outcome of checks 8–12 for an eligible claim.
@@ -612,18 +616,27 @@ impl<'e> Batch<'e> {
                         let (x, y) = (entry(a), entry(b));
                         x.person.id.cmp(&y.person.id).then(x.applied_on.cmp(&y.applied_on)).then_with(|| id_of(a).cmp(id_of(b)))
                     });
-                } else {
-                    // One person: the same day's claims in claim id order.
-                    for day in run.chunk_by_mut(|a, b| entry(a).applied_on == entry(b).applied_on).filter(|d| d.len() > 1) {
-                        day.sort_by(|a, b| id_of(a).cmp(id_of(b)));
+                    let mut at = start;
+                    for person in run.chunk_by(|a, b| entry(a).person.id == entry(b).person.id) {
+                        runs.push(at as u32);
+                        busy.push(true);
+                        pasts.push(history_of(past, &mut at_past, &entry(&person[0]).person));
+                        at += person.len();
                     }
-                }
-                let mut at = start;
-                for person in run.chunk_by(|a, b| entry(a).person.id == entry(b).person.id) {
-                    runs.push(at as u32);
+                } else {
+                    // One person: the same day's claims (the day is in the key) in claim id order.
+                    let day = |k: u128| (k >> 32) as u32;
+                    let mut from = start;
+                    while from < end {
+                        let to = from + keys[from..end].partition_point(|k| day(*k) == day(keys[from]));
+                        if to - from > 1 {
+                            order[from..to].sort_by(|a, b| id_of(a).cmp(id_of(b)));
+                        }
+                        from = to;
+                    }
+                    runs.push(start as u32);
                     busy.push(true);
-                    pasts.push(history_of(past, &mut at_past, &entry(&person[0]).person));
-                    at += person.len();
+                    pasts.push(history_of(past, &mut at_past, &entry(&order[start]).person));
                 }
             }
             start = end;
@@ -797,13 +810,22 @@ impl Partition<'_> {
                 }
             }
             let mut affected = vec![false; b.runs.len().saturating_sub(1)];
-            for (i, e) in b.entries.iter().enumerate() {
-                let id = &b.ids[e.index as usize];
-                if matches!(e.decision, Decision::Approved(_))
-                    && (e.account.is_some_and(|a| b.rules.special[usize::from(e.program)] && closings.is_closed(a, e.applied_on, id))
-                        || (e.app.is_some() && closings.is_quota_full(e.applied_on, id)))
-                {
-                    affected[run_of[i] as usize] = true;
+            let (entries, ids, busy, special) = (&mut b.entries, &b.ids, &b.busy, &b.rules.special);
+            for (i, e) in entries.iter_mut().enumerate() {
+                if !matches!(e.decision, Decision::Approved(_)) {
+                    continue;
+                }
+                let id = &ids[e.index as usize];
+                let quota_full = e.app.is_some() && closings.is_quota_full(e.applied_on, id);
+                let closed = e.account.is_some_and(|a| special[usize::from(e.program)] && closings.is_closed(a, e.applied_on, id));
+                if quota_full || closed {
+                    let r = run_of[i] as usize;
+                    if busy[r] {
+                        affected[r] = true;
+                    } else {
+                        // A lone claim without history: nothing else of the person's changes.
+                        e.decision = Decision::Rejected(if quota_full { Reason::QuotaFull } else { Reason::BudgetExhausted });
+                    }
                 }
             }
             drop(run_of);
@@ -984,5 +1006,27 @@ pub(crate) fn finish_trace(a: &mut Assessment, steps: Vec<Step>, decision: Decis
     trace.steps.extend(steps);
     if let (Decision::Approved(_), Some(payment)) = (decision, payment) {
         trace.steps.push(payment);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_order_is_date_then_id_byte_by_byte_even_past_the_packed_prefix() {
+        let d = |s: &str| crate::calendar::parse_date(s).unwrap();
+        let items = [
+            (d("2021-03-02"), "A"),
+            (d("2021-03-01"), "WX2021-000000-10"),
+            (d("2021-03-01"), "WX2021-000000-9"),
+            (d("2021-03-01"), "WX2021-000000-1"),
+            (d("2021-03-01"), "B"),
+            (d("2021-03-01"), "WX2021-000000"),
+            (d("2021-03-01"), "A\u{0}"),
+            (d("2021-03-01"), "A"),
+        ];
+        let order: Vec<&str> = queue_order(&items, |t| *t).into_iter().map(|k| items[k as usize].1).collect();
+        assert_eq!(order, ["A", "A\u{0}", "B", "WX2021-000000", "WX2021-000000-1", "WX2021-000000-10", "WX2021-000000-9", "A"]);
     }
 }
