@@ -167,3 +167,15 @@ impl FieldError {
         FieldError { code, field: field.to_string(), value, message_en, message_zh }
     }
 }
+
+impl From<crate::money::MoneyError> for ClaimErrorKind {
+    fn from(e: crate::money::MoneyError) -> Self {
+        use crate::money::MoneyError;
+        match e {
+            MoneyError::Negative => ClaimErrorKind::NegativeMoney,
+            MoneyError::BelowFen => ClaimErrorKind::MoneyPrecision,
+            MoneyError::TooLarge => ClaimErrorKind::MoneyOutOfRange,
+            _ => ClaimErrorKind::BadMoney,
+        }
+    }
+}

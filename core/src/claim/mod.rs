@@ -8,7 +8,7 @@
 use crate::calendar::{parse_date, Date};
 use crate::group::Group;
 use crate::level::Level;
-use crate::money::{parse_money, MoneyError};
+use crate::money::parse_money;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 
@@ -345,12 +345,7 @@ impl<'a, S: FieldSource + ?Sized> FieldReader<'a, S> {
         match parse_money(&text) {
             Ok(amount) => Some(amount),
             Err(e) => {
-                let kind = match e {
-                    MoneyError::Negative => ClaimErrorKind::NegativeMoney,
-                    MoneyError::BelowFen => ClaimErrorKind::MoneyPrecision,
-                    MoneyError::TooLarge => ClaimErrorKind::MoneyOutOfRange,
-                    _ => ClaimErrorKind::BadMoney,
-                };
+                let kind = ClaimErrorKind::from(e);
                 self.fail(kind, field, Some(&text));
                 None
             }

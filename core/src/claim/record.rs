@@ -6,7 +6,7 @@
 use super::{ClaimErrorKind, FieldError, RawValue, MAX_FIELD_BYTES};
 use crate::calendar::{parse_date, Date};
 use crate::level::Level;
-use crate::money::{parse_money, MoneyError};
+use crate::money::parse_money;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 
@@ -100,12 +100,7 @@ impl<'a, const N: usize> NamedFields<'a, N> {
         match parse_money(&text) {
             Ok(amount) => Some(amount),
             Err(e) => {
-                let kind = match e {
-                    MoneyError::Negative => ClaimErrorKind::NegativeMoney,
-                    MoneyError::BelowFen => ClaimErrorKind::MoneyPrecision,
-                    MoneyError::TooLarge => ClaimErrorKind::MoneyOutOfRange,
-                    _ => ClaimErrorKind::BadMoney,
-                };
+                let kind = ClaimErrorKind::from(e);
                 self.error(kind, i, Some(&text));
                 None
             }

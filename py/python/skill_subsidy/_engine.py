@@ -148,15 +148,7 @@ class Engine:
         lenient: Optional[bool] = None,
         trace: bool = False,
     ) -> Any:
-        _, claims = _frames.read(data)
-        return self._native.run(
-            claims,
-            _frames.read(history, "history")[1],
-            _frames.read(applications, "applications")[1],
-            _frames.read(outcomes, "outcomes")[1],
-            lenient,
-            trace,
-        )
+        return self._native.run(*_Inputs(data, history, applications, outcomes).native, lenient, trace)
 
     def run(
         self,
@@ -184,13 +176,8 @@ class Engine:
         whatever the input order. A claim that does not validate is ``invalid``; a history row
         that does not validate raises ``ClaimError``.
         """
-        kind, claims = _frames.read(data)
-        app_kind, apps = _frames.read(applications, "applications")
-        native = self._native.run(
-            claims, _frames.read(history, "history")[1], apps, _frames.read(outcomes, "outcomes")[1], lenient, trace, closings
-        )
-        index = getattr(data, "index", None) if kind == "pandas" else None
-        return BatchResult(native, kind, index, app_kind)
+        inputs = _Inputs(data, history, applications, outcomes)
+        return inputs.result(self._native.run(*inputs.native, lenient, trace, closings))
 
     def budget_input(
         self, data: Any, history: Any = None, *, applications: Any = None, outcomes: Any = None, lenient: Optional[bool] = None
@@ -215,14 +202,7 @@ class Engine:
         >>> results[0].report.merge(results[1].report) == engine.report(parts[0] + parts[1])
         True
         """
-        _, claims = _frames.read(data)
-        return self._native.budget_input(
-            claims,
-            _frames.read(history, "history")[1],
-            _frames.read(applications, "applications")[1],
-            _frames.read(outcomes, "outcomes")[1],
-            lenient,
-        )
+        return self._native.budget_input(*_Inputs(data, history, applications, outcomes).native, lenient)
 
     def closings(self, inputs: Sequence[_native.BudgetInput]) -> _native.Closings:
         """Pass 2 of a batch split by person (SPEC §11): where each account closes, from every
@@ -309,14 +289,10 @@ class Engine:
         several = isinstance(overrides, (list, tuple)) and all(isinstance(o, Mapping) for o in overrides) and len(overrides) > 0
         documents = list(overrides) if several else [overrides]
         variants = [self.with_overrides(o) for o in documents]
-        kind, claims = _frames.read(data)
-        app_kind, apps = _frames.read(applications, "applications")
-        history_data, outcomes_data = _frames.read(history, "history")[1], _frames.read(outcomes, "outcomes")[1]
-        index = getattr(data, "index", None) if kind == "pandas" else None
+        inputs = _Inputs(data, history, applications, outcomes)
 
         def run(engine: Engine) -> BatchResult:
-            native = engine._native.run(claims, history_data, apps, outcomes_data, lenient, False)
-            return BatchResult(native, kind, index, app_kind)
+            return inputs.result(engine._native.run(*inputs.native, lenient, False))
 
         baseline = run(self)
         results = [WhatIf(v.overrides, baseline, run(v)) for v in variants]
@@ -343,3 +319,18 @@ class Engine:
 
     def __repr__(self) -> str:
         return str(self._native.__repr__())
+
+
+class _Inputs:
+    """Claims, history, applications and outcomes as the native module reads them, with the
+    kinds of the claims and applications given (results come back as the same kinds)."""
+
+    def __init__(self, data: Any, history: Any, applications: Any, outcomes: Any) -> None:
+        self.kind, claims = _frames.read(data)
+        self.app_kind, apps = _frames.read(applications, "applications")
+        self.native = (claims, _frames.read(history, "history")[1], apps, _frames.read(outcomes, "outcomes")[1])
+        self.index = getattr(data, "index", None) if self.kind == "pandas" else None
+
+    def result(self, native: Any) -> BatchResult:
+        """A native result as the kinds given (a pandas result keeps the input's index)."""
+        return BatchResult(native, self.kind, self.index, self.app_kind)
