@@ -90,11 +90,10 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
     let size = if o.file == "-" { None } else { std::fs::metadata(o.file).ok().map(|m| m.len()) };
     let bar = progress_bar(size, o.lang);
     let mut locations = Vec::new();
-    let engine_ref = engine;
     let source = input::read_claims_prepared(
         o.file,
         o.format,
-        |fields: &dyn FieldSource| engine_ref.prepare(fields, mode, o.trace),
+        |fields: &dyn FieldSource| engine.prepare(fields, mode, o.trace),
         |prepared, location, bytes| {
             batch.add_prepared(prepared);
             locations.push(location);

@@ -63,60 +63,68 @@ fn case_engine(base: &Engine, case: &Value, label: &str) -> Option<Engine> {
     Some(base.with_overrides(&Overrides::from_json(overrides).unwrap()).unwrap_or_else(|e| panic!("{label}: {e}")))
 }
 
-#[test]
-fn claim_vectors_give_the_expected_assessments_and_traces() {
+/// Runs `check` on every case of the vector files of `kind`, on the engine the case names (the
+/// file's ruleset, with the case's overrides), and fails listing each case's problems.
+fn check_cases(kind: &str, mut check: impl FnMut(&Engine, &Value, &str) -> Vec<String>) {
     let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
     let mut failures = Vec::new();
     let mut count = 0;
-    for (path, doc) in vector_files("claim") {
+    for (path, doc) in vector_files(kind) {
         let file = path.file_name().unwrap().to_string_lossy().into_owned();
         let ruleset = doc["ruleset"].as_str().unwrap_or("wuxi-2021").to_string();
         let base = engines.entry(ruleset.clone()).or_insert_with(|| Engine::new(load_ruleset(&ruleset)));
         for case in doc["cases"].as_array().expect("cases") {
             count += 1;
-            let name = case["name"].as_str().unwrap_or("?");
-            let variant = case_engine(base, case, &format!("{file} / {name}"));
-            let engine = variant.as_ref().unwrap_or(base);
-            let mode = if case["lenient"].as_bool() == Some(true) { FieldMode::Lenient } else { FieldMode::Strict };
-            let raw = RawClaim::from_json(&case["claim"]);
-            let a = engine.assess_raw(&raw, mode, true);
-            let claim_id = raw.claim_id_text();
-            let record = engine.record(&claim_id, &a);
-            let got = serde_json::to_value(&record).unwrap();
-            let expect = &case["expect"];
-            let mut problems = Vec::new();
-            for key in ["status", "amount", "catalogue_version", "payment_month"] {
-                if let Some(want) = expect.get(key) {
-                    if &got[key] != want {
-                        problems.push(format!("{key}: expected {want}, got {}", got[key]));
-                    }
-                }
-            }
-            let reasons = strings(got.get("reasons")).unwrap_or_default();
-            if let Some(want) = strings(expect.get("reasons")) {
-                if reasons != want {
-                    problems.push(format!("reasons: expected {want:?}, got {reasons:?}"));
-                }
-            }
-            if let Some(want) = strings(expect.get("errors")) {
-                let errors: Vec<String> = a.errors.iter().map(|e| format!("{}:{}", e.field, e.code.code())).collect();
-                if errors != want {
-                    problems.push(format!("errors: expected {want:?}, got {errors:?}"));
-                }
-            }
-            if let Some(want) = strings(expect.get("steps")) {
-                let steps = a.trace.as_ref().map(|t| t.step_ids()).unwrap_or_default();
-                if steps != want {
-                    problems.push(format!("steps: expected {want:?}, got {steps:?}"));
-                }
-            }
+            let label = format!("{file} / {}", case["name"].as_str().unwrap_or("?"));
+            let variant = case_engine(base, case, &label);
+            let problems = check(variant.as_ref().unwrap_or(base), case, &label);
             if !problems.is_empty() {
-                failures.push(format!("{file} / {name}:\n    {}", problems.join("\n    ")));
+                failures.push(format!("{label}:\n    {}", problems.join("\n    ")));
             }
         }
     }
-    assert!(count > 0, "no claim vectors found");
-    assert!(failures.is_empty(), "{} of {count} vector cases failed:\n  {}", failures.len(), failures.join("\n  "));
+    assert!(count > 0, "no {kind} vectors found");
+    assert!(failures.is_empty(), "{} of {count} {kind} vector cases failed:\n  {}", failures.len(), failures.join("\n  "));
+}
+
+#[test]
+fn claim_vectors_give_the_expected_assessments_and_traces() {
+    check_cases("claim", |engine, case, _| {
+        let mode = if case["lenient"].as_bool() == Some(true) { FieldMode::Lenient } else { FieldMode::Strict };
+        let raw = RawClaim::from_json(&case["claim"]);
+        let a = engine.assess_raw(&raw, mode, true);
+        let claim_id = raw.claim_id_text();
+        let record = engine.record(&claim_id, &a);
+        let got = serde_json::to_value(&record).unwrap();
+        let expect = &case["expect"];
+        let mut problems = Vec::new();
+        for key in ["status", "amount", "catalogue_version", "payment_month"] {
+            if let Some(want) = expect.get(key) {
+                if &got[key] != want {
+                    problems.push(format!("{key}: expected {want}, got {}", got[key]));
+                }
+            }
+        }
+        let reasons = strings(got.get("reasons")).unwrap_or_default();
+        if let Some(want) = strings(expect.get("reasons")) {
+            if reasons != want {
+                problems.push(format!("reasons: expected {want:?}, got {reasons:?}"));
+            }
+        }
+        if let Some(want) = strings(expect.get("errors")) {
+            let errors: Vec<String> = a.errors.iter().map(|e| format!("{}:{}", e.field, e.code.code())).collect();
+            if errors != want {
+                problems.push(format!("errors: expected {want:?}, got {errors:?}"));
+            }
+        }
+        if let Some(want) = strings(expect.get("steps")) {
+            let steps = a.trace.as_ref().map(|t| t.step_ids()).unwrap_or_default();
+            if steps != want {
+                problems.push(format!("steps: expected {want:?}, got {steps:?}"));
+            }
+        }
+        problems
+    });
 }
 
 /// Whether every key of `want` has the same value in `got` (objects compared key by key,
@@ -135,83 +143,60 @@ fn contains(got: &Value, want: &Value, at: &str, problems: &mut Vec<String>) {
 
 #[test]
 fn batch_vectors_give_the_expected_assessments_and_report_in_any_order() {
-    use skill_subsidy::{Application, Engine, HistoryRecord};
-    let mut engines: BTreeMap<String, Engine> = BTreeMap::new();
-    let mut failures = Vec::new();
-    let mut count = 0;
-    for (path, doc) in vector_files("batch") {
-        let file = path.file_name().unwrap().to_string_lossy().into_owned();
-        let ruleset = doc["ruleset"].as_str().unwrap_or("wuxi-2021").to_string();
-        let base = engines.entry(ruleset.clone()).or_insert_with(|| Engine::new(load_ruleset(&ruleset)));
-        for case in doc["cases"].as_array().expect("cases") {
-            count += 1;
-            let name = case["name"].as_str().unwrap_or("?");
-            let variant = case_engine(base, case, &format!("{file} / {name}"));
-            let engine = variant.as_ref().unwrap_or(base);
-            let claims: Vec<RawClaim> = case["claims"].as_array().map(|c| c.iter().map(RawClaim::from_json).collect()).unwrap_or_default();
-            let applications: Vec<Value> = case["applications"].as_array().cloned().unwrap_or_default();
-            let history: Vec<HistoryRecord> = case["history"]
-                .as_array()
-                .map(|h| {
-                    h.iter()
-                        .map(|r| HistoryRecord::from_json(r, false).unwrap_or_else(|e| panic!("{file} / {name}: history {e:?}")))
-                        .collect()
-                })
-                .unwrap_or_default();
-            // The input order, reversed, and rotated by one: the result must not change.
-            let orders =
-                |n: usize| -> [Vec<usize>; 3] { [(0..n).collect(), (0..n).rev().collect(), (0..n).map(|i| (i + 1) % n.max(1)).collect()] };
-            let (claim_orders, app_orders) = (orders(claims.len()), orders(applications.len()));
-            let mut problems = Vec::new();
-            for k in 0..3 {
-                let mut batch = engine.batch();
-                for h in &history {
-                    batch.add_history(h);
-                }
-                for &i in &app_orders[k] {
-                    match Application::from_json(&applications[i], false) {
-                        Ok(app) => batch.add_application(&app),
-                        Err(errors) => {
-                            batch.add_invalid_application(applications[i]["application_id"].as_str().unwrap_or_default(), errors)
-                        }
-                    }
-                }
-                for &i in &claim_orders[k] {
-                    batch.add_raw(&claims[i], FieldMode::Strict);
-                }
-                let result = batch.finish();
-                let by_id: BTreeMap<&str, Value> = result
-                    .claim_ids
-                    .iter()
-                    .zip(&result.assessments)
-                    .map(|(id, a)| (id.as_str(), serde_json::to_value(engine.record(id, a)).unwrap()))
-                    .collect();
-                let label = ["as given", "reversed", "rotated"][k];
-                let apps: BTreeMap<&str, Value> =
-                    result.applications.iter().map(|a| (a.application_id.as_str(), a.to_json(engine))).collect();
-                for want in case["expect"]["applications"].as_array().into_iter().flatten() {
-                    let id = want["application_id"].as_str().unwrap_or_default();
-                    match apps.get(id) {
-                        Some(got) => contains(got, want, &format!("{label} {id}"), &mut problems),
-                        None => problems.push(format!("{label}: no application {id}")),
-                    }
-                }
-                for want in case["expect"]["assessments"].as_array().into_iter().flatten() {
-                    let id = want["claim_id"].as_str().unwrap_or_default();
-                    match by_id.get(id) {
-                        Some(got) => contains(got, want, &format!("{label} {id}"), &mut problems),
-                        None => problems.push(format!("{label}: no claim {id}")),
-                    }
-                }
-                if let Some(report) = case["expect"].get("report") {
-                    contains(&result.report.to_json(), report, &format!("{label} report"), &mut problems);
+    use skill_subsidy::{Application, HistoryRecord};
+    check_cases("batch", |engine, case, label| {
+        let claims: Vec<RawClaim> = case["claims"].as_array().map(|c| c.iter().map(RawClaim::from_json).collect()).unwrap_or_default();
+        let applications: Vec<Value> = case["applications"].as_array().cloned().unwrap_or_default();
+        let history: Vec<HistoryRecord> = case["history"]
+            .as_array()
+            .map(|h| h.iter().map(|r| HistoryRecord::from_json(r, false).unwrap_or_else(|e| panic!("{label}: history {e:?}"))).collect())
+            .unwrap_or_default();
+        // The input order, reversed, and rotated by one: the result must not change.
+        let orders =
+            |n: usize| -> [Vec<usize>; 3] { [(0..n).collect(), (0..n).rev().collect(), (0..n).map(|i| (i + 1) % n.max(1)).collect()] };
+        let (claim_orders, app_orders) = (orders(claims.len()), orders(applications.len()));
+        let mut problems = Vec::new();
+        for k in 0..3 {
+            let mut batch = engine.batch();
+            for h in &history {
+                batch.add_history(h);
+            }
+            for &i in &app_orders[k] {
+                match Application::from_json(&applications[i], false) {
+                    Ok(app) => batch.add_application(&app),
+                    Err(errors) => batch.add_invalid_application(applications[i]["application_id"].as_str().unwrap_or_default(), errors),
                 }
             }
-            if !problems.is_empty() {
-                failures.push(format!("{file} / {name}:\n    {}", problems.join("\n    ")));
+            for &i in &claim_orders[k] {
+                batch.add_raw(&claims[i], FieldMode::Strict);
+            }
+            let result = batch.finish();
+            let by_id: BTreeMap<&str, Value> = result
+                .claim_ids
+                .iter()
+                .zip(&result.assessments)
+                .map(|(id, a)| (id.as_str(), serde_json::to_value(engine.record(id, a)).unwrap()))
+                .collect();
+            let label = ["as given", "reversed", "rotated"][k];
+            let apps: BTreeMap<&str, Value> = result.applications.iter().map(|a| (a.application_id.as_str(), a.to_json(engine))).collect();
+            for want in case["expect"]["applications"].as_array().into_iter().flatten() {
+                let id = want["application_id"].as_str().unwrap_or_default();
+                match apps.get(id) {
+                    Some(got) => contains(got, want, &format!("{label} {id}"), &mut problems),
+                    None => problems.push(format!("{label}: no application {id}")),
+                }
+            }
+            for want in case["expect"]["assessments"].as_array().into_iter().flatten() {
+                let id = want["claim_id"].as_str().unwrap_or_default();
+                match by_id.get(id) {
+                    Some(got) => contains(got, want, &format!("{label} {id}"), &mut problems),
+                    None => problems.push(format!("{label}: no claim {id}")),
+                }
+            }
+            if let Some(report) = case["expect"].get("report") {
+                contains(&result.report.to_json(), report, &format!("{label} report"), &mut problems);
             }
         }
-    }
-    assert!(count > 0, "no batch vectors found");
-    assert!(failures.is_empty(), "{} of {count} batch cases failed:\n  {}", failures.len(), failures.join("\n  "));
+        problems
+    });
 }

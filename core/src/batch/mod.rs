@@ -450,10 +450,8 @@ impl<'e> Batch<'e> {
     /// Adds a claim from any field source (a CSV row, a data frame's row); a malformed claim
     /// is `invalid` and still appears in the result.
     pub fn add_fields(&mut self, source: &(impl FieldSource + ?Sized), mode: FieldMode) {
-        match Claim::parse(source, mode) {
-            Ok(claim) => self.add(&claim),
-            Err(errors) => self.add_invalid(&source.claim_id_text(), errors),
-        }
+        let prepared = self.engine.prepare(source, mode, self.trace);
+        self.add_prepared(prepared);
     }
 
     /// Adds a claim that could not be read, with its errors.
@@ -544,7 +542,7 @@ impl<'e> Batch<'e> {
         let rule = &engine.rules.programs[compiled.rule];
         let counts = compiled.segment(claim.event_date).flag(Some(rule.counts_toward_annual_limit));
         let account = if rule.fund == Fund::SpecialAccount { engine.account_on(rule.fund, claim.applied_on) } else { None };
-        Entry {
+        let mut entry = Entry {
             index,
             person: PersonKey::new(&claim.person_id),
             applied_on: claim.applied_on,
@@ -558,14 +556,12 @@ impl<'e> Batch<'e> {
             amount,
             counts,
             account,
-            // What checks 8–12 give a lone claim without history (pass 1 decides only persons
-            // with several claims or history): paid, unless no account covers it.
-            decision: if self.rules.special[usize::from(program)] && account.is_none() {
-                Decision::Rejected(Reason::NoAccountInForce)
-            } else {
-                Decision::Approved(amount)
-            },
-        }
+            decision: Decision::Approved(amount),
+        };
+        // Pass 1 decides only persons with several claims or history; a lone claim's decision
+        // is set here.
+        entry.decision = self.rules.lone(&entry, &Closings::none(), "");
+        entry
     }
 
     /// Orders the eligible claims by person, then queue order, without moving them: `order`
@@ -810,7 +806,8 @@ impl Partition<'_> {
                 }
             }
             let mut affected = vec![false; b.runs.len().saturating_sub(1)];
-            let (entries, ids, busy, special) = (&mut b.entries, &b.ids, &b.busy, &b.rules.special);
+            let (entries, ids, busy, rules) = (&mut b.entries, &b.ids, &b.busy, &b.rules);
+            let special = &rules.special;
             for (i, e) in entries.iter_mut().enumerate() {
                 if !matches!(e.decision, Decision::Approved(_)) {
                     continue;
@@ -824,7 +821,7 @@ impl Partition<'_> {
                         affected[r] = true;
                     } else {
                         // A lone claim without history: nothing else of the person's changes.
-                        e.decision = Decision::Rejected(if quota_full { Reason::QuotaFull } else { Reason::BudgetExhausted });
+                        e.decision = rules.lone(e, closings, id);
                     }
                 }
             }

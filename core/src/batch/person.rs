@@ -68,6 +68,29 @@ impl CheckRules {
     }
 }
 
+impl CheckRules {
+    /// What checks 8–12 give a person's only claim when the person has no history: alone it
+    /// fails none of checks 8–11 (a lone claim is never a repeat, a lower level, a second
+    /// apprenticeship or a top-up, and it is within an annual limit of at least one), so only
+    /// the quota and the account can refuse it — as [`Person::decide`] would, without looking
+    /// at the person. The batch's property tests compare the two.
+    pub fn lone(&self, e: &Entry, closings: &Closings, claim_id: &str) -> Decision {
+        if e.app.is_some() && !closings.quota_full_at.is_empty() && closings.is_quota_full(e.applied_on, claim_id) {
+            return Decision::Rejected(Reason::QuotaFull);
+        }
+        if self.special[usize::from(e.program)] {
+            match e.account {
+                None => return Decision::Rejected(Reason::NoAccountInForce),
+                Some(a) if closings.closes(a) && closings.is_closed(a, e.applied_on, claim_id) => {
+                    return Decision::Rejected(Reason::BudgetExhausted)
+                }
+                Some(_) => {}
+            }
+        }
+        Decision::Approved(e.amount)
+    }
+}
+
 /// What a person has been subsidised so far. One is reused for every person of a batch.
 #[derive(Default)]
 pub(crate) struct State {

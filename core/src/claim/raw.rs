@@ -256,6 +256,8 @@ impl<'de> serde::de::Visitor<'de> for RawClaimVisitor {
         Ok(Self::not_an_object("a number"))
     }
 
+    // A top-level JSON number is not a claim: its value is never read (money inside a claim
+    // arrives as its decimal text, never as a float).
     fn visit_f64<E>(self, _: f64) -> Result<RawClaim, E> {
         Ok(Self::not_an_object("a number"))
     }
