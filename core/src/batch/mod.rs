@@ -17,8 +17,10 @@
 
 mod budget;
 mod person;
+mod table;
 
 pub use budget::{BudgetInput, Candidate, Closings, QuotaCandidate};
+pub use table::{ClaimColumn, ClaimTable, ColumnCell, TableResult, TableRow};
 
 use crate::apprenticeship::{Application, ApplicationResult};
 use crate::assessment::Assessment;
@@ -332,6 +334,16 @@ pub struct Prepared(PreparedKind);
 enum PreparedKind {
     Claim(Claim, Assessment),
     Invalid(String, Vec<FieldError>),
+}
+
+impl Prepared {
+    /// The claim as read (when it was valid) and its assessment.
+    pub(crate) fn into_parts(self) -> (Option<Claim>, Assessment) {
+        match self.0 {
+            PreparedKind::Claim(claim, a) => (Some(claim), a),
+            PreparedKind::Invalid(_, errors) => (None, Assessment::invalid(errors)),
+        }
+    }
 }
 
 impl Engine {
@@ -741,15 +753,19 @@ struct FenTally {
 }
 
 impl FenTally {
-    fn add(&mut self, fen: i128) {
-        self.count += 1;
-        self.fen += fen;
+    fn merge(&mut self, other: FenTally) {
+        self.count += other.count;
+        self.fen += other.fen;
+    }
+
+    /// The amount in yuan.
+    fn amount(self) -> Decimal {
+        // Within Decimal's range for any real batch (2^96 fen); saturates rather than panics.
+        Decimal::try_from_i128_with_scale(self.fen, 2).unwrap_or(if self.fen < 0 { Decimal::MIN } else { Decimal::MAX })
     }
 
     fn tally(self) -> Tally {
-        // Within Decimal's range for any real batch (2^96 fen); saturates rather than panics.
-        let amount = Decimal::try_from_i128_with_scale(self.fen, 2).unwrap_or(if self.fen < 0 { Decimal::MIN } else { Decimal::MAX });
-        Tally { count: self.count, amount }
+        Tally { count: self.count, amount: self.amount() }
     }
 }
 
@@ -865,124 +881,162 @@ impl Partition<'_> {
 
     fn report(&self, closings: &Closings) -> Report {
         let b = &self.batch;
-        let engine = b.engine;
-        let rules = &engine.rules;
-        let mut report = Report::default();
-        for (i, account) in rules.accounts.iter().enumerate() {
-            let value = |id: crate::rules::ParamId| engine.base_values[id.0 as usize];
-            let target = |id: Option<crate::rules::ParamId>| id.map(|p| u64::from(crate::engine::compile::count(value(p))));
-            let mut ledger = AccountLedger::new(
-                account.period,
-                value(account.opening_balance).number(),
-                target(account.target_person_times),
-                target(account.target_apprentices),
-            );
-            ledger.closed_in = closings.closed_at.get(i).and_then(|c| c.as_ref()).map(|(date, _)| YearMonth::of(*date));
-            report.accounts.insert(account.id.clone(), ledger);
-        }
-        for p in &b.past {
-            if let Some(a) = p.account {
-                if let Some(ledger) = report.accounts.get_mut(&rules.accounts[usize::from(a)].id) {
-                    ledger.history_committed += p.amount;
-                    ledger.history_person_times += 1;
-                    *ledger.committed_by_month.entry(YearMonth::of(p.applied_on)).or_default() += p.amount;
-                }
+        let approved = b.entries.iter().filter_map(|e| match e.decision {
+            Decision::Approved(paid) => {
+                Some(Counted { entry: e, payment_month: b.assessments[e.index as usize].payment_month, count: 1, fen: fen_of(paid) })
             }
-        }
-        report.claims = b.assessments.len() as u64;
-        for a in &b.assessments {
-            match a.status {
-                Status::Invalid => report.invalid += 1,
-                Status::Rejected => {
-                    report.rejected += 1;
-                    for r in a.reasons.iter() {
-                        *report.rejections.entry(r).or_default() += 1;
-                    }
-                }
-                _ => {}
-            }
-        }
-        // Tallies in whole fen by small index first; names (and their allocations) only once
-        // per key.
-        let mut approved = FenTally::default();
-        let mut by_program = vec![FenTally::default(); rules.programs.len()];
-        let mut by_level = [FenTally::default(); 8];
-        let mut by_district = vec![FenTally::default(); b.districts.names.len() + 1];
-        let mut by_occupation = vec![FenTally::default(); b.occupations.names.len() + 1];
-        let mut by_month: Vec<(YearMonth, FenTally)> = Vec::new();
-        let mut by_account = vec![AccountSums::default(); rules.accounts.len()];
-        // The last slot of each holds claims without a district or occupation.
-        let (districts, occupations) = (by_district.len(), by_occupation.len());
-        let slot = |id: u32, len: usize| if id == NONE { len - 1 } else { id as usize };
-        for e in &b.entries {
-            let Decision::Approved(paid) = e.decision else { continue };
-            let rule = engine.programs[usize::from(e.program)].rule;
-            let fen = fen_of(paid);
-            approved.add(fen);
-            by_program[rule].add(fen);
-            by_level[e.level.map_or(7, Level::index)].add(fen);
-            by_district[slot(e.district, districts)].add(fen);
-            by_occupation[slot(e.occupation, occupations)].add(fen);
-            let month = YearMonth::of(e.applied_on);
-            match by_month.iter_mut().rev().find(|(m, _)| *m == month) {
-                Some((_, t)) => t.add(fen),
-                None => by_month.push((month, FenTally { count: 1, fen })),
-            }
-            if let Some(account) = e.account.filter(|_| b.rules.special[usize::from(e.program)]) {
-                let sums = &mut by_account[usize::from(account)];
-                sums.committed += paid;
-                *sums.by_month.entry(YearMonth::of(e.applied_on)).or_default() += paid;
-                match e.app.and_then(|p| b.applications.get(p as usize)) {
-                    // An apprenticeship is paid in stages, and its outcome may release part of it.
-                    Some(slot) => {
-                        sums.apprentices += 1;
-                        let session = slot.session.unwrap_or(e.applied_on);
-                        let schedule = engine.schedule(&slot.app, session, paid);
-                        sums.released += paid - schedule.final_amount;
-                        for p in schedule.payments {
-                            *sums.paid_in.entry(p.month).or_default() += p.amount;
-                        }
-                    }
-                    None => {
-                        sums.person_times += 1;
-                        if let Some(month) = b.assessments[e.index as usize].payment_month {
-                            *sums.paid_in.entry(month).or_default() += paid;
-                        }
-                    }
-                }
-            }
-        }
-        report.approved = approved.tally();
-        report.by_month = by_month.into_iter().map(|(m, t)| (m, t.tally())).collect();
-        let named = |tallies: &[FenTally], name: &dyn Fn(usize) -> String| -> BTreeMap<String, Tally> {
-            let mut out: BTreeMap<String, FenTally> = BTreeMap::new();
-            for (i, t) in tallies.iter().enumerate().filter(|(_, t)| t.count > 0) {
-                let e = out.entry(name(i)).or_default();
-                e.count += t.count;
-                e.fen += t.fen;
-            }
-            out.into_iter().map(|(k, t)| (k, t.tally())).collect()
-        };
-        report.by_program = named(&by_program, &|i| rules.programs[i].id.clone());
-        let fund_of = |i: usize| rules.programs[i].fund.code().to_string();
-        report.by_fund = named(&by_program, &fund_of);
-        report.by_level = named(&by_level, &|i| Level::ALL.get(i).map_or("-", |l| l.code()).to_string());
-        report.by_district = named(&by_district, &|i| b.districts.name(i as u32).to_string());
-        report.by_occupation = named(&by_occupation, &|i| b.occupations.name(i as u32).to_string());
-        for (i, sums) in by_account.into_iter().enumerate() {
-            if let Some(ledger) = report.accounts.get_mut(&rules.accounts[i].id) {
-                ledger.committed += sums.committed;
-                ledger.released += sums.released;
-                ledger.person_times += sums.person_times;
-                ledger.apprentices += sums.apprentices;
-                for (m, a) in sums.by_month {
-                    *ledger.committed_by_month.entry(m).or_default() += a;
-                }
-                ledger.disbursements = sums.paid_in;
-            }
-        }
-        report
+            Decision::Rejected(_) => None,
+        });
+        let names = Names { districts: &b.districts, occupations: &b.occupations };
+        build_report(b.engine, &b.rules, &b.past, &b.applications, names, closings, b.assessments.iter().map(|a| (a, 1)), approved)
     }
+}
+
+/// Approved claims as the report counts them: `count` claims alike in everything the report
+/// looks at (one, in a [`Batch`]; a shape's, in a table), with their amounts summed in fen.
+pub(crate) struct Counted<'a> {
+    pub entry: &'a Entry,
+    pub payment_month: Option<YearMonth>,
+    pub count: u64,
+    pub fen: i128,
+}
+
+/// The names behind a batch's interned districts and occupations.
+#[derive(Clone, Copy)]
+pub(crate) struct Names<'a> {
+    districts: &'a Interner,
+    occupations: &'a Interner,
+}
+
+/// The report (SPEC §9) of claims with these statuses (each `count` times) and these approved
+/// claims, on top of the history `past`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_report<'a>(
+    engine: &Engine,
+    checks: &CheckRules,
+    past: &[Past],
+    applications: &[AppSlot],
+    names: Names<'_>,
+    closings: &Closings,
+    statuses: impl Iterator<Item = (&'a Assessment, u64)>,
+    approved: impl Iterator<Item = Counted<'a>>,
+) -> Report {
+    let rules = &engine.rules;
+    let mut report = Report::default();
+    for (i, account) in rules.accounts.iter().enumerate() {
+        let value = |id: crate::rules::ParamId| engine.base_values[id.0 as usize];
+        let target = |id: Option<crate::rules::ParamId>| id.map(|p| u64::from(crate::engine::compile::count(value(p))));
+        let mut ledger = AccountLedger::new(
+            account.period,
+            value(account.opening_balance).number(),
+            target(account.target_person_times),
+            target(account.target_apprentices),
+        );
+        ledger.closed_in = closings.closed_at.get(i).and_then(|c| c.as_ref()).map(|(date, _)| YearMonth::of(*date));
+        report.accounts.insert(account.id.clone(), ledger);
+    }
+    for p in past {
+        if let Some(a) = p.account {
+            if let Some(ledger) = report.accounts.get_mut(&rules.accounts[usize::from(a)].id) {
+                ledger.history_committed += p.amount;
+                ledger.history_person_times += 1;
+                *ledger.committed_by_month.entry(YearMonth::of(p.applied_on)).or_default() += p.amount;
+            }
+        }
+    }
+    for (a, count) in statuses {
+        report.claims += count;
+        match a.status {
+            Status::Invalid => report.invalid += count,
+            Status::Rejected => {
+                report.rejected += count;
+                for r in a.reasons.iter() {
+                    *report.rejections.entry(r).or_default() += count;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Tallies in whole fen by small index first; names (and their allocations) only once
+    // per key.
+    let mut approved_all = FenTally::default();
+    let mut by_program = vec![FenTally::default(); rules.programs.len()];
+    let mut by_level = [FenTally::default(); 8];
+    let mut by_district = vec![FenTally::default(); names.districts.names.len() + 1];
+    let mut by_occupation = vec![FenTally::default(); names.occupations.names.len() + 1];
+    let mut by_month: Vec<(YearMonth, FenTally)> = Vec::new();
+    let mut by_account = vec![AccountSums::default(); rules.accounts.len()];
+    // The last slot of each holds claims without a district or occupation.
+    let (districts, occupations) = (by_district.len(), by_occupation.len());
+    let slot = |id: u32, len: usize| if id == NONE { len - 1 } else { id as usize };
+    for Counted { entry: e, payment_month, count, fen } in approved {
+        let rule = engine.programs[usize::from(e.program)].rule;
+        let tally = FenTally { count, fen };
+        approved_all.merge(tally);
+        by_program[rule].merge(tally);
+        by_level[e.level.map_or(7, Level::index)].merge(tally);
+        by_district[slot(e.district, districts)].merge(tally);
+        by_occupation[slot(e.occupation, occupations)].merge(tally);
+        let month = YearMonth::of(e.applied_on);
+        match by_month.iter_mut().rev().find(|(m, _)| *m == month) {
+            Some((_, t)) => t.merge(tally),
+            None => by_month.push((month, tally)),
+        }
+        if let Some(account) = e.account.filter(|_| checks.special[usize::from(e.program)]) {
+            let paid = tally.amount();
+            let sums = &mut by_account[usize::from(account)];
+            sums.committed += paid;
+            *sums.by_month.entry(YearMonth::of(e.applied_on)).or_default() += paid;
+            match e.app.and_then(|p| applications.get(p as usize)) {
+                // An apprenticeship is paid in stages, and its outcome may release part of it.
+                Some(slot) => {
+                    sums.apprentices += count;
+                    let session = slot.session.unwrap_or(e.applied_on);
+                    let schedule = engine.schedule(&slot.app, session, paid);
+                    sums.released += paid - schedule.final_amount;
+                    for p in schedule.payments {
+                        *sums.paid_in.entry(p.month).or_default() += p.amount;
+                    }
+                }
+                None => {
+                    sums.person_times += count;
+                    if let Some(month) = payment_month {
+                        *sums.paid_in.entry(month).or_default() += paid;
+                    }
+                }
+            }
+        }
+    }
+    report.approved = approved_all.tally();
+    report.by_month = by_month.into_iter().map(|(m, t)| (m, t.tally())).collect();
+    let named = |tallies: &[FenTally], name: &dyn Fn(usize) -> String| -> BTreeMap<String, Tally> {
+        let mut out: BTreeMap<String, FenTally> = BTreeMap::new();
+        for (i, t) in tallies.iter().enumerate().filter(|(_, t)| t.count > 0) {
+            let e = out.entry(name(i)).or_default();
+            e.count += t.count;
+            e.fen += t.fen;
+        }
+        out.into_iter().map(|(k, t)| (k, t.tally())).collect()
+    };
+    report.by_program = named(&by_program, &|i| rules.programs[i].id.clone());
+    let fund_of = |i: usize| rules.programs[i].fund.code().to_string();
+    report.by_fund = named(&by_program, &fund_of);
+    report.by_level = named(&by_level, &|i| Level::ALL.get(i).map_or("-", |l| l.code()).to_string());
+    report.by_district = named(&by_district, &|i| names.districts.name(i as u32).to_string());
+    report.by_occupation = named(&by_occupation, &|i| names.occupations.name(i as u32).to_string());
+    for (i, sums) in by_account.into_iter().enumerate() {
+        if let Some(ledger) = report.accounts.get_mut(&rules.accounts[i].id) {
+            ledger.committed += sums.committed;
+            ledger.released += sums.released;
+            ledger.person_times += sums.person_times;
+            ledger.apprentices += sums.apprentices;
+            for (m, a) in sums.by_month {
+                *ledger.committed_by_month.entry(m).or_default() += a;
+            }
+            ledger.disbursements = sums.paid_in;
+        }
+    }
+    report
 }
 
 /// Puts a claim's batch steps into its trace: they follow the per-claim steps, and the payment

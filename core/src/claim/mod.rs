@@ -375,7 +375,7 @@ impl<'a, S: FieldSource + ?Sized> FieldReader<'a, S> {
 
 /// Whether text holds a control character (C0, DEL or C1). ASCII text, the usual case, is
 /// checked byte by byte without decoding.
-fn has_control(text: &str) -> bool {
+pub(crate) fn has_control(text: &str) -> bool {
     text.bytes().any(|b| b < 0x20 || b == 0x7F) || (!text.is_ascii() && text.chars().any(char::is_control))
 }
 

@@ -208,3 +208,17 @@ impl Engine {
         AssessmentRecord::new(self, claim_id, assessment)
     }
 }
+
+impl Engine {
+    /// Whether the fee paid caps the amount of an eligible claim (the program caps at the fee
+    /// on its event date, or pays the fee up to a cap). Its amount is then
+    /// `min(amount with no cap, fee)`: the one rounding commutes with the minimum, since a fee
+    /// is whole fen.
+    pub(crate) fn fee_caps(&self, claim: &Claim) -> bool {
+        let Some(index) = self.program_index.get(claim.program.as_str()) else { return false };
+        let compiled = &self.programs[usize::from(index)];
+        let program = &self.rules.programs[compiled.rule];
+        let seg = compiled.segment(claim.event_date);
+        matches!(program.calculation, crate::rules::Calculation::CappedFee { .. }) || seg.flag(program.caps_at_fee)
+    }
+}
