@@ -4,6 +4,7 @@
 //! with the same result.
 
 use std::ops::Range;
+use std::sync::Mutex;
 
 /// Threads to use: the cores available, at most 16; one for small inputs.
 #[must_use]
@@ -38,6 +39,38 @@ pub fn chunks<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T>
     })
 }
 
+/// `a` and `b` (of one length) split into as many contiguous pieces as there are threads, `f`
+/// given each piece's first index and its parts of `a` and `b`, on its own thread; the results
+/// in order. For work that writes its rows' results in place.
+pub fn split_mut<A: Send, B: Send, T: Send>(a: &mut [A], b: &mut [B], f: impl Fn(usize, &mut [A], &mut [B]) -> T + Sync) -> Vec<T> {
+    let n = a.len().min(b.len());
+    let size = n.div_ceil(threads_for(n)).max(1);
+    // Each piece in a slot that its thread takes, or this thread when one cannot be started.
+    type Piece<'p, A, B> = Mutex<Option<(usize, &'p mut [A], &'p mut [B])>>;
+    let slots: Vec<Piece<'_, A, B>> =
+        a[..n].chunks_mut(size).zip(b[..n].chunks_mut(size)).enumerate().map(|(t, (a, b))| Mutex::new(Some((t * size, a, b)))).collect();
+    let run = |slot: &Piece<'_, A, B>| -> Option<T> {
+        let (start, a, b) = slot.lock().ok()?.take()?;
+        Some(f(start, a, b))
+    };
+    let Some((first, rest)) = slots.split_first() else { return Vec::new() };
+    if rest.is_empty() {
+        return run(first).into_iter().collect();
+    }
+    let run = &run;
+    std::thread::scope(|scope| {
+        let spawned: Vec<_> = rest.iter().map(|slot| (slot, std::thread::Builder::new().spawn_scoped(scope, move || run(slot)))).collect();
+        let mut out = vec![run(first)];
+        for (slot, handle) in spawned {
+            out.push(match handle {
+                Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => run(slot),
+            });
+        }
+        out.into_iter().flatten().collect()
+    })
+}
+
 /// `f(0), …, f(n - 1)` in order, computed on every core.
 pub fn map<T: Send>(n: usize, f: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let parts = chunks(n, |range| range.map(&f).collect::<Vec<T>>());
@@ -57,6 +90,17 @@ mod tests {
             let parts = super::chunks(n, |r| r);
             assert_eq!(parts.iter().map(|r| r.len()).sum::<usize>(), n);
             assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
+            let (mut a, mut b) = (vec![0usize; n], vec![0u8; n]);
+            let starts = super::split_mut(&mut a, &mut b, |start, a, b| {
+                for (i, (x, y)) in a.iter_mut().zip(b.iter_mut()).enumerate() {
+                    *x = start + i;
+                    *y = 1;
+                }
+                start
+            });
+            assert_eq!(a, (0..n).collect::<Vec<_>>());
+            assert!(b.iter().all(|&y| y == 1));
+            assert!(starts.windows(2).all(|w| w[0] < w[1]));
         }
     }
 }

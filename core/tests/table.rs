@@ -46,6 +46,31 @@ impl ClaimColumn for Column {
         }
     }
 
+    fn texts<'s>(&'s self, rows: std::ops::Range<usize>, out: &mut Vec<&'s str>) -> bool {
+        if !self.shortcuts || !self.cells[rows.clone()].iter().all(|c| matches!(c, RawValue::Text(_))) {
+            return false;
+        }
+        out.extend(self.cells[rows].iter().map(|c| if let RawValue::Text(s) = c { s.as_str() } else { "" }));
+        true
+    }
+
+    fn each_integer(&self, rows: std::ops::Range<usize>, each: &mut dyn FnMut(i64)) -> bool {
+        let ints: Option<Vec<i64>> = rows.map(|r| self.integer(r)).collect();
+        match ints {
+            Some(ints) => ints.into_iter().for_each(each),
+            None => return false,
+        }
+        true
+    }
+
+    fn each_fen(&self, rows: std::ops::Range<usize>, each: &mut dyn FnMut(Option<i64>)) -> bool {
+        if !self.shortcuts {
+            return false;
+        }
+        rows.for_each(|r| each(self.fen(r)));
+        true
+    }
+
     fn fen(&self, row: usize) -> Option<i64> {
         match &self.cells[row] {
             RawValue::Number(s) if self.shortcuts => {

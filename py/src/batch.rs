@@ -8,16 +8,19 @@
 //! application id.
 
 use crate::error::Error;
-use crate::input::{self, ClaimColumns, Data, Frame};
+use crate::input::{self, Data, Frame, FrameColumns};
 use crate::output::{self, ArrowStream, Layout};
 use crate::report::PyReport;
 use crate::values;
+use arrow_array::ArrayRef;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::{
-    Application, Batch, BatchResult, BudgetInput, Closings, Decimal, Engine, FieldError, FieldMode, HistoryRecord, RawClaim, RawValue,
+    Application, Assessment, Batch, BatchResult, BudgetInput, Closings, Decimal, Engine, FieldError, FieldMode, HistoryRecord, RawClaim,
+    RawValue, TableResult,
 };
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -74,14 +77,28 @@ impl Inputs {
     }
 
     /// Assesses everything as one batch; with `closings` (SPEC §11), as one partition of a
-    /// batch split by person, the accounts closing where the global pass found. Runs without
-    /// the interpreter.
-    pub(crate) fn assess(&self, engine: &Engine, trace: bool, closings: Option<&Closings>) -> BatchResult {
+    /// batch split by person, the accounts closing where the global pass found. A table of
+    /// claims alone (no history, applications, trace or closings) is assessed a shape at a
+    /// time (`Engine::assess_table`), with the same result. Runs without the interpreter.
+    pub(crate) fn assess(&self, engine: &Engine, trace: bool, closings: Option<&Closings>) -> Outcome {
+        if let Claims::Frame(frame, mode) = &self.claims {
+            if !trace && closings.is_none() && self.history.is_empty() && self.applications.is_empty() && frame.rows() > 0 {
+                let columns = FrameColumns::new(frame);
+                return Outcome::Table(engine.assess_table(&columns.table(), *mode));
+            }
+        }
         let batch = self.batch(engine, trace);
-        match closings {
+        Outcome::Batch(match closings {
             None => batch.finish(),
             Some(closings) => batch.into_partition().settle(closings),
-        }
+        })
+    }
+
+    /// The claim ids of a table as given, one array per batch (the result's `claim_id` column).
+    pub(crate) fn claim_ids(&self) -> Option<Vec<ArrayRef>> {
+        let Claims::Frame(frame, _) = &self.claims else { return None };
+        let at = frame.names.iter().position(|n| n == "claim_id")?;
+        Some(frame.batches.iter().map(|b| b.column(at).clone()).collect())
     }
 
     /// Pass 1 of a partition (SPEC §11): what it brings to the accounts' global pass.
@@ -105,10 +122,9 @@ impl Inputs {
         match &self.claims {
             Claims::Raw(rows, mode) => batch.add_rows(rows.len(), *mode, |i| &rows[i]),
             Claims::Frame(frame, mode) => {
-                for b in &frame.batches {
-                    let columns = ClaimColumns::new(b);
-                    batch.add_rows(b.num_rows(), *mode, |i| columns.row(i));
-                }
+                let columns = FrameColumns::new(frame);
+                let table = columns.table();
+                batch.add_rows(table.rows(), *mode, |i| table.row(i));
             }
         }
         batch
@@ -207,13 +223,68 @@ fn read_applications(
     Ok(out)
 }
 
-/// The result of a batch: the assessments of the claims in input order, the applications'
+/// What a run gives: a batch's result, or a table's (claims alone, a shape at a time).
+pub(crate) enum Outcome {
+    Batch(BatchResult),
+    Table(TableResult),
+}
+
+impl Outcome {
+    fn len(&self) -> usize {
+        match self {
+            Outcome::Batch(r) => r.assessments.len(),
+            Outcome::Table(t) => t.len(),
+        }
+    }
+
+    fn assessment(&self, i: usize) -> Option<Cow<'_, Assessment>> {
+        match self {
+            Outcome::Batch(r) => r.assessments.get(i).map(Cow::Borrowed),
+            Outcome::Table(t) => t.assessment(i).map(Cow::Owned),
+        }
+    }
+
+    fn report(&self) -> &skill_subsidy::Report {
+        match self {
+            Outcome::Batch(r) => &r.report,
+            Outcome::Table(t) => &t.report,
+        }
+    }
+
+    fn applications(&self) -> &[skill_subsidy::ApplicationResult] {
+        match self {
+            Outcome::Batch(r) => &r.applications,
+            Outcome::Table(_) => &[],
+        }
+    }
+}
+
+/// The result of a run: the assessments of the claims in input order, the applications'
 /// results, and the report.
 #[pyclass(frozen, name = "BatchResult", module = "skill_subsidy._native")]
 pub(crate) struct PyBatchResult {
     pub(crate) engine: Arc<Engine>,
-    pub(crate) result: BatchResult,
+    pub(crate) outcome: Outcome,
+    /// A table's claim ids as given, one array per batch.
+    pub(crate) claim_ids: Option<Vec<ArrayRef>>,
     pub(crate) trace: bool,
+}
+
+impl PyBatchResult {
+    /// The claim id of the `i`-th claim (trimmed, as the core reads it).
+    fn claim_id(&self, i: usize) -> String {
+        match (&self.outcome, &self.claim_ids) {
+            (Outcome::Batch(r), _) => r.claim_ids.get(i).map(ToString::to_string).unwrap_or_default(),
+            (Outcome::Table(_), Some(arrays)) => output::text_at(arrays, i).trim().to_string(),
+            (Outcome::Table(_), None) => String::new(),
+        }
+    }
+
+    fn record<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyAny>> {
+        let Some(a) = self.outcome.assessment(i) else { return Ok(py.None().into_bound(py)) };
+        let id = self.claim_id(i);
+        values::to_python(py, &serde_json::to_value(self.engine.record(&id, &a)).map_err(to_value_error)?)
+    }
 }
 
 fn table(
@@ -228,54 +299,69 @@ fn table(
 impl PyBatchResult {
     /// Claims assessed.
     fn __len__(&self) -> usize {
-        self.result.assessments.len()
+        self.outcome.len()
     }
 
     /// The claims' records as an Arrow table (`claim_id`, `status`, `amount` decimal128(18, 2),
-    /// …); text as `utf8_view` when `view` (what polars holds), else `utf8`.
+    /// …). For a table given, `claim_id` is its column as given and the other text columns are
+    /// dictionary-encoded (pandas `category`, polars `Categorical`); for dicts, text is `utf8`,
+    /// or `utf8_view` when `view` (what polars holds).
     #[pyo3(signature = (view = false))]
     fn assessments_table(&self, py: Python<'_>, view: bool) -> PyResult<ArrowStream> {
-        let rows = self.result.assessments.len();
-        table(py, || output::in_chunks(rows, |range| output::assessments(&self.engine, &self.result, self.trace, Layout::new(view), range)))
+        let layout = Layout::new(view);
+        match (&self.outcome, &self.claim_ids) {
+            (Outcome::Table(t), Some(ids)) => {
+                table(py, || output::claims_by_shape(&self.engine, ids, &t.shapes, &t.shape_of, &t.fen, None))
+            }
+            (Outcome::Batch(r), Some(ids)) => table(py, || {
+                let shape_of: Vec<u32> = (0..r.assessments.len() as u32).collect();
+                let fen: Vec<i64> = r.assessments.iter().map(|a| output::fen(a.amount) as i64).collect();
+                let traces = self.trace.then_some(layout);
+                output::claims_by_shape(&self.engine, ids, &r.assessments, &shape_of, &fen, traces)
+            }),
+            (Outcome::Batch(r), None) => {
+                let rows = r.assessments.len();
+                table(py, || output::in_chunks(rows, |range| output::assessments(&self.engine, r, self.trace, layout, range)))
+            }
+            (Outcome::Table(_), None) => table(py, || Ok(Vec::new())),
+        }
     }
 
     /// The claims' records as dicts (money as `Decimal`, the trace when asked for).
     fn assessment_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
-        for (id, a) in self.result.claim_ids.iter().zip(&self.result.assessments) {
-            let record = serde_json::to_value(self.engine.record(id, a)).map_err(to_value_error)?;
-            list.append(values::to_python(py, &record)?)?;
+        for i in 0..self.outcome.len() {
+            list.append(self.record(py, i)?)?;
         }
         Ok(list)
     }
 
     /// The record of the `i`-th claim as a dict (negative `i` counts from the end).
     fn assessment_record<'py>(&self, py: Python<'py>, i: isize) -> PyResult<Bound<'py, PyAny>> {
-        let n = self.result.assessments.len();
+        let n = self.outcome.len();
         let at = if i < 0 { n.checked_sub(i.unsigned_abs()) } else { Some(i.unsigned_abs()).filter(|&i| i < n) };
         let Some(at) = at else {
             return Err(pyo3::exceptions::PyIndexError::new_err(format!("claim {i} of {n}")));
         };
-        let (id, a) = (&self.result.claim_ids[at], &self.result.assessments[at]);
-        values::to_python(py, &serde_json::to_value(self.engine.record(id, a)).map_err(to_value_error)?)
+        self.record(py, at)
     }
 
     /// The applications' results as an Arrow table.
     #[pyo3(signature = (view = false))]
     fn applications_table(&self, py: Python<'_>, view: bool) -> PyResult<ArrowStream> {
-        table(py, || output::applications(&self.engine, &self.result, Layout::new(view)).map(|b| vec![b]))
+        table(py, || output::applications(&self.engine, self.outcome.applications(), Layout::new(view)).map(|b| vec![b]))
     }
 
     /// The applications' staged payments as an Arrow table, one row per payment.
     #[pyo3(signature = (view = false))]
     fn payments_table(&self, py: Python<'_>, view: bool) -> PyResult<ArrowStream> {
-        table(py, || output::payments(&self.result, Layout::new(view)).map(|b| vec![b]))
+        table(py, || output::payments(self.outcome.applications(), Layout::new(view)).map(|b| vec![b]))
     }
 
     /// The applications' results as dicts, with their session, payments and final amount.
     fn application_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
-        for a in &self.result.applications {
+        for a in self.outcome.applications() {
             list.append(values::to_python(py, &a.to_json(&self.engine))?)?;
         }
         Ok(list)
@@ -284,7 +370,7 @@ impl PyBatchResult {
     /// The applications' payments summed by month (`YYYY-MM` → `Decimal`).
     fn cash_flow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let mut flow: BTreeMap<String, Decimal> = BTreeMap::new();
-        for p in self.result.applications.iter().flat_map(|a| a.schedule.iter().flat_map(|s| &s.payments)) {
+        for p in self.outcome.applications().iter().flat_map(|a| a.schedule.iter().flat_map(|s| &s.payments)) {
             *flow.entry(p.month.to_string()).or_default() += p.amount;
         }
         let dict = PyDict::new(py);
@@ -296,7 +382,7 @@ impl PyBatchResult {
 
     /// The report (SPEC §9).
     fn report(&self) -> PyReport {
-        PyReport { report: self.result.report.clone() }
+        PyReport { report: self.outcome.report().clone() }
     }
 }
 

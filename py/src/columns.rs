@@ -15,43 +15,19 @@ use arrow_array::types::{
 use arrow_array::{Array, BinaryViewArray, GenericBinaryArray, GenericStringArray, PrimitiveArray, StringViewArray};
 use arrow_buffer::NullBuffer;
 use arrow_schema::{DataType, TimeUnit};
-use skill_subsidy::{CompactString, RawRef, RawValue};
+use skill_subsidy::{ClaimColumn, ColumnCell, CompactString, RawRef, RawValue};
 use std::fmt::Write as _;
+use std::ops::Range;
 
-/// A cell as read: borrowed from the column, or written into the scratch string.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Cell<'a> {
-    /// No such column.
-    Absent,
-    /// Borrowed from the Arrow buffers (or a value without text: null, a boolean, a kind).
-    Ref(RawRef<'a>),
-    /// A number, written into the scratch string.
-    Number,
-    /// A date, written into the scratch string.
-    Text,
-}
-
-impl Cell<'_> {
-    /// The value as the core reads it, with `scratch` holding what was written.
-    pub(crate) fn raw<'s>(&'s self, scratch: &'s str) -> Option<RawRef<'s>> {
-        match *self {
-            Cell::Absent => None,
-            Cell::Ref(r) => Some(r),
-            Cell::Number => Some(RawRef::Number(scratch)),
-            Cell::Text => Some(RawRef::Text(scratch)),
-        }
-    }
-
-    /// The value owned (for history and applications, which the core reads as owned values).
-    pub(crate) fn owned(&self, scratch: &str) -> RawValue {
-        match self.raw(scratch) {
-            Some(RawRef::Text(s)) => RawValue::Text(s.to_string()),
-            Some(RawRef::Number(s)) => RawValue::Number(s.to_string()),
-            Some(RawRef::Bool(b)) => RawValue::Bool(b),
-            Some(RawRef::Other(kind)) => RawValue::Other(kind),
-            Some(RawRef::NotUtf8) => RawValue::NotUtf8,
-            _ => RawValue::Null,
-        }
+/// A cell's value owned (for history and applications, which the core reads as owned values).
+pub(crate) fn owned(cell: ColumnCell<'_>, scratch: &str) -> RawValue {
+    match cell.raw(scratch) {
+        RawRef::Text(s) => RawValue::Text(s.to_string()),
+        RawRef::Number(s) => RawValue::Number(s.to_string()),
+        RawRef::Bool(b) => RawValue::Bool(b),
+        RawRef::Other(kind) => RawValue::Other(kind),
+        RawRef::NotUtf8 => RawValue::NotUtf8,
+        _ => RawValue::Null,
     }
 }
 
@@ -63,6 +39,7 @@ enum Strings<'a> {
 }
 
 impl<'a> Strings<'a> {
+    #[inline(always)]
     fn get(&self, i: usize) -> &'a str {
         match self {
             Strings::Small(a) => a.value(i),
@@ -178,24 +155,24 @@ impl<'a> Column<'a> {
     }
 
     /// The cell at row `i`; numbers and dates are written into `scratch`.
-    pub(crate) fn cell(&self, i: usize, scratch: &mut CompactString) -> Cell<'a> {
+    pub(crate) fn cell(&self, i: usize, scratch: &mut CompactString) -> ColumnCell<'a> {
         if self.nulls.is_some_and(|n| n.is_null(i)) {
-            return Cell::Ref(RawRef::Null);
+            return ColumnCell::Value(RawRef::Null);
         }
         scratch.clear();
         // Writing into a String cannot fail.
         let number = |scratch: &mut CompactString, value: &dyn std::fmt::Display| {
             let _ = write!(scratch, "{value}");
-            Cell::Number
+            ColumnCell::Number
         };
         match &self.kind {
-            Kind::Null => Cell::Ref(RawRef::Null),
-            Kind::Text(strings) => Cell::Ref(RawRef::Text(strings.get(i))),
+            Kind::Null => ColumnCell::Value(RawRef::Null),
+            Kind::Text(strings) => ColumnCell::Value(RawRef::Text(strings.get(i))),
             Kind::Bytes(bytes) => match std::str::from_utf8(bytes.get(i)) {
-                Ok(text) => Cell::Ref(RawRef::Text(text)),
-                Err(_) => Cell::Ref(RawRef::NotUtf8),
+                Ok(text) => ColumnCell::Value(RawRef::Text(text)),
+                Err(_) => ColumnCell::Value(RawRef::NotUtf8),
             },
-            Kind::Bool(a) => Cell::Ref(RawRef::Bool(a.value(i))),
+            Kind::Bool(a) => ColumnCell::Value(RawRef::Bool(a.value(i))),
             Kind::I8(a) => number(scratch, &a.value(i)),
             Kind::I16(a) => number(scratch, &a.value(i)),
             Kind::I32(a) => number(scratch, &a.value(i)),
@@ -210,32 +187,136 @@ impl<'a> Column<'a> {
             Kind::F64(a) => number(scratch, &a.value(i)),
             Kind::Decimal128(a, scale) => {
                 write_scaled(scratch, &a.value(i).to_string(), *scale);
-                Cell::Number
+                ColumnCell::Number
             }
             Kind::Decimal256(a, scale) => {
                 write_scaled(scratch, &a.value(i).to_string(), *scale);
-                Cell::Number
+                ColumnCell::Number
             }
             Kind::Date32(days) => {
                 write_date(scratch, i64::from(days[i]) * 86_400, 0);
-                Cell::Text
+                ColumnCell::Text
             }
             Kind::Date64(ms) => {
                 write_date(scratch, ms[i].div_euclid(1_000), ms[i].rem_euclid(1_000) * 1_000_000);
-                Cell::Text
+                ColumnCell::Text
             }
             Kind::Timestamp(values, per_second) => {
                 let nanos_per_unit = 1_000_000_000 / per_second;
                 write_date(scratch, values[i].div_euclid(*per_second), values[i].rem_euclid(*per_second) * nanos_per_unit);
-                Cell::Text
+                ColumnCell::Text
             }
             Kind::Dictionary(keys, values) => match keys.get(i) {
                 Some(&k) => values.cell(k, scratch),
-                None => Cell::Ref(RawRef::Null),
+                None => ColumnCell::Value(RawRef::Null),
             },
-            Kind::Other(kind) => Cell::Ref(RawRef::Other(kind)),
+            Kind::Other(kind) => ColumnCell::Value(RawRef::Other(kind)),
         }
     }
+}
+
+/// The largest amount of money in fen (SPEC §4: 999,999,999,999.99 yuan).
+const MAX_FEN: i64 = 99_999_999_999_999;
+
+impl ClaimColumn for Column<'_> {
+    fn cell(&self, row: usize, scratch: &mut CompactString) -> ColumnCell<'_> {
+        Column::cell(self, row, scratch)
+    }
+
+    /// Integers whose text (`Display`) is the number itself.
+    fn integer(&self, i: usize) -> Option<i64> {
+        if self.nulls.is_some_and(|n| n.is_null(i)) {
+            return None;
+        }
+        match &self.kind {
+            Kind::I8(a) => Some(i64::from(a.value(i))),
+            Kind::I16(a) => Some(i64::from(a.value(i))),
+            Kind::I32(a) => Some(i64::from(a.value(i))),
+            Kind::I64(a) => Some(a.value(i)),
+            Kind::U8(a) => Some(i64::from(a.value(i))),
+            Kind::U16(a) => Some(i64::from(a.value(i))),
+            Kind::U32(a) => Some(i64::from(a.value(i))),
+            Kind::U64(a) => i64::try_from(a.value(i)).ok(),
+            Kind::Dictionary(keys, values) => keys.get(i).and_then(|&k| values.integer(k)),
+            _ => None,
+        }
+    }
+
+    fn texts<'s>(&'s self, rows: Range<usize>, out: &mut Vec<&'s str>) -> bool {
+        if self.nulls.is_some_and(|n| rows.clone().any(|i| n.is_null(i))) {
+            return false;
+        }
+        match &self.kind {
+            Kind::Text(strings) => out.extend(rows.map(|i| strings.get(i))),
+            Kind::Dictionary(keys, values) => match &values.kind {
+                Kind::Text(strings) if values.nulls.is_none() && keys.get(rows.clone()).is_some() => {
+                    out.extend(keys[rows].iter().map(|&k| strings.get(k)));
+                }
+                _ => return false,
+            },
+            _ => return false,
+        }
+        true
+    }
+
+    fn each_integer(&self, rows: Range<usize>, each: &mut dyn FnMut(i64)) -> bool {
+        match &self.kind {
+            Kind::I64(a) if self.nulls.is_none() => a.values().get(rows).is_some_and(|values| {
+                values.iter().for_each(|&i| each(i));
+                true
+            }),
+            _ if rows.clone().all(|i| self.integer(i).is_some()) => {
+                rows.for_each(|i| each(self.integer(i).unwrap_or_default()));
+                true
+            }
+            _ => false,
+        }
+    }
+
+    fn each_fen(&self, rows: Range<usize>, each: &mut dyn FnMut(Option<i64>)) -> bool {
+        match &self.kind {
+            Kind::F64(a) if self.nulls.is_none() => a.values().get(rows).is_some_and(|values| {
+                values.iter().for_each(|&v| each(float_fen(v)));
+                true
+            }),
+            _ => {
+                rows.for_each(|i| each(self.fen(i)));
+                true
+            }
+        }
+    }
+
+    /// Money in whole fen without the text, where the text would say the same: a whole
+    /// number of yuan, a decimal of scale 0–2, or a float whose shortest decimal has at most
+    /// two places (then it is `k / 100` for the integer `k` nearest to `100 × value`, since
+    /// below 10^12 yuan two such decimals are never one float). Anything else (negative,
+    /// too large, more places, NaN) is read as text, for its error.
+    fn fen(&self, i: usize) -> Option<i64> {
+        if self.nulls.is_some_and(|n| n.is_null(i)) {
+            return None;
+        }
+        let yuan = |v: i64| v.checked_mul(100).filter(|f| (0..=MAX_FEN).contains(f));
+        match &self.kind {
+            Kind::F64(a) => float_fen(a.value(i)),
+            Kind::Decimal128(a, scale @ 0..=2) => {
+                let fen = a.value(i).checked_mul(10i128.pow(u32::from(2 - scale.unsigned_abs())))?;
+                i64::try_from(fen).ok().filter(|f| (0..=MAX_FEN).contains(f))
+            }
+            Kind::Dictionary(keys, values) => keys.get(i).and_then(|&k| values.fen(k)),
+            _ => self.integer(i).and_then(yuan),
+        }
+    }
+}
+
+/// A float's amount in fen when its shortest decimal has at most two places.
+fn float_fen(value: f64) -> Option<i64> {
+    if !(0.0..1e12).contains(&value) {
+        return None;
+    }
+    // The float nearest to k / 100 is `k as f64 / 100.0` (one correctly rounded division).
+    // (`+ 0.5` then truncation: `round` is a call; the neighbours are tried anyway.)
+    let k = (value * 100.0 + 0.5) as i64;
+    (k.saturating_sub(1)..=k.saturating_add(1)).find(|&c| c as f64 / 100.0 == value)
 }
 
 fn is_utc(tz: &str) -> bool {

@@ -169,8 +169,8 @@ impl PyEngine {
         let inputs = Inputs::read(claims, history, applications, outcomes, lenient)?;
         let engine = Arc::clone(&self.engine);
         let closings = closings.as_ref().map(|c| &c.closings);
-        let result = py.detach(|| inputs.assess(&engine, trace, closings));
-        Ok(PyBatchResult { engine, result, trace })
+        let outcome = py.detach(|| inputs.assess(&engine, trace, closings));
+        Ok(PyBatchResult { engine, outcome, claim_ids: inputs.claim_ids(), trace })
     }
 
     /// Pass 1 of a partition of a batch split by person (SPEC §11).

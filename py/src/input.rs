@@ -1,17 +1,17 @@
 //! Reading what Python hands over: a table through the Arrow C stream interface (a pyarrow
 //! Table, a polars DataFrame, anything with `__arrow_c_stream__`: zero copy, no Python object
-//! per row), or a list of mappings. Claims are read into the core's batch row by row
-//! ([`ClaimRow`] is the core's `FieldSource` over one row of Arrow columns); history records,
+//! per row), or a list of mappings. Claims are read as the core's [`ClaimTable`] over the Arrow
+//! columns ([`FrameColumns`]); history records,
 //! applications and outcomes are read as named fields.
 
-use crate::columns::{Cell, Column};
+use crate::columns::{self, Column};
 use crate::error::Error;
 use crate::values;
 use arrow_array::ffi_stream::{FFI_ArrowArrayStream, RecordBatchStreamReader};
 use arrow_array::{RecordBatch, RecordBatchReader};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyCapsuleMethods, PyList, PyTuple};
-use skill_subsidy::{CompactString, Field, FieldSource, RawClaim, RawRef, RawValue};
+use skill_subsidy::{ClaimColumn, ClaimTable, CompactString, Field, RawClaim, RawValue};
 
 /// A table imported from Arrow: its batches share one schema.
 pub(crate) struct Frame {
@@ -94,79 +94,39 @@ impl Frame {
     }
 }
 
-/// Where a claim field sits in a row's arrays.
-fn slot(field: Field) -> Option<usize> {
-    Some(match field {
-        Field::ClaimId => 0,
-        Field::Program => 1,
-        Field::PersonId => 2,
-        Field::EnterpriseId => 3,
-        Field::Group => 4,
-        Field::District => 5,
-        Field::Occupation => 6,
-        Field::Level => 7,
-        Field::EventDate => 8,
-        Field::AppliedOn => 9,
-        Field::Institution => 10,
-        Field::FeePaid => 11,
-        Field::Months => 12,
-        Field::UiContributionMonths => 13,
-        Field::Project => 14,
-        _ => return None,
-    })
-}
-
-/// Slots for every claim field.
-const SLOTS: usize = 15;
-
-/// A batch's columns by claim field, and the names of the other columns.
-pub(crate) struct ClaimColumns<'a> {
-    slots: [Option<Column<'a>>; SLOTS],
+/// The claim columns of each batch of a frame, and the names of its other columns: what the
+/// core's [`ClaimTable`] reads.
+pub(crate) struct FrameColumns<'a> {
+    chunks: Vec<(usize, Vec<(Field, Column<'a>)>)>,
     unknown: Vec<String>,
 }
 
-impl<'a> ClaimColumns<'a> {
-    pub(crate) fn new(batch: &'a RecordBatch) -> ClaimColumns<'a> {
-        let mut slots: [Option<Column<'a>>; SLOTS] = std::array::from_fn(|_| None);
-        let mut unknown = Vec::new();
-        for (field, array) in batch.schema_ref().fields().iter().zip(batch.columns()) {
-            match Field::parse(field.name()).and_then(slot) {
-                Some(s) => slots[s] = Some(Column::new(array.as_ref())),
-                None => unknown.push(field.name().clone()),
-            }
+impl<'a> FrameColumns<'a> {
+    pub(crate) fn new(frame: &'a Frame) -> FrameColumns<'a> {
+        let unknown = frame.names.iter().filter(|n| Field::parse(n).is_none()).cloned().collect();
+        let chunks = frame
+            .batches
+            .iter()
+            .map(|batch| {
+                let columns = frame
+                    .names
+                    .iter()
+                    .zip(batch.columns())
+                    .filter_map(|(name, array)| Field::parse(name).map(|f| (f, Column::new(array.as_ref()))))
+                    .collect();
+                (batch.num_rows(), columns)
+            })
+            .collect();
+        FrameColumns { chunks, unknown }
+    }
+
+    /// The table of claims.
+    pub(crate) fn table(&self) -> ClaimTable<'_> {
+        let mut table = ClaimTable::new(self.unknown.clone());
+        for (rows, columns) in &self.chunks {
+            table.push_chunk(*rows, columns.iter().map(|(f, c)| (*f, c as &dyn ClaimColumn)));
         }
-        ClaimColumns { slots, unknown }
-    }
-
-    /// Row `i`, read.
-    pub(crate) fn row<'c>(&'c self, i: usize) -> ClaimRow<'a, 'c> {
-        let mut scratch: [CompactString; SLOTS] = Default::default();
-        let mut cells = [Cell::Absent; SLOTS];
-        for ((column, cell), scratch) in self.slots.iter().zip(cells.iter_mut()).zip(scratch.iter_mut()) {
-            if let Some(column) = column {
-                *cell = column.cell(i, scratch);
-            }
-        }
-        ClaimRow { columns: self, cells, scratch }
-    }
-}
-
-/// One row of a claims table, as the core's field source: text borrowed from the Arrow
-/// buffers, numbers and dates written into small inline strings (no allocation).
-pub(crate) struct ClaimRow<'a, 'c> {
-    columns: &'c ClaimColumns<'a>,
-    cells: [Cell<'a>; SLOTS],
-    scratch: [CompactString; SLOTS],
-}
-
-impl FieldSource for ClaimRow<'_, '_> {
-    fn value(&self, field: Field) -> Option<RawRef<'_>> {
-        let s = slot(field)?;
-        self.cells[s].raw(&self.scratch[s])
-    }
-
-    fn unknown_fields(&self) -> &[String] {
-        &self.columns.unknown
+        table
     }
 }
 
@@ -189,7 +149,7 @@ pub(crate) fn records(data: &Data<'_>) -> Result<Records, Error> {
                         .iter()
                         .map(|(name, column)| {
                             let cell = column.cell(i, &mut scratch);
-                            ((*name).clone(), cell.owned(&scratch))
+                            ((*name).clone(), columns::owned(cell, &scratch))
                         })
                         .collect();
                     out.push(Ok(fields));

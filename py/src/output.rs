@@ -11,14 +11,18 @@
 
 use arrow_array::builder::{Decimal128Builder, Int64Builder, StringBuilder, StringViewBuilder};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
+use arrow_array::types::{Int16Type, Int8Type};
+use arrow_array::{Array, Decimal128Array, DictionaryArray, Int16Array, Int8Array, StringArray};
 use arrow_array::{ArrayRef, RecordBatch, RecordBatchIterator};
+use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field as ArrowField, Schema, SchemaRef};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::round_to_fen;
 use skill_subsidy::report::Report;
-use skill_subsidy::{Assessment, BatchResult, Decimal, Engine, PaymentKind, Tally};
+use skill_subsidy::{ApplicationResult, Assessment, BatchResult, CompactString, Decimal, Engine, PaymentKind, Tally};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -69,7 +73,7 @@ pub(crate) fn in_chunks(
 }
 
 /// Yuan to fen at scale 2: every amount the engine gives is already whole fen.
-fn fen(amount: Decimal) -> i128 {
+pub(crate) fn fen(amount: Decimal) -> i128 {
     round_to_fen(amount).mantissa()
 }
 
@@ -259,14 +263,172 @@ pub(crate) fn assessments(
     batch(columns)
 }
 
+/// The text columns of a claim's record after `claim_id` and `amount`, and whether each may be
+/// null.
+const SHAPE_COLUMNS: [(&str, bool); 8] = [
+    ("status", false),
+    ("reasons", false),
+    ("errors", false),
+    ("program", true),
+    ("fund", true),
+    ("payee", true),
+    ("catalogue_version", true),
+    ("payment_month", true),
+];
+
+/// The text of each of [`SHAPE_COLUMNS`] for one assessment.
+fn shape_texts(engine: &Engine, a: &Assessment) -> [Option<String>; 8] {
+    let record = engine.record("", a);
+    let reasons: Vec<&str> = a.reasons.iter().map(|r| r.code()).collect();
+    let errors: Vec<String> = a.errors.iter().map(|e| format!("{}:{}", e.field, e.code.code())).collect();
+    [
+        Some(record.status.code().to_string()),
+        Some(reasons.join(";")),
+        Some(errors.join(";")),
+        record.program.map(str::to_string),
+        record.fund.map(str::to_string),
+        record.payee.map(str::to_string),
+        record.catalogue_version.map(str::to_string),
+        a.payment_month.map(|m| m.to_string()),
+    ]
+}
+
+/// One text column as a dictionary over the record classes (the distinct records' texts): its
+/// distinct values, and each class's key (`None`: null).
+struct Dictionary {
+    values: Arc<StringArray>,
+    keys: Vec<Option<u16>>,
+}
+
+impl Dictionary {
+    fn new<'t>(texts: impl Iterator<Item = Option<&'t str>>) -> Dictionary {
+        let mut index: HashMap<&str, u16> = HashMap::new();
+        let mut values: Vec<&str> = Vec::new();
+        let keys = texts
+            .map(|t| {
+                t.map(|t| {
+                    *index.entry(t).or_insert_with(|| {
+                        values.push(t);
+                        (values.len() - 1) as u16
+                    })
+                })
+            })
+            .collect();
+        Dictionary { values: Arc::new(StringArray::from(values)), keys }
+    }
+
+    /// The column for rows of these classes: `int8` keys (a record has few distinct texts;
+    /// `int16` beyond 127), all zero without a pass when every class has the same value.
+    fn column(&self, class_of_row: &[u16]) -> Result<(DataType, ArrayRef), ArrowError> {
+        let rows = class_of_row.len();
+        let nulls =
+            self.keys.contains(&None).then(|| NullBuffer::from_iter(class_of_row.iter().map(|&c| self.keys[usize::from(c)].is_some())));
+        let one = self.keys.iter().all(|k| *k == self.keys[0]);
+        let key = |c: &u16| self.keys[usize::from(*c)].unwrap_or(0);
+        let (key_type, array): (DataType, ArrayRef) = if self.values.len() <= 127 {
+            let keys: Vec<i8> = if one { vec![0; rows] } else { class_of_row.iter().map(|c| key(c) as i8).collect() };
+            let keys = Int8Array::new(ScalarBuffer::from(keys), nulls);
+            (DataType::Int8, Arc::new(DictionaryArray::<Int8Type>::try_new(keys, self.values.clone())?))
+        } else {
+            let keys: Vec<i16> = class_of_row.iter().map(|c| key(c) as i16).collect();
+            let keys = Int16Array::new(ScalarBuffer::from(keys), nulls);
+            (DataType::Int16, Arc::new(DictionaryArray::<Int16Type>::try_new(keys, self.values.clone())?))
+        };
+        Ok((DataType::Dictionary(Box::new(key_type), Box::new(DataType::Utf8)), array))
+    }
+}
+
+/// The claims' records of a table, one batch per input batch: `claim_id` as given (`ids`),
+/// `amount` from `fen`, and the text columns dictionary-encoded. The distinct assessments
+/// (`shapes`, which each row's `shape_of` names) come down to a few distinct records' texts
+/// (classes): a million rows format a few thousand records, and a row costs a lookup. With
+/// `traces`, each row's trace as JSON text.
+pub(crate) fn claims_by_shape(
+    engine: &Engine,
+    ids: &[ArrayRef],
+    shapes: &[Assessment],
+    shape_of: &[u32],
+    fen: &[i64],
+    traces: Option<Layout>,
+) -> Result<Vec<RecordBatch>, ArrowError> {
+    // The classes: distinct texts of the record's columns.
+    let mut class_index: HashMap<[Option<String>; 8], u16> = HashMap::new();
+    let mut classes: Vec<[Option<String>; 8]> = Vec::new();
+    let mut class_of_shape = Vec::with_capacity(shapes.len());
+    for a in shapes {
+        let texts = shape_texts(engine, a);
+        let class = match class_index.get(&texts) {
+            Some(&c) => c,
+            None => {
+                let c = u16::try_from(classes.len()).map_err(|_| ArrowError::ComputeError("more than 65,535 distinct records".into()))?;
+                class_index.insert(texts.clone(), c);
+                classes.push(texts);
+                c
+            }
+        };
+        class_of_shape.push(class);
+    }
+    let dictionaries: Vec<Dictionary> =
+        (0..SHAPE_COLUMNS.len()).map(|c| Dictionary::new(classes.iter().map(|t| t[c].as_deref()))).collect();
+    // No batch given (no rows): one empty batch, so that the columns are there.
+    let empty = [arrow_array::new_empty_array(&DataType::Utf8)];
+    let ids = if ids.is_empty() { &empty[..] } else { ids };
+    let mut out = Vec::with_capacity(ids.len());
+    let mut start = 0;
+    for id in ids {
+        let range = start..start + id.len();
+        start = range.end;
+        let (shape_of, fen) = (&shape_of[range.clone()], &fen[range]);
+        let class_of_row: Vec<u16> = shape_of.iter().map(|&s| class_of_shape[s as usize]).collect();
+        let amount = Decimal128Array::from_iter_values(fen.iter().map(|&f| i128::from(f))).with_precision_and_scale(18, 2)?;
+        let mut amount = Some(Arc::new(amount) as ArrayRef);
+        let mut columns: Vec<(&str, DataType, bool, ArrayRef)> = vec![("claim_id", id.data_type().clone(), true, id.clone())];
+        for ((name, nullable), d) in SHAPE_COLUMNS.iter().zip(&dictionaries) {
+            let (data_type, array) = d.column(&class_of_row)?;
+            columns.push((name, data_type, *nullable, array));
+            if let Some(amount) = amount.take() {
+                columns.push(("amount", money(18), false, amount));
+            }
+        }
+        if let Some(layout) = traces {
+            let mut trace = Text::new(layout, shape_of.len(), 256);
+            for &s in shape_of {
+                match &shapes[s as usize].trace {
+                    Some(t) => trace.append(&serde_json::to_string(t).map_err(|e| ArrowError::ExternalError(Box::new(e)))?),
+                    None => trace.append_option(None),
+                }
+            }
+            columns.push(trace.column("trace", true));
+        }
+        out.push(batch(columns)?);
+    }
+    Ok(out)
+}
+
+/// The text of row `i` of a column split into `arrays` (a claim id as given).
+pub(crate) fn text_at(arrays: &[ArrayRef], mut i: usize) -> String {
+    for array in arrays {
+        if i < array.len() {
+            let mut scratch = CompactString::default();
+            let column = crate::columns::Column::new(array.as_ref());
+            return match column.cell(i, &mut scratch).raw(&scratch) {
+                skill_subsidy::RawRef::Text(s) | skill_subsidy::RawRef::Number(s) => s.to_string(),
+                _ => String::new(),
+            };
+        }
+        i -= array.len();
+    }
+    String::new()
+}
+
 /// One row per application, in input order: its record, the session it was reviewed at and
 /// the amount finally paid (approved applications).
-pub(crate) fn applications(engine: &Engine, result: &BatchResult, layout: Layout) -> Result<RecordBatch, ArrowError> {
-    let rows = result.applications.len();
+pub(crate) fn applications(engine: &Engine, applications: &[ApplicationResult], layout: Layout) -> Result<RecordBatch, ArrowError> {
+    let rows = applications.len();
     let mut records = Records::new(rows, layout)?;
     let mut session = Text::new(layout, rows, 10);
     let mut final_amount = money_builder(rows, 18)?;
-    for app in &result.applications {
+    for app in applications {
         records.push(engine, &app.application_id, &app.assessment);
         session.append_option(app.session.map(|d| d.to_string()).as_deref());
         final_amount.append_option(app.schedule.as_ref().map(|s| fen(s.final_amount)));
@@ -288,11 +450,11 @@ pub(crate) fn payment_kind(kind: PaymentKind) -> String {
 }
 
 /// One row per staged payment of the approved applications (a recovery is negative).
-pub(crate) fn payments(result: &BatchResult, layout: Layout) -> Result<RecordBatch, ArrowError> {
+pub(crate) fn payments(applications: &[ApplicationResult], layout: Layout) -> Result<RecordBatch, ArrowError> {
     let (mut id, mut month, mut kind) = (Text::new(layout, 0, 0), Text::new(layout, 0, 0), Text::new(layout, 0, 0));
     let mut amount = money_builder(0, 18)?;
     let mut months = Months::default();
-    for app in &result.applications {
+    for app in applications {
         for p in app.schedule.iter().flat_map(|s| &s.payments) {
             id.append(&app.application_id);
             month.append(months.text(p.month));

@@ -44,6 +44,7 @@ def test_three_passes_over_partitions_equal_the_single_run(engine, opening_balan
     assert report == whole.report
     assert report.to_json() == whole.report.to_json()
     combined = pd.concat([r.assessments for r in results]).sort_index()
-    assert combined.equals(whole.assessments)
+    # Text columns are categorical; concatenating parts with different categories gives objects.
+    pd.testing.assert_frame_equal(combined, whole.assessments, check_dtype=False, check_categorical=False)
     apps = pd.concat([r.applications.set_index("application_id") for r in results]).sort_index()
     assert apps.equals(whole.applications.set_index("application_id").sort_index())

@@ -71,6 +71,25 @@ pub trait ClaimColumn: Sync {
     fn fen(&self, _row: usize) -> Option<i64> {
         None
     }
+
+    /// When every cell of `rows` is text ([`RawRef::Text`] borrowed from the column), appends
+    /// each to `out`, in order, and returns true; otherwise returns false and appends nothing.
+    /// Read a block of rows at a time, a column skips the per-cell dispatch.
+    fn texts<'s>(&'s self, _rows: Range<usize>, _out: &mut Vec<&'s str>) -> bool {
+        false
+    }
+
+    /// When [`Self::integer`] gives every cell of `rows`, calls `each` with each, in order, and
+    /// returns true; otherwise returns false and calls nothing.
+    fn each_integer(&self, _rows: Range<usize>, _each: &mut dyn FnMut(i64)) -> bool {
+        false
+    }
+
+    /// Calls `each` with [`Self::fen`] of each cell of `rows`, in order, and returns true; or
+    /// returns false and calls nothing (then each cell is asked on its own).
+    fn each_fen(&self, _rows: Range<usize>, _each: &mut dyn FnMut(Option<i64>)) -> bool {
+        false
+    }
 }
 
 const FIELDS: usize = Field::ALL.len();
@@ -246,13 +265,41 @@ impl Engine {
         if checks.annual_claims == 0 {
             return None;
         }
+        let rows = table.rows();
+        let (mut shape_of, mut fen) = (vec![0u32; rows], vec![0i64; rows]);
         let mut parts = Vec::new();
-        for chunk in &table.chunks {
-            let read = crate::parallel::chunks(chunk.rows, |range| Part::read(self, table, chunk, range, mode));
+        let (mut shapes_left, mut fen_left) = (&mut shape_of[..], &mut fen[..]);
+        for (index, chunk) in table.chunks.iter().enumerate() {
+            let (shape_here, shape_rest) = std::mem::take(&mut shapes_left).split_at_mut(chunk.rows);
+            let (fen_here, fen_rest) = std::mem::take(&mut fen_left).split_at_mut(chunk.rows);
+            (shapes_left, fen_left) = (shape_rest, fen_rest);
+            let read = crate::parallel::split_mut(shape_here, fen_here, |start, shape_of, fen| {
+                Part::read(self, table, index, start, shape_of, fen, mode)
+            });
             parts.extend(read);
         }
-        if !Ids::distinct(parts.iter().map(|p| &p.claim_ids)) || !Ids::distinct(parts.iter().map(|p| &p.persons)) {
-            return None;
+        // Ids given twice: at a look for increasing integers, else by their hashes.
+        for field in [Field::ClaimId, Field::PersonId] {
+            fn ids(p: &Part, field: Field) -> &Ids {
+                if field == Field::ClaimId {
+                    &p.claim_ids
+                } else {
+                    &p.persons
+                }
+            }
+            if Ids::increasing(&parts.iter().map(|p| ids(p, field)).collect::<Vec<_>>()) {
+                continue;
+            }
+            for part in &mut parts {
+                let column = table.chunks[part.chunk].columns[field as usize];
+                let ids = if field == Field::ClaimId { &mut part.claim_ids } else { &mut part.persons };
+                if let Some(column) = column {
+                    ids.hash(column, part.range.clone());
+                }
+            }
+            if !Ids::distinct(&parts.iter().map(|p| ids(p, field)).collect::<Vec<_>>()) {
+                return None;
+            }
         }
         // The parts' shapes as one list.
         let mut shapes: Vec<Shape> = Vec::new();
@@ -295,19 +342,19 @@ impl Engine {
                 entries.push((id, entry));
             }
         }
-        // Every row: its shape, its amount, and the shapes' counts and sums.
-        let rows = table.rows();
-        let (mut shape_of, mut fen) = (Vec::with_capacity(rows), Vec::with_capacity(rows));
+        // Every row: its shape among all, its amount, and the shapes' counts and sums.
         let mut counts = vec![(0u64, 0i128); shapes.len()];
         for (part, map) in parts.iter().zip(&maps) {
-            for (&local, &amount) in part.rows.iter().zip(&part.fen) {
-                let id = map[local as usize];
-                let paid = if shapes[id as usize].assessment.status == Status::Approved { amount } else { 0 };
-                let c = &mut counts[id as usize];
+            let start = table.chunks[part.chunk].start + part.range.start;
+            let rows = start..start + part.range.len();
+            for (id, amount) in shape_of[rows.clone()].iter_mut().zip(&mut fen[rows]) {
+                *id = map[*id as usize];
+                if shapes[*id as usize].assessment.status != Status::Approved {
+                    *amount = 0;
+                }
+                let c = &mut counts[*id as usize];
                 c.0 += 1;
-                c.1 += i128::from(paid);
-                shape_of.push(id);
-                fen.push(paid);
+                c.1 += i128::from(*amount);
             }
         }
         drop(parts);
@@ -359,10 +406,12 @@ const KEY: usize = KEY_FIELDS.len() + 2;
 /// A key place for a column the table does not have.
 const ABSENT: u32 = u32::MAX;
 
+const TEXT: u8 = 1;
+
 fn key_cell(raw: RawRef<'_>) -> (u8, &str) {
     match raw {
         RawRef::Null => (0, ""),
-        RawRef::Text(s) => (1, s),
+        RawRef::Text(s) => (TEXT, s),
         RawRef::Number(s) => (2, s),
         RawRef::Bool(b) => (3, if b { "true" } else { "false" }),
         RawRef::Other(kind) => (4, kind),
@@ -381,40 +430,198 @@ fn owned(raw: RawRef<'_>) -> RawValue {
     }
 }
 
+/// A hasher that mixes every bit into the low ones: keys made of small ids differ in a few
+/// bits, which FxHash would leave out of the bits a hash table indexes by.
+#[derive(Default)]
+struct Mix(u64);
+
+impl Mix {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        // MurmurHash3's 64-bit finaliser.
+        let mut x = self.0 ^ word;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+        x ^= x >> 33;
+        self.0 = x.rotate_left(17);
+    }
+}
+
+impl std::hash::Hasher for Mix {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+}
+
+type MixMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Mix>>;
+
 /// One key field's values seen by a part, as small ids.
 #[derive(Default)]
 struct Interned {
     values: Vec<KeyCell>,
     /// The values as the claim's fields.
     raws: Vec<RawValue>,
+    /// By a hash of the value: the first value seen with that hash (others, rare, in `ids`).
+    by_hash: MixMap<u64, u32>,
     ids: FxHashMap<KeyCell, u32>,
     last: u32,
+    /// Short texts' ids by their bytes, direct-mapped ([`CACHE`] slots, made on first use).
+    cache: Vec<(Short, u32)>,
+}
+
+const CACHE: usize = 1024;
+
+/// A text of at most 16 bytes as two words and its length (with its kind tag): equal exactly
+/// when the texts are. The words are overlapping windows, so no byte is copied one by one.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Short {
+    a: u64,
+    b: u64,
+    len: u16,
+}
+
+impl Short {
+    const EMPTY: Short = Short { a: 0, b: 0, len: u16::MAX };
+
+    #[inline]
+    fn of(tag: u8, text: &str) -> Option<Short> {
+        let s = text.as_bytes();
+        let n = s.len();
+        let word = |w: &[u8]| w.try_into().map_or(0, u64::from_le_bytes);
+        let (a, b) = match n {
+            0..=7 => (s.iter().enumerate().fold(0u64, |a, (i, &c)| a | u64::from(c) << (8 * i)), 0),
+            8..=16 => (word(&s[..8]), word(&s[n - 8..])),
+            _ => return None,
+        };
+        Some(Short { a, b, len: (n as u16) | u16::from(tag) << 8 })
+    }
+
+    #[inline]
+    fn slot(self) -> usize {
+        let x = (self.a ^ self.b.rotate_left(29) ^ u64::from(self.len)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (x >> 54) as usize % CACHE
+    }
 }
 
 impl Interned {
-    fn id(&mut self, raw: RawRef<'_>) -> u32 {
-        let (tag, text) = key_cell(raw);
-        // Columns often hold one value, or runs of one.
-        if self.values.get(self.last as usize).is_some_and(|v| v.0 == tag && v.1 == text) {
+    /// A text's id in a column that varies: through the cache by its bytes first.
+    #[inline]
+    fn varying(&mut self, text: &str) -> u32 {
+        if let Some(short) = Short::of(TEXT, text) {
+            if let Some((key, id)) = self.cache.get(short.slot()) {
+                if *key == short {
+                    return *id;
+                }
+            }
+        }
+        self.id(TEXT, text, RawRef::Text(text))
+    }
+
+    #[inline]
+    fn text(&mut self, text: &str) -> u32 {
+        if self.values.get(self.last as usize).is_some_and(|v| v.0 == TEXT && same(&v.1, text)) {
             return self.last;
         }
-        let key = (tag, CompactString::from(text));
-        let id = match self.ids.get(&key) {
-            Some(&id) => id,
-            None => {
-                let id = self.values.len() as u32;
-                self.values.push(key.clone());
-                self.raws.push(owned(raw));
-                self.ids.insert(key, id);
-                id
+        self.id(TEXT, text, RawRef::Text(text))
+    }
+
+    fn raw(&mut self, raw: RawRef<'_>) -> u32 {
+        let (tag, text) = key_cell(raw);
+        self.id(tag, text, raw)
+    }
+
+    #[inline]
+    fn id(&mut self, tag: u8, text: &str, raw: RawRef<'_>) -> u32 {
+        let is = |v: &KeyCell| v.0 == tag && same(&v.1, text);
+        // Columns often hold one value, or runs of one.
+        if self.values.get(self.last as usize).is_some_and(is) {
+            return self.last;
+        }
+        // Short text (codes, levels, dates) through a small cache by its bytes.
+        if let Some(short) = Short::of(tag, text) {
+            let slot = short.slot();
+            if self.cache.is_empty() {
+                self.cache = vec![(Short::EMPTY, 0); CACHE];
             }
-        };
+            if self.cache[slot].0 == short {
+                self.last = self.cache[slot].1;
+                return self.last;
+            }
+            let id = self.lookup(tag, text, raw);
+            self.cache[slot] = (short, id);
+            self.last = id;
+            return id;
+        }
+        let id = self.lookup(tag, text, raw);
         self.last = id;
+        id
+    }
+
+    fn lookup(&mut self, tag: u8, text: &str, raw: RawRef<'_>) -> u32 {
+        let is = |v: &KeyCell| v.0 == tag && same(&v.1, text);
+        let h = hash(text) ^ u64::from(tag);
+        match self.by_hash.get(&h) {
+            Some(&id) if is(&self.values[id as usize]) => id,
+            _ => self.slow_id(h, tag, text, raw),
+        }
+    }
+
+    fn slow_id(&mut self, h: u64, tag: u8, text: &str, raw: RawRef<'_>) -> u32 {
+        let key = (tag, CompactString::from(text));
+        if let Some(&id) = self.ids.get(&key) {
+            return id;
+        }
+        let id = self.values.len() as u32;
+        self.values.push(key.clone());
+        self.raws.push(owned(raw));
+        self.ids.insert(key, id);
+        self.by_hash.entry(h).or_insert(id);
         id
     }
 }
 
-/// A claim's id or person as read for the test that no two rows share one.
+/// Whether two short texts are equal, without a call for the usual lengths (codes, dates).
+#[inline]
+fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let n = a.len();
+    if n != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| w.try_into().ok()).map_or(0, u64::from_ne_bytes);
+    let half = |s: &[u8], at: usize| s.get(at..at + 4).and_then(|w| w.try_into().ok()).map_or(0, u32::from_ne_bytes);
+    match n {
+        0 => true,
+        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
+/// A claim's id, person or enterprise as read.
 enum Id {
     Absent,
     Int(i64),
@@ -425,75 +632,129 @@ enum Id {
     Bad(Option<u64>),
 }
 
-fn read_id(column: Option<&dyn ClaimColumn>, row: usize, scratch: &mut CompactString) -> Id {
-    let Some(column) = column else { return Id::Absent };
+impl Id {
+    fn valid(&self) -> bool {
+        matches!(self, Id::Int(_) | Id::Text(_))
+    }
+}
+
+/// Text as an id field reads it (`FieldReader::text`): empty is absent; blank, too long or with
+/// control characters is not valid (a blank one still counts among a batch's ids).
+fn text_id(s: &str) -> Id {
+    if s.is_empty() {
+        Id::Absent
+    } else if s.len() > MAX_FIELD_BYTES || has_control(s) || s.trim().is_empty() {
+        Id::Bad(Some(hash(s.trim())))
+    } else {
+        Id::Text(hash(s.trim()))
+    }
+}
+
+fn read_id(column: &dyn ClaimColumn, row: usize, scratch: &mut CompactString) -> Id {
     if let Some(i) = column.integer(row) {
         return Id::Int(i);
     }
     let cell = column.cell(row, scratch);
     match cell.raw(scratch) {
         RawRef::Null => Id::Absent,
-        RawRef::Text("") => Id::Absent,
-        // Missing, but a batch still counts its text among the ids given.
-        RawRef::Text(s) | RawRef::Number(s) if s.len() > MAX_FIELD_BYTES || has_control(s) || s.trim().is_empty() => {
-            Id::Bad(Some(hash(s.trim())))
-        }
-        RawRef::Text(s) | RawRef::Number(s) => Id::Text(hash(s.trim())),
+        RawRef::Text(s) => text_id(s),
+        RawRef::Number(s) => match text_id(s) {
+            Id::Absent => Id::Bad(None),
+            id => id,
+        },
         _ => Id::Bad(None),
     }
 }
 
-/// The fee paid as read.
-enum Fee {
-    Absent,
-    Fen(i64),
-    /// Not valid money: the row is read on its own, for its errors.
-    Bad,
-}
-
-fn read_fee(column: Option<&dyn ClaimColumn>, row: usize, scratch: &mut CompactString) -> Fee {
-    let Some(column) = column else { return Fee::Absent };
-    if let Some(fen) = column.fen(row) {
-        return Fee::Fen(fen);
-    }
+/// The fee paid as read from its text: whole fen, absent, or not valid (`None`).
+fn read_fee(column: &dyn ClaimColumn, row: usize, scratch: &mut CompactString) -> Option<i64> {
     let cell = column.cell(row, scratch);
     match cell.raw(scratch) {
-        RawRef::Null => Fee::Absent,
-        RawRef::Text(s) if s.trim().is_empty() => Fee::Absent,
+        RawRef::Null => Some(FEE_ABSENT),
+        RawRef::Text(s) if s.trim().is_empty() => Some(FEE_ABSENT),
         RawRef::Text(s) | RawRef::Number(s) if s.len() <= MAX_FIELD_BYTES && !has_control(s) => {
-            match parse_money(s.trim()).map(fen_of).map(i64::try_from) {
-                Ok(Ok(fen)) => Fee::Fen(fen),
-                _ => Fee::Bad,
-            }
+            parse_money(s.trim()).ok().map(fen_of).and_then(|f| i64::try_from(f).ok())
         }
-        _ => Fee::Bad,
+        _ => None,
     }
 }
+
+/// A row's fee: absent.
+const FEE_ABSENT: i64 = -1;
+/// A row's fee: not valid money (the row is read on its own, for its errors).
+const FEE_BAD: i64 = -2;
+/// A row's fee: to be read from its text.
+const FEE_TEXT: i64 = -3;
 
 /// Ids of rows, for the test that none is given twice.
 #[derive(Default)]
 struct Ids {
     ints: usize,
     texts: usize,
-    /// Integers given in strictly increasing order (then distinct without a hash set).
+    /// Integers given in strictly increasing order: distinct without a hash set.
     increasing: bool,
     first: Option<i64>,
     last: Option<i64>,
+    /// The ids' hashes; left empty for increasing integers until [`Ids::hash`] asks.
     hashes: Vec<u64>,
+    hashed: bool,
 }
 
 impl Ids {
-    fn new() -> Ids {
-        Ids { increasing: true, ..Ids::default() }
+    /// The ids of `rows` of a required id field; rows whose id is missing or not valid are marked
+    /// `slow` (read on their own: they are invalid).
+    fn read(column: Option<&dyn ClaimColumn>, rows: Range<usize>, slow: &mut [bool], scratch: &mut CompactString) -> Ids {
+        let mut ids = Ids { increasing: true, hashed: true, ..Ids::default() };
+        let Some(column) = column else {
+            slow.fill(true);
+            return ids;
+        };
+        // A column of integers: a look at their order, and their hashes only when out of order.
+        if column.each_integer(rows.clone(), &mut |i| ids.order(i)) {
+            ids.hashed = false;
+            if !ids.increasing {
+                ids.hash(column, rows);
+            }
+            return ids;
+        }
+        let mut texts = Vec::with_capacity(rows.len());
+        if column.texts(rows.clone(), &mut texts) {
+            for (k, s) in texts.into_iter().enumerate() {
+                let id = text_id(s);
+                slow[k] |= !id.valid();
+                ids.push(&id);
+            }
+        } else {
+            for (k, row) in rows.enumerate() {
+                let id = read_id(column, row, scratch);
+                slow[k] |= !id.valid();
+                ids.push(&id);
+            }
+        }
+        ids
+    }
+
+    #[inline]
+    fn order(&mut self, i: i64) {
+        self.ints += 1;
+        self.increasing &= self.last.is_none_or(|last| last < i);
+        self.first = self.first.or(Some(i));
+        self.last = Some(i);
+    }
+
+    /// The hashes of a column of integers, read again.
+    fn hash(&mut self, column: &dyn ClaimColumn, rows: Range<usize>) {
+        if !self.hashed {
+            let hashes = &mut self.hashes;
+            column.each_integer(rows, &mut |i| hashes.push(hash_int(i)));
+            self.hashed = true;
+        }
     }
 
     fn push(&mut self, id: &Id) {
         match *id {
             Id::Int(i) => {
-                self.ints += 1;
-                self.increasing &= self.last.is_none_or(|last| last < i);
-                self.first = self.first.or(Some(i));
-                self.last = Some(i);
+                self.order(i);
                 self.hashes.push(hash_int(i));
             }
             Id::Text(h) | Id::Bad(Some(h)) => {
@@ -504,25 +765,26 @@ impl Ids {
         }
     }
 
-    /// Whether no id is given twice across the parts (in order). A hash shared by two ids
-    /// counts as given twice: the batch then decides, comparing the ids themselves.
-    fn distinct<'p>(parts: impl Iterator<Item = &'p Ids> + Clone) -> bool {
-        let (ints, texts) = parts.clone().fold((0, 0), |(i, t), p| (i + p.ints, t + p.texts));
+    /// Whether the parts' ids (in order) are strictly increasing integers: distinct at a look.
+    fn increasing(parts: &[&Ids]) -> bool {
+        let mut last: Option<i64> = None;
+        parts.iter().all(|p| {
+            let ok = p.texts == 0 && p.increasing && last.zip(p.first).is_none_or(|(l, f)| l < f);
+            last = p.last.or(last);
+            ok
+        })
+    }
+
+    /// Whether no id is given twice across the parts (every part hashed). A hash shared by two
+    /// ids counts as given twice: the batch then decides, comparing the ids themselves.
+    fn distinct(parts: &[&Ids]) -> bool {
+        let (ints, texts) = parts.iter().fold((0, 0), |(i, t), p| (i + p.ints, t + p.texts));
         if ints > 0 && texts > 0 {
             // Integers and text in one column (chunks of different types): compare as the batch does.
             return false;
         }
-        let mut last: Option<i64> = None;
-        let increasing = parts.clone().all(|p| {
-            let ok = p.increasing && last.zip(p.first).is_none_or(|(l, f)| l < f);
-            last = p.last.or(last);
-            ok
-        });
-        if texts == 0 && increasing {
-            return true;
-        }
         let mut seen = FxHashSet::with_capacity_and_hasher(ints + texts, Default::default());
-        parts.flat_map(|p| &p.hashes).all(|h| seen.insert(*h))
+        parts.iter().flat_map(|p| &p.hashes).all(|h| seen.insert(*h))
     }
 }
 
@@ -537,8 +799,14 @@ struct Shape {
     /// The claim as read, when it was valid (for the batch's entry).
     claim: Option<Claim>,
     assessment: Assessment,
-    /// Whether the fee caps the amount.
+}
+
+/// What a row needs of its shape: whether it is approved, whether the fee caps it, its amount.
+#[derive(Clone, Copy)]
+struct Hot {
+    approved: bool,
     caps: bool,
+    fen: i64,
 }
 
 /// A shape's fields: the key's values, placeholders for the ids, and (when a fee is given) a
@@ -561,79 +829,224 @@ impl FieldSource for ShapeSource<'_> {
 /// The largest amount of money (SPEC §4): a fee that caps no subsidy.
 const NO_CAP: &str = "999999999999.99";
 
+/// Slots of a part's direct-mapped cache of recent shape keys.
+const SHAPE_CACHE: usize = 4096;
+/// An empty slot.
+const NO_SHAPE: u32 = u32::MAX;
+
+/// Rows read a block at a time: the block's columns stay in the cache.
+const BLOCK: usize = 4096;
+
 /// The rows of one chunk of a table that one thread read.
 struct Part {
+    chunk: usize,
+    range: Range<usize>,
     fields: [Interned; KEY_FIELDS.len()],
     shapes: Vec<Shape>,
-    by_key: FxHashMap<[u32; KEY], u32>,
-    /// Per row: its shape (local) and amount in fen.
-    rows: Vec<u32>,
-    fen: Vec<i64>,
+    hot: Vec<Hot>,
     claim_ids: Ids,
-    /// The persons of the eligible claims.
     persons: Ids,
 }
 
+/// A key field's ids in a block of rows: one for every row (`constant`), or one per row.
+#[derive(Default)]
+struct BlockIds {
+    constant: Option<u32>,
+    rows: Vec<u32>,
+}
+
+impl BlockIds {
+    #[inline]
+    fn get(&self, r: usize) -> u32 {
+        match self.constant {
+            Some(id) => id,
+            None => self.rows.get(r).copied().unwrap_or(ABSENT),
+        }
+    }
+
+    /// The ids of a block's texts: one for a block of one value.
+    fn read(&mut self, interned: &mut Interned, texts: &[&str]) {
+        self.rows.clear();
+        self.constant = match texts.split_first() {
+            Some((first, rest)) if rest.iter().all(|s| same(s, first)) => Some(interned.text(first)),
+            _ => {
+                self.rows.extend(texts.iter().map(|s| interned.varying(s)));
+                None
+            }
+        };
+    }
+}
+
+/// A key packed in one integer: each present key field in `bits` bits, then the two flags.
+struct Packing {
+    fields: Vec<usize>,
+    bits: u32,
+}
+
+impl Packing {
+    fn new(fields: Vec<usize>) -> Packing {
+        let bits = (126 / fields.len().max(1) as u32).min(32);
+        Packing { fields, bits }
+    }
+
+    /// The packed key of row `r` of a block, if every id fits.
+    #[inline]
+    fn pack(&self, ids: &[BlockIds], r: usize, flags: u32) -> Option<u128> {
+        let mut out = 0u128;
+        for values in ids {
+            let id = values.get(r);
+            if self.bits < 32 && id >> self.bits != 0 {
+                return None;
+            }
+            out = (out << self.bits) | u128::from(id);
+        }
+        Some((out << 2) | u128::from(flags))
+    }
+}
+
 impl Part {
-    fn read(engine: &Engine, table: &ClaimTable<'_>, chunk: &Chunk<'_>, range: Range<usize>, mode: FieldMode) -> Part {
+    /// Reads the rows of `chunk` from `start` on (as many as `shape_of` holds): the ids a column
+    /// at a time, then a block at a time the fees and each key field as small ids, each row's
+    /// shape by its key (each new shape assessed once) and its amount. Writes each row's shape
+    /// (local) and amount.
+    #[allow(clippy::too_many_arguments)]
+    fn read(
+        engine: &Engine,
+        table: &ClaimTable<'_>,
+        index: usize,
+        start: usize,
+        shape_of: &mut [u32],
+        fen: &mut [i64],
+        mode: FieldMode,
+    ) -> Part {
+        let chunk = &table.chunks[index];
+        let n = shape_of.len();
+        let range = start..start + n;
+        let column = |f: Field| chunk.columns[f as usize];
+        let mut scratch = CompactString::default();
+        // Rows read on their own: a missing or malformed id or fee.
+        let mut slow = vec![false; n];
+        let claim_ids = Ids::read(column(Field::ClaimId), range.clone(), &mut slow, &mut scratch);
+        let persons = Ids::read(column(Field::PersonId), range.clone(), &mut slow, &mut scratch);
         let mut part = Part {
+            chunk: index,
+            range: range.clone(),
             fields: Default::default(),
             shapes: Vec::new(),
-            by_key: FxHashMap::default(),
-            rows: Vec::with_capacity(range.len()),
-            fen: Vec::with_capacity(range.len()),
-            claim_ids: Ids::new(),
-            persons: Ids::new(),
+            hot: Vec::new(),
+            claim_ids,
+            persons,
         };
-        let column = |f: Field| chunk.columns[f as usize];
         let keyed: Vec<(usize, &dyn ClaimColumn)> = KEY_FIELDS.iter().enumerate().filter_map(|(k, f)| column(*f).map(|c| (k, c))).collect();
-        let mut scratch = CompactString::default();
-        let mut key = [ABSENT; KEY];
-        let mut last: Option<([u32; KEY], u32)> = None;
-        for row in range {
-            let claim_id = read_id(column(Field::ClaimId), row, &mut scratch);
-            let person = read_id(column(Field::PersonId), row, &mut scratch);
-            let enterprise = read_id(column(Field::EnterpriseId), row, &mut scratch);
-            let fee = read_fee(column(Field::FeePaid), row, &mut scratch);
-            part.claim_ids.push(&claim_id);
-            let valid_ids = matches!(claim_id, Id::Int(_) | Id::Text(_))
-                && matches!(person, Id::Int(_) | Id::Text(_))
-                && !matches!(enterprise, Id::Bad(_));
-            let by_shape = valid_ids && !matches!(fee, Fee::Bad);
-            let mut found = None;
-            if by_shape {
-                for &(k, c) in &keyed {
-                    let cell = c.cell(row, &mut scratch);
-                    key[k] = part.fields[k].id(cell.raw(&scratch));
-                }
-                key[KEY - 2] = u32::from(!matches!(enterprise, Id::Absent));
-                key[KEY - 1] = u32::from(!matches!(fee, Fee::Absent));
-                let id = match last {
-                    Some((k, id)) if k == key => id,
-                    _ => match part.by_key.get(&key) {
-                        Some(&id) => id,
-                        None => part.add_shape(engine, table, key, mode),
-                    },
-                };
-                last = Some((key, id));
-                let shape = &part.shapes[id as usize];
-                let a = &shape.assessment;
-                let amount = if a.status == Status::Approved { i64::try_from(fen_of(a.amount)).unwrap_or(i64::MAX) } else { 0 };
-                let amount = match fee {
-                    Fee::Fen(fee) if shape.caps => amount.min(fee),
-                    _ => amount,
-                };
-                // A fee of nothing leaves nothing to pay: the row is read on its own for that.
-                if a.status != Status::Approved || amount > 0 {
-                    found = Some((id, amount));
+        let packing = Packing::new(keyed.iter().map(|(k, _)| *k).collect());
+        let (enterprise_column, fee_column) = (column(Field::EnterpriseId), column(Field::FeePaid));
+        let mut ids: Vec<BlockIds> = keyed.iter().map(|_| BlockIds::default()).collect();
+        let mut texts: Vec<&str> = Vec::with_capacity(BLOCK);
+        let (mut enterprise, mut fees) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
+        let mut by_packed: MixMap<u128, u32> = MixMap::default();
+        let mut by_key: MixMap<[u32; KEY], u32> = MixMap::default();
+        let mut last: Option<(u128, u32)> = None;
+        let mut recent: Vec<(u128, u32)> = vec![(0, NO_SHAPE); SHAPE_CACHE];
+        for from in (0..n).step_by(BLOCK) {
+            let to = (from + BLOCK).min(n);
+            let rows = range.start + from..range.start + to;
+            let slow = &mut slow[from..to];
+            // Whether each row gives an enterprise.
+            enterprise.clear();
+            if let Some(c) = enterprise_column {
+                for (k, row) in rows.clone().enumerate() {
+                    let id = read_id(c, row, &mut scratch);
+                    slow[k] |= matches!(id, Id::Bad(_));
+                    enterprise.push(!matches!(id, Id::Absent));
                 }
             }
-            let (id, amount) = found.unwrap_or_else(|| part.add_row(engine, table, chunk, row, mode));
-            if part.shapes[id as usize].assessment.status == Status::Approved {
-                part.persons.push(&person);
+            fees.clear();
+            if let Some(c) = fee_column {
+                if !c.each_fen(rows.clone(), &mut |f| fees.push(f.unwrap_or(FEE_TEXT))) {
+                    fees.extend(rows.clone().map(|row| c.fen(row).unwrap_or(FEE_TEXT)));
+                }
+                for (k, fee) in fees.iter_mut().enumerate().filter(|(_, f)| **f == FEE_TEXT) {
+                    *fee = read_fee(c, rows.start + k, &mut scratch).unwrap_or(FEE_BAD);
+                    slow[k] |= *fee == FEE_BAD;
+                }
             }
-            part.rows.push(id);
-            part.fen.push(amount);
+            for ((k, c), out) in keyed.iter().zip(&mut ids) {
+                let interned = &mut part.fields[*k];
+                texts.clear();
+                if c.texts(rows.clone(), &mut texts) {
+                    out.read(interned, &texts);
+                } else {
+                    out.constant = None;
+                    out.rows.clear();
+                    for row in rows.clone() {
+                        let cell = c.cell(row, &mut scratch);
+                        out.rows.push(interned.raw(cell.raw(&scratch)));
+                    }
+                }
+            }
+            for r in 0..to - from {
+                let fee = fees.get(r).copied().unwrap_or(FEE_ABSENT);
+                let mut found = None;
+                if !slow[r] {
+                    let given = enterprise.get(r).copied().unwrap_or(false);
+                    let flags = u32::from(given) << 1 | u32::from(fee != FEE_ABSENT);
+                    let key_of = || {
+                        let mut key = [ABSENT; KEY];
+                        for (f, values) in packing.fields.iter().zip(&ids) {
+                            key[*f] = values.get(r);
+                        }
+                        key[KEY - 2] = u32::from(given);
+                        key[KEY - 1] = u32::from(fee != FEE_ABSENT);
+                        key
+                    };
+                    let id = match (packing.pack(&ids, r, flags), last) {
+                        (Some(p), Some((q, id))) if p == q => id,
+                        (Some(p), _) => {
+                            // A direct-mapped cache of recent keys, then the map.
+                            let slot = ((p as u64 ^ (p >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize % SHAPE_CACHE;
+                            let id = match recent.get(slot) {
+                                Some(&(key, id)) if key == p && id != NO_SHAPE => id,
+                                _ => {
+                                    let id = match by_packed.get(&p) {
+                                        Some(&id) => id,
+                                        None => {
+                                            let id = part.add_shape(engine, table, key_of(), mode);
+                                            by_packed.insert(p, id);
+                                            id
+                                        }
+                                    };
+                                    if let Some(entry) = recent.get_mut(slot) {
+                                        *entry = (p, id);
+                                    }
+                                    id
+                                }
+                            };
+                            last = Some((p, id));
+                            id
+                        }
+                        (None, _) => {
+                            let key = key_of();
+                            match by_key.get(&key) {
+                                Some(&id) => id,
+                                None => {
+                                    let id = part.add_shape(engine, table, key, mode);
+                                    by_key.insert(key, id);
+                                    id
+                                }
+                            }
+                        }
+                    };
+                    let hot = part.hot[id as usize];
+                    let amount = if hot.caps && fee >= 0 { hot.fen.min(fee) } else { hot.fen };
+                    // A fee of nothing leaves nothing to pay: the row is read on its own for that.
+                    if !hot.approved || amount > 0 {
+                        found = Some((id, amount));
+                    }
+                }
+                let (id, amount) = found.unwrap_or_else(|| part.add_row(engine, table, chunk, rows.start + r, mode));
+                shape_of[from + r] = id;
+                fen[from + r] = amount;
+            }
         }
         part
     }
@@ -656,23 +1069,25 @@ impl Part {
             raw.set_field(Field::FeePaid, RawValue::Number(NO_CAP.into()));
         }
         let source = ShapeSource { raw, unknown: &table.unknown };
-        let id = self.push(engine.prepare(&source, mode, false), engine, Some(key));
-        self.by_key.insert(key, id);
-        id
+        self.push(engine.prepare(&source, mode, false), engine, Some(key))
     }
 
     /// Assesses one row on its own.
     fn add_row(&mut self, engine: &Engine, table: &ClaimTable<'_>, chunk: &Chunk<'_>, row: usize, mode: FieldMode) -> (u32, i64) {
         let source = TableRow::new(chunk, row, &table.unknown);
         let id = self.push(engine.prepare(&source, mode, false), engine, None);
-        let a = &self.shapes[id as usize].assessment;
-        (id, i64::try_from(fen_of(a.amount)).unwrap_or(i64::MAX))
+        (id, self.hot[id as usize].fen)
     }
 
     fn push(&mut self, prepared: super::Prepared, engine: &Engine, key: Option<[u32; KEY]>) -> u32 {
         let (claim, assessment) = prepared.into_parts();
-        let caps = claim.as_ref().is_some_and(|c| engine.fee_caps(c));
-        self.shapes.push(Shape { key, claim, assessment, caps });
+        let approved = assessment.status == Status::Approved;
+        self.hot.push(Hot {
+            approved,
+            caps: claim.as_ref().is_some_and(|c| engine.fee_caps(c)),
+            fen: if approved { i64::try_from(fen_of(assessment.amount)).unwrap_or(i64::MAX) } else { 0 },
+        });
+        self.shapes.push(Shape { key, claim, assessment });
         (self.shapes.len() - 1) as u32
     }
 
