@@ -317,22 +317,33 @@ impl Dictionary {
         Dictionary { values: Arc::new(StringArray::from(values)), keys }
     }
 
-    /// The column for rows of these classes: `int8` keys (a record has few distinct texts;
-    /// `int16` beyond 127), all zero without a pass when every class has the same value.
-    fn column(&self, class_of_row: &[u16]) -> Result<(DataType, ArrayRef), ArrowError> {
-        let rows = class_of_row.len();
-        let nulls =
-            self.keys.contains(&None).then(|| NullBuffer::from_iter(class_of_row.iter().map(|&c| self.keys[usize::from(c)].is_some())));
+    /// The column for rows of these classes (none given when there is one class): `int8` keys
+    /// (a record has few distinct texts; `int16` beyond 127); `zeros`, one per row, when every
+    /// class has the same value.
+    fn column(&self, class_of_row: &[u16], zeros: &ScalarBuffer<i8>) -> Result<(DataType, ArrayRef), ArrowError> {
+        let rows = zeros.len();
         let one = self.keys.iter().all(|k| *k == self.keys[0]);
+        let nulls = match (one, self.keys.first()) {
+            (true, Some(None)) => Some(NullBuffer::new_null(rows)),
+            (true, _) => None,
+            (false, _) => {
+                self.keys.contains(&None).then(|| NullBuffer::from_iter(class_of_row.iter().map(|&c| self.keys[usize::from(c)].is_some())))
+            }
+        };
         let key = |c: &u16| self.keys[usize::from(*c)].unwrap_or(0);
         let (key_type, array): (DataType, ArrayRef) = if self.values.len() <= 127 {
-            let keys: Vec<i8> = if one { vec![0; rows] } else { class_of_row.iter().map(|c| key(c) as i8).collect() };
-            let keys = Int8Array::new(ScalarBuffer::from(keys), nulls);
-            (DataType::Int8, Arc::new(DictionaryArray::<Int8Type>::try_new(keys, self.values.clone())?))
+            // Every column of one value shares one buffer of zeros.
+            let keys = if one { zeros.clone() } else { ScalarBuffer::from(class_of_row.iter().map(|c| key(c) as i8).collect::<Vec<i8>>()) };
+            let keys = Int8Array::new(keys, nulls);
+            // SAFETY: every key is an index `Dictionary::new` gave into `values` (or zero where all
+            // classes share key 0, or where the row is null): `try_new` would only check that
+            // again, a key at a time (a millisecond a column of a million rows).
+            (DataType::Int8, Arc::new(unsafe { DictionaryArray::<Int8Type>::new_unchecked(keys, self.values.clone()) }))
         } else {
-            let keys: Vec<i16> = class_of_row.iter().map(|c| key(c) as i16).collect();
+            let keys: Vec<i16> = if one { vec![0; rows] } else { class_of_row.iter().map(|c| key(c) as i16).collect() };
             let keys = Int16Array::new(ScalarBuffer::from(keys), nulls);
-            (DataType::Int16, Arc::new(DictionaryArray::<Int16Type>::try_new(keys, self.values.clone())?))
+            // SAFETY: as above.
+            (DataType::Int16, Arc::new(unsafe { DictionaryArray::<Int16Type>::new_unchecked(keys, self.values.clone()) }))
         };
         Ok((DataType::Dictionary(Box::new(key_type), Box::new(DataType::Utf8)), array))
     }
@@ -379,12 +390,16 @@ pub(crate) fn claims_by_shape(
         let range = start..start + id.len();
         start = range.end;
         let (shape_of, fen) = (&shape_of[range.clone()], &fen[range]);
-        let class_of_row: Vec<u16> = shape_of.iter().map(|&s| class_of_shape[s as usize]).collect();
-        let amount = Decimal128Array::from_iter_values(fen.iter().map(|&f| i128::from(f))).with_precision_and_scale(18, 2)?;
+        // One class (every record's texts alike): every text column is one value, no pass.
+        let class_of_row: Vec<u16> =
+            if classes.len() == 1 { Vec::new() } else { shape_of.iter().map(|&s| class_of_shape[s as usize]).collect() };
+        let amount: Vec<i128> = fen.iter().map(|&f| i128::from(f)).collect();
+        let zeros = ScalarBuffer::from(vec![0i8; shape_of.len()]);
+        let amount = Decimal128Array::new(ScalarBuffer::from(amount), None).with_precision_and_scale(18, 2)?;
         let mut amount = Some(Arc::new(amount) as ArrayRef);
         let mut columns: Vec<(&str, DataType, bool, ArrayRef)> = vec![("claim_id", id.data_type().clone(), true, id.clone())];
         for ((name, nullable), d) in SHAPE_COLUMNS.iter().zip(&dictionaries) {
-            let (data_type, array) = d.column(&class_of_row)?;
+            let (data_type, array) = d.column(&class_of_row, &zeros)?;
             columns.push((name, data_type, *nullable, array));
             if let Some(amount) = amount.take() {
                 columns.push(("amount", money(18), false, amount));
