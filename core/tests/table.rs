@@ -21,6 +21,8 @@ use std::sync::OnceLock;
 struct Column {
     cells: Vec<RawValue>,
     shortcuts: bool,
+    /// With shortcuts, a column of text only is also dictionary-encoded (as pandas' `category`).
+    dictionary: Option<Vec<String>>,
 }
 
 impl ClaimColumn for Column {
@@ -52,6 +54,22 @@ impl ClaimColumn for Column {
         }
         out.extend(self.cells[rows].iter().map(|c| if let RawValue::Text(s) = c { s.as_str() } else { "" }));
         true
+    }
+
+    fn dictionary(&self) -> Option<Vec<&str>> {
+        self.dictionary.as_ref().map(|values| values.iter().map(String::as_str).collect())
+    }
+
+    fn codes(&self, rows: std::ops::Range<usize>, out: &mut Vec<u32>) -> bool {
+        let Some(values) = &self.dictionary else { return false };
+        let codes: Option<Vec<u32>> = self.cells[rows]
+            .iter()
+            .map(|c| match c {
+                RawValue::Text(s) => values.iter().position(|v| v == s).map(|i| i as u32),
+                _ => None,
+            })
+            .collect();
+        codes.map(|codes| out.extend(codes)).is_some()
     }
 
     fn each_integer(&self, rows: std::ops::Range<usize>, each: &mut dyn FnMut(i64)) -> bool {
@@ -106,8 +124,22 @@ impl Columns {
         for name in names {
             match Field::parse(&name) {
                 Some(field) => {
-                    let cells = claims.iter().map(|c| c.get(&name).map_or(RawValue::Null, RawValue::from_json)).collect();
-                    columns.push((field, Column { cells, shortcuts }));
+                    let cells: Vec<RawValue> = claims.iter().map(|c| c.get(&name).map_or(RawValue::Null, RawValue::from_json)).collect();
+                    let mut dictionary: Option<Vec<String>> = None;
+                    if shortcuts && cells.iter().all(|c| matches!(c, RawValue::Text(_))) {
+                        let mut values: Vec<String> = Vec::new();
+                        for c in &cells {
+                            if let RawValue::Text(s) = c {
+                                if !values.contains(s) {
+                                    values.push(s.clone());
+                                }
+                            }
+                        }
+                        // Values no row has, as a categorical's categories may be.
+                        values.push("unused category".into());
+                        dictionary = Some(values);
+                    }
+                    columns.push((field, Column { cells, shortcuts, dictionary }));
                 }
                 None => unknown.push(name),
             }

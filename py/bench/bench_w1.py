@@ -141,7 +141,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             problems.append("totals per level differ")
         return problems
 
-    def ours(kind: str, frame: Any) -> None:
+    def ours(kind: str, frame: Any, label: Optional[str] = None) -> None:
         times, out, peak = timed(lambda: engine.assess_batch(frame), a.runs)
         import pyarrow as pa
         import pyarrow.compute as pc
@@ -154,7 +154,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if statuses != {"approved"}:
             problems.append(f"statuses {sorted(statuses)}")
         print(f"    total {w.fen_to_yuan(int(amounts.sum()))} yuan (anchors: {w.fen_to_yuan(ref_total)})")
-        record(f"skill-subsidy, {kind} in and out", times, peak, problems, {"pyarrow": pa.__version__})
+        record(f"skill-subsidy, {label or kind} in and out", times, peak, problems, {"pyarrow": pa.__version__})
 
     # Ours, from pandas.
     try:
@@ -166,6 +166,10 @@ def main(argv: Optional[List[str]] = None) -> int:
         frame["event_date"] = "2021-06-01"
         frame["applied_on"] = "2021-06-15"
         ours("pandas", frame)
+        # The same frame with occupation and level as `category`, as the pandas.category anchor has them.
+        frame["occupation"] = frame["occupation"].astype("category")
+        frame["level"] = frame["level"].astype("category")
+        ours("pandas", frame, "pandas (category columns)")
         del frame
     except ImportError:
         print("  pandas is not installed: skipped")
@@ -187,6 +191,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             }
         )
         ours("polars", frame)
+        frame = frame.with_columns(pl.col("occupation").cast(pl.Categorical), pl.col("level").cast(pl.Categorical))
+        ours("polars", frame, "polars (categorical columns)")
         del frame
     except ImportError:
         print("  polars is not installed: skipped")

@@ -304,20 +304,20 @@ impl PyBatchResult {
 
     /// The claims' records as an Arrow table (`claim_id`, `status`, `amount` decimal128(18, 2),
     /// …). For a table given, `claim_id` is its column as given and the other text columns are
-    /// dictionary-encoded (pandas `category`, polars `Categorical`); for dicts, text is `utf8`,
-    /// or `utf8_view` when `view` (what polars holds).
+    /// dictionary-encoded (pandas `category`, polars `Categorical`; `large_utf8` values when
+    /// `view`, which polars takes fastest); for dicts, text is `utf8`, or `utf8_view` when
+    /// `view` (what polars holds).
     #[pyo3(signature = (view = false))]
     fn assessments_table(&self, py: Python<'_>, view: bool) -> PyResult<ArrowStream> {
         let layout = Layout::new(view);
         match (&self.outcome, &self.claim_ids) {
             (Outcome::Table(t), Some(ids)) => {
-                table(py, || output::claims_by_shape(&self.engine, ids, &t.shapes, &t.shape_of, &t.fen, None))
+                table(py, || output::claims_by_shape(&self.engine, ids, &t.shapes, &t.shape_of, &t.fen, layout, false))
             }
             (Outcome::Batch(r), Some(ids)) => table(py, || {
                 let shape_of: Vec<u32> = (0..r.assessments.len() as u32).collect();
                 let fen: Vec<i64> = r.assessments.iter().map(|a| output::fen(a.amount) as i64).collect();
-                let traces = self.trace.then_some(layout);
-                output::claims_by_shape(&self.engine, ids, &r.assessments, &shape_of, &fen, traces)
+                output::claims_by_shape(&self.engine, ids, &r.assessments, &shape_of, &fen, layout, self.trace)
             }),
             (Outcome::Batch(r), None) => {
                 let rows = r.assessments.len();

@@ -39,6 +39,14 @@ enum Strings<'a> {
 }
 
 impl<'a> Strings<'a> {
+    fn len(&self) -> usize {
+        match self {
+            Strings::Small(a) => a.len(),
+            Strings::Large(a) => a.len(),
+            Strings::View(a) => a.len(),
+        }
+    }
+
     #[inline(always)]
     fn get(&self, i: usize) -> &'a str {
         match self {
@@ -92,9 +100,80 @@ enum Kind<'a> {
     /// A timestamp without a time zone (or in UTC), in units per second.
     Timestamp(&'a [i64], i64),
     /// A dictionary (pandas `category`, polars `Categorical`/`Enum`): keys into a column of values.
-    Dictionary(Vec<usize>, Box<Column<'a>>),
+    Dictionary(Keys<'a>, Box<Column<'a>>),
     /// A type no claim field can hold, by what it is.
     Other(&'static str),
+}
+
+/// The keys of a dictionary-encoded column (pandas `category`: int8 or int16; polars: uint32).
+pub(crate) enum Keys<'a> {
+    I8(&'a [i8]),
+    I16(&'a [i16]),
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+    U8(&'a [u8]),
+    U16(&'a [u16]),
+    U32(&'a [u32]),
+    U64(&'a [u64]),
+}
+
+impl<'a> Keys<'a> {
+    fn new(keys: &'a dyn Array) -> Option<Keys<'a>> {
+        Some(match keys.data_type() {
+            DataType::Int8 => Keys::I8(keys.as_primitive_opt::<Int8Type>()?.values()),
+            DataType::Int16 => Keys::I16(keys.as_primitive_opt::<Int16Type>()?.values()),
+            DataType::Int32 => Keys::I32(keys.as_primitive_opt::<Int32Type>()?.values()),
+            DataType::Int64 => Keys::I64(keys.as_primitive_opt::<Int64Type>()?.values()),
+            DataType::UInt8 => Keys::U8(keys.as_primitive_opt::<UInt8Type>()?.values()),
+            DataType::UInt16 => Keys::U16(keys.as_primitive_opt::<UInt16Type>()?.values()),
+            DataType::UInt32 => Keys::U32(keys.as_primitive_opt::<UInt32Type>()?.values()),
+            DataType::UInt64 => Keys::U64(keys.as_primitive_opt::<UInt64Type>()?.values()),
+            _ => return None,
+        })
+    }
+
+    /// The key of row `i` (a null row's key is whatever it holds; the column's nulls say).
+    #[inline]
+    fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            Keys::I8(k) => k.get(i).and_then(|&k| usize::try_from(k).ok()),
+            Keys::I16(k) => k.get(i).and_then(|&k| usize::try_from(k).ok()),
+            Keys::I32(k) => k.get(i).and_then(|&k| usize::try_from(k).ok()),
+            Keys::I64(k) => k.get(i).and_then(|&k| usize::try_from(k).ok()),
+            Keys::U8(k) => k.get(i).map(|&k| usize::from(k)),
+            Keys::U16(k) => k.get(i).map(|&k| usize::from(k)),
+            Keys::U32(k) => k.get(i).and_then(|&k| usize::try_from(k).ok()),
+            Keys::U64(k) => k.get(i).and_then(|&k| usize::try_from(k).ok()),
+        }
+    }
+
+    /// Appends the keys of `rows` as codes; false (appending nothing) if one does not fit.
+    fn codes(&self, rows: Range<usize>, out: &mut Vec<u32>) -> bool {
+        fn all<T: Copy>(keys: &[T], rows: Range<usize>, out: &mut Vec<u32>, code: impl Fn(T) -> Option<u32>) -> bool {
+            let Some(keys) = keys.get(rows) else { return false };
+            let start = out.len();
+            for &k in keys {
+                match code(k) {
+                    Some(c) => out.push(c),
+                    None => {
+                        out.truncate(start);
+                        return false;
+                    }
+                }
+            }
+            true
+        }
+        match self {
+            Keys::I8(k) => all(k, rows, out, |k| u32::try_from(k).ok()),
+            Keys::I16(k) => all(k, rows, out, |k| u32::try_from(k).ok()),
+            Keys::I32(k) => all(k, rows, out, |k| u32::try_from(k).ok()),
+            Keys::I64(k) => all(k, rows, out, |k| u32::try_from(k).ok()),
+            Keys::U8(k) => all(k, rows, out, |k| Some(u32::from(k))),
+            Keys::U16(k) => all(k, rows, out, |k| Some(u32::from(k))),
+            Keys::U32(k) => all(k, rows, out, Some),
+            Keys::U64(k) => all(k, rows, out, |k| u32::try_from(k).ok()),
+        }
+    }
 }
 
 /// One Arrow column, read cell by cell.
@@ -145,8 +224,8 @@ impl<'a> Column<'a> {
             | DataType::LargeListView(_)
             | DataType::FixedSizeList(..) => Kind::Other("an array"),
             DataType::Struct(_) | DataType::Map(..) | DataType::Union(..) => Kind::Other("an object"),
-            DataType::Dictionary(..) => match array.as_any_dictionary_opt() {
-                Some(dictionary) => Kind::Dictionary(dictionary.normalized_keys(), Box::new(Column::new(dictionary.values().as_ref()))),
+            DataType::Dictionary(..) => match array.as_any_dictionary_opt().and_then(|d| Some((Keys::new(d.keys())?, d.values()))) {
+                Some((keys, values)) => Kind::Dictionary(keys, Box::new(Column::new(values.as_ref()))),
                 None => Kind::Other("a value of another type"),
             },
             _ => Kind::Other("a value of another type"),
@@ -207,7 +286,7 @@ impl<'a> Column<'a> {
                 ColumnCell::Text
             }
             Kind::Dictionary(keys, values) => match keys.get(i) {
-                Some(&k) => values.cell(k, scratch),
+                Some(k) => values.cell(k, scratch),
                 None => ColumnCell::Value(RawRef::Null),
             },
             Kind::Other(kind) => ColumnCell::Value(RawRef::Other(kind)),
@@ -237,7 +316,7 @@ impl ClaimColumn for Column<'_> {
             Kind::U16(a) => Some(i64::from(a.value(i))),
             Kind::U32(a) => Some(i64::from(a.value(i))),
             Kind::U64(a) => i64::try_from(a.value(i)).ok(),
-            Kind::Dictionary(keys, values) => keys.get(i).and_then(|&k| values.integer(k)),
+            Kind::Dictionary(keys, values) => keys.get(i).and_then(|k| values.integer(k)),
             _ => None,
         }
     }
@@ -249,14 +328,30 @@ impl ClaimColumn for Column<'_> {
         match &self.kind {
             Kind::Text(strings) => out.extend(rows.map(|i| strings.get(i))),
             Kind::Dictionary(keys, values) => match &values.kind {
-                Kind::Text(strings) if values.nulls.is_none() && keys.get(rows.clone()).is_some() => {
-                    out.extend(keys[rows].iter().map(|&k| strings.get(k)));
+                Kind::Text(strings) if values.nulls.is_none() && rows.clone().all(|i| keys.get(i).is_some_and(|k| k < strings.len())) => {
+                    out.extend(rows.filter_map(|i| keys.get(i)).map(|k| strings.get(k)));
                 }
                 _ => return false,
             },
             _ => return false,
         }
         true
+    }
+
+    fn dictionary(&self) -> Option<Vec<&str>> {
+        let Kind::Dictionary(_, values) = &self.kind else { return None };
+        match &values.kind {
+            Kind::Text(strings) if values.nulls.is_none() => Some((0..strings.len()).map(|i| strings.get(i)).collect()),
+            _ => None,
+        }
+    }
+
+    fn codes(&self, rows: Range<usize>, out: &mut Vec<u32>) -> bool {
+        let Kind::Dictionary(keys, _) = &self.kind else { return false };
+        if self.nulls.is_some_and(|n| rows.clone().any(|i| n.is_null(i))) {
+            return false;
+        }
+        keys.codes(rows, out)
     }
 
     fn each_integer(&self, rows: Range<usize>, each: &mut dyn FnMut(i64)) -> bool {
@@ -302,7 +397,7 @@ impl ClaimColumn for Column<'_> {
                 let fen = a.value(i).checked_mul(10i128.pow(u32::from(2 - scale.unsigned_abs())))?;
                 i64::try_from(fen).ok().filter(|f| (0..=MAX_FEN).contains(f))
             }
-            Kind::Dictionary(keys, values) => keys.get(i).and_then(|&k| values.fen(k)),
+            Kind::Dictionary(keys, values) => keys.get(i).and_then(|k| values.fen(k)),
             _ => self.integer(i).and_then(yuan),
         }
     }

@@ -12,7 +12,7 @@
 use arrow_array::builder::{Decimal128Builder, Int64Builder, StringBuilder, StringViewBuilder};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
 use arrow_array::types::{Int16Type, Int8Type};
-use arrow_array::{Array, Decimal128Array, DictionaryArray, Int16Array, Int8Array, StringArray};
+use arrow_array::{Array, Decimal128Array, DictionaryArray, Int16Array, Int8Array, LargeStringArray, StringArray};
 use arrow_array::{ArrayRef, RecordBatch, RecordBatchIterator};
 use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field as ArrowField, Schema, SchemaRef};
@@ -296,12 +296,13 @@ fn shape_texts(engine: &Engine, a: &Assessment) -> [Option<String>; 8] {
 /// One text column as a dictionary over the record classes (the distinct records' texts): its
 /// distinct values, and each class's key (`None`: null).
 struct Dictionary {
-    values: Arc<StringArray>,
+    values: ArrayRef,
+    value_type: DataType,
     keys: Vec<Option<u16>>,
 }
 
 impl Dictionary {
-    fn new<'t>(texts: impl Iterator<Item = Option<&'t str>>) -> Dictionary {
+    fn new<'t>(texts: impl Iterator<Item = Option<&'t str>>, layout: Layout) -> Dictionary {
         let mut index: HashMap<&str, u16> = HashMap::new();
         let mut values: Vec<&str> = Vec::new();
         let keys = texts
@@ -314,7 +315,12 @@ impl Dictionary {
                 })
             })
             .collect();
-        Dictionary { values: Arc::new(StringArray::from(values)), keys }
+        // polars takes `large_utf8` values fastest; pyarrow and pandas `utf8`.
+        let (values, value_type): (ArrayRef, DataType) = match layout {
+            Layout::View => (Arc::new(LargeStringArray::from(values)), DataType::LargeUtf8),
+            Layout::Utf8 => (Arc::new(StringArray::from(values)), DataType::Utf8),
+        };
+        Dictionary { values, value_type, keys }
     }
 
     /// The column for rows of these classes (none given when there is one class): `int8` keys
@@ -345,7 +351,7 @@ impl Dictionary {
             // SAFETY: as above.
             (DataType::Int16, Arc::new(unsafe { DictionaryArray::<Int16Type>::new_unchecked(keys, self.values.clone()) }))
         };
-        Ok((DataType::Dictionary(Box::new(key_type), Box::new(DataType::Utf8)), array))
+        Ok((DataType::Dictionary(Box::new(key_type), Box::new(self.value_type.clone())), array))
     }
 }
 
@@ -353,14 +359,15 @@ impl Dictionary {
 /// `amount` from `fen`, and the text columns dictionary-encoded. The distinct assessments
 /// (`shapes`, which each row's `shape_of` names) come down to a few distinct records' texts
 /// (classes): a million rows format a few thousand records, and a row costs a lookup. With
-/// `traces`, each row's trace as JSON text.
+/// `traces`, each row's trace as JSON text (in `layout`, as the dictionaries' values).
 pub(crate) fn claims_by_shape(
     engine: &Engine,
     ids: &[ArrayRef],
     shapes: &[Assessment],
     shape_of: &[u32],
     fen: &[i64],
-    traces: Option<Layout>,
+    layout: Layout,
+    traces: bool,
 ) -> Result<Vec<RecordBatch>, ArrowError> {
     // The classes: distinct texts of the record's columns.
     let mut class_index: HashMap<[Option<String>; 8], u16> = HashMap::new();
@@ -380,7 +387,7 @@ pub(crate) fn claims_by_shape(
         class_of_shape.push(class);
     }
     let dictionaries: Vec<Dictionary> =
-        (0..SHAPE_COLUMNS.len()).map(|c| Dictionary::new(classes.iter().map(|t| t[c].as_deref()))).collect();
+        (0..SHAPE_COLUMNS.len()).map(|c| Dictionary::new(classes.iter().map(|t| t[c].as_deref()), layout)).collect();
     // No batch given (no rows): one empty batch, so that the columns are there.
     let empty = [arrow_array::new_empty_array(&DataType::Utf8)];
     let ids = if ids.is_empty() { &empty[..] } else { ids };
@@ -405,7 +412,7 @@ pub(crate) fn claims_by_shape(
                 columns.push(("amount", money(18), false, amount));
             }
         }
-        if let Some(layout) = traces {
+        if traces {
             let mut trace = Text::new(layout, shape_of.len(), 256);
             for &s in shape_of {
                 match &shapes[s as usize].trace {

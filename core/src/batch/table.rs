@@ -79,6 +79,20 @@ pub trait ClaimColumn: Sync {
         false
     }
 
+    /// When the column is dictionary-encoded (pandas `category`, polars `Categorical`) with text
+    /// values: the values, in order. With [`Self::codes`], a block of such a column costs a
+    /// lookup a row.
+    fn dictionary(&self) -> Option<Vec<&str>> {
+        None
+    }
+
+    /// When the column is dictionary-encoded and no cell of `rows` is null, appends each cell's
+    /// index into [`Self::dictionary`] to `out`, in order, and returns true; otherwise returns
+    /// false and appends nothing.
+    fn codes(&self, _rows: Range<usize>, _out: &mut Vec<u32>) -> bool {
+        false
+    }
+
     /// When [`Self::integer`] gives every cell of `rows`, calls `each` with each, in order, and
     /// returns true; otherwise returns false and calls nothing.
     fn each_integer(&self, _rows: Range<usize>, _each: &mut dyn FnMut(i64)) -> bool {
@@ -301,14 +315,29 @@ impl Engine {
                 return None;
             }
         }
-        // The parts' shapes as one list.
+        // The parts' shapes as one list: each part's key field ids mapped to ids for the whole
+        // table, then keys compared as ids.
         let mut shapes: Vec<Shape> = Vec::new();
-        let mut global: FxHashMap<Vec<KeyCell>, u32> = FxHashMap::default();
+        let mut fields: [Interned; KEY_FIELDS.len()] = Default::default();
+        let mut global: MixMap<[u32; KEY], u32> = MixMap::default();
         let mut maps: Vec<Vec<u32>> = Vec::with_capacity(parts.len());
         for part in &mut parts {
+            let ids: Vec<Vec<u32>> = part
+                .fields
+                .iter()
+                .zip(&mut fields)
+                .map(|(local, all)| {
+                    local.values.iter().zip(&local.raws).map(|((tag, text), raw)| all.id(*tag, text, raw.as_raw_ref())).collect()
+                })
+                .collect();
             let mut map = Vec::with_capacity(part.shapes.len());
             for shape in std::mem::take(&mut part.shapes) {
-                let key = shape.key.map(|key| part.owned_key(&key));
+                let key = shape.key.map(|mut key| {
+                    for (k, ids) in key.iter_mut().zip(&ids) {
+                        *k = ids.get(*k as usize).copied().unwrap_or(ABSENT);
+                    }
+                    key
+                });
                 let id = match key.as_ref().and_then(|k| global.get(k)) {
                     Some(&id) => id,
                     None => {
@@ -342,19 +371,38 @@ impl Engine {
                 entries.push((id, entry));
             }
         }
-        // Every row: its shape among all, its amount, and the shapes' counts and sums.
+        // Every row: its shape among all, its amount, and the shapes' counts and sums, on every
+        // core (a piece of rows at a time, through the parts it overlaps).
+        let approved: Vec<bool> = shapes.iter().map(|s| s.assessment.status == Status::Approved).collect();
         let mut counts = vec![(0u64, 0i128); shapes.len()];
-        for (part, map) in parts.iter().zip(&maps) {
-            let start = table.chunks[part.chunk].start + part.range.start;
-            let rows = start..start + part.range.len();
-            for (id, amount) in shape_of[rows.clone()].iter_mut().zip(&mut fen[rows]) {
-                *id = map[*id as usize];
-                if shapes[*id as usize].assessment.status != Status::Approved {
-                    *amount = 0;
+        let (mut shapes_left, mut fen_left) = (&mut shape_of[..], &mut fen[..]);
+        for (index, chunk) in table.chunks.iter().enumerate() {
+            let (shape_here, shape_rest) = std::mem::take(&mut shapes_left).split_at_mut(chunk.rows);
+            let (fen_here, fen_rest) = std::mem::take(&mut fen_left).split_at_mut(chunk.rows);
+            (shapes_left, fen_left) = (shape_rest, fen_rest);
+            let pieces = crate::parallel::split_mut(shape_here, fen_here, |start, shape_of, fen| {
+                let mut counts = vec![(0u64, 0i128); approved.len()];
+                for (part, map) in parts.iter().zip(&maps).filter(|(p, _)| p.chunk == index) {
+                    let from = part.range.start.max(start);
+                    let to = part.range.end.min(start + shape_of.len());
+                    for k in from.saturating_sub(start)..to.saturating_sub(start) {
+                        let id = map.get(shape_of[k] as usize).copied().unwrap_or_default();
+                        shape_of[k] = id;
+                        if !approved[id as usize] {
+                            fen[k] = 0;
+                        }
+                        let c = &mut counts[id as usize];
+                        c.0 += 1;
+                        c.1 += i128::from(fen[k]);
+                    }
                 }
-                let c = &mut counts[*id as usize];
-                c.0 += 1;
-                c.1 += i128::from(*amount);
+                counts
+            });
+            for piece in pieces {
+                for (c, p) in counts.iter_mut().zip(piece) {
+                    c.0 += p.0;
+                    c.1 += p.1;
+                }
             }
         }
         drop(parts);
@@ -864,6 +912,24 @@ impl BlockIds {
         }
     }
 
+    /// The ids of a block's dictionary codes (each an index into `translate`); false, having
+    /// read nothing, when a code is not.
+    fn codes(&mut self, codes: &[u32], translate: &[u32]) -> bool {
+        if codes.iter().any(|&c| c as usize >= translate.len()) {
+            return false;
+        }
+        self.rows.clear();
+        let id = |c: &u32| translate.get(*c as usize).copied().unwrap_or(ABSENT);
+        self.constant = match codes.split_first() {
+            Some((first, rest)) if rest.iter().all(|c| c == first) => Some(id(first)),
+            _ => {
+                self.rows.extend(codes.iter().map(id));
+                None
+            }
+        };
+        true
+    }
+
     /// The ids of a block's texts: one for a block of one value.
     fn read(&mut self, interned: &mut Interned, texts: &[&str]) {
         self.rows.clear();
@@ -942,6 +1008,12 @@ impl Part {
         let (enterprise_column, fee_column) = (column(Field::EnterpriseId), column(Field::FeePaid));
         let mut ids: Vec<BlockIds> = keyed.iter().map(|_| BlockIds::default()).collect();
         let mut texts: Vec<&str> = Vec::with_capacity(BLOCK);
+        let mut codes: Vec<u32> = Vec::with_capacity(BLOCK);
+        // A dictionary-encoded column's values as ids, once: its rows are then codes to look up.
+        let dictionaries: Vec<Vec<u32>> = keyed
+            .iter()
+            .map(|(k, c)| c.dictionary().map_or_else(Vec::new, |values| values.iter().map(|v| part.fields[*k].text(v)).collect()))
+            .collect();
         let (mut enterprise, mut fees) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
         let mut by_packed: MixMap<u128, u32> = MixMap::default();
         let mut by_key: MixMap<[u32; KEY], u32> = MixMap::default();
@@ -970,9 +1042,14 @@ impl Part {
                     slow[k] |= *fee == FEE_BAD;
                 }
             }
-            for ((k, c), out) in keyed.iter().zip(&mut ids) {
+            for (((k, c), out), translate) in keyed.iter().zip(&mut ids).zip(&dictionaries) {
                 let interned = &mut part.fields[*k];
                 texts.clear();
+                codes.clear();
+                let by_codes = !translate.is_empty() && c.codes(rows.clone(), &mut codes) && out.codes(&codes, translate);
+                if by_codes {
+                    continue;
+                }
                 if c.texts(rows.clone(), &mut texts) {
                     out.read(interned, &texts);
                 } else {
@@ -1089,17 +1166,5 @@ impl Part {
         });
         self.shapes.push(Shape { key, claim, assessment });
         (self.shapes.len() - 1) as u32
-    }
-
-    /// A key of local ids as the values themselves (to merge the parts' shapes).
-    fn owned_key(&self, key: &[u32; KEY]) -> Vec<KeyCell> {
-        let mut out: Vec<KeyCell> = KEY_FIELDS
-            .iter()
-            .enumerate()
-            .map(|(k, _)| self.fields[k].values.get(key[k] as usize).cloned().unwrap_or((u8::MAX, CompactString::default())))
-            .collect();
-        out.push((u8::MAX, CompactString::from(key[KEY - 2].to_string())));
-        out.push((u8::MAX, CompactString::from(key[KEY - 1].to_string())));
-        out
     }
 }

@@ -84,16 +84,24 @@ impl<T: FieldSource + ?Sized> FieldSource for &T {
     }
 }
 
-impl FieldSource for RawClaim {
-    fn value(&self, field: Field) -> Option<RawRef<'_>> {
-        Some(match self.get(field)? {
+impl RawValue {
+    /// The value, borrowed.
+    #[must_use]
+    pub fn as_raw_ref(&self) -> RawRef<'_> {
+        match self {
             RawValue::Text(s) => RawRef::Text(s),
             RawValue::Number(s) => RawRef::Number(s),
             RawValue::Bool(b) => RawRef::Bool(*b),
             RawValue::Null => RawRef::Null,
             RawValue::Other(kind) => RawRef::Other(kind),
             RawValue::NotUtf8 => RawRef::NotUtf8,
-        })
+        }
+    }
+}
+
+impl FieldSource for RawClaim {
+    fn value(&self, field: Field) -> Option<RawRef<'_>> {
+        self.get(field).map(RawValue::as_raw_ref)
     }
 
     fn unknown_fields(&self) -> &[String] {
