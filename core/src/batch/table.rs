@@ -877,6 +877,135 @@ impl FieldSource for ShapeSource<'_> {
 /// The largest amount of money (SPEC §4): a fee that caps no subsidy.
 const NO_CAP: &str = "999999999999.99";
 
+/// Where a part finds the shape of a key that is not in its [`Dense`] array: the last key, a
+/// direct-mapped cache of recent keys, a map by the packed key, or (a key that does not pack) a
+/// map by the key.
+struct Finder {
+    last: Option<(u128, u32)>,
+    recent: Vec<(u128, u32)>,
+    by_packed: MixMap<u128, u32>,
+    by_key: MixMap<[u32; KEY], u32>,
+}
+
+impl Default for Finder {
+    fn default() -> Finder {
+        Finder { last: None, recent: vec![(0, NO_SHAPE); SHAPE_CACHE], by_packed: MixMap::default(), by_key: MixMap::default() }
+    }
+}
+
+impl Finder {
+    /// The shape of a key (packed when it packs), assessed when new.
+    fn find(
+        &mut self,
+        part: &mut Part,
+        engine: &Engine,
+        table: &ClaimTable<'_>,
+        mode: FieldMode,
+        packed: Option<u128>,
+        key_of: impl Fn() -> [u32; KEY],
+    ) -> u32 {
+        let Some(p) = packed else {
+            let key = key_of();
+            return match self.by_key.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let id = part.add_shape(engine, table, key, mode);
+                    self.by_key.insert(key, id);
+                    id
+                }
+            };
+        };
+        if let Some((q, id)) = self.last {
+            if p == q {
+                return id;
+            }
+        }
+        let slot = ((p as u64 ^ (p >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize % SHAPE_CACHE;
+        let id = match self.recent.get(slot) {
+            Some(&(key, id)) if key == p && id != NO_SHAPE => id,
+            _ => {
+                let id = match self.by_packed.get(&p) {
+                    Some(&id) => id,
+                    None => {
+                        let id = part.add_shape(engine, table, key_of(), mode);
+                        self.by_packed.insert(p, id);
+                        id
+                    }
+                };
+                if let Some(entry) = self.recent.get_mut(slot) {
+                    *entry = (p, id);
+                }
+                id
+            }
+        };
+        self.last = Some((p, id));
+        id
+    }
+}
+
+/// Bits of a [`Dense`] array's index at most (a million slots).
+const DENSE_BITS: u32 = 20;
+
+/// A part's shapes by their key as an index into a plain array: each key field's id in as many
+/// bits as its values so far need, then the two flags. When a field outgrows its bits the array
+/// is made again, larger, with the shapes known; past [`DENSE_BITS`] it is given up (keys are then
+/// found by the [`Finder`] alone).
+struct Dense {
+    bits: Vec<u32>,
+    table: Vec<u32>,
+    on: bool,
+}
+
+impl Dense {
+    fn new(fields: usize) -> Dense {
+        Dense { bits: vec![1; fields], table: vec![NO_SHAPE; 1 << (fields + 2)], on: true }
+    }
+
+    #[inline]
+    fn at(&self, ids: impl Iterator<Item = u32>, flags: u32) -> Option<usize> {
+        let mut index = 0usize;
+        for (id, &bits) in ids.zip(&self.bits) {
+            if id >> bits != 0 {
+                return None;
+            }
+            index = (index << bits) | id as usize;
+        }
+        Some((index << 2) | flags as usize)
+    }
+
+    /// The slot of row `r`'s key (growing the array when an id does not fit); `None` when off.
+    #[inline]
+    fn index(&mut self, ids: &[BlockIds], r: usize, flags: u32, shapes: &[Shape], fields: &[usize]) -> Option<usize> {
+        if !self.on {
+            return None;
+        }
+        if let Some(at) = self.at(ids.iter().map(|v| v.get(r)), flags) {
+            return Some(at);
+        }
+        for (values, bits) in ids.iter().zip(&mut self.bits) {
+            let id = values.get(r);
+            while *bits < 32 && id >> *bits != 0 {
+                *bits += 1;
+            }
+        }
+        let total = self.bits.iter().sum::<u32>() + 2;
+        if total > DENSE_BITS {
+            self.on = false;
+            self.table = Vec::new();
+            return None;
+        }
+        self.table = vec![NO_SHAPE; 1 << total];
+        for (id, shape) in shapes.iter().enumerate() {
+            let Some(key) = shape.key else { continue };
+            let flags = key[KEY - 2] << 1 | key[KEY - 1];
+            if let Some(at) = self.at(fields.iter().map(|f| key[*f]), flags) {
+                self.table[at] = id as u32;
+            }
+        }
+        self.at(ids.iter().map(|v| v.get(r)), flags)
+    }
+}
+
 /// Slots of a part's direct-mapped cache of recent shape keys.
 const SHAPE_CACHE: usize = 4096;
 /// An empty slot.
@@ -1015,10 +1144,8 @@ impl Part {
             .map(|(k, c)| c.dictionary().map_or_else(Vec::new, |values| values.iter().map(|v| part.fields[*k].text(v)).collect()))
             .collect();
         let (mut enterprise, mut fees) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
-        let mut by_packed: MixMap<u128, u32> = MixMap::default();
-        let mut by_key: MixMap<[u32; KEY], u32> = MixMap::default();
-        let mut last: Option<(u128, u32)> = None;
-        let mut recent: Vec<(u128, u32)> = vec![(0, NO_SHAPE); SHAPE_CACHE];
+        let mut finder = Finder::default();
+        let mut dense = Dense::new(keyed.len());
         for from in (0..n).step_by(BLOCK) {
             let to = (from + BLOCK).min(n);
             let rows = range.start + from..range.start + to;
@@ -1076,42 +1203,17 @@ impl Part {
                         key[KEY - 1] = u32::from(fee != FEE_ABSENT);
                         key
                     };
-                    let id = match (packing.pack(&ids, r, flags), last) {
-                        (Some(p), Some((q, id))) if p == q => id,
-                        (Some(p), _) => {
-                            // A direct-mapped cache of recent keys, then the map.
-                            let slot = ((p as u64 ^ (p >> 64) as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize % SHAPE_CACHE;
-                            let id = match recent.get(slot) {
-                                Some(&(key, id)) if key == p && id != NO_SHAPE => id,
-                                _ => {
-                                    let id = match by_packed.get(&p) {
-                                        Some(&id) => id,
-                                        None => {
-                                            let id = part.add_shape(engine, table, key_of(), mode);
-                                            by_packed.insert(p, id);
-                                            id
-                                        }
-                                    };
-                                    if let Some(entry) = recent.get_mut(slot) {
-                                        *entry = (p, id);
-                                    }
-                                    id
-                                }
-                            };
-                            last = Some((p, id));
-                            id
-                        }
-                        (None, _) => {
-                            let key = key_of();
-                            match by_key.get(&key) {
-                                Some(&id) => id,
-                                None => {
-                                    let id = part.add_shape(engine, table, key, mode);
-                                    by_key.insert(key, id);
-                                    id
-                                }
+                    let mut find = |part: &mut Part| finder.find(part, engine, table, mode, packing.pack(&ids, r, flags), key_of);
+                    let id = match dense.index(&ids, r, flags, &part.shapes, &packing.fields) {
+                        Some(at) => match dense.table[at] {
+                            NO_SHAPE => {
+                                let id = find(&mut part);
+                                dense.table[at] = id;
+                                id
                             }
-                        }
+                            id => id,
+                        },
+                        None => find(&mut part),
                     };
                     let hot = part.hot[id as usize];
                     let amount = if hot.caps && fee >= 0 { hot.fen.min(fee) } else { hot.fen };
