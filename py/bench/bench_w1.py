@@ -7,7 +7,9 @@ W1 (SPEC §13): N claims of one level_table program over 300 occupations, the an
 ``Engine.from_dir``. Ours is timed end to end, a pandas (or polars) DataFrame in and a
 DataFrame of records out: the frame crosses as Arrow, every claim is validated, assessed and
 put through the batch's cross-claim checks and budget, and the amounts come back as a
-``decimal128(18, 2)`` column. Columns the ruleset needs that W1's data does not have (the
+``decimal128(18, 2)`` column. Ours runs twice per library: on text columns (the frame the
+pandas.merge anchor gets) and with occupation and level as ``category`` (polars ``Categorical``:
+the frame the pandas.category anchor gets). Columns the ruleset needs that W1's data does not have (the
 claim id, program and dates of ``bench/src/lib.rs``'s ``engine_claim``) are added before the
 timing, as the anchors build their frames before theirs.
 

@@ -411,7 +411,7 @@ fn float_fen(value: f64) -> Option<i64> {
     // The float nearest to k / 100 is `k as f64 / 100.0` (one correctly rounded division).
     // (`+ 0.5` then truncation: `round` is a call; the neighbours are tried anyway.)
     let k = (value * 100.0 + 0.5) as i64;
-    (k.saturating_sub(1)..=k.saturating_add(1)).find(|&c| c as f64 / 100.0 == value)
+    [k, k.saturating_sub(1), k.saturating_add(1)].into_iter().find(|&c| c as f64 / 100.0 == value)
 }
 
 fn is_utc(tz: &str) -> bool {
