@@ -289,6 +289,36 @@ fn many_rows_of_few_shapes_are_assessed_once_per_shape() {
     assert!(result.report.approved.count > 0);
 }
 
+#[test]
+fn a_large_table_with_every_key_field_and_many_values_is_decided_as_the_batch_decides_it() {
+    // Every key field given (so each has 11 bits of a packed key), a district per row (more
+    // values than a packed key or the plain array hold), rows past several blocks and chunks.
+    let claims: Vec<Value> = (0..9000)
+        .map(|i| {
+            let day = i % 200;
+            let date = |d: usize| (chrono::NaiveDate::from_ymd_opt(2021, 2, 1).unwrap() + chrono::Duration::days(d as i64)).to_string();
+            let program = ["skills_training", "ui_skill_upgrade", "on_job"][i % 3];
+            let group = ["employee", "unemployed"][i % 2];
+            let occupation = ["6-18-02-04", "4-10-01-06", "6-31-01-03", "6-18-01-01"][i % 4];
+            let level = ["5", "4", "3"][i % 3];
+            serde_json::json!({
+                "claim_id": i, "program": program, "person_id": format!("P{i}"),
+                "enterprise_id": format!("E{}", i % 7), "group": group, "district": format!("D{i}"),
+                "occupation": occupation, "level": level,
+                "event_date": date(day), "applied_on": date(day + i % 30), "institution": "WX-JG-001",
+                "fee_paid": format!("{}.{:02}", 200 + i % 4000, i % 100), "months": 1 + i % 6, "ui_contribution_months": 12 + i % 30,
+                "project": "none",
+            })
+        })
+        .collect();
+    for (chunk, shortcuts) in [(9000, true), (5000, false)] {
+        let (result, problems) = compare(wuxi(), &claims, FieldMode::Lenient, chunk, shortcuts);
+        assert!(problems.is_empty(), "chunks of {chunk}:\n  {}", problems.join("\n  "));
+        assert_eq!(result.len(), claims.len());
+        assert!(result.report.approved.count > 0);
+    }
+}
+
 const PROGRAMS: [&str; 7] = ["skills_training", "enterprise_upgrade", "ui_skill_upgrade", "pre_job", "on_job", "online", "nope"];
 const OCCUPATIONS: [&str; 5] = ["6-18-02-04", "6-18-01-01", "4-10-01-06", "6-31-01-03", "9-99-99-99"];
 

@@ -18,7 +18,7 @@ use pyo3::types::{PyDict, PyList};
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::{
     Application, Assessment, Batch, BatchResult, BudgetInput, Closings, Decimal, Engine, FieldError, FieldMode, HistoryRecord, RawClaim,
-    RawValue, TableResult,
+    RawValue, Status, TableResult,
 };
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -271,11 +271,20 @@ pub(crate) struct PyBatchResult {
 }
 
 impl PyBatchResult {
-    /// The claim id of the `i`-th claim (trimmed, as the core reads it).
+    /// The claim id of the `i`-th claim, as a batch records it: trimmed once the claim was read,
+    /// as given when it could not be.
     fn claim_id(&self, i: usize) -> String {
         match (&self.outcome, &self.claim_ids) {
             (Outcome::Batch(r), _) => r.claim_ids.get(i).map(ToString::to_string).unwrap_or_default(),
-            (Outcome::Table(_), Some(arrays)) => output::text_at(arrays, i).trim().to_string(),
+            (Outcome::Table(t), Some(arrays)) => {
+                let id = output::text_at(arrays, i);
+                let read = t.shape_of.get(i).and_then(|&s| t.shapes.get(s as usize)).is_some_and(|a| a.status != Status::Invalid);
+                if read {
+                    id.trim().to_string()
+                } else {
+                    id
+                }
+            }
             (Outcome::Table(_), None) => String::new(),
         }
     }

@@ -11,8 +11,8 @@
 
 use arrow_array::builder::{Decimal128Builder, Int64Builder, StringBuilder, StringViewBuilder};
 use arrow_array::ffi_stream::FFI_ArrowArrayStream;
-use arrow_array::types::{Int16Type, Int8Type};
-use arrow_array::{Array, Decimal128Array, DictionaryArray, Int16Array, Int8Array, LargeStringArray, StringArray};
+use arrow_array::types::{Int16Type, Int32Type, Int8Type};
+use arrow_array::{Array, Decimal128Array, DictionaryArray, Int16Array, Int32Array, Int8Array, LargeStringArray, StringArray};
 use arrow_array::{ArrayRef, RecordBatch, RecordBatchIterator};
 use arrow_buffer::{NullBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, DataType, Field as ArrowField, Schema, SchemaRef};
@@ -324,8 +324,8 @@ impl Dictionary {
     }
 
     /// The column for rows of these classes (none given when there is one class): `int8` keys
-    /// (a record has few distinct texts; `int16` beyond 127); `zeros`, one per row, when every
-    /// class has the same value.
+    /// (a record has few distinct texts), `int16` beyond 128 values, `int32` beyond 32,768;
+    /// `zeros`, one per row, when every class has the same value.
     fn column(&self, class_of_row: &[u16], zeros: &ScalarBuffer<i8>) -> Result<(DataType, ArrayRef), ArrowError> {
         let rows = zeros.len();
         let one = self.keys.iter().all(|k| *k == self.keys[0]);
@@ -337,19 +337,27 @@ impl Dictionary {
             }
         };
         let key = |c: &u16| self.keys[usize::from(*c)].unwrap_or(0);
-        let (key_type, array): (DataType, ArrayRef) = if self.values.len() <= 127 {
+        let (key_type, array): (DataType, ArrayRef) = if self.values.len() <= 128 {
             // Every column of one value shares one buffer of zeros.
             let keys = if one { zeros.clone() } else { ScalarBuffer::from(class_of_row.iter().map(|c| key(c) as i8).collect::<Vec<i8>>()) };
             let keys = Int8Array::new(keys, nulls);
-            // SAFETY: every key is an index `Dictionary::new` gave into `values` (or zero where all
-            // classes share key 0, or where the row is null): `try_new` would only check that
-            // again, a key at a time (a millisecond a column of a million rows).
+            // SAFETY: each key is an index `Dictionary::new` gave into `values`, below 128 here
+            // (so `as i8` keeps it), or zero where every class shares key 0; a null row's key
+            // (zero, even with no values) is never read. `try_new` would check each key again:
+            // a millisecond a column of a million rows.
             (DataType::Int8, Arc::new(unsafe { DictionaryArray::<Int8Type>::new_unchecked(keys, self.values.clone()) }))
-        } else {
-            let keys: Vec<i16> = if one { vec![0; rows] } else { class_of_row.iter().map(|c| key(c) as i16).collect() };
+        } else if self.values.len() <= 32_768 {
+            let keys: Vec<i16> = class_of_row.iter().map(|c| key(c) as i16).collect();
             let keys = Int16Array::new(ScalarBuffer::from(keys), nulls);
-            // SAFETY: as above.
+            // SAFETY: as above, with keys below 32,768 (so `as i16` keeps them).
             (DataType::Int16, Arc::new(unsafe { DictionaryArray::<Int16Type>::new_unchecked(keys, self.values.clone()) }))
+        } else {
+            // Rare (tens of thousands of distinct texts): checked.
+            let keys: Vec<i32> = class_of_row.iter().map(|c| i32::from(key(c))).collect();
+            (
+                DataType::Int32,
+                Arc::new(DictionaryArray::<Int32Type>::try_new(Int32Array::new(ScalarBuffer::from(keys), nulls), self.values.clone())?),
+            )
         };
         Ok((DataType::Dictionary(Box::new(key_type), Box::new(self.value_type.clone())), array))
     }

@@ -6,14 +6,15 @@
 //! field but its ids and the fee paid — and the fee only caps the amount: `min(amount, fee)`,
 //! which commutes with the one rounding because a fee is whole fen. So each distinct shape is
 //! assessed once, by the same engine call as any claim, and a row costs reading its cells, a
-//! lookup and a minimum. When no two eligible claims share a person, and no account would run
-//! out, checks 8–12 decide each claim alone ([`CheckRules::lone`]): the batch's decisions are
-//! then the shapes' decisions too.
+//! lookup and a minimum. When no two rows share a person id (or its hash), and no account would
+//! run out, checks 8–12 decide each claim alone ([`CheckRules::lone`]): the batch's decisions
+//! are then the shapes' decisions too.
 //!
-//! A row the shortcut does not cover (an id or a fee that does not validate, a fee of nothing)
-//! is assessed on its own; a table the shortcut does not cover (a person with several claims,
-//! an id given twice, an account that runs out, no claim allowed a year) goes through
-//! [`Batch`] row by row. The result is the same either way, to the fen; the tests compare them.
+//! A row the shortcut does not cover (an id, an enterprise or a fee that does not validate, a
+//! fee of nothing) is assessed on its own; a table it does not cover (a person id or claim id
+//! given twice — told from the ids alone, before any shape is assessed —, an account that runs
+//! out, no claim allowed a year) goes through [`Batch`] row by row. The result is the same
+//! either way, to the fen; the tests compare them.
 
 use super::person::CheckRules;
 use super::{build_report, fen_of, hash, BatchResult, Closings, Counted, Decision, Names};
@@ -61,13 +62,16 @@ pub trait ClaimColumn: Sync {
     /// The cell at `row`; a number or a date may be written into `scratch`.
     fn cell(&self, row: usize, scratch: &mut CompactString) -> ColumnCell<'_>;
 
-    /// The cell as a whole number, when the column holds integers and the cell is not null.
+    /// The cell as a whole number, when the column holds integers and the cell is not null: a
+    /// shortcut that must agree with [`Self::cell`], whose text is then the number's decimal
+    /// digits (ids are told apart by it).
     fn integer(&self, _row: usize) -> Option<i64> {
         None
     }
 
     /// The cell as an amount in whole fen, when it is a number whose text (as [`Self::cell`]
-    /// gives it) is money in whole fen: a shortcut that must agree with reading that text.
+    /// gives it) is money in whole fen: a shortcut that must agree with reading that text. A
+    /// negative value is not money (the text is read instead).
     fn fen(&self, _row: usize) -> Option<i64> {
         None
     }
@@ -214,12 +218,13 @@ impl FieldSource for TableRow<'_, '_> {
     }
 }
 
-/// The result of a table: the distinct assessments, which one each row has, and each row's
-/// amount. One row per input row, in input order.
+/// The result of a table: the assessments its rows share, which one each row has, and each
+/// row's amount. One row per input row, in input order.
 #[derive(Debug, Clone)]
 pub struct TableResult {
-    /// The distinct assessments. An approved one holds its amount before the fee cap; a row's
-    /// amount is in [`TableResult::fen`].
+    /// The assessments the rows refer to: one per shape of claim, one per row assessed on its
+    /// own (and one per row when the table went through the batch). An approved one holds its
+    /// amount before the fee cap; a row's amount is in [`TableResult::fen`].
     pub shapes: Vec<Assessment>,
     /// Each row's assessment, an index into `shapes`.
     pub shape_of: Vec<u32>,
@@ -246,7 +251,7 @@ impl TableResult {
     #[must_use]
     pub fn assessment(&self, row: usize) -> Option<Assessment> {
         let mut a = self.shapes.get(*self.shape_of.get(row)? as usize)?.clone();
-        a.amount = Decimal::new(self.fen[row], 2);
+        a.amount = if a.status == Status::Approved { Decimal::new(*self.fen.get(row)?, 2) } else { Decimal::ZERO };
         Some(a)
     }
 
@@ -279,6 +284,35 @@ impl Engine {
         if checks.annual_claims == 0 {
             return None;
         }
+        // The ids first: a table whose claim ids or persons repeat goes the batch's way before
+        // any shape is assessed.
+        let mut ids_read = Vec::new();
+        for (index, chunk) in table.chunks.iter().enumerate() {
+            ids_read.extend(crate::parallel::chunks(chunk.rows, |range| IdsRead::read(table, index, range)));
+        }
+        // Ids given twice: at a look for increasing integers, else by their hashes.
+        for field in [Field::ClaimId, Field::PersonId] {
+            fn ids(r: &IdsRead, field: Field) -> &Ids {
+                if field == Field::ClaimId {
+                    &r.claim_ids
+                } else {
+                    &r.persons
+                }
+            }
+            if Ids::increasing(&ids_read.iter().map(|r| ids(r, field)).collect::<Vec<_>>()) {
+                continue;
+            }
+            for read in &mut ids_read {
+                let column = table.chunks[read.chunk].columns[field as usize];
+                let ids = if field == Field::ClaimId { &mut read.claim_ids } else { &mut read.persons };
+                if let Some(column) = column {
+                    ids.hash(column, read.range.clone());
+                }
+            }
+            if !Ids::distinct(&ids_read.iter().map(|r| ids(r, field)).collect::<Vec<_>>()) {
+                return None;
+            }
+        }
         let rows = table.rows();
         let (mut shape_of, mut fen) = (vec![0u32; rows], vec![0i64; rows]);
         let mut parts = Vec::new();
@@ -288,33 +322,11 @@ impl Engine {
             let (fen_here, fen_rest) = std::mem::take(&mut fen_left).split_at_mut(chunk.rows);
             (shapes_left, fen_left) = (shape_rest, fen_rest);
             let read = crate::parallel::split_mut(shape_here, fen_here, |start, shape_of, fen| {
-                Part::read(self, table, index, start, shape_of, fen, mode)
+                Part::read(self, table, index, start, shape_of, fen, mode, &ids_read)
             });
             parts.extend(read);
         }
-        // Ids given twice: at a look for increasing integers, else by their hashes.
-        for field in [Field::ClaimId, Field::PersonId] {
-            fn ids(p: &Part, field: Field) -> &Ids {
-                if field == Field::ClaimId {
-                    &p.claim_ids
-                } else {
-                    &p.persons
-                }
-            }
-            if Ids::increasing(&parts.iter().map(|p| ids(p, field)).collect::<Vec<_>>()) {
-                continue;
-            }
-            for part in &mut parts {
-                let column = table.chunks[part.chunk].columns[field as usize];
-                let ids = if field == Field::ClaimId { &mut part.claim_ids } else { &mut part.persons };
-                if let Some(column) = column {
-                    ids.hash(column, part.range.clone());
-                }
-            }
-            if !Ids::distinct(&parts.iter().map(|p| ids(p, field)).collect::<Vec<_>>()) {
-                return None;
-            }
-        }
+        drop(ids_read);
         // The parts' shapes as one list: each part's key field ids mapped to ids for the whole
         // table, then keys compared as ids.
         let mut shapes: Vec<Shape> = Vec::new();
@@ -525,7 +537,7 @@ impl std::hash::Hasher for Mix {
 
 type MixMap<K, V> = std::collections::HashMap<K, V, std::hash::BuildHasherDefault<Mix>>;
 
-/// One key field's values seen by a part, as small ids.
+/// One key field's values, as small ids (a part's, or the whole table's).
 #[derive(Default)]
 struct Interned {
     values: Vec<KeyCell>,
@@ -676,7 +688,8 @@ enum Id {
     /// Valid text, by the hash of its trimmed text.
     Text(u64),
     /// Not valid: the hash of its trimmed text when it has text (an invalid claim's id still
-    /// counts among the batch's ids).
+    /// counts among the batch's ids; the batch compares an invalid claim's id untrimmed, so
+    /// trimming can only find more ids given twice, which sends the table the batch's way).
     Bad(Option<u64>),
 }
 
@@ -706,10 +719,9 @@ fn read_id(column: &dyn ClaimColumn, row: usize, scratch: &mut CompactString) ->
     match cell.raw(scratch) {
         RawRef::Null => Id::Absent,
         RawRef::Text(s) => text_id(s),
-        RawRef::Number(s) => match text_id(s) {
-            Id::Absent => Id::Bad(None),
-            id => id,
-        },
+        // A number is never absent (`FieldReader::present`): even empty, it is an id.
+        RawRef::Number(s) if s.len() > MAX_FIELD_BYTES || has_control(s) => Id::Bad(Some(hash(s.trim()))),
+        RawRef::Number(s) => Id::Text(hash(s.trim())),
         _ => Id::Bad(None),
     }
 }
@@ -1021,8 +1033,28 @@ struct Part {
     fields: [Interned; KEY_FIELDS.len()],
     shapes: Vec<Shape>,
     hot: Vec<Hot>,
+}
+
+/// The ids of a piece of a chunk's rows (read before anything else: a table whose persons or
+/// claim ids repeat goes the batch's way at once), and which rows are read on their own.
+struct IdsRead {
+    chunk: usize,
+    range: Range<usize>,
     claim_ids: Ids,
     persons: Ids,
+    /// A missing or malformed claim id or person id.
+    slow: Vec<bool>,
+}
+
+impl IdsRead {
+    fn read(table: &ClaimTable<'_>, chunk: usize, range: Range<usize>) -> IdsRead {
+        let column = |f: Field| table.chunks[chunk].columns[f as usize];
+        let mut scratch = CompactString::default();
+        let mut slow = vec![false; range.len()];
+        let claim_ids = Ids::read(column(Field::ClaimId), range.clone(), &mut slow, &mut scratch);
+        let persons = Ids::read(column(Field::PersonId), range.clone(), &mut slow, &mut scratch);
+        IdsRead { chunk, range, claim_ids, persons, slow }
+    }
 }
 
 /// A key field's ids in a block of rows: one for every row (`constant`), or one per row.
@@ -1113,25 +1145,19 @@ impl Part {
         shape_of: &mut [u32],
         fen: &mut [i64],
         mode: FieldMode,
+        ids_read: &[IdsRead],
     ) -> Part {
         let chunk = &table.chunks[index];
         let n = shape_of.len();
         let range = start..start + n;
         let column = |f: Field| chunk.columns[f as usize];
         let mut scratch = CompactString::default();
-        // Rows read on their own: a missing or malformed id or fee.
-        let mut slow = vec![false; n];
-        let claim_ids = Ids::read(column(Field::ClaimId), range.clone(), &mut slow, &mut scratch);
-        let persons = Ids::read(column(Field::PersonId), range.clone(), &mut slow, &mut scratch);
-        let mut part = Part {
-            chunk: index,
-            range: range.clone(),
-            fields: Default::default(),
-            shapes: Vec::new(),
-            hot: Vec::new(),
-            claim_ids,
-            persons,
+        // Rows read on their own: a missing or malformed id (as the ids were read), or fee.
+        let mut slow = match ids_read.iter().find(|r| r.chunk == index && r.range == range) {
+            Some(read) => read.slow.clone(),
+            None => IdsRead::read(table, index, range.clone()).slow,
         };
+        let mut part = Part { chunk: index, range: range.clone(), fields: Default::default(), shapes: Vec::new(), hot: Vec::new() };
         let keyed: Vec<(usize, &dyn ClaimColumn)> = KEY_FIELDS.iter().enumerate().filter_map(|(k, f)| column(*f).map(|c| (k, c))).collect();
         let packing = Packing::new(keyed.iter().map(|(k, _)| *k).collect());
         let (enterprise_column, fee_column) = (column(Field::EnterpriseId), column(Field::FeePaid));
@@ -1161,8 +1187,9 @@ impl Part {
             }
             fees.clear();
             if let Some(c) = fee_column {
-                if !c.each_fen(rows.clone(), &mut |f| fees.push(f.unwrap_or(FEE_TEXT))) {
-                    fees.extend(rows.clone().map(|row| c.fen(row).unwrap_or(FEE_TEXT)));
+                let fen = |f: Option<i64>| f.filter(|f| *f >= 0).unwrap_or(FEE_TEXT);
+                if !c.each_fen(rows.clone(), &mut |f| fees.push(fen(f))) {
+                    fees.extend(rows.clone().map(|row| fen(c.fen(row))));
                 }
                 for (k, fee) in fees.iter_mut().enumerate().filter(|(_, f)| **f == FEE_TEXT) {
                     *fee = read_fee(c, rows.start + k, &mut scratch).unwrap_or(FEE_BAD);
