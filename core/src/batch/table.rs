@@ -315,17 +315,9 @@ impl Engine {
         }
         let rows = table.rows();
         let (mut shape_of, mut fen) = (vec![0u32; rows], vec![0i64; rows]);
-        let mut parts = Vec::new();
-        let (mut shapes_left, mut fen_left) = (&mut shape_of[..], &mut fen[..]);
-        for (index, chunk) in table.chunks.iter().enumerate() {
-            let (shape_here, shape_rest) = std::mem::take(&mut shapes_left).split_at_mut(chunk.rows);
-            let (fen_here, fen_rest) = std::mem::take(&mut fen_left).split_at_mut(chunk.rows);
-            (shapes_left, fen_left) = (shape_rest, fen_rest);
-            let read = crate::parallel::split_mut(shape_here, fen_here, |start, shape_of, fen| {
-                Part::read(self, table, index, start, shape_of, fen, mode, &ids_read)
-            });
-            parts.extend(read);
-        }
+        let mut parts = in_pieces(table, &mut shape_of, &mut fen, |index, start, shape_of, fen| {
+            Part::read(self, table, index, start, shape_of, fen, mode, &ids_read)
+        });
         drop(ids_read);
         // The parts' shapes as one list: each part's key field ids mapped to ids for the whole
         // table, then keys compared as ids.
@@ -387,34 +379,28 @@ impl Engine {
         // core (a piece of rows at a time, through the parts it overlaps).
         let approved: Vec<bool> = shapes.iter().map(|s| s.assessment.status == Status::Approved).collect();
         let mut counts = vec![(0u64, 0i128); shapes.len()];
-        let (mut shapes_left, mut fen_left) = (&mut shape_of[..], &mut fen[..]);
-        for (index, chunk) in table.chunks.iter().enumerate() {
-            let (shape_here, shape_rest) = std::mem::take(&mut shapes_left).split_at_mut(chunk.rows);
-            let (fen_here, fen_rest) = std::mem::take(&mut fen_left).split_at_mut(chunk.rows);
-            (shapes_left, fen_left) = (shape_rest, fen_rest);
-            let pieces = crate::parallel::split_mut(shape_here, fen_here, |start, shape_of, fen| {
-                let mut counts = vec![(0u64, 0i128); approved.len()];
-                for (part, map) in parts.iter().zip(&maps).filter(|(p, _)| p.chunk == index) {
-                    let from = part.range.start.max(start);
-                    let to = part.range.end.min(start + shape_of.len());
-                    for k in from.saturating_sub(start)..to.saturating_sub(start) {
-                        let id = map.get(shape_of[k] as usize).copied().unwrap_or_default();
-                        shape_of[k] = id;
-                        if !approved[id as usize] {
-                            fen[k] = 0;
-                        }
-                        let c = &mut counts[id as usize];
-                        c.0 += 1;
-                        c.1 += i128::from(fen[k]);
+        let pieces = in_pieces(table, &mut shape_of, &mut fen, |index, start, shape_of, fen| {
+            let mut counts = vec![(0u64, 0i128); approved.len()];
+            for (part, map) in parts.iter().zip(&maps).filter(|(p, _)| p.chunk == index) {
+                let from = part.range.start.max(start);
+                let to = part.range.end.min(start + shape_of.len());
+                for k in from.saturating_sub(start)..to.saturating_sub(start) {
+                    let id = map.get(shape_of[k] as usize).copied().unwrap_or_default();
+                    shape_of[k] = id;
+                    if !approved[id as usize] {
+                        fen[k] = 0;
                     }
+                    let c = &mut counts[id as usize];
+                    c.0 += 1;
+                    c.1 += i128::from(fen[k]);
                 }
-                counts
-            });
-            for piece in pieces {
-                for (c, p) in counts.iter_mut().zip(piece) {
-                    c.0 += p.0;
-                    c.1 += p.1;
-                }
+            }
+            counts
+        });
+        for piece in pieces {
+            for (c, p) in counts.iter_mut().zip(piece) {
+                c.0 += p.0;
+                c.1 += p.1;
             }
         }
         drop(parts);
@@ -444,24 +430,44 @@ impl Engine {
     }
 }
 
+/// `f` on the rows of each chunk of the table, split in pieces across the cores: the chunk's
+/// index, the piece's first row within the chunk, and the piece's rows of `shape_of` and `fen`.
+fn in_pieces<T: Send>(
+    table: &ClaimTable<'_>,
+    shape_of: &mut [u32],
+    fen: &mut [i64],
+    f: impl Fn(usize, usize, &mut [u32], &mut [i64]) -> T + Sync,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    let (mut shapes_left, mut fen_left) = (shape_of, fen);
+    for (index, chunk) in table.chunks.iter().enumerate() {
+        let (shape_here, shape_rest) = std::mem::take(&mut shapes_left).split_at_mut(chunk.rows);
+        let (fen_here, fen_rest) = std::mem::take(&mut fen_left).split_at_mut(chunk.rows);
+        (shapes_left, fen_left) = (shape_rest, fen_rest);
+        out.extend(crate::parallel::split_mut(shape_here, fen_here, |start, shape_of, fen| f(index, start, shape_of, fen)));
+    }
+    out
+}
+
 /// A key field's value as read: a kind tag and its text.
 type KeyCell = (u8, CompactString);
 
 /// The fields that make a claim's shape (every field but the ids and the fee paid, which are
 /// read for each row), and two more places in a key: whether an enterprise and a fee are given.
-const KEY_FIELDS: [Field; 11] = [
-    Field::Program,
-    Field::Group,
-    Field::District,
-    Field::Occupation,
-    Field::Level,
-    Field::EventDate,
-    Field::AppliedOn,
-    Field::Institution,
-    Field::Months,
-    Field::UiContributionMonths,
-    Field::Project,
-];
+const KEY_FIELDS: [Field; 11] = {
+    // Field::ALL but the four read for each row, in order (a wrong count does not compile).
+    let mut out = [Field::Program; 11];
+    let (mut i, mut k) = (0, 0);
+    while i < Field::ALL.len() {
+        let field = Field::ALL[i];
+        if !matches!(field, Field::ClaimId | Field::PersonId | Field::EnterpriseId | Field::FeePaid) {
+            out[k] = field;
+            k += 1;
+        }
+        i += 1;
+    }
+    out
+};
 const KEY: usize = KEY_FIELDS.len() + 2;
 /// A key place for a column the table does not have.
 const ABSENT: u32 = u32::MAX;
@@ -662,21 +668,11 @@ impl Interned {
     }
 }
 
-/// Whether two short texts are equal, without a call for the usual lengths (codes, dates).
+/// Whether two texts are equal; short ones (codes, dates) compared as [`Short`]s, without a call.
 #[inline]
 fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    let n = a.len();
-    if n != b.len() {
-        return false;
-    }
-    let word = |s: &[u8], at: usize| s.get(at..at + 8).and_then(|w| w.try_into().ok()).map_or(0, u64::from_ne_bytes);
-    let half = |s: &[u8], at: usize| s.get(at..at + 4).and_then(|w| w.try_into().ok()).map_or(0, u32::from_ne_bytes);
-    match n {
-        0 => true,
-        1..=3 => a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1],
-        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
-        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+    match (Short::of(0, a), Short::of(0, b)) {
+        (Some(x), Some(y)) => x == y,
         _ => a == b,
     }
 }
