@@ -72,20 +72,25 @@ impl ClaimColumn for Column {
         codes.map(|codes| out.extend(codes)).is_some()
     }
 
-    fn each_integer(&self, rows: std::ops::Range<usize>, each: &mut dyn FnMut(i64)) -> bool {
-        let ints: Option<Vec<i64>> = rows.map(|r| self.integer(r)).collect();
-        match ints {
-            Some(ints) => ints.into_iter().for_each(each),
-            None => return false,
+    fn same_text(&self, rows: std::ops::Range<usize>) -> Option<&str> {
+        match self.cells.get(rows)?.split_first()? {
+            (RawValue::Text(first), rest) if self.shortcuts && rest.iter().all(|c| matches!(c, RawValue::Text(s) if s == first)) => {
+                Some(first)
+            }
+            _ => None,
         }
-        true
     }
 
-    fn each_fen(&self, rows: std::ops::Range<usize>, each: &mut dyn FnMut(Option<i64>)) -> bool {
+    fn integers(&self, rows: std::ops::Range<usize>, out: &mut Vec<i64>) -> bool {
+        let ints: Option<Vec<i64>> = rows.map(|r| self.integer(r)).collect();
+        ints.map(|ints| out.extend(ints)).is_some()
+    }
+
+    fn fens(&self, rows: std::ops::Range<usize>, out: &mut Vec<i64>) -> bool {
         if !self.shortcuts {
             return false;
         }
-        rows.for_each(|r| each(self.fen(r)));
+        out.extend(rows.map(|r| self.fen(r).unwrap_or(-1)));
         true
     }
 
@@ -373,7 +378,7 @@ prop_compose! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300), ..ProptestConfig::default() })]
 
     #[test]
     fn a_table_is_decided_as_a_batch_of_its_rows(

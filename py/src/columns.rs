@@ -354,28 +354,58 @@ impl ClaimColumn for Column<'_> {
         keys.codes(rows, out)
     }
 
-    fn each_integer(&self, rows: Range<usize>, each: &mut dyn FnMut(i64)) -> bool {
+    /// One text repeated, seen from the layout: offsets a constant step apart over bytes that
+    /// repeat with that step (one comparison of the bytes with themselves shifted), or views all
+    /// alike (polars: a short text lives in its view).
+    fn same_text(&self, rows: Range<usize>) -> Option<&str> {
+        if self.nulls.is_some() || rows.is_empty() {
+            return None;
+        }
+        fn repeated<O: arrow_array::OffsetSizeTrait>(a: &GenericStringArray<O>, rows: Range<usize>) -> Option<&str> {
+            let offsets = a.value_offsets().get(rows.start..=rows.end)?;
+            let (first, second) = (*offsets.first()?, *offsets.get(1)?);
+            let step = second - first;
+            // Without an early exit or a conversion, a few instructions a row.
+            let regular = offsets.windows(2).fold(true, |ok, w| ok & (w[1] - w[0] == step));
+            let (first, step) = (first.as_usize(), step.as_usize());
+            let bytes = a.value_data().get(first..offsets.last()?.as_usize())?;
+            (regular && bytes.get(step..)? == bytes.get(..bytes.len() - step)?).then(|| a.value(rows.start))
+        }
+        match &self.kind {
+            Kind::Text(Strings::Small(a)) => repeated(a, rows),
+            Kind::Text(Strings::Large(a)) => repeated(a, rows),
+            Kind::Text(Strings::View(a)) => {
+                let views = a.views().get(rows.clone())?;
+                let first = *views.first()?;
+                // A view holds a text of up to 12 bytes itself: equal views, equal texts.
+                (first as u32 <= 12 && views.iter().fold(true, |ok, v| ok & (*v == first))).then(|| a.value(rows.start))
+            }
+            _ => None,
+        }
+    }
+
+    fn integers(&self, rows: Range<usize>, out: &mut Vec<i64>) -> bool {
         match &self.kind {
             Kind::I64(a) if self.nulls.is_none() => a.values().get(rows).is_some_and(|values| {
-                values.iter().for_each(|&i| each(i));
+                out.extend_from_slice(values);
                 true
             }),
             _ if rows.clone().all(|i| self.integer(i).is_some()) => {
-                rows.for_each(|i| each(self.integer(i).unwrap_or_default()));
+                out.extend(rows.map(|i| self.integer(i).unwrap_or_default()));
                 true
             }
             _ => false,
         }
     }
 
-    fn each_fen(&self, rows: Range<usize>, each: &mut dyn FnMut(Option<i64>)) -> bool {
+    fn fens(&self, rows: Range<usize>, out: &mut Vec<i64>) -> bool {
         match &self.kind {
             Kind::F64(a) if self.nulls.is_none() => a.values().get(rows).is_some_and(|values| {
-                values.iter().for_each(|&v| each(float_fen(v)));
+                out.extend(values.iter().map(|&v| float_fen(v).unwrap_or(-1)));
                 true
             }),
             _ => {
-                rows.for_each(|i| each(self.fen(i)));
+                out.extend(rows.map(|i| self.fen(i).unwrap_or(-1)));
                 true
             }
         }

@@ -1,7 +1,7 @@
 //! W1 as a table of columns through `Engine::assess_table` (the path of a data frame from
 //! Python), without Python: where the time of a table goes.
 //!
-//!     cargo run --release -p skill-subsidy-bench --bin table-bench [-- N]
+//!     [RUNS=7] cargo run --release -p skill-subsidy-bench --bin table-bench [-- N]
 
 use skill_subsidy::{ClaimColumn, ClaimTable, ColumnCell, CompactString, Engine, Field, FieldMode, RawRef, Ruleset};
 use skill_subsidy_bench as w1;
@@ -30,6 +30,15 @@ impl ClaimColumn for Texts {
         ColumnCell::Value(RawRef::Text(text))
     }
 
+    /// One text repeated: offsets a constant step apart over bytes that repeat with that step.
+    fn same_text(&self, rows: std::ops::Range<usize>) -> Option<&str> {
+        let offsets = self.offsets.get(rows.start..=rows.end)?;
+        let (first, step) = (*offsets.first()?, offsets.get(1)? - offsets.first()?);
+        let regular = offsets.iter().enumerate().fold(true, |ok, (i, &o)| ok & (o == first + i * step));
+        let bytes = self.bytes.as_bytes().get(first..*offsets.last()?)?;
+        (regular && bytes.get(step..)? == bytes.get(..bytes.len() - step)?).then(|| self.bytes.get(first..first + step)).flatten()
+    }
+
     fn texts<'s>(&'s self, rows: std::ops::Range<usize>, out: &mut Vec<&'s str>) -> bool {
         out.extend(self.offsets[rows.start..=rows.end].windows(2).map(|w| self.bytes.get(w[0]..w[1]).unwrap_or_default()));
         true
@@ -47,8 +56,8 @@ impl ClaimColumn for Ints {
         Some(self.0[row])
     }
 
-    fn each_integer(&self, rows: std::ops::Range<usize>, each: &mut dyn FnMut(i64)) -> bool {
-        self.0[rows].iter().for_each(|&i| each(i));
+    fn integers(&self, rows: std::ops::Range<usize>, out: &mut Vec<i64>) -> bool {
+        out.extend_from_slice(&self.0[rows]);
         true
     }
 }
@@ -64,8 +73,8 @@ impl ClaimColumn for Fen {
         Some(self.0[row])
     }
 
-    fn each_fen(&self, rows: std::ops::Range<usize>, each: &mut dyn FnMut(Option<i64>)) -> bool {
-        self.0[rows].iter().for_each(|&f| each(Some(f)));
+    fn fens(&self, rows: std::ops::Range<usize>, out: &mut Vec<i64>) -> bool {
+        out.extend_from_slice(&self.0[rows]);
         true
     }
 }
@@ -95,7 +104,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     table.push_chunk(n as usize, columns);
     let expect: i64 = claims.iter().map(w1::reference_fen).sum();
     let mut times = Vec::new();
-    for _ in 0..7 {
+    for _ in 0..std::env::var("RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(7) {
         let t = Instant::now();
         let result = engine.assess_table(&table, FieldMode::Lenient);
         times.push(t.elapsed().as_secs_f64());

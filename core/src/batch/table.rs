@@ -57,7 +57,9 @@ impl<'a> ColumnCell<'a> {
 }
 
 /// One column of a table of claims, read cell by cell (a binding implements it over its
-/// frames' arrays). The two shortcuts let a column of integers or of money skip the text.
+/// frames' arrays). The shortcuts (every method but [`Self::cell`]) let a column skip the text:
+/// integers and money as numbers, a block of rows at a time, a block of one text at a look, a
+/// dictionary-encoded column as its codes. Each must agree with [`Self::cell`].
 pub trait ClaimColumn: Sync {
     /// The cell at `row`; a number or a date may be written into `scratch`.
     fn cell(&self, row: usize, scratch: &mut CompactString) -> ColumnCell<'_>;
@@ -97,15 +99,23 @@ pub trait ClaimColumn: Sync {
         false
     }
 
-    /// When [`Self::integer`] gives every cell of `rows`, calls `each` with each, in order, and
-    /// returns true; otherwise returns false and calls nothing.
-    fn each_integer(&self, _rows: Range<usize>, _each: &mut dyn FnMut(i64)) -> bool {
+    /// When every cell of `rows` is the same text ([`RawRef::Text`] borrowed from the column),
+    /// that text: a column of one value (a program, a date) then costs nothing a row. A shortcut
+    /// that may answer `None` whenever a cheap look cannot tell.
+    fn same_text(&self, _rows: Range<usize>) -> Option<&str> {
+        None
+    }
+
+    /// When [`Self::integer`] gives every cell of `rows`, appends each to `out`, in order, and
+    /// returns true; otherwise returns false and appends nothing.
+    fn integers(&self, _rows: Range<usize>, _out: &mut Vec<i64>) -> bool {
         false
     }
 
-    /// Calls `each` with [`Self::fen`] of each cell of `rows`, in order, and returns true; or
-    /// returns false and calls nothing (then each cell is asked on its own).
-    fn each_fen(&self, _rows: Range<usize>, _each: &mut dyn FnMut(Option<i64>)) -> bool {
+    /// Appends [`Self::fen`] of each cell of `rows` to `out`, in order (a negative value, or −1
+    /// for `None`: the cell's text is read instead), and returns true; or returns false and
+    /// appends nothing (then each cell is asked on its own).
+    fn fens(&self, _rows: Range<usize>, _out: &mut Vec<i64>) -> bool {
         false
     }
 }
@@ -557,7 +567,7 @@ struct Interned {
     cache: Vec<(Short, u32)>,
 }
 
-const CACHE: usize = 1024;
+const CACHE: usize = 4096;
 
 /// A text of at most 16 bytes as two words and its length (with its kind tag): equal exactly
 /// when the texts are. The words are overlapping windows, so no byte is copied one by one.
@@ -587,7 +597,7 @@ impl Short {
     #[inline]
     fn slot(self) -> usize {
         let x = (self.a ^ self.b.rotate_left(29) ^ u64::from(self.len)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (x >> 54) as usize % CACHE
+        (x >> 52) as usize % CACHE
     }
 }
 
@@ -735,12 +745,62 @@ fn read_fee(column: &dyn ClaimColumn, row: usize, scratch: &mut CompactString) -
     }
 }
 
+/// Whether each row of `rows` gives an enterprise (into `given`); a row whose enterprise does
+/// not validate is marked `slow`.
+fn read_enterprises<'c>(
+    column: Option<&'c dyn ClaimColumn>,
+    rows: Range<usize>,
+    slow: &mut [bool],
+    given: &mut Vec<bool>,
+    ints: &mut Vec<i64>,
+    texts: &mut Vec<&'c str>,
+    scratch: &mut CompactString,
+) {
+    given.clear();
+    let Some(column) = column else { return };
+    ints.clear();
+    if column.integers(rows.clone(), ints) {
+        given.resize(rows.len(), true);
+        return;
+    }
+    texts.clear();
+    let mut mark = |k: usize, id: Id| {
+        slow[k] |= matches!(id, Id::Bad(_));
+        given.push(!matches!(id, Id::Absent));
+    };
+    if column.texts(rows.clone(), texts) {
+        for (k, s) in texts.iter().enumerate() {
+            mark(k, text_id(s));
+        }
+    } else {
+        for (k, row) in rows.enumerate() {
+            mark(k, read_id(column, row, scratch));
+        }
+    }
+}
+
+/// Each row's fee in fen (into `fees`): [`FEE_ABSENT`], or [`FEE_BAD`] for a row then marked
+/// `slow`.
+fn read_fees(column: Option<&dyn ClaimColumn>, rows: Range<usize>, slow: &mut [bool], fees: &mut Vec<i64>, scratch: &mut CompactString) {
+    fees.clear();
+    let Some(column) = column else { return };
+    if !column.fens(rows.clone(), fees) {
+        fees.extend(rows.clone().map(|row| column.fen(row).unwrap_or(-1)));
+    }
+    // Mostly none: a look without an early exit first.
+    if !fees.iter().fold(false, |any, &f| any | (f < 0)) {
+        return;
+    }
+    for (k, fee) in fees.iter_mut().enumerate().filter(|(_, f)| **f < 0) {
+        *fee = read_fee(column, rows.start + k, scratch).unwrap_or(FEE_BAD);
+        slow[k] |= *fee == FEE_BAD;
+    }
+}
+
 /// A row's fee: absent.
 const FEE_ABSENT: i64 = -1;
 /// A row's fee: not valid money (the row is read on its own, for its errors).
 const FEE_BAD: i64 = -2;
-/// A row's fee: to be read from its text.
-const FEE_TEXT: i64 = -3;
 
 /// Ids of rows, for the test that none is given twice.
 #[derive(Default)]
@@ -766,12 +826,8 @@ impl Ids {
             return ids;
         };
         // A column of integers: a look at their order, and their hashes only when out of order.
-        if column.each_integer(rows.clone(), &mut |i| ids.order(i)) {
-            ids.hashed = false;
-            if !ids.increasing {
-                ids.hash(column, rows);
-            }
-            return ids;
+        if let Some(ints) = Ids::integers(column, rows.clone()) {
+            return ints;
         }
         let mut texts = Vec::with_capacity(rows.len());
         if column.texts(rows.clone(), &mut texts) {
@@ -790,6 +846,29 @@ impl Ids {
         ids
     }
 
+    /// The ids of a column of integers, a block at a time (`None` when a block is not all
+    /// integers): their order, and their hashes only when they are not increasing.
+    fn integers(column: &dyn ClaimColumn, rows: Range<usize>) -> Option<Ids> {
+        let mut ids = Ids { increasing: true, ..Ids::default() };
+        let mut block = Vec::with_capacity(BLOCK);
+        for from in rows.clone().step_by(BLOCK) {
+            block.clear();
+            if !column.integers(from..(from + BLOCK).min(rows.end), &mut block) {
+                return None;
+            }
+            // Without an early exit, the look at the order is a few instructions a row.
+            let after = |last: Option<i64>, first: Option<&i64>| last.zip(first).is_none_or(|(l, f)| l < *f);
+            ids.increasing &= after(ids.last, block.first()) && block.windows(2).fold(true, |ok, w| ok & (w[0] < w[1]));
+            ids.ints += block.len();
+            ids.first = ids.first.or(block.first().copied());
+            ids.last = block.last().copied().or(ids.last);
+        }
+        if !ids.increasing {
+            ids.hash(column, rows);
+        }
+        Some(ids)
+    }
+
     #[inline]
     fn order(&mut self, i: i64) {
         self.ints += 1;
@@ -801,8 +880,13 @@ impl Ids {
     /// The hashes of a column of integers, read again.
     fn hash(&mut self, column: &dyn ClaimColumn, rows: Range<usize>) {
         if !self.hashed {
-            let hashes = &mut self.hashes;
-            column.each_integer(rows, &mut |i| hashes.push(hash_int(i)));
+            self.hashes.reserve(rows.len());
+            let mut block = Vec::with_capacity(BLOCK);
+            for from in rows.clone().step_by(BLOCK) {
+                block.clear();
+                column.integers(from..(from + BLOCK).min(rows.end), &mut block);
+                self.hashes.extend(block.iter().map(|&i| hash_int(i)));
+            }
             self.hashed = true;
         }
     }
@@ -981,17 +1065,34 @@ impl Dense {
         Some((index << 2) | flags as usize)
     }
 
-    /// The slot of row `r`'s key (growing the array when an id does not fit); `None` when off.
-    #[inline]
-    fn index(&mut self, ids: &[BlockIds], r: usize, flags: u32, shapes: &[Shape], fields: &[usize]) -> Option<usize> {
+    /// The slots of a block's keys, into `index` (the array grown first when one of the block's
+    /// ids does not fit); false when the array is off. Computed a key field at a time over the
+    /// whole block: a few instructions a row, without a branch.
+    fn block(&mut self, ids: &[BlockIds], flags: &[u32], shapes: &[Shape], fields: &[usize], index: &mut Vec<u32>) -> bool {
         if !self.on {
-            return None;
+            return false;
         }
-        if let Some(at) = self.at(ids.iter().map(|v| v.get(r)), flags) {
-            return Some(at);
+        // An id fits when the block's largest does.
+        let most: Vec<u32> = ids.iter().map(|v| v.constant.unwrap_or_else(|| v.rows.iter().copied().max().unwrap_or(0))).collect();
+        if self.at(most.iter().copied(), 0).is_none() && !self.grow(&most, shapes, fields) {
+            return false;
         }
-        for (values, bits) in ids.iter().zip(&mut self.bits) {
-            let id = values.get(r);
+        index.clear();
+        index.resize(flags.len(), 0);
+        for (values, &bits) in ids.iter().zip(&self.bits) {
+            match values.constant {
+                Some(id) => index.iter_mut().for_each(|x| *x = (*x << bits) | id),
+                None => index.iter_mut().zip(&values.rows).for_each(|(x, &id)| *x = (*x << bits) | id),
+            }
+        }
+        index.iter_mut().zip(flags).for_each(|(x, &f)| *x = (*x << 2) | f);
+        true
+    }
+
+    /// Makes the array again with enough bits for ids up to `most`, with the shapes known;
+    /// false (and the array off) past [`DENSE_BITS`].
+    fn grow(&mut self, most: &[u32], shapes: &[Shape], fields: &[usize]) -> bool {
+        for (&id, bits) in most.iter().zip(&mut self.bits) {
             while *bits < 32 && id >> *bits != 0 {
                 *bits += 1;
             }
@@ -1000,7 +1101,7 @@ impl Dense {
         if total > DENSE_BITS {
             self.on = false;
             self.table = Vec::new();
-            return None;
+            return false;
         }
         self.table = vec![NO_SHAPE; 1 << total];
         for (id, shape) in shapes.iter().enumerate() {
@@ -1010,7 +1111,7 @@ impl Dense {
                 self.table[at] = id as u32;
             }
         }
-        self.at(ids.iter().map(|v| v.get(r)), flags)
+        true
     }
 }
 
@@ -1085,6 +1186,41 @@ impl BlockIds {
             }
         };
         true
+    }
+
+    /// The ids of a block of rows of a key field's column: by the column's one text, its
+    /// dictionary codes (`translate`: each code's id), its texts, or cell by cell.
+    #[allow(clippy::too_many_arguments)]
+    fn fill<'c>(
+        &mut self,
+        interned: &mut Interned,
+        column: &'c dyn ClaimColumn,
+        rows: Range<usize>,
+        translate: &[u32],
+        texts: &mut Vec<&'c str>,
+        codes: &mut Vec<u32>,
+        scratch: &mut CompactString,
+    ) {
+        if let Some(text) = column.same_text(rows.clone()) {
+            self.rows.clear();
+            self.constant = Some(interned.text(text));
+            return;
+        }
+        codes.clear();
+        if !translate.is_empty() && column.codes(rows.clone(), codes) && self.codes(codes, translate) {
+            return;
+        }
+        texts.clear();
+        if column.texts(rows.clone(), texts) {
+            self.read(interned, texts);
+            return;
+        }
+        self.constant = None;
+        self.rows.clear();
+        for row in rows {
+            let cell = column.cell(row, scratch);
+            self.rows.push(interned.raw(cell.raw(scratch)));
+        }
     }
 
     /// The ids of a block's texts: one for a block of one value.
@@ -1165,89 +1301,68 @@ impl Part {
             .iter()
             .map(|(k, c)| c.dictionary().map_or_else(Vec::new, |values| values.iter().map(|v| part.fields[*k].text(v)).collect()))
             .collect();
-        let (mut enterprise, mut fees) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
+        let (mut given, mut fees, mut flags) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
+        let (mut ints, mut slots) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
         let mut finder = Finder::default();
         let mut dense = Dense::new(keyed.len());
         for from in (0..n).step_by(BLOCK) {
             let to = (from + BLOCK).min(n);
             let rows = range.start + from..range.start + to;
             let slow = &mut slow[from..to];
-            // Whether each row gives an enterprise.
-            enterprise.clear();
-            if let Some(c) = enterprise_column {
-                for (k, row) in rows.clone().enumerate() {
-                    let id = read_id(c, row, &mut scratch);
-                    slow[k] |= matches!(id, Id::Bad(_));
-                    enterprise.push(!matches!(id, Id::Absent));
-                }
-            }
-            fees.clear();
-            if let Some(c) = fee_column {
-                let fen = |f: Option<i64>| f.filter(|f| *f >= 0).unwrap_or(FEE_TEXT);
-                if !c.each_fen(rows.clone(), &mut |f| fees.push(fen(f))) {
-                    fees.extend(rows.clone().map(|row| fen(c.fen(row))));
-                }
-                for (k, fee) in fees.iter_mut().enumerate().filter(|(_, f)| **f == FEE_TEXT) {
-                    *fee = read_fee(c, rows.start + k, &mut scratch).unwrap_or(FEE_BAD);
-                    slow[k] |= *fee == FEE_BAD;
-                }
-            }
+            read_enterprises(enterprise_column, rows.clone(), slow, &mut given, &mut ints, &mut texts, &mut scratch);
+            read_fees(fee_column, rows.clone(), slow, &mut fees, &mut scratch);
             for (((k, c), out), translate) in keyed.iter().zip(&mut ids).zip(&dictionaries) {
-                let interned = &mut part.fields[*k];
-                texts.clear();
-                codes.clear();
-                let by_codes = !translate.is_empty() && c.codes(rows.clone(), &mut codes) && out.codes(&codes, translate);
-                if by_codes {
-                    continue;
-                }
-                if c.texts(rows.clone(), &mut texts) {
-                    out.read(interned, &texts);
-                } else {
-                    out.constant = None;
-                    out.rows.clear();
-                    for row in rows.clone() {
-                        let cell = c.cell(row, &mut scratch);
-                        out.rows.push(interned.raw(cell.raw(&scratch)));
-                    }
-                }
+                out.fill(&mut part.fields[*k], *c, rows.clone(), translate, &mut texts, &mut codes, &mut scratch);
             }
-            for r in 0..to - from {
+            // Each row's key: its fields' ids, and whether an enterprise and a fee are given.
+            flags.clear();
+            flags.extend((0..to - from).map(|r| {
+                u32::from(given.get(r).copied().unwrap_or(false)) << 1 | u32::from(fees.get(r).is_some_and(|&f| f != FEE_ABSENT))
+            }));
+            // Each row's shape: from the array in one pass where it holds the key, else found
+            // (and a new shape assessed once).
+            let (shape_of, fen) = (&mut shape_of[from..to], &mut fen[from..to]);
+            let by_slot = dense.block(&ids, &flags, &part.shapes, &packing.fields, &mut slots);
+            if by_slot {
+                shape_of.iter_mut().zip(&slots).for_each(|(id, &at)| *id = dense.table.get(at as usize).copied().unwrap_or(NO_SHAPE));
+            } else {
+                shape_of.fill(NO_SHAPE);
+            }
+            for (r, ((id, amount), &slow)) in shape_of.iter_mut().zip(fen.iter_mut()).zip(slow.iter()).enumerate() {
                 let fee = fees.get(r).copied().unwrap_or(FEE_ABSENT);
                 let mut found = None;
-                if !slow[r] {
-                    let given = enterprise.get(r).copied().unwrap_or(false);
-                    let flags = u32::from(given) << 1 | u32::from(fee != FEE_ABSENT);
-                    let key_of = || {
-                        let mut key = [ABSENT; KEY];
-                        for (f, values) in packing.fields.iter().zip(&ids) {
-                            key[*f] = values.get(r);
-                        }
-                        key[KEY - 2] = u32::from(given);
-                        key[KEY - 1] = u32::from(fee != FEE_ABSENT);
-                        key
-                    };
-                    let mut find = |part: &mut Part| finder.find(part, engine, table, mode, packing.pack(&ids, r, flags), key_of);
-                    let id = match dense.index(&ids, r, flags, &part.shapes, &packing.fields) {
-                        Some(at) => match dense.table[at] {
-                            NO_SHAPE => {
+                if !slow {
+                    if *id == NO_SHAPE {
+                        // A key not seen before in this block (or one the array does not hold).
+                        let flags = flags[r];
+                        let key_of = || {
+                            let mut key = [ABSENT; KEY];
+                            for (f, values) in packing.fields.iter().zip(&ids) {
+                                key[*f] = values.get(r);
+                            }
+                            key[KEY - 2] = flags >> 1;
+                            key[KEY - 1] = flags & 1;
+                            key
+                        };
+                        let mut find = |part: &mut Part| finder.find(part, engine, table, mode, packing.pack(&ids, r, flags), key_of);
+                        *id = match slots.get(r).filter(|_| by_slot).and_then(|&at| Some((at, *dense.table.get(at as usize)?))) {
+                            Some((at, NO_SHAPE)) => {
                                 let id = find(&mut part);
-                                dense.table[at] = id;
+                                dense.table[at as usize] = id;
                                 id
                             }
-                            id => id,
-                        },
-                        None => find(&mut part),
-                    };
-                    let hot = part.hot[id as usize];
-                    let amount = if hot.caps && fee >= 0 { hot.fen.min(fee) } else { hot.fen };
+                            Some((_, id)) => id,
+                            None => find(&mut part),
+                        };
+                    }
+                    let hot = part.hot[*id as usize];
+                    let paid = if hot.caps && fee >= 0 { hot.fen.min(fee) } else { hot.fen };
                     // A fee of nothing leaves nothing to pay: the row is read on its own for that.
-                    if !hot.approved || amount > 0 {
-                        found = Some((id, amount));
+                    if !hot.approved || paid > 0 {
+                        found = Some((*id, paid));
                     }
                 }
-                let (id, amount) = found.unwrap_or_else(|| part.add_row(engine, table, chunk, rows.start + r, mode));
-                shape_of[from + r] = id;
-                fen[from + r] = amount;
+                (*id, *amount) = found.unwrap_or_else(|| part.add_row(engine, table, chunk, rows.start + r, mode));
             }
         }
         part
