@@ -9,7 +9,7 @@
 
 use crate::error::Error;
 use crate::input::{self, Data, Frame, FrameColumns};
-use crate::output::{self, ArrowStream, Layout};
+use crate::output::{self, ArrowStream, ByShape, Layout};
 use crate::report::PyReport;
 use crate::values;
 use arrow_array::ArrayRef;
@@ -321,12 +321,19 @@ impl PyBatchResult {
         let layout = Layout::new(view);
         match (&self.outcome, &self.claim_ids) {
             (Outcome::Table(t), Some(ids)) => {
-                table(py, || output::claims_by_shape(&self.engine, ids, &t.shapes, &t.shape_of, &t.fen, layout, false))
+                table(py, || output::claims_by_shape(&self.engine, ids, ByShape::from(t), layout, false, None))
             }
             (Outcome::Batch(r), Some(ids)) => table(py, || {
                 let shape_of: Vec<u32> = (0..r.assessments.len() as u32).collect();
                 let fen: Vec<i64> = r.assessments.iter().map(|a| output::fen(a.amount) as i64).collect();
-                output::claims_by_shape(&self.engine, ids, &r.assessments, &shape_of, &fen, layout, self.trace)
+                output::claims_by_shape(
+                    &self.engine,
+                    ids,
+                    ByShape { shapes: &r.assessments, shape_of: &shape_of, fen: &fen },
+                    layout,
+                    self.trace,
+                    None,
+                )
             }),
             (Outcome::Batch(r), None) => {
                 let rows = r.assessments.len();
@@ -334,6 +341,23 @@ impl PyBatchResult {
             }
             (Outcome::Table(_), None) => table(py, || Ok(Vec::new())),
         }
+    }
+
+    /// The claims' records as [`Self::assessments_table`] gives them in `utf8_view`, but with
+    /// each text column that holds one value on every row left out: the table, those columns'
+    /// values (`None`: null) and every column's name in order. polars makes a column of one value
+    /// at once (`pl.lit`), where it would take a dictionary column a row at a time.
+    #[allow(clippy::type_complexity)] // a Python tuple
+    fn assessments_apart(&self, py: Python<'_>) -> PyResult<(ArrowStream, Vec<(&'static str, Option<String>)>, Vec<String>)> {
+        let (Outcome::Table(t), Some(ids)) = (&self.outcome, &self.claim_ids) else {
+            let stream = self.assessments_table(py, true)?;
+            let names = stream.names();
+            return Ok((stream, Vec::new(), names));
+        };
+        let all = output::claim_columns().iter().map(|c| c.to_string()).collect();
+        let mut constants = Vec::new();
+        let stream = table(py, || output::claims_by_shape(&self.engine, ids, ByShape::from(t), Layout::View, false, Some(&mut constants)))?;
+        Ok((stream, constants, all))
     }
 
     /// The claims' records as dicts (money as `Decimal`, the trace when asked for).

@@ -21,7 +21,7 @@ use pyo3::types::PyCapsule;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::round_to_fen;
 use skill_subsidy::report::Report;
-use skill_subsidy::{ApplicationResult, Assessment, BatchResult, CompactString, Decimal, Engine, PaymentKind, Tally};
+use skill_subsidy::{ApplicationResult, Assessment, BatchResult, CompactString, Decimal, Engine, PaymentKind, TableResult, Tally};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -39,6 +39,11 @@ impl ArrowStream {
     pub(crate) fn new(batches: Vec<RecordBatch>) -> ArrowStream {
         let schema = batches.first().map_or_else(|| Arc::new(Schema::empty()), RecordBatch::schema);
         ArrowStream { schema, batches }
+    }
+
+    /// The columns' names.
+    pub(crate) fn names(&self) -> Vec<String> {
+        self.schema.fields().iter().map(|f| f.name().clone()).collect()
     }
 }
 
@@ -276,6 +281,18 @@ const SHAPE_COLUMNS: [(&str, bool); 8] = [
     ("payment_month", true),
 ];
 
+/// The columns of the claims' records of a table, in order (without a trace).
+pub(crate) fn claim_columns() -> Vec<&'static str> {
+    let mut names = vec!["claim_id"];
+    for (i, (name, _)) in SHAPE_COLUMNS.iter().enumerate() {
+        names.push(name);
+        if i == 0 {
+            names.push("amount");
+        }
+    }
+    names
+}
+
 /// The text of each of [`SHAPE_COLUMNS`] for one assessment.
 fn shape_texts(engine: &Engine, a: &Assessment) -> [Option<String>; 8] {
     let record = engine.record("", a);
@@ -363,20 +380,34 @@ impl Dictionary {
     }
 }
 
+/// Rows by their distinct assessments: each row's shape (an index into `shapes`) and amount.
+pub(crate) struct ByShape<'a> {
+    pub(crate) shapes: &'a [Assessment],
+    pub(crate) shape_of: &'a [u32],
+    pub(crate) fen: &'a [i64],
+}
+
+impl<'a> From<&'a TableResult> for ByShape<'a> {
+    fn from(t: &'a TableResult) -> ByShape<'a> {
+        ByShape { shapes: &t.shapes, shape_of: &t.shape_of, fen: &t.fen }
+    }
+}
+
 /// The claims' records of a table, one batch per input batch: `claim_id` as given (`ids`),
-/// `amount` from `fen`, and the text columns dictionary-encoded. The distinct assessments
+/// `amount` from `fen`, and the text columns dictionary-encoded (or, given `constants`, a text
+/// column of one value on every row left out and its value put there). The distinct assessments
 /// (`shapes`, which each row's `shape_of` names) come down to a few distinct records' texts
 /// (classes): a million rows format a few thousand records, and a row costs a lookup. With
 /// `traces`, each row's trace as JSON text (in `layout`, as the dictionaries' values).
 pub(crate) fn claims_by_shape(
     engine: &Engine,
     ids: &[ArrayRef],
-    shapes: &[Assessment],
-    shape_of: &[u32],
-    fen: &[i64],
+    rows: ByShape<'_>,
     layout: Layout,
     traces: bool,
+    constants: Option<&mut Vec<(&'static str, Option<String>)>>,
 ) -> Result<Vec<RecordBatch>, ArrowError> {
+    let ByShape { shapes, shape_of, fen } = rows;
     // The classes: distinct texts of the record's columns.
     let mut class_index: HashMap<[Option<String>; 8], u16> = HashMap::new();
     let mut classes: Vec<[Option<String>; 8]> = Vec::new();
@@ -396,6 +427,16 @@ pub(crate) fn claims_by_shape(
     }
     let dictionaries: Vec<Dictionary> =
         (0..SHAPE_COLUMNS.len()).map(|c| Dictionary::new(classes.iter().map(|t| t[c].as_deref()), layout)).collect();
+    // The columns of one value on every row, when asked for apart.
+    let mut apart = [false; SHAPE_COLUMNS.len()];
+    if let (Some(constants), Some(first)) = (constants, classes.first()) {
+        for (c, ((name, _), d)) in SHAPE_COLUMNS.iter().zip(&dictionaries).enumerate() {
+            if d.keys.iter().all(|k| *k == d.keys[0]) {
+                apart[c] = true;
+                constants.push((name, first[c].clone()));
+            }
+        }
+    }
     // No batch given (no rows): one empty batch, so that the columns are there.
     let empty = [arrow_array::new_empty_array(&DataType::Utf8)];
     let ids = if ids.is_empty() { &empty[..] } else { ids };
@@ -413,9 +454,11 @@ pub(crate) fn claims_by_shape(
         let amount = Decimal128Array::new(ScalarBuffer::from(amount), None).with_precision_and_scale(18, 2)?;
         let mut amount = Some(Arc::new(amount) as ArrayRef);
         let mut columns: Vec<(&str, DataType, bool, ArrayRef)> = vec![("claim_id", id.data_type().clone(), true, id.clone())];
-        for ((name, nullable), d) in SHAPE_COLUMNS.iter().zip(&dictionaries) {
-            let (data_type, array) = d.column(&class_of_row, &zeros)?;
-            columns.push((name, data_type, *nullable, array));
+        for (((name, nullable), d), apart) in SHAPE_COLUMNS.iter().zip(&dictionaries).zip(apart) {
+            if !apart {
+                let (data_type, array) = d.column(&class_of_row, &zeros)?;
+                columns.push((name, data_type, *nullable, array));
+            }
             if let Some(amount) = amount.take() {
                 columns.push(("amount", money(18), false, amount));
             }

@@ -129,6 +129,107 @@ def test_categorical_and_dictionary_columns_read_as_their_values(engine, demo):
     assert rows(engine.assess_batch(dictionary)) == expected
 
 
+def test_a_column_of_one_text_but_a_row_is_read_as_it_is_in_every_layout(engine):
+    """Blocks of one text are told at a look from the column's layout: a row that differs (in its
+    text, its length or where the bytes split) anywhere in a long column is still read as it is,
+    in ``utf8``, ``large_utf8`` and ``utf8_view`` (a text past 12 bytes lives outside its view)."""
+    n = 4_500
+    base = {"claim_id": [f"C{i}" for i in range(n)], "person_id": [f"P{i}" for i in range(n)], "enterprise_id": ["E1"] * n}
+    for program, odd in (("pre_job", "on_job"), ("pre_job", "pre_jo"), ("skills_training", "skills_trainin")):
+        for at in (2_300, n - 1):
+            programs = [program] * n
+            programs[at] = odd
+            dates = ["2021-05-10"] * n
+            dates[(at + 1) % n] = "2021-5-10"
+            data = {**base, "program": programs, "event_date": dates, "applied_on": ["2021-05-20"] * n}
+            expected = engine.assess_batch([dict(zip(data, values)) for values in zip(*data.values())])
+            for kind in (pa.string(), pa.large_string(), pa.string_view()):
+                table = pa.table({k: pa.array(v, type=kind) for k, v in data.items()})
+                assert rows(engine.assess_batch(table)) == [as_csv_row(r) for r in expected]
+
+
+def test_a_polars_result_makes_its_columns_of_one_value_at_once_with_the_same_values(engine, demo):
+    """polars gets the text columns that hold one value on every row apart (made as literals):
+    the result has the same columns, in order, of the same types and values as the Arrow one,
+    whether every column is of one value, some are, or the table is empty."""
+    # Persons of their own: the table is assessed a shape at a time.
+    claims = demo["claims"].head(3000).assign(person_id=[f"P{i}" for i in range(3000)])
+    one_kind = pd.DataFrame(
+        {
+            "claim_id": [f"C{i}" for i in range(50)],
+            "program": "pre_job",
+            "person_id": [f"P{i}" for i in range(50)],
+            "enterprise_id": "E1",
+            "event_date": "2021-05-10",
+            "applied_on": "2021-05-20",
+        }
+    )
+    mixed = claims.head(400).copy()
+    mixed.loc[mixed.index[:7], "program"] = None
+    for data, apart in ((claims, 0), (one_kind, 8), (mixed, 0), (claims.head(0), 0)):
+        result = engine.run(pl.from_pandas(data))
+        assert len(result._native.assessments_apart()[1]) >= apart
+        out = result.assessments
+        expected = engine.assess_batch(pa.Table.from_pandas(data, preserve_index=False))
+        assert out.columns == COLUMNS
+        assert rows(out) == rows(expected)
+        assert all(out.schema[c] == pl.Categorical for c in COLUMNS if c not in ("claim_id", "amount"))
+    assert engine.assess_batch(pl.from_pandas(one_kind))["status"].to_list() == ["approved"] * len(one_kind)
+
+
+def test_pandas_crosses_to_arrow_as_pyarrow_carries_it():
+    """The binding's own pandas → Arrow (quicker for numbers, categories and Arrow-backed columns)
+    gives what ``pyarrow.Table.from_pandas`` gives, column for column, for every kind of column."""
+    from skill_subsidy import _frames
+
+    frame = pd.DataFrame(
+        {
+            "float": [1.5, float("nan"), 0.1 + 0.2],
+            "float32": pd.array([1.5, 2.0, 3.25], dtype="float32"),
+            "int": [1, 2, 3],
+            "uint8": pd.array([1, 2, 255], dtype="uint8"),
+            "bool": [True, False, True],
+            "category": pd.Categorical(["x", None, "y"]),
+            "int category": pd.Categorical([3, 1, 3]),
+            "object": pd.Series(["a", None, "c"], dtype=object),
+            "text": pd.Series(["a", None, "b"], dtype="string"),
+            "nullable": pd.array([1, None, 3], dtype="Int64"),
+            "date": pd.to_datetime(["2021-05-01", None, "2021-06-01"]),
+            "zoned": pd.to_datetime(["2021-05-01", "2021-05-02", "2021-06-01"]).tz_localize("Asia/Shanghai"),
+        }
+    )
+    for data in (frame, frame.iloc[0:0], frame[["float", "category"]], frame.set_index("int")):
+        ours = _frames.from_pandas(data, pa)
+        theirs = pa.Table.from_pandas(data, preserve_index=False)
+        assert ours.schema.remove_metadata() == theirs.schema.remove_metadata()
+        assert ours.to_pylist() == theirs.to_pylist()
+    # Column names that are not text are left to pyarrow.
+    numbered = pd.DataFrame({0: [1.5], 1: ["a"]})
+    assert _frames.from_pandas(numbered, pa).column_names == ["0", "1"]
+
+
+def test_results_cross_to_pandas_as_pyarrow_carries_them(engine, demo):
+    """The binding's own Arrow → pandas (a category straight from its codes) gives what
+    ``to_pandas`` gives: on the shape path, the batch path (nulls, traces) and a table of two
+    results whose dictionaries differ."""
+    from skill_subsidy import _frames
+
+    def arrow(result: Any) -> Any:
+        return pa.table(result._native.assessments_table(False))
+
+    claims = demo["claims"].head(3000).copy()
+    claims.loc[claims.index[:40], "program"] = None
+    tables = [
+        arrow(engine.run(claims)),
+        arrow(engine.run(claims.head(200), trace=True)),
+        arrow(engine.run(claims, demo["history"], lenient=True)),
+    ]
+    tables.append(pa.concat_tables([tables[0], arrow(engine.run(claims.tail(100).assign(level="x")))]))
+    mapper = _frames._pandas_dtype(pa, pd)
+    for table in tables:
+        pd.testing.assert_frame_equal(_frames.to_pandas(table, pa, pd), table.to_pandas(types_mapper=mapper))
+
+
 def test_arrow_types_of_every_kind_read_exactly():
     """Decimal, integer, float, date, timestamp, large and view strings, binary: each cell is read
     as its exact text."""

@@ -176,7 +176,10 @@ class BatchResult:
         ``program``, ``fund``, ``payee``, ``catalogue_version``, ``payment_month`` (and
         ``trace`` when asked for). Dicts have the full record: lists and a trace dict."""
         if self._assessments is None:
-            self._assessments = _frames.write(self._native.assessments_table, self._native.assessment_records, self._kind, self._index)
+            native = self._native
+            self._assessments = _frames.write(
+                native.assessments_table, native.assessment_records, self._kind, self._index, native.assessments_apart
+            )
         return self._assessments
 
     def assessment(self, i: int) -> Assessment:
