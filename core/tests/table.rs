@@ -132,7 +132,9 @@ impl Columns {
                     let cells: Vec<RawValue> = claims.iter().map(|c| c.get(&name).map_or(RawValue::Null, RawValue::from_json)).collect();
                     let mut dictionary: Option<Vec<String>> = None;
                     if shortcuts && cells.iter().all(|c| matches!(c, RawValue::Text(_))) {
-                        let mut values: Vec<String> = Vec::new();
+                        // Values no row has, as a categorical's categories may be (polars shares
+                        // them among columns), before and after those the rows have.
+                        let mut values: Vec<String> = (0..300).map(|i| format!("unused {i}")).collect();
                         for c in &cells {
                             if let RawValue::Text(s) = c {
                                 if !values.contains(s) {
@@ -140,7 +142,6 @@ impl Columns {
                                 }
                             }
                         }
-                        // Values no row has, as a categorical's categories may be.
                         values.push("unused category".into());
                         dictionary = Some(values);
                     }

@@ -354,10 +354,9 @@ impl PyBatchResult {
             let names = stream.names();
             return Ok((stream, Vec::new(), names));
         };
-        let all = output::claim_columns().iter().map(|c| c.to_string()).collect();
-        let mut constants = Vec::new();
-        let stream = table(py, || output::claims_by_shape(&self.engine, ids, ByShape::from(t), Layout::View, false, Some(&mut constants)))?;
-        Ok((stream, constants, all))
+        let mut apart = output::Apart::default();
+        let stream = table(py, || output::claims_by_shape(&self.engine, ids, ByShape::from(t), Layout::View, false, Some(&mut apart)))?;
+        Ok((stream, apart.constants, apart.names.iter().map(|n| n.to_string()).collect()))
     }
 
     /// The claims' records as dicts (money as `Decimal`, the trace when asked for).

@@ -358,7 +358,7 @@ impl ClaimColumn for Column<'_> {
     /// repeat with that step (one comparison of the bytes with themselves shifted), or views all
     /// alike (polars: a short text lives in its view).
     fn same_text(&self, rows: Range<usize>) -> Option<&str> {
-        if self.nulls.is_some() || rows.is_empty() {
+        if rows.is_empty() || self.nulls.is_some_and(|n| rows.end > n.len() || n.slice(rows.start, rows.len()).null_count() > 0) {
             return None;
         }
         fn repeated<O: arrow_array::OffsetSizeTrait>(a: &GenericStringArray<O>, rows: Range<usize>) -> Option<&str> {

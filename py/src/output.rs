@@ -281,16 +281,13 @@ const SHAPE_COLUMNS: [(&str, bool); 8] = [
     ("payment_month", true),
 ];
 
-/// The columns of the claims' records of a table, in order (without a trace).
-pub(crate) fn claim_columns() -> Vec<&'static str> {
-    let mut names = vec!["claim_id"];
-    for (i, (name, _)) in SHAPE_COLUMNS.iter().enumerate() {
-        names.push(name);
-        if i == 0 {
-            names.push("amount");
-        }
-    }
-    names
+/// The text columns of a table's records that hold one value on every row, taken apart.
+#[derive(Default)]
+pub(crate) struct Apart {
+    /// Each such column and its value (`None`: null).
+    pub(crate) constants: Vec<(&'static str, Option<String>)>,
+    /// Every column's name, in order, those apart too.
+    pub(crate) names: Vec<&'static str>,
 }
 
 /// The text of each of [`SHAPE_COLUMNS`] for one assessment.
@@ -394,8 +391,8 @@ impl<'a> From<&'a TableResult> for ByShape<'a> {
 }
 
 /// The claims' records of a table, one batch per input batch: `claim_id` as given (`ids`),
-/// `amount` from `fen`, and the text columns dictionary-encoded (or, given `constants`, a text
-/// column of one value on every row left out and its value put there). The distinct assessments
+/// `amount` from `fen`, and the text columns dictionary-encoded (or, given `apart`, a text column
+/// of one value on every row left out and its value put there). The distinct assessments
 /// (`shapes`, which each row's `shape_of` names) come down to a few distinct records' texts
 /// (classes): a million rows format a few thousand records, and a row costs a lookup. With
 /// `traces`, each row's trace as JSON text (in `layout`, as the dictionaries' values).
@@ -405,7 +402,7 @@ pub(crate) fn claims_by_shape(
     rows: ByShape<'_>,
     layout: Layout,
     traces: bool,
-    constants: Option<&mut Vec<(&'static str, Option<String>)>>,
+    mut apart: Option<&mut Apart>,
 ) -> Result<Vec<RecordBatch>, ArrowError> {
     let ByShape { shapes, shape_of, fen } = rows;
     // The classes: distinct texts of the record's columns.
@@ -428,15 +425,16 @@ pub(crate) fn claims_by_shape(
     let dictionaries: Vec<Dictionary> =
         (0..SHAPE_COLUMNS.len()).map(|c| Dictionary::new(classes.iter().map(|t| t[c].as_deref()), layout)).collect();
     // The columns of one value on every row, when asked for apart.
-    let mut apart = [false; SHAPE_COLUMNS.len()];
-    if let (Some(constants), Some(first)) = (constants, classes.first()) {
+    let mut one_value = [false; SHAPE_COLUMNS.len()];
+    if let (Some(apart), Some(first)) = (apart.as_deref_mut(), classes.first()) {
         for (c, ((name, _), d)) in SHAPE_COLUMNS.iter().zip(&dictionaries).enumerate() {
             if d.keys.iter().all(|k| *k == d.keys[0]) {
-                apart[c] = true;
-                constants.push((name, first[c].clone()));
+                one_value[c] = true;
+                apart.constants.push((name, first[c].clone()));
             }
         }
     }
+    let mut names = Vec::new();
     // No batch given (no rows): one empty batch, so that the columns are there.
     let empty = [arrow_array::new_empty_array(&DataType::Utf8)];
     let ids = if ids.is_empty() { &empty[..] } else { ids };
@@ -454,16 +452,20 @@ pub(crate) fn claims_by_shape(
         let amount = Decimal128Array::new(ScalarBuffer::from(amount), None).with_precision_and_scale(18, 2)?;
         let mut amount = Some(Arc::new(amount) as ArrayRef);
         let mut columns: Vec<(&str, DataType, bool, ArrayRef)> = vec![("claim_id", id.data_type().clone(), true, id.clone())];
-        for (((name, nullable), d), apart) in SHAPE_COLUMNS.iter().zip(&dictionaries).zip(apart) {
-            if !apart {
+        names = vec!["claim_id"];
+        for (((name, nullable), d), one_value) in SHAPE_COLUMNS.iter().zip(&dictionaries).zip(one_value) {
+            names.push(name);
+            if !one_value {
                 let (data_type, array) = d.column(&class_of_row, &zeros)?;
                 columns.push((name, data_type, *nullable, array));
             }
             if let Some(amount) = amount.take() {
+                names.push("amount");
                 columns.push(("amount", money(18), false, amount));
             }
         }
         if traces {
+            names.push("trace");
             let mut trace = Text::new(layout, shape_of.len(), 256);
             for &s in shape_of {
                 match &shapes[s as usize].trace {
@@ -474,6 +476,9 @@ pub(crate) fn claims_by_shape(
             columns.push(trace.column("trace", true));
         }
         out.push(batch(columns)?);
+    }
+    if let Some(apart) = apart {
+        apart.names = names;
     }
     Ok(out)
 }

@@ -122,6 +122,17 @@ def test_categorical_and_dictionary_columns_read_as_their_values(engine, demo):
         pl.col("program").cast(pl.Categorical), pl.col("level").cast(pl.Enum(sorted(set(claims["level"]))))
     )
     assert rows(engine.assess_batch(as_polars)) == expected
+    # polars categoricals (their categories shared by every column, some rows null) cross as
+    # their codes; the same claims with persons of their own take the table's way.
+    own = claims.assign(person_id=[f"P{i}" for i in range(len(claims))])
+    own.loc[own.index[::7], "district"] = None
+    categorical = pl.from_pandas(own).with_columns(pl.col("occupation", "district", "program").cast(pl.Categorical))
+    from skill_subsidy import _frames
+
+    crossed = _frames.read(categorical)[1]
+    assert isinstance(crossed, pa.Table) and pa.types.is_dictionary(crossed.schema.field("district").type)
+    assert crossed.column("district").to_pylist() == categorical["district"].to_list()
+    assert rows(engine.assess_batch(categorical)) == rows(engine.assess_batch(own))
     dictionary = pa.Table.from_pandas(claims, preserve_index=False)
     dictionary = dictionary.set_column(
         dictionary.schema.get_field_index("occupation"), "occupation", dictionary["occupation"].dictionary_encode()
@@ -146,6 +157,9 @@ def test_a_column_of_one_text_but_a_row_is_read_as_it_is_in_every_layout(engine)
             for kind in (pa.string(), pa.large_string(), pa.string_view()):
                 table = pa.table({k: pa.array(v, type=kind) for k, v in data.items()})
                 assert rows(engine.assess_batch(table)) == [as_csv_row(r) for r in expected]
+                # A slice (offsets that do not start at zero), and a null outside the rows read.
+                sliced = pa.table({k: pa.array([None, *v], type=kind)[1:] for k, v in data.items()})
+                assert rows(engine.assess_batch(sliced)) == [as_csv_row(r) for r in expected]
 
 
 def test_a_polars_result_makes_its_columns_of_one_value_at_once_with_the_same_values(engine, demo):
@@ -190,6 +204,7 @@ def test_pandas_crosses_to_arrow_as_pyarrow_carries_it():
             "uint8": pd.array([1, 2, 255], dtype="uint8"),
             "bool": [True, False, True],
             "category": pd.Categorical(["x", None, "y"]),
+            "ordered": pd.Categorical(["b", "a", None], categories=["b", "a"], ordered=True),
             "int category": pd.Categorical([3, 1, 3]),
             "object": pd.Series(["a", None, "c"], dtype=object),
             "text": pd.Series(["a", None, "b"], dtype="string"),
@@ -225,6 +240,12 @@ def test_results_cross_to_pandas_as_pyarrow_carries_them(engine, demo):
         arrow(engine.run(claims, demo["history"], lenient=True)),
     ]
     tables.append(pa.concat_tables([tables[0], arrow(engine.run(claims.tail(100).assign(level="x")))]))
+    # Claim ids as given: a dictionary with unsigned keys and a null, and an ordered one.
+    ids = pa.DictionaryArray.from_arrays(pa.array([0, None, 1], pa.uint32()), pa.array(["C1", "C2"]))
+    few = claims.head(3).assign(claim_id=pd.Series(pd.arrays.ArrowExtensionArray(ids)))
+    tables.append(arrow(engine.run(few)))
+    ordered = claims.head(3).assign(claim_id=pd.Categorical(["C2", "C1", "C3"], categories=["C3", "C2", "C1"], ordered=True))
+    tables.append(arrow(engine.run(ordered)))
     mapper = _frames._pandas_dtype(pa, pd)
     for table in tables:
         pd.testing.assert_frame_equal(_frames.to_pandas(table, pa, pd), table.to_pandas(types_mapper=mapper))

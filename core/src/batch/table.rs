@@ -759,7 +759,7 @@ fn read_enterprises<'c>(
     given.clear();
     let Some(column) = column else { return };
     ints.clear();
-    if column.integers(rows.clone(), ints) {
+    if column.integers(rows.clone(), ints) && ints.len() == rows.len() {
         given.resize(rows.len(), true);
         return;
     }
@@ -768,7 +768,7 @@ fn read_enterprises<'c>(
         slow[k] |= matches!(id, Id::Bad(_));
         given.push(!matches!(id, Id::Absent));
     };
-    if column.texts(rows.clone(), texts) {
+    if column.texts(rows.clone(), texts) && texts.len() == rows.len() {
         for (k, s) in texts.iter().enumerate() {
             mark(k, text_id(s));
         }
@@ -784,7 +784,8 @@ fn read_enterprises<'c>(
 fn read_fees(column: Option<&dyn ClaimColumn>, rows: Range<usize>, slow: &mut [bool], fees: &mut Vec<i64>, scratch: &mut CompactString) {
     fees.clear();
     let Some(column) = column else { return };
-    if !column.fens(rows.clone(), fees) {
+    if !column.fens(rows.clone(), fees) || fees.len() != rows.len() {
+        fees.clear();
         fees.extend(rows.clone().map(|row| column.fen(row).unwrap_or(-1)));
     }
     // Mostly none: a look without an early exit first.
@@ -830,7 +831,7 @@ impl Ids {
             return ints;
         }
         let mut texts = Vec::with_capacity(rows.len());
-        if column.texts(rows.clone(), &mut texts) {
+        if column.texts(rows.clone(), &mut texts) && texts.len() == rows.len() {
             for (k, s) in texts.into_iter().enumerate() {
                 let id = text_id(s);
                 slow[k] |= !id.valid();
@@ -851,9 +852,9 @@ impl Ids {
     fn integers(column: &dyn ClaimColumn, rows: Range<usize>) -> Option<Ids> {
         let mut ids = Ids { increasing: true, ..Ids::default() };
         let mut block = Vec::with_capacity(BLOCK);
-        for from in rows.clone().step_by(BLOCK) {
+        for range in blocks(rows.clone()) {
             block.clear();
-            if !column.integers(from..(from + BLOCK).min(rows.end), &mut block) {
+            if !column.integers(range.clone(), &mut block) || block.len() != range.len() {
                 return None;
             }
             // Without an early exit, the look at the order is a few instructions a row.
@@ -882,9 +883,9 @@ impl Ids {
         if !self.hashed {
             self.hashes.reserve(rows.len());
             let mut block = Vec::with_capacity(BLOCK);
-            for from in rows.clone().step_by(BLOCK) {
+            for range in blocks(rows.clone()) {
                 block.clear();
-                column.integers(from..(from + BLOCK).min(rows.end), &mut block);
+                column.integers(range, &mut block);
                 self.hashes.extend(block.iter().map(|&i| hash_int(i)));
             }
             self.hashed = true;
@@ -1046,11 +1047,13 @@ struct Dense {
     bits: Vec<u32>,
     table: Vec<u32>,
     on: bool,
+    /// Each key field's largest id in a block (kept for the next block).
+    most: Vec<u32>,
 }
 
 impl Dense {
     fn new(fields: usize) -> Dense {
-        Dense { bits: vec![1; fields], table: vec![NO_SHAPE; 1 << (fields + 2)], on: true }
+        Dense { bits: vec![1; fields], table: vec![NO_SHAPE; 1 << (fields + 2)], on: true, most: Vec::with_capacity(fields) }
     }
 
     #[inline]
@@ -1073,8 +1076,12 @@ impl Dense {
             return false;
         }
         // An id fits when the block's largest does.
-        let most: Vec<u32> = ids.iter().map(|v| v.constant.unwrap_or_else(|| v.rows.iter().copied().max().unwrap_or(0))).collect();
-        if self.at(most.iter().copied(), 0).is_none() && !self.grow(&most, shapes, fields) {
+        let mut most = std::mem::take(&mut self.most);
+        most.clear();
+        most.extend(ids.iter().map(|v| v.constant.unwrap_or_else(|| v.rows.iter().copied().max().unwrap_or(0))));
+        let fits = self.at(most.iter().copied(), 0).is_some() || self.grow(&most, shapes, fields);
+        self.most = most;
+        if !fits {
             return false;
         }
         index.clear();
@@ -1123,6 +1130,11 @@ const NO_SHAPE: u32 = u32::MAX;
 /// Rows read a block at a time: the block's columns stay in the cache.
 const BLOCK: usize = 4096;
 
+/// `rows` in blocks of [`BLOCK`] rows (the last one shorter).
+fn blocks(rows: Range<usize>) -> impl Iterator<Item = Range<usize>> {
+    rows.clone().step_by(BLOCK).map(move |from| from..(from + BLOCK).min(rows.end))
+}
+
 /// The rows of one chunk of a table that one thread read.
 struct Part {
     chunk: usize,
@@ -1154,6 +1166,37 @@ impl IdsRead {
     }
 }
 
+/// A dictionary-encoded column's values, each given its id when a row first has it: a
+/// dictionary may hold many values no row has (polars' categories are shared by every column).
+struct Codes<'c> {
+    values: Vec<&'c str>,
+    ids: Vec<u32>,
+}
+
+/// A dictionary value no row has had yet.
+const UNSEEN: u32 = u32::MAX - 1;
+
+impl<'c> Codes<'c> {
+    fn new(values: Vec<&'c str>) -> Codes<'c> {
+        Codes { ids: vec![UNSEEN; values.len()], values }
+    }
+
+    #[inline]
+    fn id(&mut self, code: u32, interned: &mut Interned) -> u32 {
+        let code = code as usize;
+        match self.ids.get(code) {
+            Some(&id) if id != UNSEEN => id,
+            _ => {
+                let id = self.values.get(code).map_or(ABSENT, |value| interned.text(value));
+                if let Some(slot) = self.ids.get_mut(code) {
+                    *slot = id;
+                }
+                id
+            }
+        }
+    }
+}
+
 /// A key field's ids in a block of rows: one for every row (`constant`), or one per row.
 #[derive(Default)]
 struct BlockIds {
@@ -1170,18 +1213,17 @@ impl BlockIds {
         }
     }
 
-    /// The ids of a block's dictionary codes (each an index into `translate`); false, having
-    /// read nothing, when a code is not.
-    fn codes(&mut self, codes: &[u32], translate: &[u32]) -> bool {
-        if codes.iter().any(|&c| c as usize >= translate.len()) {
+    /// The ids of a block's dictionary codes; false, having read nothing, when a code is not one
+    /// of the dictionary's.
+    fn codes(&mut self, codes: &[u32], dictionary: &mut Codes<'_>, interned: &mut Interned) -> bool {
+        if codes.iter().any(|&c| c as usize >= dictionary.values.len()) {
             return false;
         }
         self.rows.clear();
-        let id = |c: &u32| translate.get(*c as usize).copied().unwrap_or(ABSENT);
         self.constant = match codes.split_first() {
-            Some((first, rest)) if rest.iter().all(|c| c == first) => Some(id(first)),
+            Some((first, rest)) if rest.iter().all(|c| c == first) => Some(dictionary.id(*first, interned)),
             _ => {
-                self.rows.extend(codes.iter().map(id));
+                self.rows.extend(codes.iter().map(|&c| dictionary.id(c, interned)));
                 None
             }
         };
@@ -1189,14 +1231,14 @@ impl BlockIds {
     }
 
     /// The ids of a block of rows of a key field's column: by the column's one text, its
-    /// dictionary codes (`translate`: each code's id), its texts, or cell by cell.
+    /// dictionary codes, its texts, or cell by cell.
     #[allow(clippy::too_many_arguments)]
     fn fill<'c>(
         &mut self,
         interned: &mut Interned,
         column: &'c dyn ClaimColumn,
         rows: Range<usize>,
-        translate: &[u32],
+        dictionary: Option<&mut Codes<'_>>,
         texts: &mut Vec<&'c str>,
         codes: &mut Vec<u32>,
         scratch: &mut CompactString,
@@ -1207,11 +1249,13 @@ impl BlockIds {
             return;
         }
         codes.clear();
-        if !translate.is_empty() && column.codes(rows.clone(), codes) && self.codes(codes, translate) {
-            return;
+        if let Some(dictionary) = dictionary {
+            if column.codes(rows.clone(), codes) && codes.len() == rows.len() && self.codes(codes, dictionary, interned) {
+                return;
+            }
         }
         texts.clear();
-        if column.texts(rows.clone(), texts) {
+        if column.texts(rows.clone(), texts) && texts.len() == rows.len() {
             self.read(interned, texts);
             return;
         }
@@ -1296,23 +1340,20 @@ impl Part {
         let mut ids: Vec<BlockIds> = keyed.iter().map(|_| BlockIds::default()).collect();
         let mut texts: Vec<&str> = Vec::with_capacity(BLOCK);
         let mut codes: Vec<u32> = Vec::with_capacity(BLOCK);
-        // A dictionary-encoded column's values as ids, once: its rows are then codes to look up.
-        let dictionaries: Vec<Vec<u32>> = keyed
-            .iter()
-            .map(|(k, c)| c.dictionary().map_or_else(Vec::new, |values| values.iter().map(|v| part.fields[*k].text(v)).collect()))
-            .collect();
+        // A dictionary-encoded column's values: its rows are then codes to look up.
+        let mut dictionaries: Vec<Option<Codes<'_>>> = keyed.iter().map(|(_, c)| c.dictionary().map(Codes::new)).collect();
         let (mut given, mut fees, mut flags) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
         let (mut ints, mut slots) = (Vec::with_capacity(BLOCK), Vec::with_capacity(BLOCK));
         let mut finder = Finder::default();
         let mut dense = Dense::new(keyed.len());
-        for from in (0..n).step_by(BLOCK) {
-            let to = (from + BLOCK).min(n);
+        for block in blocks(0..n) {
+            let (from, to) = (block.start, block.end);
             let rows = range.start + from..range.start + to;
             let slow = &mut slow[from..to];
             read_enterprises(enterprise_column, rows.clone(), slow, &mut given, &mut ints, &mut texts, &mut scratch);
             read_fees(fee_column, rows.clone(), slow, &mut fees, &mut scratch);
-            for (((k, c), out), translate) in keyed.iter().zip(&mut ids).zip(&dictionaries) {
-                out.fill(&mut part.fields[*k], *c, rows.clone(), translate, &mut texts, &mut codes, &mut scratch);
+            for (((k, c), out), dictionary) in keyed.iter().zip(&mut ids).zip(&mut dictionaries) {
+                out.fill(&mut part.fields[*k], *c, rows.clone(), dictionary.as_mut(), &mut texts, &mut codes, &mut scratch);
             }
             // Each row's key: its fields' ids, and whether an enterprise and a fee are given.
             flags.clear();
