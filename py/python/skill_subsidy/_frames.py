@@ -193,6 +193,7 @@ def to_pandas(table: Any, pa: Any, pd: Any) -> Any:
         if (
             pa.types.is_dictionary(kind)
             and pa.types.is_signed_integer(kind.index_type)
+            and (pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type))
             and chunks
             and len(chunks[0].dictionary) > 0
             and chunks[0].dictionary.null_count == 0
@@ -201,7 +202,8 @@ def to_pandas(table: Any, pa: Any, pd: Any) -> Any:
             # A null is the code -1 (pandas' missing category).
             codes = [c.indices.fill_null(-1) if c.null_count else c.indices for c in chunks]
             codes = np.concatenate([c.to_numpy() for c in codes]) if len(codes) > 1 else codes[0].to_numpy()
-            categories = chunks[0].dictionary.to_pandas()
+            # A few texts: as pandas infers their type (pyarrow's conversion is a fixed cost).
+            categories = pd.Index(chunks[0].dictionary.to_pylist())
             columns[name] = pd.Categorical.from_codes(codes, categories=categories, ordered=kind.ordered)
         elif pa.types.is_decimal(kind):
             columns[name] = pd.array(column, dtype=pd.ArrowDtype(kind))
