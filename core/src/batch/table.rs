@@ -1389,7 +1389,9 @@ impl Part {
                         *id = match slots.get(r).filter(|_| by_slot).and_then(|&at| Some((at, *dense.table.get(at as usize)?))) {
                             Some((at, NO_SHAPE)) => {
                                 let id = find(&mut part);
-                                dense.table[at as usize] = id;
+                                if let Some(slot) = dense.table.get_mut(at as usize) {
+                                    *slot = id;
+                                }
                                 id
                             }
                             Some((_, id)) => id,
