@@ -349,7 +349,7 @@ impl CsvLine {
 pub struct Cells<'a> {
     header: &'a [String],
     /// For each claim field, its column.
-    columns: &'a [Option<usize>; 15],
+    columns: &'a [Option<usize>; Field::COUNT],
     /// Header names that are not claim fields.
     extra: &'a [String],
     cells: &'a [&'a [u8]],
@@ -401,9 +401,9 @@ fn row_error(location: Location, detail: String) -> FieldError {
 /// A CSV file's header, read: its names, where each claim field is, and the other columns.
 struct Header {
     names: Vec<String>,
-    columns: [Option<usize>; 15],
+    columns: [Option<usize>; Field::COUNT],
     /// Only the claim id's column: what a row with a record error shows.
-    claim_id_only: [Option<usize>; 15],
+    claim_id_only: [Option<usize>; Field::COUNT],
     extra: Vec<String>,
 }
 
@@ -435,7 +435,7 @@ impl Header {
         }
         let fields: Vec<Option<Field>> = names.iter().map(|h| Field::parse(h)).collect();
         let extra: Vec<String> = names.iter().zip(&fields).filter(|(_, f)| f.is_none()).map(|(h, _)| h.clone()).collect();
-        let mut columns = [None; 15];
+        let mut columns = [None; Field::COUNT];
         for (i, f) in fields.iter().enumerate() {
             if let Some(f) = f {
                 columns[*f as usize] = Some(i);
@@ -454,7 +454,7 @@ impl Header {
         if let Some(twice) = names.iter().enumerate().find_map(|(i, h)| names[..i].contains(h).then_some(h)) {
             return Err(InputError(format!("{path}: line 1: the column {twice} appears twice in the header")));
         }
-        let mut claim_id_only = [None; 15];
+        let mut claim_id_only = [None; Field::COUNT];
         claim_id_only[Field::ClaimId as usize] = columns[Field::ClaimId as usize];
         Ok(Header { names, columns, claim_id_only, extra })
     }

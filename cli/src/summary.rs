@@ -2,8 +2,10 @@
 //! its projection and monthly payments; and the table of a what-if difference.
 
 use crate::lang::Lang;
+use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::format_yuan;
-use skill_subsidy::{Decimal, Engine, Projection, Report, Tally};
+use skill_subsidy::report::TargetSetReport;
+use skill_subsidy::{AccountLedger, Decimal, Engine, Projection, Report, Tally};
 use std::fmt::Write as _;
 
 /// Groups digits by thousands: `1234567.80` → `1,234,567.80`.
@@ -60,7 +62,11 @@ pub fn projection(p: Projection, pace: Option<Decimal>, lang: Lang) -> String {
         Projection::Exhausted(m) => format!("{} {m}", lang.pick("used up in", "已于该月用完：")),
         Projection::RunsOut(m) => format!("{} {m}{at}", lang.pick("would run out in", "预计用完于")),
         Projection::NotWithinPeriod => format!("{}{at}", lang.pick("would last beyond the period", "期内不会用完")),
-        _ => lang.pick("no commitments yet", "尚无支出").to_string(),
+        Projection::Goal { paid_in_period, share } => {
+            let share = share.map(|s| format!(" ({} {})", percent(s), lang.pick("of the goal", "完成目标"))).unwrap_or_default();
+            format!("{} {}{share}", lang.pick("at the pace so far the period pays", "按目前进度，期内支出"), money(paid_in_period))
+        }
+        _ => lang.pick("no payments yet", "尚无支出").to_string(),
     }
 }
 
@@ -103,50 +109,166 @@ pub fn render(engine: &Engine, report: &Report, lang: Lang) -> String {
         }
     }
     for (id, a) in &report.accounts {
-        let account = rules.accounts.iter().find(|x| &x.id == id);
-        let name = account.map(|x| lang.pick(&x.name_en, &x.name_zh).to_string()).unwrap_or_default();
-        let _ = writeln!(out, "\n{name} ({id}, {} {})", a.period.from, a.period.to);
-        let row = |out: &mut String, label: &str, value: String| {
-            let _ = writeln!(out, "  {} {value:>18}", pad(label, 30));
-        };
-        row(&mut out, lang.pick("opening balance", "期初余额"), money(a.opening_balance));
-        row(&mut out, lang.pick("committed before (history)", "此前已列支（历史记录）"), money(a.history_committed));
-        row(&mut out, lang.pick("committed by this batch", "本批次列支"), money(a.committed));
+        render_account(&mut out, engine, id, a, lang);
+    }
+    if rules.accounts.is_empty() {
         let _ = writeln!(
             out,
-            "  {} {:>18}  {} {}",
-            pad(lang.pick("remaining", "剩余"), 30),
-            money(a.remaining()),
-            lang.pick("utilisation", "使用率"),
-            percent(a.utilisation())
+            "\n{}",
+            lang.pick(
+                "This ruleset defines no special account: its programs are paid from other funds.",
+                "本规则未设专账：各项目由其他资金列支。"
+            )
         );
-        let done = a.person_times + a.history_person_times;
-        let target = a
-            .target_person_times
-            .map(|t| format!(" / {} ({})", count(t), percent(if t == 0 { Decimal::ZERO } else { Decimal::from(done) / Decimal::from(t) })))
-            .unwrap_or_default();
-        row(&mut out, lang.pick("person-times", "补贴人次"), format!("{}{target}", count(done)));
-        if a.target_apprentices.is_some() || a.apprentices > 0 {
-            let t = a.target_apprentices.map(|t| format!(" / {}", count(t))).unwrap_or_default();
-            row(&mut out, lang.pick("apprentices", "学徒"), format!("{}{t}", count(a.apprentices)));
-        }
-        let months = a.committed_by_month.len().max(1);
-        let seen = a
-            .committed_by_month
-            .keys()
-            .next_back()
-            .map(|last| skill_subsidy::calendar::YearMonth::of(a.period.from).months_until(*last) + 1)
-            .unwrap_or(months as i64);
-        let pace = (seen > 0).then(|| (a.total_committed() / Decimal::from(seen)).round_dp(2));
-        let _ = writeln!(out, "  {} {}", pad(lang.pick("projection", "预测"), 30), projection(a.projection(), pace, lang));
-        if !a.disbursements.is_empty() {
-            let _ = writeln!(out, "  {}", lang.pick("payments by month (paid the month after applying)", "按月发放（申请次月发放）"));
-            for (m, amount) in &a.disbursements {
-                let _ = writeln!(out, "    {m} {:>18}", money(*amount));
-            }
+    }
+    for t in &report.targets {
+        render_targets(&mut out, report, t, lang);
+    }
+    render_two_months(&mut out, report, lang);
+    out
+}
+
+/// A row of an account: a label and an amount.
+fn row(out: &mut String, label: &str, value: String) {
+    let _ = writeln!(out, "  {} {value:>18}", pad(label, 34));
+}
+
+/// One account: the goal and what was paid within its period apart from what was committed; the
+/// balance, when the ruleset gives one; the projection; payments by month.
+fn render_account(out: &mut String, engine: &Engine, id: &str, a: &AccountLedger, lang: Lang) {
+    let rules = engine.ruleset();
+    let account = rules.accounts.iter().find(|x| x.id == id);
+    let name = account.map(|x| lang.pick(&x.name_en, &x.name_zh).to_string()).unwrap_or_default();
+    let _ = writeln!(out, "\n{name} ({id}, {}..{})", a.period.from, a.period.to);
+    let (first, last) = (YearMonth::of(a.period.from), YearMonth::of(a.period.to));
+    if let Some(goal) = a.spending_target {
+        row(out, lang.pick("spending goal (力争支出)", "专账支出目标"), money(goal));
+    }
+    let share = a.goal_share().map(|s| format!("  {} {}", percent(s), lang.pick("of the goal", "完成目标"))).unwrap_or_default();
+    let _ = writeln!(
+        out,
+        "  {} {:>18}{share}",
+        pad(&format!("{} {first}..{last}", lang.pick("paid in", "期内已支出")), 34),
+        money(a.paid_in_period())
+    );
+    if !a.paid_after_period().is_zero() {
+        row(out, lang.pick("paid after the period", "期后支出（次年支付）"), money(a.paid_after_period()));
+    }
+    row(out, lang.pick("committed before (history)", "此前已列支（历史记录）"), money(a.history_committed));
+    row(out, lang.pick("committed by this batch", "本批次列支"), money(a.committed));
+    if !a.released.is_zero() {
+        row(out, lang.pick("released by outcomes", "因结果释放"), money(-a.released));
+    }
+    row(out, lang.pick("committed in all", "累计列支"), money(a.total_committed()));
+    if let (Some(opening), Some(remaining)) = (a.opening_balance, a.remaining()) {
+        let illustrative = account
+            .and_then(|x| x.opening_balance)
+            .map(|p| rules.params.get(p))
+            .and_then(|p| rules.confidence_of(&p.citation))
+            .is_some_and(|c| c == skill_subsidy::rules::Confidence::Illustrative);
+        let label = if illustrative {
+            lang.pick("opening balance (illustrative)", "期初余额（示例）")
+        } else {
+            lang.pick("opening balance", "期初余额")
+        };
+        row(out, label, money(opening));
+        let utilisation = a.utilisation().map(|u| format!("  {} {}", lang.pick("utilisation", "使用率"), percent(u))).unwrap_or_default();
+        let _ = writeln!(out, "  {} {:>18}{utilisation}", pad(lang.pick("remaining", "剩余"), 34), money(remaining));
+    }
+    let closes = if a.closes_when_spent {
+        lang.pick("closes when spent: claims past the balance are refused", "资金用完即止：超出余额的申请不予补贴")
+    } else {
+        lang.pick("a goal, not a cap: no claim is refused for want of funds", "支出目标而非上限：不因资金额度拒绝申请")
+    };
+    let _ = writeln!(out, "  {}", closes);
+    let pace = a.closes_when_spent.then(|| {
+        let seen = a.committed_by_month.keys().next_back().map(|m| first.months_until(*m) + 1).unwrap_or(1).max(1);
+        (a.total_committed() / Decimal::from(seen)).round_dp(2)
+    });
+    let _ = writeln!(out, "  {} {}", pad(lang.pick("projection", "预测"), 34), projection(a.projection(), pace, lang));
+    if !a.paid_by_month.is_empty() {
+        let _ = writeln!(out, "  {}", lang.pick("payments by month (paid the month after applying)", "按月发放（申请次月发放）"));
+        for (m, amount) in &a.paid_by_month {
+            let _ = writeln!(out, "    {m} {:>18}", money(*amount));
         }
     }
-    out
+}
+
+/// One target set: each target, done against it (by year for a yearly target).
+fn render_targets(out: &mut String, report: &Report, t: &TargetSetReport, lang: Lang) {
+    let json = report.to_json();
+    let set = &json["targets"][&t.id];
+    let data = match (set["data"]["from"].as_str(), set["data"]["to"].as_str()) {
+        (Some(from), Some(to)) => format!("; {} {from}..{to}", lang.pick("data", "数据")),
+        _ => String::new(),
+    };
+    let _ = writeln!(out, "\n{} ({}..{}{data})", lang.pick(&t.name_en, &t.name_zh), t.period.from, t.period.to);
+    let progress = |done: &serde_json::Value, target: &serde_json::Value, share: &serde_json::Value| match done.as_u64() {
+        Some(d) => format!(
+            "{} / {}{}",
+            count(d),
+            count(target.as_u64().unwrap_or(0)),
+            share.as_str().and_then(|s| s.parse::<Decimal>().ok()).map(|s| format!(" ({})", percent(s))).unwrap_or_default()
+        ),
+        None => format!("- / {} ({})", count(target.as_u64().unwrap_or(0)), lang.pick("not measured by claims", "不由补贴申请统计")),
+    };
+    for line in &t.lines {
+        let name = lang.pick(line.measure.name_en(), line.measure.name_zh());
+        let key = if line.per_year { format!("{}_per_year", line.measure.code()) } else { line.measure.code().to_string() };
+        let m = &set["measures"][&key];
+        if line.per_year {
+            for (year, y) in m["by_year"].as_object().into_iter().flatten() {
+                let label = format!("{name} {year}");
+                let _ = writeln!(out, "  {} {}", pad(&label, 34), progress(&y["done"], &m["target"], &y["share"]));
+            }
+        } else {
+            let _ = writeln!(out, "  {} {}", pad(name, 34), progress(&m["done"], &m["target"], &m["share"]));
+        }
+    }
+}
+
+/// The plan's two-month reporting periods (每双月报送) in which the batch approved claims:
+/// approved claims, person-times and each account's commitments and payments. Periods of history
+/// alone or of later payments only are in the report's JSON (`two_months`).
+fn render_two_months(out: &mut String, report: &Report, lang: Lang) {
+    let periods = report.two_months();
+    let Some(periods) = periods.as_object() else { return };
+    let periods: Vec<(&String, &serde_json::Value)> =
+        periods.iter().filter(|(_, p)| p["approved"]["count"].as_u64().unwrap_or(0) > 0).collect();
+    if periods.is_empty() {
+        return;
+    }
+    let accounts: Vec<&String> = report.accounts.keys().collect();
+    let _ = writeln!(out, "\n{}", lang.pick("By two-month period (the plan's reporting rhythm, 每双月报送)", "按双月（每双月报送）"));
+    let _ = write!(
+        out,
+        "  {} {:>9} {:>16} {:>9}",
+        pad(lang.pick("period", "期间"), 16),
+        lang.pick("approved", "予以补贴"),
+        lang.pick("yuan", "金额"),
+        lang.pick("p-times", "人次")
+    );
+    if !accounts.is_empty() {
+        let _ = write!(out, " {:>16} {:>16}", lang.pick("committed", "列支"), lang.pick("paid", "支出"));
+    }
+    out.push('\n');
+    let yuan = |v: &serde_json::Value| v.as_str().and_then(|s| s.parse::<Decimal>().ok()).map(money).unwrap_or_default();
+    for (label, p) in periods {
+        let _ = write!(
+            out,
+            "  {} {:>9} {:>16} {:>9}",
+            pad(label, 16),
+            count(p["approved"]["count"].as_u64().unwrap_or(0)),
+            yuan(&p["approved"]["amount"]),
+            count(p["person_times"].as_u64().unwrap_or(0))
+        );
+        // The first account's figures (a ruleset has one special account a period).
+        if let Some(id) = accounts.first() {
+            let a = &p["accounts"][id.as_str()];
+            let _ = write!(out, " {:>16} {:>16}", yuan(&a["committed"]), yuan(&a["paid"]));
+        }
+        out.push('\n');
+    }
 }
 
 fn delta_row(out: &mut String, label: &str, b: &Tally, v: &Tally) {
@@ -196,7 +318,8 @@ pub fn render_diff(baseline: &Report, variant: &Report, changes: &[String], lang
         let _ = writeln!(out, "{} {id}", lang.pick("Account", "专账"));
         for (label, x, y) in [
             (lang.pick("committed", "列支"), b.total_committed(), v.total_committed()),
-            (lang.pick("remaining", "剩余"), b.remaining(), v.remaining()),
+            (lang.pick("paid in the period", "期内支出"), b.paid_in_period(), v.paid_in_period()),
+            (lang.pick("remaining", "剩余"), b.remaining().unwrap_or_default(), v.remaining().unwrap_or_default()),
         ] {
             let _ = writeln!(out, "  {} {:>18} │ {:>18} │ {:>18}", pad(label, 30), money(x), money(y), money(y - x));
         }

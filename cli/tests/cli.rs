@@ -126,6 +126,26 @@ fn what_if_overrides_change_the_amount_and_bad_ones_exit_one() {
 }
 
 #[test]
+fn rules_check_refuses_an_account_that_closes_when_spent_without_a_balance() {
+    let dir = tempfile::tempdir().unwrap();
+    for (file, text) in Ruleset::files() {
+        let path = dir.path().join(&file);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let text = if file == "ruleset.toml" {
+            let without_balance: String = text.lines().filter(|l| !l.starts_with("opening_balance")).collect::<Vec<_>>().join("\n");
+            without_balance.replacen("closes_when_spent = { value = false", "closes_when_spent = { value = true", 1)
+        } else {
+            text
+        };
+        std::fs::write(path, text).unwrap();
+    }
+    let run = subsidy(&["rules", "check", dir.path().to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    let err = text(&run.stderr);
+    assert!(err.contains("accounts.wuxi-2021.opening_balance") && err.contains("closes when spent"), "{err}");
+}
+
+#[test]
 fn rules_check_reports_every_problem_with_file_and_line() {
     assert_eq!(subsidy(&["rules", "check", "rules/wuxi-2021"]).status.code(), Some(0));
     let dir = tempfile::tempdir().unwrap();
@@ -214,12 +234,15 @@ fn history_counts_and_the_report_holds_the_account_and_its_projection() {
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     assert_eq!(records(&run.stdout)[0]["reasons"][0], "duplicate_level");
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
-    assert_eq!(report["report_version"], 1);
+    assert_eq!(report["report_version"], 2);
     assert_eq!(report["rejections"]["duplicate_level"], 1);
     let account = &report["accounts"]["wuxi-2021"];
-    assert_eq!(account["history_committed"], "2000.00");
-    assert_eq!(account["remaining"], "499998000.00");
-    assert!(account["projection"]["status"].is_string());
+    assert_eq!(account["committed"]["history"], "2000.00");
+    assert_eq!(account["balance"]["remaining"], "499998000.00");
+    // The history claim of March is paid in April, within the period: spending toward the goal.
+    assert_eq!(account["paid"]["by_month"]["2021-04"], "2000.00");
+    assert_eq!(account["goal"]["target"], "500000000.00");
+    assert_eq!(account["projection"]["status"], "goal");
     // A history row that cannot be read stops the run: it would decide later claims.
     std::fs::write(&history, "person_id,program,event_date,applied_on,amount\nP1,x,2021-02-30,2021-03-10,NaN\n").unwrap();
     let bad = subsidy(&["assess", "examples/claim.json", "--history", history.to_str().unwrap()]);
@@ -229,8 +252,18 @@ fn history_counts_and_the_report_holds_the_account_and_its_projection() {
 
 #[test]
 fn a_small_account_runs_out_in_the_demo_year_and_the_summary_says_when() {
-    let run =
-        subsidy(&["assess", "examples/demo-2021.csv", "--set", "accounts.wuxi-2021.opening_balance=5000000", "--out", "-", "--lang", "zh"]);
+    let run = subsidy(&[
+        "assess",
+        "examples/demo-2021.csv",
+        "--set",
+        "accounts.wuxi-2021.closes_when_spent=true",
+        "--set",
+        "accounts.wuxi-2021.opening_balance=5000000",
+        "--out",
+        "-",
+        "--lang",
+        "zh",
+    ]);
     let stderr = text(&run.stderr);
     assert!(stderr.contains("budget_exhausted") && stderr.contains("已于该月用完"), "{stderr}");
     let out = records(&run.stdout);
@@ -332,7 +365,7 @@ fn the_main_job_reviews_apprenticeships_in_the_same_batch_as_claims() {
     assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
     assert!(text(&run.stdout).contains("Review sessions"));
     let doc: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
-    let apprentices = &doc["accounts"]["wuxi-2021"]["apprentices"];
+    let apprentices = &doc["targets"]["wuxi-2021"]["measures"]["apprentices"];
     assert_eq!(apprentices["target"], 2800);
     assert!(apprentices["done"].as_u64().unwrap() > 300, "{apprentices}");
     assert!(doc["by"]["program"]["apprenticeship"]["count"].as_u64().unwrap() > 300);

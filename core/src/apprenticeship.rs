@@ -17,7 +17,7 @@ use crate::level::Level;
 use crate::money::round_to_fen;
 use crate::reasons::Reason;
 use crate::rules::{Calculation, Program, ReviewRules};
-use crate::trace::{Outcome as StepOutcome, StepId, Trace};
+use crate::trace::{Outcome as StepOutcome, StepId, Trace, Tracer};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -253,52 +253,95 @@ impl Engine {
     /// amount as a claim of the apprenticeship program on the session date.
     #[must_use]
     pub fn review_application(&self, app: &Application, explain: bool) -> (Assessment, Option<Date>) {
-        let Some((_, program, review)) = self.apprenticeship_program() else {
+        let Some((_, program, _)) = self.apprenticeship_program() else {
             return (Assessment::rejected(None, Reason::UnknownProgram.into(), None), None);
         };
-        let session = self.review_session(app.submitted_on);
-        let Some(date) = session else {
-            let mut a = Assessment::rejected(self.program_index.get(&program.id), Reason::NoReviewSession.into(), None);
-            if explain {
-                let mut trace = Trace::new(&self.rules.id);
-                let last = review.sessions.value.last().map(ToString::to_string).unwrap_or_default();
-                trace.steps.push(self.rule_step(
-                    StepId::ReviewSession,
-                    StepOutcome::Fail,
-                    Some(review.sessions.path.clone()),
-                    Some(&review.sessions.citation),
-                    (Some(app.submitted_on.to_string()), None),
-                    note!("Submitted {}: too late for the last session ({last}) after the cut-off", app.submitted_on; "{} 提交，已赶不上最后一次会审（{last}）", app.submitted_on),
-                ));
-                a.trace = Some(Box::new(trace));
-            }
-            return (a, None);
-        };
-        let mut claim = Claim::new(&app.application_id, &program.id, &app.person_id, date, date);
+        let mut claim = Claim::new(&app.application_id, &program.id, &app.person_id, app.start_date, app.submitted_on);
         claim.enterprise_id = Some(app.enterprise_id.clone());
         claim.occupation = Some(app.occupation.clone());
         claim.level = Some(app.target_level);
         claim.institution = Some(app.institution.clone());
         claim.months = Some(app.months);
         claim.district = app.district.clone();
-        let mut a = if explain { self.explain(&claim) } else { self.assess(&claim) };
-        if let Some(trace) = a.trace.as_mut() {
-            trace.steps.insert(
-                0,
-                self.param_step(
-                    StepId::ReviewSession,
-                    StepOutcome::Pass,
-                    review.cutoff_days,
-                    &self.base_values,
-                    (Some(app.submitted_on.to_string()), Some(date.to_string())),
-                    note!("Submitted {}: reviewed at the session of {date} (the first at least the cut-off later)", app.submitted_on;
-                          "{} 提交，安排在 {date} 的学徒制会审", app.submitted_on),
-                ),
-            );
+        if explain {
+            let mut trace = Trace::new(&self.rules.id);
+            let (mut a, session) = self.review_at_session(&claim, &mut trace);
+            a.trace = Some(Box::new(trace));
+            (a, session)
+        } else {
+            self.review_at_session(&claim, &mut crate::trace::NoTrace)
         }
-        // Apprenticeship payments are staged, not paid the month after the session.
+    }
+
+    /// Reviews a claim of the apprenticeship program as an application submitted on its
+    /// `applied_on`: the first session at least the cut-off later, then the per-claim checks and
+    /// the amount on the session date. Apprenticeship payments are staged, so the assessment
+    /// has no payment month.
+    pub(crate) fn review_at_session<T: Tracer>(&self, claim: &Claim, t: &mut T) -> (Assessment, Option<Date>) {
+        let Some((index, _, review)) = self.apprenticeship_program() else {
+            return (Assessment::rejected(None, Reason::UnknownProgram.into(), None), None);
+        };
+        let Some(date) = self.review_session(claim.applied_on) else {
+            t.step(|| {
+                let last = review.sessions.value.last().map(ToString::to_string).unwrap_or_default();
+                self.rule_step(
+                    StepId::ReviewSession,
+                    StepOutcome::Fail,
+                    Some(review.sessions.path.clone()),
+                    Some(&review.sessions.citation),
+                    (Some(claim.applied_on.to_string()), None),
+                    note!("Submitted {}: too late for the last session ({last}) after the cut-off", claim.applied_on; "{} 提交，已赶不上最后一次会审（{last}）", claim.applied_on),
+                )
+            });
+            return (Assessment::rejected(Some(index), Reason::NoReviewSession.into(), None), None);
+        };
+        t.step(|| {
+            self.param_step(
+                StepId::ReviewSession,
+                StepOutcome::Pass,
+                review.cutoff_days,
+                crate::engine::compile::Values::plain(&self.base_values),
+                (Some(claim.applied_on.to_string()), Some(date.to_string())),
+                note!("Submitted {}: reviewed at the session of {date} (the first at least the cut-off later)", claim.applied_on;
+                      "{} 提交，安排在 {date} 的学徒制会审", claim.applied_on),
+            )
+        });
+        let mut at_session = claim.clone();
+        at_session.event_date = date;
+        at_session.applied_on = date;
+        let mut a = self.run_plain(&at_session, t);
         a.payment_month = None;
         (a, Some(date))
+    }
+
+    /// An apprenticeship claim assessed alone (the estimate form, `assess` of one claim): what
+    /// its review would give — the session, the amount and the staged payments — marked as an
+    /// estimate, since approval happens only at the session (SPEC §8). Its payment month is the
+    /// advance's.
+    pub(crate) fn estimate_apprenticeship<T: Tracer>(&self, claim: &Claim, t: &mut T) -> Assessment {
+        let (mut a, session) = self.review_at_session(claim, t);
+        let (Some(session), crate::reasons::Status::Approved) = (session, a.status) else { return a };
+        let mut app = Application::placeholder(&claim.claim_id);
+        app.start_date = claim.event_date;
+        app.months = claim.months.unwrap_or_default();
+        app.occupation = claim.occupation.clone().unwrap_or_default();
+        app.target_level = claim.level.unwrap_or(Level::L4);
+        let schedule = self.schedule(&app, session, a.amount);
+        a.payment_month = schedule.payments.first().map(|p| p.month);
+        t.step(|| {
+            let payments: Vec<String> = schedule.payments.iter().map(|p| format!("{} {}", p.month, crate::money::format_yuan(p.amount))).collect();
+            self.rule_step(
+                StepId::ReviewSession,
+                StepOutcome::Info,
+                None,
+                None,
+                (None, Some(session.to_string())),
+                note!("An estimate: the apprenticeship is approved only at the session of {session}, in order with the others; if approved it is paid {}", payments.join(", ");
+                      "此为测算：学徒制须经 {session} 学徒制会审按序批准；批准后按 {} 分期拨付", payments.join("、")),
+            )
+        });
+        a.estimate = Some(Box::new(crate::assessment::Estimate { session, schedule }));
+        a
     }
 
     /// The staged payments of an approved application of `amount`, reviewed at `session`.

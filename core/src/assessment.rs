@@ -30,6 +30,20 @@ pub struct Assessment {
     pub payment_month: Option<YearMonth>,
     /// The explanation, when asked for.
     pub trace: Option<Box<Trace>>,
+    /// For an apprenticeship assessed alone: an estimate of its review (the session it would
+    /// reach and its staged payments). It is approved only at that session (SPEC §8).
+    pub estimate: Option<Box<Estimate>>,
+}
+
+/// What an apprenticeship assessed on its own would get at its review (SPEC §8): an estimate,
+/// since approval happens only at the session, in order, with the account and any quota.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Estimate {
+    /// The review session (会审) the application would reach.
+    pub session: crate::calendar::Date,
+    /// Its staged payments if approved there, with no outcome yet (completed with a certificate).
+    pub schedule: crate::apprenticeship::Schedule,
 }
 
 impl Assessment {
@@ -43,6 +57,7 @@ impl Assessment {
             catalogue_version: None,
             payment_month: None,
             trace: None,
+            estimate: None,
         }
     }
 
@@ -56,6 +71,7 @@ impl Assessment {
             catalogue_version: version,
             payment_month: None,
             trace: None,
+            estimate: None,
         }
     }
 
@@ -69,6 +85,7 @@ impl Assessment {
             catalogue_version: version,
             payment_month: Some(month),
             trace: None,
+            estimate: None,
         }
     }
 
@@ -107,6 +124,10 @@ pub struct AssessmentRecord<'a> {
     /// The explanation, when asked for.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<&'a Trace>,
+    /// An apprenticeship assessed alone: the session it would reach and its staged payments,
+    /// an estimate.
+    #[serde(skip_serializing_if = "Option::is_none", serialize_with = "serialize_estimate")]
+    pub estimate: Option<&'a Estimate>,
 }
 
 impl<'a> AssessmentRecord<'a> {
@@ -124,6 +145,7 @@ impl<'a> AssessmentRecord<'a> {
             catalogue_version: a.catalogue_version.map(|v| engine.version_id(v)),
             payment_month: a.payment_month,
             trace: a.trace.as_deref(),
+            estimate: a.estimate.as_deref(),
         }
     }
 
@@ -183,6 +205,19 @@ pub(crate) fn serialize_month<S: serde::Serializer>(month: &YearMonth, s: S) -> 
 fn serialize_opt_month<S: serde::Serializer>(month: &Option<YearMonth>, s: S) -> Result<S::Ok, S::Error> {
     match month {
         Some(m) => s.collect_str(m),
+        None => s.serialize_none(),
+    }
+}
+
+fn serialize_estimate<S: serde::Serializer>(estimate: &Option<&Estimate>, s: S) -> Result<S::Ok, S::Error> {
+    match estimate {
+        Some(e) => serde_json::json!({
+            "estimate": true,
+            "session": e.session.to_string(),
+            "payments": e.schedule.payments,
+            "final_amount": format_yuan(e.schedule.final_amount),
+        })
+        .serialize(s),
         None => s.serialize_none(),
     }
 }

@@ -111,6 +111,22 @@ pub struct Period {
 }
 
 impl Period {
+    /// Reads `FROM..TO`; either end may be left open (`2021-07-01..`, `..2021-06-30`), and
+    /// `None` when a date is not a calendar date or the range ends before it starts.
+    ///
+    /// ```
+    /// use skill_subsidy::calendar::Period;
+    /// assert_eq!(Period::parse("2021-06-22..2021-12-31").unwrap().to_string(), "2021-06-22..2021-12-31");
+    /// assert!(Period::parse("2021-12-31..2021-01-01").is_none());
+    /// ```
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Period> {
+        let (from, to) = text.split_once("..")?;
+        let from = if from.is_empty() { Date::MIN } else { parse_date(from)? };
+        let to = if to.is_empty() { Date::MAX } else { parse_date(to)? };
+        (from <= to).then_some(Period { from, to })
+    }
+
     /// Whether `date` falls in the period.
     #[must_use]
     pub fn contains(&self, date: Date) -> bool {
@@ -125,8 +141,16 @@ impl Period {
 }
 
 impl fmt::Display for Period {
+    /// `FROM..TO`; an open end (`Date::MIN`, `Date::MAX`) is left empty, as [`Period::parse`] reads it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}..{}", self.from, self.to)
+        if self.from != Date::MIN {
+            write!(f, "{}", self.from)?;
+        }
+        f.write_str("..")?;
+        if self.to != Date::MAX {
+            write!(f, "{}", self.to)?;
+        }
+        Ok(())
     }
 }
 

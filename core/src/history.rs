@@ -30,11 +30,13 @@ pub struct HistoryRecord {
     pub applied_on: Date,
     /// What was paid, in yuan.
     pub amount: Decimal,
+    /// The approved project (项目制), for the count of projects toward the plan's targets.
+    pub project: Option<CompactString>,
 }
 
 /// The fields of a history record.
-pub const HISTORY_FIELDS: [&str; 8] =
-    ["person_id", "program", "enterprise_id", "occupation", "level", "event_date", "applied_on", "amount"];
+pub const HISTORY_FIELDS: [&str; 9] =
+    ["person_id", "program", "enterprise_id", "occupation", "level", "event_date", "applied_on", "amount", "project"];
 
 impl HistoryRecord {
     /// A record with its required fields.
@@ -49,6 +51,7 @@ impl HistoryRecord {
             event_date,
             applied_on,
             amount,
+            project: None,
         }
     }
 
@@ -64,10 +67,11 @@ impl HistoryRecord {
         let event_date = f.date(5, true);
         let applied_on = f.date(6, true);
         let amount = f.money(7, true);
+        let project = f.text(8, false);
         let errors = f.errors;
         match (person_id, program, event_date, applied_on, amount) {
             (Some(person_id), Some(program), Some(event_date), Some(applied_on), Some(amount)) if errors.is_empty() => {
-                Ok(HistoryRecord { person_id, program, enterprise_id, occupation, level, event_date, applied_on, amount })
+                Ok(HistoryRecord { person_id, program, enterprise_id, occupation, level, event_date, applied_on, amount, project })
             }
             _ => Err(errors),
         }

@@ -12,7 +12,7 @@
 //! path, as traces show it). A path that does not exist is an error, with the nearest paths
 //! as hints; a value is checked like the rule value it replaces (a rate stays in 0 ..= 1).
 
-use crate::calendar::{parse_date, Date, Period};
+use crate::calendar::{parse_date, Period};
 use crate::rules::{ParamId, ParamValue, RulesError, RulesErrorKind, RulesErrors, Ruleset};
 
 /// One override as written.
@@ -40,24 +40,18 @@ pub(crate) struct Resolved {
     pub range: Option<Period>,
 }
 
-/// Paths whose values are read per claim, by `event_date`: only these may be overridden for a
-/// date range. Limits, accounts and payment timing apply to a whole run.
-const RANGED_PREFIXES: [&str; 3] = ["programs.", "shortage.", "projects."];
-
 fn error(path: &str, kind: RulesErrorKind, message: String) -> RulesError {
     RulesError { kind, file: "overrides".into(), path: path.to_string(), line: None, message }
 }
 
 /// Reads `FROM..TO` (either end may be left open: `2021-07-01..`, `..2021-06-30`).
 fn parse_range(path: &str, text: &str) -> Result<Period, RulesError> {
-    let bad = || error(path, RulesErrorKind::BadOverride, format!("{text:?} is not a date range FROM..TO (YYYY-MM-DD..YYYY-MM-DD)"));
-    let (from, to) = text.split_once("..").ok_or_else(bad)?;
-    let from = if from.is_empty() { Date::MIN } else { parse_date(from).ok_or_else(bad)? };
-    let to = if to.is_empty() { Date::MAX } else { parse_date(to).ok_or_else(bad)? };
-    if to < from {
-        return Err(error(path, RulesErrorKind::PeriodReversed, format!("the range {text} ends before it starts")));
-    }
-    Ok(Period { from, to })
+    Period::parse(text).ok_or_else(|| match text.split_once("..").map(|(f, t)| (parse_date(f), parse_date(t))) {
+        Some((Some(from), Some(to))) if to < from => {
+            error(path, RulesErrorKind::PeriodReversed, format!("the range {text} ends before it starts"))
+        }
+        _ => error(path, RulesErrorKind::BadOverride, format!("{text:?} is not a date range FROM..TO (YYYY-MM-DD..YYYY-MM-DD)")),
+    })
 }
 
 fn scalar_text(path: &str, value: &serde_json::Value) -> Result<String, RulesError> {
@@ -203,7 +197,7 @@ impl Overrides {
                     continue;
                 }
             };
-            if o.range.is_some() && !RANGED_PREFIXES.iter().any(|p| o.path.starts_with(p)) {
+            if o.range.is_some() && !crate::rules::params::DATED_PREFIXES.iter().any(|p| o.path.starts_with(p)) {
                 errors.push(error(
                     &o.path,
                     RulesErrorKind::BadOverride,
@@ -228,6 +222,17 @@ impl Overrides {
             }
             out.push(Resolved { param, value, range: o.range });
         }
+        // An account can close only on a balance: one without an opening balance cannot be
+        // switched to close.
+        for a in rules.accounts.iter().filter(|a| a.opening_balance.is_none()) {
+            if out.iter().any(|r| r.param == a.closes_when_spent && r.value.flag()) {
+                errors.push(error(
+                    &format!("accounts.{}.closes_when_spent", a.id),
+                    RulesErrorKind::BadOverride,
+                    format!("account {} has no opening_balance: it cannot close when spent", a.id),
+                ));
+            }
+        }
         if errors.is_empty() {
             Ok(out)
         } else {
@@ -239,6 +244,7 @@ impl Overrides {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::calendar::Date;
 
     #[test]
     fn documents_and_assignments_read_the_same_overrides() {

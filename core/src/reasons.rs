@@ -74,6 +74,8 @@ reasons! {
     GroupNotEligible = "group_not_eligible", "the trainee's group may not claim this program", "该人员类别不属于本项目补贴对象";
     /// 5. The institution is not approved (for this occupation).
     InstitutionNotApproved = "institution_not_approved", "the institution is not in the institution catalogue for this occupation", "培训机构不在当期培训机构目录内，或未获准培训该职业（工种）";
+    /// 5. The evaluation institution is not approved (for this occupation).
+    EvaluatorNotApproved = "evaluator_not_approved", "the evaluation institution is not in the evaluation institution catalogue for this occupation", "评价机构不在当期评价机构目录内，或未获准评价该职业（工种）";
     /// 6. Applied before the event.
     AppliedBeforeEvent = "applied_before_event", "the application is dated before the event", "申请日期早于取证/录用/结业日期";
     /// 6. Applied too long after the event.
@@ -89,6 +91,9 @@ reasons! {
     NothingToPay = "nothing_to_pay", "the amount comes to 0.00: there is nothing to pay", "补贴金额为0元，无需发放";
     /// §8. Submitted too late for the last review session.
     NoReviewSession = "no_review_session", "no review session remains for this application", "已无可安排的学徒制会审";
+    /// §8. An apprenticeship sent as a plain claim in a batch: it is approved only at a review
+    /// session, as an application.
+    NeedsReview = "needs_review", "an apprenticeship is approved only at a review session: submit it as an application", "企业新型学徒制须经学徒制会审批准，请以学徒制申请提交";
     /// 8. Already subsidised for this occupation and level.
     DuplicateLevel = "duplicate_level", "this person was already subsidised for this occupation and level", "同一职业（工种）同一等级已享受过补贴";
     /// 9. Already subsidised for a higher level of this occupation.

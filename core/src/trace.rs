@@ -30,6 +30,8 @@ pub enum StepId {
     Group,
     /// The institution catalogue.
     Institution,
+    /// The evaluation institution catalogue.
+    Evaluator,
     /// The claim window.
     ClaimWindow,
     /// Program conditions (contributions, project, duration).
@@ -80,6 +82,7 @@ impl StepId {
             StepId::Level => "level",
             StepId::Group => "group",
             StepId::Institution => "institution",
+            StepId::Evaluator => "evaluator",
             StepId::ClaimWindow => "claim_window",
             StepId::ProgramConditions => "program_conditions",
             StepId::BaseAmount => "base_amount",
@@ -132,6 +135,10 @@ pub struct Step {
     pub url: Option<String>,
     /// How far the rule is supported.
     pub confidence: Option<Confidence>,
+    /// The dates the rule's value is in force (`2021-06-22..2021-12-31`), when a value that
+    /// changes within the ruleset's period (or a dated what-if override) supplied it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub range: Option<String>,
     /// The value before the step.
     pub before: Option<String>,
     /// The value after the step.

@@ -79,7 +79,7 @@ fn a_person_holds_one_apprenticeship_at_a_time_in_queue_order() {
     // A1 and A2 share a session; A1 comes first by id and holds the place (to 2022-08-31); A3
     // starts after A1 ends.
     assert_eq!(got, [("A2".into(), "already_apprenticed".into()), ("A1".into(), String::new()), ("A3".into(), String::new())]);
-    assert_eq!(r.report.accounts["wuxi-2021"].apprentices, 2);
+    assert_eq!(r.report.progress.by_month.values().map(|c| c.apprentices).sum::<u64>(), 2);
 }
 
 #[test]
@@ -148,7 +148,12 @@ fn a_quota_admits_applications_in_queue_order_and_the_rest_are_quota_full() {
 #[test]
 fn approvals_commit_their_full_amount_at_the_session_against_the_account() {
     let e = engine()
-        .with_overrides(&skill_subsidy::Overrides::from_json_str(r#"{"accounts.wuxi-2021.opening_balance": "10000"}"#).unwrap())
+        .with_overrides(
+            &skill_subsidy::Overrides::from_json_str(
+                r#"{"accounts.wuxi-2021.opening_balance": "10000", "accounts.wuxi-2021.closes_when_spent": "true"}"#,
+            )
+            .unwrap(),
+        )
         .unwrap();
     let mut batch = e.batch();
     batch.add_application(&app("A1", "P1", "2021-04-01", "2021-05-01", 18, Level::L3)); // 7500
@@ -158,7 +163,7 @@ fn approvals_commit_their_full_amount_at_the_session_against_the_account() {
     assert_eq!(reasons, ["", "budget_exhausted"]);
     let ledger = &r.report.accounts["wuxi-2021"];
     assert_eq!(ledger.committed.to_string(), "7500.00");
-    assert_eq!(ledger.disbursements.values().sum::<Decimal>().to_string(), "7500.00");
+    assert_eq!(ledger.paid_by_month.values().sum::<Decimal>().to_string(), "7500.00");
 }
 
 proptest! {

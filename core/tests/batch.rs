@@ -11,13 +11,20 @@ use skill_subsidy::{Claim, Closings, Decimal, Engine, HistoryRecord, Overrides, 
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-/// The default ruleset with a small special account, so that it runs out in tests.
-fn engine() -> &'static Engine {
-    static ENGINE: OnceLock<Engine> = OnceLock::new();
-    ENGINE.get_or_init(|| {
-        let base = Engine::new(Ruleset::wuxi_2021().unwrap());
-        base.with_overrides(&Overrides::from_json_str(r#"{"accounts.wuxi-2021.opening_balance": "30000.00"}"#).unwrap()).unwrap()
-    })
+/// The default ruleset with a small special account that closes when spent (so that it runs
+/// out in tests), or as it ships: a spending goal that refuses no claim.
+fn engine_for(closing: bool) -> &'static Engine {
+    static CLOSING: OnceLock<Engine> = OnceLock::new();
+    static GOAL: OnceLock<Engine> = OnceLock::new();
+    if closing {
+        CLOSING.get_or_init(|| {
+            let base = Engine::new(Ruleset::wuxi_2021().unwrap());
+            let overrides = r#"{"accounts.wuxi-2021.opening_balance": "30000.00", "accounts.wuxi-2021.closes_when_spent": "true"}"#;
+            base.with_overrides(&Overrides::from_json_str(overrides).unwrap()).unwrap()
+        })
+    } else {
+        GOAL.get_or_init(|| Engine::new(Ruleset::wuxi_2021().unwrap()))
+    }
 }
 
 /// One claim's outcome, comparable across runs.
@@ -25,7 +32,8 @@ type Outcome = (Status, String, Decimal);
 
 /// The plain reading of SPEC §7.2: claims in (applied_on, claim_id) order, each checked against
 /// everything approved before it and the history; the account closes at the first claim it
-/// cannot pay, and stays closed.
+/// cannot pay, and stays closed — when it closes when spent; a spending goal refuses no claim.
+/// An apprenticeship sent as a claim is approved only at a review session: `needs_review`.
 fn model(engine: &Engine, claims: &[Claim], history: &[HistoryRecord]) -> Vec<Outcome> {
     let rules = engine.ruleset();
     let number = |path: &str| engine.value(path).unwrap().number();
@@ -89,6 +97,9 @@ fn model(engine: &Engine, claims: &[Claim], history: &[HistoryRecord]) -> Vec<Ou
         let person = c.person_id.as_str();
         let year = |d: Date| chrono::Datelike::year(&d);
         let decision: Result<Decimal, &str> = (|| {
+            if program(&c.program).is_some_and(|p| matches!(p.calculation, Calculation::Apprenticeship { .. })) {
+                return Err("needs_review");
+            }
             let occ = c.occupation.as_ref().map(|s| s.to_string());
             if level_table(&c.program) && occ.is_some() && c.level.is_some() {
                 let mine = paid.iter().filter(|p| p.0 == person && level_table(&p.1) && p.2 == occ);
@@ -127,7 +138,8 @@ fn model(engine: &Engine, claims: &[Claim], history: &[HistoryRecord]) -> Vec<Ou
                 if closed.contains(&account.id) {
                     return Err("budget_exhausted");
                 }
-                let opening = number(&format!("accounts.{}.opening_balance", account.id));
+                let closes = flag(&format!("accounts.{}.closes_when_spent", account.id));
+                let opening = if closes { number(&format!("accounts.{}.opening_balance", account.id)) } else { Decimal::MAX };
                 let total = committed.entry(account.id.clone()).or_default();
                 if *total + amount > opening {
                     closed.push(account.id.clone());
@@ -163,7 +175,7 @@ fn outcomes(result: &skill_subsidy::BatchResult) -> Vec<Outcome> {
 // Claims drawn from a small world, so that persons repeat occupations, levels, programs and
 // enterprises, and the small account runs out.
 const OCCUPATIONS: [&str; 4] = ["6-18-02-04", "6-18-01-01", "4-10-01-06", "6-31-01-03"];
-const PROGRAMS: [&str; 6] = ["skills_training", "enterprise_upgrade", "ui_skill_upgrade", "pre_job", "on_job", "online"];
+const PROGRAMS: [&str; 7] = ["skills_training", "enterprise_upgrade", "ui_skill_upgrade", "pre_job", "on_job", "online", "apprenticeship"];
 
 fn date(day: i64) -> Date {
     Date::from_ymd_opt(2021, 1, 4).unwrap() + chrono::Duration::days(day)
@@ -206,8 +218,7 @@ fn batch() -> impl Strategy<Value = (Vec<Claim>, Vec<HistoryRecord>)> {
 
 /// Splits claims and history by person into `parts`, runs pass 1 in each, pass 2 over all, pass 3
 /// in each, and merges: the §11 recipe for a distributed run.
-fn split_run(claims: &[Claim], history: &[HistoryRecord], parts: u32) -> (HashMap<String, Outcome>, Report) {
-    let engine = engine();
+fn split_run(engine: &Engine, claims: &[Claim], history: &[HistoryRecord], parts: u32) -> (HashMap<String, Outcome>, Report) {
     let part_of = |person: &str| person.trim_start_matches('P').parse::<u32>().unwrap_or(0) % parts;
     let mut partitions = Vec::new();
     for k in 0..parts {
@@ -237,21 +248,23 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]
-    fn a_batch_decides_as_the_plain_sequential_reading_of_the_rules((claims, history) in batch()) {
-        let result = engine().assess_batch(&claims, &history);
-        prop_assert_eq!(outcomes(&result), model(engine(), &claims, &history));
+    fn a_batch_decides_as_the_plain_sequential_reading_of_the_rules((claims, history) in batch(), closing in any::<bool>()) {
+        let engine = engine_for(closing);
+        let result = engine.assess_batch(&claims, &history);
+        prop_assert_eq!(outcomes(&result), model(engine, &claims, &history));
     }
 
     #[test]
-    fn any_input_order_gives_the_same_result((claims, history) in batch(), seed in any::<u64>()) {
-        let whole = engine().assess_batch(&claims, &history);
+    fn any_input_order_gives_the_same_result((claims, history) in batch(), seed in any::<u64>(), closing in any::<bool>()) {
+        let engine = engine_for(closing);
+        let whole = engine.assess_batch(&claims, &history);
         let mut shuffled: Vec<(usize, Claim)> = claims.iter().cloned().enumerate().collect();
         let mut rng = seed;
         for i in (1..shuffled.len()).rev() {
             rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             shuffled.swap(i, (rng >> 33) as usize % (i + 1));
         }
-        let again = engine().assess_batch(&shuffled.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(), &history);
+        let again = engine.assess_batch(&shuffled.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(), &history);
         for ((original, _), a) in shuffled.iter().zip(&again.assessments) {
             let b = &whole.assessments[*original];
             prop_assert_eq!((a.status, a.reasons, a.amount), (b.status, b.reasons, b.amount));
@@ -260,12 +273,13 @@ proptest! {
     }
 
     #[test]
-    fn splitting_by_person_and_merging_with_one_budget_pass_equals_the_whole((claims, history) in batch(), parts in 1u32..5) {
+    fn splitting_by_person_and_merging_with_one_budget_pass_equals_the_whole((claims, history) in batch(), parts in 1u32..5, closing in any::<bool>()) {
+        let engine = engine_for(closing);
         // Claim ids must be unique for a split run to be comparable by id.
         let mut seen = std::collections::HashSet::new();
         let claims: Vec<Claim> = claims.into_iter().filter(|c| seen.insert(c.claim_id.clone())).collect();
-        let whole = engine().assess_batch(&claims, &history);
-        let (by_id, report) = split_run(&claims, &history, parts);
+        let whole = engine.assess_batch(&claims, &history);
+        let (by_id, report) = split_run(engine, &claims, &history, parts);
         for (id, a) in whole.claim_ids.iter().zip(&whole.assessments) {
             prop_assert_eq!(&by_id[id.as_str()], &(a.status, a.reasons.joined(), a.amount), "claim {}", id);
         }
@@ -273,16 +287,25 @@ proptest! {
     }
 
     #[test]
-    fn the_total_is_the_sum_of_approved_amounts_and_never_above_the_account((claims, history) in batch()) {
-        let result = engine().assess_batch(&claims, &history);
+    fn the_total_is_the_sum_of_approved_amounts_and_never_above_a_closing_account((claims, history) in batch(), closing in any::<bool>()) {
+        let result = engine_for(closing).assess_batch(&claims, &history);
         let sum: Decimal = result.assessments.iter().filter(|a| a.status == Status::Approved).map(|a| a.amount).sum();
         prop_assert_eq!(result.report.approved.amount, sum);
         let by_program: Decimal = result.report.by_program.values().map(|t| t.amount).sum();
         prop_assert_eq!(by_program, sum);
         prop_assert!(result.assessments.iter().all(|a| a.amount >= Decimal::ZERO));
         for ledger in result.report.accounts.values() {
-            prop_assert!(ledger.committed <= ledger.opening_balance || ledger.history_committed > Decimal::ZERO);
-            prop_assert!(ledger.committed + ledger.history_committed <= ledger.opening_balance.max(ledger.history_committed));
+            let opening = ledger.opening_balance.unwrap_or_default();
+            if ledger.closes_when_spent {
+                prop_assert!(ledger.committed <= opening || ledger.history_committed > Decimal::ZERO);
+                prop_assert!(ledger.committed + ledger.history_committed <= opening.max(ledger.history_committed));
+            }
+            // Every payment is of a commitment; what is paid in the period and after adds up.
+            let paid: Decimal = ledger.paid_by_month.values().copied().sum();
+            prop_assert_eq!(paid, ledger.paid_in_period() + ledger.paid_after_period());
+        }
+        if !closing {
+            prop_assert!(result.assessments.iter().all(|a| !a.reasons.contains(skill_subsidy::Reason::BudgetExhausted)));
         }
     }
 }
@@ -290,7 +313,10 @@ proptest! {
 #[test]
 fn the_account_closes_at_the_first_claim_it_cannot_pay_even_if_a_later_one_would_fit() {
     let engine = Engine::new(Ruleset::wuxi_2021().unwrap())
-        .with_overrides(&Overrides::from_json_str(r#"{"accounts.wuxi-2021.opening_balance": "500"}"#).unwrap())
+        .with_overrides(
+            &Overrides::from_json_str(r#"{"accounts.wuxi-2021.opening_balance": "500", "accounts.wuxi-2021.closes_when_spent": "true"}"#)
+                .unwrap(),
+        )
         .unwrap();
     let hire = |id: &str, person: &str, day: u32| {
         let d = Date::from_ymd_opt(2021, 5, day).unwrap();
@@ -337,7 +363,7 @@ fn a_batch_trace_adds_checks_8_to_12_and_moves_payment_last() {
 fn claims_added_together_on_every_core_decide_as_claims_added_one_by_one() {
     // Enough claims that the per-claim checks run on several threads, from a world small enough
     // that persons repeat and the small account runs out; some rows are malformed.
-    let engine = engine();
+    let engine = engine_for(true);
     let mut runner = proptest::test_runner::TestRunner::deterministic();
     let claims: Vec<Claim> = (0..12_000)
         .map(|i| {

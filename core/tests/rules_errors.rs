@@ -41,7 +41,8 @@ name_en = "Special account"
 fund = "special_account"
 effective_from = 2021-01-01
 effective_to = 2021-12-31
-opening_balance = { value = "1000000.00", source = "S1" }
+spending_target = { value = "1000000.00", source = "S1" }
+closes_when_spent = { value = false, source = "S1" }
 "#;
 
 const PROGRAMS: &str = r#"
@@ -356,4 +357,101 @@ fn the_apprenticeship_review_is_checked_like_every_rule() {
     .unwrap_err()
     .0;
     the_error(&errors, RulesErrorKind::DuplicateId, "programs.toml", "programs.apprenticeship_b");
+}
+
+#[test]
+fn an_account_that_closes_when_spent_needs_an_opening_balance() {
+    let errors = errors_after("ruleset.toml", replace("closes_when_spent = { value = false", "closes_when_spent = { value = true"));
+    the_error(&errors, RulesErrorKind::MissingKey, "ruleset.toml", "accounts.fund-2021.opening_balance");
+    // Nor can a what-if switch it on.
+    let rules = load(&files()).unwrap();
+    let engine = skill_subsidy::Engine::new(rules);
+    let Err(errors) =
+        engine.with_overrides(&skill_subsidy::Overrides::from_json_str(r#"{"accounts.fund-2021.closes_when_spent": "true"}"#).unwrap())
+    else {
+        panic!("an account without a balance was switched to close")
+    };
+    let errors = errors.0;
+    the_error(&errors, RulesErrorKind::BadOverride, "overrides", "accounts.fund-2021.closes_when_spent");
+    // With a balance it may close.
+    let with_balance = replace(
+        "closes_when_spent = { value = false",
+        "opening_balance = { value = \"5000.00\", source = \"S1\" }\ncloses_when_spent = { value = true",
+    );
+    let mut files = files();
+    files[1].1 = with_balance(&files[1].1);
+    assert!(load(&files).is_ok());
+}
+
+#[test]
+fn a_value_may_change_within_the_period_by_date_range_with_its_own_citation() {
+    let dated = replace(
+        "3 = { value = 2000, source = \"S1\" }",
+        "3 = { value = 2000, source = \"S1\", \"2021-07-01..\" = { value = 2200, source = \"S1\", confidence = \"inferred\" } }",
+    );
+    let mut files = files();
+    files[2].1 = dated(&files[2].1);
+    let rules = load(&files).unwrap_or_else(|e| panic!("{e:#?}"));
+    let param = rules.param("programs.training.amounts.3").unwrap();
+    assert_eq!(param.ranges.len(), 1);
+    assert_eq!(param.ranges[0].period.to_string(), "2021-07-01..");
+    // What is written reads back the same.
+    let again = rules.to_files();
+    let reread = Ruleset::from_files(again.iter().map(|(p, t)| (p.as_str(), t.as_str()))).unwrap();
+    let again = reread.param("programs.training.amounts.3").unwrap();
+    assert_eq!((again.value, &again.citation, &again.ranges[0].period), (param.value, &param.citation, &param.ranges[0].period));
+    assert_eq!((again.ranges[0].value, &again.ranges[0].citation), (param.ranges[0].value, &param.ranges[0].citation));
+    // Overlapping ranges, a range that is not a range, and a range on a whole-run value are refused.
+    let errors = errors_after(
+        "programs.toml",
+        replace(
+            "3 = { value = 2000, source = \"S1\" }",
+            "3 = { value = 2000, source = \"S1\", \"2021-07-01..\" = { value = 2200, source = \"S1\" }, \"2021-06-01..2021-07-31\" = { value = 2100, source = \"S1\" } }",
+        ),
+    );
+    the_error(&errors, RulesErrorKind::PeriodOverlap, "programs.toml", "programs.training.amounts.3");
+    let errors = errors_after(
+        "programs.toml",
+        replace(
+            "3 = { value = 2000, source = \"S1\" }",
+            "3 = { value = 2000, source = \"S1\", \"2021-13-01..\" = { value = 1, source = \"S1\" } }",
+        ),
+    );
+    the_error(&errors, RulesErrorKind::InvalidValue, "programs.toml", "programs.training.amounts.3.2021-13-01..");
+    let errors = errors_after(
+        "ruleset.toml",
+        replace(
+            "annual_claims = { value = 3, source = \"S1\" }",
+            "annual_claims = { value = 3, source = \"S1\", \"2021-07-01..\" = { value = 4, source = \"S1\" } }",
+        ),
+    );
+    the_error(&errors, RulesErrorKind::InvalidValue, "ruleset.toml", "limits.annual_claims");
+}
+
+#[test]
+fn a_sample_entry_is_never_more_certain_than_its_table() {
+    // S1 is confirmed; an illustrative table caps the confidence of the entries that cite it.
+    let sample = |text: &str| {
+        text.replace("source = \"S1\"\noccupations", "source = \"S1\"\nconfidence = \"illustrative\"\noccupations")
+            .replace("levels = [\"5\", \"4\", \"3\"] }", "levels = [\"5\", \"4\", \"3\"], source = \"S1\" }")
+    };
+    let mut files = files();
+    files[3].1 = sample(&files[3].1);
+    let rules = load(&files).unwrap_or_else(|e| panic!("{e:#?}"));
+    let version = &rules.catalogue("occupations").unwrap().versions[0];
+    let entry = version.occupations()[0].citation.as_ref().unwrap();
+    assert_eq!(rules.confidence_of(entry), Some(skill_subsidy::rules::Confidence::Illustrative));
+    assert_eq!(rules.confidence_of(&version.citation), Some(skill_subsidy::rules::Confidence::Illustrative));
+}
+
+#[test]
+fn shortage_levels_of_a_program_must_be_levels_it_pays() {
+    let errors = errors_after(
+        "programs.toml",
+        replace(
+            "shortage_uplift = { value = true, source = \"S1\" }",
+            "shortage_uplift = { value = true, source = \"S1\" }\nshortage_levels = { value = [\"5\", \"1\"], source = \"S1\" }",
+        ),
+    );
+    the_error(&errors, RulesErrorKind::InvalidValue, "programs.toml", "programs.training.shortage_levels");
 }

@@ -203,7 +203,14 @@ fn wuxi() -> &'static Engine {
 fn small_account() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        wuxi().with_overrides(&Overrides::from_json_str(r#"{"accounts.wuxi-2021.opening_balance": "30000.00"}"#).unwrap()).unwrap()
+        wuxi()
+            .with_overrides(
+                &Overrides::from_json_str(
+                    r#"{"accounts.wuxi-2021.opening_balance": "30000.00", "accounts.wuxi-2021.closes_when_spent": "true"}"#,
+                )
+                .unwrap(),
+            )
+            .unwrap()
     })
 }
 

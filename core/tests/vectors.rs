@@ -123,6 +123,9 @@ fn claim_vectors_give_the_expected_assessments_and_traces() {
                 problems.push(format!("steps: expected {want:?}, got {steps:?}"));
             }
         }
+        if let Some(want) = expect.get("estimate") {
+            contains(&got["estimate"], want, "estimate", &mut problems);
+        }
         problems
     });
 }

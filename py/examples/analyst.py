@@ -93,18 +93,18 @@ print(account.T)
 # %%
 months = report.to_frame("account_month")
 months = months[months["account"] == "wuxi-2021"].reset_index(drop=True)
-disbursed = months["disbursed"].astype(float) / 1e6  # millions of yuan, for the plot only
+disbursed = months["paid"].astype(float) / 1e6  # millions of yuan, for the plot only
 cumulative = disbursed.cumsum()
-opening = float(account.loc[account["account"] == "wuxi-2021", "opening_balance"].iloc[0]) / 1e6
+opening = float(account.loc[account["account"] == "wuxi-2021", "spending_target"].iloc[0]) / 1e6
 
 figure, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
 left.bar(months["month"], disbursed, color="#3b7dd8")
 left.set_title("Paid out each month (million yuan)")
 left.tick_params(axis="x", rotation=60)
 right.plot(months["month"], cumulative, marker="o", label="paid out, cumulative")
-right.axhline(opening, color="#c0392b", linestyle="--", label=f"opening balance {opening:,.0f}")
+right.axhline(opening, color="#c0392b", linestyle="--", label=f"spending goal {opening:,.0f}")
 right.set_yscale("log")
-right.set_title("Paid out so far against the account (million yuan, log scale)")
+right.set_title("Paid out so far against the goal (million yuan, log scale)")
 right.tick_params(axis="x", rotation=60)
 right.legend()
 for axis in (left, right):

@@ -598,41 +598,65 @@ fn accounts(report: &Report) -> Result<RecordBatch, ArrowError> {
     let n = report.accounts.len();
     let mut id = StringBuilder::new();
     let (mut from, mut to) = (StringBuilder::new(), StringBuilder::new());
-    let mut sums: Vec<Decimal128Builder> = (0..6).map(|_| money_builder(n, 38)).collect::<Result<_, _>>()?;
-    let mut utilisation = Decimal128Builder::with_capacity(n).with_precision_and_scale(38, 4)?;
+    let mut closes = arrow_array::builder::BooleanBuilder::with_capacity(n);
+    let mut sums: Vec<Decimal128Builder> = (0..9).map(|_| money_builder(n, 38)).collect::<Result<_, _>>()?;
+    let mut shares: Vec<Decimal128Builder> =
+        (0..2).map(|_| Decimal128Builder::with_capacity(n).with_precision_and_scale(38, 4)).collect::<Result<_, _>>()?;
     let (mut projection, mut projection_month) = (StringBuilder::new(), StringBuilder::new());
+    let share = |value: Option<Decimal>| {
+        value.map(|mut u| {
+            u.rescale(4);
+            u.mantissa()
+        })
+    };
     for (key, ledger) in &report.accounts {
         id.append_value(key);
         from.append_value(ledger.period.from.to_string());
         to.append_value(ledger.period.to.to_string());
+        closes.append_value(ledger.closes_when_spent);
         let values = [
+            ledger.spending_target,
             ledger.opening_balance,
-            ledger.history_committed,
-            ledger.committed,
-            ledger.released,
-            ledger.total_committed(),
+            Some(ledger.history_committed),
+            Some(ledger.committed),
+            Some(ledger.released),
+            Some(ledger.total_committed()),
+            Some(ledger.paid_in_period()),
+            Some(ledger.paid_after_period()),
             ledger.remaining(),
         ];
         for (builder, value) in sums.iter_mut().zip(values) {
-            builder.append_value(fen(value));
+            builder.append_option(value.map(fen));
         }
-        let mut u = ledger.utilisation();
-        u.rescale(4);
-        utilisation.append_value(u.mantissa());
+        shares[0].append_option(share(ledger.goal_share()));
+        shares[1].append_option(share(ledger.utilisation()));
         let p = ledger.projection().json();
         projection.append_option(p["status"].as_str());
         projection_month.append_option(p["month"].as_str());
     }
-    let names = ["opening_balance", "history_committed", "committed", "released", "total_committed", "remaining"];
+    let names = [
+        "spending_target",
+        "opening_balance",
+        "history_committed",
+        "committed",
+        "released",
+        "total_committed",
+        "paid_in_period",
+        "paid_after_period",
+        "remaining",
+    ];
     let mut columns: Vec<(&str, DataType, bool, ArrayRef)> = vec![
         ("account", DataType::Utf8, false, Arc::new(id.finish())),
         ("effective_from", DataType::Utf8, false, Arc::new(from.finish())),
         ("effective_to", DataType::Utf8, false, Arc::new(to.finish())),
+        ("closes_when_spent", DataType::Boolean, false, Arc::new(closes.finish())),
     ];
     for (name, mut builder) in names.into_iter().zip(sums) {
-        columns.push((name, money(38), false, Arc::new(builder.finish())));
+        columns.push((name, money(38), true, Arc::new(builder.finish())));
     }
-    columns.push(("utilisation", DataType::Decimal128(38, 4), false, Arc::new(utilisation.finish())));
+    for (name, mut builder) in ["goal_share", "utilisation"].into_iter().zip(shares) {
+        columns.push((name, DataType::Decimal128(38, 4), true, Arc::new(builder.finish())));
+    }
     columns.push(("projection", DataType::Utf8, true, Arc::new(projection.finish())));
     columns.push(("projection_month", DataType::Utf8, true, Arc::new(projection_month.finish())));
     batch(columns)
@@ -640,20 +664,20 @@ fn accounts(report: &Report) -> Result<RecordBatch, ArrowError> {
 
 fn account_months(report: &Report) -> Result<RecordBatch, ArrowError> {
     let (mut id, mut month) = (StringBuilder::new(), StringBuilder::new());
-    let (mut committed, mut disbursed) = (money_builder(0, 38)?, money_builder(0, 38)?);
+    let (mut committed, mut paid) = (money_builder(0, 38)?, money_builder(0, 38)?);
     for (key, ledger) in &report.accounts {
-        let months: std::collections::BTreeSet<_> = ledger.committed_by_month.keys().chain(ledger.disbursements.keys()).collect();
+        let months: std::collections::BTreeSet<_> = ledger.committed_by_month.keys().chain(ledger.paid_by_month.keys()).collect();
         for m in months {
             id.append_value(key);
             month.append_value(m.to_string());
             committed.append_value(fen(ledger.committed_by_month.get(m).copied().unwrap_or_default()));
-            disbursed.append_value(fen(ledger.disbursements.get(m).copied().unwrap_or_default()));
+            paid.append_value(fen(ledger.paid_by_month.get(m).copied().unwrap_or_default()));
         }
     }
     batch(vec![
         ("account", DataType::Utf8, false, Arc::new(id.finish())),
         ("month", DataType::Utf8, false, Arc::new(month.finish())),
         ("committed", money(38), false, Arc::new(committed.finish())),
-        ("disbursed", money(38), false, Arc::new(disbursed.finish())),
+        ("paid", money(38), false, Arc::new(paid.finish())),
     ])
 }

@@ -152,20 +152,22 @@ fn key_text(key: &Bound<'_, PyAny>) -> PyResult<String> {
 }
 
 /// Keys whose values are money or ratios (every string under them becomes a `Decimal`).
-const MONEY_KEYS: [&str; 14] = [
+const MONEY_KEYS: [&str; 16] = [
     "amount",
     "approved_amount",
     "final_amount",
+    "spending_target",
     "opening_balance",
-    "history_committed",
     "committed",
+    "paid",
+    "paid_in_period",
+    "goal",
+    "balance",
     "released",
     "total_committed",
     "remaining",
     "utilisation",
     "share",
-    "committed_by_month",
-    "disbursements",
     "cash_flow",
 ];
 

@@ -73,7 +73,7 @@ def test_pandas_polars_pyarrow_and_dicts_give_equal_results(engine, demo):
     assert [as_csv_row(r) for r in results["dicts"].assessments] == expected
     reports = [r.report for r in results.values()]
     assert all(r == reports[0] for r in reports)
-    assert reports[0].to_dict()["accounts"]["wuxi-2021"]["apprentices"]["done"] > 0
+    assert reports[0].to_dict()["targets"]["wuxi-2021"]["measures"]["apprentices"]["done"] > 0
     apps = rows(results["arrow"].applications)
     assert rows(results["pandas"].applications) == apps == rows(results["polars"].applications)
     assert len(apps) == len(demo["applications"])
@@ -309,9 +309,11 @@ def test_report_tables_come_as_the_kind_of_the_claims(engine, demo):
     assert isinstance(by_program, pl.DataFrame) and by_program.columns == ["program", "count", "amount"]
     assert sum(by_program["amount"].to_list(), Decimal(0)) == report.approved_amount
     months = report.to_frame("account_month", kind="pandas")
-    assert list(months.columns) == ["account", "month", "committed", "disbursed"]
+    assert list(months.columns) == ["account", "month", "committed", "paid"]
     accounts = report.to_frame("account", kind="arrow").to_pylist()
-    assert accounts[0]["opening_balance"] == Decimal("500000000.00")
+    assert accounts[0]["spending_target"] == accounts[0]["opening_balance"] == Decimal("500000000.00")
+    assert accounts[0]["closes_when_spent"] is False
+    assert accounts[0]["paid_in_period"] + accounts[0]["paid_after_period"] == sum(months["paid"], Decimal(0))
     assert report.to_frame("reason", kind="records")[0].keys() == {"reason", "count"}
     with pytest.raises(Exception) as e:
         report.to_frame("colour")

@@ -81,6 +81,8 @@ def test_claim_vector(ruleset: str, case: Dict[str, Any]) -> None:
         steps = [s["step"] for s in (a.trace or {}).get("steps", [])]
         if steps != expect["steps"]:
             problems.append(f"steps: expected {expect['steps']}, got {steps}")
+    if "estimate" in expect:
+        contains(got.get("estimate"), expect["estimate"], "estimate", problems)
     assert not problems, f"{case['name']}:\n  " + "\n  ".join(problems)
 
 

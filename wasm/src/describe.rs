@@ -242,7 +242,9 @@ pub fn ruleset_info(engine: &Engine) -> Value {
         "accounts": rules.accounts.iter().map(|a| json!({
             "id": a.id, "name_zh": a.name_zh, "name_en": a.name_en, "fund": a.fund.code(),
             "effective_from": a.period.from.to_string(), "effective_to": a.period.to.to_string(),
-            "opening_balance": number_text(engine, a.opening_balance),
+            "spending_target": a.spending_target.map(|p| number_text(engine, p)),
+            "opening_balance": a.opening_balance.map(|p| number_text(engine, p)),
+            "closes_when_spent": engine.value(&format!("accounts.{}.closes_when_spent", a.id)).is_some_and(|v| v.flag()),
         })).collect::<Vec<_>>(),
         "overrides": engine.overrides().items().iter().map(|o| json!({ "path": o.path, "value": o.value, "range": o.range.map(|r| r.to_string()) })).collect::<Vec<_>>(),
     })

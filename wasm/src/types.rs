@@ -267,7 +267,7 @@ export interface RulesetInfo {
   levels: { code: LevelCode; name_zh: string; name_en: string }[];
   groups: { code: GroupCode; name_zh: string }[];
   shortage: { rate: string; levels: LevelCode[]; listed_until_year_end: boolean } | null;
-  accounts: { id: string; name_zh: string; name_en: string; fund: string; effective_from: DateText; effective_to: DateText; opening_balance: Money }[];
+  accounts: { id: string; name_zh: string; name_en: string; fund: string; effective_from: DateText; effective_to: DateText; spending_target: Money | null; opening_balance: Money | null; closes_when_spent: boolean }[];
   overrides: { path: string; value: string; range: string | null }[];
 }
 

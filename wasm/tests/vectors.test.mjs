@@ -107,6 +107,7 @@ test("claim vectors give the expected assessments and traces", () => {
         const got = (record.trace?.steps ?? []).map((s) => s.step);
         if (!same(got, want)) problems.push(`steps: expected ${show(want)}, got ${show(got)}`);
       }
+      if ("estimate" in expect) contains(record.estimate ?? null, expect.estimate, "estimate", problems);
       if (problems.length > 0) failures.push(`${file} / ${name}:\n    ${problems.join("\n    ")}`);
     }
   }

@@ -97,7 +97,8 @@ fn main() {
             } else if path == "ruleset.toml" {
                 text.push_str(
                     "\n[accounts.w1]\nname_zh = \"W1 专账\"\nname_en = \"W1 account\"\nfund = \"special_account\"\n\
-                     effective_from = 2021-01-01\neffective_to = 2021-12-31\nopening_balance = { value = \"700000000.00\", source = \"w1\" }\n",
+                     effective_from = 2021-01-01\neffective_to = 2021-12-31\nopening_balance = { value = \"700000000.00\", source = \"w1\" }\n\
+                     closes_when_spent = { value = true, source = \"w1\" }\n",
                 );
             }
         }
@@ -114,7 +115,10 @@ fn main() {
         let claims: Vec<Claim> = (0..n).map(|i| generator.claim(i)).collect();
         let history = generator.history();
         println!("prepare demo: {n} claims and {} history records in {:.2} s", history.len(), t.elapsed().as_secs_f64());
-        let engine = Engine::new(rules);
+        // The account as a bureau whose money runs out would run it (资金用完即止): the illustrative
+        // balance of 500,000,000.00 closes it part of the way through a million claims.
+        let closing = skill_subsidy::Overrides::from_json_str(r#"{"accounts.wuxi-2021.closes_when_spent": "true"}"#).unwrap_or_default();
+        let engine = Engine::new(rules).with_overrides(&closing).unwrap_or_else(|e| panic!("{e}"));
         run("batch demo-2021 (all checks, the account runs out)", &engine, &claims, &history, runs);
     }
 }

@@ -1,7 +1,9 @@
-//! The special account's one global pass (SPEC §7.2 check 12, §11): the account is served
-//! strictly in (`applied_on`, `claim_id`) order and closes at the first claim whose amount
-//! would take its commitments above the opening balance — that claim and every later claim on
-//! the account are refused, even a smaller one that would fit. No partial payment.
+//! The special account's one global pass (SPEC §7.2 check 12, §11). An account that closes when
+//! spent (`closes_when_spent`, 资金用完即止) is served strictly in (`applied_on`, `claim_id`)
+//! order and closes at the first claim whose amount would take its commitments above the opening
+//! balance — that claim and every later claim on the account are refused, even a smaller one that
+//! would fit. No partial payment. An account that is a spending goal (the default: "力争…支出",
+//! seed 附件2/2) never closes.
 //!
 //! Because the account closes at one point of the queue, a prefix sum over the claims that
 //! passed checks 1–11 finds that point exactly, whichever way the batch was split by person.
@@ -98,7 +100,8 @@ impl Closings {
             .map(|(i, queue)| {
                 let order = super::queue_order(queue, |c| (c.applied_on, c.claim_id.as_str()));
                 *queue = order.into_iter().map(|k| queue[k as usize]).collect();
-                let opening = engine.base_values[accounts[i].opening_balance.0 as usize].number();
+                // An account that does not close (a spending goal) never refuses a claim.
+                let opening = engine.closing_balance(i)?;
                 let mut total = committed[i];
                 queue.iter().find_map(|c| {
                     total += c.amount;

@@ -17,6 +17,7 @@
 
 mod budget;
 mod person;
+mod report;
 mod table;
 
 pub use budget::{BudgetInput, Candidate, Closings, QuotaCandidate};
@@ -24,20 +25,20 @@ pub use table::{ClaimColumn, ClaimTable, ColumnCell, TableResult, TableRow};
 
 use crate::apprenticeship::{Application, ApplicationResult};
 use crate::assessment::Assessment;
-use crate::calendar::{Date, YearMonth};
+use crate::calendar::Date;
 use crate::claim::{Claim, ClaimErrorKind, FieldError, FieldMode, FieldSource, RawClaim};
 use crate::engine::Engine;
 use crate::history::HistoryRecord;
 use crate::level::Level;
 use crate::reasons::{Reason, Reasons, Status};
-use crate::report::{AccountLedger, Report, Tally};
+use crate::report::Report;
 use crate::rules::{Calculation, Fund};
 use crate::trace::{Step, StepId};
 use compact_str::CompactString;
 use person::{CheckRules, Person, Traces};
+use report::{build_report, fen_of, Counted, Names};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
-use std::collections::BTreeMap;
 
 /// "None" for interned ids.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -110,6 +111,8 @@ pub(crate) struct Entry {
     pub level: Option<Level>,
     pub enterprise: u32,
     pub district: u32,
+    /// The approved project (项目制), for the count of projects.
+    pub project: u32,
     pub amount: Decimal,
     pub counts: bool,
     pub account: Option<u16>,
@@ -130,6 +133,10 @@ pub(crate) struct Past {
     pub group: Option<u16>,
     /// The account it is committed against.
     pub account: Option<u16>,
+    /// Whether it was an apprenticeship (it counts as an apprentice, not a person-time).
+    pub apprenticeship: bool,
+    /// Its project (项目制), when it names one.
+    pub project: u32,
 }
 
 /// An application in a batch.
@@ -143,7 +150,7 @@ pub(crate) struct AppSlot {
 
 /// Strings to small ids.
 #[derive(Default)]
-struct Interner {
+pub(crate) struct Interner {
     map: FxHashMap<CompactString, u32>,
     names: Vec<CompactString>,
 }
@@ -185,6 +192,7 @@ pub struct Batch<'e> {
     enterprises: Interner,
     occupations: Interner,
     districts: Interner,
+    projects: Interner,
     /// The entries by person, then queue order (indices into `entries`), once sorted.
     order: Vec<u32>,
     /// Where each person's run starts in `order`, and `order.len()` at the end.
@@ -245,6 +253,7 @@ impl Engine {
             enterprises: Interner::default(),
             occupations: Interner::default(),
             districts: Interner::default(),
+            projects: Interner::default(),
             order: Vec::new(),
             runs: Vec::new(),
             busy: Vec::new(),
@@ -447,7 +456,7 @@ impl<'e> Batch<'e> {
         self.ids.push(claim.claim_id.clone());
         if a.status == Status::Approved {
             if let Some(program) = a.program {
-                let entry = self.entry(index, program, claim, a.amount);
+                let entry = self.entry(index, program, claim, a.amount, None);
                 self.entries.push(entry);
             }
         }
@@ -493,8 +502,7 @@ impl<'e> Batch<'e> {
             claim.level = Some(app.target_level);
             claim.enterprise_id = Some(app.enterprise_id.clone());
             claim.district = app.district.clone();
-            let mut entry = self.entry(index, program, &claim, a.amount);
-            entry.app = Some(position);
+            let entry = self.entry(index, program, &claim, a.amount, Some(position));
             self.entries.push(entry);
         }
         self.assessments.push(a);
@@ -545,10 +553,12 @@ impl<'e> Batch<'e> {
             counts,
             group,
             account,
+            apprenticeship: rule.is_some_and(|p| matches!(p.calculation, Calculation::Apprenticeship { .. })),
+            project: self.projects.opt(h.project.as_deref()),
         });
     }
 
-    fn entry(&mut self, index: u32, program: u16, claim: &Claim, amount: Decimal) -> Entry {
+    fn entry(&mut self, index: u32, program: u16, claim: &Claim, amount: Decimal, app: Option<u32>) -> Entry {
         let engine = self.engine;
         let compiled = &engine.programs[usize::from(program)];
         let rule = &engine.rules.programs[compiled.rule];
@@ -559,12 +569,13 @@ impl<'e> Batch<'e> {
             person: PersonKey::new(&claim.person_id),
             applied_on: claim.applied_on,
             event_date: claim.event_date,
-            app: None,
+            app,
             program,
             occupation: self.occupations.opt(claim.occupation.as_deref()),
             level: claim.level,
             enterprise: self.enterprises.opt(claim.enterprise_id.as_deref()),
             district: self.districts.opt(claim.district.as_deref()),
+            project: self.projects.opt(claim.project.as_deref()),
             amount,
             counts,
             account,
@@ -745,53 +756,6 @@ impl<'e> Batch<'e> {
     }
 }
 
-/// A count and an amount in whole fen: a report's sums without a decimal addition per claim.
-#[derive(Debug, Clone, Copy, Default)]
-struct FenTally {
-    count: u64,
-    fen: i128,
-}
-
-impl FenTally {
-    fn merge(&mut self, other: FenTally) {
-        self.count += other.count;
-        self.fen += other.fen;
-    }
-
-    /// The amount in yuan.
-    fn amount(self) -> Decimal {
-        // Within Decimal's range for any real batch (2^96 fen); saturates rather than panics.
-        Decimal::try_from_i128_with_scale(self.fen, 2).unwrap_or(if self.fen < 0 { Decimal::MIN } else { Decimal::MAX })
-    }
-
-    fn tally(self) -> Tally {
-        Tally { count: self.count, amount: self.amount() }
-    }
-}
-
-/// An amount in fen (amounts are rounded to the fen, so this is exact).
-fn fen_of(amount: Decimal) -> i128 {
-    if amount.scale() == 2 {
-        return amount.mantissa();
-    }
-    let mut fen = amount;
-    fen.rescale(2);
-    fen.mantissa()
-}
-
-/// What a batch's approved claims add to one account.
-#[derive(Clone, Default)]
-struct AccountSums {
-    committed: Decimal,
-    released: Decimal,
-    person_times: u64,
-    apprentices: u64,
-    /// Commitments by month of application.
-    by_month: BTreeMap<YearMonth, Decimal>,
-    /// Payments by month.
-    paid_in: BTreeMap<YearMonth, Decimal>,
-}
-
 /// Part of a batch after pass 1, waiting for the accounts' closing points.
 pub struct Partition<'e> {
     batch: Batch<'e>,
@@ -853,6 +817,7 @@ impl Partition<'_> {
                     a.reasons = Reasons::from(reason);
                     a.amount = Decimal::ZERO;
                     a.payment_month = None;
+                    a.estimate = None;
                 }
             }
         }
@@ -887,156 +852,9 @@ impl Partition<'_> {
             }
             Decision::Rejected(_) => None,
         });
-        let names = Names { districts: &b.districts, occupations: &b.occupations };
+        let names = Names { districts: &b.districts, occupations: &b.occupations, projects: &b.projects };
         build_report(b.engine, &b.rules, &b.past, &b.applications, names, closings, b.assessments.iter().map(|a| (a, 1)), approved)
     }
-}
-
-/// Approved claims as the report counts them: `count` claims alike in everything the report
-/// looks at (one, in a [`Batch`]; a shape's, in a table), with their amounts summed in fen.
-pub(crate) struct Counted<'a> {
-    pub entry: &'a Entry,
-    pub payment_month: Option<YearMonth>,
-    pub count: u64,
-    pub fen: i128,
-}
-
-/// The names behind a batch's interned districts and occupations.
-#[derive(Clone, Copy)]
-pub(crate) struct Names<'a> {
-    districts: &'a Interner,
-    occupations: &'a Interner,
-}
-
-/// The report (SPEC §9) of claims with these statuses (each `count` times) and these approved
-/// claims, on top of the history `past`.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn build_report<'a>(
-    engine: &Engine,
-    checks: &CheckRules,
-    past: &[Past],
-    applications: &[AppSlot],
-    names: Names<'_>,
-    closings: &Closings,
-    statuses: impl Iterator<Item = (&'a Assessment, u64)>,
-    approved: impl Iterator<Item = Counted<'a>>,
-) -> Report {
-    let rules = &engine.rules;
-    let mut report = Report::default();
-    for (i, account) in rules.accounts.iter().enumerate() {
-        let value = |id: crate::rules::ParamId| engine.base_values[id.0 as usize];
-        let target = |id: Option<crate::rules::ParamId>| id.map(|p| u64::from(crate::engine::compile::count(value(p))));
-        let mut ledger = AccountLedger::new(
-            account.period,
-            value(account.opening_balance).number(),
-            target(account.target_person_times),
-            target(account.target_apprentices),
-        );
-        ledger.closed_in = closings.closed_at.get(i).and_then(|c| c.as_ref()).map(|(date, _)| YearMonth::of(*date));
-        report.accounts.insert(account.id.clone(), ledger);
-    }
-    for p in past {
-        if let Some(a) = p.account {
-            if let Some(ledger) = report.accounts.get_mut(&rules.accounts[usize::from(a)].id) {
-                ledger.history_committed += p.amount;
-                ledger.history_person_times += 1;
-                *ledger.committed_by_month.entry(YearMonth::of(p.applied_on)).or_default() += p.amount;
-            }
-        }
-    }
-    for (a, count) in statuses {
-        report.claims += count;
-        match a.status {
-            Status::Invalid => report.invalid += count,
-            Status::Rejected => {
-                report.rejected += count;
-                for r in a.reasons.iter() {
-                    *report.rejections.entry(r).or_default() += count;
-                }
-            }
-            _ => {}
-        }
-    }
-    // Tallies in whole fen by small index first; names (and their allocations) only once
-    // per key.
-    let mut approved_all = FenTally::default();
-    let mut by_program = vec![FenTally::default(); rules.programs.len()];
-    let mut by_level = [FenTally::default(); 8];
-    let mut by_district = vec![FenTally::default(); names.districts.names.len() + 1];
-    let mut by_occupation = vec![FenTally::default(); names.occupations.names.len() + 1];
-    let mut by_month: Vec<(YearMonth, FenTally)> = Vec::new();
-    let mut by_account = vec![AccountSums::default(); rules.accounts.len()];
-    // The last slot of each holds claims without a district or occupation.
-    let (districts, occupations) = (by_district.len(), by_occupation.len());
-    let slot = |id: u32, len: usize| if id == NONE { len - 1 } else { id as usize };
-    for Counted { entry: e, payment_month, count, fen } in approved {
-        let rule = engine.programs[usize::from(e.program)].rule;
-        let tally = FenTally { count, fen };
-        approved_all.merge(tally);
-        by_program[rule].merge(tally);
-        by_level[e.level.map_or(7, Level::index)].merge(tally);
-        by_district[slot(e.district, districts)].merge(tally);
-        by_occupation[slot(e.occupation, occupations)].merge(tally);
-        let month = YearMonth::of(e.applied_on);
-        match by_month.iter_mut().rev().find(|(m, _)| *m == month) {
-            Some((_, t)) => t.merge(tally),
-            None => by_month.push((month, tally)),
-        }
-        if let Some(account) = e.account.filter(|_| checks.special[usize::from(e.program)]) {
-            let paid = tally.amount();
-            let sums = &mut by_account[usize::from(account)];
-            sums.committed += paid;
-            *sums.by_month.entry(YearMonth::of(e.applied_on)).or_default() += paid;
-            match e.app.and_then(|p| applications.get(p as usize)) {
-                // An apprenticeship is paid in stages, and its outcome may release part of it.
-                Some(slot) => {
-                    sums.apprentices += count;
-                    let session = slot.session.unwrap_or(e.applied_on);
-                    let schedule = engine.schedule(&slot.app, session, paid);
-                    sums.released += paid - schedule.final_amount;
-                    for p in schedule.payments {
-                        *sums.paid_in.entry(p.month).or_default() += p.amount;
-                    }
-                }
-                None => {
-                    sums.person_times += count;
-                    if let Some(month) = payment_month {
-                        *sums.paid_in.entry(month).or_default() += paid;
-                    }
-                }
-            }
-        }
-    }
-    report.approved = approved_all.tally();
-    report.by_month = by_month.into_iter().map(|(m, t)| (m, t.tally())).collect();
-    let named = |tallies: &[FenTally], name: &dyn Fn(usize) -> String| -> BTreeMap<String, Tally> {
-        let mut out: BTreeMap<String, FenTally> = BTreeMap::new();
-        for (i, t) in tallies.iter().enumerate().filter(|(_, t)| t.count > 0) {
-            let e = out.entry(name(i)).or_default();
-            e.count += t.count;
-            e.fen += t.fen;
-        }
-        out.into_iter().map(|(k, t)| (k, t.tally())).collect()
-    };
-    report.by_program = named(&by_program, &|i| rules.programs[i].id.clone());
-    let fund_of = |i: usize| rules.programs[i].fund.code().to_string();
-    report.by_fund = named(&by_program, &fund_of);
-    report.by_level = named(&by_level, &|i| Level::ALL.get(i).map_or("-", |l| l.code()).to_string());
-    report.by_district = named(&by_district, &|i| names.districts.name(i as u32).to_string());
-    report.by_occupation = named(&by_occupation, &|i| names.occupations.name(i as u32).to_string());
-    for (i, sums) in by_account.into_iter().enumerate() {
-        if let Some(ledger) = report.accounts.get_mut(&rules.accounts[i].id) {
-            ledger.committed += sums.committed;
-            ledger.released += sums.released;
-            ledger.person_times += sums.person_times;
-            ledger.apprentices += sums.apprentices;
-            for (m, a) in sums.by_month {
-                *ledger.committed_by_month.entry(m).or_default() += a;
-            }
-            ledger.disbursements = sums.paid_in;
-        }
-    }
-    report
 }
 
 /// Puts a claim's batch steps into its trace: they follow the per-claim steps, and the payment

@@ -30,6 +30,8 @@ pub(crate) struct CheckRules {
     pub group: Vec<Option<u16>>,
     /// Per program: whether it is paid from the special account.
     pub special: Vec<bool>,
+    /// Per program: whether it is the apprenticeship, approved only at a review session (§8).
+    pub apprenticeship: Vec<bool>,
     /// Per program: whether an apprentice's claims of it for the same enterprise are refused
     /// while the apprenticeship runs.
     pub overlap: Vec<bool>,
@@ -60,6 +62,7 @@ impl CheckRules {
             level_table: rules.programs.iter().map(|p: &Program| matches!(p.calculation, Calculation::LevelTable { .. })).collect(),
             group,
             special: rules.programs.iter().map(|p| p.fund == Fund::SpecialAccount).collect(),
+            apprenticeship: rules.programs.iter().map(|p| matches!(p.calculation, Calculation::Apprenticeship { .. })).collect(),
             overlap: {
                 let review = engine.apprenticeship_program().map(|(_, _, r)| r).filter(|r| value(r.overlap).flag());
                 rules.programs.iter().map(|p| review.is_some_and(|r| r.overlap_programs.value.contains(&p.id))).collect()
@@ -69,12 +72,21 @@ impl CheckRules {
 }
 
 impl CheckRules {
+    /// Whether the entry is an apprenticeship sent as a plain claim: in a batch it is approved
+    /// only as an application reviewed at a session (§8), so it commits nothing.
+    pub fn needs_review(&self, e: &Entry) -> bool {
+        e.app.is_none() && self.apprenticeship[usize::from(e.program)]
+    }
+
     /// What checks 8–12 give a person's only claim when the person has no history: alone it
     /// fails none of checks 8–11 (a lone claim is never a repeat, a lower level, a second
     /// apprenticeship or a top-up, and it is within an annual limit of at least one), so only
     /// the quota and the account can refuse it — as [`Person::decide`] would, without looking
     /// at the person. The batch's property tests compare the two.
     pub fn lone(&self, e: &Entry, closings: &Closings, claim_id: &str) -> Decision {
+        if self.needs_review(e) {
+            return Decision::Rejected(Reason::NeedsReview);
+        }
         if e.app.is_some() && !closings.quota_full_at.is_empty() && closings.is_quota_full(e.applied_on, claim_id) {
             return Decision::Rejected(Reason::QuotaFull);
         }
@@ -225,7 +237,7 @@ impl<'a> Person<'a> {
     fn check(&self, state: &State, e: &Entry, mut steps: Option<&mut Vec<Step>>) -> Decision {
         let program = usize::from(e.program);
         let limits = &self.engine.rules.limits;
-        let values = &self.engine.base_values;
+        let values = crate::engine::compile::Values::plain(&self.engine.base_values);
         // Steps are only built when traced: the fast path builds no strings.
         let tracing = steps.is_some();
         let mut step = |s: Step| {
@@ -233,6 +245,21 @@ impl<'a> Person<'a> {
                 steps.push(s);
             }
         };
+        if self.rules.needs_review(e) {
+            if tracing {
+                let session = self.engine.review_session(e.applied_on);
+                step(self.engine.rule_step(
+                    StepId::ReviewSession,
+                    Outcome::Fail,
+                    self.engine.apprenticeship_program().map(|(_, _, r)| r.sessions.path.clone()),
+                    self.engine.apprenticeship_program().map(|(_, _, r)| &r.sessions.citation),
+                    (Some(e.applied_on.to_string()), session.map(|d| d.to_string())),
+                    note!("An apprenticeship is approved only at a review session (每双月学徒制会审): submit it as an application; it commits nothing here";
+                          "企业新型学徒制须经学徒制会审批准：请以学徒制申请提交；本批次不予列支"),
+                ));
+            }
+            return Decision::Rejected(Reason::NeedsReview);
+        }
         let comparable = self.rules.level_table[program] && e.occupation != NONE;
         // 8. Once per person, occupation and level (S9, S11).
         if let (true, true, Some(level)) = (self.rules.once_per_level, comparable, e.level) {
@@ -414,16 +441,24 @@ impl<'a> Person<'a> {
             let closed = self.closings.closes(account) && self.closings.is_closed(account, e.applied_on, &self.ids[e.index as usize]);
             if tracing {
                 let a = &self.engine.rules.accounts[usize::from(account)];
+                let closes = self.engine.closing_balance(usize::from(account)).is_some();
+                let rule = match a.opening_balance {
+                    Some(opening) if closes => opening,
+                    _ => a.closes_when_spent,
+                };
                 step(self.engine.param_step(
                     StepId::Budget,
                     pass_or_fail(!closed),
-                    a.opening_balance,
+                    rule,
                     values,
                     (Some(paid.to_string()), None),
                     if closed {
-                        note!("Account {} was used up before this claim's turn", a.id; "专账 {} 在本申请之前已用完", a.id)
+                        note!("Account {} was used up before this claim's turn (it closes when spent)", a.id; "专账 {} 在本申请之前已用完（资金用完即止）", a.id)
+                    } else if closes {
+                        note!("Committed against account {} in first-come-first-served order (it closes when spent)", a.id; "按申请先后从专账 {} 列支（资金用完即止）", a.id)
                     } else {
-                        note!("Committed against account {} in first-come-first-served order", a.id; "按申请先后从专账 {} 列支", a.id)
+                        note!("Committed against account {}; its spending is a goal, not a cap, so it refuses no claim", a.id;
+                              "从专账 {} 列支；专账支出为工作目标而非上限，不因资金额度拒绝申请", a.id)
                     },
                 ));
             }

@@ -374,13 +374,14 @@ impl Engine {
             let (Some(claim), Some(program), Status::Approved) = (&shape.claim, shape.assessment.program, shape.assessment.status) else {
                 continue;
             };
-            let entry = scratch.entry(0, program, claim, shape.assessment.amount);
+            let entry = scratch.entry(0, program, claim, shape.assessment.amount, None);
             if let Decision::Rejected(reason) = entry.decision {
                 let a = &mut shape.assessment;
                 a.status = Status::Rejected;
                 a.reasons = Reasons::from(reason);
                 a.amount = Decimal::ZERO;
                 a.payment_month = None;
+                a.estimate = None;
             } else {
                 entries.push((id, entry));
             }
@@ -421,8 +422,8 @@ impl Engine {
                 committed[usize::from(account)] += counts[*id].1;
             }
         }
-        for (account, fen) in self.rules.accounts.iter().zip(committed) {
-            let opening = self.base_values[account.opening_balance.0 as usize].number();
+        for (account, fen) in committed.into_iter().enumerate() {
+            let Some(opening) = self.closing_balance(account) else { continue };
             if Decimal::try_from_i128_with_scale(fen, 2).map_or(true, |sum| sum > opening) {
                 return None;
             }
@@ -434,7 +435,7 @@ impl Engine {
             fen: counts[*id].1,
         });
         let statuses = shapes.iter().zip(&counts).filter(|(_, c)| c.0 > 0).map(|(s, c)| (&s.assessment, c.0));
-        let names = Names { districts: &scratch.districts, occupations: &scratch.occupations };
+        let names = Names { districts: &scratch.districts, occupations: &scratch.occupations, projects: &scratch.projects };
         let report = build_report(self, &checks, &[], &[], names, &Closings::none(), statuses, approved);
         Some(TableResult { shapes: shapes.into_iter().map(|s| s.assessment).collect(), shape_of, fen, report })
     }
@@ -464,9 +465,9 @@ type KeyCell = (u8, CompactString);
 
 /// The fields that make a claim's shape (every field but the ids and the fee paid, which are
 /// read for each row), and two more places in a key: whether an enterprise and a fee are given.
-const KEY_FIELDS: [Field; 11] = {
-    // Field::ALL but the four read for each row, in order (a wrong count does not compile).
-    let mut out = [Field::Program; 11];
+const KEY_FIELDS: [Field; Field::COUNT - 4] = {
+    // Field::ALL but the four read for each row, in order.
+    let mut out = [Field::Program; Field::COUNT - 4];
     let (mut i, mut k) = (0, 0);
     while i < Field::ALL.len() {
         let field = Field::ALL[i];

@@ -46,11 +46,13 @@ pub enum Field {
     UiContributionMonths,
     /// `project`.
     Project,
+    /// `evaluator`: the evaluation institution (评价机构) that certified the level.
+    Evaluator,
 }
 
 impl Field {
     /// Every field.
-    pub const ALL: [Field; 15] = [
+    pub const ALL: [Field; 16] = [
         Field::ClaimId,
         Field::Program,
         Field::PersonId,
@@ -66,7 +68,11 @@ impl Field {
         Field::Months,
         Field::UiContributionMonths,
         Field::Project,
+        Field::Evaluator,
     ];
+
+    /// How many fields a claim has.
+    pub const COUNT: usize = Field::ALL.len();
 
     /// The field's name in records.
     #[must_use]
@@ -87,6 +93,7 @@ impl Field {
             Field::Months => "months",
             Field::UiContributionMonths => "ui_contribution_months",
             Field::Project => "project",
+            Field::Evaluator => "evaluator",
         }
     }
 
@@ -109,6 +116,7 @@ impl Field {
             Field::Months => "月数",
             Field::UiContributionMonths => "失业保险缴费月数",
             Field::Project => "项目编号",
+            Field::Evaluator => "评价机构",
         }
     }
 
@@ -172,6 +180,8 @@ pub struct Claim {
     pub ui_contribution_months: Option<u32>,
     /// Approved project id.
     pub project: Option<CompactString>,
+    /// The evaluation institution (评价机构) that certified the level, when given.
+    pub evaluator: Option<CompactString>,
 }
 
 impl Claim {
@@ -200,6 +210,7 @@ impl Claim {
             months: None,
             ui_contribution_months: None,
             project: None,
+            evaluator: None,
         }
     }
 
@@ -236,6 +247,7 @@ impl Claim {
         let months = p.count(Field::Months, 1);
         let ui_contribution_months = p.count(Field::UiContributionMonths, 0);
         let project = p.text(Field::Project, false);
+        let evaluator = p.text(Field::Evaluator, false);
         match (claim_id, program, person_id, event_date, applied_on) {
             (Some(claim_id), Some(program), Some(person_id), Some(event_date), Some(applied_on)) if errors.is_empty() => Ok(Claim {
                 claim_id,
@@ -253,6 +265,7 @@ impl Claim {
                 months,
                 ui_contribution_months,
                 project,
+                evaluator,
             }),
             _ => Err(errors),
         }

@@ -125,7 +125,7 @@ impl FieldSource for RawClaim {
 /// problem with the record as a whole (a CSV row that could not be read).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct RawClaim {
-    values: [Option<RawValue>; 15],
+    values: [Option<RawValue>; Field::COUNT],
     /// Names of fields that are not claim fields.
     pub unknown: Vec<String>,
     /// Names of fields given more than once (a JSON object with a repeated key).

@@ -25,15 +25,34 @@ impl Engine {
         found: &Found<'_>,
         t: &mut T,
     ) -> Option<Decimal> {
-        let mut amount = match &program.calculation {
-            Calculation::LevelTable { .. } => {
+        let amount = match &program.calculation {
+            Calculation::LevelTable { purchase_prices, .. } => {
                 let (level, la) = self.level_amount(claim, seg, found)?;
+                // S9: a 培训合格证书 is paid at the government purchase price of its training,
+                // where the ruleset lists one for the occupation.
+                let code = claim.occupation.as_deref().unwrap_or_default();
+                let price = purchase_prices.iter().find(|(c, _)| level == crate::level::Level::T && c == code).map(|(_, id)| *id);
+                if let Some(id) = price {
+                    let value = seg.number(id);
+                    t.step(|| {
+                        self.param_step(
+                            StepId::BaseAmount,
+                            Outcome::Info,
+                            id,
+                            seg.in_force(),
+                            (Some(yuan(la.base)), Some(yuan(value))),
+                            note!("A training certificate (T) in {code} is paid at its government purchase price: {} yuan (the standard {} does not apply)", yuan(value), yuan(la.base);
+                                  "培训合格证书按政府购买培训服务价格补贴：{code} 为 {} 元（不适用一般标准 {} 元）", yuan(value), yuan(la.base)),
+                        )
+                    });
+                    return self.finish_amount(claim, program, seg, value, t);
+                }
                 t.step(|| {
                     self.param_step(
                         StepId::BaseAmount,
                         Outcome::Info,
                         la.base_param,
-                        &seg.values,
+                        seg.in_force(),
                         (None, Some(yuan(la.base))),
                         note!("Standard for {}: {} yuan", level.name_en(), yuan(la.base); "{}补贴标准：{} 元", level.name_zh(), yuan(la.base)),
                     )
@@ -51,7 +70,7 @@ impl Engine {
                         StepId::BaseAmount,
                         Outcome::Info,
                         la.base_param,
-                        &seg.values,
+                        seg.in_force(),
                         (Some(yuan(la.base)), Some(yuan(amount))),
                         note!("Rate for target level {}: {} yuan a year × {} months / 12 = {}", level, yuan(la.base), months, yuan(amount);
                               "目标等级{}每人每年 {} 元 × {} 个月 / 12 = {}", level.name_zh(), yuan(la.base), months, yuan(amount)),
@@ -66,7 +85,7 @@ impl Engine {
                         StepId::BaseAmount,
                         Outcome::Info,
                         *amount,
-                        &seg.values,
+                        seg.in_force(),
                         (None, Some(yuan(value))),
                         note!("A fixed {} yuan per claim", yuan(value); "每人定额 {} 元", yuan(value)),
                     )
@@ -82,7 +101,7 @@ impl Engine {
                         StepId::MonthsCap,
                         Outcome::Info,
                         *max_months,
-                        &seg.values,
+                        seg.in_force(),
                         (Some(claimed.to_string()), Some(paid.to_string())),
                         if claimed > max {
                             note!("{claimed} months claimed; at most {max} are paid"; "申请 {claimed} 个月，最多补贴 {max} 个月")
@@ -97,7 +116,7 @@ impl Engine {
                         StepId::BaseAmount,
                         Outcome::Info,
                         *monthly_rate,
-                        &seg.values,
+                        seg.in_force(),
                         (None, Some(yuan(value))),
                         note!("{} yuan a month × {paid} months = {}", yuan(rate), yuan(value); "每月 {} 元 × {paid} 个月 = {}", yuan(rate), yuan(value)),
                     )
@@ -113,7 +132,7 @@ impl Engine {
                         StepId::Cap,
                         Outcome::Info,
                         *cap,
-                        &seg.values,
+                        seg.in_force(),
                         (Some(format_yuan(fee)), Some(yuan(value))),
                         note!("The fee paid {} capped at {}: {}", format_yuan(fee), yuan(limit), yuan(value); "实际培训费 {} 元，补贴上限 {} 元，取 {}", format_yuan(fee), yuan(limit), yuan(value)),
                     )
@@ -128,7 +147,7 @@ impl Engine {
                         StepId::BaseAmount,
                         Outcome::Info,
                         price,
-                        &seg.values,
+                        seg.in_force(),
                         (None, Some(yuan(value))),
                         note!("Price per trainee of the project: {} yuan", yuan(value); "项目每人补贴单价（一项一价）：{} 元", yuan(value)),
                     )
@@ -136,6 +155,11 @@ impl Engine {
                 value
             }
         };
+        self.finish_amount(claim, program, seg, amount, t)
+    }
+
+    /// The cap at the fee paid, where the program caps, and the one rounding.
+    fn finish_amount<T: Tracer>(&self, claim: &Claim, program: &Program, seg: &Segment, mut amount: Decimal, t: &mut T) -> Option<Decimal> {
         if let Some(caps) = program.caps_at_fee.filter(|c| seg.flag(Some(*c))) {
             let fee = claim.fee_paid.unwrap_or_default();
             let capped = min_amount(amount, fee);
@@ -144,7 +168,7 @@ impl Engine {
                     StepId::FeeCap,
                     Outcome::Info,
                     caps,
-                    &seg.values,
+                    seg.in_force(),
                     (Some(yuan(amount)), Some(yuan(capped))),
                     if capped < amount {
                         note!("Capped at the fee paid: min({}, {}) = {}", yuan(amount), format_yuan(fee), yuan(capped); "不超过实际缴纳的培训费：min({}, {}) = {}", yuan(amount), format_yuan(fee), yuan(capped))
@@ -189,7 +213,10 @@ impl Engine {
     ) -> Decimal {
         let (Some(rule), true) = (&self.rules.shortage, seg.flag(program.shortage_uplift)) else { return la.base };
         let listed = found.occupation.is_some_and(|o| o.shortage);
-        let level_ok = rule.levels.value.contains(level);
+        // A program may set its own uplifted levels (S11: Wuxi's unemployment-insurance upgrade
+        // at levels 5, 4 and 3); otherwise the ruleset's apply.
+        let levels = program.shortage_levels.as_ref().unwrap_or(&rule.levels);
+        let level_ok = levels.value.contains(level);
         let applies = listed && level_ok;
         t.step(|| {
             let code = claim.occupation.as_deref().unwrap_or("-");
@@ -214,11 +241,11 @@ impl Engine {
                 self.rule_step(
                     StepId::ShortageUplift,
                     Outcome::Info,
-                    Some(rule.levels.path.clone()),
-                    Some(&rule.levels.citation),
+                    Some(levels.path.clone()),
+                    Some(&levels.citation),
                     (Some(yuan(la.base)), Some(yuan(la.base))),
-                    note!("{code} is a shortage occupation, but the uplift applies only to levels {}: none for level {level}", rule.levels.value.codes();
-                          "{code} 为紧缺职业，但上浮仅适用于等级 {}，{}不上浮", rule.levels.value.codes(), level.name_zh()),
+                    note!("{code} is a shortage occupation, but the uplift applies only to levels {}: none for level {level}", levels.value.codes();
+                          "{code} 为紧缺职业，但上浮仅适用于等级 {}，{}不上浮", levels.value.codes(), level.name_zh()),
                 )
             } else if found.occupation.is_some_and(|o| !o.on_current_list) {
                 // Listed earlier this year and dropped since: S30 keeps it listed to year end.
@@ -227,7 +254,7 @@ impl Engine {
                     StepId::ShortageUplift,
                     Outcome::Info,
                     rule.listed_until_year_end,
-                    &seg.values,
+                    seg.in_force(),
                     (Some(yuan(la.base)), Some(yuan(uplifted))),
                     note!("{code} was listed in {listed_in} but is not on the list in force ({list}); a listing stays valid for the rest of the year, so it is still uplifted: {} → {}", yuan(la.base), yuan(uplifted);
                           "{code} 曾于 {listed_in} 列入紧缺职业目录，当期目录（{list}）未列入；当年已列入的持续有效，仍上浮：{} → {}", yuan(la.base), yuan(uplifted)),
@@ -237,7 +264,7 @@ impl Engine {
                     StepId::ShortageUplift,
                     Outcome::Info,
                     explicit,
-                    &seg.values,
+                    seg.in_force(),
                     (Some(yuan(la.base)), Some(yuan(la.uplifted))),
                     note!("{code} is on the shortage list ({listed_in}); the published uplifted figure {} replaces the standard {}", yuan(la.uplifted), yuan(la.base);
                           "{code} 列入紧缺职业目录（{listed_in}），按公布的紧缺补贴标准 {} 元（基准 {} 元）", yuan(la.uplifted), yuan(la.base)),
@@ -248,7 +275,7 @@ impl Engine {
                     StepId::ShortageUplift,
                     Outcome::Info,
                     rule.rate,
-                    &seg.values,
+                    seg.in_force(),
                     (Some(yuan(la.base)), Some(yuan(la.uplifted))),
                     note!("{code} is on the shortage list in force (listed since {listed_in}): {} × (1 + {}) = {}", yuan(la.base), yuan(rate), yuan(la.uplifted);
                           "{code} 列入紧缺职业目录（自 {listed_in} 起），上浮 {}：{} × (1 + {}) = {}", yuan(rate), yuan(la.base), yuan(rate), yuan(la.uplifted)),

@@ -1,14 +1,14 @@
 //! Assessing one claim: the checks of SPEC §7.1 in order (every failing one is listed), then
 //! the amount by calculation kind, the uplift, the caps, and one rounding.
 
-use super::compile::{OccEntry, Segment, VersionRef};
+use super::compile::{InstitutionIndex, OccEntry, Segment, Values, VersionRef};
 use super::steps::{note, pass_or_fail};
 use super::Engine;
 use crate::assessment::Assessment;
 use crate::calendar::{add_months, after_months, YearMonth};
 use crate::claim::{Claim, ClaimErrorKind, Field, FieldError};
 use crate::reasons::{Reason, Reasons};
-use crate::rules::{Calculation, ParamValue, Payee, Program};
+use crate::rules::{Calculation, Payee, Program};
 use crate::trace::{Outcome, StepId, Trace, Tracer};
 
 /// What the checks found that the amount needs.
@@ -20,7 +20,21 @@ pub(super) struct Found<'e> {
 }
 
 impl Engine {
+    /// One claim: an apprenticeship is an estimate of its review (SPEC §8); any other claim is
+    /// assessed on its own.
     pub(super) fn run<T: Tracer>(&self, claim: &Claim, t: &mut T) -> Assessment {
+        let apprenticeship = self.program_index.get(claim.program.as_str()).is_some_and(|i| {
+            matches!(self.rules.programs[self.programs[usize::from(i)].rule].calculation, Calculation::Apprenticeship { .. })
+        });
+        if apprenticeship {
+            self.estimate_apprenticeship(claim, t)
+        } else {
+            self.run_plain(claim, t)
+        }
+    }
+
+    /// Checks 1–7 of one claim and its amount, on its own dates.
+    pub(crate) fn run_plain<T: Tracer>(&self, claim: &Claim, t: &mut T) -> Assessment {
         let Some(index) = self.program_index.get(claim.program.as_str()) else {
             return self.unknown_program(claim, t);
         };
@@ -62,7 +76,7 @@ impl Engine {
         let found = self.check_catalogue(claim, program, seg, &mut reasons, t);
         self.check_group(claim, program, &mut reasons, t);
         self.check_institution(claim, program, seg, &mut reasons, t);
-        self.check_window(claim, seg.claim_window_months, &seg.values, &mut reasons, t);
+        self.check_window(claim, seg.claim_window_months, seg.in_force(), &mut reasons, t);
         let found = self.check_conditions(claim, program, seg, found, &mut reasons, t);
         if !reasons.is_empty() {
             return Assessment::rejected(Some(index), reasons, found.version);
@@ -94,7 +108,7 @@ impl Engine {
                 StepId::Payment,
                 Outcome::Info,
                 self.rules.payment.months_after_application,
-                &seg.values,
+                seg.in_force(),
                 (None, Some(month.to_string())),
                 note!("Paid in {month}, {lag} month(s) after the month of application (monthly payment)";
                       "按月发放：于 {month} 发放（申请当月之后第 {lag} 个月）"),
@@ -118,7 +132,7 @@ impl Engine {
         });
         let mut reasons = Reasons::from(Reason::UnknownProgram);
         let months = super::compile::count(self.base_values[self.rules.limits.claim_window_months.0 as usize]);
-        self.check_window(claim, months, &self.base_values, &mut reasons, t);
+        self.check_window(claim, months, Values::plain(&self.base_values), &mut reasons, t);
         Assessment::rejected(None, reasons, None)
     }
 
@@ -257,47 +271,72 @@ impl Engine {
         });
     }
 
-    /// Check 5: the institution is in the catalogue in force and may train the occupation.
+    /// Check 5: the institution is in the catalogue in force and may train the occupation; the
+    /// evaluation institution, when the claim names one (or the program requires it), likewise.
     fn check_institution<T: Tracer>(&self, claim: &Claim, program: &Program, seg: &Segment, reasons: &mut Reasons, t: &mut T) {
-        let Some(catalogue) = &program.institution_catalogue else { return };
-        let id = claim.institution.as_deref().unwrap_or_default();
+        if let Some(catalogue) = &program.institution_catalogue {
+            let id = claim.institution.as_deref().unwrap_or_default();
+            self.check_listed(claim, catalogue, seg.institutions.as_deref(), id, Listing::Training, reasons, t);
+        }
+        if let (Some(catalogue), Some(id)) = (&program.evaluator_catalogue, claim.evaluator.as_deref()) {
+            self.check_listed(claim, catalogue, seg.evaluators.as_deref(), id, Listing::Evaluation, reasons, t);
+        }
+    }
+
+    /// Whether institution `id` is in the version of `catalogue` in force and approved for the
+    /// claim's occupation.
+    #[allow(clippy::too_many_arguments)]
+    fn check_listed<T: Tracer>(
+        &self,
+        claim: &Claim,
+        catalogue: &str,
+        index: Option<&InstitutionIndex>,
+        id: &str,
+        listing: Listing,
+        reasons: &mut Reasons,
+        t: &mut T,
+    ) {
         let occupation = claim.occupation.as_deref();
-        let entry = seg.institutions.as_ref().and_then(|idx| idx.map.get(id));
+        let entry = index.and_then(|idx| idx.map.get(id));
         let scope_ok = entry.is_some_and(|e| e.all || occupation.is_none_or(|o| e.codes.contains(o)));
-        reasons.require(scope_ok, Reason::InstitutionNotApproved);
-        t.step(|| match &seg.institutions {
+        let (step, reason, en, zh, verb_zh) = match listing {
+            Listing::Training => (StepId::Institution, Reason::InstitutionNotApproved, "Institution", "培训机构", "培训"),
+            Listing::Evaluation => (StepId::Evaluator, Reason::EvaluatorNotApproved, "Evaluation institution", "评价机构", "评价"),
+        };
+        reasons.require(scope_ok, reason);
+        t.step(|| match index {
             None => self.rule_step(
-                StepId::Institution,
+                step,
                 Outcome::Fail,
                 Some(format!("catalogues.{catalogue}")),
                 None,
                 (Some(id.to_string()), None),
-                note!("No version of institution catalogue {catalogue} is in force on {}", claim.event_date; "{} 当日没有有效的培训机构目录", claim.event_date),
+                note!("No version of catalogue {catalogue} is in force on {}", claim.event_date; "{} 当日没有有效的{zh}目录", claim.event_date),
             ),
             Some(index) => {
                 let version = &self.rules.catalogues[usize::from(index.version.catalogue)].versions[usize::from(index.version.version)];
-                let rule = Some(format!("catalogues.{catalogue}.{}.institutions", version.id));
+                let rule = Some(format!("catalogues.{catalogue}.{}.{}", version.id, listing.key()));
                 let (en, zh) = match (entry, scope_ok) {
-                    (None, _) => (format!("Institution {id} is not in version {}", version.id), format!("培训机构 {id} 不在目录版本 {} 中", version.id)),
+                    (None, _) => (format!("{en} {id} is not in version {}", version.id), format!("{zh} {id} 不在目录版本 {} 中", version.id)),
                     (Some(_), false) => (
-                        format!("Institution {id} is in version {} but not approved for occupation {}", version.id, occupation.unwrap_or("-")),
-                        format!("培训机构 {id} 在目录版本 {} 中，但未获准培训职业（工种）{}", version.id, occupation.unwrap_or("-")),
+                        format!("{en} {id} is in version {} but not approved for occupation {}", version.id, occupation.unwrap_or("-")),
+                        format!("{zh} {id} 在目录版本 {} 中，但未获准{verb_zh}职业（工种）{}", version.id, occupation.unwrap_or("-")),
                     ),
                     (Some(e), true) => {
                         let name = match &version.entries {
                             crate::rules::Entries::Institutions(list) => list[e.index as usize].name_zh.as_str(),
                             _ => "",
                         };
-                        (format!("Institution {id} ({name}) is approved in version {}", version.id), format!("培训机构 {id}（{name}）在目录版本 {} 中，准予培训", version.id))
+                        (format!("{en} {id} ({name}) is approved in version {}", version.id), format!("{zh} {id}（{name}）在目录版本 {} 中，准予{verb_zh}", version.id))
                     }
                 };
-                self.rule_step(StepId::Institution, pass_or_fail(scope_ok), rule, Some(&version.citation), (Some(id.to_string()), None), note!("{}", en; "{}", zh))
+                self.rule_step(step, pass_or_fail(scope_ok), rule, Some(&version.citation), (Some(id.to_string()), None), note!("{}", en; "{}", zh))
             }
         });
     }
 
     /// Check 6: applied on or after the event, and within the claim window.
-    fn check_window<T: Tracer>(&self, claim: &Claim, months: u32, values: &[ParamValue], reasons: &mut Reasons, t: &mut T) {
+    fn check_window<T: Tracer>(&self, claim: &Claim, months: u32, values: Values<'_>, reasons: &mut Reasons, t: &mut T) {
         let limit = self.rules.limits.claim_window_months;
         let before = claim.applied_on < claim.event_date;
         let late = after_months(claim.event_date, months, claim.applied_on);
@@ -358,7 +397,7 @@ impl Engine {
                     StepId::ProgramConditions,
                     pass_or_fail(ok),
                     min,
-                    &seg.values,
+                    seg.in_force(),
                     (Some(have.to_string()), Some(need.to_string())),
                     note!("{have} months of unemployment-insurance contributions; {need} required"; "失业保险缴费 {have} 个月，要求不少于 {need} 个月"),
                 )
@@ -376,7 +415,7 @@ impl Engine {
                         StepId::ProgramConditions,
                         Outcome::Pass,
                         p.price,
-                        &seg.values,
+                        seg.in_force(),
                         (Some(id.to_string()), None),
                         note!("Project {id} ({}) is approved for {} from {} to {}", p.name_zh, program.id, p.period.from, p.period.to;
                               "项目 {id}（{}）已立项，有效期 {} 至 {}", p.name_zh, p.period.from, p.period.to),
@@ -401,7 +440,7 @@ impl Engine {
                         StepId::ProgramConditions,
                         pass_or_fail(ok),
                         *max_months,
-                        &seg.values,
+                        seg.in_force(),
                         (Some(months.to_string()), Some(format!("{min}..{max}"))),
                         note!("An apprenticeship of {months} months; {min} to {max} months are paid"; "学徒培养期 {months} 个月；补贴期限为 {min} 至 {max} 个月"),
                     )
@@ -410,6 +449,24 @@ impl Engine {
             _ => {}
         }
         found
+    }
+}
+
+/// Which catalogue of institutions a check reads.
+#[derive(Clone, Copy)]
+enum Listing {
+    /// 培训机构目录.
+    Training,
+    /// 评价机构目录.
+    Evaluation,
+}
+
+impl Listing {
+    fn key(self) -> &'static str {
+        match self {
+            Listing::Training => "institutions",
+            Listing::Evaluation => "evaluators",
+        }
     }
 }
 
@@ -446,6 +503,9 @@ fn required_missing(claim: &Claim, program: &Program, seg: &Segment) -> u32 {
     }
     if program.min_ui_contribution_months.is_some() {
         need(Field::UiContributionMonths, claim.ui_contribution_months.is_some());
+    }
+    if seg.flag(program.requires_evaluator) {
+        need(Field::Evaluator, claim.evaluator.is_some());
     }
     missing
 }

@@ -64,16 +64,48 @@ pub(crate) struct LevelAmount {
     pub explicit: Option<ParamId>,
 }
 
+/// A value in force for a stretch of dates instead of the loaded one: a dated rule value (the
+/// index of its range in [`crate::rules::Param::ranges`]) or a ranged what-if override (`None`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct InForceRange {
+    pub param: ParamId,
+    pub period: Period,
+    pub rule: Option<usize>,
+}
+
+/// The policy values in force for a stretch of dates, and which of them come from a range.
+#[derive(Clone, Copy)]
+pub(crate) struct Values<'a> {
+    pub values: &'a [ParamValue],
+    pub dated: &'a [InForceRange],
+}
+
+impl<'a> Values<'a> {
+    /// Values that no range changes (a run's limits, accounts and payment timing).
+    pub fn plain(values: &'a [ParamValue]) -> Values<'a> {
+        Values { values, dated: &[] }
+    }
+
+    /// The range that supplies `id`, when one does.
+    pub fn range_of(&self, id: ParamId) -> Option<&'a InForceRange> {
+        self.dated.iter().find(|d| d.param == id)
+    }
+}
+
 /// One stretch of `event_date` for one program.
 pub(crate) struct Segment {
     pub from: Date,
     pub values: Arc<[ParamValue]>,
+    /// The values of `values` that a dated rule value or a ranged override supplies.
+    pub dated: Arc<[InForceRange]>,
     /// `limits.claim_window_months` in force, read once here rather than per claim.
     pub claim_window_months: u32,
     /// `payment.months_after_application` in force.
     pub payment_lag: u32,
     pub occupations: Option<Arc<OccupationIndex>>,
     pub institutions: Option<Arc<InstitutionIndex>>,
+    /// Evaluation institutions (评价机构) in force, when the program checks them.
+    pub evaluators: Option<Arc<InstitutionIndex>>,
     /// Amounts by category id, then level (level_table and apprenticeship).
     pub table: Vec<[Option<LevelAmount>; 7]>,
 }
@@ -93,6 +125,11 @@ impl CompiledProgram {
 }
 
 impl Segment {
+    /// The values in force, for trace steps.
+    pub fn in_force(&self) -> Values<'_> {
+        Values { values: &self.values, dated: &self.dated }
+    }
+
     pub fn number(&self, id: ParamId) -> Decimal {
         self.values[id.0 as usize].number()
     }
@@ -145,11 +182,25 @@ fn day_after(d: Date) -> Date {
 
 pub(crate) fn compile(rules: &Ruleset, overrides: &[Resolved]) -> Compiled {
     let mut values: Vec<ParamValue> = rules.params.iter().map(|(_, p)| p.value).collect();
+    let mut replaced = FxHashSet::default();
     for o in overrides.iter().filter(|o| o.range.is_none()) {
         values[o.param.0 as usize] = o.value;
+        replaced.insert(o.param);
     }
     let base_values: Arc<[ParamValue]> = values.into();
-    let ranged: Vec<&Resolved> = overrides.iter().filter(|o| o.range.is_some()).collect();
+    // Values for stretches of dates: the rules' own (unless an override replaced the value
+    // outright), then ranged overrides, which win where both apply.
+    let mut ranged: Vec<(InForceRange, ParamValue)> = Vec::new();
+    for (id, param) in rules.params.iter().filter(|(id, _)| !replaced.contains(id)) {
+        for (i, r) in param.ranges.iter().enumerate() {
+            ranged.push((InForceRange { param: id, period: r.period, rule: Some(i) }, r.value));
+        }
+    }
+    for o in overrides {
+        if let Some(period) = o.range {
+            ranged.push((InForceRange { param: o.param, period, rule: None }, o.value));
+        }
+    }
 
     let mut categories = vec![String::new()];
     for catalogue in &rules.catalogues {
@@ -166,16 +217,19 @@ pub(crate) fn compile(rules: &Ruleset, overrides: &[Resolved]) -> Compiled {
 
     let mut occupation_cache: FxHashMap<OccupationKey, Arc<OccupationIndex>> = FxHashMap::default();
     let mut institution_cache: FxHashMap<(usize, usize), Arc<InstitutionIndex>> = FxHashMap::default();
-    let mut values_cache: FxHashMap<Vec<usize>, Arc<[ParamValue]>> = FxHashMap::default();
+    // The values of each set of ranges in force, shared by the segments that have it.
+    type InForce = (Arc<[ParamValue]>, Arc<[InForceRange]>);
+    let mut values_cache: FxHashMap<Vec<usize>, InForce> = FxHashMap::default();
 
     let mut programs = Vec::with_capacity(rules.programs.len());
     for (rule, program) in rules.programs.iter().enumerate() {
         let occ = catalogue_index(rules, program.occupation_catalogue.as_ref());
         let inst = catalogue_index(rules, program.institution_catalogue.as_ref());
         let short = catalogue_index(rules, program.shortage_catalogue.as_ref());
+        let eval = catalogue_index(rules, program.evaluator_catalogue.as_ref());
 
         let mut starts: Vec<Date> = vec![Date::MIN];
-        for c in [occ, inst, short].into_iter().flatten() {
+        for c in [occ, inst, short, eval].into_iter().flatten() {
             for v in &rules.catalogues[c].versions {
                 starts.push(v.period.from);
                 starts.push(day_after(v.period.to));
@@ -183,11 +237,9 @@ pub(crate) fn compile(rules: &Ruleset, overrides: &[Resolved]) -> Compiled {
                 starts.push(Date::from_ymd_opt(v.period.from.year() + 1, 1, 1).unwrap_or(Date::MAX));
             }
         }
-        for o in &ranged {
-            if let Some(Period { from, to }) = o.range {
-                starts.push(from);
-                starts.push(day_after(to));
-            }
+        for (r, _) in &ranged {
+            starts.push(r.period.from);
+            starts.push(day_after(r.period.to));
         }
         starts.sort();
         starts.dedup();
@@ -195,16 +247,21 @@ pub(crate) fn compile(rules: &Ruleset, overrides: &[Resolved]) -> Compiled {
         let segments = starts
             .iter()
             .map(|&from| {
-                let active: Vec<usize> =
-                    ranged.iter().enumerate().filter(|(_, o)| o.range.is_some_and(|r| r.contains(from))).map(|(i, _)| i).collect();
-                let values = values_cache
+                let active: Vec<usize> = ranged.iter().enumerate().filter(|(_, (r, _))| r.period.contains(from)).map(|(i, _)| i).collect();
+                let (values, dated) = values_cache
                     .entry(active.clone())
                     .or_insert_with(|| {
                         let mut v = base_values.to_vec();
+                        let mut dated: Vec<InForceRange> = Vec::new();
+                        // Rule ranges come first in `ranged`, so an override of the same value
+                        // replaces the rule's range here.
                         for &i in &active {
-                            v[ranged[i].param.0 as usize] = ranged[i].value;
+                            let (r, value) = ranged[i];
+                            v[r.param.0 as usize] = value;
+                            dated.retain(|d| d.param != r.param);
+                            dated.push(r);
                         }
-                        v.into()
+                        (v.into(), dated.into())
                     })
                     .clone();
                 let sticky = rules.shortage.as_ref().is_some_and(|s| values[s.listed_until_year_end.0 as usize].flag());
@@ -218,14 +275,17 @@ pub(crate) fn compile(rules: &Ruleset, overrides: &[Resolved]) -> Compiled {
                             .clone(),
                     )
                 });
-                let institutions = inst.and_then(|c| {
+                let mut institutions_of = |catalogue: Option<usize>| {
+                    let c = catalogue?;
                     let v = version_on(&rules.catalogues[c], from)?;
                     Some(institution_cache.entry((c, v)).or_insert_with(|| Arc::new(institution_index(rules, c, v))).clone())
-                });
+                };
+                let institutions = institutions_of(inst);
+                let evaluators = institutions_of(eval);
                 let table = amount_table(rules, &program.calculation, &values, &categories);
                 let claim_window_months = count(values[rules.limits.claim_window_months.0 as usize]);
                 let payment_lag = count(values[rules.payment.months_after_application.0 as usize]);
-                Segment { from, values, claim_window_months, payment_lag, occupations, institutions, table }
+                Segment { from, values, dated, claim_window_months, payment_lag, occupations, institutions, evaluators, table }
             })
             .collect();
         programs.push(CompiledProgram { rule, segments });
@@ -309,7 +369,7 @@ fn institution_index(rules: &Ruleset, c: usize, v: usize) -> InstitutionIndex {
 /// table gives one, else base × (1 + rate): exact, rounding waits for the claim's end.
 fn amount_table(rules: &Ruleset, calculation: &Calculation, values: &[ParamValue], categories: &[String]) -> Vec<[Option<LevelAmount>; 7]> {
     let (amounts, explicit): (&LevelAmounts, Option<&LevelAmounts>) = match calculation {
-        Calculation::LevelTable { amounts, shortage_amounts } => (amounts, shortage_amounts.as_ref()),
+        Calculation::LevelTable { amounts, shortage_amounts, .. } => (amounts, shortage_amounts.as_ref()),
         Calculation::Apprenticeship { rates, .. } => (rates, None),
         _ => return Vec::new(),
     };

@@ -210,6 +210,16 @@ impl Engine {
 }
 
 impl Engine {
+    /// The opening balance of account `account` (an index into `Ruleset::accounts`) when it
+    /// closes once spent (资金用完即止), with this engine's overrides; `None` for an account that
+    /// is a spending goal and never refuses a claim.
+    pub(crate) fn closing_balance(&self, account: usize) -> Option<rust_decimal::Decimal> {
+        let a = self.rules.accounts.get(account)?;
+        let value = |id: crate::rules::ParamId| self.base_values[id.0 as usize];
+        let opening = a.opening_balance.filter(|_| value(a.closes_when_spent).flag())?;
+        Some(value(opening).number())
+    }
+
     /// Whether the fee paid caps the amount of an eligible claim (the program caps at the fee
     /// on its event date, or pays the fee up to a cap). Its amount is then
     /// `min(amount with no cap, fee)`: the one rounding commutes with the minimum, since a fee

@@ -1,8 +1,9 @@
 //! Building trace steps: each names its rule, that rule's citation and document, and says
 //! when a what-if override replaced the loaded value.
 
+use super::compile::{InForceRange, Values};
 use super::Engine;
-use crate::rules::{Citation, ParamId, ParamValue, Source};
+use crate::rules::{Citation, ParamId, Source};
 use crate::trace::{Outcome, Step, StepId};
 
 /// The notes of a step, in English and Chinese.
@@ -39,6 +40,7 @@ impl Engine {
             document: source.map(Source::describe),
             url: source.map(|s| s.url.clone()).filter(|u| !u.is_empty()),
             confidence: citation.and_then(|c| self.rules.confidence_of(c)),
+            range: None,
             before: values.0,
             after: values.1,
             note_en: note.en,
@@ -47,25 +49,44 @@ impl Engine {
     }
 
     /// A step that read the policy value `id` as it stands in `in_force` (the values of the
-    /// claim's segment); when a what-if override changed it, the notes say so and give the
-    /// loaded value.
+    /// claim's segment). When a value that changes within the period supplied it, the step
+    /// cites that value's own source and names its range; when a what-if override changed it,
+    /// the notes say so and give the loaded value.
     pub(crate) fn param_step(
         &self,
         step: StepId,
         outcome: Outcome,
         id: ParamId,
-        in_force: &[ParamValue],
+        in_force: Values<'_>,
         values: (Option<String>, Option<String>),
         mut note: Note,
     ) -> Step {
         let param = self.rules.params.get(id);
-        let in_force = in_force[id.0 as usize];
-        if in_force != param.value {
-            let was = param.value.to_text();
-            note.en.push_str(&format!(" [what-if: {} = {} instead of {was}]", param.path, in_force.to_text()));
-            note.zh.push_str(&format!("【假设分析：{} 取 {}，原为 {was}】", param.path, in_force.to_text()));
+        let value = in_force.values[id.0 as usize];
+        let mut citation = &param.citation;
+        let range = in_force.range_of(id);
+        match range {
+            Some(InForceRange { rule: Some(i), period, .. }) => {
+                if let Some(dated) = param.ranges.get(*i) {
+                    citation = &dated.citation;
+                }
+                note.en.push_str(&format!(" [{} = {} from {period}]", param.path, value.to_text()));
+                note.zh.push_str(&format!("【{} 自 {period} 起取 {}】", param.path, value.to_text()));
+            }
+            Some(InForceRange { rule: None, period, .. }) => {
+                note.en.push_str(&format!(" [what-if: {} = {} for {period}]", param.path, value.to_text()));
+                note.zh.push_str(&format!("【假设分析：{} 在 {period} 取 {}】", param.path, value.to_text()));
+            }
+            None if value != param.value => {
+                let was = param.value.to_text();
+                note.en.push_str(&format!(" [what-if: {} = {} instead of {was}]", param.path, value.to_text()));
+                note.zh.push_str(&format!("【假设分析：{} 取 {}，原为 {was}】", param.path, value.to_text()));
+            }
+            None => {}
         }
-        self.rule_step(step, outcome, Some(param.path.clone()), Some(&param.citation), values, note)
+        let mut step = self.rule_step(step, outcome, Some(param.path.clone()), Some(citation), values, note);
+        step.range = range.map(|r| r.period.to_string());
+        step
     }
 }
 

@@ -18,8 +18,10 @@ pub enum CatalogueKind {
     Occupations,
     /// Shortage occupations whose subsidy is uplifted.
     Shortage,
-    /// Approved training institutions.
+    /// Approved training institutions (培训机构目录).
     Institutions,
+    /// Approved evaluation institutions (评价机构目录), which assess and certify skill levels.
+    Evaluators,
 }
 
 impl CatalogueKind {
@@ -30,7 +32,24 @@ impl CatalogueKind {
             CatalogueKind::Occupations => "occupations",
             CatalogueKind::Shortage => "shortage",
             CatalogueKind::Institutions => "institutions",
+            CatalogueKind::Evaluators => "evaluators",
         }
+    }
+
+    /// The key of a version file that lists the entries.
+    #[must_use]
+    pub fn entries_key(self) -> &'static str {
+        match self {
+            CatalogueKind::Occupations | CatalogueKind::Shortage => "occupations",
+            CatalogueKind::Institutions => "institutions",
+            CatalogueKind::Evaluators => "evaluators",
+        }
+    }
+
+    fn parse(code: &str) -> Option<CatalogueKind> {
+        [CatalogueKind::Occupations, CatalogueKind::Shortage, CatalogueKind::Institutions, CatalogueKind::Evaluators]
+            .into_iter()
+            .find(|k| k.code() == code)
     }
 }
 
@@ -64,7 +83,8 @@ pub enum InstitutionScope {
     Occupations(Vec<String>),
 }
 
-/// A training institution (培训机构) in a catalogue version.
+/// A training institution (培训机构) or an evaluation institution (评价机构) in a catalogue
+/// version.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Institution {
@@ -88,7 +108,7 @@ pub enum Entries {
     Occupations(Vec<Occupation>),
     /// Shortage occupation codes.
     Shortage(Vec<String>),
-    /// Institutions.
+    /// Training or evaluation institutions.
     Institutions(Vec<Institution>),
 }
 
@@ -160,15 +180,22 @@ pub(crate) fn load_version(
     let from = root.req(cx, "effective_from").and_then(|n| cx.date(&n));
     let to = root.req(cx, "effective_to").and_then(|n| cx.date(&n));
     let citation = root.req(cx, "source").and_then(|n| cx.citation(&n));
+    // A table's own confidence: a sample list is illustrative whatever its source confirms.
+    let confidence = root.field(cx, "confidence").and_then(|n| cx.confidence(&n));
+    let citation = citation.map(|c| Citation { confidence: confidence.or(c.confidence), ..c });
     let kind = match kind_node.as_ref().and_then(|n| cx.string(n)).as_deref() {
-        Some("occupations") => CatalogueKind::Occupations,
-        Some("shortage") => CatalogueKind::Shortage,
-        Some("institutions") => CatalogueKind::Institutions,
-        Some(other) => {
-            let node = kind_node?;
-            cx.error_at(RulesErrorKind::InvalidValue, &node, format!("kind {other:?} is not occupations, shortage or institutions"));
-            return None;
-        }
+        Some(code) => match CatalogueKind::parse(code) {
+            Some(kind) => kind,
+            None => {
+                let node = kind_node?;
+                cx.error_at(
+                    RulesErrorKind::InvalidValue,
+                    &node,
+                    format!("kind {code:?} is not occupations, shortage, institutions or evaluators"),
+                );
+                return None;
+            }
+        },
         None => return None,
     };
     let period = match (from, to) {
@@ -185,19 +212,25 @@ pub(crate) fn load_version(
                 .any(|v| v.occupations().iter().any(|o| o.code == code))
         })
     };
+    let node = root.req(cx, kind.entries_key())?;
     let entries = match kind {
         CatalogueKind::Occupations => {
-            let node = root.req(cx, "occupations")?;
-            Entries::Occupations(load_occupations(loader, cx, node))
+            // An entry is never more certain than its table: a sample entry citing a confirmed
+            // source (for its code, say) is still a sample.
+            let table = citation.as_ref().and_then(|c| c.confidence.or_else(|| cx.source_confidence(c)));
+            let mut list = load_occupations(loader, cx, node);
+            for o in &mut list {
+                if let (Some(c), Some(table)) = (o.citation.as_mut(), table) {
+                    let own = c.confidence.or_else(|| cx.source_confidence(c));
+                    if own.is_none_or(|own| own < table) {
+                        c.confidence = Some(table);
+                    }
+                }
+            }
+            Entries::Occupations(list)
         }
-        CatalogueKind::Shortage => {
-            let node = root.req(cx, "occupations")?;
-            Entries::Shortage(load_codes(cx, &node, &known)?)
-        }
-        CatalogueKind::Institutions => {
-            let node = root.req(cx, "institutions")?;
-            Entries::Institutions(load_institutions(cx, node, &known))
-        }
+        CatalogueKind::Shortage => Entries::Shortage(load_codes(cx, &node, &known)?),
+        CatalogueKind::Institutions | CatalogueKind::Evaluators => Entries::Institutions(load_institutions(cx, node, &known)),
     };
     Some((kind, CatalogueVersion { id: id?, name_zh: name_zh?, period: period?, citation: citation?, file: cx.file.to_string(), entries }))
 }
@@ -250,6 +283,8 @@ fn load_occupations(loader: &Loader, cx: &mut Cx<'_, '_>, node: Node<'_>) -> Vec
         let levels = t.req(cx, "levels").and_then(|n| level_list(cx, &n));
         let category = t.field(cx, "category").and_then(|n| cx.ident(&n));
         let citation = t.field(cx, "source").and_then(|n| cx.citation(&n));
+        let confidence = t.field(cx, "confidence").and_then(|n| cx.confidence(&n));
+        let citation = citation.map(|c| Citation { confidence: confidence.or(c.confidence), ..c });
         t.finish(cx);
         if let (Some(code), Some(name_zh), Some(name_en), Some(industry), Some(levels)) = (code, name_zh, name_en, industry, levels) {
             out.push(Occupation { code, name_zh, name_en, industry, levels, category, citation });

@@ -14,6 +14,14 @@ use serde_json::{json, Map, Value};
 /// Version of the export's JSON shape.
 pub const EXPORT_VERSION: u32 = 1;
 
+/// A value as JSON: numbers as decimal strings, switches as booleans.
+fn plain(value: ParamValue) -> Value {
+    match value {
+        ParamValue::Flag(b) => Value::Bool(b),
+        ParamValue::Number(n) => Value::String(n.to_string()),
+    }
+}
+
 fn levels(set: LevelSet) -> Value {
     Value::from(set.iter().map(Level::code).collect::<Vec<_>>())
 }
@@ -57,16 +65,26 @@ impl Exporter<'_> {
     fn value_json(&self, id: ParamId) -> Value {
         let p = self.params.get(id);
         let in_force = self.values.and_then(|v| v.get(id.0 as usize)).copied().unwrap_or(p.value);
-        let value = match in_force {
-            ParamValue::Flag(b) => Value::Bool(b),
-            ParamValue::Number(n) => Value::String(n.to_string()),
-        };
-        json!({
+        let mut out = json!({
             "path": p.path,
-            "value": value,
+            "value": plain(in_force),
             "citation": p.citation.keys(),
             "confidence": self.confidence_of(&p.citation).map(|c| c.code()),
-        })
+        });
+        if !p.ranges.is_empty() {
+            let ranges: Vec<Value> = p
+                .ranges
+                .iter()
+                .map(|r| {
+                    json!({
+                        "range": r.period.to_string(), "value": plain(r.value),
+                        "citation": r.citation.keys(), "confidence": self.confidence_of(&r.citation).map(|c| c.code()),
+                    })
+                })
+                .collect();
+            out["ranges"] = Value::from(ranges);
+        }
+        out
     }
 
     fn opt_value_json(&self, id: Option<ParamId>) -> Value {
@@ -118,19 +136,22 @@ impl Exporter<'_> {
                     "citation": p.citation.keys(), "confidence": self.confidence_of(&p.citation).map(|c| c.code()),
                     "payee": p.payee.code(), "fund": p.fund.code(),
                     "occupation_catalogue": p.occupation_catalogue, "institution_catalogue": p.institution_catalogue,
-                    "shortage_catalogue": p.shortage_catalogue,
+                    "shortage_catalogue": p.shortage_catalogue, "evaluator_catalogue": p.evaluator_catalogue,
+                    "requires_evaluator": self.opt_value_json(p.requires_evaluator),
                     "groups": self.cited_json(&p.groups, Value::from(p.groups.value.iter().map(crate::group::Group::code).collect::<Vec<_>>())),
                     "levels": p.levels.as_ref().map(|l| self.cited_json(l, levels(l.value))),
                     "caps_at_fee": self.opt_value_json(p.caps_at_fee),
                     "counts_toward_annual_limit": self.value_json(p.counts_toward_annual_limit),
                     "shortage_uplift": self.opt_value_json(p.shortage_uplift),
+                    "shortage_levels": p.shortage_levels.as_ref().map(|l| self.cited_json(l, levels(l.value))),
                     "exclusivity_group": p.exclusivity_group.as_ref().map(|g| self.cited_json(g, Value::from(g.value.clone()))),
                     "min_ui_contribution_months": self.opt_value_json(p.min_ui_contribution_months),
                 });
                 let extra = match &p.calculation {
-                    Calculation::LevelTable { amounts, shortage_amounts } => json!({
+                    Calculation::LevelTable { amounts, shortage_amounts, purchase_prices } => json!({
                         "amounts": self.table_json(amounts),
                         "shortage_amounts": shortage_amounts.as_ref().map(|t| self.table_json(t)),
+                        "purchase_prices": purchase_prices.iter().map(|(code, id)| (code.clone(), self.value_json(*id))).collect::<Map<_, _>>(),
                     }),
                     Calculation::Flat { amount } => json!({ "amount": self.value_json(*amount) }),
                     Calculation::PerMonth { monthly_rate, max_months } => {
@@ -213,9 +234,16 @@ impl Exporter<'_> {
             "accounts": self.accounts.iter().map(|a| json!({
                 "id": a.id, "name_zh": a.name_zh, "name_en": a.name_en, "fund": a.fund.code(),
                 "effective_from": a.period.from.to_string(), "effective_to": a.period.to.to_string(),
-                "opening_balance": self.value_json(a.opening_balance),
-                "target_person_times": self.opt_value_json(a.target_person_times),
-                "target_apprentices": self.opt_value_json(a.target_apprentices),
+                "spending_target": self.opt_value_json(a.spending_target),
+                "opening_balance": self.opt_value_json(a.opening_balance),
+                "closes_when_spent": self.value_json(a.closes_when_spent),
+            })).collect::<Vec<_>>(),
+            "targets": self.targets.iter().map(|t| json!({
+                "id": t.id, "name_zh": t.name_zh, "name_en": t.name_en,
+                "effective_from": t.period.from.to_string(), "effective_to": t.period.to.to_string(),
+                "targets": t.targets.iter().map(|x| json!({
+                    "key": x.key(), "measure": x.measure.code(), "per_year": x.per_year, "value": self.value_json(x.value),
+                })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
             "programs": programs,
             "projects": self.projects.iter().map(|p| json!({

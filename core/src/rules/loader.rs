@@ -1,14 +1,15 @@
 //! Loading a ruleset's files: which files exist, in which order they are read, and the parts
 //! of `ruleset.toml` and `sources.toml`.
 
+use super::accounts::{self, Account, TargetSet};
 use super::catalogue::{check_versions, load_version, Catalogue, CatalogueKind};
 use super::error::{RulesError, RulesErrorKind, RulesErrors};
-use super::params::{Param, ParamId, ParamKind, ParamValue, Params};
+use super::params::{Param, ParamId, ParamKind, ParamRange, ParamValue, Params, DATED_PREFIXES};
 use super::programs::{load_levels, load_programs};
 use super::projects::load_projects;
 use super::reader::{is_ident, Cx, Node, Table};
 use super::sources::{Citation, Confidence, Source};
-use super::{Account, Industry, Limits, Payment, Ruleset, ShortageRule};
+use super::{Industry, Limits, Payment, Ruleset, ShortageRule};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A policy value that is not a number or switch (a list of levels, a group name), with its
@@ -30,23 +31,55 @@ pub(crate) struct Loader {
 }
 
 impl Loader {
-    /// Reads a cited number or switch of `kind` and registers it under its path.
+    /// Reads a cited number or switch of `kind` (and any values it takes for stretches of
+    /// dates) and registers it under its path.
     pub fn param(&mut self, cx: &mut Cx<'_, '_>, node: &Node<'_>, kind: ParamKind) -> Option<ParamId> {
-        let (value, citation) = cx.cited(node)?;
-        let parsed = if kind == ParamKind::Flag {
-            ParamValue::Flag(cx.boolean(&value)?)
-        } else {
-            let number = cx.decimal(&value)?;
-            match kind.check_number(number) {
-                Ok(v) => v,
-                Err(message) => {
-                    let code = if kind == ParamKind::Rate { RulesErrorKind::RateOutOfRange } else { RulesErrorKind::InvalidValue };
-                    cx.error_at(code, &value, format!("expected {}: {message}", kind.describe()));
-                    return None;
-                }
+        let (value, citation, dated) = cx.cited_with_ranges(node)?;
+        let parsed = param_value(cx, &value, kind)?;
+        let mut ranges: Vec<ParamRange> = Vec::new();
+        for (key, range) in dated {
+            let period = cx.range_key(&key, &range);
+            let Some((value, citation)) = cx.cited(&range) else { continue };
+            if let (Some(period), Some(value)) = (period, param_value(cx, &value, kind)) {
+                ranges.push(ParamRange { period, value, citation, line: range.line });
             }
-        };
-        Some(self.params.add(Param { path: node.path.clone(), kind, value: parsed, citation, file: cx.file.to_string(), line: node.line }))
+        }
+        if !ranges.is_empty() && !DATED_PREFIXES.iter().any(|p| node.path.starts_with(p)) {
+            cx.error_at(
+                RulesErrorKind::InvalidValue,
+                node,
+                "only program, shortage and project values can change within the period; limits, accounts, targets and payment apply to the whole run",
+            );
+        }
+        ranges.sort_by_key(|r| r.period);
+        for pair in ranges.windows(2) {
+            if pair[0].period.overlaps(&pair[1].period) {
+                cx.error(
+                    RulesErrorKind::PeriodOverlap,
+                    &node.path,
+                    pair[1].line,
+                    format!("the ranges {} and {} of one value overlap", pair[0].period, pair[1].period),
+                );
+            }
+        }
+        let param = Param { path: node.path.clone(), kind, value: parsed, citation, file: cx.file.to_string(), line: node.line, ranges };
+        Some(self.params.add(param))
+    }
+}
+
+/// A number or switch of `kind`, checked against the kind's range.
+fn param_value(cx: &mut Cx<'_, '_>, value: &Node<'_>, kind: ParamKind) -> Option<ParamValue> {
+    if kind == ParamKind::Flag {
+        return Some(ParamValue::Flag(cx.boolean(value)?));
+    }
+    let number = cx.decimal(value)?;
+    match kind.check_number(number) {
+        Ok(v) => Some(v),
+        Err(message) => {
+            let code = if kind == ParamKind::Rate { RulesErrorKind::RateOutOfRange } else { RulesErrorKind::InvalidValue };
+            cx.error_at(code, value, format!("expected {}: {message}", kind.describe()));
+            None
+        }
     }
 }
 
@@ -189,6 +222,7 @@ pub(crate) fn load<'a>(folder: Option<&str>, files: impl IntoIterator<Item = (&'
             payment: head.payment,
             industries: head.industries,
             accounts: head.accounts,
+            targets: head.targets,
             programs,
             projects,
             catalogues,
@@ -239,6 +273,7 @@ struct Head {
     payment: Payment,
     industries: Vec<Industry>,
     accounts: Vec<Account>,
+    targets: Vec<TargetSet>,
 }
 
 fn load_head(loader: &mut Loader, cx: &mut Cx<'_, '_>, root: &mut Table<'_>, folder: Option<&str>) -> Option<Head> {
@@ -308,7 +343,10 @@ fn load_head(loader: &mut Loader, cx: &mut Cx<'_, '_>, root: &mut Table<'_>, fol
         }
     }
 
-    let accounts = root.field(cx, "accounts").and_then(|n| cx.table(&n)).map(|mut t| load_accounts(loader, cx, &mut t)).unwrap_or_default();
+    let accounts =
+        root.field(cx, "accounts").and_then(|n| cx.table(&n)).map(|mut t| accounts::load_accounts(loader, cx, &mut t)).unwrap_or_default();
+    let targets =
+        root.field(cx, "targets").and_then(|n| cx.table(&n)).map(|mut t| accounts::load_targets(loader, cx, &mut t)).unwrap_or_default();
 
     Some(Head {
         id: id?,
@@ -322,64 +360,6 @@ fn load_head(loader: &mut Loader, cx: &mut Cx<'_, '_>, root: &mut Table<'_>, fol
         payment: payment?,
         industries,
         accounts,
+        targets,
     })
-}
-
-fn load_accounts(loader: &mut Loader, cx: &mut Cx<'_, '_>, table: &mut Table<'_>) -> Vec<Account> {
-    let mut accounts: Vec<Account> = Vec::new();
-    for (id, node) in table.entries(cx) {
-        let Some(mut t) = cx.table(&node) else { continue };
-        let name_zh = t.req(cx, "name_zh").and_then(|n| cx.string(&n));
-        let name_en = t.req(cx, "name_en").and_then(|n| cx.string(&n));
-        let fund = t.req(cx, "fund").and_then(|n| {
-            let code = cx.string(&n)?;
-            let fund = super::programs::Fund::parse(&code);
-            if fund.is_none() {
-                cx.error_at(
-                    RulesErrorKind::InvalidValue,
-                    &n,
-                    format!("fund {code:?} is not special_account, unemployment_insurance or employment_fund"),
-                );
-            }
-            fund
-        });
-        let from = t.req(cx, "effective_from").and_then(|n| cx.date(&n));
-        let to = t.req(cx, "effective_to").and_then(|n| cx.date(&n));
-        let opening = t.req(cx, "opening_balance").and_then(|n| loader.param(cx, &n, ParamKind::Money));
-        let persons = t.field(cx, "target_person_times").and_then(|n| loader.param(cx, &n, ParamKind::Count));
-        let apprentices = t.field(cx, "target_apprentices").and_then(|n| loader.param(cx, &n, ParamKind::Count));
-        let period = match (from, to) {
-            (Some(from), Some(to)) => cx.period(&t.path, t.line, from, to),
-            _ => None,
-        };
-        if let (Some(fund), Some(period)) = (fund, period) {
-            if let Some(other) = accounts.iter().find(|a| a.fund == fund && a.period.overlaps(&period)) {
-                cx.error(
-                    RulesErrorKind::PeriodOverlap,
-                    &t.path,
-                    t.line,
-                    format!("account {id} ({period}) overlaps account {} ({}) of the same fund", other.id, other.period),
-                );
-            }
-        }
-        let (path, line) = (t.path.clone(), t.line);
-        t.finish(cx);
-        if !is_ident(&id) {
-            cx.error(RulesErrorKind::InvalidValue, &path, line, format!("{id:?} is not an account id"));
-        } else if let (Some(name_zh), Some(name_en), Some(fund), Some(period), Some(opening_balance)) =
-            (name_zh, name_en, fund, period, opening)
-        {
-            accounts.push(Account {
-                id,
-                name_zh,
-                name_en,
-                fund,
-                period,
-                opening_balance,
-                target_person_times: persons,
-                target_apprentices: apprentices,
-            });
-        }
-    }
-    accounts
 }

@@ -5,12 +5,13 @@
 //! [`Ruleset`] is a typed model; its numbers and switches live in [`Params`] with their
 //! citations, so what-if overrides and traces address them by path.
 
+mod accounts;
 mod apprenticeship;
 mod catalogue;
 mod error;
 mod export;
 mod loader;
-mod params;
+pub(crate) mod params;
 mod programs;
 mod projects;
 mod reader;
@@ -20,16 +21,16 @@ mod writer;
 #[cfg(feature = "fs")]
 mod fs;
 
+pub use accounts::{Account, Measure, Target, TargetSet};
 pub use apprenticeship::ReviewRules;
 pub use catalogue::{Catalogue, CatalogueKind, CatalogueVersion, Entries, Institution, InstitutionScope, Occupation};
 pub use error::{RulesError, RulesErrorKind, RulesErrors};
 pub use loader::Cited;
-pub use params::{parse_plain_decimal, Param, ParamId, ParamKind, ParamValue, Params};
+pub use params::{parse_plain_decimal, Param, ParamId, ParamKind, ParamRange, ParamValue, Params};
 pub use programs::{Calculation, Fund, LevelAmounts, Payee, Program};
 pub use projects::Project;
 pub use sources::{Citation, CitationRef, Confidence, Source};
 
-use crate::calendar::Period;
 use crate::level::LevelSet;
 use std::collections::BTreeMap;
 
@@ -82,28 +83,6 @@ pub struct Industry {
     pub name_en: String,
 }
 
-/// A fund's account for a period, such as the special account (职业技能提升行动专账).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Account {
-    /// Id (`wuxi-2021`).
-    pub id: String,
-    /// Chinese name.
-    pub name_zh: String,
-    /// English name.
-    pub name_en: String,
-    /// The fund it holds.
-    pub fund: Fund,
-    /// Claims with `applied_on` in this period are paid from it.
-    pub period: Period,
-    /// Opening balance in yuan.
-    pub opening_balance: ParamId,
-    /// Target of subsidised person-times, for progress reports.
-    pub target_person_times: Option<ParamId>,
-    /// Target of apprentices, for progress reports.
-    pub target_apprentices: Option<ParamId>,
-}
-
 /// A loaded, validated ruleset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -134,6 +113,8 @@ pub struct Ruleset {
     pub industries: Vec<Industry>,
     /// Accounts.
     pub accounts: Vec<Account>,
+    /// The plan's targets, by period.
+    pub targets: Vec<TargetSet>,
     /// Programs, in file order.
     pub programs: Vec<Program>,
     /// Approved projects (项目制).

@@ -5,10 +5,16 @@
 //! then one lookup by path, and a trace step names the path and citation of what it read.
 
 use super::sources::Citation;
+use crate::calendar::Period;
 use crate::money::{parse_money, MAX_MONEY};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use std::str::FromStr;
+
+/// Paths whose values are read per claim, by the date it is assessed on: only these may change
+/// within a ruleset's period (dated rule values, ranged what-if overrides). Limits, accounts,
+/// targets and payment timing apply to a whole run.
+pub(crate) const DATED_PREFIXES: [&str; 3] = ["programs.", "shortage.", "projects."];
 
 /// Index of a policy value in [`Params`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -128,6 +134,23 @@ impl ParamValue {
     }
 }
 
+/// A value that replaces a policy value for a stretch of dates, with its own citation (a rule
+/// that changed within a ruleset's period: S20 raised the apprenticeship floor on 2021-06-22).
+/// Written in the rules file as a key `"FROM..TO"` beside `value`, the form of a dated what-if
+/// override.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParamRange {
+    /// The dates it is in force (inclusive), by the date a claim is assessed on (`event_date`).
+    pub period: Period,
+    /// The value in force then.
+    pub value: ParamValue,
+    /// Its citation.
+    pub citation: Citation,
+    /// Line in the rules file.
+    pub line: Option<usize>,
+}
+
 /// One policy value with what a reader needs to trust it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -144,6 +167,16 @@ pub struct Param {
     pub file: String,
     /// Line in that file.
     pub line: Option<usize>,
+    /// Values in force for stretches of dates instead of `value`, in date order, not overlapping.
+    pub ranges: Vec<ParamRange>,
+}
+
+impl Param {
+    /// The dated value in force on `date`, if one is.
+    #[must_use]
+    pub fn range_on(&self, date: crate::calendar::Date) -> Option<&ParamRange> {
+        self.ranges.iter().find(|r| r.period.contains(date))
+    }
 }
 
 /// Every policy value of a ruleset.

@@ -103,6 +103,9 @@ pub enum Calculation {
         amounts: LevelAmounts,
         /// Explicit uplifted amounts that win over base × (1 + rate).
         shortage_amounts: Option<LevelAmounts>,
+        /// The government purchase price of a 培训合格证书 (level `T`) by occupation code
+        /// (政府购买就业培训服务, S9); an occupation without one is paid the table's `T` amount.
+        purchase_prices: Vec<(String, ParamId)>,
     },
     /// A fixed amount per claim (岗前培训).
     Flat {
@@ -176,6 +179,11 @@ pub struct Program {
     pub institution_catalogue: Option<String>,
     /// The shortage list for the uplift, if any.
     pub shortage_catalogue: Option<String>,
+    /// The evaluation institution catalogue (评价机构目录) a claim's `evaluator` is checked
+    /// against, when the claim gives one.
+    pub evaluator_catalogue: Option<String>,
+    /// Whether a claim must name its evaluation institution.
+    pub requires_evaluator: Option<ParamId>,
     /// Groups that may claim.
     pub groups: Cited<GroupSet>,
     /// Levels subsidised (level_table, apprenticeship).
@@ -186,6 +194,9 @@ pub struct Program {
     pub counts_toward_annual_limit: ParamId,
     /// Whether the shortage uplift applies.
     pub shortage_uplift: Option<ParamId>,
+    /// The levels the uplift applies to for this program, when they differ from the ruleset's
+    /// `shortage.levels` (Wuxi's unemployment-insurance upgrade: 5, 4 and 3, S11).
+    pub shortage_levels: Option<Cited<LevelSet>>,
     /// Programs in the same group pay at most the highest amount per person, enterprise and year.
     pub exclusivity_group: Option<Cited<String>>,
     /// Months of unemployment-insurance contributions required.
@@ -286,11 +297,22 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
     let occupation_catalogue = catalogue(cx, t, "occupation_catalogue", CatalogueKind::Occupations);
     let institution_catalogue = catalogue(cx, t, "institution_catalogue", CatalogueKind::Institutions);
     let shortage_catalogue = catalogue(cx, t, "shortage_catalogue", CatalogueKind::Shortage);
+    let evaluator_catalogue = catalogue(cx, t, "evaluator_catalogue", CatalogueKind::Evaluators);
+    let requires_evaluator = t.field(cx, "requires_evaluator").and_then(|n| loader.param(cx, &n, ParamKind::Flag));
+    if let (Some(_), None) = (&requires_evaluator, &evaluator_catalogue) {
+        cx.error(
+            RulesErrorKind::MissingKey,
+            &format!("{}.evaluator_catalogue", t.path),
+            t.line,
+            "`requires_evaluator` needs an `evaluator_catalogue` to check the evaluator against",
+        );
+    }
     let groups = t.req(cx, "groups").and_then(|n| load_groups(cx, &n));
     let levels = t.field(cx, "levels").and_then(|n| load_levels(cx, &n));
     let caps_at_fee = t.field(cx, "caps_at_fee").and_then(|n| loader.param(cx, &n, ParamKind::Flag));
     let counts = t.req(cx, "counts_toward_annual_limit").and_then(|n| loader.param(cx, &n, ParamKind::Flag));
     let shortage_uplift = t.field(cx, "shortage_uplift").and_then(|n| loader.param(cx, &n, ParamKind::Flag));
+    let shortage_levels = t.field(cx, "shortage_levels").and_then(|n| load_levels(cx, &n));
     let exclusivity_group = t.field(cx, "exclusivity_group").and_then(|n| {
         let (value, citation) = cx.cited(&n)?;
         Some(Cited { value: cx.ident(&value)?, citation, path: n.path.clone() })
@@ -310,7 +332,11 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
                     "a level_table program lists the `levels` it subsidises",
                 );
             }
-            Calculation::LevelTable { amounts: amounts?, shortage_amounts: shortage_amounts.flatten() }
+            let purchase_prices = t
+                .field(cx, "purchase_prices")
+                .map(|n| load_purchase_prices(loader, cx, &n, levels.as_ref(), context, occupation_catalogue.as_deref()))
+                .unwrap_or_default();
+            Calculation::LevelTable { amounts: amounts?, shortage_amounts: shortage_amounts.flatten(), purchase_prices }
         }
         "flat" => Calculation::Flat { amount: t.req(cx, "amount").and_then(|n| loader.param(cx, &n, ParamKind::Money))? },
         "per_month" => {
@@ -352,11 +378,14 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
         occupation_catalogue,
         institution_catalogue,
         shortage_catalogue,
+        evaluator_catalogue,
+        requires_evaluator,
         groups: groups?,
         levels,
         caps_at_fee,
         counts_toward_annual_limit: counts?,
         shortage_uplift,
+        shortage_levels,
         exclusivity_group,
         min_ui_contribution_months: min_ui,
     };
@@ -401,6 +430,40 @@ pub(crate) fn level_list(cx: &mut Cx<'_, '_>, node: &Node<'_>) -> Option<LevelSe
         return None;
     }
     Some(set)
+}
+
+/// `[programs.x.purchase_prices]`: a price per occupation code for level `T`, each a code of the
+/// program's occupation catalogue.
+fn load_purchase_prices(
+    loader: &mut Loader,
+    cx: &mut Cx<'_, '_>,
+    node: &Node<'_>,
+    levels: Option<&Cited<LevelSet>>,
+    context: &Context<'_>,
+    catalogue: Option<&str>,
+) -> Vec<(String, ParamId)> {
+    let Some(mut table) = cx.table(node) else { return Vec::new() };
+    if !levels.is_some_and(|l| l.value.contains(Level::T)) {
+        cx.error_at(RulesErrorKind::InvalidValue, node, "purchase prices are for level T (培训合格证书), which `levels` does not list");
+    }
+    let known = |code: &str| {
+        context
+            .catalogues
+            .iter()
+            .filter(|c| Some(c.id.as_str()) == catalogue)
+            .flat_map(|c| &c.versions)
+            .any(|v| v.occupations().iter().any(|o| o.code == code))
+    };
+    let mut out = Vec::new();
+    for (code, child) in table.entries(cx) {
+        if !known(&code) {
+            cx.error_at(RulesErrorKind::UnknownReference, &child, format!("{code} is in no version of the program's occupation catalogue"));
+        }
+        if let Some(id) = loader.param(cx, &child, ParamKind::Money) {
+            out.push((code, id));
+        }
+    }
+    out
 }
 
 /// `{ 5 = {…}, 4 = {…} }` or `{ A = { 5 = {…} }, B = {…} }`.
@@ -467,8 +530,26 @@ fn check_amounts_cover_levels(cx: &mut Cx<'_, '_>, program: &Program, path: &str
 
 /// The uplift needs the ruleset's `[shortage]` rate and a list to look occupations up in.
 fn check_uplift_is_defined(cx: &mut Cx<'_, '_>, program: &Program, path: &str, line: Option<usize>, context: &Context<'_>) {
+    if let (Some(levels), None) = (&program.shortage_levels, program.shortage_uplift) {
+        cx.error(
+            RulesErrorKind::MissingKey,
+            &levels.path,
+            line,
+            "`shortage_levels` needs `shortage_uplift` (the switch that turns the uplift on)",
+        );
+    }
     if program.shortage_uplift.is_none() {
         return;
+    }
+    if let (Some(uplifted), Some(paid)) = (&program.shortage_levels, &program.levels) {
+        for level in uplifted.value.iter().filter(|l| !paid.value.contains(*l)) {
+            cx.error(
+                RulesErrorKind::InvalidValue,
+                &uplifted.path,
+                line,
+                format!("level {level} is uplifted but `levels` does not subsidise it"),
+            );
+        }
     }
     if context.shortage_levels.is_none() {
         cx.error(
@@ -531,7 +612,7 @@ fn check_categories(cx: &mut Cx<'_, '_>, program: &Program, path: &str, line: Op
 /// An explicit uplifted figure must sit in a category and at a level the program pays and the
 /// uplift covers; otherwise it could never be used and a typo would pass unnoticed.
 fn check_uplifted_table(cx: &mut Cx<'_, '_>, program: &Program, path: &str, line: Option<usize>, context: &Context<'_>) {
-    let Calculation::LevelTable { amounts, shortage_amounts: Some(uplifted) } = &program.calculation else { return };
+    let Calculation::LevelTable { amounts, shortage_amounts: Some(uplifted), .. } = &program.calculation else { return };
     for (category, row) in &uplifted.rows {
         let at = match category {
             Some(c) => format!("{path}.shortage_amounts.{c}"),
@@ -543,7 +624,8 @@ fn check_uplifted_table(cx: &mut Cx<'_, '_>, program: &Program, path: &str, line
         }
         for level in Level::ALL.into_iter().filter(|l| row[l.index()].is_some()) {
             let paid = program.levels.as_ref().is_some_and(|l| l.value.contains(level));
-            let uplifted_level = context.shortage_levels.is_some_and(|s| s.contains(level));
+            let uplifted_level =
+                program.shortage_levels.as_ref().map(|l| l.value).or(context.shortage_levels).is_some_and(|s| s.contains(level));
             if !paid || !uplifted_level {
                 cx.error(
                     RulesErrorKind::InvalidValue,

@@ -92,6 +92,9 @@ impl Node<'_> {
     }
 }
 
+/// A cited value's node, its citation, and the key and node of each of its date ranges.
+pub(crate) type CitedWithRanges<'d> = (Node<'d>, Citation, Vec<(String, Node<'d>)>);
+
 /// A table being read.
 pub(crate) struct Table<'d> {
     pub path: String,
@@ -299,6 +302,22 @@ impl<'t, 'e> Cx<'t, 'e> {
     /// A cited value `{ value = …, source = "…", confidence = "…", note = "…" }`:
     /// returns the value's node (with the cited value's path) and its citation.
     pub fn cited<'d>(&mut self, node: &Node<'d>) -> Option<(Node<'d>, Citation)> {
+        let (value, citation, ranges) = self.cited_with_ranges(node)?;
+        if let Some((key, range)) = ranges.first() {
+            self.error_at(
+                RulesErrorKind::InvalidValue,
+                range,
+                format!("{key:?}: only a number or a switch can change within the ruleset's period"),
+            );
+        }
+        Some((value, citation))
+    }
+
+    /// A cited value that may also give values for stretches of dates, each keyed by its range
+    /// and cited on its own, the form of a dated what-if override:
+    /// `{ value = 4000, source = "S23", "2021-06-22..2021-12-31" = { value = 5000, source = "S20" } }`.
+    /// Returns the value, its citation, and each range's key and node.
+    pub fn cited_with_ranges<'d>(&mut self, node: &Node<'d>) -> Option<CitedWithRanges<'d>> {
         let Some(inner) = node.elem.table_like().filter(|t| t.contains_key("value")) else {
             self.error_at(
                 RulesErrorKind::MissingCitation,
@@ -317,20 +336,43 @@ impl<'t, 'e> Cx<'t, 'e> {
                 None
             }
         };
-        let confidence = t.field(self, "confidence").and_then(|c| {
-            let code = self.string(&c)?;
-            let parsed = Confidence::parse(&code);
-            if parsed.is_none() {
-                self.error_at(RulesErrorKind::InvalidValue, &c, format!("{code:?} is not confirmed, inferred or illustrative"));
-            }
-            parsed
-        });
+        let confidence = t.field(self, "confidence").and_then(|c| self.confidence(&c));
         let note = t.field(self, "note").and_then(|n| self.string(&n));
+        let keys: Vec<&str> = inner.iter().map(|(k, _)| k).filter(|k| k.contains("..")).collect();
+        let ranges = keys.into_iter().filter_map(|k| t.field(self, k).map(|n| (k.to_string(), n))).collect();
         t.finish(self);
         let mut citation = citation?;
         citation.confidence = confidence;
         citation.note = note;
-        Some((value, citation))
+        Some((value, citation, ranges))
+    }
+
+    /// The confidence of a citation's first source.
+    pub fn source_confidence(&self, citation: &Citation) -> Option<Confidence> {
+        citation.primary().and_then(|r| self.sources.get(&r.source)).map(|s| s.confidence)
+    }
+
+    /// A confidence code.
+    pub fn confidence(&mut self, node: &Node<'_>) -> Option<Confidence> {
+        let code = self.string(node)?;
+        let parsed = Confidence::parse(&code);
+        if parsed.is_none() {
+            self.error_at(RulesErrorKind::InvalidValue, node, format!("{code:?} is not confirmed, inferred or illustrative"));
+        }
+        parsed
+    }
+
+    /// A range of dates written as a key, `FROM..TO` (either end may be open).
+    pub fn range_key(&mut self, key: &str, node: &Node<'_>) -> Option<crate::calendar::Period> {
+        let period = crate::calendar::Period::parse(key);
+        if period.is_none() {
+            self.error_at(
+                RulesErrorKind::InvalidValue,
+                node,
+                format!("{key:?} is not a date range FROM..TO (YYYY-MM-DD..YYYY-MM-DD, ending on or after its start)"),
+            );
+        }
+        period
     }
 }
 

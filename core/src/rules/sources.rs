@@ -3,8 +3,8 @@
 use serde::Serialize;
 use std::fmt;
 
-/// How far a source (or a value citing it) is supported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// How far a source (or a value citing it) is supported, ordered from most to least certain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Confidence {

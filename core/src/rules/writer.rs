@@ -40,12 +40,17 @@ fn citation_fields(c: &Citation) -> String {
 impl Ruleset {
     fn cited_param(&self, id: ParamId) -> String {
         let param = self.params.get(id);
-        let value = match param.value {
+        let value = |v: ParamValue| match v {
             ParamValue::Flag(b) => b.to_string(),
             ParamValue::Number(n) if n.scale() == 0 => n.to_string(),
             ParamValue::Number(n) => q(&n.to_string()),
         };
-        format!("{{ value = {value}, {} }}", citation_fields(&param.citation))
+        let mut out = format!("{{ value = {}, {}", value(param.value), citation_fields(&param.citation));
+        for r in &param.ranges {
+            let _ = write!(out, ", {} = {{ value = {}, {} }}", q(&r.period.to_string()), value(r.value), citation_fields(&r.citation));
+        }
+        out.push_str(" }");
+        out
     }
 
     fn cited_text<T>(&self, cited: &Cited<T>, value: String) -> String {
@@ -65,7 +70,7 @@ impl Ruleset {
         }
         for catalogue in &self.catalogues {
             for version in &catalogue.versions {
-                files.push((version.file.clone(), self.version_file(catalogue.kind.code(), version)));
+                files.push((version.file.clone(), self.version_file(catalogue.kind, version)));
             }
         }
         files
@@ -121,20 +126,36 @@ impl Ruleset {
         for a in &self.accounts {
             let _ = writeln!(
                 out,
-                "\n[accounts.{}]\nname_zh = {}\nname_en = {}\nfund = {}\neffective_from = {}\neffective_to = {}\nopening_balance = {}",
+                "\n[accounts.{}]\nname_zh = {}\nname_en = {}\nfund = {}\neffective_from = {}\neffective_to = {}",
                 q(&a.id),
                 q(&a.name_zh),
                 q(&a.name_en),
                 q(a.fund.code()),
                 a.period.from,
                 a.period.to,
-                self.cited_param(a.opening_balance)
             );
-            if let Some(p) = a.target_person_times {
-                let _ = writeln!(out, "target_person_times = {}", self.cited_param(p));
+            for (key, id) in [
+                ("spending_target", a.spending_target),
+                ("opening_balance", a.opening_balance),
+                ("closes_when_spent", Some(a.closes_when_spent)),
+            ] {
+                if let Some(id) = id {
+                    let _ = writeln!(out, "{key} = {}", self.cited_param(id));
+                }
             }
-            if let Some(p) = a.target_apprentices {
-                let _ = writeln!(out, "target_apprentices = {}", self.cited_param(p));
+        }
+        for t in &self.targets {
+            let _ = writeln!(
+                out,
+                "\n[targets.{}]\nname_zh = {}\nname_en = {}\neffective_from = {}\neffective_to = {}",
+                q(&t.id),
+                q(&t.name_zh),
+                q(&t.name_en),
+                t.period.from,
+                t.period.to,
+            );
+            for target in &t.targets {
+                let _ = writeln!(out, "{} = {}", target.key(), self.cited_param(target.value));
             }
         }
         out
@@ -157,6 +178,7 @@ impl Ruleset {
             ("occupation_catalogue", &p.occupation_catalogue),
             ("institution_catalogue", &p.institution_catalogue),
             ("shortage_catalogue", &p.shortage_catalogue),
+            ("evaluator_catalogue", &p.evaluator_catalogue),
         ] {
             if let Some(v) = value {
                 let _ = writeln!(out, "{key} = {}", q(v));
@@ -171,20 +193,30 @@ impl Ruleset {
             ("caps_at_fee", p.caps_at_fee),
             ("counts_toward_annual_limit", Some(p.counts_toward_annual_limit)),
             ("shortage_uplift", p.shortage_uplift),
+            ("requires_evaluator", p.requires_evaluator),
             ("min_ui_contribution_months", p.min_ui_contribution_months),
         ] {
             if let Some(id) = value {
                 let _ = writeln!(out, "{key} = {}", self.cited_param(id));
             }
         }
+        if let Some(l) = &p.shortage_levels {
+            let _ = writeln!(out, "shortage_levels = {}", self.cited_text(l, levels(l.value)));
+        }
         if let Some(g) = &p.exclusivity_group {
             let _ = writeln!(out, "exclusivity_group = {}", self.cited_text(g, q(&g.value)));
         }
         match &p.calculation {
-            Calculation::LevelTable { amounts, shortage_amounts } => {
+            Calculation::LevelTable { amounts, shortage_amounts, purchase_prices } => {
                 self.amounts_section(out, &p.id, "amounts", amounts);
                 if let Some(s) = shortage_amounts {
                     self.amounts_section(out, &p.id, "shortage_amounts", s);
+                }
+                if !purchase_prices.is_empty() {
+                    let _ = writeln!(out, "\n[programs.{}.purchase_prices]", q(&p.id));
+                    for (code, id) in purchase_prices {
+                        let _ = writeln!(out, "{} = {}", q(code), self.cited_param(*id));
+                    }
                 }
             }
             Calculation::Flat { amount } => {
@@ -256,16 +288,21 @@ impl Ruleset {
         out
     }
 
-    fn version_file(&self, kind: &str, v: &super::CatalogueVersion) -> String {
+    fn version_file(&self, kind: super::CatalogueKind, v: &super::CatalogueVersion) -> String {
+        let source = Citation { confidence: None, note: None, ..v.citation.clone() };
         let mut out = format!(
-            "kind = {}\nid = {}\nname_zh = {}\neffective_from = {}\neffective_to = {}\n{}\n\n",
-            q(kind),
+            "kind = {}\nid = {}\nname_zh = {}\neffective_from = {}\neffective_to = {}\n{}\n",
+            q(kind.code()),
             q(&v.id),
             q(&v.name_zh),
             v.period.from,
             v.period.to,
-            citation_fields(&v.citation)
+            citation_fields(&source)
         );
+        if let Some(confidence) = v.citation.confidence {
+            let _ = writeln!(out, "confidence = {}", q(confidence.code()));
+        }
+        out.push('\n');
         match &v.entries {
             Entries::Occupations(list_) => {
                 out.push_str("occupations = [\n");
@@ -295,7 +332,7 @@ impl Ruleset {
                 }
             }
             Entries::Institutions(list_) => {
-                out.push_str("institutions = [\n");
+                let _ = writeln!(out, "{} = [", kind.entries_key());
                 for i in list_ {
                     let scope = match &i.scope {
                         InstitutionScope::All => q("all"),

@@ -20,7 +20,9 @@ class Assessment:
     ``amount`` is a ``decimal.Decimal`` with two places (``0.00`` unless approved);
     ``reasons`` lists reason codes in check order; ``errors`` the field errors of an invalid
     claim (``code``, ``field``, ``value`` — never for ``person_id`` — ``message_en``,
-    ``message_zh``); ``trace`` the explanation (``docs/trace.md``) when asked for.
+    ``message_zh``); ``trace`` the explanation (``docs/trace.md``) when asked for; ``estimate``,
+    for an apprenticeship assessed alone, the review session it would reach and its staged
+    payments (an estimate: approval happens only at the session).
 
     >>> from skill_subsidy import Engine
     >>> a = Engine().assess({"claim_id": "C1", "program": "pre_job", "person_id": "P1",
@@ -42,6 +44,7 @@ class Assessment:
     catalogue_version: Optional[str] = None
     payment_month: Optional[str] = None
     trace: Optional[Dict[str, Any]] = None
+    estimate: Optional[Dict[str, Any]] = None
 
     @classmethod
     def _from_record(cls, record: Dict[str, Any]) -> Assessment:
@@ -56,8 +59,9 @@ class Assessment:
     def to_dict(self) -> Dict[str, Any]:
         """The record as a dict (the amount a ``Decimal``; no ``trace`` key without a trace)."""
         record = asdict(self)
-        if record["trace"] is None:
-            del record["trace"]
+        for key in ("trace", "estimate"):
+            if record[key] is None:
+                del record[key]
         return record
 
     def to_json(self) -> str:

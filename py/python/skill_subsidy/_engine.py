@@ -191,7 +191,7 @@ class Engine:
         ``invalid``; across partitions no pass sees both).
 
         >>> from skill_subsidy import Engine
-        >>> engine = Engine().with_overrides({"accounts.wuxi-2021.opening_balance": "500"})
+        >>> engine = Engine().with_overrides({"accounts.wuxi-2021.opening_balance": "500", "accounts.wuxi-2021.closes_when_spent": "true"})
         >>> claim = lambda id, person: {"claim_id": id, "program": "pre_job", "person_id": person,
         ...     "enterprise_id": "E1", "event_date": "2021-05-10", "applied_on": "2021-05-20"}
         >>> parts = [[claim("A", "P1")], [claim("B", "P2")]]          # split by person

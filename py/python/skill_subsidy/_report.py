@@ -33,8 +33,9 @@ def _table(headers: List[str], rows: List[List[Any]], numeric_from: int = 1) -> 
 
 class Report:
     """A batch report: counts by status and reason, approved amounts by program, level,
-    district, fund, occupation and month, and each account's ledger (opening balance,
-    committed, remaining, payments by month, targets, projection).
+    district, fund, occupation and month; each account with its commitments and its payments
+    apart, its spending within its period against the plan's goal and, where it has one, its
+    balance; progress against the plan's targets; the two-month reporting periods.
 
     >>> from skill_subsidy import Engine
     >>> claims = [{"claim_id": "C1", "program": "pre_job", "person_id": "P1", "enterprise_id": "E1",
@@ -42,7 +43,7 @@ class Report:
     >>> report = Engine().report(claims)
     >>> report.claims, report.status, report.approved_amount
     (1, {'approved': 1, 'rejected': 0, 'invalid': 0}, Decimal('300.00'))
-    >>> report.to_dict()["accounts"]["wuxi-2021"]["disbursements"]
+    >>> report.to_dict()["accounts"]["wuxi-2021"]["paid"]["by_month"]
     {'2021-06': Decimal('300.00')}
     """
 
@@ -79,9 +80,9 @@ class Report:
 
         ``by``: ``program``, ``level``, ``district``, ``fund``, ``occupation``, ``month``
         (columns: the key, ``count``, ``amount``); ``reason`` and ``status`` (the key,
-        ``count``); ``account`` (one row per account: opening balance, committed, remaining,
-        utilisation, projection); ``account_month`` (each account's months: ``committed``,
-        ``disbursed``).
+        ``count``); ``account`` (one row per account: spending target, opening balance,
+        committed, paid in and after the period, the goal's share, remaining, utilisation,
+        projection); ``account_month`` (each account's months: ``committed``, ``paid``).
 
         >>> from skill_subsidy import Engine
         >>> claims = [{"claim_id": "C1", "program": "pre_job", "person_id": "P1", "enterprise_id": "E1",
@@ -121,34 +122,63 @@ class Report:
             parts.append("<p>Rejections by reason</p>")
             parts.append(_table(["reason", "count"], [[k, f"{v:,}"] for k, v in d["rejections"].items()]))
         for account, a in d["accounts"].items():
-            projection = a["projection"]["status"] + (f" ({a['projection']['month']})" if a["projection"]["month"] else "")
-            rows = [
-                ["opening balance", _yuan(a["opening_balance"])],
-                ["committed before (history)", _yuan(a["history_committed"])],
-                ["committed by this batch", _yuan(a["committed"])],
-                ["released", _yuan(a["released"])],
-                ["remaining", _yuan(a["remaining"])],
-                ["utilisation", f"{a['utilisation'] * 100:.2f}%"],
-                [
-                    "person-times",
-                    f"{a['person_times']['done']:,}" + (f" of {a['person_times']['target']:,}" if "target" in a["person_times"] else ""),
-                ],
-                [
-                    "apprentices",
-                    f"{a['apprentices']['done']:,}" + (f" of {a['apprentices']['target']:,}" if "target" in a["apprentices"] else ""),
-                ],
-                ["projection", projection],
+            p = a["projection"]
+            if p["status"] == "goal":
+                projection = f"goal: {_yuan(p['paid_in_period'])} in the period at the pace so far"
+            else:
+                projection = p["status"] + (f" ({p['month']})" if p.get("month") else "")
+            c, paid = a["committed"], a["paid"]
+            rows = []
+            if a["spending_target"] is not None:
+                share = a["goal"]["share"]
+                rows.append(["spending goal", _yuan(a["spending_target"])])
+                of_goal = f" ({share * 100:.2f}% of the goal)" if share is not None else ""
+                rows.append(["paid in the period" + of_goal, _yuan(paid["in_period"])])
+            else:
+                rows.append(["paid in the period", _yuan(paid["in_period"])])
+            rows += [
+                ["paid after the period", _yuan(paid["after_period"])],
+                ["committed before (history)", _yuan(c["history"])],
+                ["committed by this batch", _yuan(c["batch"])],
+                ["released", _yuan(c["released"])],
+                ["committed in all", _yuan(c["total"])],
             ]
+            if a["balance"] is not None:
+                b = a["balance"]
+                rows.append(["opening balance", _yuan(b["opening"])])
+                rows.append(["remaining", _yuan(b["remaining"])])
+                rows.append(["utilisation", f"{b['utilisation'] * 100:.2f}%" if b["utilisation"] is not None else "-"])
+            rows.append(["closes when spent", "yes" if a["closes_when_spent"] else "no: a goal, not a cap"])
+            rows.append(["projection", projection])
             parts.append(f"<p>Account <code>{html.escape(account)}</code> ({a['effective_from']} … {a['effective_to']})</p>")
             parts.append(_table(["", "yuan"], rows))
-            months = sorted(set(a["committed_by_month"]) | set(a["disbursements"]))
+            months = sorted(set(c["by_month"]) | set(paid["by_month"]))
             if months:
                 parts.append(
                     _table(
-                        ["month", "committed", "disbursed"],
-                        [[m, _yuan(a["committed_by_month"].get(m, 0)), _yuan(a["disbursements"].get(m, 0))] for m in months],
+                        ["month", "committed", "paid"],
+                        [[m, _yuan(c["by_month"].get(m, 0)), _yuan(paid["by_month"].get(m, 0))] for m in months],
                     )
                 )
+        for set_id, t in d["targets"].items():
+            rows = []
+            for key, m in t["measures"].items():
+                if "by_year" in m:
+                    rows += [[f"{key} {year}", f"{y['done']:,}", f"{m['target']:,}"] for year, y in m["by_year"].items()]
+                else:
+                    rows.append([key, "-" if m["done"] is None else f"{m['done']:,}", f"{m['target']:,}"])
+            data = f"; data {t['data']['from']} … {t['data']['to']}" if t["data"] else ""
+            parts.append(f"<p>Targets <code>{html.escape(set_id)}</code> ({t['effective_from']} … {t['effective_to']}{data})</p>")
+            parts.append(_table(["target", "done", "of"], rows))
+        periods = [(k, v) for k, v in d["two_months"].items() if v["approved"]["count"]]
+        if periods:
+            parts.append("<p>By two-month period (每双月报送)</p>")
+            parts.append(
+                _table(
+                    ["period", "approved", "yuan", "person-times"],
+                    [[k, f"{v['approved']['count']:,}", _yuan(v["approved"]["amount"]), f"{v['person_times']:,}"] for k, v in periods],
+                )
+            )
         return "".join(parts)
 
 

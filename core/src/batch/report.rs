@@ -1,0 +1,256 @@
+//! Building a batch's report (SPEC §9) from its decided claims and its history: tallies by
+//! dimension, each account's commitments and payments, and the counts toward the plan's targets.
+//! Sums are kept in whole fen by small index, and named once per key at the end.
+
+use super::person::CheckRules;
+use super::{AppSlot, Entry, Interner, Past, NONE};
+use crate::assessment::Assessment;
+use crate::calendar::YearMonth;
+use crate::engine::compile::count;
+use crate::engine::Engine;
+use crate::level::Level;
+use crate::reasons::Status;
+use crate::report::{AccountLedger, Report, Tally, TargetLine, TargetSetReport};
+use crate::rules::ParamId;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// A count and an amount in whole fen: a report's sums without a decimal addition per claim.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct FenTally {
+    pub count: u64,
+    pub fen: i128,
+}
+
+impl FenTally {
+    fn merge(&mut self, other: FenTally) {
+        self.count += other.count;
+        self.fen += other.fen;
+    }
+
+    /// The amount in yuan.
+    fn amount(self) -> Decimal {
+        // Within Decimal's range for any real batch (2^96 fen); saturates rather than panics.
+        Decimal::try_from_i128_with_scale(self.fen, 2).unwrap_or(if self.fen < 0 { Decimal::MIN } else { Decimal::MAX })
+    }
+
+    fn tally(self) -> Tally {
+        Tally { count: self.count, amount: self.amount() }
+    }
+}
+
+/// An amount in fen (amounts are rounded to the fen, so this is exact).
+pub(crate) fn fen_of(amount: Decimal) -> i128 {
+    if amount.scale() == 2 {
+        return amount.mantissa();
+    }
+    let mut fen = amount;
+    fen.rescale(2);
+    fen.mantissa()
+}
+
+/// Approved claims as the report counts them: `count` claims alike in everything the report
+/// looks at (one, in a [`Batch`](super::Batch); a shape's, in a table), with their amounts
+/// summed in fen.
+pub(crate) struct Counted<'a> {
+    pub entry: &'a Entry,
+    pub payment_month: Option<YearMonth>,
+    pub count: u64,
+    pub fen: i128,
+}
+
+/// The names behind a batch's interned districts, occupations and projects.
+#[derive(Clone, Copy)]
+pub(crate) struct Names<'a> {
+    pub districts: &'a Interner,
+    pub occupations: &'a Interner,
+    pub projects: &'a Interner,
+}
+
+/// Whether a certificate at `level` makes a new high-skill worker: 高级工 (3) and above (S61).
+fn high_skill(level: Option<Level>) -> bool {
+    matches!(level, Some(Level::L3 | Level::L2 | Level::L1))
+}
+
+/// The report (SPEC §9) of claims with these statuses (each `count` times) and these approved
+/// claims, on top of the history `past`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn build_report<'a>(
+    engine: &Engine,
+    checks: &CheckRules,
+    past: &[Past],
+    applications: &[AppSlot],
+    names: Names<'_>,
+    closings: &super::Closings,
+    statuses: impl Iterator<Item = (&'a Assessment, u64)>,
+    approved: impl Iterator<Item = Counted<'a>>,
+) -> Report {
+    let rules = &engine.rules;
+    let value = |id: ParamId| engine.base_values[id.0 as usize];
+    let lag = count(value(rules.payment.months_after_application));
+    let mut report = Report::default();
+    let mut ledgers: Vec<AccountLedger> = rules
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let mut ledger = AccountLedger::new(
+                a.period,
+                a.spending_target.map(|p| value(p).number()),
+                a.opening_balance.map(|p| value(p).number()),
+                engine.closing_balance(i).is_some(),
+            );
+            ledger.closed_in = closings.closed_at.get(i).and_then(|c| c.as_ref()).map(|(date, _)| YearMonth::of(*date));
+            ledger
+        })
+        .collect();
+    report.targets = rules
+        .targets
+        .iter()
+        .map(|t| TargetSetReport {
+            id: t.id.clone(),
+            name_zh: t.name_zh.clone(),
+            name_en: t.name_en.clone(),
+            period: t.period,
+            lines: t
+                .targets
+                .iter()
+                .map(|x| TargetLine { measure: x.measure, per_year: x.per_year, target: u64::from(count(value(x.value))) })
+                .collect(),
+        })
+        .collect();
+    let progress = &mut report.progress;
+    for p in past {
+        let month = YearMonth::of(p.applied_on);
+        if let Some(ledger) = p.account.and_then(|a| ledgers.get_mut(usize::from(a))) {
+            ledger.history_committed += p.amount;
+            *ledger.committed_by_month.entry(month).or_default() += p.amount;
+            // History was paid as a claim is: the month after it was applied for (按月发放).
+            *ledger.paid_by_month.entry(month.plus(lag)).or_default() += p.amount;
+        }
+        let counts = progress.by_month.entry(month).or_default();
+        if p.apprenticeship {
+            counts.apprentices += 1;
+        } else {
+            counts.person_times += 1;
+        }
+        if p.level_table && high_skill(p.level) {
+            counts.high_skill_workers += 1;
+        }
+        if p.project != NONE {
+            progress.projects.insert((month, names.projects.name(p.project).to_string()));
+        }
+    }
+    for (a, count) in statuses {
+        report.claims += count;
+        match a.status {
+            Status::Invalid => report.invalid += count,
+            Status::Rejected => {
+                report.rejected += count;
+                for r in a.reasons.iter() {
+                    *report.rejections.entry(r).or_default() += count;
+                }
+            }
+            _ => {}
+        }
+    }
+    // Tallies in whole fen by small index first; names (and their allocations) only once
+    // per key.
+    let mut approved_all = FenTally::default();
+    let mut by_program = vec![FenTally::default(); rules.programs.len()];
+    let mut by_level = [FenTally::default(); 8];
+    let mut by_district = vec![FenTally::default(); names.districts.names.len() + 1];
+    let mut by_occupation = vec![FenTally::default(); names.occupations.names.len() + 1];
+    let mut by_month: Vec<(YearMonth, Vec<FenTally>)> = Vec::new();
+    // The last slot of each holds claims without a district or occupation.
+    let (districts, occupations) = (by_district.len(), by_occupation.len());
+    let slot = |id: u32, len: usize| if id == NONE { len - 1 } else { id as usize };
+    for Counted { entry: e, payment_month, count, fen } in approved {
+        let rule = engine.programs[usize::from(e.program)].rule;
+        let tally = FenTally { count, fen };
+        approved_all.merge(tally);
+        by_program[rule].merge(tally);
+        by_level[e.level.map_or(7, Level::index)].merge(tally);
+        by_district[slot(e.district, districts)].merge(tally);
+        by_occupation[slot(e.occupation, occupations)].merge(tally);
+        let month = YearMonth::of(e.applied_on);
+        match by_month.iter_mut().rev().find(|(m, _)| *m == month) {
+            Some((_, t)) => t[rule].merge(tally),
+            None => {
+                let mut t = vec![FenTally::default(); rules.programs.len()];
+                t[rule] = tally;
+                by_month.push((month, t));
+            }
+        }
+        let counts = progress.by_month.entry(month).or_default();
+        if e.app.is_some() {
+            counts.apprentices += count;
+        } else {
+            counts.person_times += count;
+        }
+        if checks.level_table[usize::from(e.program)] && high_skill(e.level) {
+            counts.high_skill_workers += count;
+        }
+        if e.project != NONE {
+            progress.projects.insert((month, names.projects.name(e.project).to_string()));
+        }
+        let Some(ledger) = e.account.filter(|_| checks.special[usize::from(e.program)]).and_then(|a| ledgers.get_mut(usize::from(a)))
+        else {
+            continue;
+        };
+        let paid = tally.amount();
+        ledger.committed += paid;
+        *ledger.committed_by_month.entry(month).or_default() += paid;
+        match e.app.and_then(|p| applications.get(p as usize)) {
+            // An apprenticeship is paid in stages, and its outcome may release part of it.
+            Some(slot) => {
+                let session = slot.session.unwrap_or(e.applied_on);
+                let schedule = engine.schedule(&slot.app, session, paid);
+                ledger.released += paid - schedule.final_amount;
+                for p in schedule.payments {
+                    *ledger.paid_by_month.entry(p.month).or_default() += p.amount;
+                }
+            }
+            None => {
+                if let Some(month) = payment_month {
+                    *ledger.paid_by_month.entry(month).or_default() += paid;
+                }
+            }
+        }
+    }
+    report.approved = approved_all.tally();
+    for (month, tallies) in by_month {
+        let mut all = FenTally::default();
+        for (rule, t) in tallies.iter().enumerate().filter(|(_, t)| t.count > 0) {
+            all.merge(*t);
+            report.by_month_program.insert((month, rules.programs[rule].id.clone()), t.tally());
+        }
+        report.by_month.insert(month, all.tally());
+    }
+    let named = |tallies: &[FenTally], name: &dyn Fn(usize) -> String| -> BTreeMap<String, Tally> {
+        let mut out: BTreeMap<String, FenTally> = BTreeMap::new();
+        for (i, t) in tallies.iter().enumerate().filter(|(_, t)| t.count > 0) {
+            out.entry(name(i)).or_default().merge(*t);
+        }
+        out.into_iter().map(|(k, t)| (k, t.tally())).collect()
+    };
+    report.by_program = named(&by_program, &|i| rules.programs[i].id.clone());
+    let fund_of = |i: usize| rules.programs[i].fund.code().to_string();
+    report.by_fund = named(&by_program, &fund_of);
+    report.by_level = named(&by_level, &|i| Level::ALL.get(i).map_or("-", |l| l.code()).to_string());
+    report.by_district = named(&by_district, &|i| names.districts.name(i as u32).to_string());
+    report.by_occupation = named(&by_occupation, &|i| names.occupations.name(i as u32).to_string());
+    report.accounts = rules.accounts.iter().map(|a| a.id.clone()).zip(ledgers).collect();
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn high_skill_workers_are_levels_three_to_one() {
+        use super::{high_skill, Level};
+        let high: Vec<&str> = Level::ALL.into_iter().filter(|l| high_skill(Some(*l))).map(Level::code).collect();
+        assert_eq!(high, ["3", "2", "1"]);
+        assert!(!high_skill(None));
+    }
+}

@@ -1,0 +1,298 @@
+//! Reports (统计报表, SPEC §9): what a batch approved, by program, level, district, fund,
+//! occupation and month; each account (专账) with its commitments and its payments apart and its
+//! spending against the plan's goal; progress against the plan's targets; and the same figures
+//! cut by the plan's two-month reporting periods (每双月报送).
+//!
+//! A report holds only sums and counts, so [`Report::merge`] is associative and commutative:
+//! the reports of a batch split by person, merged in any order, equal the whole batch's report.
+//! Remaining, utilisation, shares and projections are derived from the sums when asked for.
+
+mod account;
+mod diff;
+mod progress;
+
+pub use account::{AccountLedger, Projection};
+pub use diff::ReportDiff;
+pub use progress::{Counts, Progress, TargetLine, TargetSetReport};
+
+use crate::calendar::YearMonth;
+use crate::money::format_yuan;
+use crate::reasons::Reason;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+use std::collections::BTreeMap;
+
+/// Version of the report's JSON shape (`docs/report.md`).
+pub const REPORT_VERSION: u32 = 2;
+
+/// A count and an amount (人次 and 金额).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Tally {
+    /// Person-times.
+    pub count: u64,
+    /// Yuan.
+    pub amount: Decimal,
+}
+
+impl Tally {
+    /// Adds one approved amount.
+    pub fn add(&mut self, amount: Decimal) {
+        self.count += 1;
+        self.amount += amount;
+    }
+
+    pub(crate) fn merge(&mut self, other: &Tally) {
+        self.count += other.count;
+        self.amount += other.amount;
+    }
+
+    pub(crate) fn json(&self) -> Value {
+        json!({ "count": self.count, "amount": format_yuan(self.amount) })
+    }
+}
+
+/// The report of a batch.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct Report {
+    /// Claims assessed.
+    pub claims: u64,
+    /// Approved claims and their amount.
+    pub approved: Tally,
+    /// Rejected claims.
+    pub rejected: u64,
+    /// Invalid claims.
+    pub invalid: u64,
+    /// Rejections by reason.
+    pub rejections: BTreeMap<Reason, u64>,
+    /// Approved by program id.
+    pub by_program: BTreeMap<String, Tally>,
+    /// Approved by level code (`-` for programs without a level).
+    pub by_level: BTreeMap<String, Tally>,
+    /// Approved by district (`-` when not given).
+    pub by_district: BTreeMap<String, Tally>,
+    /// Approved by fund.
+    pub by_fund: BTreeMap<String, Tally>,
+    /// Approved by occupation code (`-` for programs without one).
+    pub by_occupation: BTreeMap<String, Tally>,
+    /// Approved by month of commitment (the month of `applied_on`, or an application's session).
+    pub by_month: BTreeMap<YearMonth, Tally>,
+    /// Approved by month of commitment and program id (for the two-month periods).
+    pub by_month_program: BTreeMap<(YearMonth, String), Tally>,
+    /// Accounts by id.
+    pub accounts: BTreeMap<String, AccountLedger>,
+    /// Counts toward the plan's targets, by month (history and batch).
+    pub progress: Progress,
+    /// The plan's target sets, as the run's rules have them.
+    pub targets: Vec<TargetSetReport>,
+}
+
+/// The dimensions of [`Report`], in the order reports list them.
+pub const DIMENSIONS: [&str; 6] = ["program", "level", "district", "fund", "occupation", "month"];
+
+impl Report {
+    /// Adds another report's sums to this one. Associative and commutative; accounts present in
+    /// both must be the same account (same period and opening balance).
+    pub fn merge(&mut self, other: &Report) {
+        self.claims += other.claims;
+        self.approved.merge(&other.approved);
+        self.rejected += other.rejected;
+        self.invalid += other.invalid;
+        for (r, n) in &other.rejections {
+            *self.rejections.entry(*r).or_default() += n;
+        }
+        for (mine, theirs) in [
+            (&mut self.by_program, &other.by_program),
+            (&mut self.by_level, &other.by_level),
+            (&mut self.by_district, &other.by_district),
+            (&mut self.by_fund, &other.by_fund),
+            (&mut self.by_occupation, &other.by_occupation),
+        ] {
+            for (k, t) in theirs {
+                mine.entry(k.clone()).or_default().merge(t);
+            }
+        }
+        for (k, t) in &other.by_month {
+            self.by_month.entry(*k).or_default().merge(t);
+        }
+        for (k, t) in &other.by_month_program {
+            self.by_month_program.entry(k.clone()).or_default().merge(t);
+        }
+        self.progress.merge(&other.progress);
+        // The targets are the rules': the same in every part of a run.
+        if self.targets.is_empty() {
+            self.targets.clone_from(&other.targets);
+        }
+        for (id, ledger) in &other.accounts {
+            match self.accounts.get_mut(id) {
+                Some(mine) => mine.merge(ledger),
+                None => {
+                    self.accounts.insert(id.clone(), ledger.clone());
+                }
+            }
+        }
+    }
+
+    /// Two reports merged, leaving both as they were.
+    #[must_use]
+    pub fn merged(&self, other: &Report) -> Report {
+        let mut out = self.clone();
+        out.merge(other);
+        out
+    }
+
+    /// The tallies of one dimension (`program`, `level`, `district`, `fund`, `occupation`,
+    /// `month`), keyed by text.
+    #[must_use]
+    pub fn dimension(&self, name: &str) -> Option<BTreeMap<String, Tally>> {
+        Some(match name {
+            "program" => self.by_program.clone(),
+            "level" => self.by_level.clone(),
+            "district" => self.by_district.clone(),
+            "fund" => self.by_fund.clone(),
+            "occupation" => self.by_occupation.clone(),
+            "month" => self.by_month.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            _ => return None,
+        })
+    }
+
+    /// The months the report has any figure in.
+    fn months(&self) -> std::collections::BTreeSet<YearMonth> {
+        let mut months: std::collections::BTreeSet<YearMonth> = self.by_month.keys().copied().collect();
+        months.extend(self.progress.by_month.keys());
+        months.extend(self.progress.projects.iter().map(|(m, _)| *m));
+        for ledger in self.accounts.values() {
+            months.extend(ledger.committed_by_month.keys());
+            months.extend(ledger.paid_by_month.keys());
+        }
+        months
+    }
+
+    /// The figures of each two-month reporting period (January–February, March–April, …: the
+    /// plan's 每双月报送) with any figure: approved claims (by program too), counts toward the
+    /// targets, and each account's commitments and payments.
+    #[must_use]
+    pub fn two_months(&self) -> Value {
+        let mut periods = Map::new();
+        let starts: std::collections::BTreeSet<YearMonth> =
+            self.months().into_iter().map(|m| YearMonth { year: m.year, month: m.month - (m.month + 1) % 2 }).collect();
+        for first in starts {
+            let last = first.plus(1);
+            let range = first..=last;
+            let mut approved = Tally::default();
+            for (_, t) in self.by_month.range(range.clone()) {
+                approved.merge(t);
+            }
+            let mut by_program: BTreeMap<&str, Tally> = BTreeMap::new();
+            for ((m, program), t) in &self.by_month_program {
+                if range.contains(m) {
+                    by_program.entry(program).or_default().merge(t);
+                }
+            }
+            let (counts, projects) = self.progress.within(range.clone());
+            let accounts: Map<String, Value> = self
+                .accounts
+                .iter()
+                .map(|(id, a)| {
+                    let (committed, paid) = a.within(range.clone());
+                    (id.clone(), json!({ "committed": format_yuan(committed), "paid": format_yuan(paid) }))
+                })
+                .collect();
+            periods.insert(
+                format!("{first}..{last}"),
+                json!({
+                    "approved": approved.json(),
+                    "by_program": by_program.iter().map(|(k, t)| (k.to_string(), t.json())).collect::<Map<_, _>>(),
+                    "person_times": counts.person_times,
+                    "apprentices": counts.apprentices,
+                    "high_skill_workers": counts.high_skill_workers,
+                    "projects": projects,
+                    "accounts": accounts,
+                }),
+            );
+        }
+        Value::Object(periods)
+    }
+
+    /// The report as JSON (shape version [`REPORT_VERSION`], `docs/report.md`): money as
+    /// decimal strings.
+    #[must_use]
+    pub fn to_json(&self) -> Value {
+        let tallies = |m: BTreeMap<String, Tally>| m.iter().map(|(k, v)| (k.clone(), v.json())).collect::<Map<_, _>>();
+        let mut by = Map::new();
+        for d in DIMENSIONS {
+            by.insert(d.to_string(), Value::Object(tallies(self.dimension(d).unwrap_or_default())));
+        }
+        json!({
+            "report_version": REPORT_VERSION,
+            "claims": self.claims,
+            "status": { "approved": self.approved.count, "rejected": self.rejected, "invalid": self.invalid },
+            "approved_amount": format_yuan(self.approved.amount),
+            "rejections": self.rejections.iter().map(|(r, n)| (r.code().to_string(), json!(n))).collect::<Map<_, _>>(),
+            "by": by,
+            "accounts": self.accounts.iter().map(|(id, a)| (id.clone(), a.json())).collect::<Map<_, _>>(),
+            "progress": self.progress.json(),
+            "targets": self.targets.iter().map(|t| (t.id.clone(), t.json(&self.progress))).collect::<Map<_, _>>(),
+            "two_months": self.two_months(),
+        })
+    }
+}
+
+impl Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{parse_date, Period};
+
+    fn ym(s: &str) -> YearMonth {
+        YearMonth::parse(s).unwrap()
+    }
+
+    fn ledger() -> AccountLedger {
+        let period = Period { from: parse_date("2021-01-01").unwrap(), to: parse_date("2021-12-31").unwrap() };
+        AccountLedger::new(period, None, Some(Decimal::from(1200)), true)
+    }
+
+    #[test]
+    fn merging_adds_sums_and_keeps_the_earliest_closing() {
+        let (mut a, mut b) = (Report::default(), Report::default());
+        a.claims = 2;
+        a.approved.add(Decimal::from(10));
+        a.by_program.entry("x".into()).or_default().add(Decimal::from(10));
+        let mut la = ledger();
+        la.closed_in = Some(ym("2021-09"));
+        a.accounts.insert("acc".into(), la);
+        b.claims = 1;
+        b.by_program.entry("x".into()).or_default().add(Decimal::from(5));
+        let mut lb = ledger();
+        lb.closed_in = Some(ym("2021-07"));
+        lb.committed = Decimal::from(7);
+        b.accounts.insert("acc".into(), lb);
+        let (ab, ba) = (a.merged(&b), b.merged(&a));
+        assert_eq!(ab, ba);
+        assert_eq!(ab.by_program["x"], Tally { count: 2, amount: Decimal::from(15) });
+        assert_eq!(ab.accounts["acc"].closed_in, Some(ym("2021-07")));
+        assert_eq!(ab.accounts["acc"].remaining(), Some(Decimal::from(1193)));
+    }
+
+    #[test]
+    fn two_month_periods_start_in_odd_months_and_sum_their_months() {
+        let mut r = Report::default();
+        for (m, n) in [("2021-01", 1), ("2021-02", 2), ("2021-03", 4), ("2021-12", 8)] {
+            let t = Tally { count: n, amount: Decimal::from(n) };
+            r.by_month.insert(ym(m), t);
+            r.by_month_program.insert((ym(m), "p".into()), t);
+        }
+        let periods = r.two_months();
+        let keys: Vec<&String> = periods.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["2021-01..2021-02", "2021-03..2021-04", "2021-11..2021-12"]);
+        assert_eq!(periods["2021-01..2021-02"]["approved"], json!({ "count": 3, "amount": "3.00" }));
+        assert_eq!(periods["2021-11..2021-12"]["by_program"]["p"]["count"], 8);
+    }
+}
