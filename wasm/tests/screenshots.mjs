@@ -1,6 +1,7 @@
-// Screenshots of the estimate form in its four states — empty (as it opens), filled (part of a
-// claim entered), error (an impossible date and a fee finer than the fen), result (a complete
-// claim: a welder's level-3 certificate on the shortage list) — at 1280×800 and at 390×844 (a
+// Screenshots of the estimate form in its states — empty (as it opens), filled (part of a claim
+// entered), error (an impossible date and a fee finer than the fen), result (a complete claim: a
+// welder's level-3 certificate on the shortage list), basis (the same with its worked steps
+// unfolded), apprenticeship (an apprenticeship's estimate) — at 1280×800 and at 390×844 (a
 // phone), whole pages, into wasm/docs/<prefix>-<state>-<width>.png.
 //
 //   node tests/screenshots.mjs [prefix] [www folder]     (default: "after", wasm/www)
@@ -53,6 +54,22 @@ const STATES = {
     if (submit) await submit.click();
   },
   result: whole,
+  // The result with its worked steps unfolded, and an apprenticeship's estimate.
+  basis: async (page) => {
+    await whole(page);
+    const summary = await page.$("#basis summary");
+    if (summary) await summary.click();
+  },
+  apprenticeship: async (page) => {
+    await page.selectOption("#program", "apprenticeship");
+    await date(page, "event_date", "2021-03-01");
+    await date(page, "applied_on", "2021-03-10");
+    await page.fill("#occupation", "6-31-01-10");
+    await page.selectOption("#level", "3");
+    await page.selectOption("#institution", "WX-JG-016");
+    await page.fill("#months", "24");
+    await page.fill("#enterprise_id", "E0007");
+  },
 };
 
 const server = await serve({ root });
