@@ -23,9 +23,9 @@ export type GroupCode = "employee" | "unemployed" | "rural_migrant" | "graduate"
 export type ProgramId = "skills_training" | "enterprise_upgrade" | "ui_skill_upgrade" | "pre_job" | "on_job" | "online" | "project" | "apprenticeship";
 
 /**
- * One claim (SPEC §6). Unknown fields make it invalid unless `lenient` is set. For an
- * apprenticeship, the claim stands for the application (SPEC §8): `event_date` is the start of
- * training, `applied_on` the day it is submitted, `level` the target level.
+ * One claim (SPEC §6). Unknown fields make it invalid unless `lenient` is set. Given to
+ * estimateApprenticeship, an apprenticeship claim stands for the application (SPEC §8):
+ * `event_date` is the start of training, `applied_on` the day it is submitted, `level` the target level.
  */
 export interface Claim<P extends string = ProgramId> {
   claim_id: string;

@@ -211,7 +211,7 @@ test("a date outside the rules says the period the rules cover, and the institut
   const page = await open();
   assert.equal(await page.textContent("#ruleset-period"), "本规则适用于 2021-01-01 至 2021-12-31 的培训");
   await fill(page, WELDER);
-  await page.fill("#event_date", "2024-03-01");
+  await page.fill("#event_date", "2024-08-01");
   await page.press("#event_date", "Tab");
   assert.equal(await page.textContent("#event_date-error"), "错误：该日期不在本规则的适用期内：本规则适用于 2021-01-01 至 2021-12-31 的培训");
   assert.equal(await page.isVisible("#institution-error"), false, "the institution is not blamed");
@@ -396,7 +396,10 @@ test("the 2021 and 2023 rules can both be chosen; each states its own period", a
   await page.selectOption("#rules", "wuxi-2023");
   assert.equal(await page.textContent("#ruleset-period"), "本规则适用于 2023-06-01 至 2024-05-31 的培训");
   await page.click("#submit");
-  assert.equal(await page.textContent("#event_date-error"), "错误：该日期不在本规则的适用期内：本规则适用于 2023-06-01 至 2024-05-31 的培训");
+  assert.equal(
+    await page.textContent("#event_date-error"),
+    "错误：该日期不在本规则的适用期内：本规则适用于 2023-06-01 至 2024-05-31 的培训；该日期适用“无锡市职业培训补贴规则（2021）”，可在页首“适用规则”中改选",
+  );
   await page.fill("#event_date", "2023-09-06");
   await page.fill("#applied_on", "2023-09-16");
   // Wuxi's published shortage figure for a level-3 welder in 2023 (core/tests/years.rs).

@@ -3,7 +3,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { money, count, date, yuan, percent } from "../www/input.js";
-import { readClaim, fieldsFor, findOccupation, addEngineErrors } from "../www/claim.js";
+import { readClaim, fieldsFor, findOccupation, addEngineErrors, problemMessage } from "../www/claim.js";
+import { TEXT } from "../www/text.js";
 import { toFragment, fromFragment } from "../www/address.js";
 
 test("money is read as people write it, as text: full width, thousands, a sign or a unit", () => {
@@ -60,6 +61,12 @@ test("the form's values become the claim; missing fields and the form's own prob
   assert.equal(problems.size, 0);
   const outside = readClaim({ ...values, event_date: "2024-03-01", applied_on: "next week" }, SKILLS, PERIOD, occupations);
   assert.deepEqual([...outside.problems].map(([f, p]) => `${f}:${p.code}`), ["event_date:out_of_period", "applied_on:date_format"]);
+  const years = [{ name_zh: "无锡（2023）", name_en: "Wuxi (2023)", period: { from: "2023-06-01", to: "2024-05-31" } }];
+  const say = (problem) => problemMessage(problem, { tx: TEXT.zh, lang: "zh", label: "取证日期", period: PERIOD, rulesets: years });
+  assert.equal(say(outside.problems.get("event_date")), "该日期不在本规则的适用期内：本规则适用于 2021-01-01 至 2021-12-31 的培训；该日期适用“无锡（2023）”，可在页首“适用规则”中改选");
+  assert.equal(say({ code: "out_of_period", date: "2025-01-01" }), "该日期不在本规则的适用期内：本规则适用于 2021-01-01 至 2021-12-31 的培训");
+  assert.equal(say({ code: "bad_date" }), "日期无效：没有这一天");
+  assert.equal(say({ code: "missing_text" }), "请填写取证日期");
   const record = { errors: [{ field: "fee_paid", code: "money_precision" }, { field: "institution", code: "required_by_program" }, { field: "event_date", code: "bad_date" }] };
   addEngineErrors(record, outside.missing, outside.problems);
   assert.deepEqual([...outside.problems].map(([f, p]) => `${f}:${p.code}`), ["event_date:out_of_period", "applied_on:date_format", "fee_paid:money_precision"], "the form's own finding stays");

@@ -121,7 +121,7 @@ function syncFields(p) {
   $("applied_on-help").textContent = tx.dateHelp(example);
   const help = p?.payee ? [`${tx.payee[p.payee]} · ${tx.fundFrom(state.lang === "zh" ? p.fund_name_zh : FUND_EN[p.fund] ?? p.fund)}`] : [];
   if (p?.review) help.push(tx.apprenticeship.sessions(p.review.sessions, p.review.cutoff_days));
-  $("program-help").textContent = help.join("；");
+  $("program-help").textContent = help.join(state.lang === "zh" ? "；" : "; ");
   const occupations = inForce(p, "occupations");
   const typed = $("occupation").value.trim();
   const found = findOccupation(typed, occupations);
@@ -136,7 +136,8 @@ function renderErrors(shown) {
     const control = $(f);
     const box = $(`${f}-error`);
     const problem = shown.get(f);
-    const message = problem && problemMessage(problem, { tx, lang: state.lang, label: labelOf(f).textContent, period: state.info.period });
+    const context = { tx, lang: state.lang, label: labelOf(f).textContent, period: state.info.period, rulesets: state.rulesets };
+    const message = problem && problemMessage(problem, context);
     box.hidden = !problem;
     box.replaceChildren(...(problem ? [el("span", { class: "sr-only" }, tx.errorPrefix), message] : []));
     box.closest(".field").classList.toggle("has-error", Boolean(problem));
@@ -280,7 +281,7 @@ function useRules(id) {
 
 /** Puts values from the address into the form; a field given counts as filled in by the person. */
 function restore(values) {
-  if (values.lang === "en" || values.lang === "zh") state.lang = values.lang;
+  state.lang = values.lang === "en" ? "en" : "zh";
   useRules(values.rules || state.default);
   state.touched = new Set();
   for (const f of FIELDS) {
@@ -364,8 +365,8 @@ function listen() {
   });
   window.addEventListener("popstate", () => {
     restore(fromFragment(location.hash));
-    state.committed = location.hash;
     update();
+    state.committed = fragment();
   });
   // On paper, the worked steps are part of the estimate.
   window.addEventListener("beforeprint", () => {
@@ -381,8 +382,8 @@ async function main() {
   await init();
   performance.mark("module-ready");
   const wanted = fromFragment(location.hash);
-  state.default = rulesetInfo().embedded[0]; // the first call loads and compiles the default ruleset
-  state.info = rulesetInfo();
+  state.info = rulesetInfo(); // the first call loads and compiles the default ruleset
+  state.default = state.info.embedded[0];
   performance.mark("rules-ready");
   state.programs = programs();
   state.reasons = new Map(reasons().map((r) => [r.code, r]));
@@ -397,6 +398,7 @@ async function main() {
   (window.requestIdleCallback ?? setTimeout)(() => {
     state.rulesets = rulesets().filter((r) => !r.errors);
     applyLanguage();
+    update();
     document.body.dataset.rulesets = String(state.rulesets.length);
   });
 }

@@ -51,7 +51,7 @@ export function readClaim(values, program, period, occupations = []) {
         const date = input.date(raw);
         if (!date) problems.set(field, { code: "date_format" });
         else claim[field] = date;
-        if (date && field === "event_date" && period && (date < period.from || date > period.to)) problems.set(field, { code: "out_of_period" });
+        if (date && field === "event_date" && period && (date < period.from || date > period.to)) problems.set(field, { code: "out_of_period", date });
         break;
       }
       case "fee_paid":
@@ -83,8 +83,9 @@ export function addEngineErrors(record, missing, problems) {
   }
 }
 
-/** What to say at a field about its problem, in the language of `tx` (text.js). */
-export function problemMessage(problem, { tx, lang, label, period }) {
+/** What to say at a field about its problem, in the language of `tx` (text.js); `rulesets`
+ * (the embedded ones) name another year's rules that cover a date outside these. */
+export function problemMessage(problem, { tx, lang, label, period, rulesets = [] }) {
   const errors = tx.errors;
   switch (problem.code) {
     case "missing_select":
@@ -95,8 +96,10 @@ export function problemMessage(problem, { tx, lang, label, period }) {
       return errors.dateFormat(period?.from ?? "2021-08-02");
     case "bad_date":
       return errors.badDate;
-    case "out_of_period":
-      return errors.outOfPeriod(period);
+    case "out_of_period": {
+      const other = rulesets.find((r) => r.period && problem.date >= r.period.from && problem.date <= r.period.to);
+      return errors.outOfPeriod(period, other && (lang === "zh" ? other.name_zh : other.name_en));
+    }
     case "out_of_range":
       return errors.out_of_range(label);
     default:

@@ -5,20 +5,26 @@ if (location.protocol === "file:") {
   document.addEventListener("DOMContentLoaded", function () {
     var outcome = document.getElementById("outcome");
     if (!outcome) return;
-    var zh = document.createElement("p");
-    zh.className = "file-help";
-    zh.lang = "zh-CN";
-    zh.textContent =
-      "本页面需要通过网址打开：浏览器不允许直接打开的文件加载测算模块。" +
-      "请在项目目录运行 scripts/serve-form，再访问 http://127.0.0.1:8080/；" +
-      "或将本文件夹放到任一网站服务器上（.wasm 文件须以 application/wasm 类型提供）。";
-    var en = document.createElement("p");
-    en.className = "file-help";
-    en.lang = "en";
-    en.textContent =
-      "Open this page through a web address: a browser does not load the estimate module from a file opened directly. " +
-      "Run scripts/serve-form in the project and visit http://127.0.0.1:8080/, or put this folder on any web server " +
-      "(serving .wasm as application/wasm).";
-    outcome.replaceChildren(zh, en);
+    var paragraph = function (lang, text) {
+      var p = document.createElement("p");
+      p.className = "file-help";
+      p.lang = lang;
+      p.textContent = text;
+      return p;
+    };
+    outcome.replaceChildren(
+      paragraph(
+        "zh-CN",
+        "本页面需要通过网址打开：浏览器不允许直接打开的文件加载测算模块。" +
+          "请在项目目录运行 scripts/serve-form，再访问 http://127.0.0.1:8080/；" +
+          "或将本文件夹放到任一网站服务器上（.wasm 文件须以 application/wasm 类型提供）。",
+      ),
+      paragraph(
+        "en",
+        "Open this page through a web address: a browser does not load the estimate module from a file opened directly. " +
+          "Run scripts/serve-form in the project and visit http://127.0.0.1:8080/, or put this folder on any web server " +
+          "(serving .wasm as application/wasm).",
+      ),
+    );
   });
 }

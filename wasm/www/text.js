@@ -62,7 +62,8 @@ export const TEXT = {
       missingText: (label) => `请填写${label}`,
       dateFormat: (d) => `请按 ${d} 的格式填写日期`,
       badDate: "日期无效：没有这一天",
-      outOfPeriod: (p) => `该日期不在本规则的适用期内：本规则适用于 ${p.from} 至 ${p.to} 的培训`,
+      outOfPeriod: (p, other) =>
+        `该日期不在本规则的适用期内：本规则适用于 ${p.from} 至 ${p.to} 的培训${other ? `；该日期适用“${other}”，可在页首“适用规则”中改选` : ""}`,
       bad_money: "请填写金额，如 3000 或 3,000.00",
       negative_money: "金额不能为负数",
       money_precision: "金额最多精确到分（小数点后两位）",
@@ -161,7 +162,7 @@ export const TEXT = {
       missingText: (label) => `Enter the ${label.toLowerCase()}`,
       dateFormat: (d) => `Write the date as ${d}`,
       badDate: "Not a real date: that day does not exist",
-      outOfPeriod: (p) => `Outside these rules: they cover training from ${p.from} to ${p.to}`,
+      outOfPeriod: (p, other) => `Outside these rules: they cover training from ${p.from} to ${p.to}${other ? `; "${other}" covers it: choose them under Rules at the top` : ""}`,
       bad_money: "Enter an amount, such as 3000 or 3,000.00",
       negative_money: "An amount cannot be negative",
       money_precision: "An amount has at most two decimals (fen)",
