@@ -119,6 +119,7 @@ pub fn programs(engine: &Engine) -> Value {
                 "min_ui_contribution_months": p.min_ui_contribution_months.map(|id| number_text(engine, id)),
                 "min_months": min_months, "max_months": max_months,
                 "projects": projects,
+                "review": review(engine, p),
             });
             if let Value::Object(m) = &mut out {
                 if let Value::Object(c) = citation_json(rules, &p.citation) {
@@ -129,6 +130,19 @@ pub fn programs(engine: &Engine) -> Value {
         })
         .collect();
     Value::Array(list)
+}
+
+/// An apprenticeship program's review sessions (会审) and the cut-off before each, in days (SPEC
+/// §8); null for other programs.
+fn review(engine: &Engine, program: &Program) -> Value {
+    match &program.calculation {
+        Calculation::Apprenticeship { review, .. } => json!({
+            "sessions": review.sessions.value.iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "cutoff_days": number_text(engine, review.cutoff_days),
+            "advance_share": number_text(engine, review.advance_share),
+        }),
+        _ => Value::Null,
+    }
 }
 
 /// Whether a shortage catalogue lists each code on `date`: in the version in force or — when
@@ -223,13 +237,33 @@ fn shortage_rule(engine: &Engine) -> Value {
     })
 }
 
+/// The days the ruleset covers: from the first day any of its catalogue versions or accounts is
+/// in force to the last. A form states it and checks the event date against it (a claim dated
+/// outside finds no catalogue, or no account, in force).
+#[must_use]
+pub fn period(rules: &Ruleset) -> Value {
+    let periods = rules.catalogues.iter().flat_map(|c| c.versions.iter().map(|v| v.period)).chain(rules.accounts.iter().map(|a| a.period));
+    let span = periods.fold(None, |span: Option<(Date, Date)>, p| match span {
+        None => Some((p.from, p.to)),
+        Some((from, to)) => Some((from.min(p.from), to.max(p.to))),
+    });
+    span.map_or(Value::Null, |(from, to)| json!({ "from": from.to_string(), "to": to.to_string() }))
+}
+
+/// An embedded ruleset as a list of them shows it: id, names, status and period.
+#[must_use]
+pub fn ruleset_summary(engine: &Engine) -> Value {
+    let rules = engine.ruleset();
+    json!({ "id": rules.id, "name_zh": rules.name_zh, "name_en": rules.name_en, "status": rules.status, "period": period(rules) })
+}
+
 /// The ruleset: id, names, status, jurisdiction, its sources, and the vocabularies a form needs.
 #[must_use]
 pub fn ruleset_info(engine: &Engine) -> Value {
     let rules = engine.ruleset();
     json!({
         "id": rules.id, "name_zh": rules.name_zh, "name_en": rules.name_en, "status": rules.status,
-        "jurisdiction": rules.jurisdiction, "basis": rules.basis,
+        "jurisdiction": rules.jurisdiction, "basis": rules.basis, "period": period(rules),
         "trace_version": TRACE_VERSION,
         "embedded": Ruleset::embedded_ids(),
         "sources": rules.sources.values().map(|s| json!({
@@ -283,6 +317,11 @@ mod tests {
         let project = program(&list, "project");
         assert!(project["needs"]["project"].as_bool().unwrap());
         assert!(project["projects"].as_array().unwrap().iter().any(|p| p["price"] == "2466.67"));
+        let review = &program(&list, "apprenticeship")["review"];
+        assert_eq!(review["sessions"].as_array().unwrap().len(), 6);
+        assert_eq!(review["sessions"][5], "2021-12-20");
+        assert_eq!(review["cutoff_days"], "7");
+        assert_eq!(skills["review"], Value::Null);
     }
 
     #[test]
@@ -345,6 +384,17 @@ mod tests {
         }
     }
 
+    /// Wuxi 2023 runs from the Jiangsu 2023 standard (2023-06-01) to the eve of the next
+    /// catalogue (2024-05-31): its two half-year catalogue versions, read from the ruleset.
+    #[test]
+    fn the_period_covered_is_read_from_the_catalogues_and_accounts() {
+        let rules = Ruleset::embedded("wuxi-2023").expect("embedded (core/tests/years.rs)");
+        assert_eq!(period(&rules), json!({"from": "2023-06-01", "to": "2024-05-31"}));
+        let summary = ruleset_summary(&Engine::new(rules));
+        assert_eq!(summary["id"], "wuxi-2023");
+        assert_eq!(summary["period"]["to"], "2024-05-31");
+    }
+
     #[test]
     fn a_bad_date_is_an_error_in_the_answer() {
         let out = catalogue(&engine(), Some("2021-02-30"));
@@ -358,6 +408,7 @@ mod tests {
         let info = ruleset_info(&engine());
         assert_eq!(info["id"], "wuxi-2021");
         assert_eq!(info["status"], "reconstruction");
+        assert_eq!(info["period"], json!({"from": "2021-01-01", "to": "2021-12-31"}));
         assert!(info["sources"].as_array().unwrap().iter().any(|s| s["id"] == "S9" && s["url"].as_str().is_some_and(|u| !u.is_empty())));
         assert_eq!(reasons()[0]["code"], "unknown_program");
     }

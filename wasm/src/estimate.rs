@@ -28,7 +28,7 @@ impl Options {
         }
     }
 
-    fn mode(self) -> FieldMode {
+    pub(crate) fn mode(self) -> FieldMode {
         if self.lenient {
             FieldMode::Lenient
         } else {
@@ -45,7 +45,7 @@ pub enum ClaimInput<'a> {
     Unreadable,
 }
 
-fn raw_claim(claim: &ClaimInput<'_>) -> RawClaim {
+pub(crate) fn raw_claim(claim: &ClaimInput<'_>) -> RawClaim {
     match claim {
         ClaimInput::Json(value) => RawClaim::from_json(value),
         ClaimInput::Unreadable => {

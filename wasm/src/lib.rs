@@ -18,6 +18,7 @@
 //! ([`error`]), never exceptions. The conversions live in [`estimate`] and [`describe`] as
 //! plain functions on JSON values, tested natively; this file only crosses the boundary.
 
+pub mod apprenticeship;
 pub mod describe;
 pub mod error;
 pub mod estimate;
@@ -79,12 +80,27 @@ fn write(value: &Value) -> JsValue {
 /// keystroke: the ruleset is loaded and compiled once).
 struct State {
     engine: Option<Result<Rc<Engine>, RulesErrors>>,
+    /// The embedded rulesets loaded so far, by id: a page that switches years loads each once.
+    embedded: Vec<(&'static str, Rc<Engine>)>,
     /// The override document's text and its engine (or its errors).
     variant: Option<(String, Result<Rc<Engine>, RulesErrors>)>,
 }
 
 thread_local! {
-    static STATE: RefCell<State> = const { RefCell::new(State { engine: None, variant: None }) };
+    static STATE: RefCell<State> = const { RefCell::new(State { engine: None, embedded: Vec::new(), variant: None }) };
+}
+
+/// The engine of an embedded ruleset, loaded on first use and kept.
+fn embedded(state: &mut State, id: &str) -> Result<Rc<Engine>, RulesErrors> {
+    if let Some((_, engine)) = state.embedded.iter().find(|(known, _)| *known == id) {
+        return Ok(engine.clone());
+    }
+    let engine = Rc::new(Engine::new(Ruleset::embedded(id)?));
+    // `Ruleset::embedded` found it, so it is one of the ids (kept as the 'static text).
+    if let Some(known) = Ruleset::embedded_ids().into_iter().find(|known| *known == id) {
+        state.embedded.push((known, engine.clone()));
+    }
+    Ok(engine)
 }
 
 fn engine() -> Result<Rc<Engine>, RulesErrors> {
@@ -92,7 +108,14 @@ fn engine() -> Result<Rc<Engine>, RulesErrors> {
     console_error_panic_hook::set_once();
     STATE.with(|state| {
         let mut state = state.borrow_mut();
-        state.engine.get_or_insert_with(|| Ruleset::wuxi_2021().map(|rules| Rc::new(Engine::new(rules)))).clone()
+        if let Some(engine) = &state.engine {
+            return engine.clone();
+        }
+        // The default is the first embedded ruleset (Wuxi 2021).
+        let default = Ruleset::embedded_ids().first().copied().unwrap_or("wuxi-2021");
+        let made = embedded(&mut state, default);
+        state.engine = Some(made.clone());
+        made
     })
 }
 
@@ -138,6 +161,19 @@ pub fn js_estimate(claim: JsValue, options: Option<JsValue>) -> JsValue {
         |engine| estimate::estimate(engine, &input, Options::read(&options, true)),
         |errors| estimate::refused_record(&input, errors),
     )
+}
+
+/// An apprenticeship claim as an estimate of its review (SPEC §8): the record of the application
+/// it stands for (`event_date` the start of training, `applied_on` the day it is submitted,
+/// `level` the target level) reviewed at the session it would reach, with `estimate: true`,
+/// `session`, the staged `payments` and `final_amount`. A claim of another program gives the
+/// record `estimate` gives.
+#[wasm_bindgen(js_name = estimateApprenticeship, skip_typescript)]
+pub fn js_estimate_apprenticeship(claim: JsValue, options: Option<JsValue>) -> JsValue {
+    let options = Options::read(&self::options(options), true);
+    let claim_json = read(&claim);
+    let input = claim_json.as_ref().map_or(ClaimInput::Unreadable, ClaimInput::Json);
+    with_engine(|engine| apprenticeship::estimate_claim(engine, &input, options))
 }
 
 /// Assesses claims as one batch — first come first served by (`applied_on`, `claim_id`), the
@@ -222,6 +258,29 @@ pub fn js_claim_schema() -> JsValue {
     with_engine(|engine| skill_subsidy::schema::claim_schema(Some(engine.ruleset())).to_string())
 }
 
+/// The embedded rulesets, the default first: id, names, status, the period each covers, and
+/// whether it is the one in use (`current`). Each is loaded once, the first time (some tens of
+/// milliseconds), and kept for `loadRuleset`; none is made current.
+#[wasm_bindgen(js_name = rulesets, unchecked_return_type = "RulesetSummary[]")]
+pub fn js_rulesets() -> JsValue {
+    let current = engine().ok();
+    let list: Vec<Value> = Ruleset::embedded_ids()
+        .into_iter()
+        .map(|id| match STATE.with(|s| embedded(&mut s.borrow_mut(), id)) {
+            Ok(engine) => {
+                let mut summary = describe::ruleset_summary(&engine);
+                let in_use = current.as_ref().is_some_and(|c| Rc::ptr_eq(c, &engine));
+                if let Value::Object(m) = &mut summary {
+                    m.insert("current".into(), in_use.into());
+                }
+                summary
+            }
+            Err(errors) => json!({ "id": id, "errors": error::rules_errors(&errors) }),
+        })
+        .collect();
+    write(&Value::Array(list))
+}
+
 /// Switches the ruleset used by every function: an embedded ruleset's id (`"wuxi-2023"`), or a
 /// bureau's own as an object of files `{ "ruleset.toml": "…", "programs.toml": "…", … }`
 /// (paths relative to the ruleset folder). Loading is strict; on any problem the ruleset in use
@@ -229,11 +288,11 @@ pub fn js_claim_schema() -> JsValue {
 #[wasm_bindgen(js_name = loadRuleset, unchecked_return_type = "LoadResult")]
 pub fn js_load_ruleset(#[wasm_bindgen(unchecked_param_type = "string | Record<string, string>")] source: JsValue) -> JsValue {
     let loaded = match read(&source) {
-        Some(Value::String(id)) => Ruleset::embedded(&id),
+        Some(Value::String(id)) => STATE.with(|s| embedded(&mut s.borrow_mut(), &id)),
         Some(Value::Object(files)) => {
             let texts: Vec<(&str, &str)> = files.iter().filter_map(|(path, text)| Some((path.as_str(), text.as_str()?))).collect();
             if texts.len() == files.len() {
-                Ruleset::from_files(texts)
+                Ruleset::from_files(texts).map(|rules| Rc::new(Engine::new(rules)))
             } else {
                 return write(&json!({ "ruleset": null, "errors": [error::InputError::NotAnObject { field: "files" }.to_json()] }));
             }
@@ -241,8 +300,7 @@ pub fn js_load_ruleset(#[wasm_bindgen(unchecked_param_type = "string | Record<st
         _ => return write(&json!({ "ruleset": null, "errors": [error::InputError::NotAnObject { field: "source" }.to_json()] })),
     };
     match loaded {
-        Ok(rules) => {
-            let engine = Rc::new(Engine::new(rules));
+        Ok(engine) => {
             let info = describe::ruleset_info(&engine);
             STATE.with(|s| {
                 let mut s = s.borrow_mut();

@@ -4,8 +4,10 @@
 
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TYPES: &'static str = r#"
+/// The text of the types (also read by the test below). The lint does not see the custom
+/// section's use of it in a wasm build.
+#[allow(dead_code)]
+const TYPES_TEXT: &str = r#"
 /** Money: yuan as a decimal string ("1950.00"). Inputs also accept a number (read through its shortest decimal form). */
 export type Money = string;
 /** A civil date, "YYYY-MM-DD". */
@@ -13,11 +15,21 @@ export type DateText = string;
 /** Skill level: 5 4 3 2 1, S (专项职业能力), T (培训合格). */
 export type LevelCode = "5" | "4" | "3" | "2" | "1" | "S" | "T";
 export type GroupCode = "employee" | "unemployed" | "rural_migrant" | "graduate" | "low_income_family" | "school_leaver" | "other";
+/**
+ * The program ids of the embedded rulesets (wuxi-2021, wuxi-2023), so that a misspelt program is
+ * a type error. A bureau's own ruleset (loadRuleset) may name others: give them as the type
+ * argument, `estimate<"my_program">(claim)`.
+ */
+export type ProgramId = "skills_training" | "enterprise_upgrade" | "ui_skill_upgrade" | "pre_job" | "on_job" | "online" | "project" | "apprenticeship";
 
-/** One claim (SPEC §6). Unknown fields make it invalid unless `lenient` is set. */
-export interface Claim {
+/**
+ * One claim (SPEC §6). Unknown fields make it invalid unless `lenient` is set. Given to
+ * estimateApprenticeship, an apprenticeship claim stands for the application (SPEC §8):
+ * `event_date` is the start of training, `applied_on` the day it is submitted, `level` the target level.
+ */
+export interface Claim<P extends string = ProgramId> {
   claim_id: string;
-  program: string;
+  program: P;
   person_id: string;
   enterprise_id?: string;
   group?: GroupCode;
@@ -34,9 +46,9 @@ export interface Claim {
 }
 
 /** An earlier subsidy, for a batch's limits and account (SPEC §7.2). */
-export interface HistoryRecord {
+export interface HistoryRecord<P extends string = ProgramId> {
   person_id: string;
-  program: string;
+  program: P;
   enterprise_id?: string;
   occupation?: string;
   level?: LevelCode;
@@ -79,12 +91,12 @@ export interface ApplicationResult {
   amount: Money;
   reasons: string[];
   errors: FieldError[];
-  program: string | null;
+  program: ProgramId | null;
   fund: string | null;
   payee: string | null;
   catalogue_version: string | null;
   session: DateText | null;
-  payments?: { month: string; amount: Money; kind: string }[];
+  payments?: Payment[];
   final_amount?: Money;
   trace?: Trace;
 }
@@ -149,13 +161,30 @@ export interface AssessmentRecord {
   /** Reason codes in check order; see reasons() for their messages. */
   reasons: string[];
   errors: FieldError[];
-  program: string | null;
+  program: ProgramId | null;
   fund: "special_account" | "unemployment_insurance" | "employment_fund" | null;
   payee: "individual" | "enterprise" | null;
   catalogue_version: string | null;
-  /** "YYYY-MM", approved claims only. */
+  /** "YYYY-MM", approved claims only (null for an apprenticeship: it is paid in stages). */
   payment_month: string | null;
   trace?: Trace;
+  /** From estimateApprenticeship(), an apprenticeship claim is an estimate of its review (SPEC §8): */
+  estimate?: true;
+  /** the review session (会审) it would reach, null when none would take it; */
+  session?: DateText | null;
+  /** the staged payments if approved: the advance the month after the session, the settlement the month after training ends; */
+  payments?: Payment[];
+  /** and what the enterprise would be paid in all. */
+  final_amount?: Money | null;
+}
+
+/** One staged payment of an apprenticeship. */
+export interface Payment {
+  /** "YYYY-MM". */
+  month: string;
+  /** Negative for a recovery. */
+  amount: Money;
+  kind: "advance" | "settlement" | "recovery";
 }
 
 /** The batch report (docs/report.md): counts, amounts by dimension, the special account. */
@@ -182,7 +211,7 @@ export interface WhatIfResult {
 export type ClaimField = "enterprise_id" | "occupation" | "level" | "institution" | "fee_paid" | "months" | "ui_contribution_months" | "project";
 
 export interface ProgramInfo {
-  id: string;
+  id: ProgramId;
   name_zh: string;
   name_en: string;
   kind: "level_table" | "flat" | "per_month" | "capped_fee" | "per_project" | "apprenticeship";
@@ -206,6 +235,8 @@ export interface ProgramInfo {
   min_months: string | null;
   max_months: string | null;
   projects: { id: string; name_zh: string; effective_from: DateText; effective_to: DateText; price: Money }[];
+  /** An apprenticeship's review sessions (会审) and the days before one that an application must be in; null for other programs. */
+  review: { sessions: DateText[]; cutoff_days: string; advance_share: string } | null;
   citation: string;
   confidence: string | null;
 }
@@ -253,6 +284,23 @@ export interface SourceInfo {
   note: string;
 }
 
+/** The days a ruleset covers: from the first day any catalogue version or account is in force to the last. */
+export interface RulesetPeriod {
+  from: DateText;
+  to: DateText;
+}
+
+/** An embedded ruleset, as rulesets() lists them. */
+export interface RulesetSummary {
+  id: string;
+  name_zh: string;
+  name_en: string;
+  status: string;
+  period: RulesetPeriod | null;
+  /** The one every function uses now. */
+  current: boolean;
+}
+
 export interface RulesetInfo {
   id: string;
   name_zh: string;
@@ -261,6 +309,8 @@ export interface RulesetInfo {
   status: string;
   jurisdiction: string;
   basis: string;
+  /** null for a ruleset with neither catalogues nor accounts. */
+  period: RulesetPeriod | null;
   trace_version: number;
   embedded: string[];
   sources: SourceInfo[];
@@ -283,23 +333,56 @@ export interface ReasonInfo {
  * with its `errors`; nothing is thrown. With `options.overrides`, the claim is assessed under
  * those what-if changes (a bad document: an `invalid` record listing them).
  */
-export function estimate(claim: Claim, options?: EstimateOptions): AssessmentRecord;
+export function estimate<P extends string = ProgramId>(claim: Claim<NoInfer<P>>, options?: EstimateOptions): AssessmentRecord;
+
+/**
+ * An apprenticeship claim as an estimate of its review (SPEC §8): `event_date` is the start of
+ * training, `applied_on` the day the application is submitted, `level` the target level. The
+ * record says the session (会审) it would reach, its staged payments and `estimate: true`. A
+ * claim of another program gives what estimate() gives.
+ */
+export function estimateApprenticeship<P extends string = ProgramId>(claim: Claim<NoInfer<P>>, options?: { lenient?: boolean; trace?: boolean }): AssessmentRecord;
 
 /**
  * Assesses claims as one batch (first come first served by applied_on then claim_id, the
  * limits, the special account) with the history of earlier subsidies. Records are in input
  * order, without traces unless asked. `options.applications` adds apprenticeship applications.
  */
-export function estimateBatch(claims: Claim[], history?: HistoryRecord[] | null, options?: EstimateOptions): BatchResult;
+export function estimateBatch<P extends string = ProgramId>(claims: Claim<NoInfer<P>>[], history?: HistoryRecord<NoInfer<P>>[] | null, options?: EstimateOptions): BatchResult;
 
 /**
  * One claim under the rules as they are and under an override document (SPEC §5,
  * `{"shortage.rate": "0.20"}`). Bad overrides leave `variant` null and list them in `errors`.
  */
-export function whatif(overrides: Overrides, claim: Claim, options?: EstimateOptions): WhatIfResult;
+export function whatif<P extends string = ProgramId>(overrides: Overrides, claim: Claim<NoInfer<P>>, options?: EstimateOptions): WhatIfResult;
 
 export interface LoadResult {
   ruleset: RulesetInfo | null;
   errors: (RulesError | InputError)[];
 }
 "#;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = TYPES_TEXT;
+
+#[cfg(test)]
+mod tests {
+    use skill_subsidy::Ruleset;
+
+    /// `ProgramId` is the union of the embedded rulesets' program ids: a program added to a
+    /// ruleset must be added to the type.
+    #[test]
+    fn the_program_id_type_lists_every_program_of_the_embedded_rulesets() {
+        let line = super::TYPES_TEXT.lines().find(|l| l.starts_with("export type ProgramId = ")).expect("the type is declared");
+        let mut typed: Vec<String> = line.split('"').skip(1).step_by(2).map(String::from).collect();
+        let mut ids: Vec<String> = Ruleset::embedded_ids()
+            .into_iter()
+            .flat_map(|id| Ruleset::embedded(id).expect("embedded rulesets load (core/tests/years.rs)").programs)
+            .map(|p| p.id)
+            .collect();
+        typed.sort();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(typed, ids);
+    }
+}

@@ -130,3 +130,47 @@ test("the ruleset is described with its status and sources, and can be switched"
     assert.deepEqual(m.loadRuleset("wuxi-2021").errors, []);
   }
 });
+
+test("the embedded rulesets are listed with the period each covers, without switching", () => {
+  assert.deepEqual(m.rulesetInfo().period, { from: "2021-01-01", to: "2021-12-31" });
+  const list = m.rulesets();
+  assert.deepEqual(list.map((r) => [r.id, r.period.from, r.period.to, r.current]), [
+    ["wuxi-2021", "2021-01-01", "2021-12-31", true],
+    ["wuxi-2023", "2023-06-01", "2024-05-31", false],
+  ]);
+  assert.ok(list.every((r) => r.name_zh && r.name_en && r.status === "reconstruction"));
+  assert.equal(m.rulesetInfo().id, "wuxi-2021", "listing them does not switch");
+  try {
+    assert.deepEqual(m.loadRuleset("wuxi-2023").errors, []);
+    assert.deepEqual(m.rulesets().map((r) => r.current), [false, true]);
+  } finally {
+    assert.deepEqual(m.loadRuleset("wuxi-2021").errors, []);
+  }
+});
+
+test("an apprenticeship claim is estimated with its review session and staged payments", () => {
+  const claim = {
+    claim_id: "A1", program: "apprenticeship", person_id: "P1", enterprise_id: "E1", occupation: "6-31-01-10", level: "3",
+    institution: "WX-JG-016", months: 24, event_date: "2021-03-01", applied_on: "2021-03-10",
+  };
+  const r = m.estimateApprenticeship(claim);
+  assert.equal(r.estimate, true);
+  assert.equal(r.amount, "10000.00");
+  assert.equal(r.session, "2021-04-20");
+  assert.equal(r.payment_month, null);
+  assert.deepEqual(r.payments, [
+    { month: "2021-05", amount: "2500.00", kind: "advance" },
+    { month: "2023-04", amount: "7500.00", kind: "settlement" },
+  ]);
+  assert.equal(r.final_amount, "10000.00");
+  // The same application in a batch is reviewed at the same session, with the same payments.
+  const app = { application_id: "A1", enterprise_id: "E1", person_id: "P1", occupation: "6-31-01-10", target_level: "3", start_date: "2021-03-01", months: 24, submitted_on: "2021-03-10", institution: "WX-JG-016" };
+  const batch = m.estimateBatch([], null, { applications: [app] }).applications[0];
+  assert.deepEqual([batch.session, batch.payments, batch.amount], [r.session, r.payments, r.amount]);
+  // Not an apprenticeship, or not a claim: what estimate() gives, as data.
+  const welderRecord = m.estimateApprenticeship(welder());
+  assert.equal(welderRecord.amount, "2600.00");
+  assert.equal(welderRecord.estimate, undefined);
+  for (const odd of [undefined, "claim", { ...claim, months: "many" }]) assert.equal(m.estimateApprenticeship(odd).status, "invalid");
+  assert.equal(m.estimateApprenticeship(claim, { trace: false }).trace, undefined);
+});

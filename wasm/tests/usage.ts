@@ -1,7 +1,7 @@
 // Type-checked (not run) by scripts/test-browser: the .d.ts describes the module as a bureau's
 // TypeScript code would use it.
-import init, { estimate, estimateBatch, whatif, programs, catalogue, rulesetInfo, reasons, loadRuleset } from "../pkg/skill_subsidy_wasm.js";
-import type { AssessmentRecord, Claim, HistoryRecord } from "../pkg/skill_subsidy_wasm.js";
+import init, { estimate, estimateApprenticeship, estimateBatch, whatif, programs, catalogue, rulesetInfo, rulesets, reasons, loadRuleset } from "../pkg/skill_subsidy_wasm.js";
+import type { AssessmentRecord, Claim, HistoryRecord, ProgramId } from "../pkg/skill_subsidy_wasm.js";
 
 export async function example(): Promise<string> {
   await init();
@@ -20,5 +20,17 @@ export async function example(): Promise<string> {
   const status: string = rulesetInfo().status;
   const reason = reasons().find((r) => r.code === record.reasons[0])?.message_zh;
   const loaded = loadRuleset("wuxi-2023").errors.length === 0;
-  return [record.amount, plain.status, batch.report?.approved_amount, both.variant?.amount, fields.join(), shortage, steps.length, status, reason, loaded].join(" ");
+  const years = rulesets().map((r) => `${r.id} ${r.period?.from ?? ""}..${r.period?.to ?? ""}${r.current ? " (in use)" : ""}`);
+  const apprentice = estimateApprenticeship({
+    claim_id: "A1", program: "apprenticeship", person_id: "P1", enterprise_id: "E1", occupation: "6-31-01-10", level: "3",
+    institution: "WX-JG-016", months: 24, event_date: "2021-03-01", applied_on: "2021-03-10",
+  });
+  const schedule = (apprentice.payments ?? []).map((p) => `${p.kind} ${p.month} ${p.amount}`).join(", ") + ` at ${apprentice.session ?? "no session"}`;
+  const program: ProgramId | null = record.program;
+  // A misspelt program is a type error (issue 16)…
+  // @ts-expect-error "skils_training" is not a ProgramId
+  estimate({ ...claim, program: "skils_training" });
+  // …and a bureau's own ruleset names its programs as the type argument.
+  estimate<"city_program">({ ...claim, program: "city_program" });
+  return [record.amount, plain.status, batch.report?.approved_amount, both.variant?.amount, fields.join(), shortage, steps.length, status, reason, loaded, years.join(), schedule, program].join(" ");
 }
