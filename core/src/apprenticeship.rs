@@ -309,7 +309,7 @@ impl Engine {
         let mut at_session = claim.clone();
         at_session.event_date = date;
         at_session.applied_on = date;
-        let mut a = self.run_plain(&at_session, t);
+        let mut a = self.run_plain(&at_session, crate::engine::Dated::Session, t);
         a.payment_month = None;
         (a, Some(date))
     }

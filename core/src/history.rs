@@ -32,11 +32,15 @@ pub struct HistoryRecord {
     pub amount: Decimal,
     /// The approved project (项目制), for the count of projects toward the plan's targets.
     pub project: Option<CompactString>,
+    /// For an apprenticeship: its duration in months, `event_date` being its start. While it
+    /// runs the person holds no second apprenticeship and the enterprise's upgrading claims for
+    /// the apprentice are refused (SPEC §8), as they would be within one batch.
+    pub months: Option<u32>,
 }
 
 /// The fields of a history record.
-pub const HISTORY_FIELDS: [&str; 9] =
-    ["person_id", "program", "enterprise_id", "occupation", "level", "event_date", "applied_on", "amount", "project"];
+pub const HISTORY_FIELDS: [&str; 10] =
+    ["person_id", "program", "enterprise_id", "occupation", "level", "event_date", "applied_on", "amount", "project", "months"];
 
 impl HistoryRecord {
     /// A record with its required fields.
@@ -52,6 +56,7 @@ impl HistoryRecord {
             applied_on,
             amount,
             project: None,
+            months: None,
         }
     }
 
@@ -68,10 +73,11 @@ impl HistoryRecord {
         let applied_on = f.date(6, true);
         let amount = f.money(7, true);
         let project = f.text(8, false);
+        let months = f.parsed(9, false, ClaimErrorKind::OutOfRange, |t| t.parse::<u32>().ok().filter(|m| (1..=1200).contains(m)));
         let errors = f.errors;
         match (person_id, program, event_date, applied_on, amount) {
             (Some(person_id), Some(program), Some(event_date), Some(applied_on), Some(amount)) if errors.is_empty() => {
-                Ok(HistoryRecord { person_id, program, enterprise_id, occupation, level, event_date, applied_on, amount, project })
+                Ok(HistoryRecord { person_id, program, enterprise_id, occupation, level, event_date, applied_on, amount, project, months })
             }
             _ => Err(errors),
         }

@@ -161,7 +161,8 @@ fn shortage_listing<'r>(catalogue: &'r Catalogue, date: Date, sticky: bool) -> i
 }
 
 /// The catalogues in force on `date` (`YYYY-MM-DD`): each catalogue's version, the occupations
-/// with their levels and shortage flag, and the institutions with the occupations each trains.
+/// with their levels and shortage flag, the training institutions with the occupations each
+/// trains, and the evaluation institutions with the occupations each may evaluate.
 #[must_use]
 pub fn catalogue(engine: &Engine, date_text: Option<&str>) -> Value {
     let text = date_text.unwrap_or_default();
@@ -171,13 +172,14 @@ pub fn catalogue(engine: &Engine, date_text: Option<&str>) -> Value {
             shown = "(not a string)".into();
         }
         let error = InputError::BadDate { field: "date", value: shown }.to_json();
-        return json!({ "date": text, "versions": [], "occupations": [], "institutions": [], "errors": [error] });
+        return json!({ "date": text, "versions": [], "occupations": [], "institutions": [], "evaluators": [], "errors": [error] });
     };
     let rules = engine.ruleset();
     let sticky = rules.shortage.as_ref().is_some_and(|s| value(engine, s.listed_until_year_end).flag());
     let mut versions = Vec::new();
     let mut occupations = Vec::new();
     let mut institutions = Vec::new();
+    let mut evaluators = Vec::new();
     for c in &rules.catalogues {
         let Some(version) = c.version_on(date) else { continue };
         versions.push(json!({ "catalogue": c.id, "kind": c.kind.code(), "version": version.id, "name_zh": version.name_zh,
@@ -212,8 +214,14 @@ pub fn catalogue(engine: &Engine, date_text: Option<&str>) -> Value {
                         InstitutionScope::Occupations(codes) => json!(codes),
                         _ => json!([]),
                     };
-                    institutions.push(json!({ "id": i.id, "name_zh": i.name_zh, "name_en": i.name_en, "district": i.district,
-                                              "catalogue": c.id, "occupations": scope }));
+                    let entry = json!({ "id": i.id, "name_zh": i.name_zh, "name_en": i.name_en, "district": i.district,
+                                        "catalogue": c.id, "occupations": scope });
+                    // Training institutions (培训机构) and evaluation institutions (评价机构) apart.
+                    if c.kind == CatalogueKind::Evaluators {
+                        evaluators.push(entry);
+                    } else {
+                        institutions.push(entry);
+                    }
                 }
             }
             _ => {}
@@ -224,6 +232,7 @@ pub fn catalogue(engine: &Engine, date_text: Option<&str>) -> Value {
         "versions": versions,
         "occupations": occupations,
         "institutions": institutions,
+        "evaluators": evaluators,
         "shortage": shortage_rule(engine),
         "errors": [],
     })

@@ -18,7 +18,6 @@
 //! ([`error`]), never exceptions. The conversions live in [`estimate`] and [`describe`] as
 //! plain functions on JSON values, tested natively; this file only crosses the boundary.
 
-pub mod apprenticeship;
 pub mod describe;
 pub mod error;
 pub mod estimate;
@@ -161,19 +160,6 @@ pub fn js_estimate(claim: JsValue, options: Option<JsValue>) -> JsValue {
         |engine| estimate::estimate(engine, &input, Options::read(&options, true)),
         |errors| estimate::refused_record(&input, errors),
     )
-}
-
-/// An apprenticeship claim as an estimate of its review (SPEC §8): the record of the application
-/// it stands for (`event_date` the start of training, `applied_on` the day it is submitted,
-/// `level` the target level) reviewed at the session it would reach, with `estimate: true`,
-/// `session`, the staged `payments` and `final_amount`. A claim of another program gives the
-/// record `estimate` gives.
-#[wasm_bindgen(js_name = estimateApprenticeship, skip_typescript)]
-pub fn js_estimate_apprenticeship(claim: JsValue, options: Option<JsValue>) -> JsValue {
-    let options = Options::read(&self::options(options), true);
-    let claim_json = read(&claim);
-    let input = claim_json.as_ref().map_or(ClaimInput::Unreadable, ClaimInput::Json);
-    with_engine(|engine| apprenticeship::estimate_claim(engine, &input, options))
 }
 
 /// Assesses claims as one batch — first come first served by (`applied_on`, `claim_id`), the

@@ -23,9 +23,10 @@ export type GroupCode = "employee" | "unemployed" | "rural_migrant" | "graduate"
 export type ProgramId = "skills_training" | "enterprise_upgrade" | "ui_skill_upgrade" | "pre_job" | "on_job" | "online" | "project" | "apprenticeship";
 
 /**
- * One claim (SPEC §6). Unknown fields make it invalid unless `lenient` is set. Given to
- * estimateApprenticeship, an apprenticeship claim stands for the application (SPEC §8):
- * `event_date` is the start of training, `applied_on` the day it is submitted, `level` the target level.
+ * One claim (SPEC §6). Unknown fields make it invalid unless `lenient` is set. An apprenticeship
+ * claim given to estimate() stands for the application (SPEC §8): `event_date` is the start of
+ * training, `applied_on` the day it is submitted, `level` the target level; the record's
+ * `estimate` says the session it would reach and its staged payments.
  */
 export interface Claim<P extends string = ProgramId> {
   claim_id: string;
@@ -165,17 +166,22 @@ export interface AssessmentRecord {
   fund: "special_account" | "unemployment_insurance" | "employment_fund" | null;
   payee: "individual" | "enterprise" | null;
   catalogue_version: string | null;
-  /** "YYYY-MM", approved claims only (null for an apprenticeship: it is paid in stages). */
+  /** "YYYY-MM", approved claims only (an apprenticeship estimate: the advance's month). */
   payment_month: string | null;
   trace?: Trace;
-  /** From estimateApprenticeship(), an apprenticeship claim is an estimate of its review (SPEC §8): */
-  estimate?: true;
-  /** the review session (会审) it would reach, null when none would take it; */
-  session?: DateText | null;
+  /** An apprenticeship claim assessed alone is an estimate of its review (SPEC §8). */
+  estimate?: ApprenticeshipEstimate;
+}
+
+/** What an apprenticeship's review would give: approval happens only at the session. */
+export interface ApprenticeshipEstimate {
+  estimate: true;
+  /** the review session (会审) it would reach; */
+  session: DateText;
   /** the staged payments if approved: the advance the month after the session, the settlement the month after training ends; */
-  payments?: Payment[];
+  payments: Payment[];
   /** and what the enterprise would be paid in all. */
-  final_amount?: Money | null;
+  final_amount: Money;
 }
 
 /** One staged payment of an apprenticeship. */
@@ -267,9 +273,11 @@ export interface InstitutionInfo {
 
 export interface CatalogueInForce {
   date: DateText;
-  versions: { catalogue: string; kind: "occupations" | "shortage" | "institutions"; version: string; name_zh: string; effective_from: DateText; effective_to: DateText }[];
+  versions: { catalogue: string; kind: "occupations" | "shortage" | "institutions" | "evaluators"; version: string; name_zh: string; effective_from: DateText; effective_to: DateText }[];
   occupations: OccupationInfo[];
   institutions: InstitutionInfo[];
+  /** evaluation institutions (评价机构) in force, for a claim's `evaluator` */
+  evaluators: InstitutionInfo[];
   shortage: { rate: string; levels: LevelCode[]; listed_until_year_end: boolean } | null;
   errors: InputError[];
 }
@@ -334,14 +342,6 @@ export interface ReasonInfo {
  * those what-if changes (a bad document: an `invalid` record listing them).
  */
 export function estimate<P extends string = ProgramId>(claim: Claim<NoInfer<P>>, options?: EstimateOptions): AssessmentRecord;
-
-/**
- * An apprenticeship claim as an estimate of its review (SPEC §8): `event_date` is the start of
- * training, `applied_on` the day the application is submitted, `level` the target level. The
- * record says the session (会审) it would reach, its staged payments and `estimate: true`. A
- * claim of another program gives what estimate() gives.
- */
-export function estimateApprenticeship<P extends string = ProgramId>(claim: Claim<NoInfer<P>>, options?: { lenient?: boolean; trace?: boolean }): AssessmentRecord;
 
 /**
  * Assesses claims as one batch (first come first served by applied_on then claim_id, the

@@ -72,7 +72,7 @@ test("a batch answers every claim, in input order, with the report", () => {
   // 以工代训 after 岗前培训 of the same hire: a top-up (补差) of 1000 − 300.
   assert.equal(out.records[0].amount, "700.00");
   assert.equal(out.report.approved_amount, "1000.00");
-  assert.equal(out.report.accounts["wuxi-2021"].committed, "1000.00");
+  assert.equal(out.report.accounts["wuxi-2021"].committed.batch, "1000.00");
   const history = [{ person_id: "P1", program: "pre_job", enterprise_id: "E1", event_date: "2021-05-10", applied_on: "2021-05-11", amount: "300.00" }];
   assert.equal(m.estimateBatch([hire("A", "pre_job")], history).records[0].reasons[0], "exclusive_with_other_program");
 });
@@ -153,24 +153,26 @@ test("an apprenticeship claim is estimated with its review session and staged pa
     claim_id: "A1", program: "apprenticeship", person_id: "P1", enterprise_id: "E1", occupation: "6-31-01-10", level: "3",
     institution: "WX-JG-016", months: 24, event_date: "2021-03-01", applied_on: "2021-03-10",
   };
-  const r = m.estimateApprenticeship(claim);
-  assert.equal(r.estimate, true);
+  const r = m.estimate(claim);
+  assert.equal(r.estimate.estimate, true);
   assert.equal(r.amount, "10000.00");
-  assert.equal(r.session, "2021-04-20");
-  assert.equal(r.payment_month, null);
-  assert.deepEqual(r.payments, [
+  assert.equal(r.estimate.session, "2021-04-20");
+  assert.equal(r.payment_month, "2021-05", "the advance's month");
+  assert.deepEqual(r.estimate.payments, [
     { month: "2021-05", amount: "2500.00", kind: "advance" },
     { month: "2023-04", amount: "7500.00", kind: "settlement" },
   ]);
-  assert.equal(r.final_amount, "10000.00");
+  assert.equal(r.estimate.final_amount, "10000.00");
   // The same application in a batch is reviewed at the same session, with the same payments.
   const app = { application_id: "A1", enterprise_id: "E1", person_id: "P1", occupation: "6-31-01-10", target_level: "3", start_date: "2021-03-01", months: 24, submitted_on: "2021-03-10", institution: "WX-JG-016" };
   const batch = m.estimateBatch([], null, { applications: [app] }).applications[0];
-  assert.deepEqual([batch.session, batch.payments, batch.amount], [r.session, r.payments, r.amount]);
-  // Not an apprenticeship, or not a claim: what estimate() gives, as data.
-  const welderRecord = m.estimateApprenticeship(welder());
+  assert.deepEqual([batch.session, batch.payments, batch.amount], [r.estimate.session, r.estimate.payments, r.amount]);
+  // Sent as a plain claim in a batch, it is not approved: only a review session approves it.
+  assert.deepEqual(m.estimateBatch([claim], null).records[0].reasons, ["needs_review"]);
+  // Not an apprenticeship: no estimate. Not a claim: invalid, as data.
+  const welderRecord = m.estimate(welder());
   assert.equal(welderRecord.amount, "2600.00");
   assert.equal(welderRecord.estimate, undefined);
-  for (const odd of [undefined, "claim", { ...claim, months: "many" }]) assert.equal(m.estimateApprenticeship(odd).status, "invalid");
-  assert.equal(m.estimateApprenticeship(claim, { trace: false }).trace, undefined);
+  for (const odd of [undefined, "claim", { ...claim, months: "many" }]) assert.equal(m.estimate(odd).status, "invalid");
+  assert.equal(m.estimate(claim, { trace: false }).trace, undefined);
 });

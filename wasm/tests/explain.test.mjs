@@ -67,12 +67,11 @@ test("the Chinese view of every vector case and of the 2023 rules names no code"
   };
   for (const c of claimCases()) {
     check(c.claim, m.estimate(c.claim), c.name);
-    if (c.claim.program === "apprenticeship") check(c.claim, m.estimateApprenticeship(c.claim), `${c.name} (as an estimate)`);
   }
   assert.deepEqual(m.loadRuleset("wuxi-2023").errors, []);
   try {
     for (const claim of CLAIMS_2023) {
-      const record = claim.program === "apprenticeship" ? m.estimateApprenticeship(claim) : m.estimate(claim);
+      const record = m.estimate(claim);
       assert.notEqual(record.status, "invalid", JSON.stringify(record.errors));
       check(claim, record, `2023: ${claim.program} ${claim.claim_id}`);
     }
@@ -111,11 +110,11 @@ test("an apprenticeship estimate names its review session and payments, as an es
     claim_id: "A1", program: "apprenticeship", person_id: "P1", enterprise_id: "E1", occupation: "6-31-01-10", level: "3",
     institution: "WX-JG-016", months: 24, event_date: "2021-03-01", applied_on: "2021-03-10",
   };
-  const e = explain(m.estimateApprenticeship(claim), context(claim, "zh"));
+  const e = explain(m.estimate(claim), context(claim, "zh"));
   assert.equal(e.estimate, true);
   assert.equal(e.sentence, "预计可获 10,000 元（目标等级三级/高级工每人每年 5000 元 × 24 个月 / 12）");
   assert.ok(!e.steps.some((s) => s.step === "payment"), "no month-after payment: it is paid in stages");
   assert.deepEqual(e.schedule, ["预计在 2021-04-20 的学徒制会审中审核", "2021-05 预拨 2,500 元，2023-04 结算 7,500 元", "以上为估算：学徒制补贴须经会审批准，以会审结果为准。"]);
   const late = { ...claim, event_date: "2021-12-15", applied_on: "2021-12-15" };
-  assert.equal(explain(m.estimateApprenticeship(late), context(late, "zh")).sentence, "不符合补贴条件：2021-12-15 提交，已赶不上本年度最后一次会审（2021-12-20）");
+  assert.equal(explain(m.estimate(late), context(late, "zh")).sentence, "不符合补贴条件：2021-12-15 提交，已赶不上本年度最后一次会审（2021-12-20）");
 });

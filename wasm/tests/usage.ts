@@ -1,6 +1,6 @@
 // Type-checked (not run) by scripts/test-browser: the .d.ts describes the module as a bureau's
 // TypeScript code would use it.
-import init, { estimate, estimateApprenticeship, estimateBatch, whatif, programs, catalogue, rulesetInfo, rulesets, reasons, loadRuleset } from "../pkg/skill_subsidy_wasm.js";
+import init, { estimate, estimateBatch, whatif, programs, catalogue, rulesetInfo, rulesets, reasons, loadRuleset } from "../pkg/skill_subsidy_wasm.js";
 import type { AssessmentRecord, Claim, HistoryRecord, ProgramId } from "../pkg/skill_subsidy_wasm.js";
 
 export async function example(): Promise<string> {
@@ -21,11 +21,11 @@ export async function example(): Promise<string> {
   const reason = reasons().find((r) => r.code === record.reasons[0])?.message_zh;
   const loaded = loadRuleset("wuxi-2023").errors.length === 0;
   const years = rulesets().map((r) => `${r.id} ${r.period?.from ?? ""}..${r.period?.to ?? ""}${r.current ? " (in use)" : ""}`);
-  const apprentice = estimateApprenticeship({
+  const apprentice = estimate({
     claim_id: "A1", program: "apprenticeship", person_id: "P1", enterprise_id: "E1", occupation: "6-31-01-10", level: "3",
     institution: "WX-JG-016", months: 24, event_date: "2021-03-01", applied_on: "2021-03-10",
   });
-  const schedule = (apprentice.payments ?? []).map((p) => `${p.kind} ${p.month} ${p.amount}`).join(", ") + ` at ${apprentice.session ?? "no session"}`;
+  const schedule = (apprentice.estimate?.payments ?? []).map((p) => `${p.kind} ${p.month} ${p.amount}`).join(", ") + ` at ${apprentice.estimate?.session ?? "no session"}`;
   const program: ProgramId | null = record.program;
   // A misspelt program is a type error (issue 16)…
   // @ts-expect-error "skils_training" is not a ProgramId

@@ -4,7 +4,7 @@
 // choice, and lets the engine say why a case is not eligible. Errors stand at their fields with
 // a summary at the top (GOV.UK's pattern); the result is read out once it settles; the state is
 // kept in the address (address.js). Everything runs in this page: no request after loading.
-import init, { estimate, estimateApprenticeship, programs, catalogue, rulesetInfo, reasons, rulesets, loadRuleset } from "./pkg/skill_subsidy_wasm.js";
+import init, { estimate, programs, catalogue, rulesetInfo, reasons, rulesets, loadRuleset } from "./pkg/skill_subsidy_wasm.js";
 import { TEXT, GROUP_EN, FUND_EN } from "./text.js";
 import * as input from "./input.js";
 import { explain } from "./explain.js";
@@ -236,7 +236,7 @@ function update() {
   const { claim, missing, problems } = readClaim(formValues(), asked, state.info.period, inForce(p, "occupations"));
   let record = null;
   if (asked) {
-    record = (p?.kind === "apprenticeship" ? estimateApprenticeship : estimate)(claim);
+    record = estimate(claim);
     if (record.status === "invalid") addEngineErrors(record, missing, problems);
   }
   const stillNeeded = missing.filter((f) => !problems.has(f));

@@ -20,7 +20,7 @@ export function explain(record, ctx) {
   const reasons = record.reasons.map((code) => ({ code, text: reasonText(code, x) }));
   return {
     status: record.status,
-    estimate: record.estimate === true,
+    estimate: Boolean(record.estimate),
     amount: record.amount,
     sentence: record.status === "approved" ? approvedSentence(x) : x.tx.rejectedBecause(reasons.map((r) => r.text)),
     reasons,
@@ -37,14 +37,10 @@ export function explain(record, ctx) {
   };
 }
 
-/**
- * The steps to show. An apprenticeship estimate is the application reviewed as a claim dated at
- * its session: that claim's window and its month-after payment are the claim machinery's, not
- * the application's (paid in stages, shown in the schedule), so they are left out.
- */
+/** The steps to show: the trace's (an apprenticeship estimate's have no claim window and no
+ * month-after payment: the core leaves them out, its payments are staged and shown in the schedule). */
 function steps(record) {
-  const all = record.trace?.steps ?? [];
-  return record.estimate ? all.filter((s) => s.step !== "payment" && s.step !== "claim_window") : all;
+  return record.trace?.steps ?? [];
 }
 
 function helpers(record, ctx) {
@@ -64,6 +60,7 @@ function helpers(record, ctx) {
     step: (id) => shown.find((s) => s.step === id),
     occupation: (code) => catalogue?.occupations.find((o) => o.code === code),
     institution: (id) => catalogue?.institutions.find((i) => i.id === id),
+    evaluator: (id) => catalogue?.evaluators?.find((i) => i.id === id),
     version: (id, kind) => catalogue?.versions.find((v) => v.version === id && v.kind === kind),
     name: (thing) => (zh ? thing.name_zh : thing.name_en ?? thing.name_zh),
     // "三级/高级工" → "三级", "level 3 (senior worker)" → "level 3": a level in a sentence.
@@ -113,8 +110,8 @@ function approvedSentence(x) {
 function schedule(record, x) {
   const { tx } = x;
   const lines = [];
-  if (record.session) lines.push(tx.apprenticeship.session(record.session));
-  const payments = (record.payments ?? []).map((p) => tx.apprenticeship.payment[p.kind]?.(p.month, yuan(p.amount.replace(/^-/, ""))) ?? `${p.month} ${yuan(p.amount)}`);
+  if (record.estimate?.session) lines.push(tx.apprenticeship.session(record.estimate.session));
+  const payments = (record.estimate?.payments ?? []).map((p) => tx.apprenticeship.payment[p.kind]?.(p.month, yuan(p.amount.replace(/^-/, ""))) ?? `${p.month} ${yuan(p.amount)}`);
   if (payments.length) lines.push(payments.join(x.L("，", ", ")));
   lines.push(tx.apprenticeship.caveat);
   return lines;
@@ -161,6 +158,11 @@ function reasonText(code, x) {
       const i = x.institution(claim.institution);
       if (!i) return L(`所选培训机构不在当期培训机构目录中`, `the institution is not in the institution catalogue in force`);
       return L(`${x.name(i)}未获准培训${x.occupationName(claim.occupation)}`, `${x.name(i)} is not approved to train ${x.occupationName(claim.occupation)}`);
+    }
+    case "evaluator_not_approved": {
+      const i = x.evaluator(claim.evaluator);
+      if (!i) return L(`所填评价机构不在当期评价机构目录中`, `the evaluation institution is not in the evaluation catalogue in force`);
+      return L(`${x.name(i)}未获准评价${x.occupationName(claim.occupation)}`, `${x.name(i)} is not approved to evaluate ${x.occupationName(claim.occupation)}`);
     }
     case "insufficient_ui_contributions": {
       const c = at("program_conditions");
@@ -247,6 +249,11 @@ function stepText(s, x) {
       const i = x.institution(s.before);
       if (!pass || !i) return reasonText("institution_not_approved", x);
       return L(`${x.name(i)}（${i.district}）在当期培训机构目录中，准予培训`, `${x.name(i)} (${i.district}) is in the catalogue in force and approved`);
+    }
+    case "evaluator": {
+      const i = x.evaluator(s.before);
+      if (!pass || !i) return reasonText("evaluator_not_approved", x);
+      return L(`${x.name(i)}（${i.district}）在当期评价机构目录中，准予评价`, `${x.name(i)} (${i.district}) is in the evaluation catalogue in force and approved`);
     }
     case "claim_window":
       if (pass) return L(`申请日期 ${s.before}，在申请期限内（截至 ${s.after}）`, `applied on ${s.before}, within the claim window (by ${s.after})`);

@@ -137,6 +137,8 @@ pub(crate) struct Past {
     pub apprenticeship: bool,
     /// Its project (项目制), when it names one.
     pub project: u32,
+    /// An apprenticeship's first and last day, when the record gives its months.
+    pub span: Option<(Date, Date)>,
 }
 
 /// An application in a batch.
@@ -542,6 +544,7 @@ impl<'e> Batch<'e> {
         let level_table = rule.is_none_or(|p| matches!(p.calculation, Calculation::LevelTable { .. }));
         let group = program.and_then(|i| self.rules.group[engine.programs[usize::from(i)].rule]);
         let account = rule.filter(|p| p.fund == Fund::SpecialAccount).and_then(|p| engine.account_on(p.fund, h.applied_on));
+        let apprenticeship = rule.is_some_and(|p| matches!(p.calculation, Calculation::Apprenticeship { .. }));
         self.past.push(Past {
             person: PersonKey::new(&h.person_id),
             level_table,
@@ -553,8 +556,12 @@ impl<'e> Batch<'e> {
             counts,
             group,
             account,
-            apprenticeship: rule.is_some_and(|p| matches!(p.calculation, Calculation::Apprenticeship { .. })),
+            apprenticeship,
             project: self.projects.opt(h.project.as_deref()),
+            span: h.months.filter(|_| apprenticeship).map(|m| {
+                let end = crate::calendar::add_months(h.event_date, m).and_then(|d| d.pred_opt()).unwrap_or(Date::MAX);
+                (h.event_date, end)
+            }),
         });
     }
 

@@ -195,6 +195,9 @@ impl<'a> Person<'a> {
         let mut state = std::mem::take(&mut self.state);
         state.clear();
         for p in past {
+            if let Some((from, to)) = p.span {
+                state.apprenticeships.push((p.enterprise, from, to));
+            }
             let group = p.group.filter(|_| p.enterprise != NONE).map(|g| (p.enterprise, g));
             state.record(&Subsidy {
                 level_table: p.level_table,

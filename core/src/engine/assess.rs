@@ -29,12 +29,14 @@ impl Engine {
         if apprenticeship {
             self.estimate_apprenticeship(claim, t)
         } else {
-            self.run_plain(claim, t)
+            self.run_plain(claim, Dated::Claim, t)
         }
     }
 
-    /// Checks 1–7 of one claim and its amount, on its own dates.
-    pub(crate) fn run_plain<T: Tracer>(&self, claim: &Claim, t: &mut T) -> Assessment {
+    /// Checks 1–7 of one claim and its amount, on its own dates — or, for an application dated
+    /// at its review session, without the claim window and the month after (an application is
+    /// not a certificate claimed late, and its payments are staged).
+    pub(crate) fn run_plain<T: Tracer>(&self, claim: &Claim, dated: Dated, t: &mut T) -> Assessment {
         let Some(index) = self.program_index.get(claim.program.as_str()) else {
             return self.unknown_program(claim, t);
         };
@@ -76,7 +78,9 @@ impl Engine {
         let found = self.check_catalogue(claim, program, seg, &mut reasons, t);
         self.check_group(claim, program, &mut reasons, t);
         self.check_institution(claim, program, seg, &mut reasons, t);
-        self.check_window(claim, seg.claim_window_months, seg.in_force(), &mut reasons, t);
+        if dated == Dated::Claim {
+            self.check_window(claim, seg.claim_window_months, seg.in_force(), &mut reasons, t);
+        }
         let found = self.check_conditions(claim, program, seg, found, &mut reasons, t);
         if !reasons.is_empty() {
             return Assessment::rejected(Some(index), reasons, found.version);
@@ -103,6 +107,9 @@ impl Engine {
         }
         let lag = seg.payment_lag;
         let month = YearMonth::of(claim.applied_on).plus(lag);
+        if dated == Dated::Session {
+            return Assessment::approved(index, amount, found.version, month);
+        }
         t.step(|| {
             self.param_step(
                 StepId::Payment,
@@ -450,6 +457,15 @@ impl Engine {
         }
         found
     }
+}
+
+/// What a claim's dates are: its own, or an application's review session (SPEC §8).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Dated {
+    /// A claim: `event_date` and `applied_on` as given.
+    Claim,
+    /// An apprenticeship application re-dated at its review session.
+    Session,
 }
 
 /// Which catalogue of institutions a check reads.

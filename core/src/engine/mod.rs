@@ -5,6 +5,7 @@ mod assess;
 pub(crate) mod compile;
 pub(crate) mod steps;
 
+pub(crate) use assess::Dated;
 pub use compile::VersionRef;
 
 use crate::assessment::{Assessment, AssessmentRecord};

@@ -3,6 +3,7 @@
 
 use super::compile::{InForceRange, Values};
 use super::Engine;
+use crate::calendar::Date;
 use crate::rules::{Citation, ParamId, Source};
 use crate::trace::{Outcome, Step, StepId};
 
@@ -70,8 +71,14 @@ impl Engine {
                 if let Some(dated) = param.ranges.get(*i) {
                     citation = &dated.citation;
                 }
-                note.en.push_str(&format!(" [{} = {} from {period}]", param.path, value.to_text()));
-                note.zh.push_str(&format!("【{} 自 {period} 起取 {}】", param.path, value.to_text()));
+                let (from, to) = (period.from, period.to);
+                let (en, zh) = match (from == Date::MIN, to == Date::MAX) {
+                    (false, true) => (format!("from {from}"), format!("自 {from} 起")),
+                    (true, false) => (format!("until {to}"), format!("至 {to} 止")),
+                    _ => (format!("from {from} to {to}"), format!("{from} 至 {to}")),
+                };
+                note.en.push_str(&format!(" [the value in force {en}: {}]", value.to_text()));
+                note.zh.push_str(&format!("（{zh}适用 {}）", value.to_text()));
             }
             Some(InForceRange { rule: None, period, .. }) => {
                 note.en.push_str(&format!(" [what-if: {} = {} for {period}]", param.path, value.to_text()));
