@@ -52,6 +52,9 @@ pub struct Args {
     /// On SIGTERM or Ctrl-C, how long requests in flight may take to finish, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     drain: u64,
+    /// Print the OpenAPI document (what /openapi.json serves) and stop, for client generators.
+    #[arg(long)]
+    openapi: bool,
     /// Log lines as JSON (one object a line) or as text.
     #[arg(long, value_enum, default_value_t = log::Format::Json)]
     log_format: log::Format,
@@ -72,6 +75,10 @@ pub struct Limits {
 
 /// Runs the service until SIGTERM or Ctrl-C, then drains.
 pub fn run(engine: Engine, args: Args) -> Result<ExitCode, Failure> {
+    if args.openapi {
+        crate::emit_json(&openapi::document())?;
+        return Ok(ExitCode::SUCCESS);
+    }
     log::init(args.log_format);
     let limits = Limits {
         max_body: args.max_body,

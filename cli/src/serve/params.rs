@@ -11,6 +11,7 @@ use utoipa::{IntoParams, ToSchema};
 /// ignored. The default is strict for JSON and JSON Lines, lenient for CSV.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = FieldMode)]
 pub enum Fields {
     Strict,
     Lenient,
