@@ -99,39 +99,43 @@ pub async fn handle(
     let output = Output::of(request.headers())?;
     let limit = state.limits.max_body;
     body::check_length(request.headers(), limit)?;
-    let _turn = Arc::clone(&state.batch_turns).acquire_owned().await.map_err(|_| internal())?;
+    let turn = Arc::clone(&state.batch_turns).acquire_owned().await.map_err(|_| internal())?;
     // A batch may wait for its turn and take a while: its start is logged too.
     tracing::info!(request_id = %id, route = "/v1/batches", "batch started");
     let engine = Arc::clone(&state.engine);
     let trace = params.trace.unwrap_or(false);
     let prepare = move |e: &Engine, f: &dyn FieldSource, mode: FieldMode| e.prepare(f, mode, trace);
-    let content: Content<Prepared> = match kind {
+    let reader = Arc::clone(&engine);
+    let read: Box<dyn FnOnce() -> Result<Content<Prepared>, ApiError> + Send> = match kind {
         Kind::Multipart => {
             let parts = read_parts(request, limit).await?;
-            let engine = Arc::clone(&engine);
-            blocking(move || request::read_parts(&parts, params.field_mode(), |f, mode| prepare(&engine, f, mode))).await?
+            Box::new(move || request::read_parts(&parts, params.field_mode(), |f, mode| prepare(&reader, f, mode)))
         }
         Kind::Json => {
-            let (reader, overflow) = body::blocking_reader(request.into_body(), limit);
-            let engine = Arc::clone(&engine);
+            let (body, overflow) = body::blocking_reader(request.into_body(), limit);
             let mode = params.field_mode().unwrap_or(FieldMode::Strict);
-            blocking(move || request::read_json(reader, Members::Batch, mode, &overflow, limit, |f, mode| prepare(&engine, f, mode)))
-                .await?
+            Box::new(move || request::read_json(body, Members::Batch, mode, &overflow, limit, |f, mode| prepare(&reader, f, mode)))
         }
         Kind::Jsonl | Kind::Csv => {
             let format = kind.format().ok_or_else(internal)?;
-            let (reader, overflow) = body::blocking_reader(request.into_body(), limit);
-            let engine = Arc::clone(&engine);
+            let (body, overflow) = body::blocking_reader(request.into_body(), limit);
             let mode = request::field_mode(params.field_mode(), format);
-            let claims =
-                blocking(move || request::read_claims(reader, "body", format, &overflow, limit, |f| prepare(&engine, f, mode))).await?;
-            Content { claims, history: Vec::new(), applications: Vec::new(), overrides: None }
+            Box::new(move || {
+                let claims = request::read_claims(body, "body", format, &overflow, limit, |f| prepare(&reader, f, mode))?;
+                Ok(Content { claims, history: Vec::new(), applications: Vec::new(), overrides: None })
+            })
         }
     };
-    let note = LogNote { claims: Some(content.claims.len()), applications: Some(content.applications.len()) };
-    let decide = Arc::clone(&engine);
-    let result = blocking(move || Ok(decide_batch(&decide, content, trace))).await?;
-    drop(_turn);
+    let decider = Arc::clone(&engine);
+    let work = move || {
+        // The turn is held by the work itself: a request given up (its time ran out) still holds
+        // it until its thread is done, so no more than --max-batches ever run at once.
+        let _turn = turn;
+        let content = read()?;
+        let note = LogNote { claims: Some(content.claims.len()), applications: Some(content.applications.len()) };
+        Ok((note, decide_batch(&decider, content, trace)))
+    };
+    let (note, result) = tokio::task::spawn_blocking(work).await.map_err(|_| internal())??;
     let mut response = Body::from_stream(stream(engine, result, output)).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(output.media_type()));
     response.extensions_mut().insert(note);
@@ -140,11 +144,6 @@ pub async fn handle(
 
 fn internal() -> ApiError {
     ApiError::new(Code::Internal, "the service could not run the batch", "服务无法处理该批次")
-}
-
-/// Runs `work` on a blocking thread.
-async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(work).await.map_err(|_| internal())?
 }
 
 /// The parts of a multipart form, each read whole (together at most `limit` bytes).

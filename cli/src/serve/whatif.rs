@@ -44,12 +44,14 @@ pub async fn handle(
     body::kind(&headers, &[Kind::Json])?;
     let limit = state.limits.max_body;
     body::check_length(&headers, limit)?;
-    let _turn = Arc::clone(&state.batch_turns).acquire_owned().await.map_err(|_| internal())?;
+    let turn = Arc::clone(&state.batch_turns).acquire_owned().await.map_err(|_| internal())?;
     tracing::info!(request_id = %id, route = "/v1/whatif", "what-if started");
     let (reader, overflow) = body::blocking_reader(body, limit);
     let engine = Arc::clone(&state.engine);
     let mode = params.field_mode().unwrap_or(FieldMode::Strict);
     let work = move || {
+        // Held by the work itself, as for a batch: a run given up still counts until it ends.
+        let _turn = turn;
         let content = request::read_json(reader, Members::WhatIf, mode, &overflow, limit, |f, _| RawClaim::from_source(f))?;
         let given = content.overrides.ok_or_else(|| {
             ApiError::new(
