@@ -13,7 +13,7 @@ use skill_subsidy::Engine;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
-use tokio::sync::Semaphore;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 /// What the handlers share: the engine, the documents made once, the limits, and the turns
 /// for batches.
@@ -41,6 +41,17 @@ impl State {
             requests: AtomicU64::new(0),
             started,
         })
+    }
+
+    /// Waits for a turn to read and decide a batch or what-if run, and logs its start (such a
+    /// request may wait and take a while). The turn ends when the permit is dropped.
+    pub async fn batch_turn(&self, RequestId(id): &RequestId, route: &'static str) -> Result<OwnedSemaphorePermit, ApiError> {
+        let turn = Arc::clone(&self.batch_turns)
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::new(Code::Internal, "the service is stopping and takes no batch", "服务正在停止，不再受理批次"))?;
+        tracing::info!(request_id = %id, route, "batch started");
+        Ok(turn)
     }
 
     fn next_request_id(&self) -> String {

@@ -9,7 +9,7 @@
 use super::app::Shared;
 use super::body::{self, Kind};
 use super::params::Params;
-use super::problem::{ApiError, Code, ProblemItem, PROBLEM_JSON};
+use super::problem::{ApiError, Code, ProblemItem};
 use super::wire;
 use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
@@ -29,10 +29,7 @@ use skill_subsidy::{FieldMode, RawClaim, Status};
     request_body(content = wire::ClaimIn, content_type = "application/json"),
     responses(
         (status = 200, description = "The claim's record, `approved` or `rejected`, with its trace", body = wire::AssessmentRecord),
-        (status = 400, description = "`malformed_json`, `bad_query`", body = super::problem::Problem, content_type = PROBLEM_JSON),
-        (status = 413, description = "`body_too_large` (one claim: 64 KiB)", body = super::problem::Problem, content_type = PROBLEM_JSON),
-        (status = 415, description = "`unsupported_media_type`", body = super::problem::Problem, content_type = PROBLEM_JSON),
-        (status = 422, description = "`invalid_claim` (its field errors in `errors`) or `unknown_program`", body = super::problem::Problem, content_type = PROBLEM_JSON),
+        wire::Problems,
     )
 )]
 pub async fn handle(

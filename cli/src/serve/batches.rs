@@ -80,17 +80,13 @@ impl Output {
             (wire::BatchResponse = "application/json"),
             (String = "application/x-ndjson"),
         )),
-        (status = 400, description = "`malformed_json`, `malformed_body`, `bad_query`", body = super::problem::Problem, content_type = PROBLEM_JSON),
         (status = 406, description = "`not_acceptable`", body = super::problem::Problem, content_type = PROBLEM_JSON),
-        (status = 413, description = "`body_too_large`", body = super::problem::Problem, content_type = PROBLEM_JSON),
-        (status = 415, description = "`unsupported_media_type`", body = super::problem::Problem, content_type = PROBLEM_JSON),
-        (status = 422, description = "`invalid_history`: every invalid history record's errors", body = super::problem::Problem, content_type = PROBLEM_JSON),
-        (status = 503, description = "`timeout`", body = super::problem::Problem, content_type = PROBLEM_JSON),
+        wire::Problems,
     )
 )]
 pub async fn handle(
     State(state): State<Shared>,
-    Extension(RequestId(id)): Extension<RequestId>,
+    Extension(id): Extension<RequestId>,
     query: Result<Query<Params>, QueryRejection>,
     request: Request,
 ) -> Result<Response, ApiError> {
@@ -99,9 +95,7 @@ pub async fn handle(
     let output = Output::of(request.headers())?;
     let limit = state.limits.max_body;
     body::check_length(request.headers(), limit)?;
-    let turn = Arc::clone(&state.batch_turns).acquire_owned().await.map_err(|_| internal())?;
-    // A batch may wait for its turn and take a while: its start is logged too.
-    tracing::info!(request_id = %id, route = "/v1/batches", "batch started");
+    let turn = state.batch_turn(&id, "/v1/batches").await?;
     let engine = Arc::clone(&state.engine);
     let trace = params.trace.unwrap_or(false);
     let prepare = move |e: &Engine, f: &dyn FieldSource, mode: FieldMode| e.prepare(f, mode, trace);

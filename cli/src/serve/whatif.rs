@@ -4,7 +4,7 @@
 use super::app::{LogNote, RequestId, Shared};
 use super::body::{self, Kind};
 use super::params::Params;
-use super::problem::{ApiError, Code, ProblemItem, PROBLEM_JSON};
+use super::problem::{ApiError, Code, ProblemItem};
 use super::request::{self, Members};
 use super::wire;
 use axum::body::Body;
@@ -26,16 +26,12 @@ use std::sync::Arc;
     request_body(content = wire::WhatIfRequest, content_type = "application/json"),
     responses(
         (status = 200, description = "Baseline, variant and difference", body = wire::WhatIfResponse),
-        (status = 400, description = "`malformed_json`, `bad_query`", body = super::problem::Problem, content_type = PROBLEM_JSON),
-        (status = 413, description = "`body_too_large`", body = super::problem::Problem, content_type = PROBLEM_JSON),
-        (status = 415, description = "`unsupported_media_type`", body = super::problem::Problem, content_type = PROBLEM_JSON),
-        (status = 422, description = "`invalid_overrides` (each with `code`, `path`, `message`) or `invalid_history`", body = super::problem::Problem, content_type = PROBLEM_JSON),
-        (status = 503, description = "`timeout`", body = super::problem::Problem, content_type = PROBLEM_JSON),
+        wire::Problems,
     )
 )]
 pub async fn handle(
     State(state): State<Shared>,
-    Extension(RequestId(id)): Extension<RequestId>,
+    Extension(id): Extension<RequestId>,
     query: Result<Query<Params>, QueryRejection>,
     headers: HeaderMap,
     body: Body,
@@ -44,8 +40,7 @@ pub async fn handle(
     body::kind(&headers, &[Kind::Json])?;
     let limit = state.limits.max_body;
     body::check_length(&headers, limit)?;
-    let turn = Arc::clone(&state.batch_turns).acquire_owned().await.map_err(|_| internal())?;
-    tracing::info!(request_id = %id, route = "/v1/whatif", "what-if started");
+    let turn = state.batch_turn(&id, "/v1/whatif").await?;
     let (reader, overflow) = body::blocking_reader(body, limit);
     let engine = Arc::clone(&state.engine);
     let mode = params.field_mode().unwrap_or(FieldMode::Strict);

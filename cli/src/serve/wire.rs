@@ -14,8 +14,9 @@
 // These types exist for their schemas only; the service never builds them.
 #![allow(dead_code)]
 
+use super::problem::Problem;
 use std::collections::BTreeMap;
-use utoipa::ToSchema;
+use utoipa::{IntoResponses, ToSchema};
 
 /// A claim (补贴申请, SPEC §6): one request for one program for one person. Unknown members
 /// make a claim invalid unless `fields=lenient`.
@@ -305,4 +306,26 @@ pub struct Health {
     pub ruleset: String,
     /// The service's version.
     pub version: &'static str,
+}
+
+/// The problems a `POST` endpoint answers with, as `application/problem+json` (the endpoint's
+/// description says which codes it gives).
+#[derive(IntoResponses)]
+pub enum Problems {
+    /// `malformed_json`, `malformed_body`, `bad_query`.
+    #[response(status = 400, content_type = "application/problem+json")]
+    BadRequest(Problem),
+    /// `body_too_large`: one claim over 64 KiB, a batch or what-if over `--max-body`.
+    #[response(status = 413, content_type = "application/problem+json")]
+    TooLarge(Problem),
+    /// `unsupported_media_type`.
+    #[response(status = 415, content_type = "application/problem+json")]
+    UnsupportedMediaType(Problem),
+    /// `invalid_claim` or `unknown_program` (one claim), `invalid_history` (a batch),
+    /// `invalid_overrides` (what-if); each error in `errors`.
+    #[response(status = 422, content_type = "application/problem+json")]
+    Unprocessable(Problem),
+    /// `timeout`.
+    #[response(status = 503, content_type = "application/problem+json")]
+    Timeout(Problem),
 }
