@@ -87,7 +87,10 @@ pub fn run(engine: Engine, args: Args) -> Result<ExitCode, Failure> {
         max_batches: args.max_batches.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, usize::from)).max(1),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    runtime.block_on(serve(engine, limits, args.listen, Duration::from_secs(args.drain)))?;
+    let served = runtime.block_on(serve(engine, limits, args.listen, Duration::from_secs(args.drain)));
+    // Work still running once the drain time is over (a batch's thread) is not waited for.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    served?;
     Ok(ExitCode::SUCCESS)
 }
 
