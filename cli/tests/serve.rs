@@ -169,6 +169,14 @@ fn the_openapi_claim_and_records_are_the_cores() {
     assert_eq!(schemas["Claim"]["required"], core_schema["required"]);
     assert_eq!(names("HistoryRecord"), skill_subsidy::history::HISTORY_FIELDS);
     assert_eq!(names("Application"), skill_subsidy::apprenticeship::APPLICATION_FIELDS);
+    let claim_field = |name: &str| &schemas["Claim"]["properties"][name];
+    let groups: Vec<&str> = skill_subsidy::group::Group::ALL.iter().map(|g| g.code()).collect();
+    assert_eq!(claim_field("group")["pattern"], format!("^({})$", groups.join("|")));
+    let levels: String = skill_subsidy::level::Level::ALL.iter().map(|l| l.code()).collect();
+    assert_eq!(claim_field("level")["pattern"], format!("^[{levels}]$"));
+    assert_eq!(claim_field("fee_paid")["pattern"], skill_subsidy::schema::MONEY_PATTERN);
+    assert_eq!(schemas["HistoryRecord"]["properties"]["amount"]["pattern"], skill_subsidy::schema::MONEY_PATTERN);
+    assert_eq!(claim_field("claim_id")["maxLength"], skill_subsidy::claim::MAX_FIELD_BYTES);
     // Every member the service writes is described.
     let described = |schema: &str, value: &Value| {
         let known = names(schema);

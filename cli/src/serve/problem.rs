@@ -233,7 +233,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    /// A problem whose detail is the same in both languages' sense (`en`, `zh`).
+    /// A problem with its detail in English and Chinese.
     pub fn new(code: Code, en: impl Into<String>, zh: impl Into<String>) -> ApiError {
         ApiError { code, detail: (en.into(), zh.into()), errors: Vec::new() }
     }

@@ -68,6 +68,13 @@ pub fn read_json<C>(
         Err(_) if overflow.happened() => return Err(body::too_large(limit)),
         Err(e) => return Err(problem.unwrap_or_else(|| malformed_json(&e))),
     };
+    if !raw.has_claims {
+        return Err(ApiError::new(
+            Code::MalformedJson,
+            "the body has no `claims` (an empty list is fine)",
+            "请求体缺少 claims（可为空列表）",
+        ));
+    }
     let history = history(&raw.history, false)?;
     let applications = apprenticeship::from_records(&raw.applications, false, &BTreeMap::new());
     Ok(Content { claims: raw.claims, history, applications, overrides: raw.overrides })
@@ -173,6 +180,7 @@ fn malformed_json(e: &serde_json::Error) -> ApiError {
 /// The request object as read, before its records are checked.
 struct Raw<C> {
     claims: Vec<C>,
+    has_claims: bool,
     history: Vec<(Location, Record)>,
     applications: Vec<(Location, Record)>,
     overrides: Option<serde_json::Value>,
@@ -202,7 +210,7 @@ impl<'de, C, F: FnMut(&dyn FieldSource, FieldMode) -> C> Visitor<'de> for Object
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<C>, A::Error> {
-        let mut raw = Raw { claims: Vec::new(), history: Vec::new(), applications: Vec::new(), overrides: None };
+        let mut raw = Raw { claims: Vec::new(), has_claims: false, history: Vec::new(), applications: Vec::new(), overrides: None };
         let mut seen: Vec<String> = Vec::new();
         let names = self.members.names();
         while let Some(key) = map.next_key::<String>()? {
@@ -222,7 +230,10 @@ impl<'de, C, F: FnMut(&dyn FieldSource, FieldMode) -> C> Visitor<'de> for Object
                 return Err(de::Error::custom("repeated member"));
             }
             match key.as_str() {
-                "claims" => raw.claims = map.next_value_seed(Claims { mode: self.mode, claim: &mut *self.claim })?,
+                "claims" => {
+                    raw.claims = map.next_value_seed(Claims { mode: self.mode, claim: &mut *self.claim })?;
+                    raw.has_claims = true;
+                }
                 "history" => raw.history = located(map.next_value::<Vec<Fields>>()?),
                 "applications" => raw.applications = located(map.next_value::<Vec<Fields>>()?),
                 _ => raw.overrides = Some(map.next_value::<serde_json::Value>()?),

@@ -22,29 +22,33 @@ use utoipa::{IntoResponses, ToSchema};
 /// make a claim invalid unless `fields=lenient`.
 #[derive(ToSchema)]
 #[schema(as = Claim)]
+#[serde(deny_unknown_fields)]
 pub struct ClaimIn {
     /// Unique within a batch.
-    #[schema(example = "WX2021-000123", max_length = 200)]
+    #[schema(min_length = 1, max_length = 200, example = "WX2021-000123")]
     claim_id: String,
     /// A program id of the ruleset (`GET /v1/rules` lists them).
-    #[schema(example = "skills_training")]
+    #[schema(min_length = 1, max_length = 200, example = "skills_training")]
     program: String,
     /// Opaque id of the trainee (may be a resident ID number): never logged, never repeated in
     /// an error.
+    #[schema(min_length = 1, max_length = 200)]
     person_id: String,
     /// The employer, for enterprise-paid programs.
+    #[schema(min_length = 1, max_length = 200)]
     enterprise_id: Option<String>,
     /// `employee` (default), `unemployed`, `rural_migrant`, `graduate`, `low_income_family`,
     /// `school_leaver`, `other`.
-    #[schema(example = "employee")]
+    #[schema(pattern = "^(employee|unemployed|rural_migrant|graduate|low_income_family|school_leaver|other)$", example = "employee")]
     group: Option<String>,
     /// 市（县）区, for reports.
+    #[schema(min_length = 1, max_length = 200)]
     district: Option<String>,
     /// Occupation code, for level tables and apprenticeships.
-    #[schema(example = "6-18-02-04")]
+    #[schema(min_length = 1, max_length = 200, example = "6-18-02-04")]
     occupation: Option<String>,
     /// Skill level: `5` `4` `3` `2` `1` `S` `T`.
-    #[schema(example = "3")]
+    #[schema(pattern = "^[54321ST]$", example = "3")]
     level: Option<String>,
     /// Certificate, hire or completion date: picks the catalogue version.
     #[schema(value_type = String, format = Date, example = "2021-08-02")]
@@ -53,7 +57,7 @@ pub struct ClaimIn {
     #[schema(value_type = String, format = Date, example = "2021-08-20")]
     applied_on: String,
     /// Training institution id.
-    #[schema(example = "WX-JG-001")]
+    #[schema(min_length = 1, max_length = 200, example = "WX-JG-001")]
     institution: Option<String>,
     /// Fee actually paid, yuan, at most two decimals.
     #[schema(pattern = r"^[0-9]{1,12}(\.[0-9]{1,2}0*)?$", example = "3000.00")]
@@ -65,24 +69,31 @@ pub struct ClaimIn {
     #[schema(minimum = 0, maximum = 1200)]
     ui_contribution_months: Option<u32>,
     /// Approved project id (项目制培训).
+    #[schema(min_length = 1, max_length = 200)]
     project: Option<String>,
 }
 
 /// A subsidy paid before (已享受补贴记录): it counts toward the limits of later claims.
 #[derive(ToSchema)]
 #[schema(as = HistoryRecord)]
+#[serde(deny_unknown_fields)]
 pub struct HistoryIn {
+    #[schema(min_length = 1, max_length = 200)]
     person_id: String,
+    #[schema(min_length = 1, max_length = 200)]
     program: String,
+    #[schema(min_length = 1, max_length = 200)]
     enterprise_id: Option<String>,
+    #[schema(min_length = 1, max_length = 200)]
     occupation: Option<String>,
+    #[schema(pattern = "^[54321ST]$")]
     level: Option<String>,
     #[schema(value_type = String, format = Date)]
     event_date: String,
     #[schema(value_type = String, format = Date)]
     applied_on: String,
     /// Yuan paid.
-    #[schema(example = "2000.00")]
+    #[schema(pattern = r"^[0-9]{1,12}(\.[0-9]{1,2}0*)?$", example = "2000.00")]
     amount: String,
 }
 
@@ -90,22 +101,32 @@ pub struct HistoryIn {
 /// with its outcome when known.
 #[derive(ToSchema)]
 #[schema(as = Application)]
+#[serde(deny_unknown_fields)]
 pub struct ApplicationIn {
+    #[schema(min_length = 1, max_length = 200)]
     application_id: String,
+    #[schema(min_length = 1, max_length = 200)]
     enterprise_id: String,
+    #[schema(min_length = 1, max_length = 200)]
     person_id: String,
+    #[schema(min_length = 1, max_length = 200)]
     occupation: String,
     /// `4`, `3`, `2` or `1`.
+    #[schema(pattern = "^[4321]$")]
     target_level: String,
     #[schema(value_type = String, format = Date)]
     start_date: String,
     /// 12 to 24.
+    #[schema(minimum = 12, maximum = 24)]
     months: u32,
     #[schema(value_type = String, format = Date)]
     submitted_on: String,
+    #[schema(min_length = 1, max_length = 200)]
     institution: String,
+    #[schema(min_length = 1, max_length = 200)]
     district: Option<String>,
     /// `completed_certified`, `completed_uncertified` or `withdrawn`.
+    #[schema(pattern = "^(completed_certified|completed_uncertified|withdrawn)$")]
     outcome: Option<String>,
     /// Required for a withdrawal.
     #[schema(value_type = Option<String>, format = Date)]
@@ -116,6 +137,7 @@ pub struct ApplicationIn {
 /// claims alone, or as a `multipart/form-data` form with the files `claims`, `history` and
 /// `applications`.)
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct BatchRequest {
     claims: Vec<ClaimIn>,
     /// Earlier subsidies; every record must be valid.
@@ -126,6 +148,7 @@ pub struct BatchRequest {
 
 /// A what-if run: the claims under the rules as they are and as changed.
 #[derive(ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct WhatIfRequest {
     /// Rule values by path: `{"shortage.rate": "0.20"}`, or by date range:
     /// `{"programs.skills_training.amounts.3": {"2021-07-01..2021-12-31": "2200"}}`.
