@@ -190,6 +190,12 @@ fn the_openapi_claim_and_records_are_the_cores() {
     for step in record["trace"]["steps"].as_array().unwrap() {
         described("Step", step);
     }
+    let apprentice = json!({"claim_id": "A1", "program": "apprenticeship", "person_id": "P1", "enterprise_id": "E1",
+        "occupation": "6-18-02-04", "level": "3", "event_date": "2021-03-01", "applied_on": "2021-03-05",
+        "institution": "WX-JG-001", "months": 12});
+    let estimated: Value = post(&server, "/v1/assess", "application/json", apprentice.to_string()).json().unwrap();
+    described("AssessmentRecord", &estimated);
+    described("Estimate", &estimated["estimate"]);
     let form = multipart::Form::new()
         .part("claims", multipart::Part::bytes(example("demo-2021.csv")).file_name("claims.csv"))
         .part("applications", multipart::Part::bytes(example("applications-2021.csv")).file_name("applications.csv"));

@@ -71,6 +71,10 @@ pub struct ClaimIn {
     /// Approved project id (项目制培训).
     #[schema(min_length = 1, max_length = 200)]
     project: Option<String>,
+    /// The evaluation institution (评价机构) that certified the level, where the ruleset keeps
+    /// a catalogue of them.
+    #[schema(min_length = 1, max_length = 200)]
+    evaluator: Option<String>,
 }
 
 /// A subsidy paid before (已享受补贴记录): it counts toward the limits of later claims.
@@ -95,6 +99,9 @@ pub struct HistoryIn {
     /// Yuan paid.
     #[schema(pattern = r"^[0-9]{1,12}(\.[0-9]{1,2}0*)?$", example = "2000.00")]
     amount: String,
+    /// The approved project (项目制培训), counted toward the plan's targets.
+    #[schema(min_length = 1, max_length = 200)]
+    project: Option<String>,
 }
 
 /// An apprenticeship application (企业新型学徒制, SPEC §8), reviewed at the bimonthly session,
@@ -191,6 +198,23 @@ pub struct AssessmentRecord {
     payment_month: Option<String>,
     /// The explanation (always from `/v1/assess`; in a batch with `trace=true`).
     trace: Option<Trace>,
+    /// An apprenticeship assessed alone: an estimate of its review (SPEC §8).
+    estimate: Option<Estimate>,
+}
+
+/// What an apprenticeship assessed alone would get at its review: an estimate, since it is
+/// approved only at the bimonthly session (会审), in order, with the account.
+#[derive(ToSchema)]
+pub struct Estimate {
+    /// Always `true`.
+    estimate: bool,
+    /// The review session it would reach.
+    #[schema(value_type = String, format = Date)]
+    session: String,
+    /// Its staged payments if approved there (no outcome yet: completed with a certificate).
+    payments: Vec<Payment>,
+    /// What the enterprise would be paid in the end, yuan.
+    final_amount: String,
 }
 
 /// What is wrong with one field of a claim.
