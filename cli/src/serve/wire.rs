@@ -102,6 +102,9 @@ pub struct HistoryIn {
     /// The approved project (项目制培训), counted toward the plan's targets.
     #[schema(min_length = 1, max_length = 200)]
     project: Option<String>,
+    /// An apprenticeship's months: it is held while it runs (one at a time).
+    #[schema(minimum = 1, maximum = 1200)]
+    months: Option<u32>,
 }
 
 /// An apprenticeship application (企业新型学徒制, SPEC §8), reviewed at the bimonthly session,
