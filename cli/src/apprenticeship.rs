@@ -50,8 +50,13 @@ pub fn read(path: &str, outcomes: Option<&str>) -> Result<Vec<Read>, Failure> {
             known.insert(id, Outcome { kind, date });
         }
     }
-    let mut out = Vec::new();
-    for (location, fields) in input::read_records(path, "application_id")? {
+    Ok(from_records(&input::read_records(path, "application_id")?, lenient, &known))
+}
+
+/// Applications from rows read (a file, a request), with the `known` outcomes applied.
+pub fn from_records(records: &[(Location, input::Record)], lenient: bool, known: &BTreeMap<String, Outcome>) -> Vec<Read> {
+    let mut out = Vec::with_capacity(records.len());
+    for (location, fields) in records {
         let pairs = fields.iter().map(|(k, v)| (k.as_str(), v));
         match Application::parse(pairs.clone(), lenient) {
             Ok(mut app) => {
@@ -60,10 +65,10 @@ pub fn read(path: &str, outcomes: Option<&str>) -> Result<Vec<Read>, Failure> {
                 }
                 out.push(Read::Ok(app));
             }
-            Err(errors) => out.push(Read::Invalid(Application::id_of(pairs), errors, location)),
+            Err(errors) => out.push(Read::Invalid(Application::id_of(pairs), errors, *location)),
         }
     }
-    Ok(out)
+    out
 }
 
 /// Adds the applications to a batch, invalid ones as invalid.

@@ -151,14 +151,25 @@ pub fn read_claims_prepared<T: Send>(
 ) -> Result<Source, InputError> {
     let count = Rc::new(Cell::new(0));
     let (reader, format) = prepare_input(path, format, &count)?;
+    read_claims_prepared_from(reader, path, format, prepare, |item, location| each(item, location, count.get()))
+}
+
+/// [`read_claims_prepared`] from an opened input (a request body), named `name` in messages.
+pub fn read_claims_prepared_from<T: Send>(
+    reader: impl BufRead,
+    name: &str,
+    format: Format,
+    prepare: impl Fn(&dyn FieldSource) -> T + Sync,
+    mut each: impl FnMut(T, Location),
+) -> Result<Source, InputError> {
     let extra_columns = match format {
-        Format::Csv => read_csv_parallel(reader, path, &prepare, &mut |item, location| each(item, location, count.get()))?,
+        Format::Csv => read_csv_parallel(reader, name, &prepare, &mut each)?,
         Format::Jsonl => {
-            read_jsonl(reader, path, &mut |raw: RawClaim, location| each(prepare(&raw), location, count.get()))?;
+            read_jsonl(reader, name, &mut |raw: RawClaim, location| each(prepare(&raw), location))?;
             Vec::new()
         }
         Format::Json => {
-            read_json(reader, path, &mut |raw: RawClaim, location| each(prepare(&raw), location, count.get()))?;
+            read_json(reader, name, &mut |raw: RawClaim, location| each(prepare(&raw), location))?;
             Vec::new()
         }
     };
@@ -172,11 +183,21 @@ pub type Record = Vec<(String, RawValue)>;
 /// name the `required` column. A row that cannot be read is an error.
 pub fn read_records(path: &str, required: &str) -> Result<Vec<(Location, Record)>, InputError> {
     let count = Rc::new(Cell::new(0));
-    let (mut reader, format) = prepare_input(path, None, &count)?;
+    let (reader, format) = prepare_input(path, None, &count)?;
+    read_records_from(reader, path, format, required)
+}
+
+/// [`read_records`] from an opened input (a part of a request), named `name` in messages.
+pub fn read_records_from(
+    mut reader: impl BufRead,
+    name: &str,
+    format: Format,
+    required: &str,
+) -> Result<Vec<(Location, Record)>, InputError> {
     let mut records: Vec<(Location, Result<Record, String>)> = Vec::new();
     match format {
         Format::Csv => {
-            read_csv(reader, path, required, &mut |cells: Cells<'_>, location| {
+            read_csv(reader, name, required, &mut |cells: Cells<'_>, location| {
                 let record = match &cells.record_error {
                     Some(e) => Err(e.value.clone().unwrap_or_else(|| e.message_en.clone())),
                     None => Ok(cells.record()),
@@ -186,8 +207,10 @@ pub fn read_records(path: &str, required: &str) -> Result<Vec<(Location, Record)
         }
         Format::Jsonl | Format::Json => {
             let mut text = Vec::new();
-            reader.read_to_end(&mut text).map_err(|e| InputError(format!("{path}: {e}")))?;
-            let parse = |bytes: &[u8]| serde_json::from_slice::<Fields>(bytes).map(|f| f.0).map_err(|e| format!("not a JSON object: {e}"));
+            reader.read_to_end(&mut text).map_err(|e| InputError(format!("{name}: {e}")))?;
+            let parse = |bytes: &[u8]| {
+                serde_json::from_slice::<Fields>(bytes).map(|f| f.0).map_err(|e| format!("not a JSON object: {}", json_problem(&e)))
+            };
             if format == Format::Jsonl {
                 for (i, line) in text.split(|&b| b == b'\n').enumerate() {
                     if !line.iter().all(u8::is_ascii_whitespace) {
@@ -196,8 +219,9 @@ pub fn read_records(path: &str, required: &str) -> Result<Vec<(Location, Record)
                 }
             } else {
                 let items: Vec<Fields> = match text.iter().find(|b| !b.is_ascii_whitespace()) {
-                    Some(b'{') => vec![serde_json::from_slice(&text).map_err(|e| InputError(format!("{path}: {e}")))?],
-                    _ => serde_json::from_slice(&text).map_err(|e| InputError(format!("{path}: not a JSON array of records: {e}")))?,
+                    Some(b'{') => vec![serde_json::from_slice(&text).map_err(|e| InputError(format!("{name}: {}", json_problem(&e))))?],
+                    _ => serde_json::from_slice(&text)
+                        .map_err(|e| InputError(format!("{name}: not a JSON array of records: {}", json_problem(&e))))?,
                 };
                 records.extend(items.into_iter().enumerate().map(|(i, f)| (Location::Record(i as u32 + 1), Ok(f.0))));
             }
@@ -205,13 +229,25 @@ pub fn read_records(path: &str, required: &str) -> Result<Vec<(Location, Record)
     }
     let problems: Vec<String> = records.iter().filter_map(|(l, r)| r.as_ref().err().map(|e| format!("{l}: {e}"))).collect();
     if !problems.is_empty() {
-        return Err(InputError(format!("{path}: {} rows cannot be read:\n  {}", problems.len(), problems.join("\n  "))));
+        return Err(InputError(format!("{name}: {} rows cannot be read:\n  {}", problems.len(), problems.join("\n  "))));
     }
     Ok(records.into_iter().filter_map(|(l, r)| r.ok().map(|r| (l, r))).collect())
 }
 
+/// What is wrong with JSON input, said without quoting it: serde's own messages can repeat a
+/// value (`invalid type: string "3202…"`), and a value may be a person id.
+pub fn json_problem(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax => format!("JSON syntax error at line {}, column {}", e.line(), e.column()),
+        Category::Eof => format!("the JSON ends early, at line {}, column {}", e.line(), e.column()),
+        Category::Data => format!("a value of the wrong kind at line {}, column {}", e.line(), e.column()),
+        Category::Io => e.to_string(),
+    }
+}
+
 /// A JSON object's fields in order, repeated keys kept (so they can be reported).
-struct Fields(Record);
+pub struct Fields(pub Record);
 
 impl<'de> serde::Deserialize<'de> for Fields {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Fields, D::Error> {
@@ -573,7 +609,7 @@ fn read_jsonl(reader: impl BufRead, path: &str, each: &mut dyn FnMut(RawClaim, L
             Line::Text(text) if text.iter().all(u8::is_ascii_whitespace) => continue,
             Line::Text(text) => match serde_json::from_slice::<RawClaim>(text) {
                 Ok(raw) => raw,
-                Err(e) => malformed_claim(row_error(location, format!("not a JSON object: {e}"))),
+                Err(e) => malformed_claim(row_error(location, format!("not a JSON object: {}", json_problem(&e)))),
             },
         };
         each(raw, location);
@@ -587,8 +623,10 @@ fn read_json(mut reader: impl Read, path: &str, each: &mut dyn FnMut(RawClaim, L
     // Claims are read straight into raw claims, which see every key (a repeated field is an
     // error) and turn an element that is not an object into an invalid claim.
     let items: Vec<RawClaim> = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
-        Some(b'{') => vec![serde_json::from_slice(&bytes).map_err(|e| InputError(format!("{path}: not a JSON claim object: {e}")))?],
-        _ => serde_json::from_slice(&bytes).map_err(|e| InputError(format!("{path}: not a JSON array of claims: {e}")))?,
+        Some(b'{') => {
+            vec![serde_json::from_slice(&bytes).map_err(|e| InputError(format!("{path}: not a JSON claim object: {}", json_problem(&e))))?]
+        }
+        _ => serde_json::from_slice(&bytes).map_err(|e| InputError(format!("{path}: not a JSON array of claims: {}", json_problem(&e))))?,
     };
     for (i, raw) in items.into_iter().enumerate() {
         each(raw, Location::Record(i as u32 + 1));
@@ -656,6 +694,19 @@ mod tests {
     fn invalid_utf8_is_marked_on_its_field() {
         let rows = csv_bytes(b"claim_id,program\nC1,pre\xff\n").unwrap();
         assert_eq!(rows[0].get(Field::Program), Some(&RawValue::NotUtf8));
+    }
+
+    #[test]
+    fn json_errors_never_quote_the_input() {
+        let id = "320211199001011234";
+        let records = read_records_from(BufReader::new(format!("\"{id}\"").as_bytes()), "h.json", Format::Json, "person_id");
+        let e = records.err().unwrap();
+        assert!(!e.0.contains(id) && e.0.contains("wrong kind at line 1"), "{}", e.0);
+        let lines = read_records_from(BufReader::new(format!("[\"{id}\"]\n").as_bytes()), "h.jsonl", Format::Jsonl, "person_id");
+        assert!(!lines.err().unwrap().0.contains(id));
+        let mut claims = Vec::new();
+        let e = read_json(BufReader::new(format!("\"{id}\"").as_bytes()), "c.json", &mut |raw, _| claims.push(raw)).err().unwrap();
+        assert!(!e.0.contains(id), "{}", e.0);
     }
 
     #[test]

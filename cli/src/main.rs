@@ -9,6 +9,8 @@ mod input;
 mod lang;
 mod output;
 mod run;
+#[cfg(feature = "serve")]
+mod serve;
 mod summary;
 
 use clap::{Parser, Subcommand};
@@ -35,7 +37,7 @@ struct Cli {
 
 /// Options that choose the rules.
 #[derive(clap::Args)]
-struct RulesArgs {
+pub struct RulesArgs {
     /// Ruleset folder (default: the embedded Wuxi 2021 ruleset).
     #[arg(long, value_name = "DIR")]
     rules: Option<PathBuf>,
@@ -205,6 +207,9 @@ enum Command {
         #[command(flatten)]
         rules: RulesArgs,
     },
+    /// Serve the engine over HTTP (JSON; OpenAPI 3.1 at /openapi.json) until SIGTERM or Ctrl-C.
+    #[cfg(feature = "serve")]
+    Serve(serve::Args),
 }
 
 #[derive(Subcommand)]
@@ -466,6 +471,8 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             emit_json(&engine.export_json())?;
             Ok(ExitCode::SUCCESS)
         }
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(engine(&args.rules)?, args),
         Command::Schema { rules } => {
             let engine = engine(&rules)?;
             emit_json(&skill_subsidy::schema::claim_schema(Some(engine.ruleset())))?;

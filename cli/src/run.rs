@@ -5,7 +5,7 @@ use crate::input::{self, Format, Location};
 use crate::lang::Lang;
 use crate::Failure;
 use indicatif::{ProgressBar, ProgressStyle};
-use skill_subsidy::{BatchResult, Engine, FieldMode, FieldSource, HistoryRecord, RawClaim};
+use skill_subsidy::{BatchResult, Engine, FieldError, FieldMode, FieldSource, HistoryRecord, RawClaim};
 use std::io::IsTerminal;
 
 /// Inputs larger than this get a progress bar (on a terminal).
@@ -37,28 +37,43 @@ fn format_of(path: &str, format: Option<Format>) -> Format {
 pub fn read_history(path: &str, lang: Lang) -> Result<Vec<HistoryRecord>, Failure> {
     let records = input::read_records(path, "person_id")?;
     let lenient = format_of(path, None) == Format::Csv;
-    let mut out = Vec::with_capacity(records.len());
-    let mut problems = Vec::new();
-    for (location, fields) in &records {
-        match HistoryRecord::parse(fields.iter().map(|(k, v)| (k.as_str(), v)), lenient) {
-            Ok(h) => out.push(h),
-            Err(errors) => {
+    history_from_records(&records, lenient).map_err(|invalid| {
+        let problems: Vec<String> = invalid
+            .iter()
+            .map(|(location, errors)| {
                 let text: Vec<String> =
                     errors.iter().map(|e| format!("{} ({})", lang.pick(&e.message_en, &e.message_zh), e.code.code())).collect();
-                problems.push(format!("{location}: {}", text.join("; ")));
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        let shown: Vec<&String> = problems.iter().take(20).collect();
-        Err(Failure(format!(
+                format!("{location}: {}", text.join("; "))
+            })
+            .collect();
+        let shown: Vec<&str> = problems.iter().take(20).map(String::as_str).collect();
+        Failure(format!(
             "{path}: {} {}:\n  {}",
             problems.len(),
             lang.pick("history rows are invalid", "条已享受补贴记录有误"),
-            shown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n  ")
-        )))
+            shown.join("\n  ")
+        ))
+    })
+}
+
+/// History records from rows read (a file, a request): all of them, or every invalid row's
+/// location and errors.
+pub fn history_from_records(
+    records: &[(Location, input::Record)],
+    lenient: bool,
+) -> Result<Vec<HistoryRecord>, Vec<(Location, Vec<FieldError>)>> {
+    let mut out = Vec::with_capacity(records.len());
+    let mut invalid = Vec::new();
+    for (location, fields) in records {
+        match HistoryRecord::parse(fields.iter().map(|(k, v)| (k.as_str(), v)), lenient) {
+            Ok(h) => out.push(h),
+            Err(errors) => invalid.push((*location, errors)),
+        }
+    }
+    if invalid.is_empty() {
+        Ok(out)
+    } else {
+        Err(invalid)
     }
 }
 
