@@ -50,8 +50,7 @@ mod whatif;
 pub use apprenticeship::{Application, ApplicationResult, Outcome, OutcomeKind, Payment, PaymentKind, Schedule};
 pub use assessment::{Assessment, AssessmentRecord};
 pub use batch::{
-    Batch, BatchResult, BudgetInput, Candidate, ClaimColumn, ClaimTable, Closings, ColumnCell, Partition, Prepared, QuotaCandidate,
-    TableResult, TableRow,
+    Batch, BatchResult, BudgetInput, Candidate, ClaimColumn, ClaimTable, Closings, ColumnCell, Partition, Prepared, QuotaCandidate, TableRow,
 };
 pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, FieldSource, RawClaim, RawRef, RawValue};
 /// Claims hold ids and codes as small strings kept inline; re-exported for building claims.

@@ -165,6 +165,18 @@ impl Reasons {
         Reason::ALL.iter().copied().filter(move |r| self.contains(*r))
     }
 
+    /// The set as a bit mask over [`Reason::ALL`] (a compact key).
+    #[must_use]
+    pub(crate) fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// The set from [`Reasons::bits`].
+    #[must_use]
+    pub(crate) fn from_bits(bits: u32) -> Reasons {
+        Reasons(bits)
+    }
+
     /// The codes joined with `;` (the CSV form).
     #[must_use]
     pub fn joined(self) -> String {

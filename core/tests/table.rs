@@ -9,7 +9,7 @@ use serde_json::Value;
 use skill_subsidy::money::parse_money;
 use skill_subsidy::{
     Assessment, ClaimColumn, ClaimTable, ColumnCell, CompactString, Decimal, Engine, Field, FieldMode, Overrides, RawRef, RawValue,
-    Ruleset, TableResult,
+    Ruleset,
 };
 use std::fmt::Write as _;
 use std::path::Path;
@@ -155,7 +155,7 @@ impl Columns {
 }
 
 /// Assesses `claims` both ways and lists every difference.
-fn compare(engine: &Engine, claims: &[Value], mode: FieldMode, chunk: usize, shortcuts: bool) -> (TableResult, Vec<String>) {
+fn compare(engine: &Engine, claims: &[Value], mode: FieldMode, chunk: usize, shortcuts: bool) -> (skill_subsidy::BatchResult, Vec<String>) {
     // Chunks: each its own columns, so that a chunk's row 0 is the table's row `start`.
     let pieces: Vec<Columns> = claims.chunks(chunk.max(1)).map(|c| Columns::new(c, shortcuts)).collect();
     let mut unknown: Vec<String> = Vec::new();
@@ -178,9 +178,9 @@ fn compare(engine: &Engine, claims: &[Value], mode: FieldMode, chunk: usize, sho
     if by_table.len() != claims.len() {
         problems.push(format!("{} rows for {} claims", by_table.len(), claims.len()));
     }
-    for (i, want) in by_rows.assessments.iter().enumerate() {
-        let got: Option<Assessment> = by_table.assessment(i);
-        if got.as_ref() != Some(want) {
+    for (i, want) in by_rows.assessments().enumerate() {
+        let got: Assessment = by_table.assessment(i);
+        if got != want {
             problems.push(format!("row {i}: table {got:?}\n      batch {want:?}"));
         }
     }
@@ -298,7 +298,7 @@ fn many_rows_of_few_shapes_are_assessed_once_per_shape() {
         .collect();
     let (result, problems) = compare(wuxi(), &claims, FieldMode::Strict, 1500, true);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    assert!(result.shapes.len() <= 12, "{} shapes for 5000 rows", result.shapes.len());
+    assert!(result.outcomes.len() <= 12, "{} outcomes for 5000 rows", result.outcomes.len());
     assert!(result.report.approved.count > 0);
 }
 

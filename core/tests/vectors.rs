@@ -174,11 +174,8 @@ fn batch_vectors_give_the_expected_assessments_and_report_in_any_order() {
                 batch.add_raw(&claims[i], FieldMode::Strict);
             }
             let result = batch.finish();
-            let by_id: BTreeMap<&str, Value> = result
-                .claim_ids
-                .iter()
-                .zip(&result.assessments)
-                .map(|(id, a)| (id.as_str(), serde_json::to_value(engine.record(id, a)).unwrap()))
+            let by_id: BTreeMap<&str, Value> = (0..result.len())
+                .map(|i| (result.claim_id(i), serde_json::to_value(engine.record(result.claim_id(i), &result.assessment(i))).unwrap()))
                 .collect();
             let label = ["as given", "reversed", "rotated"][k];
             let apps: BTreeMap<&str, Value> = result.applications.iter().map(|a| (a.application_id.as_str(), a.to_json(engine))).collect();

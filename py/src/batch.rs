@@ -18,7 +18,7 @@ use pyo3::types::{PyDict, PyList};
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::{
     Application, Assessment, Batch, BatchResult, BudgetInput, Closings, Decimal, Engine, FieldError, FieldMode, HistoryRecord, RawClaim,
-    RawValue, Status, TableResult,
+    RawValue, Status,
 };
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -223,39 +223,34 @@ fn read_applications(
     Ok(out)
 }
 
-/// What a run gives: a batch's result, or a table's (claims alone, a shape at a time).
+/// What a run gives: a batch's result, read from rows (its claim ids are in it) or from a table
+/// (its claim ids are the table's column).
 pub(crate) enum Outcome {
     Batch(BatchResult),
-    Table(TableResult),
+    Table(BatchResult),
 }
 
 impl Outcome {
-    fn len(&self) -> usize {
+    fn result(&self) -> &BatchResult {
         match self {
-            Outcome::Batch(r) => r.assessments.len(),
-            Outcome::Table(t) => t.len(),
+            Outcome::Batch(r) | Outcome::Table(r) => r,
         }
+    }
+
+    fn len(&self) -> usize {
+        self.result().len()
     }
 
     fn assessment(&self, i: usize) -> Option<Cow<'_, Assessment>> {
-        match self {
-            Outcome::Batch(r) => r.assessments.get(i).map(Cow::Borrowed),
-            Outcome::Table(t) => t.assessment(i).map(Cow::Owned),
-        }
+        (i < self.len()).then(|| Cow::Owned(self.result().assessment(i)))
     }
 
     fn report(&self) -> &skill_subsidy::Report {
-        match self {
-            Outcome::Batch(r) => &r.report,
-            Outcome::Table(t) => &t.report,
-        }
+        &self.result().report
     }
 
     fn applications(&self) -> &[skill_subsidy::ApplicationResult] {
-        match self {
-            Outcome::Batch(r) => &r.applications,
-            Outcome::Table(_) => &[],
-        }
+        &self.result().applications
     }
 }
 
@@ -275,10 +270,10 @@ impl PyBatchResult {
     /// as given when it could not be.
     fn claim_id(&self, i: usize) -> String {
         match (&self.outcome, &self.claim_ids) {
-            (Outcome::Batch(r), _) => r.claim_ids.get(i).map(ToString::to_string).unwrap_or_default(),
+            (Outcome::Batch(r), _) => r.claim_id(i).to_string(),
             (Outcome::Table(t), Some(arrays)) => {
                 let id = output::text_at(arrays, i);
-                let read = t.shape_of.get(i).and_then(|&s| t.shapes.get(s as usize)).is_some_and(|a| a.status != Status::Invalid);
+                let read = t.status(i) != Status::Invalid;
                 if read {
                     id.trim().to_string()
                 } else {
@@ -323,20 +318,11 @@ impl PyBatchResult {
             (Outcome::Table(t), Some(ids)) => {
                 table(py, || output::claims_by_shape(&self.engine, ids, ByShape::from(t), layout, false, None))
             }
-            (Outcome::Batch(r), Some(ids)) => table(py, || {
-                let shape_of: Vec<u32> = (0..r.assessments.len() as u32).collect();
-                let fen: Vec<i64> = r.assessments.iter().map(|a| output::fen(a.amount) as i64).collect();
-                output::claims_by_shape(
-                    &self.engine,
-                    ids,
-                    ByShape { shapes: &r.assessments, shape_of: &shape_of, fen: &fen },
-                    layout,
-                    self.trace,
-                    None,
-                )
-            }),
+            (Outcome::Batch(r), Some(ids)) => {
+                table(py, || output::claims_by_shape(&self.engine, ids, ByShape::from(r), layout, self.trace, None))
+            }
             (Outcome::Batch(r), None) => {
-                let rows = r.assessments.len();
+                let rows = r.len();
                 table(py, || output::in_chunks(rows, |range| output::assessments(&self.engine, r, self.trace, layout, range)))
             }
             (Outcome::Table(_), None) => table(py, || Ok(Vec::new())),

@@ -21,7 +21,7 @@ use pyo3::types::PyCapsule;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::round_to_fen;
 use skill_subsidy::report::Report;
-use skill_subsidy::{ApplicationResult, Assessment, BatchResult, CompactString, Decimal, Engine, PaymentKind, TableResult, Tally};
+use skill_subsidy::{ApplicationResult, Assessment, BatchResult, CompactString, Decimal, Engine, PaymentKind, Tally};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -244,13 +244,13 @@ pub(crate) fn assessments(
     layout: Layout,
     range: std::ops::Range<usize>,
 ) -> Result<RecordBatch, ArrowError> {
-    let (ids, assessments) = (&result.claim_ids[range.clone()], &result.assessments[range]);
-    let rows = assessments.len();
+    let rows = range.len();
     let mut records = Records::new(rows, layout)?;
     let mut payment_month = Text::new(layout, rows, 7);
     let mut months = Months::default();
     let mut traces = Text::new(layout, if trace { rows } else { 0 }, 256);
-    for (id, a) in ids.iter().zip(assessments) {
+    for i in range {
+        let (id, a) = (result.claim_id(i), &result.assessment(i));
         records.push(engine, id, a);
         payment_month.append_option(a.payment_month.map(|m| months.text(m)));
         if trace {
@@ -384,9 +384,9 @@ pub(crate) struct ByShape<'a> {
     pub(crate) fen: &'a [i64],
 }
 
-impl<'a> From<&'a TableResult> for ByShape<'a> {
-    fn from(t: &'a TableResult) -> ByShape<'a> {
-        ByShape { shapes: &t.shapes, shape_of: &t.shape_of, fen: &t.fen }
+impl<'a> From<&'a BatchResult> for ByShape<'a> {
+    fn from(t: &'a BatchResult) -> ByShape<'a> {
+        ByShape { shapes: &t.outcomes, shape_of: &t.outcome_of, fen: &t.fen }
     }
 }
 

@@ -177,8 +177,9 @@ pub fn estimate_batch(
         batch.add_raw(&RawClaim::from_json(claim), options.mode());
     }
     let result = batch.finish();
+    let assessments: Vec<skill_subsidy::Assessment> = result.assessments().collect();
     let out = BatchResult {
-        records: result.claim_ids.iter().zip(&result.assessments).map(|(id, a)| engine.record(id, a)).collect(),
+        records: assessments.iter().enumerate().map(|(i, a)| engine.record(result.claim_id(i), a)).collect(),
         applications: result.applications.iter().map(|a| a.to_json(engine)).collect(),
         report: result.report.to_json(),
         errors: [],

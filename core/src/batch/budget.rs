@@ -95,18 +95,14 @@ impl Closings {
             }
         }
         let closed_at = queues
-            .iter_mut()
+            .iter()
             .enumerate()
             .map(|(i, queue)| {
-                let order = super::queue_order(queue, |c| (c.applied_on, c.claim_id.as_str()));
-                *queue = order.into_iter().map(|k| queue[k as usize]).collect();
                 // An account that does not close (a spending goal) never refuses a claim.
                 let opening = engine.closing_balance(i)?;
-                let mut total = committed[i];
-                queue.iter().find_map(|c| {
-                    total += c.amount;
-                    (total > opening).then(|| (c.applied_on, c.claim_id.clone()))
-                })
+                let queue: Vec<(Date, i128, &str)> =
+                    queue.iter().map(|c| (c.applied_on, super::report::fen_of(c.amount), c.claim_id.as_str())).collect();
+                closing_point(super::report::fen_of(opening), super::report::fen_of(committed[i]), &queue)
             })
             .collect();
         Closings { closed_at, quota_full_at }
@@ -139,6 +135,32 @@ impl Closings {
             _ => false,
         }
     }
+}
+
+/// Where an account with `opening` fen, of which `committed` are committed before the queue,
+/// closes: the first claim in queue order — (`applied_on`, claim id byte by byte) — whose amount
+/// takes the commitments above the opening balance. The days are summed first, so only the
+/// claims of the day it closes are put in order.
+pub(crate) fn closing_point<'a>(opening: i128, committed: i128, queue: &[(Date, i128, &'a str)]) -> Option<(Date, CompactString)> {
+    let mut by_day: Vec<(Date, i128)> = Vec::new();
+    let mut days: std::collections::BTreeMap<Date, i128> = std::collections::BTreeMap::new();
+    for &(day, fen, _) in queue {
+        *days.entry(day).or_default() += fen;
+    }
+    by_day.extend(days);
+    let mut total = committed;
+    let (day, before) = by_day.iter().find_map(|&(day, fen)| {
+        let before = total;
+        total += fen;
+        (total > opening).then_some((day, before))
+    })?;
+    let mut that_day: Vec<(&str, i128)> = queue.iter().filter(|c| c.0 == day).map(|c| (c.2, c.1)).collect();
+    that_day.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let mut total = before;
+    that_day.into_iter().find_map(|(id, fen)| {
+        total += fen;
+        (total > opening).then(|| (day, CompactString::from(id)))
+    })
 }
 
 /// The first application beyond each year's quota, in queue order (when the ruleset sets one).

@@ -1,14 +1,19 @@
 //! Batches (批量审核): many claims, first come first served, against each other, the caller's
-//! history and the special account (SPEC §7.2, §9, §11).
+//! history and the special account (SPEC §7.2, §9, §11) — one pipeline for every way claims
+//! arrive: typed [`Claim`]s, rows of fields (a CSV or JSON file, a list of dicts) and tables of
+//! columns (a data frame).
 //!
-//! A [`Batch`] assesses each claim as it is added (checks 1–7 and its amount: pure, per claim)
-//! and keeps only a compact entry of each eligible claim, so a million-row file never needs its
-//! claims in memory at once. [`Batch::finish`] then runs the three passes of SPEC §11:
+//! A [`Batch`] holds its claims as compact columns (`rows`): small ids, day numbers, amounts in
+//! fen and a *shape* — what checks 1–5 and 7 and the amount depend on — that is assessed once for
+//! every claim that has it (`shapes`). [`Batch::finish`] then runs the three passes of SPEC §11:
 //!
 //! 1. per person, checks 8–11 in (`applied_on`, `claim_id`) order, as if every account were
-//!    unlimited;
-//! 2. per account, a prefix sum over the claims that passed finds where it closes;
-//! 3. the persons with special-account claims at or after that point are decided again.
+//!    unlimited — only for persons with several claims or a history: a person with one claim and
+//!    no history is decided by its shape (`persons`);
+//! 2. per account that closes when spent, a prefix sum over the claims that passed finds where
+//!    it closes (`budget`); an account that is a spending goal never closes;
+//! 3. the persons with special-account claims at or after that point are decided again, and the
+//!    report and the records are made (`report`, `result`).
 //!
 //! A province-wide run splits the claims by person across machines, runs pass 1 in each
 //! ([`Batch::into_partition`]), pass 2 once over every partition's [`BudgetInput`]
@@ -16,57 +21,34 @@
 //! ([`Report::merge`]) equal a single run's, to the fen.
 
 mod budget;
-mod person;
-mod report;
+mod entries;
+mod persons;
+pub(crate) mod report;
+mod result;
+mod rows;
+mod shapes;
 mod table;
 
 pub use budget::{BudgetInput, Candidate, Closings, QuotaCandidate};
-pub use table::{ClaimColumn, ClaimTable, ColumnCell, TableResult, TableRow};
+pub use result::BatchResult;
+pub use table::{ClaimColumn, ClaimTable, ColumnCell, TableRow};
 
-use crate::apprenticeship::{Application, ApplicationResult};
+use crate::apprenticeship::Application;
 use crate::assessment::Assessment;
-use crate::calendar::Date;
-use crate::claim::{Claim, ClaimErrorKind, FieldError, FieldMode, FieldSource, RawClaim};
+use crate::calendar::{Date, YearMonth};
+use crate::claim::{Claim, FieldError, FieldMode, FieldSource, RawClaim};
 use crate::engine::Engine;
 use crate::history::HistoryRecord;
 use crate::level::Level;
-use crate::reasons::{Reason, Reasons, Status};
-use crate::report::Report;
+use crate::reasons::{Reason, Status};
 use crate::rules::{Calculation, Fund};
-use crate::trace::{Step, StepId};
 use compact_str::CompactString;
-use person::{CheckRules, Person, Traces};
-use report::{build_report, fen_of, Counted, Names};
+use entries::Ordered;
+use persons::CheckRules;
+use rows::{hash, Interner, Raw, Rows, TextArena, APPROVED, FEE_ABSENT, NONE, NOT_ELIGIBLE};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
-
-/// "None" for interned ids.
-pub(crate) const NONE: u32 = u32::MAX;
-
-/// A person, ordered by a hash of their id first: grouping a million claims by person is then a
-/// sort on integers, with the id itself compared only to tell apart ids that share a hash.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) struct PersonKey {
-    hash: u64,
-    id: CompactString,
-}
-
-impl PersonKey {
-    fn new(id: &str) -> PersonKey {
-        PersonKey { hash: hash(id), id: id.into() }
-    }
-}
-
-fn hash(s: &str) -> u64 {
-    use std::hash::BuildHasher;
-    rustc_hash::FxBuildHasher.hash_one(s)
-}
-
-/// A date as a day number that orders as dates do, below 2^24 (claims' dates are years 1..9999).
-fn days(d: Date) -> u32 {
-    // Days from 0001-01-01 (CE); dates before it (never valid claims) all sort first.
-    u32::try_from(chrono::Datelike::num_days_from_ce(&d)).unwrap_or(0).min((1 << 24) - 1)
-}
+use shapes::{window_reasons, Shapes};
 
 /// The positions of `items` in queue order — the date (`applied_on`, or an application's
 /// session), then the id byte by byte — sorted on one 128-bit integer each: the day number and
@@ -76,7 +58,7 @@ pub(crate) fn queue_order<T>(items: &[T], key: impl Fn(&T) -> (Date, &str)) -> V
         let mut bytes = [0u8; 16];
         let n = id.len().min(13);
         bytes[3..3 + n].copy_from_slice(&id.as_bytes()[..n]);
-        (u128::from(days(date)) << 104) | u128::from_be_bytes(bytes)
+        (u128::from(rows::days(date)) << 104) | u128::from_be_bytes(bytes)
     };
     let mut keyed: Vec<(u128, u32)> = items.iter().enumerate().map(|(i, t)| (packed(key(t)), i as u32)).collect();
     keyed.sort_unstable();
@@ -86,43 +68,11 @@ pub(crate) fn queue_order<T>(items: &[T], key: impl Fn(&T) -> (Date, &str)) -> V
     keyed.into_iter().map(|(_, i)| i).collect()
 }
 
-/// The outcome of checks 8–12 for an eligible claim.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Decision {
-    /// Paid this amount (its own amount, or a top-up).
-    Approved(Decimal),
-    /// Refused for this reason.
-    Rejected(Reason),
-}
-
-/// An eligible claim waiting for the cross-claim checks.
-#[derive(Debug, Clone)]
-pub(crate) struct Entry {
-    pub index: u32,
-    pub person: PersonKey,
-    /// Queue date: `applied_on`, or an application's session.
-    pub applied_on: Date,
-    /// `event_date` (the overlap rule asks whether it falls within an apprenticeship).
-    pub event_date: Date,
-    /// Position in the batch's applications, for an apprenticeship application.
-    pub app: Option<u32>,
-    pub program: u16,
-    pub occupation: u32,
-    pub level: Option<Level>,
-    pub enterprise: u32,
-    pub district: u32,
-    /// The approved project (项目制), for the count of projects.
-    pub project: u32,
-    pub amount: Decimal,
-    pub counts: bool,
-    pub account: Option<u16>,
-    pub decision: Decision,
-}
-
 /// A history record, interned.
 #[derive(Debug, Clone)]
 pub(crate) struct Past {
-    pub person: PersonKey,
+    pub person: u64,
+    pub person_id: CompactString,
     pub level_table: bool,
     pub occupation: u32,
     pub level: Option<Level>,
@@ -141,82 +91,57 @@ pub(crate) struct Past {
     pub span: Option<(Date, Date)>,
 }
 
-/// An application in a batch.
+/// An application in a batch: reviewed on its own when added, decided with its person's claims.
 #[derive(Debug, Clone)]
 pub(crate) struct AppSlot {
-    /// Its position in the batch's ids and assessments.
-    pub index: u32,
     pub app: Application,
     pub session: Option<Date>,
-}
-
-/// Strings to small ids.
-#[derive(Default)]
-pub(crate) struct Interner {
-    map: FxHashMap<CompactString, u32>,
-    names: Vec<CompactString>,
-}
-
-impl Interner {
-    fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.map.get(s) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.map.insert(CompactString::from(s), id);
-        self.names.push(CompactString::from(s));
-        id
-    }
-
-    fn opt(&mut self, s: Option<&str>) -> u32 {
-        s.map_or(NONE, |s| self.id(s))
-    }
-
-    fn name(&self, id: u32) -> &str {
-        self.names.get(id as usize).map_or("-", CompactString::as_str)
-    }
+    pub assessment: Assessment,
+    pub person: u64,
+    pub enterprise: u32,
+    pub occupation: u32,
+    pub district: u32,
+    /// Index of the apprenticeship program in the engine, when the review found it.
+    pub program: Option<u16>,
+    /// Its decision by checks 8–12 (approved applications only).
+    pub decision: Option<persons::Decision>,
 }
 
 /// The claims of a batch as they are added, before the cross-claim checks.
 pub struct Batch<'e> {
     engine: &'e Engine,
-    rules: CheckRules,
+    checks: CheckRules,
     trace: bool,
-    ids: Vec<CompactString>,
-    /// (hash of claim id, index): sorted at the end to find ids given twice.
-    id_hashes: Vec<(u64, u32)>,
-    assessments: Vec<Assessment>,
-    entries: Vec<Entry>,
+    rows: Rows,
+    raws: Vec<Raw>,
+    shapes: Shapes,
+    /// Claim ids and person ids as given, a row each (empty for rows of a table: they are read
+    /// from the table when needed).
+    ids: TextArena,
+    persons: TextArena,
+    /// Rows taken from tables: (first row, table).
+    tables: Vec<(u32, &'e ClaimTable<'e>)>,
+    /// Rows assessed on their own (invalid, apprenticeships, traced claims), by row.
+    own: FxHashMap<u32, Assessment>,
     past: Vec<Past>,
-    /// Applications: where each sits in `ids`/`assessments`, the application and its session.
-    applications: Vec<AppSlot>,
-    app_id_hashes: Vec<(u64, u32)>,
+    apps: Vec<AppSlot>,
     enterprises: Interner,
     occupations: Interner,
     districts: Interner,
     projects: Interner,
-    /// The entries by person, then queue order (indices into `entries`), once sorted.
-    order: Vec<u32>,
-    /// Where each person's run starts in `order`, and `order.len()` at the end.
-    runs: Vec<u32>,
-    /// Per run: whether the person has several claims or history.
-    busy: Vec<bool>,
-    /// Per run: the person's history, as a range of `past`.
-    pasts: Vec<(u32, u32)>,
 }
 
-/// The result of a batch: one assessment per claim in input order, one result per application
-/// in input order, and the report.
-#[derive(Debug, Clone)]
-pub struct BatchResult {
-    /// Claim ids in input order (as given; empty when a claim had none).
-    pub claim_ids: Vec<CompactString>,
-    /// Assessments in input order.
-    pub assessments: Vec<Assessment>,
-    /// Apprenticeship applications in input order.
-    pub applications: Vec<ApplicationResult>,
-    /// The report.
-    pub report: Report,
+/// A claim read on its own (checks 1–7 and its amount wait for its shape), ready for
+/// [`Batch::add_prepared`]; or the errors of a row that could not be read.
+#[derive(Debug)]
+pub struct Prepared(PreparedKind);
+
+#[derive(Debug)]
+// Most rows are claims: boxing the large variant would allocate for each.
+#[allow(clippy::large_enum_variant)]
+enum PreparedKind {
+    Claim(Claim),
+    Invalid(String, Vec<FieldError>),
 }
 
 impl Engine {
@@ -227,15 +152,15 @@ impl Engine {
     /// let engine = Engine::new(Ruleset::wuxi_2021()?);
     /// let mut batch = engine.batch();
     /// for id in ["B", "A"] {
-    ///     // The same person's second certificate for the same occupation and level.
+    ///     // The same new hire's pre-job training claimed twice by the same enterprise.
     ///     let raw = RawClaim::from_json(&serde_json::json!({"claim_id": id, "program": "pre_job", "person_id": "P1",
     ///         "enterprise_id": "E1", "event_date": "2021-05-10", "applied_on": "2021-05-20"}));
     ///     batch.add_raw(&raw, FieldMode::Strict);
     /// }
     /// let result = batch.finish();
     /// // "A" comes first in the queue; "B" would be paid the same again: nothing to top up.
-    /// assert_eq!(result.assessments[1].status, Status::Approved);
-    /// assert_eq!(result.assessments[0].reasons.joined(), "exclusive_with_other_program");
+    /// assert_eq!(result.status(1), Status::Approved);
+    /// assert_eq!(result.assessment(0).reasons.joined(), "exclusive_with_other_program");
     /// assert_eq!(result.report.approved.amount.to_string(), "300.00");
     /// # Ok::<(), skill_subsidy::RulesErrors>(())
     /// ```
@@ -243,23 +168,21 @@ impl Engine {
     pub fn batch(&self) -> Batch<'_> {
         Batch {
             engine: self,
-            rules: CheckRules::new(self),
+            checks: CheckRules::new(self),
             trace: false,
-            ids: Vec::new(),
-            id_hashes: Vec::new(),
-            assessments: Vec::new(),
-            entries: Vec::new(),
+            rows: Rows::default(),
+            raws: Vec::new(),
+            shapes: Shapes::default(),
+            ids: TextArena::default(),
+            persons: TextArena::default(),
+            tables: Vec::new(),
+            own: FxHashMap::default(),
             past: Vec::new(),
-            applications: Vec::new(),
-            app_id_hashes: Vec::new(),
+            apps: Vec::new(),
             enterprises: Interner::default(),
             occupations: Interner::default(),
             districts: Interner::default(),
             projects: Interner::default(),
-            order: Vec::new(),
-            runs: Vec::new(),
-            busy: Vec::new(),
-            pasts: Vec::new(),
         }
     }
 
@@ -274,11 +197,34 @@ impl Engine {
         batch.finish()
     }
 
+    /// Assesses a table of claims as one batch: the same pipeline, its columns read a block at
+    /// a time (see [`ClaimTable`]).
+    #[must_use]
+    pub fn assess_table(&self, table: &ClaimTable<'_>, mode: FieldMode) -> BatchResult {
+        let mut batch = self.batch();
+        batch.add_table(table, mode);
+        batch.finish()
+    }
+
+    /// Reads a claim's fields (on any thread): a caller that reads its input in parallel
+    /// prepares there and adds here, in input order ([`Batch::add_prepared`]).
+    #[must_use]
+    pub fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode) -> Prepared {
+        Prepared(match Claim::parse(source, mode) {
+            Ok(claim) => PreparedKind::Claim(claim),
+            Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
+        })
+    }
+
     /// The special account of a fund in force on a date.
     pub(crate) fn account_on(&self, fund: Fund, date: Date) -> Option<u16> {
         self.rules.accounts.iter().position(|a| a.fund == fund && a.period.contains(date)).map(|i| i as u16)
     }
 }
+
+/// Rows read and prepared at a time by [`Batch::add_all`] and [`Batch::add_rows`]: enough to keep
+/// every core busy, few enough that a block's claims stay small next to the batch.
+const BLOCK: usize = 1 << 16;
 
 impl<'e> Batch<'e> {
     /// Explains every claim (the per-claim steps and checks 8–12).
@@ -288,181 +234,58 @@ impl<'e> Batch<'e> {
         self
     }
 
-    /// Makes room for `additional` more claims (a caller that knows how many saves the
-    /// reallocations).
+    /// Makes room for `additional` more claims.
     pub fn reserve(&mut self, additional: usize) {
-        self.ids.reserve(additional);
-        self.id_hashes.reserve(additional);
-        self.assessments.reserve(additional);
-        self.entries.reserve(additional);
+        self.rows.reserve(additional);
+        self.raws.reserve(additional);
+        self.ids.reserve(additional, additional * 12);
+        self.persons.reserve(additional, additional * 10);
     }
 
     /// Claims added so far.
     #[must_use]
     pub fn len(&self) -> usize {
-        self.ids.len()
+        self.rows.len()
     }
 
     /// Whether no claim was added.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.ids.is_empty()
+        self.rows.len() == 0
     }
 
-    fn note_id(&mut self, id: &str, index: u32) {
-        if !id.is_empty() {
-            self.id_hashes.push((hash(id), index));
-        }
-    }
-
-    /// Claims (and, apart, applications) whose id another of the batch also has, by index.
-    fn duplicates(&mut self) -> Vec<u32> {
-        let mut out = duplicated(&mut std::mem::take(&mut self.id_hashes), &self.ids);
-        out.extend(duplicated(&mut std::mem::take(&mut self.app_id_hashes), &self.ids));
-        out.sort_unstable();
-        out
-    }
-}
-
-/// The range of `past` (sorted by person) holding `person`'s history, searching on from `at`
-/// (persons are asked for in order).
-fn history_of(past: &[Past], at: &mut usize, person: &PersonKey) -> (u32, u32) {
-    while past.get(*at).is_some_and(|p| p.person < *person) {
-        *at += 1;
-    }
-    let to = *at + past[(*at).min(past.len())..].iter().take_while(|p| p.person == *person).count();
-    (*at as u32, to as u32)
-}
-
-/// A claim read and assessed on its own (checks 1–7 and its amount), ready for
-/// [`Batch::add_prepared`]; or the errors of a row that could not be read.
-#[derive(Debug)]
-pub struct Prepared(PreparedKind);
-
-#[derive(Debug)]
-// Most rows are claims: boxing the large variant would allocate for each.
-#[allow(clippy::large_enum_variant)]
-enum PreparedKind {
-    Claim(Claim, Assessment),
-    Invalid(String, Vec<FieldError>),
-}
-
-impl Prepared {
-    /// The claim as read (when it was valid) and its assessment.
-    pub(crate) fn into_parts(self) -> (Option<Claim>, Assessment) {
-        match self.0 {
-            PreparedKind::Claim(claim, a) => (Some(claim), a),
-            PreparedKind::Invalid(_, errors) => (None, Assessment::invalid(errors)),
-        }
-    }
-}
-
-impl Engine {
-    /// Reads a claim and decides what can be decided of it alone (checks 1–7 and its amount),
-    /// explained when `explain`: the part of a batch that can run on any thread.
-    #[must_use]
-    pub fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode, explain: bool) -> Prepared {
-        Prepared(match Claim::parse(source, mode) {
-            Ok(claim) => {
-                let a = if explain { self.explain(&claim) } else { self.assess(&claim) };
-                PreparedKind::Claim(claim, a)
-            }
-            Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
-        })
-    }
-}
-
-/// Claims read and assessed at a time by [`Batch::add_all`] and [`Batch::add_rows`]: enough to
-/// keep every core busy, few enough that a block's claims stay small next to the batch.
-const BLOCK: usize = 1 << 16;
-
-/// Indices of `(hash, index)` pairs whose id another pair also has.
-fn duplicated(hashes: &mut [(u64, u32)], ids: &[CompactString]) -> Vec<u32> {
-    hashes.sort_unstable();
-    let mut out = Vec::new();
-    {
-        for run in hashes.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
-            // Equal hashes: compare the ids themselves (a hash may be shared by different ids).
-            for (k, &(_, i)) in run.iter().enumerate() {
-                if run.iter().enumerate().any(|(j, &(_, other))| j != k && ids[other as usize] == ids[i as usize]) {
-                    out.push(i);
-                }
-            }
-        }
-    }
-    out
-}
-
-impl<'e> Batch<'e> {
-    /// Adds a claim; checks 1–7 and its amount are decided now.
+    /// Adds a claim.
     pub fn add(&mut self, claim: &Claim) {
-        let a = self.assess_one(claim);
-        self.push_assessed(claim, a);
+        self.push_claim(claim);
     }
 
-    /// Adds claims; their per-claim checks run on every core (in order: the result is the
-    /// same as adding them one by one).
+    /// Adds claims.
     pub fn add_all(&mut self, claims: &[Claim]) {
         self.reserve(claims.len());
-        for block in claims.chunks(BLOCK) {
-            let assessed = crate::parallel::map(block.len(), |i| self.assess_one(&block[i]));
-            for (claim, a) in block.iter().zip(assessed) {
-                self.push_assessed(claim, a);
-            }
+        for claim in claims {
+            self.push_claim(claim);
         }
     }
 
-    /// Adds `rows` claims, row `i` read from `row(i)` (a data frame's row, say); reading and the
-    /// per-claim checks run on every core, in order. A malformed row is `invalid` and still
-    /// appears in the result.
+    /// Adds `rows` claims, row `i` read from `row(i)` (a data frame's row, say); reading runs on
+    /// every core, in order. A malformed row is `invalid` and still appears in the result.
     pub fn add_rows<S: FieldSource>(&mut self, rows: usize, mode: FieldMode, row: impl Fn(usize) -> S + Sync) {
         self.reserve(rows);
-        let (engine, trace) = (self.engine, self.trace);
+        let engine = self.engine;
         for start in (0..rows).step_by(BLOCK) {
             let len = BLOCK.min(rows - start);
-            for prepared in crate::parallel::map(len, |i| engine.prepare(&row(start + i), mode, trace)) {
+            for prepared in crate::parallel::map(len, |i| engine.prepare(&row(start + i), mode)) {
                 self.add_prepared(prepared);
             }
         }
     }
 
-    /// Adds a claim read and assessed on its own by [`Engine::prepare`] — on any thread: a
-    /// caller that reads its input in parallel prepares there and adds here, in input order.
+    /// Adds a claim read by [`Engine::prepare`].
     pub fn add_prepared(&mut self, prepared: Prepared) {
         match prepared.0 {
-            // Prepared without a trace for a traced batch: explained now.
-            PreparedKind::Claim(claim, a) if self.trace && a.trace.is_none() => self.add(&claim),
-            PreparedKind::Claim(claim, mut a) => {
-                if !self.trace {
-                    a.trace = None;
-                }
-                self.push_assessed(&claim, a);
-            }
+            PreparedKind::Claim(claim) => self.push_claim(&claim),
             PreparedKind::Invalid(id, errors) => self.add_invalid(&id, errors),
         }
-    }
-
-    fn assess_one(&self, claim: &Claim) -> Assessment {
-        if self.trace {
-            self.engine.explain(claim)
-        } else {
-            self.engine.assess(claim)
-        }
-    }
-
-    /// Keeps a claim assessed on its own: its id, its assessment and, when eligible, its entry
-    /// for the cross-claim checks.
-    fn push_assessed(&mut self, claim: &Claim, a: Assessment) {
-        let index = self.ids.len() as u32;
-        self.note_id(&claim.claim_id, index);
-        self.ids.push(claim.claim_id.clone());
-        if a.status == Status::Approved {
-            if let Some(program) = a.program {
-                let entry = self.entry(index, program, claim, a.amount, None);
-                self.entries.push(entry);
-            }
-        }
-        self.assessments.push(a);
     }
 
     /// Adds raw fields; a malformed claim is `invalid` and still appears in the result.
@@ -473,58 +296,132 @@ impl<'e> Batch<'e> {
     /// Adds a claim from any field source (a CSV row, a data frame's row); a malformed claim
     /// is `invalid` and still appears in the result.
     pub fn add_fields(&mut self, source: &(impl FieldSource + ?Sized), mode: FieldMode) {
-        let prepared = self.engine.prepare(source, mode, self.trace);
+        let prepared = self.engine.prepare(source, mode);
         self.add_prepared(prepared);
     }
 
     /// Adds a claim that could not be read, with its errors.
     pub fn add_invalid(&mut self, claim_id: &str, errors: Vec<FieldError>) {
-        let index = self.ids.len() as u32;
-        self.note_id(claim_id, index);
-        self.ids.push(claim_id.into());
+        let row = self.rows.len() as u32;
+        self.ids.push(claim_id);
+        self.persons.push("");
+        self.rows.push(NONE, FEE_ABSENT, 0, NONE);
         let mut a = Assessment::invalid(errors);
         if self.trace {
             a.trace = Some(Box::new(self.engine.invalid_trace(&a)));
         }
-        self.assessments.push(a);
+        self.own.insert(row, a);
     }
 
-    /// Adds an apprenticeship application: it is reviewed now (its session, and eligibility
-    /// and amount as a claim of the apprenticeship program dated at the session), and enters
-    /// the queue at its session.
-    pub fn add_application(&mut self, app: &Application) {
-        let index = self.ids.len() as u32;
-        self.app_id_hashes.push((hash(&app.application_id), index));
-        self.ids.push(app.application_id.clone());
-        let (a, session) = self.engine.review_application(app, self.trace);
-        let position = self.applications.len() as u32;
-        if let (crate::reasons::Status::Approved, Some(program), Some(date)) = (a.status, a.program, session) {
-            let mut claim = Claim::new(&app.application_id, "", &app.person_id, date, date);
-            claim.occupation = Some(app.occupation.clone());
-            claim.level = Some(app.target_level);
-            claim.enterprise_id = Some(app.enterprise_id.clone());
-            claim.district = app.district.clone();
-            let entry = self.entry(index, program, &claim, a.amount, Some(position));
-            self.entries.push(entry);
+    /// Adds a validated claim: its shape (assessed when new), its dates' own checks, its fee.
+    fn push_claim(&mut self, claim: &Claim) {
+        let engine = self.engine;
+        let row = self.rows.len() as u32;
+        self.ids.push(&claim.claim_id);
+        self.persons.push(&claim.person_id);
+        let person = hash(&claim.person_id);
+        let enterprise = self.enterprises.opt(claim.enterprise_id.as_deref());
+        if Shapes::apart(engine, claim) {
+            // An apprenticeship is approved only at a review session (SPEC §8): alone it is an
+            // estimate; in a batch an eligible one is `needs_review` and commits nothing.
+            let a = if self.trace { engine.explain(claim) } else { engine.assess(claim) };
+            self.rows.push(NONE, FEE_ABSENT, person, enterprise);
+            if a.status == Status::Approved {
+                self.rows.decision[row as usize] = Reason::NeedsReview as u8;
+            }
+            self.own.insert(row, a);
+            return;
         }
-        self.assessments.push(a);
-        self.applications.push(AppSlot { index, app: app.clone(), session });
+        let shape = self.shapes.of(engine, claim, &mut self.occupations, &mut self.projects);
+        let raw = self.raw(claim, shape);
+        let fee = claim.fee_paid.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX));
+        self.rows.push(raw, fee, person, enterprise);
+        self.decide_claim(row);
+        if self.trace {
+            self.own.insert(row, engine.explain(claim));
+        }
+    }
+
+    /// A raw entry for a validated claim of shape `shape`.
+    fn raw(&mut self, claim: &Claim, shape: u32) -> u32 {
+        let s = &self.shapes.list[shape as usize];
+        let program = (s.program != NONE).then(|| &self.engine.rules.programs[self.engine.programs[s.program as usize].rule]);
+        let account = program.filter(|p| p.fund == Fund::SpecialAccount).and_then(|p| self.engine.account_on(p.fund, claim.applied_on));
+        self.raws.push(Raw {
+            shape,
+            event_date: claim.event_date,
+            applied_on: claim.applied_on,
+            district: self.districts.opt(claim.district.as_deref()),
+            window: window_reasons(claim.event_date, claim.applied_on, s.window_months),
+            payment_month: YearMonth::of(claim.applied_on).plus(s.payment_lag),
+            account,
+        });
+        (self.raws.len() - 1) as u32
+    }
+
+    /// Checks 1–7 and the amount of a row from its shape, its window and its fee: approved
+    /// (pending checks 8–12) with its amount in `fen`, or not eligible.
+    fn decide_claim(&mut self, row: u32) {
+        let i = row as usize;
+        let raw = &self.raws[self.rows.raw[i] as usize];
+        let shape = &self.shapes.list[raw.shape as usize];
+        let fee = self.rows.fen[i];
+        self.rows.fen[i] = 0;
+        if shape.assessment.status != Status::Approved || !raw.window.is_empty() {
+            self.rows.decision[i] = NOT_ELIGIBLE;
+            return;
+        }
+        let amount = if shape.caps && fee >= 0 { shape.fen.min(fee) } else { shape.fen };
+        if amount <= 0 {
+            // A subsidy of 0.00 (no fee paid) is not a subsidy: it uses up no limit.
+            self.rows.decision[i] = Reason::NothingToPay as u8;
+            return;
+        }
+        self.rows.fen[i] = amount;
+        self.rows.decision[i] = APPROVED;
+    }
+
+    /// Adds the rows of a table, read a column and a block at a time.
+    pub fn add_table(&mut self, table: &'e ClaimTable<'e>, mode: FieldMode) {
+        table::add(self, table, mode);
+    }
+
+    /// Adds an apprenticeship application: it is reviewed now (its session, and eligibility and
+    /// amount as a claim of the apprenticeship program dated at the session), and enters the
+    /// queue at its session.
+    pub fn add_application(&mut self, app: &Application) {
+        let (assessment, session) = self.engine.review_application(app, self.trace);
+        let program = assessment.program;
+        self.apps.push(AppSlot {
+            person: hash(&app.person_id),
+            enterprise: self.enterprises.id(&app.enterprise_id),
+            occupation: self.occupations.id(&app.occupation),
+            district: self.districts.opt(app.district.as_deref()),
+            app: app.clone(),
+            session,
+            assessment,
+            program,
+            decision: None,
+        });
     }
 
     /// Adds an application that could not be read, with its errors.
     pub fn add_invalid_application(&mut self, application_id: &str, errors: Vec<FieldError>) {
-        let index = self.ids.len() as u32;
-        if !application_id.is_empty() {
-            self.app_id_hashes.push((hash(application_id), index));
-        }
-        self.ids.push(application_id.into());
-        let mut a = Assessment::invalid(errors);
+        let mut assessment = Assessment::invalid(errors);
         if self.trace {
-            a.trace = Some(Box::new(self.engine.invalid_trace(&a)));
+            assessment.trace = Some(Box::new(self.engine.invalid_trace(&assessment)));
         }
-        self.assessments.push(a);
-        let placeholder = Application::placeholder(application_id);
-        self.applications.push(AppSlot { index, app: placeholder, session: None });
+        self.apps.push(AppSlot {
+            app: Application::placeholder(application_id),
+            session: None,
+            assessment,
+            person: 0,
+            enterprise: NONE,
+            occupation: NONE,
+            district: NONE,
+            program: None,
+            decision: None,
+        });
     }
 
     /// Adds an earlier subsidy of a person.
@@ -542,11 +439,12 @@ impl<'e> Batch<'e> {
             None => true,
         };
         let level_table = rule.is_none_or(|p| matches!(p.calculation, Calculation::LevelTable { .. }));
-        let group = program.and_then(|i| self.rules.group[engine.programs[usize::from(i)].rule]);
+        let group = program.and_then(|i| self.checks.group[engine.programs[usize::from(i)].rule]);
         let account = rule.filter(|p| p.fund == Fund::SpecialAccount).and_then(|p| engine.account_on(p.fund, h.applied_on));
         let apprenticeship = rule.is_some_and(|p| matches!(p.calculation, Calculation::Apprenticeship { .. }));
         self.past.push(Past {
-            person: PersonKey::new(&h.person_id),
+            person: hash(&h.person_id),
+            person_id: h.person_id.clone(),
             level_table,
             occupation: self.occupations.opt(h.occupation.as_deref()),
             level: h.level,
@@ -565,193 +463,32 @@ impl<'e> Batch<'e> {
         });
     }
 
-    fn entry(&mut self, index: u32, program: u16, claim: &Claim, amount: Decimal, app: Option<u32>) -> Entry {
-        let engine = self.engine;
-        let compiled = &engine.programs[usize::from(program)];
-        let rule = &engine.rules.programs[compiled.rule];
-        let counts = compiled.segment(claim.event_date).flag(Some(rule.counts_toward_annual_limit));
-        let account = if rule.fund == Fund::SpecialAccount { engine.account_on(rule.fund, claim.applied_on) } else { None };
-        let mut entry = Entry {
-            index,
-            person: PersonKey::new(&claim.person_id),
-            applied_on: claim.applied_on,
-            event_date: claim.event_date,
-            app,
-            program,
-            occupation: self.occupations.opt(claim.occupation.as_deref()),
-            level: claim.level,
-            enterprise: self.enterprises.opt(claim.enterprise_id.as_deref()),
-            district: self.districts.opt(claim.district.as_deref()),
-            project: self.projects.opt(claim.project.as_deref()),
-            amount,
-            counts,
-            account,
-            decision: Decision::Approved(amount),
-        };
-        // Pass 1 decides only persons with several claims or history; a lone claim's decision
-        // is set here.
-        entry.decision = self.rules.lone(&entry, &Closings::none(), "");
-        entry
-    }
-
-    /// Orders the eligible claims by person, then queue order, without moving them: `order`
-    /// lists their indices and `runs` where each person's claims start. The sort runs on one
-    /// 128-bit integer per claim (person hash, `applied_on`, index), so a person's claims are
-    /// only looked at when there are several: persons sharing a hash are told apart by id, and
-    /// one person's claims of the same day are put in claim id order. `busy` marks the persons
-    /// the cross-claim checks have to look at: several claims, or history (`past` is sorted).
-    fn sort_entries(&mut self) {
-        let (entries, ids) = (&self.entries, &self.ids);
-        let mut keys: Vec<u128> = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (u128::from(e.person.hash) << 64) | (u128::from(days(e.applied_on)) << 32) | i as u128)
-            .collect();
-        keys.sort_unstable();
-        let mut order: Vec<u32> = keys.iter().map(|k| *k as u32).collect();
-        let entry = |i: &u32| &entries[*i as usize];
-        let id_of = |i: &u32| ids[entry(i).index as usize].as_bytes();
-        let past = &self.past;
-        // Each person's history, found by walking `past` (sorted by person, as the runs are).
-        let mut at_past = 0;
-        let (mut runs, mut busy, mut pasts) =
-            (Vec::with_capacity(order.len() + 1), Vec::with_capacity(order.len()), Vec::with_capacity(order.len()));
-        let mut start = 0;
-        while start < keys.len() {
-            let hash = (keys[start] >> 64) as u64;
-            let end = start + keys[start..].partition_point(|k| (k >> 64) as u64 == hash);
-            let run = &mut order[start..end];
-            if let [only] = run {
-                runs.push(start as u32);
-                // Only a person whose hash some history shares is looked at.
-                while past.get(at_past).is_some_and(|p| p.person.hash < hash) {
-                    at_past += 1;
-                }
-                let range = if past.get(at_past).is_some_and(|p| p.person.hash == hash) {
-                    history_of(past, &mut at_past, &entry(only).person)
-                } else {
-                    (at_past as u32, at_past as u32)
-                };
-                busy.push(range.0 < range.1);
-                pasts.push(range);
-            } else {
-                let first = &entry(&run[0]).person.id;
-                if run.iter().any(|i| entry(i).person.id != *first) {
-                    // Persons sharing a hash: by person, then queue order.
-                    run.sort_by(|a, b| {
-                        let (x, y) = (entry(a), entry(b));
-                        x.person.id.cmp(&y.person.id).then(x.applied_on.cmp(&y.applied_on)).then_with(|| id_of(a).cmp(id_of(b)))
-                    });
-                    let mut at = start;
-                    for person in run.chunk_by(|a, b| entry(a).person.id == entry(b).person.id) {
-                        runs.push(at as u32);
-                        busy.push(true);
-                        pasts.push(history_of(past, &mut at_past, &entry(&person[0]).person));
-                        at += person.len();
-                    }
-                } else {
-                    // One person: the same day's claims (the day is in the key) in claim id order.
-                    let day = |k: u128| (k >> 32) as u32;
-                    let mut from = start;
-                    while from < end {
-                        let to = from + keys[from..end].partition_point(|k| day(*k) == day(keys[from]));
-                        if to - from > 1 {
-                            order[from..to].sort_by(|a, b| id_of(a).cmp(id_of(b)));
-                        }
-                        from = to;
-                    }
-                    runs.push(start as u32);
-                    busy.push(true);
-                    pasts.push(history_of(past, &mut at_past, &entry(&order[start]).person));
-                }
-            }
-            start = end;
-        }
-        runs.push(order.len() as u32);
-        self.order = order;
-        self.runs = runs;
-        self.busy = busy;
-        self.pasts = pasts;
-    }
-
-    /// Decides the claims of the persons `which` selects (by run), with `closings` (none in pass
-    /// 1). A person's claims are gathered, decided in queue order and put back.
-    fn decide_persons(&mut self, closings: &Closings, which: impl Fn(usize) -> bool) {
-        let mut person = Person::new(self.engine, &self.rules, &self.ids, &self.applications, closings);
-        for (r, w) in self.runs.windows(2).enumerate() {
-            if !which(r) {
-                continue;
-            }
-            let run = &self.order[w[0] as usize..w[1] as usize];
-            let (from, to) = self.pasts[r];
-            let past = &self.past[from as usize..to as usize];
-            let mut traces = Traces { assessments: &mut self.assessments };
-            person.decide(past, &mut self.entries, run, self.trace.then_some(&mut traces));
+    /// The claim id of a row as given.
+    pub(crate) fn claim_id(&self, row: u32) -> std::borrow::Cow<'_, str> {
+        match table::source(&self.tables, row) {
+            Some((start, t)) => std::borrow::Cow::Owned(t.claim_id_text((row - start) as usize)),
+            None => std::borrow::Cow::Borrowed(self.ids.get(row as usize)),
         }
     }
 
-    /// Pass 1 for this part of a batch: checks 8–11 per person, every account unlimited.
+    /// The person id of a row as given.
+    pub(crate) fn person_id(&self, row: u32) -> std::borrow::Cow<'_, str> {
+        match table::source(&self.tables, row) {
+            Some((start, t)) => std::borrow::Cow::Owned(t.person_id_text((row - start) as usize)),
+            None => std::borrow::Cow::Borrowed(self.persons.get(row as usize)),
+        }
+    }
+
+    /// Pass 1 for this part of a batch: duplicate ids, then checks 8–11 per person, every
+    /// account unlimited.
     #[must_use]
     pub fn into_partition(mut self) -> Partition<'e> {
-        // Duplicate claim ids make every claim carrying them invalid, whatever the order.
-        let duplicates = self.duplicates();
-        for &i in &duplicates {
-            let error = FieldError::new(ClaimErrorKind::DuplicateClaimId, "claim_id", Some(self.ids[i as usize].to_string()));
-            let a = &mut self.assessments[i as usize];
-            let mut errors = if a.status == Status::Invalid { std::mem::take(&mut a.errors) } else { Vec::new() };
-            errors.push(error);
-            let mut invalid = Assessment::invalid(errors);
-            invalid.program = a.program;
-            if self.trace {
-                invalid.trace = Some(Box::new(self.engine.invalid_trace(&invalid)));
-            }
-            *a = invalid;
-        }
-        if !duplicates.is_empty() {
-            self.entries.retain(|e| duplicates.binary_search(&e.index).is_err());
-        }
-        self.past.sort_by(|a, b| a.person.cmp(&b.person));
-        self.sort_entries();
-        // Pass 1 traces nothing: a traced batch is traced in pass 3, once the accounts are
-        // known. A person with one claim and no history passes checks 8–11 (its decision is
-        // already its amount), unless no subsidy at all is allowed a year.
-        let trace = std::mem::replace(&mut self.trace, false);
-        let busy = std::mem::take(&mut self.busy);
-        let annual = self.rules.annual_claims;
-        self.decide_persons(&Closings::none(), |r| annual == 0 || busy[r]);
-        self.busy = busy;
-        self.trace = trace;
-        let mut history_committed = vec![Decimal::ZERO; self.engine.rules.accounts.len()];
-        for p in &self.past {
-            if let Some(a) = p.account {
-                history_committed[usize::from(a)] += p.amount;
-            }
-        }
-        let candidates = self
-            .entries
-            .iter()
-            .filter_map(|e| match (e.decision, e.account) {
-                (Decision::Approved(amount), Some(account)) if self.rules.special[usize::from(e.program)] => Some(Candidate {
-                    account,
-                    applied_on: e.applied_on,
-                    claim_id: self.ids[e.index as usize].clone(),
-                    amount,
-                    application: e.app.is_some(),
-                }),
-                _ => None,
-            })
-            .collect();
-        let quota_candidates = self
-            .entries
-            .iter()
-            .filter(|e| e.app.is_some() && matches!(e.decision, Decision::Approved(_)))
-            .map(|e| QuotaCandidate {
-                year: chrono::Datelike::year(&e.applied_on),
-                applied_on: e.applied_on,
-                claim_id: self.ids[e.index as usize].clone(),
-            })
-            .collect();
-        Partition { batch: self, budget: BudgetInput { candidates, quota_candidates, history_committed } }
+        self.mark_duplicates();
+        let ordered = Ordered::new(&mut self);
+        let mut partition = Partition { batch: self, ordered, budget: BudgetInput::default() };
+        partition.decide(&Closings::none(), false);
+        partition.budget = partition.budget_of();
+        partition
     }
 
     /// Decides the whole batch and reports on it (the three passes in one process).
@@ -761,11 +498,56 @@ impl<'e> Batch<'e> {
         let closings = Closings::compute(partition.batch.engine, [partition.budget_input()]);
         partition.settle(&closings)
     }
+
+    /// Every claim (and, apart, every application) whose id another of the batch also has is
+    /// invalid (`duplicate_claim_id`), whatever the order.
+    fn mark_duplicates(&mut self) {
+        use crate::claim::ClaimErrorKind;
+        let rows = self.rows.len() as u32;
+        let claims: Vec<u32> = table::duplicate_rows(self);
+        let mut app_hashes: Vec<(u64, u32)> =
+            self.apps.iter().enumerate().filter(|(_, a)| !a.app.application_id.is_empty()).map(|(i, a)| (hash(&a.app.application_id), i as u32)).collect();
+        app_hashes.sort_unstable();
+        let mut apps = Vec::new();
+        for run in app_hashes.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+            for &(_, i) in run {
+                let id = &self.apps[i as usize].app.application_id;
+                if run.iter().any(|&(_, j)| j != i && self.apps[j as usize].app.application_id == *id) {
+                    apps.push(i);
+                }
+            }
+        }
+        let duplicate = |a: &mut Assessment, id: &str, trace: bool, engine: &Engine| {
+            let error = FieldError::new(ClaimErrorKind::DuplicateClaimId, "claim_id", Some(id.to_string()));
+            let mut errors = if a.status == Status::Invalid { std::mem::take(&mut a.errors) } else { Vec::new() };
+            errors.push(error);
+            let mut invalid = Assessment::invalid(errors);
+            invalid.program = a.program;
+            if trace {
+                invalid.trace = Some(Box::new(engine.invalid_trace(&invalid)));
+            }
+            *a = invalid;
+        };
+        for row in claims.into_iter().filter(|&r| r < rows) {
+            let id = self.claim_id(row).into_owned();
+            let mut a = self.own.remove(&row).unwrap_or_else(|| result::outcome_of(&self, row));
+            duplicate(&mut a, &id, self.trace, self.engine);
+            self.own.insert(row, a);
+            self.rows.decision[row as usize] = NOT_ELIGIBLE;
+            self.rows.fen[row as usize] = 0;
+        }
+        for i in apps {
+            let slot = &mut self.apps[i as usize];
+            let id = slot.app.application_id.to_string();
+            duplicate(&mut slot.assessment, &id, self.trace, self.engine);
+        }
+    }
 }
 
 /// Part of a batch after pass 1, waiting for the accounts' closing points.
 pub struct Partition<'e> {
     batch: Batch<'e>,
+    ordered: Ordered,
     budget: BudgetInput,
 }
 
@@ -777,111 +559,16 @@ impl Partition<'_> {
     }
 
     /// Pass 3: refuses claims at or after each account's closing point, re-decides the persons
-    /// who had such claims, and builds the assessments and the report.
+    /// who had such claims, and builds the records and the report.
     #[must_use]
     pub fn settle(mut self, closings: &Closings) -> BatchResult {
-        let b = &mut self.batch;
-        // Only the persons with a claim at or after a closing point are decided again (all of
-        // them when traced: pass 1 left no trace).
-        if b.trace {
-            b.decide_persons(closings, |_| true);
-        } else if !closings.is_empty() {
-            let mut run_of = vec![0u32; b.entries.len()];
-            for (r, w) in b.runs.windows(2).enumerate() {
-                for &i in &b.order[w[0] as usize..w[1] as usize] {
-                    run_of[i as usize] = r as u32;
-                }
-            }
-            let mut affected = vec![false; b.runs.len().saturating_sub(1)];
-            let (entries, ids, busy, rules) = (&mut b.entries, &b.ids, &b.busy, &b.rules);
-            let special = &rules.special;
-            for (i, e) in entries.iter_mut().enumerate() {
-                if !matches!(e.decision, Decision::Approved(_)) {
-                    continue;
-                }
-                let id = &ids[e.index as usize];
-                let quota_full = e.app.is_some() && closings.is_quota_full(e.applied_on, id);
-                let closed = e.account.is_some_and(|a| special[usize::from(e.program)] && closings.is_closed(a, e.applied_on, id));
-                if quota_full || closed {
-                    let r = run_of[i] as usize;
-                    if busy[r] {
-                        affected[r] = true;
-                    } else {
-                        // A lone claim without history: nothing else of the person's changes.
-                        e.decision = rules.lone(e, closings, id);
-                    }
-                }
-            }
-            drop(run_of);
-            b.decide_persons(closings, |r| affected[r]);
+        let trace = self.batch.trace;
+        // Only persons with a claim at or after a closing point are decided again (all of them
+        // when traced: pass 1 left no trace).
+        if trace || !closings.is_empty() {
+            self.decide(closings, trace);
         }
-        for e in &b.entries {
-            let a = &mut b.assessments[e.index as usize];
-            match e.decision {
-                Decision::Approved(paid) => a.amount = paid,
-                Decision::Rejected(reason) => {
-                    a.status = Status::Rejected;
-                    a.reasons = Reasons::from(reason);
-                    a.amount = Decimal::ZERO;
-                    a.payment_month = None;
-                    a.estimate = None;
-                }
-            }
-        }
-        let report = self.report(closings);
-        let b = self.batch;
-        if b.applications.is_empty() {
-            return BatchResult { claim_ids: b.ids, assessments: b.assessments, applications: Vec::new(), report };
-        }
-        // Applications leave the claims' lists for their own, with their staged payments.
-        let mut assessments: Vec<Option<Assessment>> = b.assessments.into_iter().map(Some).collect();
-        let applications = b
-            .applications
-            .iter()
-            .map(|slot| {
-                let assessment = assessments[slot.index as usize].take().unwrap_or_else(|| Assessment::invalid(Vec::new()));
-                let schedule = match (assessment.status, slot.session) {
-                    (Status::Approved, Some(session)) => Some(b.engine.schedule(&slot.app, session, assessment.amount)),
-                    _ => None,
-                };
-                ApplicationResult { application_id: b.ids[slot.index as usize].clone(), assessment, session: slot.session, schedule }
-            })
-            .collect();
-        let (claim_ids, assessments) = b.ids.into_iter().zip(assessments).filter_map(|(id, a)| a.map(|a| (id, a))).unzip();
-        BatchResult { claim_ids, assessments, applications, report }
-    }
-
-    fn report(&self, closings: &Closings) -> Report {
-        let b = &self.batch;
-        let approved = b.entries.iter().filter_map(|e| match e.decision {
-            Decision::Approved(paid) => {
-                Some(Counted { entry: e, payment_month: b.assessments[e.index as usize].payment_month, count: 1, fen: fen_of(paid) })
-            }
-            Decision::Rejected(_) => None,
-        });
-        let names = Names { districts: &b.districts, occupations: &b.occupations, projects: &b.projects };
-        build_report(b.engine, &b.rules, &b.past, &b.applications, names, closings, b.assessments.iter().map(|a| (a, 1)), approved)
-    }
-}
-
-/// Puts a claim's batch steps into its trace: they follow the per-claim steps, and the payment
-/// step moves to the end (or goes, when the claim is refused).
-pub(crate) fn finish_trace(a: &mut Assessment, steps: Vec<Step>, decision: Decision) {
-    let Some(trace) = a.trace.as_mut() else { return };
-    // A re-decided person's claims are traced again: drop any earlier batch steps.
-    let batch_steps = [
-        StepId::DuplicateLevel,
-        StepId::LowerLevel,
-        StepId::AnnualLimit,
-        StepId::Exclusivity,
-        StepId::ApprenticeshipOverlap,
-        StepId::Budget,
-    ];
-    trace.steps.retain(|s| !batch_steps.contains(&s.step));
-    let payment = trace.steps.iter().position(|s| s.step == StepId::Payment).map(|i| trace.steps.remove(i));
-    trace.steps.extend(steps);
-    if let (Decision::Approved(_), Some(payment)) = (decision, payment) {
-        trace.steps.push(payment);
+        result::build(self.batch, &self.ordered, closings)
     }
 }
 

@@ -2,10 +2,11 @@
 //! dimension, each account's commitments and payments, and the counts toward the plan's targets.
 //! Sums are kept in whole fen by small index, and named once per key at the end.
 
-use super::person::CheckRules;
-use super::{AppSlot, Entry, Interner, Past, NONE};
+use super::persons::CheckRules;
+use super::rows::{Interner, NONE};
+use super::{AppSlot, Past};
 use crate::assessment::Assessment;
-use crate::calendar::YearMonth;
+use crate::calendar::{Date, YearMonth};
 use crate::engine::compile::count;
 use crate::engine::Engine;
 use crate::level::Level;
@@ -50,11 +51,20 @@ pub(crate) fn fen_of(amount: Decimal) -> i128 {
 }
 
 /// Approved claims as the report counts them: `count` claims alike in everything the report
-/// looks at (one, in a [`Batch`](super::Batch); a shape's, in a table), with their amounts
-/// summed in fen.
-pub(crate) struct Counted<'a> {
-    pub entry: &'a Entry,
+/// looks at, with their amounts summed in fen.
+pub(crate) struct Counted {
+    /// Index of the program in the engine.
+    pub program: u16,
+    pub level: Option<crate::level::Level>,
+    pub occupation: u32,
+    pub district: u32,
+    pub project: u32,
+    /// Month of commitment: `applied_on`, or an application's session.
+    pub applied_on: Date,
     pub payment_month: Option<YearMonth>,
+    pub account: Option<u16>,
+    /// Position in the batch's applications, for an apprenticeship application.
+    pub app: Option<u32>,
     pub count: u64,
     pub fen: i128,
 }
@@ -83,7 +93,7 @@ pub(crate) fn build_report<'a>(
     names: Names<'_>,
     closings: &super::Closings,
     statuses: impl Iterator<Item = (&'a Assessment, u64)>,
-    approved: impl Iterator<Item = Counted<'a>>,
+    approved: impl Iterator<Item = Counted>,
 ) -> Report {
     let rules = &engine.rules;
     let value = |id: ParamId| engine.base_values[id.0 as usize];
@@ -165,7 +175,8 @@ pub(crate) fn build_report<'a>(
     // The last slot of each holds claims without a district or occupation.
     let (districts, occupations) = (by_district.len(), by_occupation.len());
     let slot = |id: u32, len: usize| if id == NONE { len - 1 } else { id as usize };
-    for Counted { entry: e, payment_month, count, fen } in approved {
+    for e in approved {
+        let (payment_month, count, fen) = (e.payment_month, e.count, e.fen);
         let rule = engine.programs[usize::from(e.program)].rule;
         let tally = FenTally { count, fen };
         approved_all.merge(tally);

@@ -118,9 +118,14 @@ pub(crate) struct CompiledProgram {
 
 impl CompiledProgram {
     pub fn segment(&self, date: Date) -> &Segment {
+        &self.segments[self.segment_index(date)]
+    }
+
+    /// The index of the segment in force on `date`: claims of one program whose dates fall in
+    /// one segment read the same catalogues, lists, projects and values.
+    pub fn segment_index(&self, date: Date) -> usize {
         // Segments start at Date::MIN and are sorted, so partition_point is at least 1.
-        let i = self.segments.partition_point(|s| s.from <= date);
-        &self.segments[i.saturating_sub(1)]
+        self.segments.partition_point(|s| s.from <= date).saturating_sub(1)
     }
 }
 
@@ -240,6 +245,12 @@ pub(crate) fn compile(rules: &Ruleset, overrides: &[Resolved]) -> Compiled {
         for (r, _) in &ranged {
             starts.push(r.period.from);
             starts.push(day_after(r.period.to));
+        }
+        // A project is approved for a period (一项一价): within a segment every claim sees the
+        // same projects in force.
+        for p in rules.projects.iter().filter(|p| p.program == program.id) {
+            starts.push(p.period.from);
+            starts.push(day_after(p.period.to));
         }
         starts.sort();
         starts.dedup();

@@ -6,7 +6,8 @@
 //! toward a limit or counts as paid for a top-up.
 
 use super::budget::Closings;
-use super::{AppSlot, Decision, Entry, Past, NONE};
+use super::rows::NONE;
+use super::{AppSlot, Past};
 use crate::assessment::Assessment;
 use crate::calendar::Date;
 use crate::engine::steps::{note, pass_or_fail};
@@ -18,6 +19,36 @@ use crate::trace::{Outcome, Step, StepId};
 use chrono::Datelike;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
+
+/// The outcome of checks 8–12 for an eligible claim.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Decision {
+    /// Paid this amount (its own amount, or a top-up).
+    Approved(Decimal),
+    /// Refused for this reason.
+    Rejected(Reason),
+}
+
+/// An eligible claim (or approvable application) of a person, as the cross-claim checks see it.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    /// The row of the batch, or (for an application) its position among the applications.
+    pub row: u32,
+    /// Position in the batch's applications, for an apprenticeship application.
+    pub app: Option<u32>,
+    /// Queue date: `applied_on`, or an application's session.
+    pub applied_on: Date,
+    /// `event_date` (the overlap rule asks whether it falls within an apprenticeship).
+    pub event_date: Date,
+    pub program: u16,
+    pub occupation: u32,
+    pub level: Option<Level>,
+    pub enterprise: u32,
+    pub amount: Decimal,
+    pub counts: bool,
+    pub account: Option<u16>,
+    pub decision: Decision,
+}
 
 /// What the checks need from the ruleset, read once per batch.
 pub(crate) struct CheckRules {
@@ -164,34 +195,26 @@ struct Subsidy {
     amount: Decimal,
 }
 
-/// Where decisions' explanation steps go, when traces are asked for.
-pub(crate) struct Traces<'a> {
-    pub assessments: &'a mut [Assessment],
-}
+/// The claim id of an entry (read only where an account closed or a quota filled).
+pub(crate) type IdOf<'a> = &'a (dyn Fn(&Entry) -> CompactString + Sync);
 
 pub(crate) struct Person<'a> {
     engine: &'a Engine,
     rules: &'a CheckRules,
-    ids: &'a [CompactString],
     apps: &'a [AppSlot],
     closings: &'a Closings,
+    id_of: IdOf<'a>,
     state: State,
 }
 
 impl<'a> Person<'a> {
-    pub fn new(
-        engine: &'a Engine,
-        rules: &'a CheckRules,
-        ids: &'a [CompactString],
-        apps: &'a [AppSlot],
-        closings: &'a Closings,
-    ) -> Person<'a> {
-        Person { engine, rules, ids, apps, closings, state: State::default() }
+    pub fn new(engine: &'a Engine, rules: &'a CheckRules, apps: &'a [AppSlot], closings: &'a Closings, id_of: IdOf<'a>) -> Person<'a> {
+        Person { engine, rules, apps, closings, id_of, state: State::default() }
     }
 
-    /// Decides one person's eligible claims `run` (indices into `entries`, in queue order),
-    /// after their history.
-    pub fn decide(&mut self, past: &[Past], entries: &mut [Entry], run: &[u32], mut traces: Option<&mut Traces<'_>>) {
+    /// Decides one person's eligible claims `entries` (in queue order), after their history;
+    /// `trace(entry, steps, decision)` is called for each when traces are asked for.
+    pub fn decide(&mut self, past: &[Past], entries: &mut [Entry], mut trace: Option<&mut dyn FnMut(&Entry, Vec<Step>)>) {
         let mut state = std::mem::take(&mut self.state);
         state.clear();
         for p in past {
@@ -209,10 +232,9 @@ impl<'a> Person<'a> {
                 amount: p.amount,
             });
         }
-        for &i in run {
-            let Some(entry) = entries.get_mut(i as usize) else { continue };
+        for entry in entries.iter_mut() {
             let mut steps = Vec::new();
-            entry.decision = self.check(&state, entry, traces.as_ref().map(|_| &mut steps));
+            entry.decision = self.check(&state, entry, trace.as_ref().map(|_| &mut steps));
             if let Decision::Approved(paid) = entry.decision {
                 let program = usize::from(entry.program);
                 let group = self.rules.group[program].filter(|_| entry.enterprise != NONE).map(|g| (entry.enterprise, g));
@@ -229,8 +251,8 @@ impl<'a> Person<'a> {
                     amount: paid,
                 });
             }
-            if let Some(t) = traces.as_mut() {
-                super::finish_trace(&mut t.assessments[entry.index as usize], steps, entry.decision);
+            if let Some(t) = trace.as_mut() {
+                t(entry, steps);
             }
         }
         self.state = state;
@@ -404,8 +426,7 @@ impl<'a> Person<'a> {
             if let Some((_, _, review)) = self.engine.apprenticeship_program() {
                 if let Some(quota) = review.quota {
                     // The claim id is only read where a quota filled (it is far away in memory).
-                    let full =
-                        !self.closings.quota_full_at.is_empty() && self.closings.is_quota_full(e.applied_on, &self.ids[e.index as usize]);
+                    let full = !self.closings.quota_full_at.is_empty() && self.closings.is_quota_full(e.applied_on, &(self.id_of)(e));
                     if tracing {
                         step(self.engine.param_step(
                             StepId::Quota,
@@ -441,7 +462,7 @@ impl<'a> Person<'a> {
                 }
                 return Decision::Rejected(Reason::NoAccountInForce);
             };
-            let closed = self.closings.closes(account) && self.closings.is_closed(account, e.applied_on, &self.ids[e.index as usize]);
+            let closed = self.closings.closes(account) && self.closings.is_closed(account, e.applied_on, &(self.id_of)(e));
             if tracing {
                 let a = &self.engine.rules.accounts[usize::from(account)];
                 let closes = self.engine.closing_balance(usize::from(account)).is_some();
@@ -470,5 +491,26 @@ impl<'a> Person<'a> {
             }
         }
         Decision::Approved(paid)
+    }
+}
+
+/// Puts a claim's batch steps into its trace: they follow the per-claim steps, and the payment
+/// step moves to the end (or goes, when the claim is refused).
+pub(crate) fn finish_trace(a: &mut Assessment, steps: Vec<Step>, decision: Decision) {
+    let Some(trace) = a.trace.as_mut() else { return };
+    // A re-decided person's claims are traced again: drop any earlier batch steps.
+    let batch_steps = [
+        StepId::DuplicateLevel,
+        StepId::LowerLevel,
+        StepId::AnnualLimit,
+        StepId::Exclusivity,
+        StepId::ApprenticeshipOverlap,
+        StepId::Budget,
+    ];
+    trace.steps.retain(|s| !batch_steps.contains(&s.step));
+    let payment = trace.steps.iter().position(|s| s.step == StepId::Payment).map(|i| trace.steps.remove(i));
+    trace.steps.extend(steps);
+    if let (Decision::Approved(_), Some(payment)) = (decision, payment) {
+        trace.steps.push(payment);
     }
 }

@@ -1,0 +1,384 @@
+//! The eligible claims of a batch (and its approvable applications) by person, in queue order,
+//! and their cross-claim decisions (SPEC §7.2 checks 8–12, §11).
+//!
+//! Persons are found by one sort of 128-bit keys — the person's hash, the queue day, the row —
+//! split by the hash's top bits and sorted on every core; ids are compared only where hashes
+//! meet. A person with one claim and no history is decided without looking at the person (only
+//! the quota and the account can refuse it); the others are decided claim by claim.
+
+use super::budget::{Candidate, Closings, QuotaCandidate};
+use super::persons::{finish_trace, Decision, Entry, Person};
+use super::rows::{days, APPROVED, NOT_ELIGIBLE};
+use super::{Batch, BudgetInput, Partition, Past};
+use crate::calendar::Date;
+use crate::reasons::{Reason, Status};
+use crate::rules::Fund;
+use compact_str::CompactString;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+
+/// The eligible entries by person, then queue order.
+#[derive(Default)]
+pub(crate) struct Ordered {
+    /// Rows (below the batch's row count) and applications (the row count plus their position).
+    pub order: Vec<u32>,
+    /// Where each person's run starts in `order`, and `order.len()` at the end.
+    pub runs: Vec<u32>,
+    /// Per run: whether the person has several entries or history.
+    pub busy: Vec<bool>,
+    /// Per run: the person's history, as a range of the batch's `past` (sorted by person).
+    pub pasts: Vec<(u32, u32)>,
+    /// Rows paid a top-up (补差) rather than their own amount, with what they are paid.
+    pub paid: FxHashMap<u32, i64>,
+}
+
+/// Sorts keys on every core: split by their top four bits, each part sorted on its own.
+fn sort_keys(keys: &mut Vec<u128>) {
+    if keys.len() < 1 << 16 {
+        keys.sort_unstable();
+        return;
+    }
+    let mut counts = [0usize; 16];
+    for k in keys.iter() {
+        counts[(k >> 124) as usize] += 1;
+    }
+    let mut starts = [0usize; 17];
+    for b in 0..16 {
+        starts[b + 1] = starts[b] + counts[b];
+    }
+    let mut out = vec![0u128; keys.len()];
+    let mut at = starts;
+    for &k in keys.iter() {
+        let b = (k >> 124) as usize;
+        out[at[b]] = k;
+        at[b] += 1;
+    }
+    let mut parts: Vec<&mut [u128]> = Vec::with_capacity(16);
+    let mut rest: &mut [u128] = &mut out;
+    for b in 0..16 {
+        let (part, tail) = rest.split_at_mut(counts[b]);
+        parts.push(part);
+        rest = tail;
+    }
+    let threads = crate::parallel::threads_for(keys.len());
+    let mut groups: Vec<Vec<&mut [u128]>> = (0..threads).map(|_| Vec::new()).collect();
+    for (i, part) in parts.into_iter().enumerate() {
+        groups[i % threads].push(part);
+    }
+    std::thread::scope(|scope| {
+        let mut groups = groups.into_iter();
+        let mine = groups.next().unwrap_or_default();
+        let handles: Vec<_> = groups.map(|g| std::thread::Builder::new().spawn_scoped(scope, move || sort_parts(g))).collect();
+        sort_parts(mine);
+        for h in handles {
+            // A thread that could not be started leaves its parts unsorted: sorted here instead.
+            match h {
+                Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                Err(_) => {}
+            }
+        }
+    });
+    if !out.windows(2).all(|w| w[0] <= w[1]) {
+        out.sort_unstable();
+    }
+    *keys = out;
+}
+
+fn sort_parts(parts: Vec<&mut [u128]>) {
+    for p in parts {
+        p.sort_unstable();
+    }
+}
+
+impl Ordered {
+    /// Orders a batch's eligible entries by person, then queue order: `(applied_on, claim id)`
+    /// — the day is in the key, and one person's entries of one day are put in claim id order.
+    pub fn new(batch: &mut Batch<'_>) -> Ordered {
+        let rows = batch.rows.len() as u32;
+        let mut keys: Vec<u128> = Vec::new();
+        for (i, (&d, &raw)) in batch.rows.decision.iter().zip(&batch.rows.raw).enumerate() {
+            if d == APPROVED {
+                let day = days(batch.raws[raw as usize].applied_on);
+                keys.push((u128::from(batch.rows.person[i]) << 64) | (u128::from(day) << 32) | i as u128);
+            }
+        }
+        for (p, slot) in batch.apps.iter().enumerate() {
+            if let (Status::Approved, Some(session)) = (slot.assessment.status, slot.session) {
+                keys.push((u128::from(slot.person) << 64) | (u128::from(days(session)) << 32) | u128::from(rows + p as u32));
+            }
+        }
+        sort_keys(&mut keys);
+        batch.past.sort_by(|a, b| (a.person, &a.person_id).cmp(&(b.person, &b.person_id)));
+        let mut order: Vec<u32> = keys.iter().map(|k| *k as u32).collect();
+        let n = order.len();
+        let (mut runs, mut busy, mut pasts) = (Vec::with_capacity(n + 1), Vec::with_capacity(n), Vec::with_capacity(n));
+        let past = &batch.past;
+        let mut at_past = 0usize;
+        let mut start = 0;
+        while start < n {
+            let h = (keys[start] >> 64) as u64;
+            let end = start + keys[start..].partition_point(|k| (k >> 64) as u64 == h);
+            while past.get(at_past).is_some_and(|p| p.person < h) {
+                at_past += 1;
+            }
+            let hist_end = at_past + past[at_past.min(past.len())..].iter().take_while(|p| p.person == h).count();
+            let person = |i: u32| -> CompactString { CompactString::from(person_of(batch, i).as_ref()) };
+            if end - start == 1 && hist_end == at_past {
+                runs.push(start as u32);
+                busy.push(false);
+                pasts.push((at_past as u32, at_past as u32));
+            } else {
+                // Several entries, or history sharing the hash: by person id, then queue order.
+                let run = &mut order[start..end];
+                let ids: Vec<CompactString> = run.iter().map(|&i| person(i)).collect();
+                let mut idx: Vec<usize> = (0..run.len()).collect();
+                if ids.iter().any(|p| *p != ids[0]) {
+                    idx.sort_by(|&a, &b| ids[a].cmp(&ids[b]).then(keys[start + a].cmp(&keys[start + b])));
+                }
+                let sorted: Vec<u32> = idx.iter().map(|&k| run[k]).collect();
+                run.copy_from_slice(&sorted);
+                let sorted_ids: Vec<&CompactString> = idx.iter().map(|&k| &ids[k]).collect();
+                let mut from = 0;
+                while from < run.len() {
+                    let to = from + sorted_ids[from..].iter().take_while(|p| **p == sorted_ids[from]).count();
+                    // The same day's entries in claim id order (the day is in the key).
+                    let day_of = |i: u32| queue_day(batch, i, rows);
+                    let person_run = &mut run[from..to];
+                    person_run.sort_by(|&a, &b| day_of(a).cmp(&day_of(b)).then_with(|| id_of(batch, a, rows).cmp(&id_of(batch, b, rows))));
+                    let hist: Vec<usize> = (at_past..hist_end).filter(|&k| past[k].person_id == *sorted_ids[from]).collect();
+                    let range = match (hist.first(), hist.last()) {
+                        (Some(&a), Some(&b)) => (a as u32, b as u32 + 1),
+                        _ => (at_past as u32, at_past as u32),
+                    };
+                    runs.push((start + from) as u32);
+                    busy.push(to - from > 1 || range.0 < range.1);
+                    pasts.push(range);
+                    from = to;
+                }
+            }
+            start = end;
+        }
+        runs.push(n as u32);
+        Ordered { order, runs, busy, pasts, paid: FxHashMap::default() }
+    }
+}
+
+/// The person id of an entry.
+fn person_of<'b>(batch: &'b Batch<'_>, i: u32) -> std::borrow::Cow<'b, str> {
+    let rows = batch.rows.len() as u32;
+    if i < rows {
+        batch.person_id(i)
+    } else {
+        std::borrow::Cow::Borrowed(batch.apps[(i - rows) as usize].app.person_id.as_str())
+    }
+}
+
+/// The claim (or application) id of an entry.
+fn id_of(batch: &Batch<'_>, i: u32, rows: u32) -> CompactString {
+    if i < rows {
+        CompactString::from(batch.claim_id(i).as_ref())
+    } else {
+        batch.apps[(i - rows) as usize].app.application_id.clone()
+    }
+}
+
+fn queue_day(batch: &Batch<'_>, i: u32, rows: u32) -> Date {
+    if i < rows {
+        batch.raws[batch.rows.raw[i as usize] as usize].applied_on
+    } else {
+        batch.apps[(i - rows) as usize].session.unwrap_or(Date::MIN)
+    }
+}
+
+impl Partition<'_> {
+    /// The cross-claim entry of a row or an application.
+    fn entry(&self, i: u32) -> Entry {
+        let b = &self.batch;
+        let rows = b.rows.len() as u32;
+        if i < rows {
+            let r = i as usize;
+            let raw = &b.raws[b.rows.raw[r] as usize];
+            let shape = &b.shapes.list[raw.shape as usize];
+            let amount = Decimal::new(b.rows.fen[r], 2);
+            Entry {
+                row: i,
+                app: None,
+                applied_on: raw.applied_on,
+                event_date: raw.event_date,
+                program: shape.program as u16,
+                occupation: shape.occupation,
+                level: shape.level,
+                enterprise: b.rows.enterprise[r],
+                amount,
+                counts: shape.counts,
+                account: raw.account,
+                decision: Decision::Approved(amount),
+            }
+        } else {
+            let p = i - rows;
+            let slot = &b.apps[p as usize];
+            let program = slot.program.unwrap_or(0);
+            let session = slot.session.unwrap_or(Date::MIN);
+            let compiled = &b.engine.programs[usize::from(program)];
+            let rule = &b.engine.rules.programs[compiled.rule];
+            let account = (rule.fund == Fund::SpecialAccount).then(|| b.engine.account_on(rule.fund, session)).flatten();
+            Entry {
+                row: p,
+                app: Some(p),
+                applied_on: session,
+                event_date: session,
+                program,
+                occupation: slot.occupation,
+                level: Some(slot.app.target_level),
+                enterprise: slot.enterprise,
+                amount: slot.assessment.amount,
+                counts: compiled.segment(session).flag(Some(rule.counts_toward_annual_limit)),
+                account,
+                decision: Decision::Approved(slot.assessment.amount),
+            }
+        }
+    }
+
+    /// Records an entry's decision in the batch.
+    fn record(&mut self, e: &Entry) {
+        let b = &mut self.batch;
+        match e.app {
+            Some(p) => b.apps[p as usize].decision = Some(e.decision),
+            None => {
+                let r = e.row as usize;
+                match e.decision {
+                    Decision::Approved(paid) => {
+                        b.rows.decision[r] = APPROVED;
+                        let fen = i64::try_from(super::report::fen_of(paid)).unwrap_or(i64::MAX);
+                        if fen == b.rows.fen[r] {
+                            self.ordered.paid.remove(&e.row);
+                        } else {
+                            self.ordered.paid.insert(e.row, fen);
+                        }
+                    }
+                    Decision::Rejected(reason) => {
+                        b.rows.decision[r] = reason as u8;
+                        self.ordered.paid.remove(&e.row);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decides the persons with `closings` (none in pass 1): every person in pass 1 (a lone
+    /// one by its shape); in pass 3 those with an entry at or after a closing point, or all when
+    /// traced.
+    pub(super) fn decide(&mut self, closings: &Closings, trace: bool) {
+        let runs = self.ordered.runs.len().saturating_sub(1);
+        let first_pass = closings.is_empty() && !trace;
+        // No subsidy at all a year: even a lone claim is refused by the annual limit.
+        let all_busy = trace || self.batch.checks.annual_claims == 0;
+        let mut entries: Vec<Entry> = Vec::new();
+        let engine = self.batch.engine;
+        for r in 0..runs {
+            let (from, to) = (self.ordered.runs[r] as usize, self.ordered.runs[r + 1] as usize);
+            if !first_pass && !trace && !(from..to).any(|k| self.affected(self.ordered.order[k], closings)) {
+                continue;
+            }
+            entries.clear();
+            for k in from..to {
+                let e = self.entry(self.ordered.order[k]);
+                entries.push(e);
+            }
+            let mut steps: Vec<Vec<crate::trace::Step>> = Vec::new();
+            if !self.ordered.busy[r] && !all_busy {
+                let id = if closings.is_empty() { CompactString::default() } else { self.entry_id(&entries[0]) };
+                entries[0].decision = self.batch.checks.lone(&entries[0], closings, &id);
+            } else {
+                let (pf, pt) = self.ordered.pasts[r];
+                let batch = &self.batch;
+                let past: &[Past] = &batch.past[pf as usize..pt as usize];
+                let id_of = |e: &Entry| -> CompactString { entry_id(batch, e) };
+                let mut collect = |_: &Entry, s: Vec<crate::trace::Step>| steps.push(s);
+                let mut person = Person::new(engine, &batch.checks, &batch.apps, closings, &id_of);
+                person.decide(past, &mut entries, if trace { Some(&mut collect) } else { None });
+            }
+            for (e, s) in entries.iter().zip(steps.into_iter().map(Some).chain(std::iter::repeat_with(|| None))) {
+                if let Some(s) = s {
+                    let a = match e.app {
+                        Some(p) => Some(&mut self.batch.apps[p as usize].assessment),
+                        None => self.batch.own.get_mut(&e.row),
+                    };
+                    if let Some(a) = a {
+                        finish_trace(a, s, e.decision);
+                    }
+                }
+                self.record(e);
+            }
+        }
+    }
+
+    fn entry_id(&self, e: &Entry) -> CompactString {
+        entry_id(&self.batch, e)
+    }
+
+    /// Whether an entry comes at or after a closing point: its account's, or its year's quota.
+    fn affected(&self, i: u32, closings: &Closings) -> bool {
+        let e = self.entry(i);
+        let special = self.batch.checks.special.get(usize::from(e.program)).copied().unwrap_or(false);
+        let closed = special && e.account.is_some_and(|a| closings.closes(a) && closings.is_closed(a, e.applied_on, &self.entry_id(&e)));
+        let quota = e.app.is_some() && !closings.quota_full_at.is_empty() && closings.is_quota_full(e.applied_on, &self.entry_id(&e));
+        closed || quota
+    }
+
+    /// What this partition brings to pass 2: its approved claims on accounts that close when
+    /// spent, its approved applications (for the quota), and its history's commitments.
+    pub(super) fn budget_of(&self) -> BudgetInput {
+        let b = &self.batch;
+        let engine = b.engine;
+        let closing: Vec<bool> = (0..engine.rules.accounts.len()).map(|a| engine.closing_balance(a).is_some()).collect();
+        let mut history_committed = vec![Decimal::ZERO; engine.rules.accounts.len()];
+        for p in &b.past {
+            if let Some(a) = p.account {
+                history_committed[usize::from(a)] += p.amount;
+            }
+        }
+        let mut candidates = Vec::new();
+        let mut quota_candidates = Vec::new();
+        for &i in &self.ordered.order {
+            let e = self.entry(i);
+            let approved = match e.app {
+                Some(p) => matches!(b.apps[p as usize].decision, Some(Decision::Approved(_))),
+                None => b.rows.decision[e.row as usize] == APPROVED,
+            };
+            if !approved {
+                continue;
+            }
+            if e.app.is_some() {
+                quota_candidates.push(QuotaCandidate {
+                    year: chrono::Datelike::year(&e.applied_on),
+                    applied_on: e.applied_on,
+                    claim_id: self.entry_id(&e),
+                });
+            }
+            let special = b.checks.special.get(usize::from(e.program)).copied().unwrap_or(false);
+            if let (true, Some(account)) = (special, e.account) {
+                if closing.get(usize::from(account)).copied().unwrap_or(false) {
+                    let amount = match e.app {
+                        Some(_) => e.amount,
+                        None => Decimal::new(self.ordered.paid.get(&e.row).copied().unwrap_or(b.rows.fen[e.row as usize]), 2),
+                    };
+                    candidates.push(Candidate { account, applied_on: e.applied_on, claim_id: self.entry_id(&e), amount, application: e.app.is_some() });
+                }
+            }
+        }
+        BudgetInput { candidates, quota_candidates, history_committed }
+    }
+}
+
+fn entry_id(batch: &Batch<'_>, e: &Entry) -> CompactString {
+    match e.app {
+        Some(p) => batch.apps[p as usize].app.application_id.clone(),
+        None => CompactString::from(batch.claim_id(e.row).as_ref()),
+    }
+}
+
+/// A row's decision as a reason, when checks 8–12 refused it.
+pub(crate) fn refused(decision: u8) -> Option<Reason> {
+    (decision != APPROVED && decision != NOT_ELIGIBLE).then(|| Reason::ALL.get(usize::from(decision)).copied()).flatten()
+}

@@ -1,0 +1,253 @@
+//! A batch's result: one record per row in input order, held as the few distinct assessments the
+//! rows share (their outcomes), each row's outcome and its amount in fen; the applications'
+//! results; and the report (SPEC §7.3, §9).
+
+use super::entries::{refused, Ordered};
+use super::persons::Decision;
+use super::report::{build_report, Counted, Names};
+use super::rows::{Raw, TextArena, APPROVED, NONE, NOT_ELIGIBLE};
+use super::{Batch, Closings};
+use crate::apprenticeship::ApplicationResult;
+use crate::assessment::Assessment;
+use crate::calendar::YearMonth;
+use crate::reasons::{Reason, Reasons, Status};
+use crate::report::Report;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+
+/// The result of a batch: one assessment per claim in input order (shared by the rows that have
+/// the same one), one result per application in input order, and the report.
+#[derive(Debug, Clone)]
+pub struct BatchResult {
+    /// The distinct assessments the rows refer to. An approved one holds the amount of its
+    /// shape before the fee cap; a row's own amount is in [`BatchResult::fen`].
+    pub outcomes: Vec<Assessment>,
+    /// Each row's assessment: an index into `outcomes`.
+    pub outcome_of: Vec<u32>,
+    /// Each row's amount in fen (zero unless approved).
+    pub fen: Vec<i64>,
+    /// Claim ids as given (empty for rows read from a table: the table holds them).
+    ids: TextArena,
+    /// Apprenticeship applications in input order.
+    pub applications: Vec<ApplicationResult>,
+    /// The report.
+    pub report: Report,
+}
+
+impl BatchResult {
+    /// Rows (claims).
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.outcome_of.len()
+    }
+
+    /// Whether there are no rows.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.outcome_of.is_empty()
+    }
+
+    /// The claim id of row `row` as given (empty for a row read from a table).
+    #[must_use]
+    pub fn claim_id(&self, row: usize) -> &str {
+        self.ids.get(row)
+    }
+
+    /// The status of row `row`.
+    #[must_use]
+    pub fn status(&self, row: usize) -> Status {
+        self.outcome_of.get(row).and_then(|&o| self.outcomes.get(o as usize)).map_or(Status::Invalid, |a| a.status)
+    }
+
+    /// The amount of row `row`.
+    #[must_use]
+    pub fn amount(&self, row: usize) -> Decimal {
+        Decimal::new(self.fen.get(row).copied().unwrap_or(0), 2)
+    }
+
+    /// The assessment of row `row`, with its own amount (out of range: an invalid one, empty).
+    #[must_use]
+    pub fn assessment(&self, row: usize) -> Assessment {
+        let Some(o) = self.outcome_of.get(row).and_then(|&o| self.outcomes.get(o as usize)) else {
+            return Assessment::invalid(Vec::new());
+        };
+        let mut a = o.clone();
+        a.amount = if a.status == Status::Approved { self.amount(row) } else { Decimal::ZERO };
+        a
+    }
+
+    /// Every row's assessment, in input order.
+    pub fn assessments(&self) -> impl Iterator<Item = Assessment> + '_ {
+        (0..self.len()).map(|row| self.assessment(row))
+    }
+}
+
+/// What decides a row's record besides its amount: its shape, its own dates' findings and its
+/// decision. Rows alike in these share one outcome.
+#[derive(Hash, PartialEq, Eq)]
+struct OutcomeKey {
+    shape: u32,
+    window: Reasons,
+    month: Option<YearMonth>,
+    decision: u8,
+}
+
+/// The assessment of a row by its shape, its window and its decision (without its amount).
+fn by_shape(batch: &Batch<'_>, raw: &Raw, decision: u8) -> Assessment {
+    let shape = &batch.shapes.list[raw.shape as usize];
+    let mut a = shape.assessment.clone();
+    if a.status == Status::Invalid {
+        return a;
+    }
+    let reasons = Reasons::from_bits(shape.assessment.reasons.bits() | raw.window.bits());
+    match (decision, refused(decision)) {
+        (APPROVED, _) => {
+            a.payment_month = Some(raw.payment_month);
+        }
+        (_, Some(reason)) => {
+            a.status = Status::Rejected;
+            a.reasons = reason.into();
+            a.amount = Decimal::ZERO;
+        }
+        _ => {
+            a.status = Status::Rejected;
+            a.reasons = reasons;
+            a.amount = Decimal::ZERO;
+        }
+    }
+    a
+}
+
+/// The assessment a row has from checks 1–7 alone (before the cross-claim checks).
+pub(super) fn outcome_of(batch: &Batch<'_>, row: u32) -> Assessment {
+    let raw = batch.rows.raw[row as usize];
+    if raw == NONE {
+        return batch.own.get(&row).cloned().unwrap_or_else(|| Assessment::invalid(Vec::new()));
+    }
+    let decision = batch.rows.decision[row as usize];
+    let d = if decision == Reason::NothingToPay as u8 { decision } else { NOT_ELIGIBLE };
+    by_shape(batch, &batch.raws[raw as usize], if decision == APPROVED { APPROVED } else { d })
+}
+
+/// Applies a row's decision to its own assessment (an apprenticeship, a traced claim).
+fn own_outcome(a: &Assessment, decision: u8, paid: i64) -> Assessment {
+    let mut a = a.clone();
+    match (decision, refused(decision)) {
+        (APPROVED, _) => a.amount = Decimal::new(paid, 2),
+        (_, Some(reason)) if a.status == Status::Approved || reason == Reason::NeedsReview => {
+            a.status = Status::Rejected;
+            a.reasons = reason.into();
+            a.amount = Decimal::ZERO;
+            a.payment_month = None;
+            a.estimate = None;
+        }
+        _ => {}
+    }
+    a
+}
+
+/// Pass 3's end: the records, the applications' results and the report.
+pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) -> BatchResult {
+    let n = batch.rows.len();
+    let mut outcomes: Vec<Assessment> = Vec::new();
+    let mut counts: Vec<u64> = Vec::new();
+    let mut outcome_of = Vec::with_capacity(n);
+    let mut fen = Vec::with_capacity(n);
+    let mut by_key: FxHashMap<OutcomeKey, u32> = FxHashMap::default();
+    let mut push = |a: Assessment, counts: &mut Vec<u64>| {
+        outcomes.push(a);
+        counts.push(0);
+        (outcomes.len() - 1) as u32
+    };
+    for row in 0..n {
+        let decision = batch.rows.decision[row];
+        let paid = if decision == APPROVED { ordered.paid.get(&(row as u32)).copied().unwrap_or(batch.rows.fen[row]) } else { 0 };
+        let id = match batch.own.get(&(row as u32)) {
+            Some(a) => push(own_outcome(a, decision, paid), &mut counts),
+            None => {
+                let raw = &batch.raws[batch.rows.raw[row] as usize];
+                let key = OutcomeKey {
+                    shape: raw.shape,
+                    window: raw.window,
+                    month: (decision == APPROVED).then_some(raw.payment_month),
+                    decision,
+                };
+                match by_key.get(&key) {
+                    Some(&id) => id,
+                    None => {
+                        let id = push(by_shape(&batch, raw, decision), &mut counts);
+                        by_key.insert(key, id);
+                        id
+                    }
+                }
+            }
+        };
+        counts[id as usize] += 1;
+        outcome_of.push(id);
+        fen.push(paid);
+    }
+    let applications: Vec<ApplicationResult> = batch
+        .apps
+        .iter()
+        .map(|slot| {
+            let mut assessment = slot.assessment.clone();
+            if let Some(Decision::Rejected(reason)) = slot.decision {
+                assessment.status = Status::Rejected;
+                assessment.reasons = reason.into();
+                assessment.amount = Decimal::ZERO;
+            }
+            let schedule = match (assessment.status, slot.session) {
+                (Status::Approved, Some(session)) => Some(batch.engine.schedule(&slot.app, session, assessment.amount)),
+                _ => None,
+            };
+            ApplicationResult { application_id: slot.app.application_id.clone(), assessment, session: slot.session, schedule }
+        })
+        .collect();
+    let approved = approved_rows(&batch, ordered).chain(batch.apps.iter().enumerate().filter_map(|(p, slot)| match slot.decision {
+        Some(Decision::Approved(paid)) => Some(Counted {
+            program: slot.program.unwrap_or(0),
+            level: Some(slot.app.target_level),
+            occupation: slot.occupation,
+            district: slot.district,
+            project: NONE,
+            applied_on: slot.session.unwrap_or(crate::calendar::Date::MIN),
+            payment_month: None,
+            account: slot.program.and_then(|i| {
+                let rule = &batch.engine.rules.programs[batch.engine.programs[usize::from(i)].rule];
+                (rule.fund == crate::rules::Fund::SpecialAccount).then(|| batch.engine.account_on(rule.fund, slot.session?)).flatten()
+            }),
+            app: Some(p as u32),
+            count: 1,
+            fen: super::report::fen_of(paid),
+        }),
+        _ => None,
+    }));
+    let names = Names { districts: &batch.districts, occupations: &batch.occupations, projects: &batch.projects };
+    let statuses = outcomes.iter().zip(&counts).filter(|(_, c)| **c > 0).map(|(a, c)| (a, *c));
+    let apps_statuses = applications.iter().map(|a| (&a.assessment, 1u64));
+    let report =
+        build_report(batch.engine, &batch.checks, &batch.past, &batch.apps, names, closings, statuses.chain(apps_statuses), approved);
+    BatchResult { outcomes, outcome_of, fen, ids: batch.ids, applications, report }
+}
+
+/// The approved rows as the report counts them.
+fn approved_rows<'b>(batch: &'b Batch<'_>, ordered: &'b Ordered) -> impl Iterator<Item = Counted> + 'b {
+    (0..batch.rows.len()).filter(|&r| batch.rows.decision[r] == APPROVED).map(move |r| {
+        let raw = &batch.raws[batch.rows.raw[r] as usize];
+        let shape = &batch.shapes.list[raw.shape as usize];
+        let paid = ordered.paid.get(&(r as u32)).copied().unwrap_or(batch.rows.fen[r]);
+        Counted {
+            program: shape.program as u16,
+            level: shape.level,
+            occupation: shape.occupation,
+            district: raw.district,
+            project: shape.project,
+            applied_on: raw.applied_on,
+            payment_month: Some(raw.payment_month),
+            account: raw.account,
+            app: None,
+            count: 1,
+            fen: i128::from(paid),
+        }
+    })
+}

@@ -1,0 +1,219 @@
+//! The claims of a batch held as compact columns (SPEC §13: bounded bytes a claim): small ids,
+//! day numbers and amounts in fen, one entry per row, in input order. Text is kept once — the
+//! claim ids and person ids in an arena of bytes, codes and names interned — and only where a
+//! later pass reads it.
+//!
+//! A row points at a *raw* entry: what was read of it besides its ids and its fee (its shape,
+//! its dates, its district). Claims read one by one have a raw entry each; the rows of a table
+//! share one per distinct text of their fields.
+
+use crate::calendar::{Date, YearMonth};
+use crate::reasons::Reasons;
+use compact_str::CompactString;
+use rustc_hash::FxHashMap;
+
+/// "None" for interned ids.
+pub(crate) const NONE: u32 = u32::MAX;
+
+/// A row's fee: none given.
+pub(crate) const FEE_ABSENT: i64 = -1;
+
+/// Strings to small ids.
+#[derive(Default)]
+pub(crate) struct Interner {
+    map: FxHashMap<CompactString, u32>,
+    pub(crate) names: Vec<CompactString>,
+}
+
+impl Interner {
+    pub fn id(&mut self, s: &str) -> u32 {
+        if let Some(&id) = self.map.get(s) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.map.insert(CompactString::from(s), id);
+        self.names.push(CompactString::from(s));
+        id
+    }
+
+    pub fn opt(&mut self, s: Option<&str>) -> u32 {
+        s.map_or(NONE, |s| self.id(s))
+    }
+
+    pub fn name(&self, id: u32) -> &str {
+        self.names.get(id as usize).map_or("-", CompactString::as_str)
+    }
+
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+}
+
+/// Texts one after another in one buffer: a text costs its bytes and four more.
+#[derive(Default, Clone)]
+pub(crate) struct TextArena {
+    bytes: Vec<u8>,
+    ends: Vec<u32>,
+}
+
+impl std::fmt::Debug for TextArena {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "TextArena({} texts, {} bytes)", self.ends.len(), self.bytes.len())
+    }
+}
+
+impl TextArena {
+    /// Appends a text; false when the arena is full (4 GiB of text), the text then not kept.
+    pub fn push(&mut self, s: &str) -> bool {
+        let Ok(end) = u32::try_from(self.bytes.len() + s.len()) else {
+            self.ends.push(self.ends.last().copied().unwrap_or(0));
+            return false;
+        };
+        self.bytes.extend_from_slice(s.as_bytes());
+        self.ends.push(end);
+        true
+    }
+
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
+        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
+        // Only whole texts are pushed, so every range is on a character boundary.
+        std::str::from_utf8(self.bytes.get(start..end).unwrap_or_default()).unwrap_or_default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn reserve(&mut self, texts: usize, bytes: usize) {
+        self.ends.reserve(texts);
+        self.bytes.reserve(bytes);
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> usize {
+        self.bytes.capacity() + 4 * self.ends.capacity()
+    }
+}
+
+/// A date as a day number that orders as dates do, below 2^24 (claims' dates are years 1..9999).
+pub(crate) fn days(d: Date) -> u32 {
+    // Days from 0001-01-01 (CE); dates before it (never valid claims) all sort first.
+    u32::try_from(chrono::Datelike::num_days_from_ce(&d)).unwrap_or(0).min((1 << 24) - 1)
+}
+
+/// What was read of a claim besides its ids and fee: its shape (what checks 1–5 and 7 and the
+/// amount depend on), its dates, its district, and what its dates decide on their own (the claim
+/// window, the month of payment, the account).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Raw {
+    /// Index into the batch's shapes; [`Raw::INVALID`] for a row that did not validate,
+    /// [`Raw::OWN`] for one assessed on its own (an apprenticeship, a traced claim).
+    pub shape: u32,
+    pub event_date: Date,
+    pub applied_on: Date,
+    pub district: u32,
+    /// Check 6 (SPEC §7.1): applied before the event, or after the window closed.
+    pub window: Reasons,
+    /// `applied_on`'s month plus the payment lag in force.
+    pub payment_month: YearMonth,
+    /// The account of the program's fund in force on `applied_on`, when the program is paid
+    /// from the special account.
+    pub account: Option<u16>,
+}
+
+impl Raw {
+    pub const INVALID: u32 = u32::MAX;
+    pub const OWN: u32 = u32::MAX - 1;
+
+    /// A row that did not validate, or one assessed on its own: no shape.
+    pub fn apart(shape: u32) -> Raw {
+        Raw {
+            shape,
+            event_date: Date::MIN,
+            applied_on: Date::MIN,
+            district: NONE,
+            window: Reasons::NONE,
+            payment_month: YearMonth { year: 1, month: 1 },
+            account: None,
+        }
+    }
+}
+
+/// A row's decision: approved (its amount is in `fen`), or refused by checks 1–7 (its raw entry
+/// says why) or by the cross-claim checks (the reason, as its index in [`crate::Reason::ALL`]).
+pub(crate) type Decision = u8;
+/// Approved, with the amount in `fen`.
+pub(crate) const APPROVED: Decision = u8::MAX;
+/// Refused by checks 1–7 or invalid: the raw entry (or the row's own assessment) says why.
+pub(crate) const NOT_ELIGIBLE: Decision = u8::MAX - 1;
+
+/// The per-row columns, in input order.
+#[derive(Default)]
+pub(crate) struct Rows {
+    /// Index into the raw entries.
+    pub raw: Vec<u32>,
+    /// The fee paid (or [`FEE_ABSENT`]) as read; the amount once assessed.
+    pub fen: Vec<i64>,
+    /// A hash of the person id (persons are grouped by it; ids are compared only where hashes meet).
+    pub person: Vec<u64>,
+    pub enterprise: Vec<u32>,
+    pub decision: Vec<Decision>,
+}
+
+impl Rows {
+    pub fn len(&self) -> usize {
+        self.raw.len()
+    }
+
+    pub fn reserve(&mut self, n: usize) {
+        self.raw.reserve(n);
+        self.fen.reserve(n);
+        self.person.reserve(n);
+        self.enterprise.reserve(n);
+        self.decision.reserve(n);
+    }
+
+    pub fn push(&mut self, raw: u32, fen: i64, person: u64, enterprise: u32) {
+        self.raw.push(raw);
+        self.fen.push(fen);
+        self.person.push(person);
+        self.enterprise.push(enterprise);
+        self.decision.push(NOT_ELIGIBLE);
+    }
+
+    /// Bytes held a row.
+    pub const BYTES_A_ROW: usize = 4 + 8 + 8 + 4 + 1;
+}
+
+/// A hash of a text that spreads over all 64 bits (persons are partitioned by its top bits).
+pub(crate) fn hash(s: &str) -> u64 {
+    use std::hash::BuildHasher;
+    let h = rustc_hash::FxBuildHasher.hash_one(s);
+    // FxHash leaves the top bits weak for short keys: mix them (a 64-bit finaliser).
+    let h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
+    h ^ (h >> 33)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_arena_gives_back_each_text_whole() {
+        let mut a = TextArena::default();
+        for s in ["C1", "", "申请-7", "x"] {
+            assert!(a.push(s));
+        }
+        assert_eq!((0..a.len()).map(|i| a.get(i)).collect::<Vec<_>>(), ["C1", "", "申请-7", "x"]);
+        assert_eq!(a.get(99), "");
+    }
+
+    #[test]
+    fn days_order_as_dates() {
+        let d = |s: &str| crate::calendar::parse_date(s).unwrap();
+        assert!(days(d("2021-01-01")) < days(d("2021-01-02")));
+        assert!(days(d("2020-12-31")) < days(d("2021-01-01")));
+        assert!(days(d("9999-12-31")) < 1 << 24);
+    }
+}

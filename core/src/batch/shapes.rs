@@ -1,0 +1,198 @@
+//! Shapes of claims: what checks 1–5 and 7 of SPEC §7.1 and the amount depend on — the program,
+//! the segment of `event_date` in which nothing the program reads changes, the group,
+//! occupation, level, institution, evaluator, project, months and contributions, and whether an
+//! enterprise and a fee are given. A year of claims has far fewer shapes than claims, so each
+//! distinct shape is assessed once, by the same engine call as any claim; a row then costs a
+//! lookup, its claim window (check 6, from its own dates), a minimum with its fee (which
+//! commutes with the one rounding, a fee being whole fen) and its month of payment.
+
+use super::rows::{Interner, NONE};
+use crate::assessment::Assessment;
+use crate::calendar::{after_months, Date};
+use crate::claim::Claim;
+use crate::engine::compile::count;
+use crate::engine::Engine;
+use crate::group::Group;
+use crate::level::Level;
+use crate::reasons::{Reason, Reasons, Status};
+use crate::rules::{Calculation, Fund};
+use compact_str::CompactString;
+use rust_decimal::Decimal;
+use rustc_hash::FxHashMap;
+
+/// What a claim's checks 1–5 and 7 and its amount depend on.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub(crate) struct ShapeKey {
+    /// Index of the program in the engine, or [`UNKNOWN`].
+    program: u16,
+    /// Segment of `event_date` in the program's compiled timeline.
+    segment: u16,
+    group: Group,
+    level: Option<Level>,
+    occupation: Option<CompactString>,
+    institution: Option<CompactString>,
+    evaluator: Option<CompactString>,
+    project: Option<CompactString>,
+    months: Option<u32>,
+    ui_contribution_months: Option<u32>,
+    enterprise: bool,
+    fee: bool,
+}
+
+/// A program the ruleset does not know: every such claim has one shape.
+const UNKNOWN: u16 = u16::MAX;
+
+/// A fee that caps no subsidy (the largest amount of money, SPEC §4).
+const NO_CAP: Decimal = crate::money::MAX_MONEY;
+
+/// A shape and what its claims share.
+#[derive(Debug)]
+pub(crate) struct Shape {
+    /// Checks 1–5 and 7 and the amount of a claim of this shape applied for on its event date
+    /// (so that its own window decides nothing): approved with the amount before the fee cap,
+    /// rejected with its reasons, or invalid (a field its program needs is missing).
+    pub assessment: Assessment,
+    /// The amount before the fee cap, in fen (approved shapes).
+    pub fen: i64,
+    /// Whether the fee paid caps the amount (a row's amount is then `min(fen, fee)`).
+    pub caps: bool,
+    /// Index of the program in the engine, or `NONE` when unknown.
+    pub program: u32,
+    /// Interned occupation (the batch's), or `NONE`.
+    pub occupation: u32,
+    pub level: Option<Level>,
+    /// Interned project (the batch's), or `NONE`.
+    pub project: u32,
+    /// Whether claims of this shape count toward the annual limit.
+    pub counts: bool,
+    /// The claim window in force, in months.
+    pub window_months: u32,
+    /// Months between the month of application and the month of payment.
+    pub payment_lag: u32,
+    /// The fund pays from the special account.
+    pub special: bool,
+}
+
+/// The shapes of a batch, by key.
+#[derive(Default)]
+pub(crate) struct Shapes {
+    by_key: FxHashMap<ShapeKey, u32>,
+    pub list: Vec<Shape>,
+}
+
+impl Shapes {
+    /// The shape of a validated claim, assessed once when new. `occupations` and `projects` are
+    /// the batch's interners.
+    pub fn of(&mut self, engine: &Engine, claim: &Claim, occupations: &mut Interner, projects: &mut Interner) -> u32 {
+        let program = engine.program_index.get(claim.program.as_str());
+        let key = match program {
+            None => ShapeKey {
+                program: UNKNOWN,
+                segment: 0,
+                group: Group::Employee,
+                level: None,
+                occupation: None,
+                institution: None,
+                evaluator: None,
+                project: None,
+                months: None,
+                ui_contribution_months: None,
+                enterprise: false,
+                fee: false,
+            },
+            Some(p) => ShapeKey {
+                program: p,
+                segment: u16::try_from(engine.programs[usize::from(p)].segment_index(claim.event_date)).unwrap_or(u16::MAX),
+                group: claim.group,
+                level: claim.level,
+                occupation: claim.occupation.clone(),
+                institution: claim.institution.clone(),
+                evaluator: claim.evaluator.clone(),
+                project: claim.project.clone(),
+                months: claim.months,
+                ui_contribution_months: claim.ui_contribution_months,
+                enterprise: claim.enterprise_id.is_some(),
+                fee: claim.fee_paid.is_some(),
+            },
+        };
+        if let Some(&id) = self.by_key.get(&key) {
+            return id;
+        }
+        let shape = assess(engine, claim, program, occupations, projects);
+        let id = self.list.len() as u32;
+        self.list.push(shape);
+        self.by_key.insert(key, id);
+        id
+    }
+
+    /// Whether a claim is assessed on its own rather than by its shape: an apprenticeship is an
+    /// estimate of its review (SPEC §8), dated at its session.
+    pub fn apart(engine: &Engine, claim: &Claim) -> bool {
+        engine.program(&claim.program).is_some_and(|p| matches!(p.calculation, Calculation::Apprenticeship { .. }))
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+}
+
+/// Assesses a shape: the claim applied for on its event date, with placeholders for its ids and
+/// a fee that caps nothing.
+fn assess(engine: &Engine, claim: &Claim, program: Option<u16>, occupations: &mut Interner, projects: &mut Interner) -> Shape {
+    let mut c = Claim::new("0", &claim.program, "0", claim.event_date, claim.event_date);
+    c.enterprise_id = claim.enterprise_id.as_ref().map(|_| CompactString::const_new("0"));
+    c.group = claim.group;
+    c.occupation = claim.occupation.clone();
+    c.level = claim.level;
+    c.institution = claim.institution.clone();
+    c.evaluator = claim.evaluator.clone();
+    c.project = claim.project.clone();
+    c.months = claim.months;
+    c.ui_contribution_months = claim.ui_contribution_months;
+    c.fee_paid = claim.fee_paid.map(|_| NO_CAP);
+    let mut assessment = engine.assess(&c);
+    assessment.payment_month = None;
+    let rules = &engine.rules;
+    let base_window = count(engine.base_values[rules.limits.claim_window_months.0 as usize]);
+    let (counts, window_months, payment_lag, special, caps) = match program {
+        Some(p) => {
+            let compiled = &engine.programs[usize::from(p)];
+            let seg = compiled.segment(claim.event_date);
+            let rule = &rules.programs[compiled.rule];
+            (
+                seg.flag(Some(rule.counts_toward_annual_limit)),
+                seg.claim_window_months,
+                seg.payment_lag,
+                rule.fund == Fund::SpecialAccount,
+                claim.fee_paid.is_some() && engine.fee_caps(claim),
+            )
+        }
+        None => (false, base_window, 0, false, false),
+    };
+    let fen = if assessment.status == Status::Approved { super::report::fen_of(assessment.amount) } else { 0 };
+    Shape {
+        fen: i64::try_from(fen).unwrap_or(i64::MAX),
+        caps,
+        program: program.map_or(NONE, u32::from),
+        occupation: occupations.opt(claim.occupation.as_deref()),
+        level: claim.level,
+        project: projects.opt(claim.project.as_deref()),
+        counts,
+        window_months,
+        payment_lag,
+        special,
+        assessment,
+    }
+}
+
+/// Check 6 of SPEC §7.1 from a claim's own dates: applied before the event, or more than the
+/// window's months after it.
+pub(crate) fn window_reasons(event_date: Date, applied_on: Date, months: u32) -> Reasons {
+    if applied_on < event_date {
+        Reason::AppliedBeforeEvent.into()
+    } else if after_months(event_date, months, applied_on) {
+        Reason::ClaimWindowExpired.into()
+    } else {
+        Reasons::NONE
+    }
+}
