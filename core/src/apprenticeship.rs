@@ -141,7 +141,7 @@ impl Application {
         let occupation = f.text(3, true);
         let target_level = f.level(4, true);
         let start_date = f.date(5, true);
-        let months = f.parsed(6, true, ClaimErrorKind::OutOfRange, |t| t.parse::<u32>().ok().filter(|m| (1..=1200).contains(m)));
+        let months = f.count(6, true, 1);
         let submitted_on = f.date(7, true);
         let institution = f.text(8, true);
         let district = f.text(9, false);
