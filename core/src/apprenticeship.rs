@@ -150,6 +150,10 @@ impl Application {
         if outcome_kind == Some(OutcomeKind::Withdrawn) && outcome_date.is_none() && !f.given(11) {
             f.errors.push(FieldError::new(ClaimErrorKind::MissingField, "outcome_date", None));
         }
+        // A date without the outcome it dates is not an outcome that can be applied.
+        if outcome_date.is_some() && outcome_kind.is_none() && !f.errors.iter().any(|e| e.field == "outcome") {
+            f.errors.push(FieldError::new(ClaimErrorKind::MissingField, "outcome", None));
+        }
         let errors = f.errors;
         match (application_id, enterprise_id, person_id, occupation, target_level, start_date, months, submitted_on, institution) {
             (Some(a), Some(e), Some(p), Some(o), Some(l), Some(s), Some(m), Some(sub), Some(i)) if errors.is_empty() => Ok(Application {
