@@ -77,11 +77,11 @@ function personId(r) {
   return r() < 0.8 ? `32021119${String(Math.floor(r() * 1e10)).padStart(10, "0")}` : randomValue(r, 3, null);
 }
 
-/** The person ids of the claims (text of 12 characters or more). */
+/** The person ids of the claims made by personId (other values may be words the rules use). */
 function personIds(claims) {
   return (Array.isArray(claims) ? claims : [claims])
     .map((c) => (c && typeof c === "object" ? c.person_id : undefined))
-    .filter((p) => typeof p === "string" && p.length >= 12);
+    .filter((p) => typeof p === "string" && /^32021119[0-9]{10}$/.test(p));
 }
 
 /** No person id in the output, unless the input put it in another field too. */
