@@ -341,10 +341,8 @@ impl<'a, S: FieldSource + ?Sized> FieldReader<'a, S> {
         let number = matches!(self.raw.value(Field::Level), Some(RawRef::Number(_)));
         let text = self.text(Field::Level, false)?;
         // A level given as a JSON number is read by its value, as the schema's enum compares it.
-        let level = match count::parse_count(&text, number, 1) {
-            Ok(n) if number => Level::parse(&n.to_string()),
-            _ => Level::parse(&text),
-        };
+        let level =
+            if number { count::parse_count(&text, true, 1).ok().and_then(|n| Level::parse(&n.to_string())) } else { Level::parse(&text) };
         if level.is_none() {
             self.fail(ClaimErrorKind::UnknownLevel, Field::Level, Some(&text));
         }
