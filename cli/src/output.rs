@@ -1,15 +1,19 @@
-//! Writing assessment records: a JSON array, JSON Lines or CSV, chosen by the extension.
+//! Writing assessment records: a JSON array, JSON Lines or CSV, chosen by the extension. CSV is
+//! for people: its cells are safe to open in a spreadsheet (spreadsheet.rs).
 
 use crate::input::Format;
+use crate::spreadsheet::{self, Formulas};
 use skill_subsidy::{Assessment, AssessmentRecord, Engine};
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-/// Writes one record per claim, in input order, to `path` (`-` or `None`: stdout as JSON Lines).
+/// Writes one record per claim, in input order, to `path` (`-` or `None`: stdout as JSON Lines);
+/// `formulas` says what CSV does with cells a spreadsheet would run.
 pub fn write_records<'a>(
     engine: &Engine,
     path: Option<&Path>,
     items: impl Iterator<Item = (&'a str, &'a Assessment)>,
+    formulas: Formulas,
 ) -> std::io::Result<()> {
     let format = match path {
         Some(p) if p != Path::new("-") => Format::from_path(p).ok_or_else(|| {
@@ -37,8 +41,9 @@ pub fn write_records<'a>(
     // Records are formatted a block at a time on every core, and written in order.
     let items: Vec<(&str, &Assessment)> = items.collect();
     for (b, block) in items.chunks(BLOCK).enumerate() {
-        let parts =
-            skill_subsidy::parallel::chunks(block.len(), |range| format_records(engine, format, b * BLOCK + range.start, &block[range]));
+        let parts = skill_subsidy::parallel::chunks(block.len(), |range| {
+            format_records(engine, format, formulas, b * BLOCK + range.start, &block[range])
+        });
         for part in parts {
             out.write_all(&part?)?;
         }
@@ -54,14 +59,22 @@ const BLOCK: usize = 32 * 1024;
 
 /// The bytes of `items` in `format`; `first` is the position of the first in the whole output
 /// (a JSON array puts a comma before all but the first).
-fn format_records(engine: &Engine, format: Format, first: usize, items: &[(&str, &Assessment)]) -> std::io::Result<Vec<u8>> {
+fn format_records(
+    engine: &Engine,
+    format: Format,
+    formulas: Formulas,
+    first: usize,
+    items: &[(&str, &Assessment)],
+) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(items.len() * 96);
     match format {
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut out);
             let mut row: [String; 10] = Default::default();
+            let numbers = AssessmentRecord::CSV_HEADER.map(|column| column == "amount");
             for (id, a) in items {
                 engine.record(id, a).write_csv_row(&mut row);
+                spreadsheet::make_safe(&mut row, &numbers, formulas);
                 w.write_record(&row)?;
             }
             w.flush()?;
