@@ -1,0 +1,327 @@
+//! Decisions on record: each claim's and application's content beside what was decided — status,
+//! amount, reasons, program, fund, payee, the account it commits against, the catalogue version,
+//! the payment month (a claim) or the session and staged payments (an application) — and where
+//! an account closed. Written once by the batch that decided them; an application's outcome and
+//! payments are updated as the outcome arrives (`outcomes`).
+
+use crate::content;
+use crate::{LedgerError, Place};
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, OptionalExtension, Transaction};
+use skill_subsidy::calendar::{parse_date, Date, YearMonth};
+use skill_subsidy::money::format_yuan;
+use skill_subsidy::{Assessment, Decimal, Engine, Payment, PaymentKind, Reason, Reasons, Schedule, Status};
+
+/// A decision as it was recorded.
+#[derive(Debug, Clone)]
+pub(crate) struct Recorded {
+    pub batch: i64,
+    pub content: Vec<Value>,
+    pub status: Status,
+    pub amount: Decimal,
+    pub reasons: Reasons,
+    /// A claim's payment month.
+    pub payment_month: Option<YearMonth>,
+    /// An application's session.
+    pub session: Option<Date>,
+}
+
+impl Recorded {
+    /// `assessed` (the claim or application assessed again on its own, for its program and
+    /// catalogue version) with this decision's status, amount, reasons and payment month: the
+    /// earlier decision, shown again. Unexplained: a claim is explained where it was decided.
+    pub fn shown(&self, mut assessed: Assessment) -> Assessment {
+        assessed.status = self.status;
+        // A refused claim's amount is zero, as a batch gives it.
+        assessed.amount = if self.status == Status::Approved { self.amount } else { Decimal::ZERO };
+        assessed.reasons = self.reasons;
+        assessed.payment_month = self.payment_month;
+        assessed.errors.clear();
+        assessed.trace = None;
+        assessed.estimate = None;
+        assessed
+    }
+}
+
+pub(crate) fn decimal(place: Place<'_>, text: &str) -> Result<Decimal, LedgerError> {
+    Decimal::from_str_exact(text).map_err(|_| place.unreadable(format!("amount {text:?}")))
+}
+
+pub(crate) fn date(place: Place<'_>, text: &str) -> Result<Date, LedgerError> {
+    parse_date(text).ok_or_else(|| place.unreadable(format!("date {text:?}")))
+}
+
+pub(crate) fn month(place: Place<'_>, text: &str) -> Result<YearMonth, LedgerError> {
+    YearMonth::parse(text).ok_or_else(|| place.unreadable(format!("month {text:?}")))
+}
+
+pub(crate) fn status(place: Place<'_>, text: &str) -> Result<Status, LedgerError> {
+    match text {
+        "approved" => Ok(Status::Approved),
+        "rejected" => Ok(Status::Rejected),
+        _ => Err(place.unreadable(format!("status {text:?}"))),
+    }
+}
+
+/// Reason codes joined with `;`, as the CSV records write them.
+pub(crate) fn reasons(place: Place<'_>, text: &str) -> Result<Reasons, LedgerError> {
+    let mut out = Reasons::NONE;
+    for code in text.split(';').filter(|c| !c.is_empty()) {
+        let reason = Reason::ALL.iter().find(|r| r.code() == code).ok_or_else(|| place.unreadable(format!("reason {code:?}")))?;
+        out.add(*reason);
+    }
+    Ok(out)
+}
+
+fn payment_kind(kind: PaymentKind) -> &'static str {
+    match kind {
+        PaymentKind::Advance => "advance",
+        PaymentKind::Settlement => "settlement",
+        _ => "recovery",
+    }
+}
+
+fn payment_kind_of(place: Place<'_>, text: &str) -> Result<PaymentKind, LedgerError> {
+    match text {
+        "advance" => Ok(PaymentKind::Advance),
+        "settlement" => Ok(PaymentKind::Settlement),
+        "recovery" => Ok(PaymentKind::Recovery),
+        _ => Err(place.unreadable(format!("payment kind {text:?}"))),
+    }
+}
+
+/// The special account a decision of `program` applied for on `date` commits against: the
+/// account of its fund whose period holds the date (SPEC §7.2 check 12).
+pub(crate) fn account_of(engine: &Engine, program: Option<&str>, date: Date) -> Option<String> {
+    let program = engine.program(program?)?;
+    (program.fund == skill_subsidy::rules::Fund::SpecialAccount)
+        .then(|| engine.ruleset().accounts.iter().find(|a| a.fund == program.fund && a.period.contains(date)))
+        .flatten()
+        .map(|a| a.id.clone())
+}
+
+/// The claim on record under `claim_id`.
+pub(crate) fn claim(tx: &Transaction<'_>, place: Place<'_>, claim_id: &str) -> Result<Option<Recorded>, LedgerError> {
+    let columns: Vec<String> = content::claim_columns().map(|c| format!("\"{c}\"")).collect();
+    let sql = format!("SELECT batch_id, status, amount, reasons, payment_month, {} FROM claims WHERE claim_id = ?1", columns.join(", "));
+    let mut stmt = tx.prepare_cached(&sql).map_err(|e| place.error(e))?;
+    let row = stmt
+        .query_row([claim_id], |r| {
+            let content = (0..content::CLAIM_CONTENT).map(|i| r.get::<_, Value>(5 + i)).collect::<Result<Vec<_>, _>>()?;
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                content,
+            ))
+        })
+        .optional()
+        .map_err(|e| place.error(e))?;
+    let Some((batch, s, amount, r, payment_month, content)) = row else { return Ok(None) };
+    Ok(Some(Recorded {
+        batch,
+        content,
+        status: status(place, &s)?,
+        amount: decimal(place, &amount)?,
+        reasons: reasons(place, &r)?,
+        payment_month: payment_month.map(|m| month(place, &m)).transpose()?,
+        session: None,
+    }))
+}
+
+/// The application on record under `application_id`.
+pub(crate) fn application(tx: &Transaction<'_>, place: Place<'_>, application_id: &str) -> Result<Option<Recorded>, LedgerError> {
+    let columns: Vec<String> = content::application_columns().map(str::to_string).collect();
+    let sql =
+        format!("SELECT batch_id, status, amount, reasons, session, {} FROM applications WHERE application_id = ?1", columns.join(", "));
+    let mut stmt = tx.prepare_cached(&sql).map_err(|e| place.error(e))?;
+    let row = stmt
+        .query_row([application_id], |r| {
+            let content = (0..content::APPLICATION_CONTENT).map(|i| r.get::<_, Value>(5 + i)).collect::<Result<Vec<_>, _>>()?;
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                content,
+            ))
+        })
+        .optional()
+        .map_err(|e| place.error(e))?;
+    let Some((batch, s, amount, r, session, content)) = row else { return Ok(None) };
+    Ok(Some(Recorded {
+        batch,
+        content,
+        status: status(place, &s)?,
+        amount: decimal(place, &amount)?,
+        reasons: reasons(place, &r)?,
+        payment_month: None,
+        session: session.map(|d| date(place, &d)).transpose()?,
+    }))
+}
+
+/// An application's staged payments on record, in order.
+pub(crate) fn schedule(tx: &Transaction<'_>, place: Place<'_>, application_id: &str) -> Result<Option<Schedule>, LedgerError> {
+    let final_amount: Option<String> = tx
+        .query_row("SELECT final_amount FROM applications WHERE application_id = ?1", [application_id], |r| r.get(0))
+        .map_err(|e| place.error(e))?;
+    let Some(final_amount) = final_amount else { return Ok(None) };
+    let mut stmt =
+        tx.prepare_cached("SELECT month, amount, kind FROM payments WHERE application_id = ?1 ORDER BY seq").map_err(|e| place.error(e))?;
+    let rows = stmt
+        .query_map([application_id], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+        .map_err(|e| place.error(e))?;
+    let mut payments = Vec::new();
+    for row in rows {
+        let (m, amount, kind) = row.map_err(|e| place.error(e))?;
+        payments.push(Payment { month: month(place, &m)?, amount: decimal(place, &amount)?, kind: payment_kind_of(place, &kind)? });
+    }
+    Ok(Some(Schedule { payments, final_amount: decimal(place, &final_amount)? }))
+}
+
+/// A decision to write.
+pub(crate) struct Decided<'a> {
+    pub id: &'a str,
+    pub content: Vec<Value>,
+    pub assessment: &'a Assessment,
+    /// The date it commits on: a claim's `applied_on`, an application's session.
+    pub commits_on: Option<Date>,
+}
+
+/// The columns of a decision after its id, batch and content: status, amount, reasons,
+/// (an application's program: a claim's is its content), fund, payee, account, catalogue version.
+fn decision_values(engine: &Engine, d: &Decided<'_>, program: bool) -> Vec<Value> {
+    let record = engine.record(d.id, d.assessment);
+    let text = |s: Option<&str>| s.map_or(Value::Null, |s| Value::Text(s.to_string()));
+    let approved = d.assessment.status == Status::Approved;
+    let account = if approved { d.commits_on.and_then(|date| account_of(engine, record.program, date)) } else { None };
+    let mut values = vec![
+        Value::Text(d.assessment.status.code().to_string()),
+        Value::Text(format_yuan(d.assessment.amount)),
+        Value::Text(d.assessment.reasons.joined()),
+    ];
+    if program {
+        values.push(text(record.program));
+    }
+    values.extend([text(record.fund), text(record.payee), text(account.as_deref()), text(record.catalogue_version)]);
+    values
+}
+
+/// `INSERT INTO table (columns) VALUES (?, …)`.
+fn insert_sql(table: &str, columns: &[String]) -> String {
+    format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), vec!["?"; columns.len()].join(", "))
+}
+
+/// Writes a claim's decision.
+pub(crate) fn insert_claim(
+    tx: &Transaction<'_>,
+    place: Place<'_>,
+    engine: &Engine,
+    batch: i64,
+    d: &Decided<'_>,
+) -> Result<(), LedgerError> {
+    let mut columns = vec!["claim_id".to_string(), "batch_id".to_string()];
+    columns.extend(content::claim_columns().map(|c| format!("\"{c}\"")));
+    columns.extend(["status", "amount", "reasons", "fund", "payee", "account", "catalogue_version", "payment_month"].map(String::from));
+    let mut values = vec![Value::Text(d.id.to_string()), Value::Integer(batch)];
+    values.extend(d.content.iter().cloned());
+    values.extend(decision_values(engine, d, false));
+    values.push(d.assessment.payment_month.map_or(Value::Null, |m| Value::Text(m.to_string())));
+    let mut stmt = tx.prepare_cached(&insert_sql("claims", &columns)).map_err(|e| place.error(e))?;
+    stmt.execute(params_from_iter(values)).map(drop).map_err(|e| place.error(e))
+}
+
+/// Writes an application's decision, its outcome when it came with one, and its payments.
+pub(crate) fn insert_application(
+    tx: &Transaction<'_>,
+    place: Place<'_>,
+    engine: &Engine,
+    batch: i64,
+    d: &Decided<'_>,
+    outcome: Option<skill_subsidy::Outcome>,
+    schedule: Option<&Schedule>,
+) -> Result<(), LedgerError> {
+    let mut columns = vec!["application_id".to_string(), "batch_id".to_string()];
+    columns.extend(content::application_columns().map(String::from));
+    columns.extend(
+        [
+            "status",
+            "amount",
+            "reasons",
+            "program",
+            "fund",
+            "payee",
+            "account",
+            "catalogue_version",
+            "session",
+            "final_amount",
+            "outcome",
+            "outcome_date",
+            "outcome_batch_id",
+        ]
+        .map(String::from),
+    );
+    let mut values = vec![Value::Text(d.id.to_string()), Value::Integer(batch)];
+    values.extend(d.content.iter().cloned());
+    values.extend(decision_values(engine, d, true));
+    let text = |s: Option<String>| s.map_or(Value::Null, Value::Text);
+    values.push(text(d.commits_on.map(|s| s.to_string())));
+    values.push(text(schedule.map(|s| format_yuan(s.final_amount))));
+    values.push(text(outcome.map(|o| o.kind.code().to_string())));
+    values.push(text(outcome.and_then(|o| o.date).map(|d| d.to_string())));
+    values.push(if outcome.is_some() { Value::Integer(batch) } else { Value::Null });
+    tx.prepare_cached(&insert_sql("applications", &columns))
+        .and_then(|mut s| s.execute(params_from_iter(values)))
+        .map_err(|e| place.error(e))?;
+    if let Some(schedule) = schedule {
+        write_payments(tx, place, d.id, schedule)?;
+    }
+    Ok(())
+}
+
+/// Replaces an application's payments with `schedule`'s.
+pub(crate) fn write_payments(tx: &Transaction<'_>, place: Place<'_>, application_id: &str, schedule: &Schedule) -> Result<(), LedgerError> {
+    tx.execute("DELETE FROM payments WHERE application_id = ?1", [application_id]).map_err(|e| place.error(e))?;
+    let mut stmt = tx
+        .prepare_cached("INSERT INTO payments (application_id, seq, month, amount, kind) VALUES (?1, ?2, ?3, ?4, ?5)")
+        .map_err(|e| place.error(e))?;
+    for (seq, p) in schedule.payments.iter().enumerate() {
+        stmt.execute(params![application_id, seq as i64, p.month.to_string(), format_yuan(p.amount), payment_kind(p.kind)])
+            .map_err(|e| place.error(e))?;
+    }
+    Ok(())
+}
+
+/// Where each account closed (资金用完即止): the queue key of the first claim it could not pay.
+pub(crate) fn closings(tx: &Transaction<'_>, place: Place<'_>) -> Result<Vec<(String, Date, String)>, LedgerError> {
+    let mut stmt = tx.prepare("SELECT account, closed_on, claim_id FROM account_closings").map_err(|e| place.error(e))?;
+    let rows =
+        stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))).map_err(|e| place.error(e))?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (account, closed_on, claim_id) = row.map_err(|e| place.error(e))?;
+        out.push((account, date(place, &closed_on)?, claim_id));
+    }
+    Ok(out)
+}
+
+/// Records where an account closed (or an earlier point, when a late claim closed it before).
+pub(crate) fn record_closing(
+    tx: &Transaction<'_>,
+    place: Place<'_>,
+    batch: i64,
+    account: &str,
+    closed_on: Date,
+    claim_id: &str,
+) -> Result<(), LedgerError> {
+    tx.execute(
+        "INSERT INTO account_closings (account, closed_on, claim_id, batch_id) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (account) DO UPDATE SET closed_on = excluded.closed_on, claim_id = excluded.claim_id, batch_id = excluded.batch_id",
+        params![account, closed_on.to_string(), claim_id, batch],
+    )
+    .map(drop)
+    .map_err(|e| place.error(e))
+}
