@@ -156,9 +156,12 @@ fn found(conn: &Connection) -> rusqlite::Result<Found> {
 /// when the ledger is created; `wait_secs` is how long a busy ledger is waited for.
 pub(crate) fn migrate(conn: &mut Connection, path: &str, wait_secs: u64, now: &str, engine_version: &str) -> Result<(), LedgerError> {
     let sql = |e: rusqlite::Error| LedgerError::from_sqlite(path, wait_secs, e);
-    // Checked once before taking the write lock (a newer ledger is refused without it), and
+    // Checked once before taking the write lock (a newer ledger is refused without it, and a
+    // current one opened without it, as a reader must be while another process commits), and
     // again under it: another process may have created or migrated the file in between.
-    check(found(conn).map_err(sql)?, path)?;
+    if check(found(conn).map_err(sql)?, path)? == Found::Ledger(SCHEMA_VERSION) {
+        return Ok(());
+    }
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
     let from = match check(found(&tx).map_err(sql)?, path)? {
         Found::Ledger(v) => v,

@@ -232,10 +232,11 @@ fn a_full_disk_is_reported_and_leaves_the_ledger_as_before_the_batch() {
 fn a_busy_ledger_is_waited_for_then_refused_with_nothing_written() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("l.db");
-    let mut ledger = Ledger::open(&path).unwrap().with_wait(Duration::from_millis(200)).unwrap();
-    // Another writer holds the ledger (a commit that takes long).
+    drop(Ledger::open(&path).unwrap());
+    // Another writer holds the ledger (a commit that takes long): it opens all the same.
     let holder = rusqlite::Connection::open(&path).unwrap();
     holder.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let mut ledger = Ledger::open(&path).unwrap().with_wait(Duration::from_millis(200)).unwrap();
     let started = std::time::Instant::now();
     let err = ledger.assess(&engine(), valid(&[certificate("C1", "P1", "4", "2021-03-01")])).unwrap_err();
     assert!(started.elapsed() >= Duration::from_millis(200), "it waited before refusing");
