@@ -14,7 +14,7 @@
 //! apprenticeships already approved hold their places in a yearly quota.
 
 use crate::batches::{self, Counts, Provenance};
-use crate::decisions::{self, Decided, Recorded};
+use crate::decisions::{self, Decided, Found, Recorded};
 use crate::outcomes::Check;
 use crate::{content, history, Ledger, LedgerError, Place};
 use rusqlite::Transaction;
@@ -170,14 +170,20 @@ fn plan_claims(tx: &Transaction<'_>, place: Place<'_>, claims: &[ClaimInput]) ->
         ClaimInput::Valid(c) => c.claim_id.as_str(),
         ClaimInput::Invalid { claim_id, .. } => claim_id.trim(),
     }));
+    let any = decisions::any_claim(tx, place)?;
     claims
         .iter()
         .map(|c| match c {
-            ClaimInput::Valid(c) if !twice.contains_key(c.claim_id.as_str()) => Ok(match decisions::claim(tx, place, &c.claim_id)? {
-                None => Plan::New,
-                Some(r) if r.content == content::of_claim(c) => Plan::Decided(r),
-                Some(_) => Plan::Invalid(Some(FieldError::new(ClaimErrorKind::ClaimIdReused, "claim_id", Some(c.claim_id.to_string())))),
-            }),
+            ClaimInput::Valid(_) if !any => Ok(Plan::New),
+            ClaimInput::Valid(c) if !twice.contains_key(c.claim_id.as_str()) => {
+                Ok(match decisions::claim(tx, place, &c.claim_id, || content::of_claim(c))? {
+                    None => Plan::New,
+                    Some(Found::Same(r)) => Plan::Decided(r),
+                    Some(Found::Other) => {
+                        Plan::Invalid(Some(FieldError::new(ClaimErrorKind::ClaimIdReused, "claim_id", Some(c.claim_id.to_string()))))
+                    }
+                })
+            }
             // Given twice: the core makes every copy invalid, as in any batch.
             ClaimInput::Valid(_) => Ok(Plan::New),
             ClaimInput::Invalid { .. } => Ok(Plan::Invalid(None)),
@@ -193,10 +199,10 @@ fn plan_applications(tx: &Transaction<'_>, place: Place<'_>, apps: &[Application
     apps.iter()
         .map(|a| match a {
             ApplicationInput::Valid(a) if !twice.contains_key(a.application_id.as_str()) => {
-                Ok(match decisions::application(tx, place, &a.application_id)? {
+                Ok(match decisions::application(tx, place, &a.application_id, || content::of_application(a))? {
                     None => Plan::New,
-                    Some(r) if r.content == content::of_application(a) => Plan::Decided(r),
-                    Some(_) => Plan::Invalid(Some(FieldError::new(
+                    Some(Found::Same(r)) => Plan::Decided(r),
+                    Some(Found::Other) => Plan::Invalid(Some(FieldError::new(
                         ClaimErrorKind::ClaimIdReused,
                         "application_id",
                         Some(a.application_id.to_string()),
@@ -370,7 +376,7 @@ fn commit_decisions(
         let Some(a) = decided.next() else { break };
         if let (ClaimInput::Valid(claim), Disposition::Committed) = (c, d) {
             let row = Decided { id: &claim.claim_id, content: content::of_claim(claim), assessment: a, commits_on: Some(claim.applied_on) };
-            decisions::insert_claim(tx, place, engine, batch, &row)?;
+            decisions::insert_claim(tx, place, engine, batch, row)?;
         }
     }
     let mut decided = result.applications.iter();

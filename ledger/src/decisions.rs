@@ -16,7 +16,6 @@ use skill_subsidy::{Assessment, Decimal, Engine, Payment, PaymentKind, Reason, R
 #[derive(Debug, Clone)]
 pub(crate) struct Recorded {
     pub batch: i64,
-    pub content: Vec<Value>,
     pub status: Status,
     pub amount: Decimal,
     pub reasons: Reasons,
@@ -100,67 +99,123 @@ pub(crate) fn account_of(engine: &Engine, program: Option<&str>, date: Date) -> 
         .map(|a| a.id.clone())
 }
 
-/// The claim on record under `claim_id`.
-pub(crate) fn claim(tx: &Transaction<'_>, place: Place<'_>, claim_id: &str) -> Result<Option<Recorded>, LedgerError> {
-    let columns: Vec<String> = content::claim_columns().map(|c| format!("\"{c}\"")).collect();
-    let sql = format!("SELECT batch_id, status, amount, reasons, payment_month, {} FROM claims WHERE claim_id = ?1", columns.join(", "));
-    let mut stmt = tx.prepare_cached(&sql).map_err(|e| place.error(e))?;
-    let row = stmt
-        .query_row([claim_id], |r| {
-            let content = (0..content::CLAIM_CONTENT).map(|i| r.get::<_, Value>(5 + i)).collect::<Result<Vec<_>, _>>()?;
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                content,
-            ))
-        })
-        .optional()
-        .map_err(|e| place.error(e))?;
-    let Some((batch, s, amount, r, payment_month, content)) = row else { return Ok(None) };
-    Ok(Some(Recorded {
-        batch,
-        content,
-        status: status(place, &s)?,
-        amount: decimal(place, &amount)?,
-        reasons: reasons(place, &r)?,
-        payment_month: payment_month.map(|m| month(place, &m)).transpose()?,
-        session: None,
-    }))
+/// What the ledger holds under an id, for a claim or application of a batch.
+pub(crate) enum Found {
+    /// A decision on a claim (application) with the same content.
+    Same(Recorded),
+    /// A claim (application) with other content.
+    Other,
 }
 
-/// The application on record under `application_id`.
-pub(crate) fn application(tx: &Transaction<'_>, place: Place<'_>, application_id: &str) -> Result<Option<Recorded>, LedgerError> {
-    let columns: Vec<String> = content::application_columns().map(str::to_string).collect();
-    let sql =
-        format!("SELECT batch_id, status, amount, reasons, session, {} FROM applications WHERE application_id = ?1", columns.join(", "));
-    let mut stmt = tx.prepare_cached(&sql).map_err(|e| place.error(e))?;
-    let row = stmt
-        .query_row([application_id], |r| {
-            let content = (0..content::APPLICATION_CONTENT).map(|i| r.get::<_, Value>(5 + i)).collect::<Result<Vec<_>, _>>()?;
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                content,
-            ))
-        })
-        .optional()
-        .map_err(|e| place.error(e))?;
-    let Some((batch, s, amount, r, session, content)) = row else { return Ok(None) };
-    Ok(Some(Recorded {
-        batch,
-        content,
-        status: status(place, &s)?,
-        amount: decimal(place, &amount)?,
-        reasons: reasons(place, &r)?,
+/// `SELECT batch_id, status, amount, reasons, <when>, <content columns> FROM <table> WHERE <id> = ?1`.
+fn lookup_sql(table: &str, id: &str, when: &str, columns: impl Iterator<Item = &'static str>) -> String {
+    let columns: Vec<String> = columns.map(|c| format!("\"{c}\"")).collect();
+    format!("SELECT batch_id, status, amount, reasons, {when}, {} FROM {table} WHERE {id} = ?1", columns.join(", "))
+}
+
+/// The claim lookup's SQL, built once.
+fn claim_lookup() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| lookup_sql("claims", "claim_id", "payment_month", content::claim_columns()))
+}
+
+/// The application lookup's SQL, built once.
+fn application_lookup() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| lookup_sql("applications", "application_id", "session", content::application_columns()))
+}
+
+/// A row of a lookup as stored: the decision's columns, its month or date, its content.
+struct Row {
+    batch: i64,
+    status: String,
+    amount: String,
+    reasons: String,
+    /// A claim's payment month, an application's session.
+    at: Option<String>,
+    content: Vec<Value>,
+}
+
+/// A row read: its decision (`at` read by `when`) and its content.
+fn recorded(
+    place: Place<'_>,
+    row: Row,
+    when: impl Fn(Place<'_>, &str, &mut Recorded) -> Result<(), LedgerError>,
+) -> Result<(Recorded, Vec<Value>), LedgerError> {
+    let mut out = Recorded {
+        batch: row.batch,
+        status: status(place, &row.status)?,
+        amount: decimal(place, &row.amount)?,
+        reasons: reasons(place, &row.reasons)?,
         payment_month: None,
-        session: session.map(|d| date(place, &d)).transpose()?,
-    }))
+        session: None,
+    };
+    if let Some(at) = row.at {
+        when(place, &at, &mut out)?;
+    }
+    Ok((out, row.content))
+}
+
+fn query(tx: &Transaction<'_>, place: Place<'_>, sql: &str, id: &str, width: usize) -> Result<Option<Row>, LedgerError> {
+    let mut stmt = tx.prepare_cached(sql).map_err(|e| place.error(e))?;
+    stmt.query_row([id], |r| {
+        let content = (0..width).map(|i| r.get::<_, Value>(5 + i)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Row { batch: r.get(0)?, status: r.get(1)?, amount: r.get(2)?, reasons: r.get(3)?, at: r.get(4)?, content })
+    })
+    .optional()
+    .map_err(|e| place.error(e))
+}
+
+fn claim_month(place: Place<'_>, at: &str, r: &mut Recorded) -> Result<(), LedgerError> {
+    r.payment_month = Some(month(place, at)?);
+    Ok(())
+}
+
+fn application_session(place: Place<'_>, at: &str, r: &mut Recorded) -> Result<(), LedgerError> {
+    r.session = Some(date(place, at)?);
+    Ok(())
+}
+
+/// What the ledger holds under `claim_id`, against a claim of the `content` given (made only
+/// when the id is on record).
+pub(crate) fn claim(
+    tx: &Transaction<'_>,
+    place: Place<'_>,
+    claim_id: &str,
+    content: impl FnOnce() -> Vec<Value>,
+) -> Result<Option<Found>, LedgerError> {
+    let Some(row) = query(tx, place, claim_lookup(), claim_id, content::CLAIM_CONTENT)? else { return Ok(None) };
+    let (recorded, stored) = recorded(place, row, claim_month)?;
+    Ok(Some(if stored == content() { Found::Same(recorded) } else { Found::Other }))
+}
+
+/// What the ledger holds under `application_id`, against an application of the `content` given.
+pub(crate) fn application(
+    tx: &Transaction<'_>,
+    place: Place<'_>,
+    application_id: &str,
+    content: impl FnOnce() -> Vec<Value>,
+) -> Result<Option<Found>, LedgerError> {
+    let Some(row) = query(tx, place, application_lookup(), application_id, content::APPLICATION_CONTENT)? else { return Ok(None) };
+    let (recorded, stored) = recorded(place, row, application_session)?;
+    Ok(Some(if stored == content() { Found::Same(recorded) } else { Found::Other }))
+}
+
+/// Whether the ledger holds any claim (a first batch need not look its claims up).
+pub(crate) fn any_claim(tx: &Transaction<'_>, place: Place<'_>) -> Result<bool, LedgerError> {
+    tx.query_row("SELECT EXISTS (SELECT 1 FROM claims)", [], |r| r.get(0)).map_err(|e| place.error(e))
+}
+
+/// The application on record under `application_id`: its decision and its content.
+pub(crate) fn application_on_record(
+    tx: &Transaction<'_>,
+    place: Place<'_>,
+    application_id: &str,
+) -> Result<Option<(Recorded, Vec<Value>)>, LedgerError> {
+    match query(tx, place, application_lookup(), application_id, content::APPLICATION_CONTENT)? {
+        Some(row) => recorded(place, row, application_session).map(Some),
+        None => Ok(None),
+    }
 }
 
 /// An application's staged payments on record, in order.
@@ -215,22 +270,26 @@ fn insert_sql(table: &str, columns: &[String]) -> String {
     format!("INSERT INTO {table} ({}) VALUES ({})", columns.join(", "), vec!["?"; columns.len()].join(", "))
 }
 
+/// The claims' insert, built once.
+fn claim_insert() -> &'static str {
+    static SQL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    SQL.get_or_init(|| {
+        let mut columns = vec!["claim_id".to_string(), "batch_id".to_string()];
+        columns.extend(content::claim_columns().map(|c| format!("\"{c}\"")));
+        columns.extend(["status", "amount", "reasons", "fund", "payee", "account", "catalogue_version", "payment_month"].map(String::from));
+        insert_sql("claims", &columns)
+    })
+}
+
 /// Writes a claim's decision.
-pub(crate) fn insert_claim(
-    tx: &Transaction<'_>,
-    place: Place<'_>,
-    engine: &Engine,
-    batch: i64,
-    d: &Decided<'_>,
-) -> Result<(), LedgerError> {
-    let mut columns = vec!["claim_id".to_string(), "batch_id".to_string()];
-    columns.extend(content::claim_columns().map(|c| format!("\"{c}\"")));
-    columns.extend(["status", "amount", "reasons", "fund", "payee", "account", "catalogue_version", "payment_month"].map(String::from));
-    let mut values = vec![Value::Text(d.id.to_string()), Value::Integer(batch)];
-    values.extend(d.content.iter().cloned());
-    values.extend(decision_values(engine, d, false));
+pub(crate) fn insert_claim(tx: &Transaction<'_>, place: Place<'_>, engine: &Engine, batch: i64, d: Decided<'_>) -> Result<(), LedgerError> {
+    let decision = decision_values(engine, &d, false);
+    let mut values = Vec::with_capacity(2 + content::CLAIM_CONTENT + decision.len() + 1);
+    values.extend([Value::Text(d.id.to_string()), Value::Integer(batch)]);
+    values.extend(d.content);
+    values.extend(decision);
     values.push(d.assessment.payment_month.map_or(Value::Null, |m| Value::Text(m.to_string())));
-    let mut stmt = tx.prepare_cached(&insert_sql("claims", &columns)).map_err(|e| place.error(e))?;
+    let mut stmt = tx.prepare_cached(claim_insert()).map_err(|e| place.error(e))?;
     stmt.execute(params_from_iter(values)).map(drop).map_err(|e| place.error(e))
 }
 

@@ -12,8 +12,8 @@ use skill_subsidy::level::Level;
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::HistoryRecord;
 
-/// Every committed subsidy, in the fields of a history record, by `applied_on` (an
-/// apprenticeship: its session; `event_date` its start), then where it came from.
+/// Every committed subsidy, in the fields of a history record (an apprenticeship's `applied_on`
+/// is its session, `event_date` its start).
 const COMMITTED: &str = "
     SELECT person_id, program, enterprise_id, occupation, level, event_date, applied_on, amount, project, months,
            0 AS source, printf('%020d', record_id) AS key
@@ -23,8 +23,7 @@ const COMMITTED: &str = "
       FROM claims WHERE status = 'approved'
     UNION ALL
     SELECT person_id, program, enterprise_id, occupation, target_level, start_date, session, amount, NULL, months, 2, application_id
-      FROM applications WHERE status = 'approved'
-    ORDER BY applied_on, source, key";
+      FROM applications WHERE status = 'approved'";
 
 /// Approved claims and apprenticeships committed before a day (`?1`), as history.
 const DECIDED_BEFORE: &str = "
@@ -61,9 +60,15 @@ fn read(tx: &Transaction<'_>, place: Place<'_>, sql: &str, params: impl rusqlite
     Ok(out)
 }
 
-/// Every subsidy committed, as history records.
+/// Every subsidy committed, as history records (in no order: a batch orders them itself).
 pub(crate) fn committed(tx: &Transaction<'_>, place: Place<'_>) -> Result<Vec<HistoryRecord>, LedgerError> {
     read(tx, place, COMMITTED, [])
+}
+
+/// The same by `applied_on`, then where each came from (imported, claims, applications) and
+/// its id or import order: the order an export is written in.
+fn committed_in_order(tx: &Transaction<'_>, place: Place<'_>) -> Result<Vec<HistoryRecord>, LedgerError> {
+    read(tx, place, &format!("SELECT * FROM ({COMMITTED}) ORDER BY applied_on, source, key"), [])
 }
 
 /// The approved claims and apprenticeships committed before `day` (`YYYY-MM-DD`).
@@ -111,7 +116,7 @@ impl Ledger {
     /// them in the `--history` format).
     pub fn history(&mut self) -> Result<Vec<HistoryRecord>, LedgerError> {
         let (tx, place) = self.snapshot()?;
-        committed(&tx, place)
+        committed_in_order(&tx, place)
     }
 
     /// Imports subsidies decided before the ledger (by an earlier system) as history, in one

@@ -99,10 +99,10 @@ pub(crate) fn record(
     application_id: &str,
     outcome: Outcome,
 ) -> Result<(), LedgerError> {
-    let Some(recorded) = decisions::application(tx, place, application_id)? else {
+    let Some((recorded, stored)) = decisions::application_on_record(tx, place, application_id)? else {
         return Err(place.unreadable(format!("application {application_id} vanished")));
     };
-    let mut fields = content::as_fields(content::application_columns(), &recorded.content);
+    let mut fields = content::as_fields(content::application_columns(), &stored);
     fields.push(("application_id", RawValue::Text(application_id.to_string())));
     let mut app = Application::parse(fields.iter().map(|(k, v)| (*k, v)), false)
         .map_err(|_| place.unreadable(format!("the content of application {application_id}")))?;
