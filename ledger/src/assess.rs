@@ -155,64 +155,68 @@ enum Plan {
     Invalid(Option<FieldError>),
 }
 
-/// Ids given more than once in the batch.
-fn repeated<'a>(ids: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for id in ids {
-        *seen.entry(id).or_default() += 1;
+/// What the ledger says of each row of a batch: `id` gives a row's id and whether it is valid;
+/// `lookup` what the ledger holds under a valid row's id (against its content). A row whose id
+/// is given twice in the batch is left to the core, which makes every copy invalid; a row whose
+/// id is on record with other content is invalid with `claim_id_reused` on `field`.
+fn plan<T>(
+    rows: &[T],
+    field: &str,
+    id: fn(&T) -> (&str, bool),
+    mut lookup: impl FnMut(&T) -> Result<Option<Found>, LedgerError>,
+) -> Result<Vec<Plan>, LedgerError> {
+    let mut given: HashMap<&str, usize> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        *given.entry(id(row).0.trim()).or_default() += 1;
     }
-    seen.retain(|_, n| *n > 1);
-    seen
+    rows.iter()
+        .map(|row| {
+            let (row_id, valid) = id(row);
+            if !valid {
+                return Ok(Plan::Invalid(None));
+            }
+            if given.get(row_id).is_some_and(|n| *n > 1) {
+                return Ok(Plan::New);
+            }
+            Ok(match lookup(row)? {
+                None => Plan::New,
+                Some(Found::Same(r)) => Plan::Decided(r),
+                Some(Found::Other) => Plan::Invalid(Some(FieldError::new(ClaimErrorKind::ClaimIdReused, field, Some(row_id.to_string())))),
+            })
+        })
+        .collect()
+}
+
+/// A claim's id, and whether it is valid.
+fn claim_key(c: &ClaimInput) -> (&str, bool) {
+    match c {
+        ClaimInput::Valid(c) => (c.claim_id.as_str(), true),
+        ClaimInput::Invalid { claim_id, .. } => (claim_id.as_str(), false),
+    }
+}
+
+/// An application's id, and whether it is valid.
+fn application_key(a: &ApplicationInput) -> (&str, bool) {
+    match a {
+        ApplicationInput::Valid(a) => (a.application_id.as_str(), true),
+        ApplicationInput::Invalid { application_id, .. } => (application_id.as_str(), false),
+    }
 }
 
 fn plan_claims(tx: &Transaction<'_>, place: Place<'_>, claims: &[ClaimInput]) -> Result<Vec<Plan>, LedgerError> {
-    let twice = repeated(claims.iter().map(|c| match c {
-        ClaimInput::Valid(c) => c.claim_id.as_str(),
-        ClaimInput::Invalid { claim_id, .. } => claim_id.trim(),
-    }));
+    // A first batch has nothing to look up.
     let any = decisions::any_claim(tx, place)?;
-    claims
-        .iter()
-        .map(|c| match c {
-            ClaimInput::Valid(_) if !any => Ok(Plan::New),
-            ClaimInput::Valid(c) if !twice.contains_key(c.claim_id.as_str()) => {
-                Ok(match decisions::claim(tx, place, &c.claim_id, || content::of_claim(c))? {
-                    None => Plan::New,
-                    Some(Found::Same(r)) => Plan::Decided(r),
-                    Some(Found::Other) => {
-                        Plan::Invalid(Some(FieldError::new(ClaimErrorKind::ClaimIdReused, "claim_id", Some(c.claim_id.to_string()))))
-                    }
-                })
-            }
-            // Given twice: the core makes every copy invalid, as in any batch.
-            ClaimInput::Valid(_) => Ok(Plan::New),
-            ClaimInput::Invalid { .. } => Ok(Plan::Invalid(None)),
-        })
-        .collect()
+    plan(claims, "claim_id", claim_key, |c| match c {
+        ClaimInput::Valid(c) if any => decisions::claim(tx, place, &c.claim_id, || content::of_claim(c)),
+        _ => Ok(None),
+    })
 }
 
 fn plan_applications(tx: &Transaction<'_>, place: Place<'_>, apps: &[ApplicationInput]) -> Result<Vec<Plan>, LedgerError> {
-    let twice = repeated(apps.iter().map(|a| match a {
-        ApplicationInput::Valid(a) => a.application_id.as_str(),
-        ApplicationInput::Invalid { application_id, .. } => application_id.trim(),
-    }));
-    apps.iter()
-        .map(|a| match a {
-            ApplicationInput::Valid(a) if !twice.contains_key(a.application_id.as_str()) => {
-                Ok(match decisions::application(tx, place, &a.application_id, || content::of_application(a))? {
-                    None => Plan::New,
-                    Some(Found::Same(r)) => Plan::Decided(r),
-                    Some(Found::Other) => Plan::Invalid(Some(FieldError::new(
-                        ClaimErrorKind::ClaimIdReused,
-                        "application_id",
-                        Some(a.application_id.to_string()),
-                    ))),
-                })
-            }
-            ApplicationInput::Valid(_) => Ok(Plan::New),
-            ApplicationInput::Invalid { .. } => Ok(Plan::Invalid(None)),
-        })
-        .collect()
+    plan(apps, "application_id", application_key, |a| match a {
+        ApplicationInput::Valid(a) => decisions::application(tx, place, &a.application_id, || content::of_application(a)),
+        ApplicationInput::Invalid { .. } => Ok(None),
+    })
 }
 
 /// The closing points for this batch: where its own claims would close each account, or where

@@ -15,8 +15,8 @@
 //!   year would. A late claim of an earlier month is decided against what is already committed:
 //!   decisions on record are never reopened.
 //! - **Idempotent by claim id.** A claim id on record with the same content (its validated
-//!   fields, see [`content`](crate) in `docs/ledger.md`) is *already decided*: its earlier
-//!   decision is shown and nothing is committed again. The same id with other content is
+//!   fields in canonical form, `docs/ledger.md`) is *already decided*: its earlier decision is
+//!   shown and nothing is committed again. The same id with other content is
 //!   `invalid` (`claim_id_reused`): never a second payment. Invalid claims are not decided and
 //!   not recorded: corrected, they may come again under their id.
 //! - **All or nothing.** A batch commits in one transaction; a crash, a kill or a full disk
