@@ -242,3 +242,29 @@ fn a_busy_ledger_is_waited_for_then_refused_and_a_newer_one_refused_at_once() {
     assert!(text(&run.stderr).contains("no ledger there"), "{}", text(&run.stderr));
     assert!(!dir.path().join("typo.db").exists());
 }
+
+#[test]
+fn the_readmes_monthly_workflow_runs_as_written() {
+    // The four commands under "Month after month" in the README, as a user types them, in a
+    // folder of their own (the example files stay where they are).
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let section = readme.split("The monthly workflow, in four commands:").nth(1).expect("the README shows the workflow");
+    let commands: Vec<Vec<String>> = section
+        .lines()
+        .skip_while(|l| l.trim().is_empty())
+        .take_while(|l| l.starts_with("    subsidy "))
+        .map(|l| l.split('#').next().unwrap().split_whitespace().skip(1).map(str::to_string).collect())
+        .collect();
+    assert_eq!(commands.len(), 4, "{commands:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let mut printed = String::new();
+    for args in &commands {
+        let args: Vec<String> =
+            args.iter().map(|a| if a.starts_with("examples/") { root().join(a).display().to_string() } else { a.clone() }).collect();
+        let run = Command::new(env!("CARGO_BIN_EXE_subsidy")).args(&args).current_dir(dir.path()).output().unwrap();
+        printed += &ok(&run);
+    }
+    assert!(dir.path().join("decided-2021-03.csv").exists() && dir.path().join("report.json").exists());
+    assert!(printed.contains("outcomes recorded"), "{printed}");
+    no_person_ids(&printed);
+}
