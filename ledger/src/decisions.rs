@@ -140,7 +140,7 @@ struct Row {
 fn recorded(
     place: Place<'_>,
     row: Row,
-    when: impl Fn(Place<'_>, &str, &mut Recorded) -> Result<(), LedgerError>,
+    when: fn(Place<'_>, &str, &mut Recorded) -> Result<(), LedgerError>,
 ) -> Result<(Recorded, Vec<Value>), LedgerError> {
     let mut out = Recorded {
         batch: row.batch,
@@ -176,17 +176,32 @@ fn application_session(place: Place<'_>, at: &str, r: &mut Recorded) -> Result<(
     Ok(())
 }
 
-/// What the ledger holds under `claim_id`, against a claim of the `content` given (made only
-/// when the id is on record).
+/// What the ledger holds under an id (`sql`, a lookup of `width` content columns whose month or
+/// date `when` reads), against a claim or application of the `content` given (made only when
+/// the id is on record).
+fn found(
+    tx: &Transaction<'_>,
+    place: Place<'_>,
+    (sql, width, when): Lookup,
+    id: &str,
+    content: impl FnOnce() -> Vec<Value>,
+) -> Result<Option<Found>, LedgerError> {
+    let Some(row) = query(tx, place, sql, id, width)? else { return Ok(None) };
+    let (recorded, stored) = recorded(place, row, when)?;
+    Ok(Some(if stored == content() { Found::Same(recorded) } else { Found::Other }))
+}
+
+/// A lookup: its SQL, how many content columns it reads, how it reads its month or date.
+type Lookup = (&'static str, usize, fn(Place<'_>, &str, &mut Recorded) -> Result<(), LedgerError>);
+
+/// What the ledger holds under `claim_id`, against a claim of the `content` given.
 pub(crate) fn claim(
     tx: &Transaction<'_>,
     place: Place<'_>,
     claim_id: &str,
     content: impl FnOnce() -> Vec<Value>,
 ) -> Result<Option<Found>, LedgerError> {
-    let Some(row) = query(tx, place, claim_lookup(), claim_id, content::CLAIM_CONTENT)? else { return Ok(None) };
-    let (recorded, stored) = recorded(place, row, claim_month)?;
-    Ok(Some(if stored == content() { Found::Same(recorded) } else { Found::Other }))
+    found(tx, place, (claim_lookup(), content::CLAIM_CONTENT, claim_month), claim_id, content)
 }
 
 /// What the ledger holds under `application_id`, against an application of the `content` given.
@@ -196,9 +211,7 @@ pub(crate) fn application(
     application_id: &str,
     content: impl FnOnce() -> Vec<Value>,
 ) -> Result<Option<Found>, LedgerError> {
-    let Some(row) = query(tx, place, application_lookup(), application_id, content::APPLICATION_CONTENT)? else { return Ok(None) };
-    let (recorded, stored) = recorded(place, row, application_session)?;
-    Ok(Some(if stored == content() { Found::Same(recorded) } else { Found::Other }))
+    found(tx, place, (application_lookup(), content::APPLICATION_CONTENT, application_session), application_id, content)
 }
 
 /// Whether the ledger holds any claim (a first batch need not look its claims up).
