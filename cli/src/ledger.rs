@@ -151,7 +151,7 @@ fn said(run: &skill_subsidy_ledger::Run, path: &str, lang: Lang) -> String {
             Lang::Zh => format!("{} 项信息有误，未记入", n(invalid)),
         });
     }
-    format!("{} {path}: {}", lang.pick("Ledger", "台账"), parts.join(lang.pick("; ", "；")))
+    format!("{} {}: {}", lang.pick("Ledger", "台账"), printable(path), parts.join(lang.pick("; ", "；")))
 }
 
 /// Runs `subsidy ledger …`.
@@ -191,7 +191,7 @@ pub fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             eprintln!(
                 "{} {}: {} {} ({} {})",
                 lang.pick("Ledger", "台账"),
-                ledger.ledger.display(),
+                printable(&ledger.ledger.display().to_string()),
                 lang.pick("imported", "已导入"),
                 thousands(&imported.records.to_string()),
                 lang.pick("batch", "批次"),
@@ -206,7 +206,7 @@ pub fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             eprintln!(
                 "{} {}: {}",
                 lang.pick("Ledger", "台账"),
-                ledger.ledger.display(),
+                printable(&ledger.ledger.display().to_string()),
                 match lang {
                     Lang::En => format!(
                         "{} outcomes recorded, {} on record already, {} of applications not approved (nothing to pay)",
