@@ -352,3 +352,34 @@ fn an_application_decided_before_is_shown_with_its_session_and_payments() {
     assert_eq!(run.result.applications[0].assessment.errors[0].code.code(), "claim_id_reused");
     assert_eq!(run.result.applications[0].assessment.errors[0].field, "application_id");
 }
+
+#[test]
+fn the_places_of_a_yearly_quota_taken_in_earlier_batches_stay_taken() {
+    // tests/rulesets/apprenticeship-quota: two apprentices a year. The vector's applications,
+    // each with its session's month, through the ledger: February's approval holds its place,
+    // so April admits one more and June none — as one batch of all of them does.
+    let engine = Engine::new(Ruleset::from_dir(format!("{}/../tests/rulesets/apprenticeship-quota", env!("CARGO_MANIFEST_DIR"))).unwrap());
+    let vector: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(format!("{}/../tests/vectors/batch_apprenticeship_quota.json", env!("CARGO_MANIFEST_DIR"))).unwrap(),
+    )
+    .unwrap();
+    let case = &vector["cases"][0];
+    let apps: Vec<skill_subsidy::Application> =
+        case["applications"].as_array().unwrap().iter().map(|a| skill_subsidy::Application::from_json(a, false).unwrap()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let mut ledger = Ledger::open(dir.path().join("l.db")).unwrap();
+    let mut decided = std::collections::BTreeMap::new();
+    let sessions: std::collections::BTreeSet<_> = apps.iter().map(|a| engine.review_session(a.submitted_on)).collect();
+    for session in sessions {
+        let month: Vec<ApplicationInput> =
+            apps.iter().filter(|a| engine.review_session(a.submitted_on) == session).cloned().map(ApplicationInput::Valid).collect();
+        for r in ledger.assess(&engine, Input::default().with_applications(month)).unwrap().result.applications {
+            decided.insert(r.application_id.to_string(), (r.assessment.status.code(), r.assessment.reasons.joined()));
+        }
+    }
+    for want in case["expect"]["applications"].as_array().unwrap() {
+        let reasons: Vec<&str> = want["reasons"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+        let id = want["application_id"].as_str().unwrap();
+        assert_eq!(decided[id], (want["status"].as_str().unwrap(), reasons.join(";")), "{id}");
+    }
+}
