@@ -8,7 +8,7 @@ use crate::terminal::{self, escape};
 use crate::Failure;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::format_yuan;
-use skill_subsidy::{Application, ApplicationResult, Batch, BatchResult, Decimal, Engine, FieldError, PaymentKind, RawValue, Status};
+use skill_subsidy::{Application, ApplicationResult, Batch, BatchResult, Decimal, Engine, FieldError, Outcome, OutcomeKind, PaymentKind, RawValue, Status};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -56,6 +56,38 @@ pub fn read(path: &str, outcomes: Option<&str>) -> Result<(Vec<Read>, Vec<String
         }
     }
     Ok((from_records(&records, lenient), problems))
+}
+
+/// Reads outcomes (application_id, outcome, outcome_date; a withdrawal needs its date), by
+/// application id. Every row must be readable: an outcome changes what is paid.
+pub fn read_outcomes(file: &str) -> Result<BTreeMap<String, Outcome>, Failure> {
+    let mut known: BTreeMap<String, Outcome> = BTreeMap::new();
+    for (location, fields) in input::read_records(file, "application_id")? {
+        let get = |name: &str| {
+            fields.iter().find(|(k, _)| k == name).and_then(|(_, v)| match v {
+                RawValue::Text(s) | RawValue::Number(s) => Some(s.trim().to_string()),
+                _ => None,
+            })
+        };
+        let (Some(id), Some(kind)) = (get("application_id"), get("outcome")) else {
+            return Err(Failure(format!("{file}: {location}: an outcome needs application_id and outcome")));
+        };
+        let kind = OutcomeKind::parse(&kind).ok_or_else(|| {
+            Failure(format!("{file}: {location}: outcome {kind:?} is not completed_certified, completed_uncertified or withdrawn"))
+        })?;
+        let date = match get("outcome_date") {
+            Some(d) => Some(
+                skill_subsidy::calendar::parse_date(&d)
+                    .ok_or_else(|| Failure(format!("{file}: {location}: {d:?} is not a date (YYYY-MM-DD)")))?,
+            ),
+            None if kind == OutcomeKind::Withdrawn => {
+                return Err(Failure(format!("{file}: {location}: a withdrawal needs its outcome_date")))
+            }
+            None => None,
+        };
+        known.insert(id, Outcome { kind, date });
+    }
+    Ok(known)
 }
 
 /// Applications from rows read (a file, a request), an outcome among each row's fields.

@@ -7,6 +7,7 @@ mod apprenticeship;
 mod explain;
 mod input;
 mod lang;
+mod ledger;
 mod output;
 mod run;
 #[cfg(feature = "serve")]
@@ -143,6 +144,13 @@ enum Command {
         /// The apprenticeships' results, payment schedules and cash flow as JSON.
         #[arg(long, value_name = "FILE", requires = "applications")]
         apprenticeships_out: Option<PathBuf>,
+        /// A ledger (SQLite) of earlier batches: decide against everything it holds, and commit
+        /// this batch's decisions to it in one transaction (docs/ledger.md).
+        #[arg(long, value_name = "DB", conflicts_with = "history")]
+        ledger: Option<PathBuf>,
+        /// Seconds to wait for another process committing to the ledger before giving up.
+        #[arg(long, value_name = "SECONDS", default_value_t = 60, requires = "ledger")]
+        wait: u64,
     },
     /// Review apprenticeship applications at the bimonthly sessions and schedule their payments
     /// (advance, settlement by outcome, recovery on withdrawal).
@@ -214,6 +222,12 @@ enum Command {
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
+    },
+    /// The ledger of monthly batches: its report, its history out and in, apprenticeship
+    /// outcomes as they arrive, its batches.
+    Ledger {
+        #[command(subcommand)]
+        command: ledger::Command,
     },
     /// Print the JSON Schema of a claim.
     Schema {
@@ -332,10 +346,14 @@ fn main() -> ExitCode {
 
 fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
     match command {
-        Command::Assess { input: args, rules, out, report, trace, csv_formulas, apprenticeships, apprenticeships_out } => {
+        Command::Assess { input: args, rules, out, report, trace, csv_formulas, apprenticeships, apprenticeships_out, ledger, wait } => {
             let engine = engine(&rules)?;
             let (apps, invalid_apps) = apprenticeships.read(lang)?;
-            let run = run::assess(&engine, &args.options(trace, lang, &apps))?;
+            let options = args.options(trace, lang, &apps);
+            let run = match &ledger {
+                Some(db) => ledger::assess(&engine, &options, db, wait)?,
+                None => run::assess(&engine, &options)?,
+            };
             let mode = run::field_mode(args.strict, args.lenient, run.source.format);
             if mode == skill_subsidy::FieldMode::Lenient && !run.source.extra_columns.is_empty() {
                 let columns: Vec<_> = run.source.extra_columns.iter().map(|c| escape(c)).collect();
@@ -501,6 +519,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
         }
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(engine(&args.rules)?, args),
+        Command::Ledger { command } => ledger::execute(command, lang),
         Command::Schema { rules } => {
             let engine = engine(&rules)?;
             emit_json(&skill_subsidy::schema::claim_schema(Some(engine.ruleset())))?;

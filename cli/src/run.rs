@@ -28,7 +28,7 @@ pub fn field_mode(strict: bool, lenient: bool, format: Format) -> FieldMode {
     }
 }
 
-fn format_of(path: &str, format: Option<Format>) -> Format {
+pub fn format_of(path: &str, format: Option<Format>) -> Format {
     format.or_else(|| Format::from_path(std::path::Path::new(path))).unwrap_or(Format::Csv)
 }
 

@@ -411,6 +411,13 @@ pub struct ApplicationResult {
 }
 
 impl ApplicationResult {
+    /// A result decided elsewhere — a ledger's record of an earlier batch — shown again as it
+    /// was decided.
+    #[must_use]
+    pub fn new(application_id: &str, assessment: Assessment, session: Option<Date>, schedule: Option<Schedule>) -> ApplicationResult {
+        ApplicationResult { application_id: application_id.into(), assessment, session, schedule }
+    }
+
     /// The result as JSON (money as decimal strings).
     #[must_use]
     pub fn to_json(&self, engine: &Engine) -> serde_json::Value {

@@ -17,8 +17,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::{
-    Application, Assessment, Batch, BatchResult, BudgetInput, Closings, Decimal, Engine, FieldError, FieldMode, HistoryRecord, RawClaim,
-    RawValue, Status, TableResult,
+    Application, Assessment, Batch, BatchResult, BudgetInput, Claim, Closings, Decimal, Engine, FieldError, FieldMode, FieldSource,
+    HistoryRecord, RawClaim, RawValue, Status, TableResult,
 };
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -104,6 +104,35 @@ impl Inputs {
     /// Pass 1 of a partition (SPEC §11): what it brings to the accounts' global pass.
     pub(crate) fn budget_input(&self, engine: &Engine) -> BudgetInput {
         self.batch(engine, false).into_partition().budget_input().clone()
+    }
+
+    /// Each claim read and validated on its own, in input order: the claim, or its id as given
+    /// and its errors (a ledger keeps every claim's fields).
+    pub(crate) fn each_claim(&self, mut each: impl FnMut(Result<Claim, (String, Vec<FieldError>)>)) {
+        let mut one = |row: &dyn FieldSource, mode: FieldMode| each(Claim::parse(row, mode).map_err(|e| (row.claim_id_text(), e)));
+        match &self.claims {
+            Claims::Raw(rows, mode) => rows.iter().for_each(|row| one(row, *mode)),
+            Claims::Frame(frame, mode) => {
+                let columns = FrameColumns::new(frame);
+                let table = columns.table();
+                (0..table.rows()).for_each(|i| one(&table.row(i), *mode));
+            }
+        }
+    }
+
+    /// Each application as read, in input order: the application, or its id and errors.
+    pub(crate) fn each_application(&self, mut each: impl FnMut(Result<&Application, (&str, &[FieldError])>)) {
+        for app in &self.applications {
+            each(match app {
+                AppRead::Ok(app) => Ok(app),
+                AppRead::Invalid(id, errors) => Err((id, errors)),
+            });
+        }
+    }
+
+    /// The history records read.
+    pub(crate) fn history(&self) -> &[HistoryRecord] {
+        &self.history
     }
 
     fn batch<'e>(&self, engine: &'e Engine, trace: bool) -> Batch<'e> {

@@ -22,6 +22,11 @@ impl PyEngine {
     fn new(engine: Engine) -> PyEngine {
         PyEngine { engine: Arc::new(engine) }
     }
+
+    /// The engine, shared.
+    pub(crate) fn shared(&self) -> Arc<Engine> {
+        Arc::clone(&self.engine)
+    }
 }
 
 /// An override document from Python: a dict of path → value (or of path → {"FROM..TO": value}),

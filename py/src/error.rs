@@ -5,8 +5,10 @@
 //! SubsidyError            every error of skill_subsidy; `.errors` lists the problems
 //! ├── RulesError          a ruleset that does not load (file, key path, line)
 //! │   └── OverrideError   a what-if override to a missing path or with a wrong value
-//! └── ClaimError          input that cannot be assessed as a whole: a frame without a claim_id
-//!                         column, a history row that does not validate, an unreadable Arrow stream
+//! ├── ClaimError          input that cannot be assessed as a whole: a frame without a claim_id
+//! │                       column, a history row that does not validate, an unreadable Arrow stream
+//! └── LedgerError         a ledger that cannot be opened or written (busy, a full disk, a newer
+//!                         schema …): nothing of the failed call was written
 //! ```
 //!
 //! Each item of `.errors` is a dict with at least `code`, `field` and `message`. The value of
@@ -35,6 +37,12 @@ create_exception!(
 );
 create_exception!(
     skill_subsidy,
+    LedgerError,
+    SubsidyError,
+    "A ledger that cannot be opened or written; `.errors[0][\"code\"]` says why (ledger_busy, disk_full, newer_schema …). Nothing of the failed call was written."
+);
+create_exception!(
+    skill_subsidy,
     ClaimError,
     SubsidyError,
     "Input that cannot be assessed as a whole (a claim that does not validate is `invalid` instead)."
@@ -59,6 +67,8 @@ pub(crate) enum Error {
     Arrow { what: &'static str, error: ArrowError },
     /// Something that cannot happen (a record that does not serialise), reported, never a panic.
     Internal(String),
+    /// A ledger that cannot be opened or written.
+    Ledger(skill_subsidy_ledger::LedgerError),
     /// A Python exception raised on the way, passed through as it is.
     Python(PyErr),
 }
@@ -117,6 +127,14 @@ impl From<Error> for PyErr {
             Error::Python(e) => e,
             Error::Internal(message) => raise::<SubsidyError>(py, message.clone(), vec![item("internal", "", &message)]),
             Error::Rules(errors) => raise::<RulesError>(py, errors.to_string(), rules_items(&errors)),
+            Error::Ledger(e) => {
+                let message = e.to_string();
+                let mut fields = item(e.code(), "", &message);
+                if let skill_subsidy_ledger::LedgerError::Outcomes { problems, .. } = &e {
+                    fields.push(("problems", Some(problems.join("\n"))));
+                }
+                raise::<LedgerError>(py, format!("{message} [{}]", e.code()), vec![fields])
+            }
             Error::Overrides(errors) => {
                 let message = errors.to_string().replacen("in the rules", "in the overrides", 1);
                 raise::<OverrideError>(py, message, rules_items(&errors))
@@ -186,6 +204,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ("RulesError", py.get_type::<RulesError>()),
         ("OverrideError", py.get_type::<OverrideError>()),
         ("ClaimError", py.get_type::<ClaimError>()),
+        ("LedgerError", py.get_type::<LedgerError>()),
     ] {
         m.add(name, class)?;
     }

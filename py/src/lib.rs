@@ -10,13 +10,15 @@
 //! - [`batch`]: claims, history, applications and outcomes into one batch, and its result;
 //! - [`output`]: results as Arrow tables (money as `decimal128`);
 //! - [`report`]: the report as dict, JSON, tables, merged, compared;
-//! - [`scale_out`]: the three passes of SPEC §11 for a batch split by person across machines.
+//! - [`scale_out`]: the three passes of SPEC §11 for a batch split by person across machines;
+//! - [`ledger`]: the ledger of monthly batches (SQLite), the same file as the CLI's.
 
 mod batch;
 mod columns;
 mod engine;
 mod error;
 mod input;
+mod ledger;
 mod output;
 mod report;
 mod scale_out;
@@ -33,6 +35,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<output::ArrowStream>()?;
     m.add_class::<scale_out::PyBudgetInput>()?;
     m.add_class::<scale_out::PyClosings>()?;
+    m.add_class::<ledger::PyLedger>()?;
     m.add_function(wrap_pyfunction!(error::input_error, m)?)?;
     error::register(m)
 }

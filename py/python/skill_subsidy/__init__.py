@@ -4,12 +4,13 @@ Where to start: :class:`Engine` (the embedded Wuxi 2021 rules, or ``Engine.from_
 ``engine.assess(claim)`` for one claim, ``engine.assess_batch(frame)`` for a year of claims
 (pandas, polars, pyarrow or a list of dicts; the result comes back as the same kind),
 ``engine.report(...)`` for the budget report and ``engine.whatif(overrides, ...)`` to try a
-change of any rule value. Money is exact throughout: ``decimal.Decimal``, or a
-``decimal128(18, 2)`` Arrow column.
+change of any rule value; :class:`Ledger` to run month after month against what earlier
+months committed (the CLI's ``--ledger`` file). Money is exact throughout:
+``decimal.Decimal``, or a ``decimal128(18, 2)`` Arrow column.
 
 Errors form one hierarchy: :class:`SubsidyError` ⊃ :class:`RulesError` ⊃
-:class:`OverrideError`, and :class:`ClaimError`; each has ``.errors`` (``code``, ``field``,
-``message`` …). A claim that does not validate is not an exception: it is ``invalid``.
+:class:`OverrideError`, :class:`ClaimError` and :class:`LedgerError`; each has ``.errors``
+(``code``, ``field``, ``message`` …). A claim that does not validate is not an exception: it is ``invalid``.
 
 >>> import skill_subsidy
 >>> skill_subsidy.Engine().assess({"claim_id": "C1", "program": "online", "person_id": "P1",
@@ -20,7 +21,8 @@ Decimal('500.00')
 
 from ._assessment import Assessment
 from ._engine import Engine
-from ._native import BudgetInput, ClaimError, Closings, OverrideError, RulesError, SubsidyError, __version__
+from ._ledger import Ledger, LedgerRun
+from ._native import BudgetInput, ClaimError, Closings, LedgerError, OverrideError, RulesError, SubsidyError, __version__
 from ._report import Apprenticeships, BatchResult, Report, WhatIf
 
 __all__ = [
@@ -31,6 +33,9 @@ __all__ = [
     "ClaimError",
     "Closings",
     "Engine",
+    "Ledger",
+    "LedgerError",
+    "LedgerRun",
     "OverrideError",
     "Report",
     "RulesError",
