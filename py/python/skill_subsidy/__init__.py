@@ -5,10 +5,12 @@ Where to start: :class:`Engine` (the embedded Wuxi 2021 rules, or ``Engine.from_
 (pandas, polars, pyarrow or a list of dicts; the result comes back as the same kind),
 ``engine.report(...)`` for the budget report and ``engine.whatif(overrides, ...)`` to try a
 change of any rule value. Money is exact throughout: ``decimal.Decimal``, or a
-``decimal128(18, 2)`` Arrow column.
+``decimal128(18, 2)`` Arrow column. A province's claims run on a cluster through
+:mod:`skill_subsidy.dask` and :mod:`skill_subsidy.spark`.
 
 Errors form one hierarchy: :class:`SubsidyError` ⊃ :class:`RulesError` ⊃
-:class:`OverrideError`, and :class:`ClaimError`; each has ``.errors`` (``code``, ``field``,
+:class:`OverrideError`, :class:`ClaimError`, and :class:`ScaleOutError` (a batch split across a
+cluster that cannot give the single run's result); each has ``.errors`` (``code``, ``field``,
 ``message`` …). A claim that does not validate is not an exception: it is ``invalid``.
 
 >>> import skill_subsidy
@@ -20,7 +22,7 @@ Decimal('500.00')
 
 from ._assessment import Assessment
 from ._engine import Engine
-from ._native import BudgetInput, ClaimError, Closings, OverrideError, RulesError, SubsidyError, __version__
+from ._native import BudgetInput, ClaimError, Closings, OverrideError, RulesError, ScaleOutError, SubsidyError, __version__
 from ._report import Apprenticeships, BatchResult, Report, WhatIf
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "OverrideError",
     "Report",
     "RulesError",
+    "ScaleOutError",
     "SubsidyError",
     "WhatIf",
     "__version__",

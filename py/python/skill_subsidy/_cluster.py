@@ -201,7 +201,7 @@ def bucket_layout(bucket_sets: Sequence[Any], buckets: int) -> Tuple[Optional[Li
     return layout, ""
 
 
-def parquet_files(path: Any) -> List[str]:
+def parquet_files(path: Any, what: str = "claims") -> List[str]:
     """The Parquet files of a path (a file, a folder of files, a list of either), sorted, with
     every file's columns checked against the first's (``columns_differ``: the footers are read,
     not the data)."""
@@ -213,8 +213,8 @@ def parquet_files(path: Any) -> List[str]:
     for p in paths:
         files.extend(sorted(ds.dataset(p, format="parquet").files))
     if not files:
-        raise _native.input_error("claims", "bad_input", "", f"no Parquet files at {paths}")
+        raise _native.input_error(what, "bad_input", "", f"no Parquet files at {paths}")
     first = pq.read_schema(files[0]).names
     for f in files[1:]:
-        check_columns("claims", f"the file {f}", first, pq.read_schema(f).names)
+        check_columns(what, f"the file {f}", first, pq.read_schema(f).names)
     return files

@@ -75,16 +75,17 @@ def assess(
     client = client if client is not None else distributed.get_client()
     engine = _cluster.resolve_engine(engine, overrides)
     run = uuid.uuid4().hex[:8]
-    # The engine's bytes go to every worker once; each compiles them once (engine_from).
-    shipped = client.scatter(_cluster.engine_bytes(engine), broadcast=True, hash=False)
+    # The engine's bytes are one key of the graph: each worker fetches them once and compiles
+    # them once (engine_from). Not scattered: scattered data dies with its worker, a key of the
+    # graph is sent again.
+    shipped = dask.delayed(_cluster.engine_bytes(engine), name=f"skill-subsidy-engine-{run}")
 
     source = _Source.of(claims, "claims")
     _cluster.require_person_id("claims", source.columns)
-    buckets = npartitions or source.npartitions
-    layout, why = None, "the claims are shuffled by person"
-    if partitioned is not False and buckets == source.npartitions:
-        found = client.gather(client.compute([dask.delayed(_bucket_set)(p, buckets) for p in source.person_ids()]))
-        layout, why = _cluster.bucket_layout(found, buckets)
+    buckets = npartitions or source.npartitions or 2 * max(1, len(client.scheduler_info()["workers"]))
+    layout, why = None, "the claims are one table in memory"
+    if source.table is None and partitioned is not False and buckets == source.npartitions:
+        layout, why = _cluster.bucket_layout(source.bucket_sets(client, buckets), buckets)
     if layout is None and partitioned:
         raise _cluster.scale_out_error(
             "not_partitioned_by_person",
@@ -92,16 +93,16 @@ def assess(
             f"person_id modulo {buckets}); leave partitioned unset to have them shuffled by person",
         )
     shuffled = layout is None
-    if shuffled:
+    if layout is None:
         layout = list(range(buckets))
-        claim_parts = _route(client, source.frame(), layout, buckets)
+        claim_parts = source.placed(client, layout, buckets, run)
     else:
         claim_parts = source.parts()
-    history_parts = _routed_or_none(client, history, "history", layout, buckets)
-    app_parts = _routed_or_none(client, applications, "applications", layout, buckets)
+    history_parts = _place(client, history, "history", layout, buckets, run)
+    app_parts = _place(client, applications, "applications", layout, buckets, run)
     outcome_table = None if outcomes is None else _cluster.arrow(_compute(outcomes))
-    outcomes_f = client.scatter(outcome_table, broadcast=True, hash=False) if outcome_table is not None else None
-    columns = source.columns if source.check_columns else None
+    outcomes_f = dask.delayed(outcome_table, name=f"skill-subsidy-outcomes-{run}") if outcome_table is not None else None
+    columns = source.columns if source.frame is not None and not shuffled else None
 
     parts = range(buckets)
     inputs = [(claim_parts[i], history_parts[i], app_parts[i]) for i in parts]
@@ -131,59 +132,99 @@ def assess(
 
 
 class _Source:
-    """The claims as given: Parquet files (read by the workers, a file a partition) or a dask
-    DataFrame (its partitions)."""
+    """Claims (or history, applications) as given: Parquet files (read by the workers, a file a
+    partition), a dask DataFrame (its partitions), or one table in memory."""
 
-    def __init__(self, files: Optional[List[str]], frame: Any, columns: List[str]) -> None:
+    def __init__(self, what: str, files: Optional[List[str]] = None, frame: Any = None, table: Any = None) -> None:
+        self.what = what
         self.files = files
-        self._frame = frame
-        self.columns = columns
-        # Files were checked from their footers; a frame's partitions are checked in pass 1.
-        self.check_columns = files is None
+        self.frame = frame
+        self.table = table
+        if files is not None:
+            import pyarrow.parquet as pq
+
+            self.columns = list(pq.read_schema(files[0]).names)
+        elif frame is not None:
+            self.columns = [str(c) for c in frame.columns]
+        else:
+            self.columns = list(table.column_names)
 
     @classmethod
     def of(cls, data: Any, what: str) -> _Source:
-        if is_path(data):
-            import pyarrow.parquet as pq
+        import dask.dataframe as dd
 
-            files = _cluster.parquet_files(data)
-            return cls(files, None, list(pq.read_schema(files[0]).names))
-        frame = _dask_frame(data)
-        return cls(None, frame, [str(c) for c in frame.columns])
+        if is_path(data):
+            return cls(what, files=_cluster.parquet_files(data, what))
+        if isinstance(data, dd.DataFrame):
+            return cls(what, frame=data)
+        return cls(what, table=_cluster.arrow(data))
 
     @property
-    def npartitions(self) -> int:
-        return len(self.files) if self.files is not None else int(self._frame.npartitions)
+    def npartitions(self) -> Optional[int]:
+        if self.files is not None:
+            return len(self.files)
+        return int(self.frame.npartitions) if self.frame is not None else None
 
-    def person_ids(self) -> List[Any]:
+    def bucket_sets(self, client: Any, buckets: int) -> List[Any]:
+        """The buckets of the persons of each partition, reading only ``person_id``."""
         import dask
 
         if self.files is not None:
-            return [dask.delayed(_read_parquet)(f, ["person_id"]) for f in self.files]
-        return list(self._frame[["person_id"]].to_delayed())
+            ids = [dask.delayed(_read_parquet)(f, ["person_id"]) for f in self.files]
+        else:
+            ids = list(self.frame[["person_id"]].to_delayed())
+        return client.gather(client.compute([dask.delayed(_bucket_set)(p, buckets) for p in ids]))
 
     def parts(self) -> List[Any]:
+        """The partitions as they are."""
         import dask
 
         if self.files is not None:
             return [dask.delayed(_read_parquet)(f) for f in self.files]
-        return list(self._frame.to_delayed())
+        return list(self.frame.to_delayed())
 
-    def frame(self) -> Any:
-        if self.files is not None:
-            return _parquet_frame(self.files)
-        return self._frame
+    def placed(self, client: Any, layout: List[int], buckets: int, run: str) -> List[Any]:
+        """The rows in ``buckets`` partitions, bucket ``b``'s in partition ``layout[b]``: a table
+        in memory split here, each part a key of the graph; files and frames shuffled by dask
+        (by divisions on the partition number) and persisted, since passes 1 and 3 both read
+        them."""
+        import dask
+
+        if self.table is not None:
+            parts = _split(self.table, layout, buckets)
+            return [dask.delayed(part, name=f"skill-subsidy-{self.what}-{run}-{i}") for i, part in enumerate(parts)]
+        frame = self.frame if self.frame is not None else _parquet_frame(self.files)
+        import pandas as pd
+
+        meta = frame._meta.assign(_part=pd.Series([], dtype="int64", index=frame._meta.index))
+        tagged = frame.map_partitions(_with_part, layout, buckets, self.what, self.columns, meta=meta)
+        routed = tagged.set_index("_part", divisions=list(range(buckets)) + [buckets - 1])
+        return list(client.persist(routed).to_delayed())
 
 
-def _dask_frame(data: Any) -> Any:
-    import dask.dataframe as dd
+def _place(client: Any, data: Any, what: str, layout: List[int], buckets: int, run: str) -> List[Any]:
+    """History or applications in the claims' partitions: as they are when each of their
+    partitions holds only the buckets of the claims' partition of the same number, otherwise
+    placed there."""
+    if data is None:
+        return [None] * buckets
+    source = _Source.of(data, what)
+    _cluster.require_person_id(what, source.columns)
+    if source.npartitions == buckets:
+        found = source.bucket_sets(client, buckets)
+        if all(layout[b] == part for part, bs in enumerate(found) for b in bs.tolist()):
+            return source.parts()
+    return source.placed(client, layout, buckets, run)
 
-    if isinstance(data, dd.DataFrame):
-        return data
-    pa = _cluster.pyarrow()
-    if isinstance(data, pa.Table):
-        data = data.to_pandas(types_mapper=_types_mapper())
-    return dd.from_pandas(data, npartitions=max(1, min(8, len(data) // 50_000 + 1)))
+
+def _split(table: Any, layout: List[int], buckets: int) -> List[Any]:
+    import numpy as np
+
+    part = np.asarray(layout, dtype="int64")[_cluster.buckets_of(table, buckets)]
+    order = np.argsort(part, kind="stable")
+    bounds = np.searchsorted(part[order], np.arange(len(layout) + 1))
+    ordered = table.take(order)
+    return [ordered.slice(bounds[i], bounds[i + 1] - bounds[i]) for i in range(len(layout))]
 
 
 def _compute(data: Any) -> Any:
@@ -228,31 +269,13 @@ def _bucket_set(part: Any, buckets: int) -> Any:
     return np.unique(_cluster.buckets_of(_cluster.arrow(part), buckets))
 
 
-def _with_part(frame: Any, layout: List[int], buckets: int) -> Any:
+def _with_part(frame: Any, layout: List[int], buckets: int, what: str, columns: List[str], partition_info: Any = None) -> Any:
     import numpy as np
 
+    where = f"partition {partition_info['number']}" if partition_info else "a partition"
+    _cluster.check_columns(what, where, columns, [str(c) for c in frame.columns])
     parts = np.asarray(layout, dtype="int64")[_cluster.buckets_of(_cluster.arrow(frame), buckets)]
     return frame.assign(_part=parts)
-
-
-def _route(client: Any, frame: Any, layout: List[int], buckets: int) -> List[Any]:
-    """The rows of ``frame`` in ``buckets`` partitions, bucket ``b``'s in partition
-    ``layout[b]``: a shuffle (dask's, by divisions on the partition number), persisted, since
-    passes 1 and 3 both read it."""
-    import pandas as pd
-
-    meta = frame._meta.assign(_part=pd.Series([], dtype="int64", index=frame._meta.index))
-    tagged = frame.map_partitions(_with_part, layout, buckets, meta=meta)
-    routed = tagged.set_index("_part", divisions=list(range(buckets)) + [buckets - 1])
-    return list(client.persist(routed).to_delayed())
-
-
-def _routed_or_none(client: Any, data: Any, what: str, layout: List[int], buckets: int) -> List[Any]:
-    if data is None:
-        return [None] * buckets
-    frame = _parquet_frame(_cluster.parquet_files(data)) if is_path(data) else _dask_frame(data)
-    _cluster.require_person_id(what, [str(c) for c in frame.columns])
-    return _route(client, frame, layout, buckets)
 
 
 def _first_pass(shipped: bytes, claims: Any, history: Any, applications: Any, outcomes: Any, columns: Any, i: int) -> Any:
