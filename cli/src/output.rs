@@ -1,4 +1,4 @@
-//! Writing assessment records: a JSON array, JSON Lines or CSV, chosen by the extension.
+//! Writing assessment records: a JSON array, JSON Lines, CSV or Parquet, chosen by the extension.
 
 use crate::input::Format;
 use skill_subsidy::{Assessment, AssessmentRecord, Engine};
@@ -13,10 +13,13 @@ pub fn write_records<'a>(
 ) -> std::io::Result<()> {
     let format = match path {
         Some(p) if p != Path::new("-") => Format::from_path(p).ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{}: write .csv, .json or .jsonl", p.display()))
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{}: write .csv, .json, .jsonl or .parquet", p.display()))
         })?,
         _ => Format::Jsonl,
     };
+    if let (Format::Parquet, Some(path)) = (format, path) {
+        return crate::parquet::write_records(engine, path, items);
+    }
     let sink: Box<dyn Write> = match path {
         Some(p) if p != Path::new("-") => {
             if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -72,6 +75,7 @@ fn format_records(engine: &Engine, format: Format, first: usize, items: &[(&str,
                 serde_json::to_writer(&mut out, &engine.record(id, a))?;
             }
         }
+        Format::Parquet => {} // written by crate::parquet
         Format::Jsonl => {
             for (id, a) in items {
                 serde_json::to_writer(&mut out, &engine.record(id, a))?;
