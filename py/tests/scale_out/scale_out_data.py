@@ -8,9 +8,9 @@ from typing import Any, Dict
 
 ROOT = Path(__file__).resolve().parents[3]
 
-#: The what-if under which the special account runs out in May of the demo year: its balance
-#: overridden low (a spending goal never refuses a claim).
-CLOSING: Dict[str, str] = {"accounts.wuxi-2021.opening_balance": "5000000"}
+#: The what-if under which the special account runs out in May of the demo year: it closes when
+#: spent (资金用完即止), with a low balance (a spending goal never refuses a claim).
+CLOSING: Dict[str, str] = {"accounts.wuxi-2021.closes_when_spent": "true", "accounts.wuxi-2021.opening_balance": "5000000"}
 
 
 def demo_frames() -> Dict[str, Any]:
