@@ -167,7 +167,9 @@ def run_spark(data: Path, work: Path, sets: List[str], driver_memory: str) -> Di
         engine = skill_subsidy.Engine().with_overrides(sets) if sets else skill_subsidy.Engine()
         out = work / "spark-records"
         shutil.rmtree(out, ignore_errors=True)
-        buckets = max(8, claims_in(data) // 250_000)
+        # About 250,000 claims a group; a prime, so that a data set of some of the buckets of
+        # another count (the subset) still spreads over every group.
+        buckets = next_prime(max(8, claims_in(data) // 250_000))
         with Peaks(processes) as peaks:
             start = time.perf_counter()
             result = skill_subsidy.spark.assess(*inputs(data), engine=engine, out=str(out), buckets=buckets, spark=spark)
@@ -184,6 +186,12 @@ def run_spark(data: Path, work: Path, sets: List[str], driver_memory: str) -> Di
         }
     finally:
         spark.stop()
+
+
+def next_prime(n: int) -> int:
+    while any(n % d == 0 for d in range(2, int(n**0.5) + 1)):
+        n += 1
+    return n
 
 
 def same_records(a: str, b: str) -> bool:

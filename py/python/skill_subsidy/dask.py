@@ -100,8 +100,7 @@ def assess(
         claim_parts = source.parts()
     history_parts = _place(client, history, "history", layout, buckets, run)
     app_parts = _place(client, applications, "applications", layout, buckets, run)
-    outcome_table = None if outcomes is None else _cluster.arrow(_compute(outcomes))
-    outcomes_f = dask.delayed(outcome_table, name=f"skill-subsidy-outcomes-{run}") if outcome_table is not None else None
+    outcomes_f = _outcomes(outcomes, run)
     columns = source.columns if source.frame is not None and not shuffled else None
 
     parts = range(buckets)
@@ -227,12 +226,25 @@ def _split(table: Any, layout: List[int], buckets: int) -> List[Any]:
     return [ordered.slice(bounds[i], bounds[i + 1] - bounds[i]) for i in range(len(layout))]
 
 
-def _compute(data: Any) -> Any:
-    if is_path(data):
-        import pyarrow.parquet as pq
+def _outcomes(data: Any, run: str) -> Any:
+    """The apprenticeships' outcomes as one key of the graph, for every partition: read by a
+    worker from Parquet, computed from a dask DataFrame, or the table given."""
+    import dask
 
-        return pq.read_table(data)
-    return data.compute() if hasattr(data, "dask") else data
+    if data is None:
+        return None
+    if is_path(data):
+        return dask.delayed(_read_tables)(_cluster.parquet_files(data, "outcomes"), dask_key_name=f"skill-subsidy-outcomes-{run}")
+    if hasattr(data, "dask"):
+        return dask.delayed(_cluster.arrow)(data, dask_key_name=f"skill-subsidy-outcomes-{run}")
+    return dask.delayed(_cluster.arrow(data), name=f"skill-subsidy-outcomes-{run}")
+
+
+def _read_tables(files: List[str]) -> Any:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    return pa.concat_tables([pq.read_table(f) for f in files])
 
 
 def _types_mapper() -> Any:
