@@ -159,17 +159,13 @@ def plain_records(table: Any) -> Any:
     return pyarrow().table([table.column(name).cast(schema.field(name).type) for name in RECORD_COLUMNS], schema=schema)
 
 
-def report_of(data: bytes) -> Report:
-    return Report(_native.Report.from_bytes(data), "arrow")
-
-
-def merge_reports(reports: Iterable[bytes]) -> Report:
-    """The partitions' reports merged (SPEC §11: associative and commutative), from their bytes."""
-    merged: Optional[Report] = None
+def merge_reports(engine: Engine, reports: Iterable[bytes]) -> Report:
+    """The partitions' reports merged (SPEC §11: associative and commutative), from their bytes;
+    tables of it come as pandas when installed (``Report.to_frame``)."""
+    merged = engine.report([])._native
     for data in reports:
-        report = report_of(data)
-        merged = report if merged is None else merged.merge(report)
-    return merged if merged is not None else Engine().report([])
+        merged = merged.merge(_native.Report.from_bytes(data))
+    return Report(merged, "records")
 
 
 def closings(engine: Engine, day_totals: List[Any], around: Any) -> Any:

@@ -119,7 +119,7 @@ def assess(
     last = client.compute(
         [dask.delayed(_last_pass)(shipped, *inputs[i], outcomes_f, closings, out, i, dask_key_name=key("pass3", i)) for i in parts]
     )
-    report = _cluster.merge_reports(client.gather(client.map(_second, last, key=[key("report", i) for i in parts])))
+    report = _cluster.merge_reports(engine, client.gather(client.map(_second, last, key=[key("report", i) for i in parts])))
     if out is not None:
         import dask.dataframe as dd
 

@@ -110,7 +110,7 @@ def assess(
             .persist(StorageLevel.MEMORY_AND_DISK)
         )
         reports = [bytes(r["report"]) for r in last.where(F.col("report").isNotNull()).select("report").collect()]
-        report = _cluster.merge_reports(reports)
+        report = _cluster.merge_reports(engine, reports)
         assessments = last.where(F.col("report").isNull()).drop("report")
         if out is not None:
             assessments.write.parquet(out)
