@@ -4,11 +4,13 @@
 //! a rules or override error); 2 wrong usage.
 
 mod apprenticeship;
+mod demo_parquet;
 mod explain;
 mod input;
 mod lang;
 mod ledger;
 mod output;
+mod parquet;
 mod run;
 #[cfg(feature = "serve")]
 mod serve;
@@ -53,7 +55,8 @@ pub struct RulesArgs {
 /// Options that read claims.
 #[derive(clap::Args)]
 struct InputArgs {
-    /// Claims file: .csv, .json (array) or .jsonl; `-` for stdin.
+    /// Claims file: .csv, .json (array), .jsonl or .parquet (or a folder of .parquet files);
+    /// `-` for stdin.
     file: String,
     /// Input format, when the extension does not say.
     #[arg(long, value_enum)]
@@ -125,7 +128,7 @@ enum Command {
         input: InputArgs,
         #[command(flatten)]
         rules: RulesArgs,
-        /// Output file: .json (array), .jsonl or .csv (default: JSON Lines on stdout).
+        /// Output file: .json (array), .jsonl, .csv or .parquet (default: JSON Lines on stdout).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// The report (SPEC §9) as JSON.
@@ -202,9 +205,13 @@ enum Command {
         /// Calendar year of the claims.
         #[arg(long, default_value_t = 2021)]
         year: i32,
-        /// Claims CSV to write.
+        /// Claims CSV to write; with --parts, the folder of the Parquet data set.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Write a Parquet data set partitioned by person in K files per table (claims/,
+        /// history/, applications/, outcomes/ under --out), as Dask and Spark read it.
+        #[arg(long, value_name = "K", conflicts_with_all = ["history_out", "applications_out", "outcomes_out"])]
+        parts: Option<u32>,
         /// History CSV to write (earlier subsidies of some of the persons).
         #[arg(long, value_name = "FILE")]
         history_out: Option<PathBuf>,
@@ -454,9 +461,20 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             }
             Ok(if a.status == Status::Invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::DemoData { rules, claims, year, out, history_out, applications_out, outcomes_out, applications } => {
+        Command::DemoData { rules, claims, year, out, parts, history_out, applications_out, outcomes_out, applications } => {
             use skill_subsidy_bench::demo;
             let rules = ruleset(&rules)?;
+            if let Some(parts) = parts {
+                demo_parquet::write(&rules, claims, year, applications.unwrap_or(claims / 50), &out, parts)?;
+                eprintln!(
+                    "{} {claims} {} {} ({parts} {})",
+                    lang.pick("wrote", "已写入"),
+                    lang.pick("claims to", "条申请："),
+                    out.display(),
+                    lang.pick("parts by person", "个按人员划分的分区")
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let generator = demo::Generator::new(&rules, demo::Options { claims, year });
             let mut text = String::from(demo::CSV_HEADER);
             for i in 0..claims {

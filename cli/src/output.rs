@@ -1,5 +1,5 @@
-//! Writing assessment records: a JSON array, JSON Lines or CSV, chosen by the extension. CSV is
-//! for people: its cells are safe to open in a spreadsheet (spreadsheet.rs).
+//! Writing assessment records: a JSON array, JSON Lines, CSV or Parquet, chosen by the extension.
+//! CSV is for people: its cells are safe to open in a spreadsheet (spreadsheet.rs).
 
 use crate::input::Format;
 use crate::spreadsheet::{self, Formulas};
@@ -17,10 +17,13 @@ pub fn write_records<'a>(
 ) -> std::io::Result<()> {
     let format = match path {
         Some(p) if p != Path::new("-") => Format::from_path(p).ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{}: write .csv, .json or .jsonl", p.display()))
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{}: write .csv, .json, .jsonl or .parquet", p.display()))
         })?,
         _ => Format::Jsonl,
     };
+    if let (Format::Parquet, Some(path)) = (format, path) {
+        return crate::parquet::write_records(engine, path, items);
+    }
     let sink: Box<dyn Write> = match path {
         Some(p) if p != Path::new("-") => {
             if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
@@ -85,6 +88,7 @@ fn format_records(
                 serde_json::to_writer(&mut out, &engine.record(id, a))?;
             }
         }
+        Format::Parquet => {} // written by crate::parquet
         Format::Jsonl => {
             for (id, a) in items {
                 serde_json::to_writer(&mut out, &engine.record(id, a))?;

@@ -40,6 +40,7 @@ pub mod level;
 pub mod money;
 mod overrides;
 pub mod parallel;
+pub mod partition;
 pub mod reasons;
 pub mod report;
 pub mod rules;
@@ -60,7 +61,7 @@ pub use engine::{Engine, VersionRef};
 pub use history::HistoryRecord;
 pub use overrides::{Override, Overrides};
 pub use reasons::{Reason, Reasons, Status};
-pub use report::{AccountLedger, Projection, Report, ReportDiff, Tally};
+pub use report::{AccountLedger, Projection, Report, ReportDiff, Tally, REPORT_WIRE_VERSION};
 pub use rules::{RulesError, RulesErrorKind, RulesErrors, Ruleset};
 /// Money is `rust_decimal::Decimal` in yuan; re-exported so users need no second dependency.
 pub use rust_decimal::Decimal;

@@ -7,8 +7,11 @@
 //! │   └── OverrideError   a what-if override to a missing path or with a wrong value
 //! ├── ClaimError          input that cannot be assessed as a whole: a frame without a claim_id
 //! │                       column, a history row that does not validate, an unreadable Arrow stream
-//! └── LedgerError         a ledger that cannot be opened or written (busy, a full disk, a newer
-//!                         schema …): nothing of the failed call was written
+//! ├── LedgerError         a ledger that cannot be opened or written (busy, a full disk, a newer
+//! │                       schema …): nothing of the failed call was written
+//! └── ScaleOutError       a batch split across a cluster that cannot give the single run's result:
+//!                         partitions whose columns differ, a person in two partitions, workers
+//!                         that run another version of skill-subsidy
 //! ```
 //!
 //! Each item of `.errors` is a dict with at least `code`, `field` and `message`. The value of
@@ -48,6 +51,13 @@ create_exception!(
     "Input that cannot be assessed as a whole (a claim that does not validate is `invalid` instead)."
 );
 
+create_exception!(
+    skill_subsidy,
+    ScaleOutError,
+    SubsidyError,
+    "A batch split across a cluster (Dask, Spark) that cannot give the single run's result."
+);
+
 /// Rows listed in a message; `.errors` has them all.
 const SHOWN: usize = 20;
 
@@ -65,6 +75,9 @@ pub(crate) enum Error {
     Rows { what: &'static str, rows: Vec<(usize, Vec<FieldError>)> },
     /// An Arrow stream that cannot be imported or built.
     Arrow { what: &'static str, error: ArrowError },
+    /// A batch split across a cluster that cannot run as one (SPEC §11): a stable code and what
+    /// is wrong.
+    ScaleOut { code: &'static str, message: String },
     /// Something that cannot happen (a record that does not serialise), reported, never a panic.
     Internal(String),
     /// A ledger that cannot be opened or written.
@@ -126,6 +139,7 @@ impl From<Error> for PyErr {
         Python::attach(|py| match error {
             Error::Python(e) => e,
             Error::Internal(message) => raise::<SubsidyError>(py, message.clone(), vec![item("internal", "", &message)]),
+            Error::ScaleOut { code, message } => raise::<ScaleOutError>(py, format!("{message} [{code}]"), vec![item(code, "", &message)]),
             Error::Rules(errors) => raise::<RulesError>(py, errors.to_string(), rules_items(&errors)),
             Error::Ledger(e) => {
                 let message = e.to_string();
@@ -186,6 +200,18 @@ pub(crate) fn input_error(what: &str, code: &str, field: &str, message: &str) ->
     Error::Input { what, code: intern(code), field: field.to_string(), message: message.to_string() }.into()
 }
 
+/// The `ScaleOutError` for what the Python side of `skill_subsidy.dask` and `.spark` finds.
+#[pyfunction]
+pub(crate) fn scale_out_error(code: &str, message: &str) -> PyErr {
+    let code = match code {
+        "columns_differ" => "columns_differ",
+        "not_partitioned_by_person" => "not_partitioned_by_person",
+        "engine_version_mismatch" => "engine_version_mismatch",
+        _ => "scale_out",
+    };
+    Error::ScaleOut { code, message: message.to_string() }.into()
+}
+
 /// Codes are static in [`Error::Input`]; the ones Python may use.
 fn intern(code: &str) -> &'static str {
     match code {
@@ -205,6 +231,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ("OverrideError", py.get_type::<OverrideError>()),
         ("ClaimError", py.get_type::<ClaimError>()),
         ("LedgerError", py.get_type::<LedgerError>()),
+        ("ScaleOutError", py.get_type::<ScaleOutError>()),
     ] {
         m.add(name, class)?;
     }

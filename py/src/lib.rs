@@ -10,7 +10,8 @@
 //! - [`batch`]: claims, history, applications and outcomes into one batch, and its result;
 //! - [`output`]: results as Arrow tables (money as `decimal128`);
 //! - [`report`]: the report as dict, JSON, tables, merged, compared;
-//! - [`scale_out`]: the three passes of SPEC §11 for a batch split by person across machines;
+//! - [`scale_out`]: the three passes of SPEC §11 for a batch split by person across machines,
+//!   the engine as bytes for the workers, and the bucket of each person;
 //! - [`ledger`]: the ledger of monthly batches (SQLite), the same file as the CLI's.
 
 mod batch;
@@ -37,5 +38,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<scale_out::PyClosings>()?;
     m.add_class::<ledger::PyLedger>()?;
     m.add_function(wrap_pyfunction!(error::input_error, m)?)?;
+    m.add_function(wrap_pyfunction!(error::scale_out_error, m)?)?;
+    m.add_function(wrap_pyfunction!(scale_out::person_buckets, m)?)?;
     error::register(m)
 }

@@ -6,7 +6,7 @@ use crate::error::Error;
 use crate::output::{self, ArrowStream};
 use crate::values;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict};
 use skill_subsidy::report::Report;
 use skill_subsidy::ReportDiff;
 
@@ -14,6 +14,10 @@ use skill_subsidy::ReportDiff;
 #[pyclass(frozen, name = "Report", module = "skill_subsidy._native")]
 pub(crate) struct PyReport {
     pub(crate) report: Report,
+}
+
+fn not_a_report() -> Error {
+    Error::input("input", "bad_input", "", "not a report's bytes (or one of another version of skill-subsidy)".into())
 }
 
 #[pymethods]
@@ -44,6 +48,23 @@ impl PyReport {
     /// by person merge into the whole batch's).
     fn merge(&self, other: &PyReport) -> PyReport {
         PyReport { report: self.report.merged(&other.report) }
+    }
+
+    /// Every sum and count as bytes (the core's wire form), to send from a worker to the
+    /// client (SPEC §11).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, self.report.to_wire().to_string().as_bytes())
+    }
+
+    /// From [`to_bytes`](Self::to_bytes).
+    #[staticmethod]
+    fn from_bytes(data: &[u8]) -> PyResult<PyReport> {
+        let value: serde_json::Value = serde_json::from_slice(data).map_err(|_| not_a_report())?;
+        Ok(PyReport { report: Report::from_wire(&value).ok_or_else(not_a_report)? })
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        Ok((slf.get_type().getattr("from_bytes")?, (slf.get().to_bytes(slf.py()),)))
     }
 
     /// The difference to a variant's report by the same keys (`docs/report.md`, what-if).

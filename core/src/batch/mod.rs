@@ -18,6 +18,7 @@
 mod budget;
 mod person;
 mod report;
+mod rounds;
 mod table;
 
 pub use budget::{BudgetInput, Candidate, Closings, QuotaCandidate};

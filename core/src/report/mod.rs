@@ -10,10 +10,12 @@
 mod account;
 mod diff;
 mod progress;
+mod wire;
 
 pub use account::{AccountLedger, Projection};
 pub use diff::ReportDiff;
 pub use progress::{Counts, Progress, TargetLine, TargetSetReport};
+pub use wire::REPORT_WIRE_VERSION;
 
 use crate::calendar::YearMonth;
 use crate::money::format_yuan;

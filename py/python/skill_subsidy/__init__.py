@@ -6,10 +6,12 @@ Where to start: :class:`Engine` (the embedded Wuxi 2021 rules, or ``Engine.from_
 ``engine.report(...)`` for the budget report and ``engine.whatif(overrides, ...)`` to try a
 change of any rule value; :class:`Ledger` to run month after month against what earlier
 months committed (the CLI's ``--ledger`` file). Money is exact throughout:
-``decimal.Decimal``, or a ``decimal128(18, 2)`` Arrow column.
+``decimal.Decimal``, or a ``decimal128(18, 2)`` Arrow column. A province's claims run on a
+cluster through :mod:`skill_subsidy.dask` and :mod:`skill_subsidy.spark`.
 
 Errors form one hierarchy: :class:`SubsidyError` ⊃ :class:`RulesError` ⊃
-:class:`OverrideError`, :class:`ClaimError` and :class:`LedgerError`; each has ``.errors``
+:class:`OverrideError`, :class:`ClaimError`, :class:`LedgerError` and :class:`ScaleOutError`
+(a batch split across a cluster that cannot give the single run's result); each has ``.errors``
 (``code``, ``field``, ``message`` …). A claim that does not validate is not an exception: it is ``invalid``.
 
 >>> import skill_subsidy
@@ -22,7 +24,17 @@ Decimal('500.00')
 from ._assessment import Assessment
 from ._engine import Engine
 from ._ledger import Ledger, LedgerRun
-from ._native import BudgetInput, ClaimError, Closings, LedgerError, OverrideError, RulesError, SubsidyError, __version__
+from ._native import (
+    BudgetInput,
+    ClaimError,
+    Closings,
+    LedgerError,
+    OverrideError,
+    RulesError,
+    ScaleOutError,
+    SubsidyError,
+    __version__,
+)
 from ._report import Apprenticeships, BatchResult, Report, WhatIf
 
 __all__ = [
@@ -39,6 +51,7 @@ __all__ = [
     "OverrideError",
     "Report",
     "RulesError",
+    "ScaleOutError",
     "SubsidyError",
     "WhatIf",
     "__version__",
