@@ -9,8 +9,10 @@
 
 use crate::error::Error;
 use crate::input::{self, Data, Frame, FrameColumns};
-use crate::output::{self, ArrowStream, ByShape, Layout};
+use crate::money::Money;
+use crate::output::{self, ArrowStream, Layout};
 use crate::report::PyReport;
+use crate::shapes::{self, ByShape, Constant, Written};
 use crate::values;
 use arrow_array::ArrayRef;
 use pyo3::prelude::*;
@@ -311,33 +313,34 @@ impl PyBatchResult {
         self.outcome.len()
     }
 
-    /// The claims' records as an Arrow table (`claim_id`, `status`, `amount` decimal128(18, 2),
-    /// …). For a table given, `claim_id` is its column as given and the other text columns are
-    /// dictionary-encoded (pandas `category`, polars `Categorical`; `large_utf8` values when
+    /// The claims' records as an Arrow table (`claim_id`, `status`, `amount` as `money` asks:
+    /// decimal128(18, 2), int64 fen or float64 yuan, …). For a table given, `claim_id` is its
+    /// column as given and the other text columns are dictionary-encoded in their natural order
+    /// (pandas ordered `category`, polars `Enum` or `Categorical`; `large_utf8` values when
     /// `view`, which polars takes fastest); for dicts, text is `utf8`, or `utf8_view` when
     /// `view` (what polars holds).
-    #[pyo3(signature = (view = false))]
-    fn assessments_table(&self, py: Python<'_>, view: bool) -> PyResult<ArrowStream> {
+    #[pyo3(signature = (view = false, money = "decimal"))]
+    fn assessments_table(&self, py: Python<'_>, view: bool, money: &str) -> PyResult<ArrowStream> {
         let layout = Layout::new(view);
+        let money = Money::parse(money)?;
+        let written = Written { layout, money, traces: false };
         match (&self.outcome, &self.claim_ids) {
-            (Outcome::Table(t), Some(ids)) => {
-                table(py, || output::claims_by_shape(&self.engine, ids, ByShape::from(t), layout, false, None))
-            }
+            (Outcome::Table(t), Some(ids)) => table(py, || shapes::claims_by_shape(&self.engine, ids, ByShape::from(t), written, None)),
             (Outcome::Batch(r), Some(ids)) => table(py, || {
                 let shape_of: Vec<u32> = (0..r.assessments.len() as u32).collect();
                 let fen: Vec<i64> = r.assessments.iter().map(|a| output::fen(a.amount) as i64).collect();
-                output::claims_by_shape(
+                let written = Written { traces: self.trace, ..written };
+                shapes::claims_by_shape(
                     &self.engine,
                     ids,
                     ByShape { shapes: &r.assessments, shape_of: &shape_of, fen: &fen },
-                    layout,
-                    self.trace,
+                    written,
                     None,
                 )
             }),
             (Outcome::Batch(r), None) => {
                 let rows = r.assessments.len();
-                table(py, || output::in_chunks(rows, |range| output::assessments(&self.engine, r, self.trace, layout, range)))
+                table(py, || output::in_chunks(rows, |range| output::assessments(&self.engine, r, self.trace, (layout, money), range)))
             }
             (Outcome::Table(_), None) => table(py, || Ok(Vec::new())),
         }
@@ -345,17 +348,20 @@ impl PyBatchResult {
 
     /// The claims' records as [`Self::assessments_table`] gives them in `utf8_view`, but with
     /// each text column that holds one value on every row left out: the table, those columns'
-    /// values (`None`: null) and every column's name in order. polars makes a column of one value
-    /// at once (`pl.lit`), where it would take a dictionary column a row at a time.
+    /// values (`None`: null) with their categories when polars should make them an `Enum`, and
+    /// every column's name in order. polars makes a column of one value at once (`pl.lit`),
+    /// where it would take a dictionary column a row at a time.
     #[allow(clippy::type_complexity)] // a Python tuple
-    fn assessments_apart(&self, py: Python<'_>) -> PyResult<(ArrowStream, Vec<(&'static str, Option<String>)>, Vec<String>)> {
+    #[pyo3(signature = (money = "decimal"))]
+    fn assessments_apart(&self, py: Python<'_>, money: &str) -> PyResult<(ArrowStream, Vec<Constant>, Vec<String>)> {
         let (Outcome::Table(t), Some(ids)) = (&self.outcome, &self.claim_ids) else {
-            let stream = self.assessments_table(py, true)?;
+            let stream = self.assessments_table(py, true, money)?;
             let names = stream.names();
             return Ok((stream, Vec::new(), names));
         };
-        let mut apart = output::Apart::default();
-        let stream = table(py, || output::claims_by_shape(&self.engine, ids, ByShape::from(t), Layout::View, false, Some(&mut apart)))?;
+        let written = Written { layout: Layout::View, money: Money::parse(money)?, traces: false };
+        let mut apart = shapes::Apart::default();
+        let stream = table(py, || shapes::claims_by_shape(&self.engine, ids, ByShape::from(t), written, Some(&mut apart)))?;
         Ok((stream, apart.constants, apart.names.iter().map(|n| n.to_string()).collect()))
     }
 
@@ -379,15 +385,17 @@ impl PyBatchResult {
     }
 
     /// The applications' results as an Arrow table.
-    #[pyo3(signature = (view = false))]
-    fn applications_table(&self, py: Python<'_>, view: bool) -> PyResult<ArrowStream> {
-        table(py, || output::applications(&self.engine, self.outcome.applications(), Layout::new(view)).map(|b| vec![b]))
+    #[pyo3(signature = (view = false, money = "decimal"))]
+    fn applications_table(&self, py: Python<'_>, view: bool, money: &str) -> PyResult<ArrowStream> {
+        let money = Money::parse(money)?;
+        table(py, || output::applications(&self.engine, self.outcome.applications(), Layout::new(view), money).map(|b| vec![b]))
     }
 
     /// The applications' staged payments as an Arrow table, one row per payment.
-    #[pyo3(signature = (view = false))]
-    fn payments_table(&self, py: Python<'_>, view: bool) -> PyResult<ArrowStream> {
-        table(py, || output::payments(self.outcome.applications(), Layout::new(view)).map(|b| vec![b]))
+    #[pyo3(signature = (view = false, money = "decimal"))]
+    fn payments_table(&self, py: Python<'_>, view: bool, money: &str) -> PyResult<ArrowStream> {
+        let money = Money::parse(money)?;
+        table(py, || output::payments(self.outcome.applications(), Layout::new(view), money).map(|b| vec![b]))
     }
 
     /// The applications' results as dicts, with their session, payments and final amount.
@@ -414,7 +422,7 @@ impl PyBatchResult {
 
     /// The report (SPEC §9).
     fn report(&self) -> PyReport {
-        PyReport { report: self.outcome.report().clone() }
+        PyReport { report: self.outcome.report().clone(), engine: Arc::clone(&self.engine) }
     }
 }
 

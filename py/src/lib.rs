@@ -8,18 +8,24 @@
 //! - [`input`] and [`columns`]: tables through the Arrow C stream interface (no Python object
 //!   per row) and lists of dicts; [`values`]: Python values in, JSON records out;
 //! - [`batch`]: claims, history, applications and outcomes into one batch, and its result;
-//! - [`output`]: results as Arrow tables (money as `decimal128`);
-//! - [`report`]: the report as dict, JSON, tables, merged, compared;
+//! - [`output`]: results as Arrow tables; [`shapes`]: a frame's result by its distinct records;
+//!   [`money`]: money columns as decimals, fen or floats; [`categories`]: the natural order of
+//!   categorical columns;
+//! - [`report`]: the report as dict, JSON, tables ([`report_tables`]), merged, compared;
 //! - [`scale_out`]: the three passes of SPEC §11 for a batch split by person across machines.
 
 mod batch;
+mod categories;
 mod columns;
 mod engine;
 mod error;
 mod input;
+mod money;
 mod output;
 mod report;
+mod report_tables;
 mod scale_out;
+mod shapes;
 mod values;
 
 use pyo3::prelude::*;
@@ -34,5 +40,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<scale_out::PyBudgetInput>()?;
     m.add_class::<scale_out::PyClosings>()?;
     m.add_function(wrap_pyfunction!(error::input_error, m)?)?;
+    m.add_function(wrap_pyfunction!(error::choice_error_for, m)?)?;
     error::register(m)
 }

@@ -3,17 +3,23 @@
 //! variant (what-if).
 
 use crate::error::Error;
-use crate::output::{self, ArrowStream};
+use crate::money::Money;
+use crate::output::{ArrowStream, Layout};
+use crate::report_tables::{self, Writing};
 use crate::values;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use skill_subsidy::report::Report;
-use skill_subsidy::ReportDiff;
+use skill_subsidy::{Engine, ReportDiff};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// A batch report.
 #[pyclass(frozen, name = "Report", module = "skill_subsidy._native")]
 pub(crate) struct PyReport {
     pub(crate) report: Report,
+    /// The engine that made it: its ruleset orders the tables' keys.
+    pub(crate) engine: Arc<Engine>,
 }
 
 #[pymethods]
@@ -43,7 +49,7 @@ impl PyReport {
     /// This report and `other` merged (associative and commutative: the reports of a batch split
     /// by person merge into the whole batch's).
     fn merge(&self, other: &PyReport) -> PyReport {
-        PyReport { report: self.report.merged(&other.report) }
+        PyReport { report: self.report.merged(&other.report), engine: Arc::clone(&self.engine) }
     }
 
     /// The difference to a variant's report by the same keys (`docs/report.md`, what-if).
@@ -53,19 +59,28 @@ impl PyReport {
 
     /// A table of the report: by `program`, `level`, `district`, `fund`, `occupation`, `month`
     /// (key, count, amount); by `reason` or `status` (key, count); one row per `account`; or
-    /// each account's months (`account_month`: committed, disbursed).
-    fn table(&self, by: &str) -> PyResult<ArrowStream> {
-        match output::report_table(&self.report, by) {
+    /// each account's months (`account_month`: committed, disbursed). Keys are categorical in
+    /// their natural order (for polars, `view`: an `Enum` where the set is closed); money as
+    /// `money` asks.
+    #[pyo3(signature = (by, money = "decimal", view = false))]
+    fn table(&self, by: &str, money: &str, view: bool) -> PyResult<ArrowStream> {
+        let w = Writing { engine: &self.engine, layout: Layout::new(view), money: Money::parse(money)? };
+        match report_tables::report_table(&self.report, by, w) {
             Some(Ok(batch)) => Ok(ArrowStream::new(vec![batch])),
             Some(Err(error)) => Err(Error::Arrow { what: "report", error }.into()),
-            None => Err(Error::input(
-                "report",
-                "unknown_table",
-                by,
-                format!("cannot table a report by {by:?}; use one of {}", output::REPORT_TABLES.join(", ")),
-            )
-            .into()),
+            None => Err(Error::choice("by", by, &report_tables::REPORT_TABLES).into()),
         }
+    }
+
+    /// The values of a key (`program`, `status`, `month` …) in their natural order: those of
+    /// a closed set (every program of the ruleset …), then those of `present` not among them,
+    /// or `present` sorted; whether the order is natural (else: as they came); and, for a
+    /// closed set, the field metadata that makes polars read the column as an `Enum`.
+    fn categories(&self, name: &str, present: Vec<String>) -> (Vec<String>, bool, Option<HashMap<String, String>>) {
+        let order = crate::categories::of_column(&self.engine, name);
+        let values = order.arrange(present.iter().map(|p| Some(p.as_str())));
+        let metadata = order.closed().then(|| crate::categories::polars_enum(&values));
+        (values.into_iter().map(str::to_string).collect(), order.ordered(), metadata)
     }
 
     /// Claims in the report.

@@ -8,8 +8,10 @@ change of any rule value. Money is exact throughout: ``decimal.Decimal``, or a
 ``decimal128(18, 2)`` Arrow column.
 
 Errors form one hierarchy: :class:`SubsidyError` ⊃ :class:`RulesError` ⊃
-:class:`OverrideError`, and :class:`ClaimError`; each has ``.errors`` (``code``, ``field``,
-``message`` …). A claim that does not validate is not an exception: it is ``invalid``.
+:class:`OverrideError`, :class:`ClaimError` and :class:`ArgumentError` (also a ``ValueError``);
+each has ``.errors`` (``code``, ``field``, ``message`` …). A claim that does not validate is not
+an exception: it is ``invalid``. :class:`SubsidyWarning` says when input is read with something
+left out (columns that are not fields).
 
 >>> import skill_subsidy
 >>> skill_subsidy.Engine().assess({"claim_id": "C1", "program": "online", "person_id": "P1",
@@ -20,11 +22,12 @@ Decimal('500.00')
 
 from ._assessment import Assessment
 from ._engine import Engine
-from ._native import BudgetInput, ClaimError, Closings, OverrideError, RulesError, SubsidyError, __version__
+from ._native import ArgumentError, BudgetInput, ClaimError, Closings, OverrideError, RulesError, SubsidyError, SubsidyWarning, __version__
 from ._report import Apprenticeships, BatchResult, Report, WhatIf
 
 __all__ = [
     "Apprenticeships",
+    "ArgumentError",
     "Assessment",
     "BatchResult",
     "BudgetInput",
@@ -35,6 +38,7 @@ __all__ = [
     "Report",
     "RulesError",
     "SubsidyError",
+    "SubsidyWarning",
     "WhatIf",
     "__version__",
 ]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 from typing import Any, List, Mapping, Optional, Sequence, Union, overload
 
-from . import _frames, _native
+from . import _frames, _money, _native
 from ._assessment import Assessment
+from ._money import Money
 from ._report import Apprenticeships, BatchResult, Report, WhatIf
 
 #: An override document: ``{"shortage.rate": "0.20"}``, with date ranges
@@ -160,6 +161,7 @@ class Engine:
         lenient: Optional[bool] = None,
         trace: bool = False,
         closings: Optional[_native.Closings] = None,
+        money: Money = "decimal",
     ) -> BatchResult:
         """Assesses a batch once and keeps everything: the claims' assessments, the
         applications' results and the report.
@@ -171,13 +173,17 @@ class Engine:
         their fields. ``lenient``: ignore unknown fields (default: yes for frames, no for
         dicts, as the CLI reads CSV and JSON). ``trace``: explain every claim. ``closings``:
         the data is one partition of a batch split by person (see :meth:`budget_input`).
+        ``money``: how money comes back, in the results and the report's tables: ``"decimal"``
+        (exact, the default), ``"fen"`` (exact ``int64`` fen) or ``"float"`` (yuan, for charts
+        only).
 
         Claims are decided first come, first served (``applied_on``, then ``claim_id``),
         whatever the input order. A claim that does not validate is ``invalid``; a history row
         that does not validate raises ``ClaimError``.
         """
+        money = _money.check(money)
         inputs = _Inputs(data, history, applications, outcomes)
-        return inputs.result(self._native.run(*inputs.native, lenient, trace, closings))
+        return inputs.result(self._native.run(*inputs.native, lenient, trace, closings), money)
 
     def budget_input(
         self, data: Any, history: Any = None, *, applications: Any = None, outcomes: Any = None, lenient: Optional[bool] = None
@@ -219,6 +225,7 @@ class Engine:
         lenient: Optional[bool] = None,
         trace: bool = False,
         closings: Optional[_native.Closings] = None,
+        money: Money = "decimal",
     ) -> Any:
         """Assesses claims as one batch and returns one record per claim, in input order, as
         the kind of ``data``: a pandas or polars DataFrame, a pyarrow Table, or a list of dicts.
@@ -232,7 +239,7 @@ class Engine:
         [('B', 'rejected', ['exclusive_with_other_program']), ('A', 'approved', [])]
         """
         return self.run(
-            data, history, applications=applications, outcomes=outcomes, lenient=lenient, trace=trace, closings=closings
+            data, history, applications=applications, outcomes=outcomes, lenient=lenient, trace=trace, closings=closings, money=money
         ).assessments
 
     def report(
@@ -243,9 +250,10 @@ class Engine:
         applications: Any = None,
         outcomes: Any = None,
         lenient: Optional[bool] = None,
+        money: Money = "decimal",
     ) -> Report:
         """The report of a batch (SPEC §9). See :meth:`run` for the arguments."""
-        return self.run(data, history, applications=applications, outcomes=outcomes, lenient=lenient).report
+        return self.run(data, history, applications=applications, outcomes=outcomes, lenient=lenient, money=money).report
 
     @overload
     def whatif(
@@ -257,6 +265,7 @@ class Engine:
         applications: Any = None,
         outcomes: Any = None,
         lenient: Optional[bool] = None,
+        money: Money = "decimal",
     ) -> WhatIf: ...
 
     @overload
@@ -269,6 +278,7 @@ class Engine:
         applications: Any = None,
         outcomes: Any = None,
         lenient: Optional[bool] = None,
+        money: Money = "decimal",
     ) -> List[WhatIf]: ...
 
     def whatif(
@@ -280,26 +290,28 @@ class Engine:
         applications: Any = None,
         outcomes: Any = None,
         lenient: Optional[bool] = None,
+        money: Money = "decimal",
     ) -> Any:
         """The same batch under these rules (the baseline) and with ``overrides`` (the
         variant): both reports and their difference. Give a list of override documents for
         several variants: the baseline is assessed once and shared. Raises ``OverrideError``
         before assessing anything when an override does not apply.
         """
+        money = _money.check(money)
         several = isinstance(overrides, (list, tuple)) and all(isinstance(o, Mapping) for o in overrides) and len(overrides) > 0
         documents = list(overrides) if several else [overrides]
         variants = [self.with_overrides(o) for o in documents]
         inputs = _Inputs(data, history, applications, outcomes)
 
         def run(engine: Engine) -> BatchResult:
-            return inputs.result(engine._native.run(*inputs.native, lenient, False))
+            return inputs.result(engine._native.run(*inputs.native, lenient, False), money)
 
         baseline = run(self)
         results = [WhatIf(v.overrides, baseline, run(v)) for v in variants]
         return results if several else results[0]
 
     def apprenticeship(
-        self, applications: Any, outcomes: Any = None, history: Any = None, *, lenient: Optional[bool] = None
+        self, applications: Any, outcomes: Any = None, history: Any = None, *, lenient: Optional[bool] = None, money: Money = "decimal"
     ) -> Apprenticeships:
         """Reviews apprenticeship applications (企业新型学徒制) at the bimonthly sessions: each
         application's session, status and amount committed, its staged payments by outcome,
@@ -315,7 +327,7 @@ class Engine:
         >>> [(p["month"], p["kind"], p["amount"]) for p in result.applications[0]["payments"]]
         [('2021-05', 'advance', Decimal('2500.00')), ('2022-06', 'settlement', Decimal('2500.00'))]
         """
-        return Apprenticeships(self.run(None, history, applications=applications, outcomes=outcomes, lenient=lenient))
+        return Apprenticeships(self.run(None, history, applications=applications, outcomes=outcomes, lenient=lenient, money=money))
 
     def __repr__(self) -> str:
         return str(self._native.__repr__())
@@ -331,6 +343,7 @@ class _Inputs:
         self.native = (claims, _frames.read(history, "history")[1], apps, _frames.read(outcomes, "outcomes")[1])
         self.index = getattr(data, "index", None) if self.kind == "pandas" else None
 
-    def result(self, native: Any) -> BatchResult:
-        """A native result as the kinds given (a pandas result keeps the input's index)."""
-        return BatchResult(native, self.kind, self.index, self.app_kind)
+    def result(self, native: Any, money: Money = "decimal") -> BatchResult:
+        """A native result as the kinds given (a pandas result keeps the input's index), its
+        money as ``money`` asks."""
+        return BatchResult(native, self.kind, self.index, self.app_kind, money)

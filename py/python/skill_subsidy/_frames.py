@@ -8,7 +8,13 @@ of dicts.
 
 Money comes back exact: a ``decimal128(18, 2)`` column in Arrow and polars, an Arrow-backed
 decimal column (``pd.ArrowDtype(pa.decimal128(18, 2))``) in pandas, ``decimal.Decimal`` in
-dicts.
+dicts; or as fen or floats when asked (``_money``).
+
+A result's text columns are categorical in their natural order (statuses approved, rejected,
+invalid; programs in ruleset order; catalogue versions and months by time): pandas ordered
+``Categorical``; polars ``Enum`` for the closed sets (statuses, programs, catalogue versions,
+levels, reasons: polars' ``Categorical`` sorts by text) and ``Categorical`` for months (whose
+text order is time order, and whose set is open: monthly results concatenate).
 """
 
 from __future__ import annotations
@@ -207,12 +213,17 @@ def to_pandas(table: Any, pa: Any, pd: Any) -> Any:
             columns[name] = pd.Categorical.from_codes(codes, categories=categories, ordered=kind.ordered)
         elif pa.types.is_decimal(kind):
             columns[name] = pd.array(column, dtype=pd.ArrowDtype(kind))
+        elif pa.types.is_integer(kind) and column.null_count:
+            # Money as fen with a missing amount: pandas' nullable integers, not floats.
+            columns[name] = pd.array(column.to_pandas(types_mapper={kind: pd.Int64Dtype()}.get), dtype="Int64")
         else:
             columns[name] = column.to_pandas()
     return pd.DataFrame(columns, copy=False)
 
 
-Apart = Tuple[Any, List[Tuple[str, Optional[str]]], List[str]]
+#: The stream without its text columns of one value; each such column's name, value and (for a
+#: polars ``Enum``) categories; every column's name in order.
+Apart = Tuple[Any, List[Tuple[str, Optional[str], Optional[List[str]]]], List[str]]
 
 
 def write(
@@ -231,16 +242,7 @@ def write(
     if kind == "records":
         return records()
     if kind == "polars":
-        import polars as pl
-
-        stream, constants, names = apart() if apart is not None else (stream_of(True), [], [])
-        try:
-            frame = pl.DataFrame(stream)
-        except (TypeError, ValueError):  # pragma: no cover - older polars without the protocol
-            frame = pl.from_arrow(_pyarrow().table(stream))
-        if constants:
-            frame = frame.with_columns([pl.lit(value, dtype=pl.Categorical).alias(name) for name, value in constants]).select(names)
-        return frame
+        return _to_polars(*(apart() if apart is not None else (stream_of(True), [], [])))
     pa = _pyarrow()
     table = pa.table(stream_of(False))
     if kind == "arrow":
@@ -251,6 +253,54 @@ def write(
     if index is not None and len(index) == len(frame):
         frame.index = index
     return frame
+
+
+def _to_polars(stream: Any, constants: List[Tuple[str, Optional[str], Optional[List[str]]]], names: List[str]) -> Any:
+    """A result stream as a polars frame, with its columns of one value made as literals (an
+    ``Enum`` of the categories given, else a ``Categorical``) in their places. polars reads a
+    dictionary column marked as an ``Enum`` (polars' own field metadata) as one."""
+    import polars as pl
+
+    try:
+        frame = pl.DataFrame(stream)
+    except (TypeError, ValueError):  # pragma: no cover - older polars without the protocol
+        frame = pl.from_arrow(_pyarrow().table(stream))
+    if constants:
+        frame = frame.with_columns(
+            [
+                pl.lit(value, dtype=pl.Enum(categories) if categories else pl.Categorical).alias(name)
+                for name, value, categories in constants
+            ]
+        ).select(names)
+    return frame
+
+
+#: A key's values in their natural order, whether that order is natural, and the field metadata
+#: that makes polars read it as an ``Enum`` (``None``: a ``Categorical``).
+Categories = Tuple[List[str], bool, Optional[Dict[str, str]]]
+
+
+def keyed_table(rows: List[Dict[str, Any]], types: Dict[str, Any], keys: Dict[str, Callable[[List[str]], Categories]]) -> Any:
+    """Small rows (a what-if's differences) as a pyarrow table of these column types, each key
+    column categorical in its natural order (``keys[name](values present)``) and the rows sorted
+    by the keys, as a report's tables are."""
+    pa = _pyarrow()
+    orders = {name: categories([r[name] for r in rows if r[name] is not None]) for name, categories in keys.items()}
+    position = {name: {v: i for i, v in enumerate(order[0])} for name, order in orders.items()}
+    last = 1 << 30
+    rows = sorted(rows, key=lambda r: tuple(position[k].get(r[k], last) if r[k] is not None else last for k in keys))
+    fields, arrays = [], []
+    for name, kind in types.items():
+        if name in orders:
+            values, ordered, metadata = orders[name]
+            codes = pa.array([position[name].get(r[name]) for r in rows], pa.int32())
+            array = pa.DictionaryArray.from_arrays(codes, pa.array(values, pa.string()), ordered=ordered)
+            fields.append(pa.field(name, array.type, metadata=metadata))
+        else:
+            array = pa.array([r[name] for r in rows], kind)
+            fields.append(pa.field(name, kind))
+        arrays.append(array)
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
 def frame_kind(kind: Kind) -> Kind:

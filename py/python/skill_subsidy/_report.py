@@ -7,11 +7,14 @@ import html
 from decimal import Decimal
 from typing import Any, Dict, List, Optional
 
-from . import _frames
+from . import _frames, _money, _native
 from ._assessment import Assessment
 from ._frames import Kind
+from ._money import Money
 
 _DIMENSIONS = ("program", "level", "district", "fund", "occupation", "month")
+#: The dimensions whose missing key the report writes as ``-``: a null in a table.
+_DASH_FOR_NONE = ("level", "district", "occupation")
 
 
 def _yuan(amount: Any) -> str:
@@ -47,9 +50,10 @@ class Report:
     {'2021-06': Decimal('300.00')}
     """
 
-    def __init__(self, native: Any, kind: Kind = "records") -> None:
+    def __init__(self, native: Any, kind: Kind = "records", money: Money = "decimal") -> None:
         self._native = native
         self._kind = kind
+        self._money = money
 
     @property
     def claims(self) -> int:
@@ -74,7 +78,7 @@ class Report:
         """The report as JSON text, money as decimal strings: what ``subsidy assess --report`` writes."""
         return str(self._native.to_json(indent))
 
-    def to_frame(self, by: str = "program", *, kind: Optional[Kind] = None) -> Any:
+    def to_frame(self, by: str = "program", *, kind: Optional[Kind] = None, money: Optional[Money] = None) -> Any:
         """A table of the report, as a frame of the kind the claims came in (pandas when they
         came as dicts).
 
@@ -82,22 +86,34 @@ class Report:
         (columns: the key, ``count``, ``amount``); ``reason`` and ``status`` (the key,
         ``count``); ``account`` (one row per account: spending target, opening balance,
         committed, paid in and after the period, the goal's share, remaining, utilisation,
-        projection); ``account_month`` (each account's months: ``committed``, ``paid``).
+        projection); ``account_month`` (each account's months: ``committed``, ``paid``). The key
+        is categorical in its natural order (programs as the ruleset lists them, months by time,
+        statuses approved, rejected, invalid) and the rows come in that order; a key a claim did
+        not have (no level, no district) is null. A key that is none of these raises
+        ``ArgumentError`` naming them.
+
+        ``money``: ``"decimal"`` (exact, the default unless the run said otherwise), ``"fen"``
+        (exact ``int64``) or ``"float"`` (for charts only).
 
         >>> from skill_subsidy import Engine
         >>> claims = [{"claim_id": "C1", "program": "pre_job", "person_id": "P1", "enterprise_id": "E1",
         ...            "event_date": "2021-05-10", "applied_on": "2021-05-20"}]
         >>> Engine().report(claims).to_frame("fund", kind="records")
         [{'fund': 'special_account', 'count': 1, 'amount': Decimal('300.00')}]
+        >>> Engine().report(claims).to_frame("fund", kind="records", money="fen")
+        [{'fund': 'special_account', 'count': 1, 'amount': 30000}]
         """
         kind = kind or _frames.frame_kind(self._kind)
-        stream = self._native.table(by)
-        return _frames.write(lambda view: stream, lambda: _frames._pyarrow().table(stream).to_pylist(), kind)
+        money = _money.check(money, self._money)
+        native = self._native
+        return _frames.write(
+            lambda view: native.table(by, money, view), lambda: _frames._pyarrow().table(native.table(by, money)).to_pylist(), kind
+        )
 
     def merge(self, other: Report) -> Report:
         """This report and ``other`` merged: the reports of a batch split by person (SPEC §11)
         merge into the whole batch's report, to the fen."""
-        return Report(self._native.merge(other._native), self._kind)
+        return Report(self._native.merge(other._native), self._kind, self._money)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Report) and bool(self._native == other._native)
@@ -189,11 +205,12 @@ class BatchResult:
     polars DataFrame, a pyarrow Table, or a list of dicts).
     """
 
-    def __init__(self, native: Any, kind: Kind, index: Any = None, app_kind: Kind = "records") -> None:
+    def __init__(self, native: Any, kind: Kind, index: Any = None, app_kind: Kind = "records", money: Money = "decimal") -> None:
         self._native = native
         self._kind = kind
         self._index = index
         self._app_kind = app_kind
+        self._money = money
         self._assessments: Any = None
 
     def __len__(self) -> int:
@@ -206,9 +223,13 @@ class BatchResult:
         ``program``, ``fund``, ``payee``, ``catalogue_version``, ``payment_month`` (and
         ``trace`` when asked for). Dicts have the full record: lists and a trace dict."""
         if self._assessments is None:
-            native = self._native
+            native, money = self._native, self._money
             self._assessments = _frames.write(
-                native.assessments_table, native.assessment_records, self._kind, self._index, native.assessments_apart
+                lambda view: native.assessments_table(view, money),
+                lambda: _money.records(native.assessment_records(), money),
+                self._kind,
+                self._index,
+                lambda: native.assessments_apart(money),
             )
         return self._assessments
 
@@ -220,14 +241,22 @@ class BatchResult:
     def applications(self) -> Any:
         """One result per apprenticeship application, in input order: its record, ``session``
         and ``final_amount`` (dicts also hold their ``payments``)."""
-        return _frames.write(self._native.applications_table, self._native.application_records, self._app_kind)
+        native, money = self._native, self._money
+        return _frames.write(
+            lambda view: native.applications_table(view, money), lambda: _money.records(native.application_records(), money), self._app_kind
+        )
 
     @property
     def payments(self) -> Any:
         """The applications' staged payments, one row per payment: ``application_id``,
         ``month``, ``kind`` (``advance``, ``settlement``, ``recovery``), ``amount``."""
         kind = _frames.frame_kind(self._app_kind)
-        return _frames.write(self._native.payments_table, lambda: _frames._pyarrow().table(self._native.payments_table()).to_pylist(), kind)
+        native, money = self._native, self._money
+        return _frames.write(
+            lambda view: native.payments_table(view, money),
+            lambda: _frames._pyarrow().table(native.payments_table(False, money)).to_pylist(),
+            kind,
+        )
 
     @property
     def cash_flow(self) -> Dict[str, Decimal]:
@@ -237,7 +266,7 @@ class BatchResult:
     @property
     def report(self) -> Report:
         """The batch's report."""
-        return Report(self._native.report(), self._kind)
+        return Report(self._native.report(), self._kind, self._money)
 
     def __repr__(self) -> str:
         return f"BatchResult({len(self)} claims; {self.report!r})"
@@ -292,16 +321,31 @@ class WhatIf:
             "difference": self.difference,
         }
 
-    def to_frame(self, by: str = "program", *, kind: Optional[Kind] = None) -> Any:
+    def to_frame(self, by: str = "program", *, kind: Optional[Kind] = None, money: Optional[Money] = None) -> Any:
         """The difference by a dimension (``program``, ``level``, ``district``, ``fund``,
         ``occupation``, ``month``): the key, then count and amount of the baseline, the variant
-        and the delta. ``by="reason"`` gives the rejections (counts only)."""
+        and the delta. ``by="reason"`` gives the rejections (counts only); ``by="account"`` one
+        row per account: for each of its sums (``total_committed``, ``remaining`` …) the
+        baseline, the variant and the delta, then each side's projection. A key that is none of
+        these raises ``ArgumentError`` naming them. ``money`` as in :meth:`Report.to_frame`.
+
+        >>> from skill_subsidy import Engine
+        >>> claims = [{"claim_id": "C1", "program": "skills_training", "person_id": "P1",
+        ...            "occupation": "6-18-02-04", "level": "3", "institution": "WX-JG-001",
+        ...            "fee_paid": "3000.00", "event_date": "2021-08-02", "applied_on": "2021-08-20"}]
+        >>> w = Engine().whatif({"shortage.rate": "0.20"}, claims)
+        >>> w.to_frame("account", kind="records", money="fen")[0]["delta_total_committed"]
+        -20000
+        """
         kind = kind or _frames.frame_kind(self.baseline._kind)
+        money = _money.check(money, self.baseline._money)
+        d = self.difference
         if by == "reason":
             rows = [
-                {"reason": k, "baseline": v["baseline"], "variant": v["variant"], "delta": v["delta"]}
-                for k, v in self.difference["rejections"].items()
+                {"reason": k, "baseline": v["baseline"], "variant": v["variant"], "delta": v["delta"]} for k, v in d["rejections"].items()
             ]
+        elif by == "account":
+            rows = [_account_row(account, x) for account, x in d["accounts"].items()]
         elif by in _DIMENSIONS:
             rows = [
                 {
@@ -313,22 +357,31 @@ class WhatIf:
                     "delta_count": v["delta"]["count"],
                     "delta_amount": v["delta"]["amount"],
                 }
-                for key, v in self.difference["by"][by].items()
+                for key, v in d["by"][by].items()
             ]
+            for r in rows:
+                # The report's `-` (a program without a level, a claim without a district) is a null key.
+                r[by] = None if r[by] == "-" and by in _DASH_FOR_NONE else r[by]
         else:
-            raise ValueError(f"cannot compare by {by!r}; use one of {', '.join(_DIMENSIONS)} or reason")
+            raise _native.choice_error_for("by", str(by), [*_DIMENSIONS, "reason", "account"])
+        columns = list(rows[0]) if rows else [by]
+        money_columns = [c for c in columns if any(isinstance(r[c], Decimal) for r in rows) and c != "utilisation"]
+        for r in rows:
+            for c in money_columns:
+                r[c] = _money.value(r[c], money)
         if kind == "records":
             return rows
         pa = _frames._pyarrow()
-        columns = list(rows[0]) if rows else [by]
+        money_type = {"decimal": pa.decimal128(38, 2), "fen": pa.int64(), "float": pa.float64()}[money]
         types = {
-            c: pa.decimal128(38, 2)
-            if c.endswith("_amount")
-            else (pa.int64() if c.endswith("count") or c in ("baseline", "variant", "delta") else pa.string())
+            c: money_type
+            if c in money_columns
+            else (pa.int64() if c.endswith("_count") or c in ("baseline", "variant", "delta") else pa.string())
             for c in columns
         }
-        table = pa.table({c: pa.array([r[c] for r in rows], types[c]) for c in columns})
-        return _frames.write(lambda view: table, lambda: rows, kind)
+        key = columns[0]
+        table = _frames.keyed_table(rows, types, {key: lambda present: self.baseline._native.categories(key, present)})
+        return _frames.write(lambda view: table, lambda: table.to_pylist(), kind)
 
     def __repr__(self) -> str:
         delta = self.difference["approved"]["delta"]
@@ -362,6 +415,20 @@ class WhatIf:
             + "<p>Approved yuan by program</p>"
             + _table(["program", "baseline", "variant", "delta"], programs)
         )
+
+
+def _account_row(account: str, x: Dict[str, Any]) -> Dict[str, Any]:
+    """One account's difference as a row: each sum's baseline, variant and delta, then each
+    side's projection (``status`` and, when there is one, ``(month)``)."""
+    row: Dict[str, Any] = {"account": account}
+    sums = [(k, v) for k, v in x.items() if isinstance(v, dict) and "delta" in v]
+    for side in ("baseline", "variant", "delta"):
+        for k, v in sums:
+            row[f"{side}_{k}"] = v[side]
+    for side in ("baseline", "variant"):
+        p = (x.get("projection") or {}).get(side) or {}
+        row[f"{side}_projection"] = (p.get("status") or "") + (f" ({p['month']})" if p.get("month") else "") or None
+    return row
 
 
 class Apprenticeships:
