@@ -23,7 +23,7 @@ use skill_subsidy::{
     RawValue, Status, TableResult,
 };
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Claims, ready to be added without the interpreter.
@@ -57,13 +57,14 @@ pub(crate) struct Inputs {
 impl Inputs {
     /// Reads the inputs (the interpreter is held: Python objects are read here, and only here).
     pub(crate) fn read(
+        engine: &Engine,
         claims: Option<&Bound<'_, PyAny>>,
         history: Option<&Bound<'_, PyAny>>,
         applications: Option<&Bound<'_, PyAny>>,
         outcomes: Option<&Bound<'_, PyAny>>,
         lenient: Option<bool>,
     ) -> Result<Inputs, Error> {
-        let history = read_history(history, lenient)?;
+        let history = read_history(engine, history, lenient)?;
         let applications = read_applications(applications, outcomes, lenient)?;
         let data = input::read(claims, "claims")?;
         let mode = mode(lenient, &data);
@@ -133,7 +134,7 @@ impl Inputs {
     }
 }
 
-fn read_history(history: Option<&Bound<'_, PyAny>>, lenient: Option<bool>) -> Result<Vec<HistoryRecord>, Error> {
+fn read_history(engine: &Engine, history: Option<&Bound<'_, PyAny>>, lenient: Option<bool>) -> Result<Vec<HistoryRecord>, Error> {
     let data = input::read(history, "history")?;
     if let Data::Frame(frame) = &data {
         frame.check("history", "person_id", &skill_subsidy::history::HISTORY_FIELDS)?;
@@ -141,19 +142,57 @@ fn read_history(history: Option<&Bound<'_, PyAny>>, lenient: Option<bool>) -> Re
     let lenient = mode(lenient, &data) == FieldMode::Lenient;
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    for (row, record) in input::records(&data)?.into_iter().enumerate() {
-        let parsed =
-            record.map_err(|e| vec![e]).and_then(|fields| HistoryRecord::parse(fields.iter().map(|(k, v)| (k.as_str(), v)), lenient));
+    let records = input::records(&data)?;
+    // The columns given: a table's, or every key of the mappings.
+    let columns: BTreeSet<&str> = match &data {
+        Data::Frame(frame) => frame.names.iter().map(String::as_str).collect(),
+        Data::Items(_) => records.iter().flatten().flat_map(|fields| fields.iter().map(|(k, _)| k.as_str())).collect(),
+    };
+    for (row, record) in records.iter().enumerate() {
+        let parsed = record
+            .as_ref()
+            .map_err(|e| vec![e.clone()])
+            .and_then(|fields| HistoryRecord::parse(fields.iter().map(|(k, v)| (k.as_str(), v)), lenient));
         match parsed {
             Ok(h) => out.push(h),
             Err(errors) => problems.push((row, errors)),
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Rows { what: "history", rows: problems })
+    if !problems.is_empty() {
+        return Err(Error::Rows { what: "history", rows: problems });
     }
+    history_columns(engine, &out, &columns)?;
+    Ok(out)
+}
+
+/// A history without a column its records' programs need (a `level_table` program's level and
+/// occupation, an exclusivity group's enterprise) is refused: its records would count for
+/// nothing in the checks that compare them, and later claims would be approved as if they had
+/// not been paid (`Program::history_fields`).
+fn history_columns(engine: &Engine, history: &[HistoryRecord], columns: &BTreeSet<&str>) -> Result<(), Error> {
+    let needs: BTreeMap<&str, Vec<&'static str>> =
+        engine.ruleset().programs.iter().map(|p| (p.id.as_str(), p.history_fields())).collect();
+    // Field missing → program → records.
+    let mut missing: BTreeMap<&'static str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for h in history {
+        for field in needs.get(h.program.as_str()).into_iter().flatten().filter(|f| !columns.contains(**f)) {
+            *missing.entry(field).or_default().entry(h.program.as_str()).or_default() += 1;
+        }
+    }
+    let Some((field, programs)) = missing.into_iter().next() else { return Ok(()) };
+    let records: usize = programs.values().sum();
+    let names: Vec<&str> = programs.keys().copied().collect();
+    let checks = if field == "enterprise_id" { "exclusive_with_other_program" } else { "duplicate_level, lower_than_subsidised_level" };
+    Err(Error::input(
+        "history",
+        "missing_column",
+        field,
+        format!(
+            "the history has no {field} column, which its {records} records of {} need: without it they count for nothing in the \
+             checks that compare it ({checks})",
+            names.join(", ")
+        ),
+    ))
 }
 
 /// Outcomes by application id: (outcome, outcome_date) as given, for the core to validate
@@ -161,7 +200,7 @@ fn read_history(history: Option<&Bound<'_, PyAny>>, lenient: Option<bool>) -> Re
 fn read_outcomes(outcomes: Option<&Bound<'_, PyAny>>) -> Result<BTreeMap<String, (RawValue, RawValue)>, Error> {
     let data = input::read(outcomes, "outcomes")?;
     if let Data::Frame(frame) = &data {
-        frame.check("outcomes", "application_id", &["application_id", "outcome", "outcome_date"])?;
+        frame.check("outcomes", "application_id", &input::OUTCOME_FIELDS)?;
     }
     let mut known = BTreeMap::new();
     let mut problems = Vec::new();

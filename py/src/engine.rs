@@ -166,7 +166,7 @@ impl PyEngine {
         trace: bool,
         closings: Option<PyRef<'_, PyClosings>>,
     ) -> PyResult<PyBatchResult> {
-        let inputs = Inputs::read(claims, history, applications, outcomes, lenient)?;
+        let inputs = Inputs::read(&self.engine, claims, history, applications, outcomes, lenient)?;
         let engine = Arc::clone(&self.engine);
         let closings = closings.as_ref().map(|c| &c.closings);
         let outcome = py.detach(|| inputs.assess(&engine, trace, closings));
@@ -184,7 +184,7 @@ impl PyEngine {
         outcomes: Option<&Bound<'_, PyAny>>,
         lenient: Option<bool>,
     ) -> PyResult<PyBudgetInput> {
-        let inputs = Inputs::read(claims, history, applications, outcomes, lenient)?;
+        let inputs = Inputs::read(&self.engine, claims, history, applications, outcomes, lenient)?;
         let engine = &self.engine;
         Ok(PyBudgetInput { input: py.detach(|| inputs.budget_input(engine)) })
     }

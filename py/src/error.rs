@@ -222,6 +222,7 @@ pub(crate) fn choice_error_for(argument: &str, given: &str, choices: Vec<String>
         "lang" => "lang",
         "money" => "money",
         "kind" => "kind",
+        "keep" => "keep",
         _ => "argument",
     };
     Error::Choice { argument, given: given.to_string(), choices }.into()

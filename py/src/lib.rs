@@ -41,5 +41,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<scale_out::PyClosings>()?;
     m.add_function(wrap_pyfunction!(error::input_error, m)?)?;
     m.add_function(wrap_pyfunction!(error::choice_error_for, m)?)?;
+    m.add_function(wrap_pyfunction!(input::fields, m)?)?;
     error::register(m)
 }

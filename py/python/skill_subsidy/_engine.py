@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import Any, List, Mapping, Optional, Sequence, Union, overload
 
-from . import _frames, _money, _native
+from . import _columns, _frames, _money, _native
 from ._assessment import Assessment
 from ._money import Money
 from ._report import Apprenticeships, BatchResult, Report, WhatIf
@@ -149,7 +149,7 @@ class Engine:
         lenient: Optional[bool] = None,
         trace: bool = False,
     ) -> Any:
-        return self._native.run(*_Inputs(data, history, applications, outcomes).native, lenient, trace)
+        return self._native.run(*_Inputs(data, history, applications, outcomes, lenient=lenient).native, lenient, trace)
 
     def run(
         self,
@@ -162,6 +162,8 @@ class Engine:
         trace: bool = False,
         closings: Optional[_native.Closings] = None,
         money: Money = "decimal",
+        strict: bool = False,
+        keep: Sequence[str] = (),
     ) -> BatchResult:
         """Assesses a batch once and keeps everything: the claims' assessments, the
         applications' results and the report.
@@ -175,14 +177,17 @@ class Engine:
         the data is one partition of a batch split by person (see :meth:`budget_input`).
         ``money``: how money comes back, in the results and the report's tables: ``"decimal"``
         (exact, the default), ``"fen"`` (exact ``int64`` fen) or ``"float"`` (yuan, for charts
-        only).
+        only). A table's columns that are not fields are left out with a ``SubsidyWarning``
+        naming them (and the field each is likely meant to be); ``strict=True`` refuses them
+        (``ClaimError``, code ``unknown_column``). ``keep``: columns of the claims to carry into
+        the result, after ``claim_id`` (not warned about), so that it reads beside the input.
 
         Claims are decided first come, first served (``applied_on``, then ``claim_id``),
         whatever the input order. A claim that does not validate is ``invalid``; a history row
         that does not validate raises ``ClaimError``.
         """
         money = _money.check(money)
-        inputs = _Inputs(data, history, applications, outcomes)
+        inputs = _Inputs(data, history, applications, outcomes, lenient=lenient, strict=strict, keep=keep)
         return inputs.result(self._native.run(*inputs.native, lenient, trace, closings), money)
 
     def budget_input(
@@ -208,7 +213,7 @@ class Engine:
         >>> results[0].report.merge(results[1].report) == engine.report(parts[0] + parts[1])
         True
         """
-        return self._native.budget_input(*_Inputs(data, history, applications, outcomes).native, lenient)
+        return self._native.budget_input(*_Inputs(data, history, applications, outcomes, lenient=lenient).native, lenient)
 
     def closings(self, inputs: Sequence[_native.BudgetInput]) -> _native.Closings:
         """Pass 2 of a batch split by person (SPEC §11): where each account closes, from every
@@ -226,6 +231,8 @@ class Engine:
         trace: bool = False,
         closings: Optional[_native.Closings] = None,
         money: Money = "decimal",
+        strict: bool = False,
+        keep: Sequence[str] = (),
     ) -> Any:
         """Assesses claims as one batch and returns one record per claim, in input order, as
         the kind of ``data``: a pandas or polars DataFrame, a pyarrow Table, or a list of dicts.
@@ -239,7 +246,16 @@ class Engine:
         [('B', 'rejected', ['exclusive_with_other_program']), ('A', 'approved', [])]
         """
         return self.run(
-            data, history, applications=applications, outcomes=outcomes, lenient=lenient, trace=trace, closings=closings, money=money
+            data,
+            history,
+            applications=applications,
+            outcomes=outcomes,
+            lenient=lenient,
+            trace=trace,
+            closings=closings,
+            money=money,
+            strict=strict,
+            keep=keep,
         ).assessments
 
     def report(
@@ -251,9 +267,10 @@ class Engine:
         outcomes: Any = None,
         lenient: Optional[bool] = None,
         money: Money = "decimal",
+        strict: bool = False,
     ) -> Report:
         """The report of a batch (SPEC §9). See :meth:`run` for the arguments."""
-        return self.run(data, history, applications=applications, outcomes=outcomes, lenient=lenient, money=money).report
+        return self.run(data, history, applications=applications, outcomes=outcomes, lenient=lenient, money=money, strict=strict).report
 
     @overload
     def whatif(
@@ -266,6 +283,7 @@ class Engine:
         outcomes: Any = None,
         lenient: Optional[bool] = None,
         money: Money = "decimal",
+        strict: bool = False,
     ) -> WhatIf: ...
 
     @overload
@@ -279,6 +297,7 @@ class Engine:
         outcomes: Any = None,
         lenient: Optional[bool] = None,
         money: Money = "decimal",
+        strict: bool = False,
     ) -> List[WhatIf]: ...
 
     def whatif(
@@ -291,6 +310,7 @@ class Engine:
         outcomes: Any = None,
         lenient: Optional[bool] = None,
         money: Money = "decimal",
+        strict: bool = False,
     ) -> Any:
         """The same batch under these rules (the baseline) and with ``overrides`` (the
         variant): both reports and their difference. Give a list of override documents for
@@ -301,7 +321,7 @@ class Engine:
         several = isinstance(overrides, (list, tuple)) and all(isinstance(o, Mapping) for o in overrides) and len(overrides) > 0
         documents = list(overrides) if several else [overrides]
         variants = [self.with_overrides(o) for o in documents]
-        inputs = _Inputs(data, history, applications, outcomes)
+        inputs = _Inputs(data, history, applications, outcomes, lenient=lenient, strict=strict)
 
         def run(engine: Engine) -> BatchResult:
             return inputs.result(engine._native.run(*inputs.native, lenient, False), money)
@@ -311,7 +331,14 @@ class Engine:
         return results if several else results[0]
 
     def apprenticeship(
-        self, applications: Any, outcomes: Any = None, history: Any = None, *, lenient: Optional[bool] = None, money: Money = "decimal"
+        self,
+        applications: Any,
+        outcomes: Any = None,
+        history: Any = None,
+        *,
+        lenient: Optional[bool] = None,
+        money: Money = "decimal",
+        strict: bool = False,
     ) -> Apprenticeships:
         """Reviews apprenticeship applications (企业新型学徒制) at the bimonthly sessions: each
         application's session, status and amount committed, its staged payments by outcome,
@@ -327,7 +354,9 @@ class Engine:
         >>> [(p["month"], p["kind"], p["amount"]) for p in result.applications[0]["payments"]]
         [('2021-05', 'advance', Decimal('2500.00')), ('2022-06', 'settlement', Decimal('2500.00'))]
         """
-        return Apprenticeships(self.run(None, history, applications=applications, outcomes=outcomes, lenient=lenient, money=money))
+        return Apprenticeships(
+            self.run(None, history, applications=applications, outcomes=outcomes, lenient=lenient, money=money, strict=strict)
+        )
 
     def __repr__(self) -> str:
         return str(self._native.__repr__())
@@ -335,15 +364,32 @@ class Engine:
 
 class _Inputs:
     """Claims, history, applications and outcomes as the native module reads them, with the
-    kinds of the claims and applications given (results come back as the same kinds)."""
+    kinds of the claims and applications given (results come back as the same kinds), after
+    their columns are checked (``_columns``); and the claims' columns to ``keep``."""
 
-    def __init__(self, data: Any, history: Any, applications: Any, outcomes: Any) -> None:
+    def __init__(
+        self,
+        data: Any,
+        history: Any,
+        applications: Any,
+        outcomes: Any,
+        *,
+        lenient: Optional[bool] = None,
+        strict: bool = False,
+        keep: Sequence[str] = (),
+    ) -> None:
+        if type(data).__name__ == "LazyFrame":
+            data = data.collect()  # once: read here, and again for `keep`
+        keep = [keep] if isinstance(keep, str) else list(keep)
+        for what, given in (("claims", data), ("history", history), ("applications", applications), ("outcomes", outcomes)):
+            _columns.check(what, given, lenient=lenient, strict=strict, keep=keep if what == "claims" else ())
         self.kind, claims = _frames.read(data)
         self.app_kind, apps = _frames.read(applications, "applications")
         self.native = (claims, _frames.read(history, "history")[1], apps, _frames.read(outcomes, "outcomes")[1])
         self.index = getattr(data, "index", None) if self.kind == "pandas" else None
+        self.keep = _columns.Kept(data, claims, self.kind, keep)
 
     def result(self, native: Any, money: Money = "decimal") -> BatchResult:
         """A native result as the kinds given (a pandas result keeps the input's index), its
-        money as ``money`` asks."""
-        return BatchResult(native, self.kind, self.index, self.app_kind, money)
+        money as ``money`` asks, with the claims' columns kept."""
+        return BatchResult(native, self.kind, self.index, self.app_kind, money, self.keep)

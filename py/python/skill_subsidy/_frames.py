@@ -275,6 +275,29 @@ def _to_polars(stream: Any, constants: List[Tuple[str, Optional[str], Optional[L
     return frame
 
 
+def carry(result: Any, kind: Kind, source: Any, names: List[str]) -> Any:
+    """A claims result (of ``kind``) with the columns ``names`` of its input ``source`` after
+    ``claim_id``, row for row (the result has the input's rows in order)."""
+    if kind == "pandas":
+        for i, name in enumerate(names):
+            result.insert(1 + i, name, source[name].array)
+        return result
+    if kind == "polars":
+        import polars as pl
+
+        return pl.concat([result.select("claim_id"), source.select(names), result.drop("claim_id")], how="horizontal")
+    if kind == "arrow":
+        for i, name in enumerate(names):
+            result = result.add_column(1 + i, source.schema.field(name), source.column(name))
+        return result
+    out = []
+    for row, given in zip(result, source):
+        record = {"claim_id": row["claim_id"], **{n: given.get(n) if hasattr(given, "get") else None for n in names}}
+        record.update((k, v) for k, v in row.items() if k != "claim_id")
+        out.append(record)
+    return out
+
+
 #: A key's values in their natural order, whether that order is natural, and the field metadata
 #: that makes polars read it as an ``Enum`` (``None``: a ``Categorical``).
 Categories = Tuple[List[str], bool, Optional[Dict[str, str]]]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from decimal import Decimal
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from . import _frames, _money, _native
 from ._assessment import Assessment
@@ -205,12 +205,21 @@ class BatchResult:
     polars DataFrame, a pyarrow Table, or a list of dicts).
     """
 
-    def __init__(self, native: Any, kind: Kind, index: Any = None, app_kind: Kind = "records", money: Money = "decimal") -> None:
+    def __init__(
+        self,
+        native: Any,
+        kind: Kind,
+        index: Any = None,
+        app_kind: Kind = "records",
+        money: Money = "decimal",
+        keep: Optional[Callable[[Any], Any]] = None,
+    ) -> None:
         self._native = native
         self._kind = kind
         self._index = index
         self._app_kind = app_kind
         self._money = money
+        self._keep = keep
         self._assessments: Any = None
 
     def __len__(self) -> int:
@@ -231,6 +240,8 @@ class BatchResult:
                 self._index,
                 lambda: native.assessments_apart(money),
             )
+            if self._keep is not None:
+                self._assessments = self._keep(self._assessments)
         return self._assessments
 
     def assessment(self, i: int) -> Assessment:
