@@ -170,8 +170,7 @@ fn read_history(engine: &Engine, history: Option<&Bound<'_, PyAny>>, lenient: Op
 /// nothing in the checks that compare them, and later claims would be approved as if they had
 /// not been paid (`Program::history_fields`).
 fn history_columns(engine: &Engine, history: &[HistoryRecord], columns: &BTreeSet<&str>) -> Result<(), Error> {
-    let needs: BTreeMap<&str, Vec<&'static str>> =
-        engine.ruleset().programs.iter().map(|p| (p.id.as_str(), p.history_fields())).collect();
+    let needs: BTreeMap<&str, Vec<&'static str>> = engine.ruleset().programs.iter().map(|p| (p.id.as_str(), p.history_fields())).collect();
     // Field missing → program → records.
     let mut missing: BTreeMap<&'static str, BTreeMap<&str, usize>> = BTreeMap::new();
     for h in history {

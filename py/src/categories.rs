@@ -13,6 +13,7 @@
 //! and whose set is open (monthly results concatenate).
 
 use skill_subsidy::level::Level;
+use skill_subsidy::rules::Payee;
 use skill_subsidy::{Engine, Reason};
 use std::collections::HashMap;
 
@@ -88,6 +89,55 @@ fn catalogue_versions(engine: &Engine) -> Vec<String> {
         }
     }
     ids
+}
+
+/// The statuses as the CLI words them in Chinese (`--lang zh`).
+const STATUSES_ZH: [&str; 3] = ["予以补贴", "不予补贴", "信息有误"];
+
+/// A key's value as a Chinese reader reads it (`lang="zh"`): a program's and a fund's name from
+/// the ruleset and the core, a reason's one line, a level's name, a status as the CLI words it;
+/// any other value as it is. A label is a display: codes stay the data.
+pub(crate) fn label_zh(engine: &Engine, column: &str, value: &str) -> String {
+    let rules = engine.ruleset();
+    let found: Option<&str> = match column {
+        "program" => rules.programs.iter().find(|p| p.id == value).map(|p| p.name_zh.as_str()),
+        "fund" => rules.programs.iter().map(|p| p.fund).find(|f| f.code() == value).map(|f| f.name_zh()),
+        "payee" => match value {
+            v if v == Payee::Individual.code() => Some("个人"),
+            v if v == Payee::Enterprise.code() => Some("企业"),
+            _ => None,
+        },
+        "reason" => Reason::ALL.iter().find(|r| r.code() == value).map(|r| r.message_zh()),
+        "status" => STATUSES.iter().position(|s| *s == value).map(|i| STATUSES_ZH[i]),
+        "level" => Level::parse(value).map(Level::name_zh),
+        _ => None,
+    };
+    found.map_or_else(|| value.to_string(), str::to_string)
+}
+
+/// Every label of the columns that have them, code → Chinese label.
+pub(crate) fn labels_zh(engine: &Engine) -> Vec<(&'static str, Vec<(String, String)>)> {
+    let rules = engine.ruleset();
+    let mut funds: Vec<&str> = rules.programs.iter().map(|p| p.fund.code()).collect();
+    funds.dedup();
+    let codes: [(&'static str, Vec<String>); 6] = [
+        ("program", rules.programs.iter().map(|p| p.id.clone()).collect()),
+        ("fund", funds.iter().map(|f| f.to_string()).collect()),
+        ("payee", vec![Payee::Individual.code().to_string(), Payee::Enterprise.code().to_string()]),
+        ("reason", Reason::ALL.iter().map(|r| r.code().to_string()).collect()),
+        ("status", STATUSES.iter().map(|s| s.to_string()).collect()),
+        ("level", Level::ALL.iter().map(|l| l.code().to_string()).collect()),
+    ];
+    codes
+        .into_iter()
+        .map(|(column, codes)| {
+            let labelled = codes.into_iter().map(|c| {
+                let label = label_zh(engine, column, &c);
+                (c, label)
+            });
+            (column, labelled.collect())
+        })
+        .collect()
 }
 
 /// The polars field metadata that makes a dictionary column an `Enum` of `values` (polars'

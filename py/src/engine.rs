@@ -194,6 +194,18 @@ impl PyEngine {
         PyClosings { closings: skill_subsidy::Closings::compute(&self.engine, inputs.iter().map(|i| &i.input)) }
     }
 
+    /// The Chinese labels of the codes a result or a report holds: column → code → label
+    /// (`program` and `fund` names, `reason` lines, `status`, `level`, `payee`).
+    fn labels_zh(&self) -> Vec<(&'static str, Vec<(String, String)>)> {
+        crate::categories::labels_zh(&self.engine)
+    }
+
+    /// Each reason code with its lines in English and Chinese, in check order.
+    #[staticmethod]
+    fn reasons() -> Vec<(&'static str, &'static str, &'static str)> {
+        skill_subsidy::Reason::ALL.iter().map(|r| (r.code(), r.message_en(), r.message_zh())).collect()
+    }
+
     fn __repr__(&self) -> String {
         let o = self.overrides();
         if o.is_empty() {

@@ -62,9 +62,9 @@ impl PyReport {
     /// each account's months (`account_month`: committed, disbursed). Keys are categorical in
     /// their natural order (for polars, `view`: an `Enum` where the set is closed); money as
     /// `money` asks.
-    #[pyo3(signature = (by, money = "decimal", view = false))]
-    fn table(&self, by: &str, money: &str, view: bool) -> PyResult<ArrowStream> {
-        let w = Writing { engine: &self.engine, layout: Layout::new(view), money: Money::parse(money)? };
+    #[pyo3(signature = (by, money = "decimal", view = false, zh = false))]
+    fn table(&self, by: &str, money: &str, view: bool, zh: bool) -> PyResult<ArrowStream> {
+        let w = Writing { engine: &self.engine, layout: Layout::new(view), money: Money::parse(money)?, zh };
         match report_tables::report_table(&self.report, by, w) {
             Some(Ok(batch)) => Ok(ArrowStream::new(vec![batch])),
             Some(Err(error)) => Err(Error::Arrow { what: "report", error }.into()),
@@ -76,11 +76,17 @@ impl PyReport {
     /// a closed set (every program of the ruleset …), then those of `present` not among them,
     /// or `present` sorted; whether the order is natural (else: as they came); and, for a
     /// closed set, the field metadata that makes polars read the column as an `Enum`.
-    fn categories(&self, name: &str, present: Vec<String>) -> (Vec<String>, bool, Option<HashMap<String, String>>) {
+    /// With `zh`, also each value's Chinese label, in the same order (the metadata is then the
+    /// labels').
+    #[pyo3(signature = (name, present, zh = false))]
+    #[allow(clippy::type_complexity)] // a Python tuple
+    fn categories(&self, name: &str, present: Vec<String>, zh: bool) -> (Vec<String>, Vec<String>, bool, Option<HashMap<String, String>>) {
         let order = crate::categories::of_column(&self.engine, name);
         let values = order.arrange(present.iter().map(|p| Some(p.as_str())));
-        let metadata = order.closed().then(|| crate::categories::polars_enum(&values));
-        (values.into_iter().map(str::to_string).collect(), order.ordered(), metadata)
+        let labels: Vec<String> =
+            values.iter().map(|v| if zh { crate::categories::label_zh(&self.engine, name, v) } else { v.to_string() }).collect();
+        let metadata = order.closed().then(|| crate::categories::polars_enum(&labels.iter().map(String::as_str).collect::<Vec<_>>()));
+        (values.into_iter().map(str::to_string).collect(), labels, order.ordered(), metadata)
     }
 
     /// Claims in the report.

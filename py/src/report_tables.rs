@@ -29,6 +29,8 @@ pub(crate) struct Writing<'e> {
     pub(crate) engine: &'e Engine,
     pub(crate) layout: Layout,
     pub(crate) money: Money,
+    /// Keys as Chinese labels (`lang="zh"`) rather than codes.
+    pub(crate) zh: bool,
 }
 
 /// A key column: each row's key as a code into the key's values in their natural order
@@ -42,8 +44,12 @@ struct Keys {
 impl Keys {
     fn new(w: Writing<'_>, name: &str, keys: &[Option<String>]) -> Keys {
         let order = categories::of_column(w.engine, name);
-        let values = order.arrange(keys.iter().map(Option::as_deref));
-        let codes = keys.iter().map(|k| k.as_deref().and_then(|k| values.iter().position(|v| *v == k)).map(|p| p as i32)).collect();
+        let arranged = order.arrange(keys.iter().map(Option::as_deref));
+        let codes = keys.iter().map(|k| k.as_deref().and_then(|k| arranged.iter().position(|v| *v == k)).map(|p| p as i32)).collect();
+        // Labels in the codes' order (a display: two codes never share a label in a ruleset).
+        let labelled: Vec<String> =
+            if w.zh { arranged.iter().map(|v| categories::label_zh(w.engine, name, v)).collect() } else { Vec::new() };
+        let values: Vec<&str> = if w.zh { labelled.iter().map(String::as_str).collect() } else { arranged };
         let (array, value_type): (ArrayRef, DataType) = match w.layout {
             Layout::View => (Arc::new(LargeStringArray::from(values.clone())), DataType::LargeUtf8),
             Layout::Utf8 => (Arc::new(StringArray::from(values.clone())), DataType::Utf8),

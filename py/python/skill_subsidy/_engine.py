@@ -4,10 +4,11 @@ whole year at once."""
 from __future__ import annotations
 
 import os
-from typing import Any, List, Mapping, Optional, Sequence, Union, overload
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, overload
 
-from . import _columns, _frames, _money, _native
+from . import _columns, _frames, _lang, _money, _native
 from ._assessment import Assessment
+from ._lang import Lang
 from ._money import Money
 from ._report import Apprenticeships, BatchResult, Report, WhatIf
 
@@ -30,18 +31,60 @@ class Engine:
     Decimal('0.30')
     """
 
-    def __init__(self, ruleset: str = "wuxi-2021") -> None:
-        """An embedded ruleset by id (see :meth:`rulesets`). Raises ``RulesError``."""
+    def __init__(self, ruleset: str = "wuxi-2021", *, lang: Lang = "en") -> None:
+        """An embedded ruleset by id (see :meth:`rulesets`). Raises ``RulesError``.
+
+        ``lang``: how its reports, what-ifs and assessments print and show, and the labels of
+        their tables: ``"en"`` or ``"zh"`` (each call may say otherwise).
+        """
         self._native = _native.Engine.embedded(ruleset)
+        self._lang = _lang.check(lang)
+        self._labels: Optional[Dict[str, Dict[str, str]]] = None
 
     @classmethod
-    def _wrap(cls, native: Any) -> Engine:
+    def _wrap(cls, native: Any, lang: Lang = "en") -> Engine:
         engine = cls.__new__(cls)
         engine._native = native
+        engine._lang = _lang.check(lang)
+        engine._labels = None
         return engine
 
+    @property
+    def lang(self) -> Lang:
+        """How this engine's results print and show: ``"en"`` or ``"zh"``."""
+        return self._lang
+
+    def labels(self, lang: Lang = "zh") -> Dict[str, Dict[str, str]]:
+        """The labels of the codes a result holds, by column (``program``, ``fund``, ``payee``,
+        ``reason``, ``status``, ``level``): code → label. For a chart or a table of one's own
+        (a result's codes are its data).
+
+        >>> from skill_subsidy import Engine
+        >>> labels = Engine().labels("zh")
+        >>> labels["program"]["skills_training"], labels["status"]["rejected"], labels["level"]["3"]
+        ('就业技能培训', '不予补贴', '三级/高级工')
+        >>> Engine().labels("en")["program"]["pre_job"]
+        'Pre-job training for new hires'
+        """
+        if _lang.check(lang) == "en":
+            export = self.export()
+            codes = {column: {code: code for code in names} for column, names in self._labels_zh().items()}
+            codes["program"] = {p["id"]: p["name_en"] for p in export["programs"]}
+            codes["reason"] = {code: en for code, en, _ in _native.Engine.reasons()}
+            return codes
+        return {column: dict(names) for column, names in self._labels_zh().items()}
+
+    def _labels_zh(self) -> Dict[str, Dict[str, str]]:
+        if self._labels is None:
+            self._labels = {column: dict(names) for column, names in self._native.labels_zh()}
+        return self._labels
+
+    def _program_names(self, lang: Lang) -> Optional[Dict[str, str]]:
+        """Program id → Chinese name, when an assessment prints in Chinese."""
+        return self._labels_zh()["program"] if lang == "zh" else None
+
     @classmethod
-    def from_dir(cls, path: Union[str, os.PathLike[str]]) -> Engine:
+    def from_dir(cls, path: Union[str, os.PathLike[str]], *, lang: Lang = "en") -> Engine:
         """Loads a ruleset folder (its ``.toml`` files) strictly. Raises ``RulesError`` listing
         every problem with its file, key path and line.
 
@@ -52,7 +95,7 @@ class Engine:
         ...     e.errors[0]["code"]
         'unreadable'
         """
-        return cls._wrap(_native.Engine.from_dir(os.fspath(path)))
+        return cls._wrap(_native.Engine.from_dir(os.fspath(path)), lang)
 
     @staticmethod
     def rulesets() -> List[str]:
@@ -82,7 +125,7 @@ class Engine:
         ...     e.errors[0]["code"]
         'unknown_path'
         """
-        return Engine._wrap(self._native.with_overrides(overrides))
+        return Engine._wrap(self._native.with_overrides(overrides), self._lang)
 
     def value(self, path: str) -> Any:
         """The value at a rule path: a ``Decimal`` (money, rate, count), a ``bool``, or ``None``."""
@@ -97,14 +140,16 @@ class Engine:
         """The JSON Schema of a claim."""
         return dict(self._native.schema())
 
-    def assess(self, claim: Mapping[str, Any], history: Any = None, *, lenient: bool = False, trace: bool = False) -> Assessment:
+    def assess(
+        self, claim: Mapping[str, Any], history: Any = None, *, lenient: bool = False, trace: bool = False, lang: Optional[Lang] = None
+    ) -> Assessment:
         """Assesses one claim (a dict of SPEC §6 fields).
 
         Without ``history`` the claim is checked on its own (checks 1–7 and its amount). With
         ``history`` (earlier subsidies) it is assessed as a batch of one against them, so the
         limits, exclusivity and the account apply too. Unknown fields make the claim invalid
         unless ``lenient``. A malformed claim is not an exception: it is ``invalid``, with its
-        field errors.
+        field errors. ``lang``: how it prints and shows (the engine's by default).
 
         >>> from skill_subsidy import Engine
         >>> claim = {"claim_id": "C1", "program": "skills_training", "person_id": "P1",
@@ -119,12 +164,13 @@ class Engine:
         >>> Engine().assess({**claim, "fee_paid": 0.1 + 0.2}).errors[0]["code"]
         'money_precision'
         """
+        lang = _lang.check(lang, self._lang)
         if history is None:
-            return Assessment._from_record(self._native.assess(claim, lenient, trace))
+            return Assessment._from_record(self._native.assess(claim, lenient, trace), lang, self._program_names(lang))
         result = self._run([claim], history, lenient=lenient or None, trace=trace)
-        return Assessment._from_record(result.assessment_record(0))
+        return Assessment._from_record(result.assessment_record(0), lang, self._program_names(lang))
 
-    def explain(self, claim: Mapping[str, Any], history: Any = None, *, lenient: bool = False) -> Assessment:
+    def explain(self, claim: Mapping[str, Any], history: Any = None, *, lenient: bool = False, lang: Optional[Lang] = None) -> Assessment:
         """Assesses one claim with its trace: every step, the rule it read, its citation, the
         value before and after (``docs/trace.md``). ``print()`` it, or show it in a notebook.
 
@@ -137,7 +183,7 @@ class Engine:
         >>> print(str(a).splitlines()[0])
         Claim C1: approved, 2466.67 yuan — skills_training
         """
-        return self.assess(claim, history, lenient=lenient, trace=True)
+        return self.assess(claim, history, lenient=lenient, trace=True, lang=lang)
 
     def _run(
         self,
@@ -164,6 +210,7 @@ class Engine:
         money: Money = "decimal",
         strict: bool = False,
         keep: Sequence[str] = (),
+        lang: Optional[Lang] = None,
     ) -> BatchResult:
         """Assesses a batch once and keeps everything: the claims' assessments, the
         applications' results and the report.
@@ -181,6 +228,7 @@ class Engine:
         naming them (and the field each is likely meant to be); ``strict=True`` refuses them
         (``ClaimError``, code ``unknown_column``). ``keep``: columns of the claims to carry into
         the result, after ``claim_id`` (not warned about), so that it reads beside the input.
+        ``lang``: how the report and assessments print and show (the engine's by default).
 
         Claims are decided first come, first served (``applied_on``, then ``claim_id``),
         whatever the input order. A claim that does not validate is ``invalid``; a history row
@@ -188,7 +236,8 @@ class Engine:
         """
         money = _money.check(money)
         inputs = _Inputs(data, history, applications, outcomes, lenient=lenient, strict=strict, keep=keep)
-        return inputs.result(self._native.run(*inputs.native, lenient, trace, closings), money)
+        lang = _lang.check(lang, self._lang)
+        return inputs.result(self._native.run(*inputs.native, lenient, trace, closings), money, lang, self._program_names(lang))
 
     def budget_input(
         self, data: Any, history: Any = None, *, applications: Any = None, outcomes: Any = None, lenient: Optional[bool] = None
@@ -268,9 +317,12 @@ class Engine:
         lenient: Optional[bool] = None,
         money: Money = "decimal",
         strict: bool = False,
+        lang: Optional[Lang] = None,
     ) -> Report:
         """The report of a batch (SPEC §9). See :meth:`run` for the arguments."""
-        return self.run(data, history, applications=applications, outcomes=outcomes, lenient=lenient, money=money, strict=strict).report
+        return self.run(
+            data, history, applications=applications, outcomes=outcomes, lenient=lenient, money=money, strict=strict, lang=lang
+        ).report
 
     @overload
     def whatif(
@@ -284,6 +336,7 @@ class Engine:
         lenient: Optional[bool] = None,
         money: Money = "decimal",
         strict: bool = False,
+        lang: Optional[Lang] = None,
     ) -> WhatIf: ...
 
     @overload
@@ -298,6 +351,7 @@ class Engine:
         lenient: Optional[bool] = None,
         money: Money = "decimal",
         strict: bool = False,
+        lang: Optional[Lang] = None,
     ) -> List[WhatIf]: ...
 
     def whatif(
@@ -311,6 +365,7 @@ class Engine:
         lenient: Optional[bool] = None,
         money: Money = "decimal",
         strict: bool = False,
+        lang: Optional[Lang] = None,
     ) -> Any:
         """The same batch under these rules (the baseline) and with ``overrides`` (the
         variant): both reports and their difference. Give a list of override documents for
@@ -318,13 +373,14 @@ class Engine:
         before assessing anything when an override does not apply.
         """
         money = _money.check(money)
+        lang = _lang.check(lang, self._lang)
         several = isinstance(overrides, (list, tuple)) and all(isinstance(o, Mapping) for o in overrides) and len(overrides) > 0
         documents = list(overrides) if several else [overrides]
         variants = [self.with_overrides(o) for o in documents]
         inputs = _Inputs(data, history, applications, outcomes, lenient=lenient, strict=strict)
 
         def run(engine: Engine) -> BatchResult:
-            return inputs.result(engine._native.run(*inputs.native, lenient, False), money)
+            return inputs.result(engine._native.run(*inputs.native, lenient, False), money, lang)
 
         baseline = run(self)
         results = [WhatIf(v.overrides, baseline, run(v)) for v in variants]
@@ -389,7 +445,9 @@ class _Inputs:
         self.index = getattr(data, "index", None) if self.kind == "pandas" else None
         self.keep = _columns.Kept(data, claims, self.kind, keep)
 
-    def result(self, native: Any, money: Money = "decimal") -> BatchResult:
+    def result(
+        self, native: Any, money: Money = "decimal", lang: Lang = "en", program_names: Optional[Dict[str, str]] = None
+    ) -> BatchResult:
         """A native result as the kinds given (a pandas result keeps the input's index), its
-        money as ``money`` asks, with the claims' columns kept."""
-        return BatchResult(native, self.kind, self.index, self.app_kind, money, self.keep)
+        money as ``money`` asks, with the claims' columns kept, printing in ``lang``."""
+        return BatchResult(native, self.kind, self.index, self.app_kind, money, self.keep, lang, program_names)

@@ -298,9 +298,10 @@ def carry(result: Any, kind: Kind, source: Any, names: List[str]) -> Any:
     return out
 
 
-#: A key's values in their natural order, whether that order is natural, and the field metadata
-#: that makes polars read it as an ``Enum`` (``None``: a ``Categorical``).
-Categories = Tuple[List[str], bool, Optional[Dict[str, str]]]
+#: A key's values in their natural order, their labels (the values, or their Chinese names), whether
+#: that order is natural, and the field metadata that makes polars read it as an ``Enum``
+#: (``None``: a ``Categorical``).
+Categories = Tuple[List[str], List[str], bool, Optional[Dict[str, str]]]
 
 
 def keyed_table(rows: List[Dict[str, Any]], types: Dict[str, Any], keys: Dict[str, Callable[[List[str]], Categories]]) -> Any:
@@ -315,9 +316,9 @@ def keyed_table(rows: List[Dict[str, Any]], types: Dict[str, Any], keys: Dict[st
     fields, arrays = [], []
     for name, kind in types.items():
         if name in orders:
-            values, ordered, metadata = orders[name]
+            _, labels, ordered, metadata = orders[name]
             codes = pa.array([position[name].get(r[name]) for r in rows], pa.int32())
-            array = pa.DictionaryArray.from_arrays(codes, pa.array(values, pa.string()), ordered=ordered)
+            array = pa.DictionaryArray.from_arrays(codes, pa.array(labels, pa.string()), ordered=ordered)
             fields.append(pa.field(name, array.type, metadata=metadata))
         else:
             array = pa.array([r[name] for r in rows], kind)
