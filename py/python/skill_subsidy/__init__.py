@@ -20,9 +20,11 @@ left out (columns that are not fields).
 Decimal('500.00')
 """
 
+from . import demo
 from ._assessment import Assessment
 from ._engine import Engine
 from ._native import ArgumentError, BudgetInput, ClaimError, Closings, OverrideError, RulesError, SubsidyError, SubsidyWarning, __version__
+from ._parameters import Parameter, ParameterNode
 from ._report import Apprenticeships, BatchResult, Report, WhatIf
 
 __all__ = [
@@ -35,10 +37,13 @@ __all__ = [
     "Closings",
     "Engine",
     "OverrideError",
+    "Parameter",
+    "ParameterNode",
     "Report",
     "RulesError",
     "SubsidyError",
     "SubsidyWarning",
     "WhatIf",
     "__version__",
+    "demo",
 ]

@@ -16,7 +16,7 @@ _MARKS = {"pass": "✓", "fail": "✗", "info": "•"}
 _REASONS = {code: (en, zh) for code, en, zh in Engine.reasons()}
 
 #: The words of a printed assessment.
-_WORDS = {
+_WORDS: Dict[str, Dict[str, Any]] = {
     "en": {
         "claim": "Claim",
         "yuan": "yuan",

@@ -18,6 +18,7 @@ import warnings
 from typing import Any, Dict, List, Optional, Sequence
 
 from . import _native
+from ._frames import Kind
 
 #: The fields of each kind of input, as the engine reads them.
 FIELDS: Dict[str, List[str]] = {what: list(names) for what, names in _native.fields()}
@@ -105,7 +106,7 @@ class Kept:
     result after ``claim_id``. A name the input does not have, or that the result has, raises
     ``ArgumentError`` listing the names that can be kept."""
 
-    def __init__(self, data: Any, read: Any, kind: str, names: List[str]) -> None:
+    def __init__(self, data: Any, read: Any, kind: Kind, names: List[str]) -> None:
         self.names = names
         self.kind = kind
         # A polars or pandas frame as given; what was read for tables and dicts (a reader or an

@@ -4,13 +4,33 @@ whole year at once."""
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union, overload
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union, overload
 
-from . import _columns, _frames, _lang, _money, _native
+from . import _columns, _frames, _lang, _money, _native, _parameters
 from ._assessment import Assessment
 from ._lang import Lang
 from ._money import Money
+from ._parameters import ParameterNode
 from ._report import Apprenticeships, BatchResult, Report, WhatIf
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    import pandas as pd
+    import polars as pl
+    import pyarrow as pa
+    from typing_extensions import TypedDict, Unpack
+
+    class BatchOptions(TypedDict, total=False):
+        """The keyword arguments of :meth:`Engine.assess_batch`."""
+
+        applications: Any
+        outcomes: Any
+        lenient: Optional[bool]
+        trace: bool
+        closings: Optional[_native.Closings]
+        money: Money
+        strict: bool
+        keep: Sequence[str]
+
 
 #: An override document: ``{"shortage.rate": "0.20"}``, with date ranges
 #: ``{"programs.skills_training.amounts.3": {"2021-07-01..2021-12-31": "2200"}}``, or
@@ -40,6 +60,7 @@ class Engine:
         self._native = _native.Engine.embedded(ruleset)
         self._lang = _lang.check(lang)
         self._labels: Optional[Dict[str, Dict[str, str]]] = None
+        self._parameters: Optional[ParameterNode] = None
 
     @classmethod
     def _wrap(cls, native: Any, lang: Lang = "en") -> Engine:
@@ -47,6 +68,7 @@ class Engine:
         engine._native = native
         engine._lang = _lang.check(lang)
         engine._labels = None
+        engine._parameters = None
         return engine
 
     @property
@@ -126,6 +148,23 @@ class Engine:
         'unknown_path'
         """
         return Engine._wrap(self._native.with_overrides(overrides), self._lang)
+
+    @property
+    def parameters(self) -> ParameterNode:
+        """The ruleset's policy values as a tree (with this engine's overrides): each by the
+        path a what-if override uses, with its citation, confidence, sources and dated values;
+        tab completion in a notebook; ``.to_frame()`` lists them.
+
+        >>> from skill_subsidy import Engine
+        >>> engine = Engine().with_overrides({"programs.skills_training.amounts.3": {"2021-07-01..2021-12-31": "2200"}})
+        >>> engine.parameters.programs.skills_training.amounts["3"]
+        Parameter(programs.skills_training.amounts.3 = 2000; S9, confirmed; 2021-07-01..2021-12-31: 2200)
+        >>> engine.parameters.to_frame().query("confidence == 'illustrative'").shape[0] >= 0
+        True
+        """
+        if self._parameters is None:
+            self._parameters = _parameters.tree(self.export())
+        return self._parameters
 
     def value(self, path: str) -> Any:
         """The value at a rule path: a ``Decimal`` (money, rate, count), a ``bool``, or ``None``."""
@@ -268,6 +307,24 @@ class Engine:
         """Pass 2 of a batch split by person (SPEC §11): where each account closes, from every
         partition's :meth:`budget_input`."""
         return self._native.closings(list(inputs))
+
+    @overload
+    def assess_batch(
+        self, data: Union[pl.DataFrame, pl.LazyFrame], history: Any = None, **options: Unpack[BatchOptions]
+    ) -> pl.DataFrame: ...
+
+    @overload
+    def assess_batch(
+        self, data: Iterable[Mapping[str, Any]], history: Any = None, **options: Unpack[BatchOptions]
+    ) -> List[Dict[str, Any]]: ...
+
+    @overload
+    def assess_batch(self, data: pd.DataFrame, history: Any = None, **options: Unpack[BatchOptions]) -> pd.DataFrame: ...
+
+    @overload
+    def assess_batch(  # type: ignore[overload-cannot-match]  # pandas and pyarrow are untyped (Any) without their stubs
+        self, data: Union[pa.Table, pa.RecordBatch, pa.RecordBatchReader], history: Any = None, **options: Unpack[BatchOptions]
+    ) -> pa.Table: ...
 
     def assess_batch(
         self,

@@ -158,7 +158,7 @@ def _polars_codes(frame: Any, names: List[str]) -> Any:
         return None
     columns: Dict[str, Any] = {}
     for name in names:
-        categories = getattr(frame.schema[name], "categories", None)
+        categories: Any = getattr(frame.schema[name], "categories", None)
         if not hasattr(categories, "to_series"):
             return None
         # By physical code; a code reserved but not yet given a text (never a row's) is None.
@@ -206,7 +206,7 @@ def to_pandas(table: Any, pa: Any, pd: Any) -> Any:
             and all(c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:])
         ):
             # A null is the code -1 (pandas' missing category).
-            codes = [c.indices.fill_null(-1) if c.null_count else c.indices for c in chunks]
+            codes: Any = [c.indices.fill_null(-1) if c.null_count else c.indices for c in chunks]
             codes = np.concatenate([c.to_numpy() for c in codes]) if len(codes) > 1 else codes[0].to_numpy()
             # A few texts: as pandas infers their type (pyarrow's conversion is a fixed cost).
             categories = pd.Index(chunks[0].dictionary.to_pylist())
@@ -261,6 +261,7 @@ def _to_polars(stream: Any, constants: List[Tuple[str, Optional[str], Optional[L
     dictionary column marked as an ``Enum`` (polars' own field metadata) as one."""
     import polars as pl
 
+    frame: Any
     try:
         frame = pl.DataFrame(stream)
     except (TypeError, ValueError):  # pragma: no cover - older polars without the protocol

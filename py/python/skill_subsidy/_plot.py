@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
+from ._lang import Lang
+
 if TYPE_CHECKING:  # pragma: no cover - types only
     from ._report import Report, WhatIf
 
@@ -55,7 +57,7 @@ _TEXT = {
 }
 
 
-def _pyplot(lang: str) -> Any:
+def _pyplot(lang: Lang) -> Any:
     try:
         import matplotlib.pyplot as plt
     except ImportError as e:  # pragma: no cover - depends on the environment
@@ -165,7 +167,7 @@ def account_series(report: Report, account: Optional[str] = None) -> AccountSeri
     )
 
 
-def plot_report(report: Report, account: Optional[str] = None, *, lang: str = "en") -> Any:
+def plot_report(report: Report, account: Optional[str] = None, *, lang: Lang = "en") -> Any:
     """Two charts of an account: each month's payments and commitments (bars), and the
     payments so far against the goal, with the balance left (lines). Returns the figure."""
     s = account_series(report, account)
@@ -204,7 +206,7 @@ def plot_report(report: Report, account: Optional[str] = None, *, lang: str = "e
     return figure
 
 
-def plot_whatif(whatif: WhatIf, account: Optional[str] = None, *, lang: str = "en") -> Any:
+def plot_whatif(whatif: WhatIf, account: Optional[str] = None, *, lang: Lang = "en") -> Any:
     """Two charts of a what-if: the change of the approved amount by program (variant −
     baseline, bars), and each month's payments of the baseline and the variant (lines).
     Returns the figure."""

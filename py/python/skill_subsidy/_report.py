@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Literal, Optional
 
 from . import _frames, _lang, _money, _native
 from ._assessment import Assessment
@@ -14,6 +14,13 @@ from ._lang import Lang
 from ._money import Money
 
 _DIMENSIONS = ("program", "level", "district", "fund", "occupation", "month")
+
+#: A dimension of a report.
+Dimension = Literal["program", "level", "district", "fund", "occupation", "month"]
+#: What a report can be tabled by.
+ReportKey = Literal["program", "level", "district", "fund", "occupation", "month", "reason", "status", "account", "account_month"]
+#: What a what-if can be tabled by.
+WhatIfKey = Literal["program", "level", "district", "fund", "occupation", "month", "reason", "account"]
 #: The dimensions whose missing key the report writes as ``-``: a null in a table.
 _DASH_FOR_NONE = ("level", "district", "occupation")
 
@@ -82,7 +89,7 @@ class Report:
 
     def to_frame(
         self,
-        by: str = "program",
+        by: ReportKey = "program",
         *,
         kind: Optional[Kind] = None,
         money: Optional[Money] = None,
@@ -163,7 +170,7 @@ class Report:
             f"不予补贴 {s['rejected']:,} 笔，信息有误 {s['invalid']:,} 笔）"
         )
 
-    def _keyed(self, by: str) -> List[Dict[str, Any]]:
+    def _keyed(self, by: ReportKey) -> List[Dict[str, Any]]:
         """A small table of the report as dicts, keys labelled in the report's language (its
         dict's order where pyarrow is missing)."""
         try:
@@ -402,6 +409,40 @@ class BatchResult:
                 self._assessments = self._keep(self._assessments)
         return self._assessments
 
+    def trace_frame(self, kind: Optional[Kind] = None) -> Any:
+        """Every claim's explanation as one long table (run with ``trace=True``): one row per
+        step, ``claim_id``, ``step_no`` (from 1), ``step``, ``outcome`` (pass, fail, info),
+        ``rule`` (the path it read), ``before``, ``after``, ``citation``, ``confidence`` and
+        ``note`` (in the result's language), as a frame of the claims' kind (pandas for dicts).
+
+        >>> from skill_subsidy import Engine
+        >>> claims = [{"claim_id": "C1", "program": "pre_job", "person_id": "P1", "enterprise_id": "E1",
+        ...            "event_date": "2021-05-10", "applied_on": "2021-05-20"}]
+        >>> steps = Engine().run(claims, trace=True).trace_frame(kind="records")
+        >>> [(s["step_no"], s["step"], s["rule"]) for s in steps][3]
+        (4, 'base_amount', 'programs.pre_job.amount')
+        """
+        kind = kind or _frames.frame_kind(self._kind)
+        note = "note_zh" if self._lang == "zh" else "note_en"
+        columns = ("claim_id", "step_no", "step", "outcome", "rule", "before", "after", "citation", "confidence", "note")
+        rows: List[Dict[str, Any]] = []
+        for record in self._native.assessment_records():
+            trace = record.get("trace")
+            if trace is None:
+                raise _native.input_error("claims", "missing_trace", "trace", "the result has no trace: run it with trace=True")
+            for i, step in enumerate(trace.get("steps", []), 1):
+                values = (
+                    record["claim_id"],
+                    i,
+                    *(step.get(k) for k in ("step", "outcome", "rule", "before", "after", "citation", "confidence", note)),
+                )
+                rows.append(dict(zip(columns, (None if v is None else (v if isinstance(v, int) else str(v)) for v in values))))
+        if kind == "records":
+            return rows
+        pa = _frames._pyarrow()
+        table = pa.table({c: pa.array([r[c] for r in rows], pa.int64() if c == "step_no" else pa.string()) for c in columns})
+        return _frames.write(lambda view: table, lambda: rows, kind)
+
     def assessment(self, i: int) -> Assessment:
         """The ``i``-th claim's assessment."""
         return Assessment._from_record(self._native.assessment_record(i), self._lang, self._program_names)
@@ -492,7 +533,7 @@ class WhatIf:
 
     def to_frame(
         self,
-        by: str = "program",
+        by: WhatIfKey = "program",
         *,
         kind: Optional[Kind] = None,
         money: Optional[Money] = None,
