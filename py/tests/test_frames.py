@@ -132,8 +132,9 @@ def test_categorical_and_dictionary_columns_read_as_their_values(engine, demo):
     from skill_subsidy import _frames
 
     crossed = _frames.read(categorical)[1]
-    assert isinstance(crossed, pa.Table) and pa.types.is_dictionary(crossed.schema.field("district").type)
-    assert crossed.column("district").to_pylist() == categorical["district"].to_list()
+    if hasattr(getattr(categorical.schema["district"], "categories", None), "to_series"):  # polars ≥ 2 tells its categories
+        assert isinstance(crossed, pa.Table) and pa.types.is_dictionary(crossed.schema.field("district").type)
+        assert crossed.column("district").to_pylist() == categorical["district"].to_list()
     assert rows(engine.assess_batch(categorical)) == rows(engine.assess_batch(own))
     dictionary = pa.Table.from_pandas(claims, preserve_index=False)
     dictionary = dictionary.set_column(
@@ -258,7 +259,15 @@ def test_results_cross_to_pandas_as_pyarrow_carries_them(engine, demo):
     tables.append(arrow(engine.run(ordered)))
     mapper = _frames._pandas_dtype(pa, pd)
     for table in tables:
-        pd.testing.assert_frame_equal(_frames.to_pandas(table, pa, pd), table.to_pandas(types_mapper=mapper))
+        try:
+            expected = table.to_pandas(types_mapper=mapper)
+        except pa.ArrowTypeError:  # pyarrow before 22 does not convert unsigned dictionary keys: signed ones, as ours
+            unsigned = lambda t: pa.types.is_dictionary(t) and pa.types.is_unsigned_integer(t.index_type)  # noqa: E731
+            signed = [
+                c.cast(pa.dictionary(pa.int64(), c.type.value_type, c.type.ordered)) if unsigned(c.type) else c for c in table.columns
+            ]
+            expected = pa.table(signed, names=table.column_names).to_pandas(types_mapper=mapper)
+        pd.testing.assert_frame_equal(_frames.to_pandas(table, pa, pd), expected)
 
 
 def test_arrow_types_of_every_kind_read_exactly():

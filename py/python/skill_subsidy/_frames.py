@@ -217,6 +217,9 @@ def to_pandas(table: Any, pa: Any, pd: Any) -> Any:
             # Money as fen with a missing amount: pandas' nullable integers, not floats.
             columns[name] = pd.array(column.to_pandas(types_mapper={kind: pd.Int64Dtype()}.get), dtype="Int64")
         else:
+            if pa.types.is_dictionary(kind) and pa.types.is_unsigned_integer(kind.index_type):
+                # pyarrow before 22 converts no unsigned keys to pandas: signed ones, the same categories.
+                column = column.cast(pa.dictionary(pa.int64(), kind.value_type, kind.ordered))
             columns[name] = column.to_pandas()
     return pd.DataFrame(columns, copy=False)
 
