@@ -49,10 +49,10 @@ def test_the_notebook_shows_the_year_its_report_and_a_chart(outputs):
     assert "district" in outputs["assessed"]["data"]["text/plain"].splitlines()[0]
     status = outputs["status"]["data"]["text/plain"]
     assert status.index("approved") < status.index("rejected") < status.index("invalid")
-    assert "22,282,225.43 yuan" in outputs["report"]["data"]["text/html"]  # claims and apprenticeships
+    assert "22,484,615.43 yuan" in outputs["report"]["data"]["text/html"]  # claims and apprenticeships
     assert "就业技能培训" in outputs["by-program-zh"]["data"]["text/html"]
     assert "image/png" in outputs["plot"]["data"] and "image/png" in outputs["whatif-plot"]["data"]
     assert "Parameter(shortage.rate = 0.30; S11, S29, S30, inferred)" in outputs["parameter"]["data"]["text/plain"]
-    assert "-56630.00 yuan" in outputs["whatif"]["text"]
+    assert "-82880.00 yuan" in outputs["whatif"]["text"]
     assert "予以补贴" in outputs["explain"]["text"]
-    assert "approved: 22,282,225.43 yuan" in outputs["checks"]["text"]
+    assert "approved: 22,484,615.43 yuan" in outputs["checks"]["text"]

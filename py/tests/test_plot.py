@@ -31,22 +31,37 @@ def wan(amount: Any) -> float:
 def test_a_report_chart_holds_the_reports_figures(demo, tmp_path):
     report = Engine().report(demo["claims"], demo["history"])
     account = report.to_dict()["accounts"]["wuxi-2021"]
+    paid, committed = account["paid"], account["committed"]
     figure = report.plot()
     monthly, against = figure.axes
-    months = sorted(set(account["disbursements"]) | set(account["committed_by_month"]))
+    months = sorted(set(paid["by_month"]) | set(committed["by_month"]))
     assert [t.get_text() for t in monthly.get_xticklabels()] == months[:: max(1, len(months) // 12)]
     bars = [b.get_height() for b in monthly.patches]
-    paid, committed = bars[: len(months)], bars[len(months) :]
-    assert sum(paid) == pytest.approx(wan(sum(account["disbursements"].values())))
-    assert sum(committed) == pytest.approx(wan(sum(account["committed_by_month"].values())))
-    cumulative, goal, balance = against.get_lines()
-    assert cumulative.get_ydata()[-1] == pytest.approx(wan(sum(account["disbursements"].values())))
-    assert list(goal.get_ydata()) == [wan(account["opening_balance"])] * 2
-    assert balance.get_ydata()[-1] == pytest.approx(wan(account["opening_balance"]) - sum(committed))
+    assert sum(bars[: len(months)]) == pytest.approx(wan(sum(paid["by_month"].values())))
+    assert sum(bars[len(months) :]) == pytest.approx(wan(sum(committed["by_month"].values())))
+    lines = {line.get_label(): line for line in against.get_lines()}
+    assert lines["paid so far"].get_ydata()[-1] == pytest.approx(wan(sum(paid["by_month"].values())))
+    assert list(lines["goal 50,000"].get_ydata()) == [wan(account["spending_target"])] * 2
+    # A goal is not a cap: no balance drawn; December's claims are paid after the period's end.
+    assert "balance left" not in lines and "end of the period" in lines
+    assert f"{float(account['goal']['share']):.1%} of the goal" in against.texts[0].get_text()
     figure.savefig(tmp_path / "report.png", dpi=60)
     assert (tmp_path / "report.png").stat().st_size > 10_000
     with pytest.raises(ArgumentError):
         report.plot("no-such-account")
+
+
+def test_an_account_that_closes_is_drawn_with_its_balance(demo):
+    closing = {"accounts.wuxi-2021.opening_balance": "5000000", "accounts.wuxi-2021.closes_when_spent": "true"}
+    report = Engine().with_overrides(closing).report(demo["claims"], demo["history"])
+    account = report.to_dict()["accounts"]["wuxi-2021"]
+    lines = {line.get_label(): line for line in report.plot().axes[1].get_lines()}
+    committed = sum(account["committed"]["by_month"].values())
+    assert list(lines["opening balance 500"].get_ydata()) == [500.0, 500.0] and "goal 50,000" not in lines
+    assert lines["balance left"].get_ydata()[0] < 500 and lines["balance left"].get_ydata()[-1] == pytest.approx(wan(5_000_000 - committed))
+    assert account["balance"]["remaining"] == 5_000_000 - committed + account["committed"]["released"]
+    # The month it closed stays a month (it was read as money, and the report failed to convert).
+    assert account["balance"]["closed_in"] == "2021-05"
 
 
 def test_a_whatif_chart_shows_the_difference_by_program_and_both_sides_by_month(demo):

@@ -29,11 +29,13 @@ _TEXT = {
         "goal": "goal {:,.0f}",
         "balance": "balance left",
         "opening": "opening balance {:,.0f}",
+        "against_balance": "{account}: paid so far and the balance left (10,000 yuan)",
+        "period_end": "end of the period",
         "monthly": "{account}: by month (10,000 yuan)",
-        "against": "{account}: paid so far against the account (10,000 yuan)",
+        "against": "{account}: paid so far against the goal (10,000 yuan)",
         "what_if": "What if {overrides}",
         "by_program": "approved amount by program, variant − baseline (10,000 yuan)",
-        "share": "{share:.1%} of the goal",
+        "share": "paid in the period: {share:.1%} of the goal",
         "months": "paid by month, baseline and variant (10,000 yuan)",
         "baseline": "baseline",
         "variant": "variant",
@@ -45,11 +47,13 @@ _TEXT = {
         "goal": "支出目标 {:,.0f}",
         "balance": "剩余资金",
         "opening": "期初资金 {:,.0f}",
+        "against_balance": "{account}：累计支付与剩余资金（万元）",
+        "period_end": "期末",
         "monthly": "{account}：按月（万元）",
-        "against": "{account}：累计支付与专账（万元）",
+        "against": "{account}：累计支付与支出目标（万元）",
         "what_if": "假设：{overrides}",
         "by_program": "按补贴项目：审批金额变化（万元）",
-        "share": "达到目标的 {share:.1%}",
+        "share": "期内支付达到目标的 {share:.1%}",
         "months": "按月支付：基准与方案（万元）",
         "baseline": "基准",
         "variant": "方案",
@@ -126,6 +130,12 @@ class AccountSeries:
     goal: Optional[float]
     #: The balance left after each month's commitments, for an account that closes when spent.
     balance: Optional[List[float]]
+    #: The opening balance of an account that closes when spent.
+    opening: Optional[float]
+    #: The last month of the account's period (what is paid after it is next period's spending).
+    last_month: str
+    #: Paid within the period: what is measured against the goal.
+    paid_in_period: float
 
 
 def _wan(amount: Any) -> float:
@@ -134,10 +144,9 @@ def _wan(amount: Any) -> float:
 
 def account_series(report: Report, account: Optional[str] = None) -> AccountSeries:
     """The series of ``account`` (the report's first account when not given): payments and
-    commitments by month, the goal, and the balance of an account that runs out.
-
-    Today's report gives each account's opening balance: it is drawn as the mark to reach (the
-    plan's 5 亿 is a spending goal), and the balance left is drawn for every account."""
+    commitments by month, the spending goal the payments are measured against, and — for an
+    account that closes when spent — the balance left after each month's commitments (what
+    apprenticeship outcomes release later is not drawn by month)."""
     accounts: Dict[str, Dict[str, Any]] = report.to_dict()["accounts"]
     if not accounts:
         raise ValueError("the report has no account to chart")
@@ -147,29 +156,32 @@ def account_series(report: Report, account: Optional[str] = None) -> AccountSeri
 
         raise _native.choice_error_for("account", str(name), list(accounts))
     a = accounts[name]
-    paid_by_month = a["disbursements"]
-    committed_by_month = a["committed_by_month"]
+    paid_by_month, committed_by_month = a["paid"]["by_month"], a["committed"]["by_month"]
     months = sorted(set(paid_by_month) | set(committed_by_month))
-    opening = Decimal(a["opening_balance"])
-    # The commitments by month include history's: the balance after each month's (what
-    # apprenticeship outcomes release later is not drawn by month).
-    balance, left = [], opening
-    for m in months:
-        left -= Decimal(committed_by_month.get(m, 0))
-        balance.append(_wan(left))
+    balance: Optional[List[float]] = None
+    if a["closes_when_spent"] and a["balance"] is not None:
+        # The commitments by month include history's.
+        balance, left = [], Decimal(a["balance"]["opening"])
+        for m in months:
+            left -= Decimal(committed_by_month.get(m, 0))
+            balance.append(_wan(left))
     return AccountSeries(
         account=name,
         months=months,
         paid=[_wan(paid_by_month.get(m, 0)) for m in months],
         committed=[_wan(committed_by_month.get(m, 0)) for m in months],
-        goal=_wan(opening),
+        goal=_wan(a["spending_target"]) if a["spending_target"] is not None else None,
         balance=balance,
+        opening=_wan(a["balance"]["opening"]) if balance is not None else None,
+        last_month=a["effective_to"][:7],
+        paid_in_period=_wan(a["paid"]["in_period"]),
     )
 
 
 def plot_report(report: Report, account: Optional[str] = None, *, lang: Lang = "en") -> Any:
     """Two charts of an account: each month's payments and commitments (bars), and the
-    payments so far against the goal, with the balance left (lines). Returns the figure."""
+    payments so far against the spending goal, with the balance left of an account that closes
+    when spent (lines). Returns the figure."""
     s = account_series(report, account)
     t = _TEXT[lang]
     plt = _pyplot(lang)
@@ -184,19 +196,27 @@ def plot_report(report: Report, account: Optional[str] = None, *, lang: Lang = "
         total += p
         cumulative.append(total)
     against.plot(x, cumulative, marker="o", label=t["cumulative"], color="#3b7dd8")
-    if s.goal is not None:
+    if s.balance is not None and s.opening is not None:
+        # An account that closes: measured against what it holds, the balance left after each
+        # month's commitments; the goal (often far larger) would flatten them.
+        against.axhline(s.opening, color="#c0392b", linestyle="--", label=t["opening"].format(s.opening))
+        against.plot(x, s.balance, color="#7f8c8d", linestyle=":", marker=".", label=t["balance"])
+        against.set_title(t["against_balance"].format(account=s.account))
+    elif s.goal is not None:
         against.axhline(s.goal, color="#c0392b", linestyle="--", label=t["goal"].format(s.goal))
         if cumulative and s.goal > 0:
             against.annotate(
-                t["share"].format(share=cumulative[-1] / s.goal),
+                t["share"].format(share=s.paid_in_period / s.goal),
                 (x[-1], cumulative[-1]),
                 textcoords="offset points",
                 xytext=(-10, 12),
                 ha="right",
             )
-    if s.balance is not None:
-        against.plot(x, s.balance, color="#7f8c8d", linestyle=":", label=t["balance"])
-    against.set_title(t["against"].format(account=s.account))
+    if s.last_month in s.months and s.months[-1] != s.last_month:
+        for axis in (monthly, against):
+            axis.axvline(s.months.index(s.last_month) + 0.5, color="#7f8c8d", linewidth=0.8, linestyle="-.", label=t["period_end"])
+    if s.balance is None:
+        against.set_title(t["against"].format(account=s.account))
     for axis in (monthly, against):
         step = max(1, len(x) // 12)
         axis.set_xticks(x[::step], s.months[::step], rotation=60)

@@ -8,7 +8,7 @@ the copies here are the same). Made-up people and enterprises: for trying things
 >>> len(year.claims), len(year.history), len(year.applications), len(year.outcomes)
 (20000, 560, 400, 381)
 >>> Engine().report(year.claims, year.history).approved_amount
-Decimal('19892845.43')
+Decimal('19971735.43')
 """
 
 from __future__ import annotations
