@@ -62,13 +62,24 @@ impl PyReport {
     /// each account's months (`account_month`: committed, disbursed). Keys are categorical in
     /// their natural order (for polars, `view`: an `Enum` where the set is closed); money as
     /// `money` asks.
+    /// Several dimensions at once (`by=["district", "program"]`): each key, then count and
+    /// amount.
     #[pyo3(signature = (by, money = "decimal", view = false, zh = false))]
-    fn table(&self, by: &str, money: &str, view: bool, zh: bool) -> PyResult<ArrowStream> {
+    fn table(&self, by: Vec<String>, money: &str, view: bool, zh: bool) -> PyResult<ArrowStream> {
         let w = Writing { engine: &self.engine, layout: Layout::new(view), money: Money::parse(money)?, zh };
-        match report_tables::report_table(&self.report, by, w) {
-            Some(Ok(batch)) => Ok(ArrowStream::new(vec![batch])),
-            Some(Err(error)) => Err(Error::Arrow { what: "report", error }.into()),
-            None => Err(Error::choice("by", by, &report_tables::REPORT_TABLES).into()),
+        let names: Vec<&str> = by.iter().map(String::as_str).collect();
+        let table = match names.as_slice() {
+            [one] => {
+                report_tables::report_table(&self.report, one, w).ok_or_else(|| Error::choice("by", one, &report_tables::REPORT_TABLES))
+            }
+            several => report_tables::crossed_table(&self.report, several, w).ok_or_else(|| {
+                let bad = several.iter().find(|n| !report_tables::DIMENSIONS.contains(n)).copied().unwrap_or("");
+                Error::choice("by", bad, &report_tables::DIMENSIONS)
+            }),
+        }?;
+        match table {
+            Ok(batch) => Ok(ArrowStream::new(vec![batch])),
+            Err(error) => Err(Error::Arrow { what: "report", error }.into()),
         }
     }
 

@@ -81,6 +81,37 @@ fn key_of(dimension: &str, key: &str) -> Option<String> {
     (!(key == "-" && DASH_FOR_NONE.contains(&dimension))).then(|| key.to_string())
 }
 
+/// The dimensions a report can be cut by several at once.
+pub(crate) const DIMENSIONS: [&str; 6] = ["program", "level", "district", "fund", "occupation", "month"];
+
+/// A report cut by several dimensions at once (`["district", "program"]`): each key, then
+/// `count` and `amount`, the rows in the keys' natural order. `None` when a name is not a
+/// dimension.
+pub(crate) fn crossed_table(report: &Report, names: &[&str], w: Writing<'_>) -> Option<Result<RecordBatch, ArrowError>> {
+    let programs = &w.engine.ruleset().programs;
+    let fund_of = |p: &str| programs.iter().find(|x| x.id == p).map(|x| x.fund.code().to_string());
+    let cut = report.cross(names, fund_of)?;
+    let rows: Vec<(&Vec<String>, &Tally)> = cut.iter().collect();
+    let keys: Vec<Keys> = names
+        .iter()
+        .enumerate()
+        .map(|(i, name)| Keys::new(w, name, &rows.iter().map(|(k, _)| key_of(name, &k[i])).collect::<Vec<_>>()))
+        .collect();
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by_key(|&r| keys.iter().map(|k| k.codes[r].map_or(i64::MAX, i64::from)).collect::<Vec<_>>());
+    Some((|| {
+        let mut columns = keys.iter().map(|k| k.column(&order)).collect::<Result<Vec<_>, _>>()?;
+        let counts: Int64Array = order.iter().map(|&r| Some(i64::try_from(rows[r].1.count).unwrap_or(i64::MAX))).collect();
+        columns.push((ArrowField::new("count", DataType::Int64, false), Arc::new(counts) as ArrayRef));
+        let mut amounts = w.money.builder(rows.len(), 38)?;
+        for &r in &order {
+            amounts.append(Some(fen(rows[r].1.amount)))?;
+        }
+        columns.push((ArrowField::new("amount", w.money.data_type(38), false), amounts.finish()));
+        field_batch(columns)
+    })())
+}
+
 /// A report as a table: by a dimension (`key`, `count`, `amount`), rejections by `reason`,
 /// claims by `status`, one row per `account`, or each account's months (`account_month`:
 /// committed, paid). `None` for a key there is no such table of.

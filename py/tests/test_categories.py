@@ -84,3 +84,26 @@ def test_report_tables_list_their_keys_in_natural_order_and_a_missing_key_as_nul
     whatif = engine.whatif({"shortage.rate": "0.20"}, demo["claims"], demo["history"])
     assert list(whatif.to_frame("program")["program"]) == list(programs["program"])
     assert whatif.to_frame("level", kind="polars").schema["level"] == pl.Enum(["5", "4", "3", "2", "1", "S", "T"])
+
+
+def test_a_report_cut_by_several_keys_sums_to_each_keys_table(engine, demo, order):
+    from skill_subsidy import ArgumentError
+
+    report = engine.report(demo["claims"], demo["history"])
+    cut = report.to_frame(["district", "program"])
+    assert list(cut.columns) == ["district", "program", "count", "amount"]
+    by_program = report.to_frame("program").set_index("program")
+    sums = cut.groupby("program", observed=True)[["count", "amount"]].sum()
+    assert {p: (int(r["count"]), r["amount"]) for p, r in sums.iterrows()} == {
+        p: (int(r["count"]), r["amount"]) for p, r in by_program.iterrows()
+    }
+    # Sorted by district, then programs in ruleset order within each.
+    first = cut[cut["district"] == cut["district"].iloc[0]]["program"].tolist()
+    assert first == [p for p in order["program"] if p in first]
+    by_fund = report.to_frame(["fund", "level", "month"], kind="polars", money="fen")
+    assert by_fund["amount"].sum() == int(report.approved_amount * 100) and by_fund.schema["level"] == pl.Enum(
+        ["5", "4", "3", "2", "1", "S", "T"]
+    )
+    with pytest.raises(ArgumentError) as e:
+        report.to_frame(["district", "reason"])
+    assert e.value.errors[0]["value"] == "reason" and "occupation" in e.value.errors[0]["choices"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import html
 from decimal import Decimal
-from typing import Any, Callable, Dict, List, Literal, Optional
+from typing import Any, Callable, Dict, List, Literal, Optional, Sequence, Union
 
 from . import _frames, _lang, _money, _native
 from ._assessment import Assessment
@@ -89,7 +89,7 @@ class Report:
 
     def to_frame(
         self,
-        by: ReportKey = "program",
+        by: Union[ReportKey, Sequence[Dimension]] = "program",
         *,
         kind: Optional[Kind] = None,
         money: Optional[Money] = None,
@@ -100,7 +100,8 @@ class Report:
         came as dicts).
 
         ``by``: ``program``, ``level``, ``district``, ``fund``, ``occupation``, ``month``
-        (columns: the key, ``count``, ``amount``); ``reason`` and ``status`` (the key,
+        (columns: the key, ``count``, ``amount``), or several of them at once
+        (``["district", "program"]``: each key, ``count``, ``amount``); ``reason`` and ``status`` (the key,
         ``count``); ``account`` (one row per account: spending target, opening balance,
         committed, paid in and after the period, the goal's share, remaining, utilisation,
         projection); ``account_month`` (each account's months: ``committed``, ``paid``). The key
@@ -126,9 +127,12 @@ class Report:
         money = _money.check(money, self._money)
         zh = _lang.check(lang, self._lang) == "zh"
         native = self._native
+        keys = [by] if isinstance(by, str) else list(by)
+        if not keys:
+            raise _native.choice_error_for("by", "", list(_DIMENSIONS))
         frame = _frames.write(
-            lambda view: native.table(by, money, view, zh),
-            lambda: _frames._pyarrow().table(native.table(by, money, False, zh)).to_pylist(),
+            lambda view: native.table(keys, money, view, zh),
+            lambda: _frames._pyarrow().table(native.table(keys, money, False, zh)).to_pylist(),
             kind,
         )
         return _lang.rename(frame, kind) if zh and headers else frame

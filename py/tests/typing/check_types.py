@@ -23,5 +23,7 @@ assert_type(engine.whatif({"shortage.rate": "0.20"}, [claim]), ss.WhatIf)
 assert_type(engine.whatif([{"shortage.rate": "0.20"}], [claim]), List[ss.WhatIf])
 assert_type(engine.parameters.shortage, Union[ss.ParameterNode, ss.Parameter])
 report.to_frame("program")
+report.to_frame(["district", "program"])
+report.to_frame(["district", "reason"])  # type: ignore[list-item]
 report.to_frame("colour")  # type: ignore[arg-type]
 engine.assess_batch([claim], money="cents")  # type: ignore[call-overload]
