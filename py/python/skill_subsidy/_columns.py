@@ -17,7 +17,7 @@ import sys
 import warnings
 from typing import Any, Dict, List, Optional, Sequence
 
-from . import _native
+from . import _frames, _native
 from ._frames import Kind
 
 #: The fields of each kind of input, as the engine reads them.
@@ -126,6 +126,4 @@ class Kept:
         """``result`` with the kept columns after ``claim_id``."""
         if not self.names:
             return result
-        from . import _frames
-
         return _frames.carry(result, self.kind, self.source, self.names)
