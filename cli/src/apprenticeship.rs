@@ -8,7 +8,9 @@ use crate::terminal::{self, escape};
 use crate::Failure;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::format_yuan;
-use skill_subsidy::{Application, ApplicationResult, Batch, BatchResult, Decimal, Engine, FieldError, Outcome, OutcomeKind, PaymentKind, RawValue, Status};
+use skill_subsidy::{
+    Application, ApplicationResult, Batch, BatchResult, Decimal, Engine, FieldError, Outcome, OutcomeKind, PaymentKind, RawValue, Status,
+};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 

@@ -193,7 +193,7 @@ impl PyEngine {
         trace: bool,
         closings: Option<PyRef<'_, PyClosings>>,
     ) -> PyResult<PyBatchResult> {
-        let inputs = Inputs::read(claims, history, applications, outcomes, lenient)?;
+        let inputs = Inputs::read(&self.engine, claims, history, applications, outcomes, lenient)?;
         let engine = Arc::clone(&self.engine);
         let closings = closings.as_ref().map(|c| &c.closings);
         let outcome = py.detach(|| inputs.assess(&engine, trace, closings));
@@ -211,7 +211,7 @@ impl PyEngine {
         outcomes: Option<&Bound<'_, PyAny>>,
         lenient: Option<bool>,
     ) -> PyResult<PyBudgetInput> {
-        let inputs = Inputs::read(claims, history, applications, outcomes, lenient)?;
+        let inputs = Inputs::read(&self.engine, claims, history, applications, outcomes, lenient)?;
         let engine = &self.engine;
         Ok(PyBudgetInput { input: py.detach(|| inputs.budget_input(engine)) })
     }
@@ -232,6 +232,18 @@ impl PyEngine {
             Ok(inputs.iter().map(|i| i.input.clone()).collect())
         })?;
         Ok(PyClosings { closings })
+    }
+
+    /// The Chinese labels of the codes a result or a report holds: column → code → label
+    /// (`program` and `fund` names, `reason` lines, `status`, `level`, `payee`).
+    fn labels_zh(&self) -> Vec<(&'static str, Vec<(String, String)>)> {
+        crate::categories::labels_zh(&self.engine)
+    }
+
+    /// Each reason code with its lines in English and Chinese, in check order.
+    #[staticmethod]
+    fn reasons() -> Vec<(&'static str, &'static str, &'static str)> {
+        skill_subsidy::Reason::ALL.iter().map(|r| (r.code(), r.message_en(), r.message_zh())).collect()
     }
 
     fn __repr__(&self) -> String {

@@ -162,7 +162,7 @@ impl PyLedger {
         lenient: Option<bool>,
         trace: bool,
     ) -> PyResult<(PyBatchResult, Option<i64>, Vec<&'static str>, Vec<&'static str>)> {
-        let inputs = Inputs::read(claims, None, applications, outcomes, lenient)?;
+        let inputs = Inputs::read(&engine.engine, claims, None, applications, outcomes, lenient)?;
         let engine = engine.shared();
         let run = self.with(py, |ledger| {
             let mut claims = Vec::new();
@@ -210,13 +210,19 @@ impl PyLedger {
         };
         let engine = engine.shared();
         let report = self.with(py, |ledger| ledger.report(&engine, period).map_err(Error::Ledger))?;
-        Ok(PyReport { report })
+        Ok(PyReport { report, engine })
     }
 
     /// Imports history decided before the ledger, once: (batch, records written).
-    #[pyo3(signature = (history, lenient = None))]
-    fn import_history(&self, py: Python<'_>, history: &Bound<'_, PyAny>, lenient: Option<bool>) -> PyResult<(i64, usize)> {
-        let inputs = Inputs::read(None, Some(history), None, None, lenient)?;
+    #[pyo3(signature = (engine, history, lenient = None))]
+    fn import_history(
+        &self,
+        py: Python<'_>,
+        engine: &PyEngine,
+        history: &Bound<'_, PyAny>,
+        lenient: Option<bool>,
+    ) -> PyResult<(i64, usize)> {
+        let inputs = Inputs::read(&engine.engine, None, Some(history), None, None, lenient)?;
         let imported = self.with(py, |ledger| ledger.import_history(inputs.history(), Some("python")).map_err(Error::Ledger))?;
         Ok((imported.batch, imported.records))
     }

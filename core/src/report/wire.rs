@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 /// The version of the wire form: a client and its workers must speak the same one.
-pub const REPORT_WIRE_VERSION: u64 = 2;
+pub const REPORT_WIRE_VERSION: u64 = 3;
 
 fn tally(t: &Tally) -> Value {
     json!([t.count, t.amount.to_string()])
@@ -98,6 +98,7 @@ impl Report {
             "by_occupation": tallies(&self.by_occupation),
             "by_month": tallies(&self.by_month),
             "by_month_program": self.by_month_program.iter().map(|((m, p), t)| json!([m.to_string(), p, tally(t)])).collect::<Vec<_>>(),
+            "by_keys": self.by_keys.to_wire(),
             "accounts": Value::Object(self.accounts.iter().map(|(id, a)| (id.clone(), ledger(a))).collect()),
             "progress": progress(&self.progress),
             "targets": self.targets.iter().map(target_set).collect::<Vec<_>>(),
@@ -133,6 +134,7 @@ impl Report {
             by_occupation: read_tallies(&value["by_occupation"], text)?,
             by_month: read_tallies(&value["by_month"], YearMonth::parse)?,
             by_month_program,
+            by_keys: super::keys::KeyTallies::from_wire(&value["by_keys"])?,
             accounts: value["accounts"].as_object()?.iter().map(|(id, a)| Some((id.clone(), read_ledger(a)?))).collect::<Option<_>>()?,
             progress: read_progress(&value["progress"])?,
             targets: value["targets"].as_array()?.iter().map(read_target_set).collect::<Option<_>>()?,

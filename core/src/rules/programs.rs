@@ -204,6 +204,34 @@ pub struct Program {
     pub min_ui_contribution_months: Option<ParamId>,
 }
 
+impl Program {
+    /// The fields an earlier subsidy of this program (a history record, SPEC §7.2) must have
+    /// for a batch's cross-claim checks to count it: the occupation and level that checks 8 and
+    /// 9 compare (every `level_table` program), and the enterprise that exclusivity compares
+    /// (check 11, per person, enterprise and year: programs in an exclusivity group). Without
+    /// them a record counts for nothing in those checks, and later claims are decided as if it
+    /// had not been paid.
+    ///
+    /// ```
+    /// let rules = skill_subsidy::Ruleset::wuxi_2021()?;
+    /// let needs = |id: &str| rules.programs.iter().find(|p| p.id == id).map(|p| p.history_fields());
+    /// assert_eq!(needs("skills_training"), Some(vec!["occupation", "level"]));
+    /// assert_eq!(needs("pre_job"), Some(vec!["enterprise_id"]));
+    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// ```
+    #[must_use]
+    pub fn history_fields(&self) -> Vec<&'static str> {
+        let mut fields = Vec::new();
+        if matches!(self.calculation, Calculation::LevelTable { .. }) {
+            fields.extend(["occupation", "level"]);
+        }
+        if self.exclusivity_group.is_some() {
+            fields.push("enterprise_id");
+        }
+        fields
+    }
+}
+
 /// What programs may refer to, loaded before them.
 struct Context<'c> {
     catalogues: &'c [Catalogue],

@@ -10,9 +10,12 @@ months committed (the CLI's ``--ledger`` file). Money is exact throughout:
 cluster through :mod:`skill_subsidy.dask` and :mod:`skill_subsidy.spark`.
 
 Errors form one hierarchy: :class:`SubsidyError` ⊃ :class:`RulesError` ⊃
-:class:`OverrideError`, :class:`ClaimError`, :class:`LedgerError` and :class:`ScaleOutError`
-(a batch split across a cluster that cannot give the single run's result); each has ``.errors``
-(``code``, ``field``, ``message`` …). A claim that does not validate is not an exception: it is ``invalid``.
+Errors form one hierarchy: :class:`SubsidyError` ⊃ :class:`RulesError` ⊃
+:class:`OverrideError`, :class:`ClaimError`, :class:`ArgumentError` (also a ``ValueError``),
+:class:`LedgerError` and :class:`ScaleOutError` (a batch split across a cluster that cannot give
+the single run's result); each has ``.errors`` (``code``, ``field``, ``message`` …). A claim that
+does not validate is not an exception: it is ``invalid``. :class:`SubsidyWarning` says when input
+is read with something left out (columns that are not fields).
 
 >>> import skill_subsidy
 >>> skill_subsidy.Engine().assess({"claim_id": "C1", "program": "online", "person_id": "P1",
@@ -21,10 +24,12 @@ Errors form one hierarchy: :class:`SubsidyError` ⊃ :class:`RulesError` ⊃
 Decimal('500.00')
 """
 
+from . import demo
 from ._assessment import Assessment
 from ._engine import Engine
 from ._ledger import Ledger, LedgerRun
 from ._native import (
+    ArgumentError,
     BudgetInput,
     ClaimError,
     Closings,
@@ -33,12 +38,15 @@ from ._native import (
     RulesError,
     ScaleOutError,
     SubsidyError,
+    SubsidyWarning,
     __version__,
 )
+from ._parameters import Parameter, ParameterNode
 from ._report import Apprenticeships, BatchResult, Report, WhatIf
 
 __all__ = [
     "Apprenticeships",
+    "ArgumentError",
     "Assessment",
     "BatchResult",
     "BudgetInput",
@@ -49,10 +57,14 @@ __all__ = [
     "LedgerError",
     "LedgerRun",
     "OverrideError",
+    "Parameter",
+    "ParameterNode",
     "Report",
     "RulesError",
     "ScaleOutError",
     "SubsidyError",
+    "SubsidyWarning",
     "WhatIf",
     "__version__",
+    "demo",
 ]

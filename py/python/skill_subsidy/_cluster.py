@@ -164,7 +164,7 @@ def merge_reports(engine: Engine, reports: Iterable[bytes]) -> Report:
     tables of it come as pandas when installed (``Report.to_frame``)."""
     merged = engine.report([])._native
     for data in reports:
-        merged = merged.merge(_native.Report.from_bytes(data))
+        merged = merged.merge(_native.Report.from_bytes(data, engine._native))
     return Report(merged, "records")
 
 

@@ -100,7 +100,7 @@ class Ledger:
     def import_history(self, data: Any, *, lenient: Optional[bool] = None) -> int:
         """Imports subsidies decided before the ledger (history records), once; returns how
         many were written. The same records again raise ``LedgerError`` (``already_imported``)."""
-        _, records = self._native.import_history(_frames.read(data, "history")[1], lenient)
+        _, records = self._native.import_history(self.engine._native, _frames.read(data, "history")[1], lenient)
         return int(records)
 
     def record_outcomes(self, data: Any) -> Dict[str, Any]:
