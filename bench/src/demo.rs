@@ -428,7 +428,7 @@ mod tests {
         assert!(!history.is_empty());
         let engine = Engine::new(rules.clone());
         let result = engine.assess_batch(&claims, &history);
-        let approved = result.assessments.iter().filter(|a| a.status == Status::Approved).count();
+        let approved = (0..result.len()).filter(|&i| result.status(i) == Status::Approved).count();
         assert!(approved > 3_000, "{approved} approved of 5000");
         assert!(result.report.rejections.len() >= 8, "{:?}", result.report.rejections);
         assert_eq!(result.report.invalid, 0);

@@ -4,6 +4,7 @@
 use crate::input::{self, Location};
 use crate::lang::Lang;
 use crate::summary::{pad, thousands};
+use crate::terminal::{self, escape};
 use crate::Failure;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::format_yuan;
@@ -19,52 +20,85 @@ pub enum Read {
     Invalid(String, Vec<FieldError>, Location),
 }
 
-/// Reads applications, applying outcomes (application_id, outcome, outcome_date) when given.
-pub fn read(path: &str, outcomes: Option<&str>) -> Result<Vec<Read>, Failure> {
+/// Reads applications, with the outcomes of an outcomes file (application_id, outcome,
+/// outcome_date) joined to the application they name, as if its own fields: an outcome that does
+/// not validate (a bad date, an unknown outcome, two for one application) is that application's
+/// error, and the rest of the run goes on. Returns the applications and the outcome rows that
+/// name no application (problems of the outcomes file, never dropped silently).
+pub fn read(path: &str, outcomes: Option<&str>) -> Result<(Vec<Read>, Vec<String>), Failure> {
     let lenient = path.ends_with(".csv");
-    let mut known: BTreeMap<String, Outcome> = BTreeMap::new();
+    let text_of = |fields: &input::Record, name: &str| {
+        fields.iter().find(|(k, _)| k == name).and_then(|(_, v)| match v {
+            RawValue::Text(s) | RawValue::Number(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            _ => None,
+        })
+    };
+    let mut joined: BTreeMap<String, Vec<(Location, input::Record)>> = BTreeMap::new();
+    let mut problems = Vec::new();
     if let Some(file) = outcomes {
         for (location, fields) in input::read_records(file, "application_id")? {
-            let get = |name: &str| {
-                fields.iter().find(|(k, _)| k == name).and_then(|(_, v)| match v {
-                    RawValue::Text(s) | RawValue::Number(s) => Some(s.trim().to_string()),
-                    _ => None,
-                })
-            };
-            let (Some(id), Some(kind)) = (get("application_id"), get("outcome")) else {
-                return Err(Failure(format!("{file}: {location}: an outcome needs application_id and outcome")));
-            };
-            let kind = OutcomeKind::parse(&kind).ok_or_else(|| {
-                Failure(format!("{file}: {location}: outcome {kind:?} is not completed_certified, completed_uncertified or withdrawn"))
-            })?;
-            let date = match get("outcome_date") {
-                Some(d) => Some(
-                    skill_subsidy::calendar::parse_date(&d)
-                        .ok_or_else(|| Failure(format!("{file}: {location}: {d:?} is not a date (YYYY-MM-DD)")))?,
-                ),
-                None if kind == OutcomeKind::Withdrawn => {
-                    return Err(Failure(format!("{file}: {location}: a withdrawal needs its outcome_date")))
-                }
-                None => None,
-            };
-            known.insert(id, Outcome { kind, date });
+            match text_of(&fields, "application_id") {
+                Some(id) => joined.entry(id).or_default().push((location, fields)),
+                None => problems.push(format!("{file}: {location}: an outcome needs the application_id it belongs to")),
+            }
         }
     }
-    Ok(from_records(&input::read_records(path, "application_id")?, lenient, &known))
+    let mut records = input::read_records(path, "application_id")?;
+    for (_, fields) in &mut records {
+        let id = text_of(fields, "application_id").unwrap_or_default();
+        for (_, row) in joined.remove(&id).unwrap_or_default() {
+            fields.extend(row.into_iter().filter(|(k, _)| k == "outcome" || k == "outcome_date"));
+        }
+    }
+    if let Some(file) = outcomes {
+        for (id, rows) in joined {
+            for (location, _) in rows {
+                problems.push(format!("{file}: {location}: no application {} in {path}", escape(&id)));
+            }
+        }
+    }
+    Ok((from_records(&records, lenient), problems))
 }
 
-/// Applications from rows read (a file, a request), with the `known` outcomes applied.
-pub fn from_records(records: &[(Location, input::Record)], lenient: bool, known: &BTreeMap<String, Outcome>) -> Vec<Read> {
+/// Reads outcomes (application_id, outcome, outcome_date; a withdrawal needs its date), by
+/// application id. Every row must be readable: an outcome changes what is paid.
+pub fn read_outcomes(file: &str) -> Result<BTreeMap<String, Outcome>, Failure> {
+    let mut known: BTreeMap<String, Outcome> = BTreeMap::new();
+    for (location, fields) in input::read_records(file, "application_id")? {
+        let get = |name: &str| {
+            fields.iter().find(|(k, _)| k == name).and_then(|(_, v)| match v {
+                RawValue::Text(s) | RawValue::Number(s) => Some(s.trim().to_string()),
+                _ => None,
+            })
+        };
+        let (Some(id), Some(kind)) = (get("application_id"), get("outcome")) else {
+            return Err(Failure(format!("{file}: {location}: an outcome needs application_id and outcome")));
+        };
+        let kind = OutcomeKind::parse(&kind).ok_or_else(|| {
+            Failure(format!("{file}: {location}: outcome {kind:?} is not completed_certified, completed_uncertified or withdrawn"))
+        })?;
+        let date = match get("outcome_date") {
+            Some(d) => Some(
+                skill_subsidy::calendar::parse_date(&d)
+                    .ok_or_else(|| Failure(format!("{file}: {location}: {d:?} is not a date (YYYY-MM-DD)")))?,
+            ),
+            None if kind == OutcomeKind::Withdrawn => {
+                return Err(Failure(format!("{file}: {location}: a withdrawal needs its outcome_date")))
+            }
+            None => None,
+        };
+        known.insert(id, Outcome { kind, date });
+    }
+    Ok(known)
+}
+
+/// Applications from rows read (a file, a request), an outcome among each row's fields.
+pub fn from_records(records: &[(Location, input::Record)], lenient: bool) -> Vec<Read> {
     let mut out = Vec::with_capacity(records.len());
     for (location, fields) in records {
         let pairs = fields.iter().map(|(k, v)| (k.as_str(), v));
         match Application::parse(pairs.clone(), lenient) {
-            Ok(mut app) => {
-                if let Some(outcome) = known.get(app.application_id.as_str()) {
-                    app.outcome = Some(*outcome);
-                }
-                out.push(Read::Ok(app));
-            }
+            Ok(app) => out.push(Read::Ok(app)),
             Err(errors) => out.push(Read::Invalid(Application::id_of(pairs), errors, *location)),
         }
     }
@@ -87,8 +121,8 @@ pub fn report_invalid(apps: &[Read], lang: Lang) -> bool {
     for r in invalid.iter().take(20) {
         if let Read::Invalid(id, errors, location) = r {
             let text: Vec<String> =
-                errors.iter().map(|e| format!("{} ({})", lang.pick(&e.message_en, &e.message_zh), e.code.code())).collect();
-            eprintln!("  {location} {id}: {}", text.join("; "));
+                errors.iter().map(|e| format!("{} ({})", escape(lang.pick(&e.message_en, &e.message_zh)), e.code.code())).collect();
+            terminal::eprint(&format!("  {location} {}: {}\n", escape(id), text.join("; ")));
         }
     }
     !invalid.is_empty()
@@ -182,7 +216,7 @@ pub fn render(result: &BatchResult, apps: &[Read], lang: Lang) -> String {
     );
     for (enterprise, total, months) in ranked.iter().take(SHOWN_ENTERPRISES) {
         let list: Vec<String> = months.iter().filter(|(_, a)| !a.is_zero()).map(|(m, a)| format!("{m} {}", money(*a))).collect();
-        let _ = writeln!(out, "  {} {:>14}  {}", pad(enterprise, 10), money(*total), list.join(" · "));
+        let _ = writeln!(out, "  {} {:>14}  {}", pad(&escape(enterprise), 10), money(*total), list.join(" · "));
     }
     if ranked.len() > SHOWN_ENTERPRISES {
         let _ = writeln!(

@@ -1,6 +1,8 @@
-//! A readable explanation on the terminal, in English or Chinese.
+//! A readable explanation on the terminal, in English or Chinese. Text from the claim (its id,
+//! field names and values) is escaped (terminal.rs).
 
 use crate::lang::Lang;
+use crate::terminal::escape;
 use skill_subsidy::trace::Outcome;
 use skill_subsidy::{Assessment, Engine, Status};
 use std::fmt::Write as _;
@@ -20,7 +22,7 @@ pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> St
         (Status::Invalid, true) => "申请信息有误".to_string(),
         (_, _) => a.status.code().to_string(),
     };
-    let _ = write!(out, "{} {claim_id}: {status}", if zh { "申请" } else { "Claim" });
+    let _ = write!(out, "{} {}: {status}", if zh { "申请" } else { "Claim" }, escape(claim_id));
     if let Some(p) = program {
         let _ = write!(out, " — {} {}", p.id, if zh { &p.name_zh } else { &p.name_en });
     }
@@ -35,7 +37,7 @@ pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> St
         let _ = writeln!(out, "  ✗ {} — {}", reason.code(), if zh { reason.message_zh() } else { reason.message_en() });
     }
     for e in &a.errors {
-        let _ = writeln!(out, "  ✗ {} ({}): {}", e.field, e.code.code(), if zh { &e.message_zh } else { &e.message_en });
+        let _ = writeln!(out, "  ✗ {} ({}): {}", escape(&e.field), e.code.code(), escape(if zh { &e.message_zh } else { &e.message_en }));
     }
     let Some(trace) = &a.trace else { return out };
     let _ = writeln!(
@@ -60,18 +62,18 @@ pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> St
         // A check shows the value it checked; a computation shows what it changed.
         match (step.outcome, &step.before, &step.after) {
             (Outcome::Pass | Outcome::Fail, Some(b), _) => {
-                let _ = write!(out, "  [{b}]");
+                let _ = write!(out, "  [{}]", escape(b));
             }
             (_, Some(b), Some(a)) if b != a => {
-                let _ = write!(out, "  {b} → {a}");
+                let _ = write!(out, "  {} → {}", escape(b), escape(a));
             }
             (_, _, Some(a)) => {
-                let _ = write!(out, "  = {a}");
+                let _ = write!(out, "  = {}", escape(a));
             }
             _ => {}
         }
         out.push('\n');
-        let _ = writeln!(out, "        {}", if zh { &step.note_zh } else { &step.note_en });
+        let _ = writeln!(out, "        {}", escape(if zh { &step.note_zh } else { &step.note_en }));
         if let Some(c) = &step.citation {
             let confidence = step.confidence.map(|c| c.code()).unwrap_or("-");
             let _ = writeln!(out, "        [{c} · {confidence}]");

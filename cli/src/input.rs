@@ -1,4 +1,5 @@
-//! Reading claims and history: CSV, a JSON array, or JSON Lines, from a file or stdin.
+//! Reading claims and history: CSV, a JSON array, or JSON Lines, from a file or stdin (and
+//! Parquet, through [`crate::parquet`]).
 //!
 //! Claims stream: each row goes to the caller as soon as it is read, so a million-row file is
 //! never held in memory. Nothing is dropped: a row that cannot be read (broken quoting, a line
@@ -27,6 +28,8 @@ pub enum Format {
     Json,
     /// One JSON object per line.
     Jsonl,
+    /// A Parquet file, or a folder of them (`.parquet`; read by `crate::parquet`).
+    Parquet,
 }
 
 impl Format {
@@ -36,6 +39,7 @@ impl Format {
             "csv" => Some(Format::Csv),
             "json" => Some(Format::Json),
             "jsonl" | "ndjson" => Some(Format::Jsonl),
+            "parquet" => Some(Format::Parquet),
             _ => None,
         }
     }
@@ -100,6 +104,9 @@ fn open(path: &str) -> Result<Box<dyn Read>, InputError> {
 type Input = BufReader<Counting<Box<dyn Read>>>;
 
 fn prepare_input(path: &str, format: Option<Format>, count: &Rc<Cell<u64>>) -> Result<(Input, Format), InputError> {
+    if format == Some(Format::Parquet) || Format::from_path(Path::new(path)) == Some(Format::Parquet) {
+        return Err(InputError(format!("{path}: Parquet is read from a .parquet file or a folder of them, not a stream")));
+    }
     let inner = open(path)?;
     let mut reader = BufReader::with_capacity(1 << 20, Counting { inner, count: Rc::clone(count) });
     let format = match format.or_else(|| Format::from_path(Path::new(path))) {
@@ -125,6 +132,10 @@ pub fn read_claims(
     format: Option<Format>,
     mut each: impl FnMut(&dyn FieldSource, Location, u64),
 ) -> Result<Source, InputError> {
+    if crate::parquet::is_parquet(path) {
+        let read = |fields: &dyn FieldSource| RawClaim::from_source(fields);
+        return crate::parquet::read_claims_prepared(path, read, |raw, location, bytes| each(&raw, location, bytes));
+    }
     let count = Rc::new(Cell::new(0));
     let (reader, format) = prepare_input(path, format, &count)?;
     let extra_columns = match format {
@@ -137,6 +148,7 @@ pub fn read_claims(
             read_json(reader, path, &mut |raw: RawClaim, location| each(&raw, location, count.get()))?;
             Vec::new()
         }
+        Format::Parquet => Vec::new(), // read above (prepare_input refuses it)
     };
     Ok(Source { format, extra_columns })
 }
@@ -149,6 +161,9 @@ pub fn read_claims_prepared<T: Send>(
     prepare: impl Fn(&dyn FieldSource) -> T + Sync,
     mut each: impl FnMut(T, Location, u64),
 ) -> Result<Source, InputError> {
+    if crate::parquet::is_parquet(path) {
+        return crate::parquet::read_claims_prepared(path, prepare, each);
+    }
     let count = Rc::new(Cell::new(0));
     let (reader, format) = prepare_input(path, format, &count)?;
     read_claims_prepared_from(reader, path, format, prepare, |item, location| each(item, location, count.get()))
@@ -172,6 +187,7 @@ pub fn read_claims_prepared_from<T: Send>(
             read_json(reader, name, &mut |raw: RawClaim, location| each(prepare(&raw), location))?;
             Vec::new()
         }
+        Format::Parquet => Vec::new(), // read above (prepare_input refuses it)
     };
     Ok(Source { format, extra_columns })
 }
@@ -182,6 +198,9 @@ pub type Record = Vec<(String, RawValue)>;
 /// Reads records of any fields (history, applications, outcomes) from `path`; a CSV header must
 /// name the `required` column. A row that cannot be read is an error.
 pub fn read_records(path: &str, required: &str) -> Result<Vec<(Location, Record)>, InputError> {
+    if crate::parquet::is_parquet(path) {
+        return crate::parquet::read_records(path, required);
+    }
     let count = Rc::new(Cell::new(0));
     let (reader, format) = prepare_input(path, None, &count)?;
     read_records_from(reader, path, format, required)
@@ -205,6 +224,7 @@ pub fn read_records_from(
                 records.push((location, record));
             })?;
         }
+        Format::Parquet => {} // read above (prepare_input refuses it)
         Format::Jsonl | Format::Json => {
             let mut text = Vec::new();
             reader.read_to_end(&mut text).map_err(|e| InputError(format!("{name}: {e}")))?;

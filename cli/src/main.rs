@@ -4,14 +4,19 @@
 //! a rules or override error); 2 wrong usage.
 
 mod apprenticeship;
+mod demo_parquet;
 mod explain;
 mod input;
 mod lang;
+mod ledger;
 mod output;
+mod parquet;
 mod run;
 #[cfg(feature = "serve")]
 mod serve;
+mod spreadsheet;
 mod summary;
+mod terminal;
 
 use clap::{Parser, Subcommand};
 use input::Format;
@@ -19,6 +24,7 @@ use lang::Lang;
 use skill_subsidy::{Engine, Overrides, RulesErrors, Ruleset, Status};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use terminal::escape;
 
 #[derive(Parser)]
 #[command(
@@ -49,7 +55,8 @@ pub struct RulesArgs {
 /// Options that read claims.
 #[derive(clap::Args)]
 struct InputArgs {
-    /// Claims file: .csv, .json (array) or .jsonl; `-` for stdin.
+    /// Claims file: .csv, .json (array), .jsonl or .parquet (or a folder of .parquet files);
+    /// `-` for stdin.
     file: String,
     /// Input format, when the extension does not say.
     #[arg(long, value_enum)]
@@ -95,15 +102,20 @@ struct ApprenticeshipArgs {
 }
 
 impl ApprenticeshipArgs {
-    fn read(&self, lang: Lang) -> Result<Vec<apprenticeship::Read>, Failure> {
-        let Some(path) = &self.applications else { return Ok(Vec::new()) };
-        let apps = apprenticeship::read(path, self.outcomes.as_deref())?;
+    /// The applications, and whether any of them, or of the outcomes, was invalid (listed on
+    /// stderr: the run goes on, and ends with exit code 1).
+    fn read(&self, lang: Lang) -> Result<(Vec<apprenticeship::Read>, bool), Failure> {
+        let Some(path) = &self.applications else { return Ok((Vec::new(), false)) };
+        let (apps, outcome_problems) = apprenticeship::read(path, self.outcomes.as_deref())?;
         let invalid = apps.iter().filter(|r| matches!(r, apprenticeship::Read::Invalid(..))).count();
         if invalid > 0 {
-            eprintln!("{invalid} {}:", lang.pick("applications are invalid", "条学徒制申请信息有误"));
+            terminal::eprint(&format!("{invalid} {}:\n", lang.pick("applications are invalid", "条学徒制申请信息有误")));
             apprenticeship::report_invalid(&apps, lang);
         }
-        Ok(apps)
+        for problem in &outcome_problems {
+            terminal::eprint(&format!("{}: {problem}\n", lang.pick("outcome not applied", "未采用的结果")));
+        }
+        Ok((apps, invalid > 0 || !outcome_problems.is_empty()))
     }
 }
 
@@ -116,7 +128,7 @@ enum Command {
         input: InputArgs,
         #[command(flatten)]
         rules: RulesArgs,
-        /// Output file: .json (array), .jsonl or .csv (default: JSON Lines on stdout).
+        /// Output file: .json (array), .jsonl, .csv or .parquet (default: JSON Lines on stdout).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
         /// The report (SPEC §9) as JSON.
@@ -125,11 +137,23 @@ enum Command {
         /// Include each claim's trace in JSON output.
         #[arg(long)]
         trace: bool,
+        /// CSV output: `escape` writes a cell a spreadsheet would run as a formula (starting with
+        /// =, +, -, @, tab or CR) with a leading ' (OWASP); `keep` writes it as it is, for
+        /// programs that read the file back. Amounts stay numbers either way.
+        #[arg(long, value_enum, default_value_t = spreadsheet::Formulas::Escape, value_name = "WHAT")]
+        csv_formulas: spreadsheet::Formulas,
         #[command(flatten)]
         apprenticeships: ApprenticeshipArgs,
         /// The apprenticeships' results, payment schedules and cash flow as JSON.
         #[arg(long, value_name = "FILE", requires = "applications")]
         apprenticeships_out: Option<PathBuf>,
+        /// A ledger (SQLite) of earlier batches: decide against everything it holds, and commit
+        /// this batch's decisions to it in one transaction (docs/ledger.md).
+        #[arg(long, value_name = "DB", conflicts_with = "history")]
+        ledger: Option<PathBuf>,
+        /// Seconds to wait for another process committing to the ledger before giving up.
+        #[arg(long, value_name = "SECONDS", default_value_t = 60, requires = "ledger")]
+        wait: u64,
     },
     /// Review apprenticeship applications at the bimonthly sessions and schedule their payments
     /// (advance, settlement by outcome, recovery on withdrawal).
@@ -181,9 +205,13 @@ enum Command {
         /// Calendar year of the claims.
         #[arg(long, default_value_t = 2021)]
         year: i32,
-        /// Claims CSV to write.
+        /// Claims CSV to write; with --parts, the folder of the Parquet data set.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+        /// Write a Parquet data set partitioned by person in K files per table (claims/,
+        /// history/, applications/, outcomes/ under --out), as Dask and Spark read it.
+        #[arg(long, value_name = "K", conflicts_with_all = ["history_out", "applications_out", "outcomes_out"])]
+        parts: Option<u32>,
         /// History CSV to write (earlier subsidies of some of the persons).
         #[arg(long, value_name = "FILE")]
         history_out: Option<PathBuf>,
@@ -201,6 +229,12 @@ enum Command {
     Rules {
         #[command(subcommand)]
         command: RulesCommand,
+    },
+    /// The ledger of monthly batches: its report, its history out and in, apprenticeship
+    /// outcomes as they arrive, its batches.
+    Ledger {
+        #[command(subcommand)]
+        command: ledger::Command,
     },
     /// Print the JSON Schema of a claim.
     Schema {
@@ -233,8 +267,16 @@ enum RulesCommand {
 pub struct Failure(pub String);
 
 impl From<RulesErrors> for Failure {
+    /// Every problem on its own line, its text from the rules files escaped (a key may hold a
+    /// line break).
     fn from(e: RulesErrors) -> Self {
-        Failure(e.to_string())
+        let n = e.errors().len();
+        let mut text = format!("{n} problem{} in the rules", if n == 1 { "" } else { "s" });
+        for error in e.errors() {
+            text.push_str("\n  ");
+            text.push_str(&escape(&error.to_string()));
+        }
+        Failure(text)
     }
 }
 
@@ -250,20 +292,21 @@ impl From<std::io::Error> for Failure {
     }
 }
 
-/// Writes to stdout. A reader that stops early (`subsidy … | head`) is not an error: the
-/// command just ends.
+/// Writes a message for people to stdout, its control characters escaped (terminal.rs).
 fn emit(text: &str) -> Result<(), Failure> {
+    Ok(terminal::print(text)?)
+}
+
+/// Writes JSON to stdout as it is (JSON escapes control characters itself). A reader that stops
+/// early (`subsidy … | head`) is not an error.
+fn emit_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     use std::io::Write;
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure(e.to_string()))?;
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout.write_all(text.as_bytes()).and_then(|()| stdout.write_all(b"\n")).and_then(|()| stdout.flush()) {
         Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
         _ => Ok(()),
     }
-}
-
-fn emit_json(value: &impl serde::Serialize) -> Result<(), Failure> {
-    let text = serde_json::to_string_pretty(value).map_err(|e| Failure(e.to_string()))?;
-    emit(&format!("{text}\n"))
 }
 
 fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), Failure> {
@@ -302,7 +345,7 @@ fn main() -> ExitCode {
     match execute(cli.command, cli.lang) {
         Ok(code) => code,
         Err(Failure(message)) => {
-            eprintln!("subsidy: {message}");
+            terminal::eprint(&format!("subsidy: {message}\n"));
             ExitCode::from(1)
         }
     }
@@ -310,20 +353,25 @@ fn main() -> ExitCode {
 
 fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
     match command {
-        Command::Assess { input: args, rules, out, report, trace, apprenticeships, apprenticeships_out } => {
+        Command::Assess { input: args, rules, out, report, trace, csv_formulas, apprenticeships, apprenticeships_out, ledger, wait } => {
             let engine = engine(&rules)?;
-            let apps = apprenticeships.read(lang)?;
-            let run = run::assess(&engine, &args.options(trace, lang, &apps))?;
+            let (apps, invalid_apps) = apprenticeships.read(lang)?;
+            let options = args.options(trace, lang, &apps);
+            let run = match &ledger {
+                Some(db) => ledger::assess(&engine, &options, db, wait)?,
+                None => run::assess(&engine, &options)?,
+            };
             let mode = run::field_mode(args.strict, args.lenient, run.source.format);
             if mode == skill_subsidy::FieldMode::Lenient && !run.source.extra_columns.is_empty() {
-                eprintln!(
-                    "{} {}",
+                let columns: Vec<_> = run.source.extra_columns.iter().map(|c| escape(c)).collect();
+                terminal::eprint(&format!(
+                    "{} {}\n",
                     lang.pick("note: ignored columns that are not claim fields:", "提示：已忽略非申请字段的列："),
-                    run.source.extra_columns.join(", ")
-                );
+                    columns.join(", ")
+                ));
             }
             let r = &run.result;
-            match output::write_records(&engine, out.as_deref(), r.claim_ids.iter().map(|s| s.as_str()).zip(&r.assessments)) {
+            match output::write_records(&engine, out.as_deref(), r, csv_formulas) {
                 Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
                 _ => {}
             }
@@ -341,15 +389,14 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             if out.as_deref().is_some_and(|p| p != Path::new("-")) {
                 emit(&text)?;
             } else {
-                eprint!("{text}");
+                terminal::eprint(&text);
             }
-            let invalid_apps = apps.iter().any(|a| matches!(a, apprenticeship::Read::Invalid(..)));
             let code = report_invalid(&run, lang);
             Ok(if invalid_apps { ExitCode::from(1) } else { code })
         }
         Command::Apprenticeship { file, outcomes, rules, history, out } => {
             let engine = engine(&rules)?;
-            let apps = ApprenticeshipArgs { applications: Some(file), outcomes }.read(lang)?;
+            let (apps, invalid) = ApprenticeshipArgs { applications: Some(file), outcomes }.read(lang)?;
             let mut batch = engine.batch();
             if let Some(path) = &history {
                 for h in &run::read_history(path, lang)? {
@@ -362,7 +409,6 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                 write_json(path, &apprenticeship::to_json(&engine, &result))?;
             }
             emit(&apprenticeship::render(&result, &apps, lang))?;
-            let invalid = apps.iter().any(|a| matches!(a, apprenticeship::Read::Invalid(..)));
             Ok(if invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Whatif { input: args, rules, report } => {
@@ -399,9 +445,10 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                 input::read_claims(&args.file, args.format, |fields, _, _| rows.push(skill_subsidy::RawClaim::from_source(fields)))?;
             let mode = run::field_mode(args.strict, args.lenient, source.format);
             let raw = match &claim {
-                Some(id) => {
-                    rows.iter().find(|r| &r.claim_id_text() == id).ok_or_else(|| Failure(format!("{}: no claim {id}", args.file)))?
-                }
+                Some(id) => rows
+                    .iter()
+                    .find(|r| &r.claim_id_text() == id)
+                    .ok_or_else(|| Failure(format!("{}: no claim {}", args.file, escape(id))))?,
                 None if rows.len() == 1 => &rows[0],
                 None => return Err(Failure(format!("{}: holds {} claims; choose one with --claim ID", args.file, rows.len()))),
             };
@@ -414,9 +461,20 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             }
             Ok(if a.status == Status::Invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::DemoData { rules, claims, year, out, history_out, applications_out, outcomes_out, applications } => {
+        Command::DemoData { rules, claims, year, out, parts, history_out, applications_out, outcomes_out, applications } => {
             use skill_subsidy_bench::demo;
             let rules = ruleset(&rules)?;
+            if let Some(parts) = parts {
+                demo_parquet::write(&rules, claims, year, applications.unwrap_or(claims / 50), &out, parts)?;
+                eprintln!(
+                    "{} {claims} {} {} ({parts} {})",
+                    lang.pick("wrote", "已写入"),
+                    lang.pick("claims to", "条申请："),
+                    out.display(),
+                    lang.pick("parts by person", "个按人员划分的分区")
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
             let generator = demo::Generator::new(&rules, demo::Options { claims, year });
             let mut text = String::from(demo::CSV_HEADER);
             for i in 0..claims {
@@ -442,7 +500,13 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                     write_text(&path, &outcomes)?;
                 }
             }
-            eprintln!("{} {} {} {}", lang.pick("wrote", "已写入"), claims, lang.pick("claims to", "条申请："), out.display());
+            terminal::eprint(&format!(
+                "{} {} {} {}\n",
+                lang.pick("wrote", "已写入"),
+                claims,
+                lang.pick("claims to", "条申请："),
+                out.display()
+            ));
             Ok(ExitCode::SUCCESS)
         }
         Command::Rules { command: RulesCommand::Check { dir } } => {
@@ -473,6 +537,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
         }
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(engine(&args.rules)?, args),
+        Command::Ledger { command } => ledger::execute(command, lang),
         Command::Schema { rules } => {
             let engine = engine(&rules)?;
             emit_json(&skill_subsidy::schema::claim_schema(Some(engine.ruleset())))?;
@@ -491,20 +556,20 @@ fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
 /// Lists invalid claims on stderr (with where they are in the file) and picks the exit code.
 fn report_invalid(run: &run::Run, lang: Lang) -> ExitCode {
     let r = &run.result;
-    let invalid: Vec<usize> = (0..r.assessments.len()).filter(|&i| r.assessments[i].status == Status::Invalid).collect();
+    let invalid: Vec<usize> = (0..r.len()).filter(|&i| r.status(i) == Status::Invalid).collect();
     if invalid.is_empty() {
         return ExitCode::SUCCESS;
     }
-    eprintln!("{} {}:", invalid.len(), lang.pick("claims are invalid", "条申请信息有误"));
+    terminal::eprint(&format!("{} {}:\n", invalid.len(), lang.pick("claims are invalid", "条申请信息有误")));
     for &i in invalid.iter().take(20) {
-        let a = &r.assessments[i];
+        let a = &r.assessment(i);
         let errors: Vec<String> =
-            a.errors.iter().map(|e| format!("{} ({})", lang.pick(&e.message_en, &e.message_zh), e.code.code())).collect();
+            a.errors.iter().map(|e| format!("{} ({})", escape(lang.pick(&e.message_en, &e.message_zh)), e.code.code())).collect();
         let at = run.locations.get(i).map(ToString::to_string).unwrap_or_default();
-        eprintln!("  {at} {}: {}", r.claim_ids[i], errors.join("; "));
+        terminal::eprint(&format!("  {at} {}: {}\n", escape(r.claim_id(i)), errors.join("; ")));
     }
     if invalid.len() > 20 {
-        eprintln!("  … {}", invalid.len() - 20);
+        terminal::eprint(&format!("  … {}\n", invalid.len() - 20));
     }
     ExitCode::from(1)
 }

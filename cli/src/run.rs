@@ -19,16 +19,16 @@ pub struct Run {
     pub source: input::Source,
 }
 
-/// Strict for JSON, lenient for CSV (exports often carry extra columns), unless asked.
+/// Strict for JSON, lenient for CSV and Parquet (exports often carry extra columns), unless asked.
 pub fn field_mode(strict: bool, lenient: bool, format: Format) -> FieldMode {
     match (strict, lenient, format) {
         (true, _, _) => FieldMode::Strict,
-        (_, true, _) | (_, _, Format::Csv) => FieldMode::Lenient,
+        (_, true, _) | (_, _, Format::Csv | Format::Parquet) => FieldMode::Lenient,
         _ => FieldMode::Strict,
     }
 }
 
-fn format_of(path: &str, format: Option<Format>) -> Format {
+pub fn format_of(path: &str, format: Option<Format>) -> Format {
     format.or_else(|| Format::from_path(std::path::Path::new(path))).unwrap_or(Format::Csv)
 }
 
@@ -36,7 +36,7 @@ fn format_of(path: &str, format: Option<Format>) -> Format {
 /// readable: history decides limits for every later claim, so a bad row stops the run.
 pub fn read_history(path: &str, lang: Lang) -> Result<Vec<HistoryRecord>, Failure> {
     let records = input::read_records(path, "person_id")?;
-    let lenient = format_of(path, None) == Format::Csv;
+    let lenient = matches!(format_of(path, None), Format::Csv | Format::Parquet) || crate::parquet::is_parquet(path);
     history_from_records(&records, lenient).map_err(|invalid| {
         let problems: Vec<String> = invalid
             .iter()
@@ -108,7 +108,7 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
     let source = input::read_claims_prepared(
         o.file,
         o.format,
-        |fields: &dyn FieldSource| engine.prepare(fields, mode, o.trace),
+        |fields: &dyn FieldSource| engine.prepare(fields, mode),
         |prepared, location, bytes| {
             batch.add_prepared(prepared);
             locations.push(location);

@@ -141,7 +141,7 @@ impl Application {
         let occupation = f.text(3, true);
         let target_level = f.level(4, true);
         let start_date = f.date(5, true);
-        let months = f.parsed(6, true, ClaimErrorKind::OutOfRange, |t| t.parse::<u32>().ok().filter(|m| (1..=1200).contains(m)));
+        let months = f.count(6, true, 1);
         let submitted_on = f.date(7, true);
         let institution = f.text(8, true);
         let district = f.text(9, false);
@@ -149,6 +149,10 @@ impl Application {
         let outcome_date = f.date(11, false);
         if outcome_kind == Some(OutcomeKind::Withdrawn) && outcome_date.is_none() && !f.given(11) {
             f.errors.push(FieldError::new(ClaimErrorKind::MissingField, "outcome_date", None));
+        }
+        // A date without the outcome it dates is not an outcome that can be applied.
+        if outcome_date.is_some() && outcome_kind.is_none() && !f.errors.iter().any(|e| e.field == "outcome") {
+            f.errors.push(FieldError::new(ClaimErrorKind::MissingField, "outcome", None));
         }
         let errors = f.errors;
         match (application_id, enterprise_id, person_id, occupation, target_level, start_date, months, submitted_on, institution) {
@@ -407,6 +411,13 @@ pub struct ApplicationResult {
 }
 
 impl ApplicationResult {
+    /// A result decided elsewhere — a ledger's record of an earlier batch — shown again as it
+    /// was decided.
+    #[must_use]
+    pub fn new(application_id: &str, assessment: Assessment, session: Option<Date>, schedule: Option<Schedule>) -> ApplicationResult {
+        ApplicationResult { application_id: application_id.into(), assessment, session, schedule }
+    }
+
     /// The result as JSON (money as decimal strings).
     #[must_use]
     pub fn to_json(&self, engine: &Engine) -> serde_json::Value {

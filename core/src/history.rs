@@ -73,7 +73,7 @@ impl HistoryRecord {
         let applied_on = f.date(6, true);
         let amount = f.money(7, true);
         let project = f.text(8, false);
-        let months = f.parsed(9, false, ClaimErrorKind::OutOfRange, |t| t.parse::<u32>().ok().filter(|m| (1..=1200).contains(m)));
+        let months = f.count(9, false, 1);
         let errors = f.errors;
         match (person_id, program, event_date, applied_on, amount) {
             (Some(person_id), Some(program), Some(event_date), Some(applied_on), Some(amount)) if errors.is_empty() => {

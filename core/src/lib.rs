@@ -40,6 +40,7 @@ pub mod level;
 pub mod money;
 mod overrides;
 pub mod parallel;
+pub mod partition;
 pub mod reasons;
 pub mod report;
 pub mod rules;
@@ -50,7 +51,8 @@ mod whatif;
 pub use apprenticeship::{Application, ApplicationResult, Outcome, OutcomeKind, Payment, PaymentKind, Schedule};
 pub use assessment::{Assessment, AssessmentRecord};
 pub use batch::{
-    Batch, BatchResult, BudgetInput, Candidate, ClaimColumn, ClaimTable, Closings, ColumnCell, Partition, Prepared, QuotaCandidate, TableRow,
+    Batch, BatchResult, BudgetInput, Candidate, ClaimColumn, ClaimTable, Closings, ColumnCell, Partition, Prepared, QuotaCandidate,
+    TableRow,
 };
 pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, FieldSource, RawClaim, RawRef, RawValue};
 /// Claims hold ids and codes as small strings kept inline; re-exported for building claims.
@@ -59,7 +61,7 @@ pub use engine::{Engine, VersionRef};
 pub use history::HistoryRecord;
 pub use overrides::{Override, Overrides};
 pub use reasons::{Reason, Reasons, Status};
-pub use report::{AccountLedger, Projection, Report, ReportDiff, Tally};
+pub use report::{AccountLedger, Projection, Report, ReportDiff, Tally, REPORT_WIRE_VERSION};
 pub use rules::{RulesError, RulesErrorKind, RulesErrors, Ruleset};
 /// Money is `rust_decimal::Decimal` in yuan; re-exported so users need no second dependency.
 pub use rust_decimal::Decimal;

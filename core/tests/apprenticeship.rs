@@ -100,7 +100,7 @@ fn an_apprentices_enterprise_upgrade_claims_for_the_same_enterprise_are_refused_
     batch.add(&claim("C-other", "E2", "2021-08-02", Level::L3));
     batch.add(&claim("C-before", "E1", "2021-03-01", Level::L5));
     let r = batch.finish();
-    let reasons: Vec<String> = r.assessments().map(|a| a.reasons.joined()).collect();
+    let reasons: Vec<String> = r.assessments().into_iter().map(|a| a.reasons.joined()).collect();
     assert_eq!(reasons, ["apprenticeship_overlap", "", ""]);
     // With the flag off, the same claim is paid.
     let off = e

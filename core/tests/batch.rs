@@ -169,7 +169,7 @@ fn model(engine: &Engine, claims: &[Claim], history: &[HistoryRecord]) -> Vec<Ou
 }
 
 fn outcomes(result: &skill_subsidy::BatchResult) -> Vec<Outcome> {
-    result.assessments().map(|a| (a.status, a.reasons.joined(), a.amount)).collect()
+    result.assessments().into_iter().map(|a| (a.status, a.reasons.joined(), a.amount)).collect()
 }
 
 // Claims drawn from a small world, so that persons repeat occupations, levels, programs and
@@ -289,11 +289,11 @@ proptest! {
     #[test]
     fn the_total_is_the_sum_of_approved_amounts_and_never_above_a_closing_account((claims, history) in batch(), closing in any::<bool>()) {
         let result = engine_for(closing).assess_batch(&claims, &history);
-        let sum: Decimal = result.assessments().filter(|a| a.status == Status::Approved).map(|a| a.amount).sum();
+        let sum: Decimal = result.assessments().into_iter().filter(|a| a.status == Status::Approved).map(|a| a.amount).sum();
         prop_assert_eq!(result.report.approved.amount, sum);
         let by_program: Decimal = result.report.by_program.values().map(|t| t.amount).sum();
         prop_assert_eq!(by_program, sum);
-        prop_assert!(result.assessments().all(|a| a.amount >= Decimal::ZERO));
+        prop_assert!(result.assessments().into_iter().all(|a| a.amount >= Decimal::ZERO));
         for ledger in result.report.accounts.values() {
             let opening = ledger.opening_balance.unwrap_or_default();
             if ledger.closes_when_spent {
@@ -305,7 +305,7 @@ proptest! {
             prop_assert_eq!(paid, ledger.paid_in_period() + ledger.paid_after_period());
         }
         if !closing {
-            prop_assert!(result.assessments().all(|a| !a.reasons.contains(skill_subsidy::Reason::BudgetExhausted)));
+            prop_assert!(result.assessments().into_iter().all(|a| !a.reasons.contains(skill_subsidy::Reason::BudgetExhausted)));
         }
     }
 }
@@ -329,7 +329,7 @@ fn the_account_closes_at_the_first_claim_it_cannot_pay_even_if_a_later_one_would
     online.fee_paid = Some(Decimal::new(10000, 2)); // 100.00 would fit
     let claims = vec![hire("C1", "P1", 10), hire("C2", "P2", 11), online];
     let result = engine.assess_batch(&claims, &[]);
-    let reasons: Vec<String> = result.assessments().map(|a| a.reasons.joined()).collect();
+    let reasons: Vec<String> = result.assessments().into_iter().map(|a| a.reasons.joined()).collect();
     assert_eq!(reasons, ["", "budget_exhausted", "budget_exhausted"]);
     assert_eq!(result.report.accounts["wuxi-2021"].committed.to_string(), "300.00");
 }

@@ -8,8 +8,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 use skill_subsidy::money::parse_money;
 use skill_subsidy::{
-    Assessment, ClaimColumn, ClaimTable, ColumnCell, CompactString, Decimal, Engine, Field, FieldMode, Overrides, RawRef, RawValue,
-    Ruleset,
+    Assessment, ClaimColumn, ClaimTable, ColumnCell, CompactString, Decimal, Engine, Field, FieldMode, Overrides, RawRef, RawValue, Ruleset,
 };
 use std::fmt::Write as _;
 use std::path::Path;
@@ -178,7 +177,7 @@ fn compare(engine: &Engine, claims: &[Value], mode: FieldMode, chunk: usize, sho
     if by_table.len() != claims.len() {
         problems.push(format!("{} rows for {} claims", by_table.len(), claims.len()));
     }
-    for (i, want) in by_rows.assessments().enumerate() {
+    for (i, want) in by_rows.assessments().into_iter().enumerate() {
         let got: Assessment = by_table.assessment(i);
         if got != want {
             problems.push(format!("row {i}: table {got:?}\n      batch {want:?}"));

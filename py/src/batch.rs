@@ -9,19 +9,20 @@
 
 use crate::error::Error;
 use crate::input::{self, Data, Frame, FrameColumns};
-use crate::output::{self, ArrowStream, ByShape, Layout};
+use crate::money::Money;
+use crate::output::{self, ArrowStream, Layout};
 use crate::report::PyReport;
+use crate::shapes::{self, ByShape, Constant, Written};
 use crate::values;
 use arrow_array::ArrayRef;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::{
-    Application, Assessment, Batch, BatchResult, BudgetInput, Closings, Decimal, Engine, FieldError, FieldMode, HistoryRecord, RawClaim,
-    RawValue, Status,
+    Application, Assessment, Batch, BatchResult, BudgetInput, Claim, Closings, Decimal, Engine, FieldError, FieldMode, FieldSource,
+    HistoryRecord, RawClaim, RawValue, Status,
 };
-use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 /// Claims, ready to be added without the interpreter.
@@ -55,13 +56,14 @@ pub(crate) struct Inputs {
 impl Inputs {
     /// Reads the inputs (the interpreter is held: Python objects are read here, and only here).
     pub(crate) fn read(
+        engine: &Engine,
         claims: Option<&Bound<'_, PyAny>>,
         history: Option<&Bound<'_, PyAny>>,
         applications: Option<&Bound<'_, PyAny>>,
         outcomes: Option<&Bound<'_, PyAny>>,
         lenient: Option<bool>,
     ) -> Result<Inputs, Error> {
-        let history = read_history(history, lenient)?;
+        let history = read_history(engine, history, lenient)?;
         let applications = read_applications(applications, outcomes, lenient)?;
         let data = input::read(claims, "claims")?;
         let mode = mode(lenient, &data);
@@ -106,6 +108,35 @@ impl Inputs {
         self.batch(engine, false).into_partition().budget_input().clone()
     }
 
+    /// Each claim read and validated on its own, in input order: the claim, or its id as given
+    /// and its errors (a ledger keeps every claim's fields).
+    pub(crate) fn each_claim(&self, mut each: impl FnMut(Result<Claim, (String, Vec<FieldError>)>)) {
+        let mut one = |row: &dyn FieldSource, mode: FieldMode| each(Claim::parse(row, mode).map_err(|e| (row.claim_id_text(), e)));
+        match &self.claims {
+            Claims::Raw(rows, mode) => rows.iter().for_each(|row| one(row, *mode)),
+            Claims::Frame(frame, mode) => {
+                let columns = FrameColumns::new(frame);
+                let table = columns.table();
+                (0..table.rows()).for_each(|i| one(&table.row(i), *mode));
+            }
+        }
+    }
+
+    /// Each application as read, in input order: the application, or its id and errors.
+    pub(crate) fn each_application(&self, mut each: impl FnMut(Result<&Application, (&str, &[FieldError])>)) {
+        for app in &self.applications {
+            each(match app {
+                AppRead::Ok(app) => Ok(app),
+                AppRead::Invalid(id, errors) => Err((id, errors)),
+            });
+        }
+    }
+
+    /// The history records read.
+    pub(crate) fn history(&self) -> &[HistoryRecord] {
+        &self.history
+    }
+
     fn batch<'e>(&self, engine: &'e Engine, trace: bool) -> Batch<'e> {
         let mut batch = engine.batch().with_trace(trace);
         for h in &self.history {
@@ -131,7 +162,7 @@ impl Inputs {
     }
 }
 
-fn read_history(history: Option<&Bound<'_, PyAny>>, lenient: Option<bool>) -> Result<Vec<HistoryRecord>, Error> {
+fn read_history(engine: &Engine, history: Option<&Bound<'_, PyAny>>, lenient: Option<bool>) -> Result<Vec<HistoryRecord>, Error> {
     let data = input::read(history, "history")?;
     if let Data::Frame(frame) = &data {
         frame.check("history", "person_id", &skill_subsidy::history::HISTORY_FIELDS)?;
@@ -139,19 +170,56 @@ fn read_history(history: Option<&Bound<'_, PyAny>>, lenient: Option<bool>) -> Re
     let lenient = mode(lenient, &data) == FieldMode::Lenient;
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    for (row, record) in input::records(&data)?.into_iter().enumerate() {
-        let parsed =
-            record.map_err(|e| vec![e]).and_then(|fields| HistoryRecord::parse(fields.iter().map(|(k, v)| (k.as_str(), v)), lenient));
+    let records = input::records(&data)?;
+    // The columns given: a table's, or every key of the mappings.
+    let columns: BTreeSet<&str> = match &data {
+        Data::Frame(frame) => frame.names.iter().map(String::as_str).collect(),
+        Data::Items(_) => records.iter().flatten().flat_map(|fields| fields.iter().map(|(k, _)| k.as_str())).collect(),
+    };
+    for (row, record) in records.iter().enumerate() {
+        let parsed = record
+            .as_ref()
+            .map_err(|e| vec![e.clone()])
+            .and_then(|fields| HistoryRecord::parse(fields.iter().map(|(k, v)| (k.as_str(), v)), lenient));
         match parsed {
             Ok(h) => out.push(h),
             Err(errors) => problems.push((row, errors)),
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(Error::Rows { what: "history", rows: problems })
+    if !problems.is_empty() {
+        return Err(Error::Rows { what: "history", rows: problems });
     }
+    history_columns(engine, &out, &columns)?;
+    Ok(out)
+}
+
+/// A history without a column its records' programs need (a `level_table` program's level and
+/// occupation, an exclusivity group's enterprise) is refused: its records would count for
+/// nothing in the checks that compare them, and later claims would be approved as if they had
+/// not been paid (`Program::history_fields`).
+fn history_columns(engine: &Engine, history: &[HistoryRecord], columns: &BTreeSet<&str>) -> Result<(), Error> {
+    let needs: BTreeMap<&str, Vec<&'static str>> = engine.ruleset().programs.iter().map(|p| (p.id.as_str(), p.history_fields())).collect();
+    // Field missing → program → records.
+    let mut missing: BTreeMap<&'static str, BTreeMap<&str, usize>> = BTreeMap::new();
+    for h in history {
+        for field in needs.get(h.program.as_str()).into_iter().flatten().filter(|f| !columns.contains(**f)) {
+            *missing.entry(field).or_default().entry(h.program.as_str()).or_default() += 1;
+        }
+    }
+    let Some((field, programs)) = missing.into_iter().next() else { return Ok(()) };
+    let records: usize = programs.values().sum();
+    let names: Vec<&str> = programs.keys().copied().collect();
+    let checks = if field == "enterprise_id" { "exclusive_with_other_program" } else { "duplicate_level, lower_than_subsidised_level" };
+    Err(Error::input(
+        "history",
+        "missing_column",
+        field,
+        format!(
+            "the history has no {field} column, which its {records} records of {} need: without it they count for nothing in the \
+             checks that compare it ({checks})",
+            names.join(", ")
+        ),
+    ))
 }
 
 /// Outcomes by application id: (outcome, outcome_date) as given, for the core to validate
@@ -159,7 +227,7 @@ fn read_history(history: Option<&Bound<'_, PyAny>>, lenient: Option<bool>) -> Re
 fn read_outcomes(outcomes: Option<&Bound<'_, PyAny>>) -> Result<BTreeMap<String, (RawValue, RawValue)>, Error> {
     let data = input::read(outcomes, "outcomes")?;
     if let Data::Frame(frame) = &data {
-        frame.check("outcomes", "application_id", &["application_id", "outcome", "outcome_date"])?;
+        frame.check("outcomes", "application_id", &input::OUTCOME_FIELDS)?;
     }
     let mut known = BTreeMap::new();
     let mut problems = Vec::new();
@@ -231,7 +299,7 @@ pub(crate) enum Outcome {
 }
 
 impl Outcome {
-    fn result(&self) -> &BatchResult {
+    pub(crate) fn result(&self) -> &BatchResult {
         match self {
             Outcome::Batch(r) | Outcome::Table(r) => r,
         }
@@ -241,8 +309,8 @@ impl Outcome {
         self.result().len()
     }
 
-    fn assessment(&self, i: usize) -> Option<Cow<'_, Assessment>> {
-        (i < self.len()).then(|| Cow::Owned(self.result().assessment(i)))
+    fn assessment(&self, i: usize) -> Option<Assessment> {
+        (i < self.len()).then(|| self.result().assessment(i))
     }
 
     fn report(&self) -> &skill_subsidy::Report {
@@ -306,24 +374,26 @@ impl PyBatchResult {
         self.outcome.len()
     }
 
-    /// The claims' records as an Arrow table (`claim_id`, `status`, `amount` decimal128(18, 2),
-    /// …). For a table given, `claim_id` is its column as given and the other text columns are
-    /// dictionary-encoded (pandas `category`, polars `Categorical`; `large_utf8` values when
+    /// The claims' records as an Arrow table (`claim_id`, `status`, `amount` as `money` asks:
+    /// decimal128(18, 2), int64 fen or float64 yuan, …). For a table given, `claim_id` is its
+    /// column as given and the other text columns are dictionary-encoded in their natural order
+    /// (pandas ordered `category`, polars `Enum` or `Categorical`; `large_utf8` values when
     /// `view`, which polars takes fastest); for dicts, text is `utf8`, or `utf8_view` when
     /// `view` (what polars holds).
-    #[pyo3(signature = (view = false))]
-    fn assessments_table(&self, py: Python<'_>, view: bool) -> PyResult<ArrowStream> {
+    #[pyo3(signature = (view = false, money = "decimal"))]
+    fn assessments_table(&self, py: Python<'_>, view: bool, money: &str) -> PyResult<ArrowStream> {
         let layout = Layout::new(view);
+        let money = Money::parse(money)?;
+        let written = Written { layout, money, traces: false };
         match (&self.outcome, &self.claim_ids) {
-            (Outcome::Table(t), Some(ids)) => {
-                table(py, || output::claims_by_shape(&self.engine, ids, ByShape::from(t), layout, false, None))
-            }
+            (Outcome::Table(t), Some(ids)) => table(py, || shapes::claims_by_shape(&self.engine, ids, ByShape::from(t), written, None)),
             (Outcome::Batch(r), Some(ids)) => {
-                table(py, || output::claims_by_shape(&self.engine, ids, ByShape::from(r), layout, self.trace, None))
+                let written = Written { traces: self.trace, ..written };
+                table(py, || shapes::claims_by_shape(&self.engine, ids, ByShape::from(r), written, None))
             }
             (Outcome::Batch(r), None) => {
                 let rows = r.len();
-                table(py, || output::in_chunks(rows, |range| output::assessments(&self.engine, r, self.trace, layout, range)))
+                table(py, || output::in_chunks(rows, |range| output::assessments(&self.engine, r, self.trace, (layout, money), range)))
             }
             (Outcome::Table(_), None) => table(py, || Ok(Vec::new())),
         }
@@ -331,17 +401,20 @@ impl PyBatchResult {
 
     /// The claims' records as [`Self::assessments_table`] gives them in `utf8_view`, but with
     /// each text column that holds one value on every row left out: the table, those columns'
-    /// values (`None`: null) and every column's name in order. polars makes a column of one value
-    /// at once (`pl.lit`), where it would take a dictionary column a row at a time.
+    /// values (`None`: null) with their categories when polars should make them an `Enum`, and
+    /// every column's name in order. polars makes a column of one value at once (`pl.lit`),
+    /// where it would take a dictionary column a row at a time.
     #[allow(clippy::type_complexity)] // a Python tuple
-    fn assessments_apart(&self, py: Python<'_>) -> PyResult<(ArrowStream, Vec<(&'static str, Option<String>)>, Vec<String>)> {
+    #[pyo3(signature = (money = "decimal"))]
+    fn assessments_apart(&self, py: Python<'_>, money: &str) -> PyResult<(ArrowStream, Vec<Constant>, Vec<String>)> {
         let (Outcome::Table(t), Some(ids)) = (&self.outcome, &self.claim_ids) else {
-            let stream = self.assessments_table(py, true)?;
+            let stream = self.assessments_table(py, true, money)?;
             let names = stream.names();
             return Ok((stream, Vec::new(), names));
         };
-        let mut apart = output::Apart::default();
-        let stream = table(py, || output::claims_by_shape(&self.engine, ids, ByShape::from(t), Layout::View, false, Some(&mut apart)))?;
+        let written = Written { layout: Layout::View, money: Money::parse(money)?, traces: false };
+        let mut apart = shapes::Apart::default();
+        let stream = table(py, || shapes::claims_by_shape(&self.engine, ids, ByShape::from(t), written, Some(&mut apart)))?;
         Ok((stream, apart.constants, apart.names.iter().map(|n| n.to_string()).collect()))
     }
 
@@ -365,15 +438,17 @@ impl PyBatchResult {
     }
 
     /// The applications' results as an Arrow table.
-    #[pyo3(signature = (view = false))]
-    fn applications_table(&self, py: Python<'_>, view: bool) -> PyResult<ArrowStream> {
-        table(py, || output::applications(&self.engine, self.outcome.applications(), Layout::new(view)).map(|b| vec![b]))
+    #[pyo3(signature = (view = false, money = "decimal"))]
+    fn applications_table(&self, py: Python<'_>, view: bool, money: &str) -> PyResult<ArrowStream> {
+        let money = Money::parse(money)?;
+        table(py, || output::applications(&self.engine, self.outcome.applications(), Layout::new(view), money).map(|b| vec![b]))
     }
 
     /// The applications' staged payments as an Arrow table, one row per payment.
-    #[pyo3(signature = (view = false))]
-    fn payments_table(&self, py: Python<'_>, view: bool) -> PyResult<ArrowStream> {
-        table(py, || output::payments(self.outcome.applications(), Layout::new(view)).map(|b| vec![b]))
+    #[pyo3(signature = (view = false, money = "decimal"))]
+    fn payments_table(&self, py: Python<'_>, view: bool, money: &str) -> PyResult<ArrowStream> {
+        let money = Money::parse(money)?;
+        table(py, || output::payments(self.outcome.applications(), Layout::new(view), money).map(|b| vec![b]))
     }
 
     /// The applications' results as dicts, with their session, payments and final amount.
@@ -400,7 +475,7 @@ impl PyBatchResult {
 
     /// The report (SPEC §9).
     fn report(&self) -> PyReport {
-        PyReport { report: self.outcome.report().clone() }
+        PyReport { report: self.outcome.report().clone(), engine: Arc::clone(&self.engine) }
     }
 }
 

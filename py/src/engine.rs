@@ -3,10 +3,10 @@
 
 use crate::batch::{Inputs, PyBatchResult};
 use crate::error::Error;
-use crate::scale_out::{PyBudgetInput, PyClosings};
+use crate::scale_out::{self, PyBudgetInput, PyClosings};
 use crate::values;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use serde_json::{Map, Value};
 use skill_subsidy::rules::ParamValue;
 use skill_subsidy::{Engine, FieldMode, Overrides, RawValue, Ruleset};
@@ -15,12 +15,20 @@ use std::sync::Arc;
 /// A compiled ruleset (with any what-if overrides applied).
 #[pyclass(frozen, name = "Engine", module = "skill_subsidy._native")]
 pub(crate) struct PyEngine {
-    engine: Arc<Engine>,
+    pub(crate) engine: Arc<Engine>,
+    /// The id of the embedded ruleset it was made from, if it was: shipped to a worker as the
+    /// id, not as files (SPEC §11).
+    pub(crate) embedded: Option<String>,
 }
 
 impl PyEngine {
     fn new(engine: Engine) -> PyEngine {
-        PyEngine { engine: Arc::new(engine) }
+        PyEngine { engine: Arc::new(engine), embedded: None }
+    }
+
+    /// The engine, shared.
+    pub(crate) fn shared(&self) -> Arc<Engine> {
+        Arc::clone(&self.engine)
     }
 }
 
@@ -77,7 +85,8 @@ impl PyEngine {
     /// An embedded ruleset by id (`wuxi-2021`, `wuxi-2023`).
     #[staticmethod]
     fn embedded(id: &str) -> PyResult<PyEngine> {
-        Ok(PyEngine::new(Engine::new(Ruleset::embedded(id).map_err(Error::Rules)?)))
+        let engine = Engine::new(Ruleset::embedded(id).map_err(Error::Rules)?);
+        Ok(PyEngine { engine: Arc::new(engine), embedded: Some(id.to_string()) })
     }
 
     /// A ruleset folder (its `.toml` files), loaded strictly: every problem is reported.
@@ -116,7 +125,25 @@ impl PyEngine {
     /// A variant of this engine with `overrides` applied on top of its own.
     fn with_overrides(&self, overrides_doc: &Bound<'_, PyAny>) -> PyResult<PyEngine> {
         let o = overrides(overrides_doc)?;
-        Ok(PyEngine::new(self.engine.with_overrides(&o).map_err(Error::Overrides)?))
+        let engine = self.engine.with_overrides(&o).map_err(Error::Overrides)?;
+        Ok(PyEngine { engine: Arc::new(engine), embedded: self.embedded.clone() })
+    }
+
+    /// The engine as bytes to send to a worker: the version of skill-subsidy, the ruleset (an
+    /// embedded id, or its files) and the overrides (SPEC §11).
+    fn to_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, scale_out::engine_to_json(self, &self.overrides()).to_string().as_bytes())
+    }
+
+    /// The engine from [`to_bytes`](Self::to_bytes), compiled here. Raises `ScaleOutError`
+    /// (`engine_version_mismatch`) when another version of skill-subsidy made it.
+    #[staticmethod]
+    fn from_bytes(py: Python<'_>, data: &[u8]) -> PyResult<PyEngine> {
+        Ok(py.detach(|| scale_out::engine_from_json(data))?)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
+        Ok((slf.get_type().getattr("from_bytes")?, (slf.get().to_bytes(slf.py()),)))
     }
 
     /// The value at a rule path (overrides without a date range applied): a `Decimal`, a
@@ -166,7 +193,7 @@ impl PyEngine {
         trace: bool,
         closings: Option<PyRef<'_, PyClosings>>,
     ) -> PyResult<PyBatchResult> {
-        let inputs = Inputs::read(claims, history, applications, outcomes, lenient)?;
+        let inputs = Inputs::read(&self.engine, claims, history, applications, outcomes, lenient)?;
         let engine = Arc::clone(&self.engine);
         let closings = closings.as_ref().map(|c| &c.closings);
         let outcome = py.detach(|| inputs.assess(&engine, trace, closings));
@@ -184,7 +211,7 @@ impl PyEngine {
         outcomes: Option<&Bound<'_, PyAny>>,
         lenient: Option<bool>,
     ) -> PyResult<PyBudgetInput> {
-        let inputs = Inputs::read(claims, history, applications, outcomes, lenient)?;
+        let inputs = Inputs::read(&self.engine, claims, history, applications, outcomes, lenient)?;
         let engine = &self.engine;
         Ok(PyBudgetInput { input: py.detach(|| inputs.budget_input(engine)) })
     }
@@ -192,6 +219,31 @@ impl PyEngine {
     /// Pass 2: where each account closes, from every partition's budget input.
     fn closings(&self, inputs: Vec<PyRef<'_, PyBudgetInput>>) -> PyClosings {
         PyClosings { closings: skill_subsidy::Closings::compute(&self.engine, inputs.iter().map(|i| &i.input)) }
+    }
+
+    /// Pass 2 in two small rounds: from every partition's `day_totals()`, then, only when an
+    /// account closes, from `around(rough)`, which returns every partition's
+    /// `BudgetInput.around(rough)`.
+    fn closings_in_rounds(&self, day_totals: Vec<PyRef<'_, PyBudgetInput>>, around: &Bound<'_, PyAny>) -> PyResult<PyClosings> {
+        let totals: Vec<skill_subsidy::BudgetInput> = day_totals.iter().map(|i| i.input.clone()).collect();
+        let closings = skill_subsidy::Closings::in_rounds(&self.engine, &totals, |rough| -> PyResult<Vec<skill_subsidy::BudgetInput>> {
+            let rough = Bound::new(around.py(), PyClosings { closings: rough.clone() })?;
+            let inputs: Vec<PyRef<'_, PyBudgetInput>> = around.call1((rough,))?.extract()?;
+            Ok(inputs.iter().map(|i| i.input.clone()).collect())
+        })?;
+        Ok(PyClosings { closings })
+    }
+
+    /// The Chinese labels of the codes a result or a report holds: column → code → label
+    /// (`program` and `fund` names, `reason` lines, `status`, `level`, `payee`).
+    fn labels_zh(&self) -> Vec<(&'static str, Vec<(String, String)>)> {
+        crate::categories::labels_zh(&self.engine)
+    }
+
+    /// Each reason code with its lines in English and Chinese, in check order.
+    #[staticmethod]
+    fn reasons() -> Vec<(&'static str, &'static str, &'static str)> {
+        skill_subsidy::Reason::ALL.iter().map(|r| (r.code(), r.message_en(), r.message_zh())).collect()
     }
 
     fn __repr__(&self) -> String {

@@ -130,6 +130,21 @@ impl<'a> FrameColumns<'a> {
     }
 }
 
+/// The fields of each kind of input (the columns a table is read by): `claims`, `history`,
+/// `applications` (with their outcome), `outcomes`.
+#[pyfunction]
+pub(crate) fn fields() -> Vec<(&'static str, Vec<&'static str>)> {
+    vec![
+        ("claims", Field::ALL.iter().map(|f| f.name()).collect()),
+        ("history", skill_subsidy::history::HISTORY_FIELDS.to_vec()),
+        ("applications", skill_subsidy::apprenticeship::APPLICATION_FIELDS.to_vec()),
+        ("outcomes", OUTCOME_FIELDS.to_vec()),
+    ]
+}
+
+/// The fields of an outcome given apart from its application.
+pub(crate) const OUTCOME_FIELDS: [&str; 3] = ["application_id", "outcome", "outcome_date"];
+
 /// Records of named fields (history, applications, outcomes): each a mapping's fields, or the
 /// error that it is not a mapping.
 pub(crate) type Records = Vec<Result<Vec<(String, RawValue)>, skill_subsidy::FieldError>>;

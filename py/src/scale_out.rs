@@ -9,14 +9,98 @@
 //!    report that merges (`Report.merge`) with the others' into the single run's, to the fen.
 //!
 //! Pass 1 is deterministic, so pass 3 simply runs it again: a worker keeps no state between the
-//! passes.
+//! passes. Pass 2 runs in two small rounds (`day_totals`, then `around`): what a worker sends
+//! grows with the days of the year, not with its claims.
+//!
+//! Also here: the engine as bytes for the workers (its ruleset and overrides, with the version
+//! of skill-subsidy that made it), and the bucket of each person (`person_buckets`).
 
+use crate::engine::PyEngine;
 use crate::error::Error;
+use crate::input::{self, Data};
+use crate::output::ArrowStream;
+use arrow_array::{RecordBatch, UInt32Array};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyType};
 use serde_json::{json, Value};
 use skill_subsidy::calendar::{parse_date, Date};
-use skill_subsidy::{BudgetInput, Candidate, Closings, CompactString, Decimal, QuotaCandidate};
+use skill_subsidy::{BudgetInput, Candidate, Closings, CompactString, Decimal, Engine, Overrides, QuotaCandidate, Ruleset};
+use std::sync::Arc;
+
+/// The version of skill-subsidy of this process: an engine, a budget input or a report made by
+/// another is refused, never misread.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// An engine as JSON: `{"skill_subsidy": version, "embedded": id | null, "files": [[path,
+/// text]] | null, "overrides": ["PATH=VALUE"]}`.
+pub(crate) fn engine_to_json(engine: &PyEngine, overrides: &[String]) -> Value {
+    let files = match &engine.embedded {
+        Some(_) => Value::Null,
+        None => json!(engine.engine.ruleset().to_files()),
+    };
+    json!({ "skill_subsidy": VERSION, "embedded": engine.embedded, "files": files, "overrides": overrides })
+}
+
+/// An engine from [`engine_to_json`]'s bytes, compiled.
+pub(crate) fn engine_from_json(data: &[u8]) -> Result<PyEngine, Error> {
+    let value: Value = serde_json::from_slice(data).map_err(|_| bad("Engine"))?;
+    let theirs = value["skill_subsidy"].as_str().ok_or_else(|| bad("Engine"))?;
+    if theirs != VERSION {
+        return Err(Error::ScaleOut {
+            code: "engine_version_mismatch",
+            message: format!(
+                "the engine was made by skill-subsidy {theirs} and this process runs skill-subsidy {VERSION}: \
+                 install the same version on the client (driver) and on every worker"
+            ),
+        });
+    }
+    let ruleset = match (&value["embedded"], value["files"].as_array()) {
+        (Value::String(id), _) => Ruleset::embedded(id).map_err(Error::Rules)?,
+        (_, Some(files)) => {
+            let files: Vec<(&str, &str)> =
+                files.iter().map(|f| Some((f[0].as_str()?, f[1].as_str()?))).collect::<Option<_>>().ok_or_else(|| bad("Engine"))?;
+            Ruleset::from_files(files).map_err(Error::Rules)?
+        }
+        _ => return Err(bad("Engine")),
+    };
+    let mut overrides = Overrides::new();
+    for o in value["overrides"].as_array().ok_or_else(|| bad("Engine"))? {
+        overrides.add_assignment(o.as_str().ok_or_else(|| bad("Engine"))?).map_err(Error::Overrides)?;
+    }
+    let engine = Engine::new(ruleset);
+    let engine = if overrides.is_empty() { engine } else { engine.with_overrides(&overrides).map_err(Error::Overrides)? };
+    Ok(PyEngine { engine: Arc::new(engine), embedded: value["embedded"].as_str().map(str::to_string) })
+}
+
+/// The bucket (`0..buckets`) of each row's `column` (default `person_id`) of a table, as the
+/// engine reads the id (numbers as their text, trimmed): a one-column table `bucket`
+/// (`uint32`). A row without the id is bucket 0.
+#[pyfunction]
+#[pyo3(signature = (table, buckets, column = "person_id"))]
+pub(crate) fn person_buckets(table: &Bound<'_, PyAny>, buckets: u32, column: &str) -> PyResult<ArrowStream> {
+    let Data::Frame(frame) = input::read(Some(table), "claims")? else {
+        return Err(Error::input("claims", "unsupported_input", "", "expected a table (an object with __arrow_c_stream__)".into()).into());
+    };
+    let Some(at) = frame.names.iter().position(|n| n == column) else {
+        return Err(Error::input("claims", "missing_column", column, format!("the table has no {column} column")).into());
+    };
+    let mut scratch = CompactString::default();
+    let mut out = Vec::with_capacity(frame.rows());
+    for batch in &frame.batches {
+        let cells = crate::columns::Column::new(batch.column(at).as_ref());
+        for i in 0..batch.num_rows() {
+            let cell = cells.cell(i, &mut scratch);
+            let bucket = match cell.raw(&scratch) {
+                skill_subsidy::RawRef::Text(s) | skill_subsidy::RawRef::Number(s) => skill_subsidy::partition::person_bucket(s, buckets),
+                _ => 0,
+            };
+            out.push(bucket);
+        }
+    }
+    let batch = RecordBatch::try_from_iter([("bucket", Arc::new(UInt32Array::from(out)) as arrow_array::ArrayRef)])
+        .map_err(|error| Error::Arrow { what: "claims", error })?;
+    Ok(ArrowStream::new(vec![batch]))
+}
 
 /// What one partition brings to the account's global pass (pass 1's result).
 #[pyclass(frozen, name = "BudgetInput", module = "skill_subsidy._native")]
@@ -97,6 +181,17 @@ impl PyBudgetInput {
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (Bound<'py, PyBytes>,))> {
         Ok((slf.get_type().getattr("from_bytes")?, (slf.get().to_bytes(slf.py()),)))
+    }
+
+    /// Round one of pass 2: the claims waiting for each account summed by day.
+    fn day_totals(&self) -> PyBudgetInput {
+        PyBudgetInput { input: self.input.day_totals() }
+    }
+
+    /// Round two of pass 2: the claims of the day each account closes (from the closings of
+    /// round one), and one total of those before it.
+    fn around(&self, rough: PyRef<'_, PyClosings>) -> PyBudgetInput {
+        PyBudgetInput { input: self.input.around(&rough.closings) }
     }
 
     /// Claims (and applications) of the partition waiting for an account.

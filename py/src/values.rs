@@ -171,6 +171,9 @@ const MONEY_KEYS: [&str; 16] = [
     "cash_flow",
 ];
 
+/// Keys under a money key whose values are not money: the month an account closed.
+const TEXT_KEYS: [&str; 1] = ["closed_in"];
+
 /// A JSON record or report as Python values, money as `Decimal`. A trace stays as its
 /// documented JSON shape (`docs/trace.md`): text values, as every binding gives them.
 pub(crate) fn to_python<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, PyAny>> {
@@ -206,7 +209,8 @@ fn convert<'py>(py: Python<'py>, value: &Value, money: bool, plain: bool) -> PyR
                 let converted = if k == "trace" {
                     convert(py, v, false, true)?
                 } else {
-                    convert(py, v, money || MONEY_KEYS.contains(&k.as_str()), plain)?
+                    let money = !TEXT_KEYS.contains(&k.as_str()) && (money || MONEY_KEYS.contains(&k.as_str()));
+                    convert(py, v, money, plain)?
                 };
                 dict.set_item(k, converted)?;
             }

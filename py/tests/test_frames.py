@@ -18,6 +18,8 @@ pl = pytest.importorskip("polars")
 
 EXAMPLES = ROOT / "examples"
 COLUMNS = ["claim_id", "status", "amount", "reasons", "errors", "program", "fund", "payee", "catalogue_version", "payment_month"]
+#: The result's columns of a closed set of values: a polars ``Enum`` of them in their natural order.
+ENUMS = ("status", "program", "catalogue_version")
 
 
 def rows(frame: Any) -> List[Dict[str, Any]]:
@@ -130,8 +132,9 @@ def test_categorical_and_dictionary_columns_read_as_their_values(engine, demo):
     from skill_subsidy import _frames
 
     crossed = _frames.read(categorical)[1]
-    assert isinstance(crossed, pa.Table) and pa.types.is_dictionary(crossed.schema.field("district").type)
-    assert crossed.column("district").to_pylist() == categorical["district"].to_list()
+    if hasattr(getattr(categorical.schema["district"], "categories", None), "to_series"):  # polars ≥ 2 tells its categories
+        assert isinstance(crossed, pa.Table) and pa.types.is_dictionary(crossed.schema.field("district").type)
+        assert crossed.column("district").to_pylist() == categorical["district"].to_list()
     assert rows(engine.assess_batch(categorical)) == rows(engine.assess_batch(own))
     dictionary = pa.Table.from_pandas(claims, preserve_index=False)
     dictionary = dictionary.set_column(
@@ -184,14 +187,18 @@ def test_a_polars_result_makes_its_columns_of_one_value_at_once_with_the_same_va
         result = engine.run(pl.from_pandas(data))
         stream, constants, names = result._native.assessments_apart()
         assert names == COLUMNS
-        assert len(stream) == len(data) and pa.table(stream).column_names == [n for n in names if n not in dict(constants)]
+        apart_names = [c[0] for c in constants]
+        assert len(stream) == len(data) and pa.table(stream).column_names == [n for n in names if n not in apart_names]
         if apart is not None:
             assert len(constants) == apart
         out = result.assessments
         expected = engine.assess_batch(pa.Table.from_pandas(data, preserve_index=False))
         assert out.columns == COLUMNS
         assert rows(out) == rows(expected)
-        assert all(out.schema[c] == pl.Categorical for c in COLUMNS if c not in ("claim_id", "amount"))
+        for c in ENUMS:
+            # The same categories, in the same order, whether made as a literal or imported.
+            assert out.schema[c] == pl.Enum(expected.schema.field(c).type and expected.column(c).chunk(0).dictionary.to_pylist())
+        assert all(out.schema[c] == pl.Categorical for c in COLUMNS if c not in ("claim_id", "amount", *ENUMS))
     assert engine.assess_batch(pl.from_pandas(one_kind))["status"].to_list() == ["approved"] * len(one_kind)
 
 
@@ -252,7 +259,15 @@ def test_results_cross_to_pandas_as_pyarrow_carries_them(engine, demo):
     tables.append(arrow(engine.run(ordered)))
     mapper = _frames._pandas_dtype(pa, pd)
     for table in tables:
-        pd.testing.assert_frame_equal(_frames.to_pandas(table, pa, pd), table.to_pandas(types_mapper=mapper))
+        try:
+            expected = table.to_pandas(types_mapper=mapper)
+        except pa.ArrowTypeError:  # pyarrow before 22 does not convert unsigned dictionary keys: signed ones, as ours
+            unsigned = lambda t: pa.types.is_dictionary(t) and pa.types.is_unsigned_integer(t.index_type)  # noqa: E731
+            signed = [
+                c.cast(pa.dictionary(pa.int64(), c.type.value_type, c.type.ordered)) if unsigned(c.type) else c for c in table.columns
+            ]
+            expected = pa.table(signed, names=table.column_names).to_pandas(types_mapper=mapper)
+        pd.testing.assert_frame_equal(_frames.to_pandas(table, pa, pd), expected)
 
 
 def test_arrow_types_of_every_kind_read_exactly():
@@ -315,9 +330,11 @@ def test_report_tables_come_as_the_kind_of_the_claims(engine, demo):
     assert accounts[0]["closes_when_spent"] is False
     assert accounts[0]["paid_in_period"] + accounts[0]["paid_after_period"] == sum(months["paid"], Decimal(0))
     assert report.to_frame("reason", kind="records")[0].keys() == {"reason", "count"}
-    with pytest.raises(Exception) as e:
+    from skill_subsidy import ArgumentError
+
+    with pytest.raises(ArgumentError) as e:
         report.to_frame("colour")
-    assert e.value.errors[0]["code"] == "unknown_table"
+    assert e.value.errors[0]["code"] == "unknown_choice" and "account_month" in e.value.errors[0]["choices"]
     assert "<table>" in report._repr_html_()
 
 

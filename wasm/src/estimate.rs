@@ -177,7 +177,7 @@ pub fn estimate_batch(
         batch.add_raw(&RawClaim::from_json(claim), options.mode());
     }
     let result = batch.finish();
-    let assessments: Vec<skill_subsidy::Assessment> = result.assessments().collect();
+    let assessments: Vec<skill_subsidy::Assessment> = result.assessments();
     let out = BatchResult {
         records: assessments.iter().enumerate().map(|(i, a)| engine.record(result.claim_id(i), a)).collect(),
         applications: result.applications.iter().map(|a| a.to_json(engine)).collect(),

@@ -98,7 +98,7 @@ pub async fn handle(
     let turn = state.batch_turn(&id, "/v1/batches").await?;
     let engine = Arc::clone(&state.engine);
     let trace = params.trace.unwrap_or(false);
-    let prepare = move |e: &Engine, f: &dyn FieldSource, mode: FieldMode| e.prepare(f, mode, trace);
+    let prepare = move |e: &Engine, f: &dyn FieldSource, mode: FieldMode| e.prepare(f, mode);
     let reader = Arc::clone(&engine);
     let read: Box<dyn FnOnce() -> Result<Content<Prepared>, ApiError> + Send> = match kind {
         Kind::Multipart => {
@@ -196,8 +196,9 @@ fn write(engine: &Engine, result: &BatchResult, output: Output, send: &mut dyn F
     let json = output == Output::Json;
     let mut chunk = Vec::with_capacity(CHUNK_RECORDS * 256);
     chunk.extend_from_slice(if json { b"{\"claims\":[" } else { b"" });
-    for (i, (id, a)) in result.claim_ids.iter().zip(&result.assessments).enumerate() {
-        let record = engine.record(id, a);
+    for i in 0..result.len() {
+        let a = result.assessment(i);
+        let record = engine.record(result.claim_id(i), &a);
         let written = if json {
             chunk.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
             serde_json::to_writer(&mut chunk, &record)

@@ -13,7 +13,6 @@ use crate::apprenticeship;
 use crate::input::{self, Fields, Format, Location, Record};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use skill_subsidy::{FieldMode, FieldSource, HistoryRecord, RawClaim};
-use std::collections::BTreeMap;
 use std::fmt;
 use std::io::BufRead;
 
@@ -76,7 +75,7 @@ pub fn read_json<C>(
         ));
     }
     let history = history(&raw.history, false)?;
-    let applications = apprenticeship::from_records(&raw.applications, false, &BTreeMap::new());
+    let applications = apprenticeship::from_records(&raw.applications, false);
     Ok(Content { claims: raw.claims, history, applications, overrides: raw.overrides })
 }
 
@@ -139,7 +138,7 @@ pub fn read_parts<C: Send>(
                 content.claims = read_claims(part.bytes.as_slice(), "claims", part.format, &none, u64::MAX, |f| claim(f, mode))?;
             }
             "history" => content.history = history(&records("person_id")?, lenient)?,
-            "applications" => content.applications = apprenticeship::from_records(&records("application_id")?, lenient, &BTreeMap::new()),
+            "applications" => content.applications = apprenticeship::from_records(&records("application_id")?, lenient),
             _ => {
                 return Err(ApiError::new(
                     Code::MalformedBody,

@@ -141,7 +141,7 @@ impl Closings {
 /// closes: the first claim in queue order — (`applied_on`, claim id byte by byte) — whose amount
 /// takes the commitments above the opening balance. The days are summed first, so only the
 /// claims of the day it closes are put in order.
-pub(crate) fn closing_point<'a>(opening: i128, committed: i128, queue: &[(Date, i128, &'a str)]) -> Option<(Date, CompactString)> {
+pub(crate) fn closing_point(opening: i128, committed: i128, queue: &[(Date, i128, &str)]) -> Option<(Date, CompactString)> {
     let mut by_day: Vec<(Date, i128)> = Vec::new();
     let mut days: std::collections::BTreeMap<Date, i128> = std::collections::BTreeMap::new();
     for &(day, fen, _) in queue {

@@ -55,8 +55,8 @@ fn sort_keys(keys: &mut Vec<u128>) {
     }
     let mut parts: Vec<&mut [u128]> = Vec::with_capacity(16);
     let mut rest: &mut [u128] = &mut out;
-    for b in 0..16 {
-        let (part, tail) = rest.split_at_mut(counts[b]);
+    for &count in &counts {
+        let (part, tail) = rest.split_at_mut(count);
         parts.push(part);
         rest = tail;
     }
@@ -65,23 +65,28 @@ fn sort_keys(keys: &mut Vec<u128>) {
     for (i, part) in parts.into_iter().enumerate() {
         groups[i % threads].push(part);
     }
+    // Each group is taken by the thread that sorts it; a group whose thread could not be
+    // started is still there afterwards, and sorted here.
+    let groups: Vec<std::sync::Mutex<Vec<&mut [u128]>>> = groups.into_iter().map(std::sync::Mutex::new).collect();
     std::thread::scope(|scope| {
-        let mut groups = groups.into_iter();
-        let mine = groups.next().unwrap_or_default();
-        let handles: Vec<_> = groups.map(|g| std::thread::Builder::new().spawn_scoped(scope, move || sort_parts(g))).collect();
-        sort_parts(mine);
-        for h in handles {
-            // A thread that could not be started leaves its parts unsorted: sorted here instead.
-            match h {
-                Ok(h) => h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                Err(_) => {}
-            }
+        let handles: Vec<_> =
+            groups.iter().skip(1).map(|g| std::thread::Builder::new().spawn_scoped(scope, || sort_parts(take_group(g)))).collect();
+        for h in handles.into_iter().flatten() {
+            h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         }
     });
+    for g in &groups {
+        sort_parts(take_group(g));
+    }
     if !out.windows(2).all(|w| w[0] <= w[1]) {
         out.sort_unstable();
     }
     *keys = out;
+}
+
+/// The parts of a group, leaving it empty.
+fn take_group<'s>(group: &std::sync::Mutex<Vec<&'s mut [u128]>>) -> Vec<&'s mut [u128]> {
+    std::mem::take(&mut *group.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
 fn sort_parts(parts: Vec<&mut [u128]>) {
@@ -363,7 +368,13 @@ impl Partition<'_> {
                         Some(_) => e.amount,
                         None => Decimal::new(self.ordered.paid.get(&e.row).copied().unwrap_or(b.rows.fen[e.row as usize]), 2),
                     };
-                    candidates.push(Candidate { account, applied_on: e.applied_on, claim_id: self.entry_id(&e), amount, application: e.app.is_some() });
+                    candidates.push(Candidate {
+                        account,
+                        applied_on: e.applied_on,
+                        claim_id: self.entry_id(&e),
+                        amount,
+                        application: e.app.is_some(),
+                    });
                 }
             }
         }

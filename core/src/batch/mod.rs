@@ -25,6 +25,7 @@ mod entries;
 mod persons;
 pub(crate) mod report;
 mod result;
+mod rounds;
 mod rows;
 mod shapes;
 mod table;
@@ -505,8 +506,13 @@ impl<'e> Batch<'e> {
         use crate::claim::ClaimErrorKind;
         let rows = self.rows.len() as u32;
         let claims: Vec<u32> = table::duplicate_rows(self);
-        let mut app_hashes: Vec<(u64, u32)> =
-            self.apps.iter().enumerate().filter(|(_, a)| !a.app.application_id.is_empty()).map(|(i, a)| (hash(&a.app.application_id), i as u32)).collect();
+        let mut app_hashes: Vec<(u64, u32)> = self
+            .apps
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.app.application_id.is_empty())
+            .map(|(i, a)| (hash(&a.app.application_id), i as u32))
+            .collect();
         app_hashes.sort_unstable();
         let mut apps = Vec::new();
         for run in app_hashes.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
@@ -530,7 +536,7 @@ impl<'e> Batch<'e> {
         };
         for row in claims.into_iter().filter(|&r| r < rows) {
             let id = self.claim_id(row).into_owned();
-            let mut a = self.own.remove(&row).unwrap_or_else(|| result::outcome_of(&self, row));
+            let mut a = self.own.remove(&row).unwrap_or_else(|| result::outcome_of(self, row));
             duplicate(&mut a, &id, self.trace, self.engine);
             self.own.insert(row, a);
             self.rows.decision[row as usize] = NOT_ELIGIBLE;

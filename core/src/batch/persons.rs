@@ -207,6 +207,9 @@ pub(crate) struct Person<'a> {
     state: State,
 }
 
+/// Called with each decided entry and its cross-claim steps, when traces are asked for.
+pub type Tracer<'t> = dyn FnMut(&Entry, Vec<Step>) + 't;
+
 impl<'a> Person<'a> {
     pub fn new(engine: &'a Engine, rules: &'a CheckRules, apps: &'a [AppSlot], closings: &'a Closings, id_of: IdOf<'a>) -> Person<'a> {
         Person { engine, rules, apps, closings, id_of, state: State::default() }
@@ -214,7 +217,7 @@ impl<'a> Person<'a> {
 
     /// Decides one person's eligible claims `entries` (in queue order), after their history;
     /// `trace(entry, steps, decision)` is called for each when traces are asked for.
-    pub fn decide(&mut self, past: &[Past], entries: &mut [Entry], mut trace: Option<&mut dyn FnMut(&Entry, Vec<Step>)>) {
+    pub fn decide(&mut self, past: &[Past], entries: &mut [Entry], mut trace: Option<&mut Tracer<'_>>) {
         let mut state = std::mem::take(&mut self.state);
         state.clear();
         for p in past {

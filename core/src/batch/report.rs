@@ -11,7 +11,7 @@ use crate::engine::compile::count;
 use crate::engine::Engine;
 use crate::level::Level;
 use crate::reasons::Status;
-use crate::report::{AccountLedger, Report, Tally, TargetLine, TargetSetReport};
+use crate::report::{AccountLedger, KeyTallies, Report, Tally, TargetLine, TargetSetReport};
 use crate::rules::ParamId;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -172,6 +172,8 @@ pub(crate) fn build_report<'a>(
     let mut by_district = vec![FenTally::default(); names.districts.names.len() + 1];
     let mut by_occupation = vec![FenTally::default(); names.occupations.names.len() + 1];
     let mut by_month: Vec<(YearMonth, Vec<FenTally>)> = Vec::new();
+    // Every key at once, by index: a few thousand keys however many claims.
+    let mut by_keys: rustc_hash::FxHashMap<(usize, usize, usize, usize, YearMonth), FenTally> = rustc_hash::FxHashMap::default();
     // The last slot of each holds claims without a district or occupation.
     let (districts, occupations) = (by_district.len(), by_occupation.len());
     let slot = |id: u32, len: usize| if id == NONE { len - 1 } else { id as usize };
@@ -185,6 +187,8 @@ pub(crate) fn build_report<'a>(
         by_district[slot(e.district, districts)].merge(tally);
         by_occupation[slot(e.occupation, occupations)].merge(tally);
         let month = YearMonth::of(e.applied_on);
+        let keys = (rule, e.level.map_or(7, Level::index), slot(e.district, districts), slot(e.occupation, occupations), month);
+        by_keys.entry(keys).or_default().merge(tally);
         match by_month.iter_mut().rev().find(|(m, _)| *m == month) {
             Some((_, t)) => t[rule].merge(tally),
             None => {
@@ -251,6 +255,17 @@ pub(crate) fn build_report<'a>(
     report.by_level = named(&by_level, &|i| Level::ALL.get(i).map_or("-", |l| l.code()).to_string());
     report.by_district = named(&by_district, &|i| names.districts.name(i as u32).to_string());
     report.by_occupation = named(&by_occupation, &|i| names.occupations.name(i as u32).to_string());
+    // The names behind the indices, `-` last (the slot of a claim without one).
+    let with_none = |interner: &Interner| interner.names.iter().map(|n| n.to_string()).chain(["-".to_string()]).collect::<Vec<_>>();
+    report.by_keys = KeyTallies::new([
+        rules.programs.iter().map(|p| p.id.clone()).collect(),
+        Level::ALL.iter().map(|l| l.code().to_string()).chain(["-".to_string()]).collect(),
+        with_none(names.districts),
+        with_none(names.occupations),
+    ]);
+    for ((rule, level, district, occupation, month), t) in by_keys {
+        report.by_keys.push([rule, level, district, occupation].map(|i| i as u32), month, t.tally());
+    }
     report.accounts = rules.accounts.iter().map(|a| a.id.clone()).zip(ledgers).collect();
     report
 }

@@ -12,6 +12,7 @@ use crate::assessment::Assessment;
 use crate::calendar::YearMonth;
 use crate::reasons::{Reason, Reasons, Status};
 use crate::report::Report;
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
@@ -76,9 +77,41 @@ impl BatchResult {
         a
     }
 
-    /// Every row's assessment, in input order.
-    pub fn assessments(&self) -> impl Iterator<Item = Assessment> + '_ {
-        (0..self.len()).map(|row| self.assessment(row))
+    /// Every row's assessment, in input order (each made whole: for many rows, read them by
+    /// index, or by [`BatchResult::outcomes`] and [`BatchResult::outcome_of`]).
+    #[must_use]
+    pub fn assessments(&self) -> Vec<Assessment> {
+        (0..self.len()).map(|row| self.assessment(row)).collect()
+    }
+
+    /// Every row's claim id as given, in input order.
+    #[must_use]
+    pub fn claim_ids(&self) -> Vec<&str> {
+        (0..self.len()).map(|row| self.claim_id(row)).collect()
+    }
+
+    /// A result from rows already decided (each claim id with its assessment), the
+    /// applications' results and the report: as a ledger shows a batch whose rows were partly
+    /// decided in earlier batches.
+    #[must_use]
+    pub fn from_parts(rows: Vec<(CompactString, Assessment)>, applications: Vec<ApplicationResult>, report: Report) -> BatchResult {
+        let mut ids = TextArena::default();
+        let (mut outcomes, mut fen) = (Vec::with_capacity(rows.len()), Vec::with_capacity(rows.len()));
+        for (id, a) in rows {
+            ids.push(&id);
+            fen.push(if a.status == Status::Approved { super::report::fen_of(a.amount) as i64 } else { 0 });
+            outcomes.push(a);
+        }
+        let outcome_of = (0..outcomes.len() as u32).collect();
+        BatchResult { outcomes, outcome_of, fen, ids, applications, report }
+    }
+
+    /// The rows (each claim id with its assessment), the applications' results and the report:
+    /// the inverse of [`BatchResult::from_parts`].
+    #[must_use]
+    pub fn into_parts(self) -> (Vec<(CompactString, Assessment)>, Vec<ApplicationResult>, Report) {
+        let rows = (0..self.len()).map(|row| (CompactString::from(self.claim_id(row)), self.assessment(row))).collect();
+        (rows, self.applications, self.report)
     }
 }
 

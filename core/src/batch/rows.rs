@@ -43,10 +43,6 @@ impl Interner {
     pub fn name(&self, id: u32) -> &str {
         self.names.get(id as usize).map_or("-", CompactString::as_str)
     }
-
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
 }
 
 /// Texts one after another in one buffer: a text costs its bytes and four more.
@@ -81,18 +77,9 @@ impl TextArena {
         std::str::from_utf8(self.bytes.get(start..end).unwrap_or_default()).unwrap_or_default()
     }
 
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
     pub fn reserve(&mut self, texts: usize, bytes: usize) {
         self.ends.reserve(texts);
         self.bytes.reserve(bytes);
-    }
-
-    /// Bytes held.
-    pub fn bytes(&self) -> usize {
-        self.bytes.capacity() + 4 * self.ends.capacity()
     }
 }
 
@@ -120,24 +107,6 @@ pub(crate) struct Raw {
     /// The account of the program's fund in force on `applied_on`, when the program is paid
     /// from the special account.
     pub account: Option<u16>,
-}
-
-impl Raw {
-    pub const INVALID: u32 = u32::MAX;
-    pub const OWN: u32 = u32::MAX - 1;
-
-    /// A row that did not validate, or one assessed on its own: no shape.
-    pub fn apart(shape: u32) -> Raw {
-        Raw {
-            shape,
-            event_date: Date::MIN,
-            applied_on: Date::MIN,
-            district: NONE,
-            window: Reasons::NONE,
-            payment_month: YearMonth { year: 1, month: 1 },
-            account: None,
-        }
-    }
 }
 
 /// A row's decision: approved (its amount is in `fen`), or refused by checks 1–7 (its raw entry
@@ -181,9 +150,6 @@ impl Rows {
         self.enterprise.push(enterprise);
         self.decision.push(NOT_ELIGIBLE);
     }
-
-    /// Bytes held a row.
-    pub const BYTES_A_ROW: usize = 4 + 8 + 8 + 4 + 1;
 }
 
 /// A hash of a text that spreads over all 64 bits (persons are partitioned by its top bits).
@@ -205,7 +171,7 @@ mod tests {
         for s in ["C1", "", "申请-7", "x"] {
             assert!(a.push(s));
         }
-        assert_eq!((0..a.len()).map(|i| a.get(i)).collect::<Vec<_>>(), ["C1", "", "申请-7", "x"]);
+        assert_eq!((0..4).map(|i| a.get(i)).collect::<Vec<_>>(), ["C1", "", "申请-7", "x"]);
         assert_eq!(a.get(99), "");
     }
 

@@ -15,7 +15,7 @@ use crate::engine::Engine;
 use crate::group::Group;
 use crate::level::Level;
 use crate::reasons::{Reason, Reasons, Status};
-use crate::rules::{Calculation, Fund};
+use crate::rules::Calculation;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
@@ -69,8 +69,6 @@ pub(crate) struct Shape {
     pub window_months: u32,
     /// Months between the month of application and the month of payment.
     pub payment_lag: u32,
-    /// The fund pays from the special account.
-    pub special: bool,
 }
 
 /// The shapes of a batch, by key.
@@ -130,10 +128,6 @@ impl Shapes {
     pub fn apart(engine: &Engine, claim: &Claim) -> bool {
         engine.program(&claim.program).is_some_and(|p| matches!(p.calculation, Calculation::Apprenticeship { .. }))
     }
-
-    pub fn len(&self) -> usize {
-        self.list.len()
-    }
 }
 
 /// Assesses a shape: the claim applied for on its event date, with placeholders for its ids and
@@ -154,7 +148,7 @@ fn assess(engine: &Engine, claim: &Claim, program: Option<u16>, occupations: &mu
     assessment.payment_month = None;
     let rules = &engine.rules;
     let base_window = count(engine.base_values[rules.limits.claim_window_months.0 as usize]);
-    let (counts, window_months, payment_lag, special, caps) = match program {
+    let (counts, window_months, payment_lag, caps) = match program {
         Some(p) => {
             let compiled = &engine.programs[usize::from(p)];
             let seg = compiled.segment(claim.event_date);
@@ -163,11 +157,10 @@ fn assess(engine: &Engine, claim: &Claim, program: Option<u16>, occupations: &mu
                 seg.flag(Some(rule.counts_toward_annual_limit)),
                 seg.claim_window_months,
                 seg.payment_lag,
-                rule.fund == Fund::SpecialAccount,
                 claim.fee_paid.is_some() && engine.fee_caps(claim),
             )
         }
-        None => (false, base_window, 0, false, false),
+        None => (false, base_window, 0, false),
     };
     let fen = if assessment.status == Status::Approved { super::report::fen_of(assessment.amount) } else { 0 };
     Shape {
@@ -180,7 +173,6 @@ fn assess(engine: &Engine, claim: &Claim, program: Option<u16>, occupations: &mu
         counts,
         window_months,
         payment_lag,
-        special,
         assessment,
     }
 }

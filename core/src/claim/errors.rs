@@ -48,6 +48,9 @@ pub enum ClaimErrorKind {
     DuplicateClaimId,
     /// A field the claim's program needs is absent.
     RequiredByProgram,
+    /// A claim id a ledger already holds for a claim with other content: the id was decided
+    /// once, and a second claim under it could be a second payment.
+    ClaimIdReused,
 }
 
 impl ClaimErrorKind {
@@ -75,6 +78,7 @@ impl ClaimErrorKind {
             ClaimErrorKind::NotAnObject => "not_an_object",
             ClaimErrorKind::DuplicateClaimId => "duplicate_claim_id",
             ClaimErrorKind::RequiredByProgram => "required_by_program",
+            ClaimErrorKind::ClaimIdReused => "claim_id_reused",
         }
     }
 
@@ -139,6 +143,10 @@ impl ClaimErrorKind {
                 format!("`{field}` is required by this claim's program"),
                 format!("该补贴项目要求填写“{zh_field}”（{field}）"),
             ),
+            ClaimErrorKind::ClaimIdReused => (
+                format!("`{field}` was already decided in the ledger for a claim with other content; a corrected claim needs a new id{got_en}"),
+                format!("“{zh_field}”已在台账中用于内容不同的申请并已作出决定；更正后的申请须使用新的编号{got_zh}"),
+            ),
         }
     }
 }
@@ -177,5 +185,19 @@ impl From<crate::money::MoneyError> for ClaimErrorKind {
             MoneyError::TooLarge => ClaimErrorKind::MoneyOutOfRange,
             _ => ClaimErrorKind::BadMoney,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_reused_claim_id_is_named_in_both_languages_under_its_stable_code() {
+        let e = FieldError::new(ClaimErrorKind::ClaimIdReused, "claim_id", Some("WX21-0000001".into()));
+        assert_eq!(e.code.code(), "claim_id_reused");
+        assert_eq!(serde_json::to_value(e.code).unwrap(), "claim_id_reused");
+        assert!(e.message_en.contains("already decided") && e.message_en.contains("\"WX21-0000001\""), "{}", e.message_en);
+        assert!(e.message_zh.contains("申请编号") && e.message_zh.contains("新的编号"), "{}", e.message_zh);
     }
 }

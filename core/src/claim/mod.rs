@@ -127,10 +127,12 @@ impl Field {
     }
 }
 
+mod count;
 mod errors;
 mod raw;
 pub(crate) mod record;
 
+pub use count::MAX_MONTHS;
 pub use errors::{ClaimErrorKind, FieldError};
 pub use raw::{FieldSource, RawClaim, RawRef, RawValue};
 
@@ -336,8 +338,11 @@ impl<'a, S: FieldSource + ?Sized> FieldReader<'a, S> {
     }
 
     fn level(&mut self) -> Option<Level> {
+        let number = matches!(self.raw.value(Field::Level), Some(RawRef::Number(_)));
         let text = self.text(Field::Level, false)?;
-        let level = Level::parse(&text);
+        // A level given as a JSON number is read by its value, as the schema's enum compares it.
+        let level =
+            if number { count::parse_count(&text, true, 1).ok().and_then(|n| Level::parse(&n.to_string())) } else { Level::parse(&text) };
         if level.is_none() {
             self.fail(ClaimErrorKind::UnknownLevel, Field::Level, Some(&text));
         }
@@ -366,20 +371,12 @@ impl<'a, S: FieldSource + ?Sized> FieldReader<'a, S> {
     }
 
     fn count(&mut self, field: Field, minimum: u32) -> Option<u32> {
+        let number = matches!(self.raw.value(field), Some(RawRef::Number(_)));
         let text = self.text(field, false)?;
-        match text.parse::<u32>() {
-            Ok(n) if n >= minimum && n <= 1200 => Some(n),
-            Ok(_) => {
-                self.fail(ClaimErrorKind::OutOfRange, field, Some(&text));
-                None
-            }
-            // A whole number, but negative or too large for any month count.
-            Err(_) if !text.trim_start_matches('-').is_empty() && text.trim_start_matches('-').bytes().all(|b| b.is_ascii_digit()) => {
-                self.fail(ClaimErrorKind::OutOfRange, field, Some(&text));
-                None
-            }
-            Err(_) => {
-                self.fail(ClaimErrorKind::BadInteger, field, Some(&text));
+        match count::parse_count(&text, number, minimum) {
+            Ok(n) => Some(n),
+            Err(kind) => {
+                self.fail(kind, field, Some(&text));
                 None
             }
         }

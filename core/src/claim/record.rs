@@ -84,6 +84,19 @@ impl<'a, const N: usize> NamedFields<'a, N> {
         value
     }
 
+    /// Field `i` as a count of months from `minimum`, by the claims' rule (`count.rs`).
+    pub fn count(&mut self, i: usize, required: bool, minimum: u32) -> Option<u32> {
+        let number = matches!(self.values[i], Some(RawValue::Number(_)));
+        let text = self.text(i, required)?;
+        match super::count::parse_count(&text, number, minimum) {
+            Ok(n) => Some(n),
+            Err(kind) => {
+                self.error(kind, i, Some(&text));
+                None
+            }
+        }
+    }
+
     /// Field `i` as a date (`YYYY-MM-DD`).
     pub fn date(&mut self, i: usize, required: bool) -> Option<Date> {
         self.parsed(i, required, ClaimErrorKind::BadDate, parse_date)

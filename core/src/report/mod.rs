@@ -9,11 +9,15 @@
 
 mod account;
 mod diff;
+mod keys;
 mod progress;
+mod wire;
 
 pub use account::{AccountLedger, Projection};
 pub use diff::ReportDiff;
+pub use keys::{KeyTallies, KEY_DIMENSIONS};
 pub use progress::{Counts, Progress, TargetLine, TargetSetReport};
+pub use wire::REPORT_WIRE_VERSION;
 
 use crate::calendar::YearMonth;
 use crate::money::format_yuan;
@@ -80,6 +84,10 @@ pub struct Report {
     pub by_month: BTreeMap<YearMonth, Tally>,
     /// Approved by month of commitment and program id (for the two-month periods).
     pub by_month_program: BTreeMap<(YearMonth, String), Tally>,
+    /// Approved by every key at once (program, level, district, occupation, month; `-` where a
+    /// claim has none): the single dimensions are its sums, and any cut of several keys
+    /// ([`Report::cross`]) is one.
+    pub by_keys: KeyTallies,
     /// Accounts by id.
     pub accounts: BTreeMap<String, AccountLedger>,
     /// Counts toward the plan's targets, by month (history and batch).
@@ -119,6 +127,7 @@ impl Report {
         for (k, t) in &other.by_month_program {
             self.by_month_program.entry(k.clone()).or_default().merge(t);
         }
+        self.by_keys.merge(&other.by_keys);
         self.progress.merge(&other.progress);
         // The targets are the rules': the same in every part of a run.
         if self.targets.is_empty() {
@@ -155,6 +164,42 @@ impl Report {
             "month" => self.by_month.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
             _ => return None,
         })
+    }
+
+    /// The approved tallies cut by several dimensions at once (`["district", "program"]`; any of
+    /// [`DIMENSIONS`], `fund` from the program by `fund_of`), keyed by their texts in that order.
+    /// `None` when a name is not a dimension.
+    ///
+    /// ```
+    /// use skill_subsidy::{Engine, FieldMode, RawClaim, Ruleset};
+    /// let engine = Engine::new(Ruleset::wuxi_2021()?);
+    /// let claim = |id: &str, district: &str| RawClaim::from_json(&serde_json::json!({
+    ///     "claim_id": id, "program": "pre_job", "person_id": id, "enterprise_id": "E1",
+    ///     "district": district, "event_date": "2021-05-10", "applied_on": "2021-05-20"}));
+    /// let claims = [claim("A", "梁溪区"), claim("B", "锡山区")];
+    /// let mut batch = engine.batch();
+    /// batch.add_rows(claims.len(), FieldMode::Strict, |i| &claims[i]);
+    /// let report = batch.finish().report;
+    /// let fund = |p: &str| engine.ruleset().programs.iter().find(|x| x.id == p).map(|x| x.fund.code().to_string());
+    /// let cut = report.cross(&["district", "program"], fund).unwrap();
+    /// assert_eq!(cut[&vec!["梁溪区".to_string(), "pre_job".to_string()]].count, 1);
+    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// ```
+    #[must_use]
+    pub fn cross(&self, names: &[&str], fund_of: impl Fn(&str) -> Option<String>) -> Option<BTreeMap<Vec<String>, Tally>> {
+        // The fund is the program's: cut by the program, then name its fund.
+        let at: Vec<usize> =
+            names.iter().map(|n| if *n == "fund" { Some(0) } else { KEY_DIMENSIONS.iter().position(|k| k == n) }).collect::<Option<_>>()?;
+        let mut out: BTreeMap<Vec<String>, Tally> = BTreeMap::new();
+        for (mut key, tally) in self.by_keys.cut(&at) {
+            for (i, name) in names.iter().enumerate() {
+                if *name == "fund" {
+                    key[i] = fund_of(&key[i]).unwrap_or_default();
+                }
+            }
+            out.entry(key).or_default().merge(&tally);
+        }
+        Some(out)
     }
 
     /// The months the report has any figure in.

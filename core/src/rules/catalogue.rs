@@ -172,7 +172,7 @@ pub(crate) fn load_version(
     loader: &Loader,
     cx: &mut Cx<'_, '_>,
     root: &mut Table<'_>,
-    occupations: &[Catalogue],
+    occupations: Option<&[Catalogue]>,
 ) -> Option<(CatalogueKind, CatalogueVersion)> {
     let kind_node = root.req(cx, "kind");
     let id = root.req(cx, "id").and_then(|n| cx.ident(&n));
@@ -202,15 +202,15 @@ pub(crate) fn load_version(
         (Some(from), Some(to)) => cx.period(&root.path, root.line, from, to),
         _ => None,
     };
-    // Before the period is known, codes cannot be checked against the catalogue in force.
+    // Before the period is known, codes cannot be checked against the catalogue in force; nor
+    // while an occupations catalogue failed to load (`occupations` is `None`).
     let known = |code: &str| {
-        period.is_none_or(|period| {
-            occupations
-                .iter()
-                .flat_map(|c| &c.versions)
-                .filter(|v| v.period.overlaps(&period))
-                .any(|v| v.occupations().iter().any(|o| o.code == code))
-        })
+        let (Some(period), Some(occupations)) = (period, occupations) else { return true };
+        occupations
+            .iter()
+            .flat_map(|c| &c.versions)
+            .filter(|v| v.period.overlaps(&period))
+            .any(|v| v.occupations().iter().any(|o| o.code == code))
     };
     let node = root.req(cx, kind.entries_key())?;
     let entries = match kind {
@@ -275,7 +275,8 @@ fn load_occupations(loader: &Loader, cx: &mut Cx<'_, '_>, node: Node<'_>) -> Vec
         let name_en = t.req(cx, "name_en").and_then(|n| cx.string(&n));
         let industry = t.req(cx, "industry").and_then(|n| {
             let industry = cx.ident(&n)?;
-            if !loader.industries.contains(&industry) {
+            // An industry that failed to load in ruleset.toml was reported there.
+            if !loader.industries.contains(&industry) && !cx.failed.industries.covers(&industry) {
                 cx.error_at(RulesErrorKind::UnknownReference, &n, format!("industry {industry:?} is not in ruleset.toml [industries]"));
             }
             Some(industry)
@@ -335,8 +336,9 @@ pub(crate) fn is_code(code: &str) -> bool {
     !code.is_empty() && code.len() <= 32 && code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// Sorts a catalogue's versions and reports overlaps and gaps between them.
-pub(crate) fn check_versions(errors: &mut Vec<RulesError>, catalogue: &mut Catalogue) {
+/// Sorts a catalogue's versions and reports overlaps, version ids used twice and, when every
+/// version loaded (`complete`), gaps between them.
+pub(crate) fn check_versions(errors: &mut Vec<RulesError>, catalogue: &mut Catalogue, complete: bool) {
     let mut error = |kind, file: &str, path: &str, message: String| {
         errors.push(RulesError { kind, file: file.to_string(), path: path.to_string(), line: None, message });
     };
@@ -351,7 +353,7 @@ pub(crate) fn check_versions(errors: &mut Vec<RulesError>, catalogue: &mut Catal
                 &path,
                 format!("{} ({}) overlaps {} ({}) of the same catalogue", b.id, b.period, a.id, a.period),
             );
-        } else if a.period.to.succ_opt() != Some(b.period.from) {
+        } else if complete && a.period.to.succ_opt() != Some(b.period.from) {
             error(
                 RulesErrorKind::PeriodGap,
                 &b.file,

@@ -4,6 +4,7 @@
 use super::accounts::{self, Account, TargetSet};
 use super::catalogue::{check_versions, load_version, Catalogue, CatalogueKind};
 use super::error::{RulesError, RulesErrorKind, RulesErrors};
+use super::failed::{Failed, Unloaded};
 use super::params::{Param, ParamId, ParamKind, ParamRange, ParamValue, Params, DATED_PREFIXES};
 use super::programs::{load_levels, load_programs};
 use super::projects::load_projects;
@@ -131,25 +132,52 @@ pub(crate) fn load<'a>(folder: Option<&str>, files: impl IntoIterator<Item = (&'
         }
     }
 
+    // Each file is read after what it refers to; what failed to load is noted in `failed`, and
+    // references to it are not checked again (failed.rs).
+    let mut failed = Failed::default();
     let mut sources = BTreeMap::new();
-    if let Some((file, text)) = top.get("sources.toml") {
-        let no_sources = BTreeMap::new();
-        let mut cx = Cx::new(file, text, &mut errors, &no_sources);
-        if let Some(doc) = cx.parse() {
-            let mut root = cx.root(&doc);
-            sources = load_sources(&mut cx, &mut root);
-            root.finish(&mut cx);
+    match top.get("sources.toml") {
+        Some((file, text)) => {
+            let (no_sources, nothing_failed) = (BTreeMap::new(), Failed::default());
+            let mut unloaded = Unloaded::default();
+            let mut cx = Cx::new(file, text, &mut errors, &no_sources, &nothing_failed);
+            match cx.parse() {
+                Some(doc) => {
+                    let mut root = cx.root(&doc);
+                    sources = load_sources(&mut cx, &mut root, &mut unloaded);
+                    root.finish(&mut cx);
+                }
+                None => unloaded.all(),
+            }
+            failed.sources = unloaded;
         }
+        None => failed.sources.all(),
     }
 
     let mut loader = Loader { params: Params::default(), industries: BTreeSet::new() };
     let mut head = None;
-    if let Some((file, text)) = top.get("ruleset.toml") {
-        let mut cx = Cx::new(file, text, &mut errors, &sources);
-        if let Some(doc) = cx.parse() {
-            let mut root = cx.root(&doc);
-            head = load_head(&mut loader, &mut cx, &mut root, folder);
-            root.finish(&mut cx);
+    let mut shortage = None;
+    match top.get("ruleset.toml") {
+        Some((file, text)) => {
+            let (mut industries, mut shortage_failed) = (Unloaded::default(), false);
+            let mut cx = Cx::new(file, text, &mut errors, &sources, &failed);
+            match cx.parse() {
+                Some(doc) => {
+                    let mut root = cx.root(&doc);
+                    let (read, uplift) = load_head(&mut loader, &mut cx, &mut root, folder, &mut industries, &mut shortage_failed);
+                    (head, shortage) = (read, uplift);
+                    root.finish(&mut cx);
+                }
+                None => {
+                    industries.all();
+                    shortage_failed = true;
+                }
+            }
+            (failed.industries, failed.shortage) = (industries, shortage_failed);
+        }
+        None => {
+            failed.industries.all();
+            failed.shortage = true;
         }
     }
 
@@ -157,49 +185,77 @@ pub(crate) fn load<'a>(folder: Option<&str>, files: impl IntoIterator<Item = (&'
     let mut catalogues: Vec<Catalogue> = Vec::new();
     let mut parsed = Vec::new();
     for (id, file, text) in &catalogue_files {
-        let mut cx = Cx::new(file, text, &mut errors, &sources);
-        if let Some(doc) = cx.parse() {
-            let occupations_first = doc.get("kind").and_then(|k| k.as_str()) != Some("occupations");
-            parsed.push((occupations_first, id, file, text, doc));
+        let mut cx = Cx::new(file, text, &mut errors, &sources, &failed);
+        match cx.parse() {
+            Some(doc) => {
+                let occupations_first = doc.get("kind").and_then(|k| k.as_str()) != Some("occupations");
+                parsed.push((occupations_first, id, file, text, doc));
+            }
+            None => failed.catalogues.add(id),
         }
     }
     parsed.sort_by_key(|(later, ..)| *later);
     for (_, id, file, text, doc) in &parsed {
-        let mut cx = Cx::new(file, text, &mut errors, &sources);
-        let mut root = cx.root(doc);
+        // An occupation code cannot be checked while a catalogue that may list it failed to load
+        // (one whose kind is unknown, or an occupations catalogue).
+        let occupations_unknown = catalogue_files.iter().any(|(other, ..)| {
+            failed.catalogues.covers(other)
+                && catalogues.iter().find(|c| &c.id == other).is_none_or(|c| c.kind == CatalogueKind::Occupations)
+        });
         let occupations: Vec<Catalogue> = catalogues.iter().filter(|c| c.kind == CatalogueKind::Occupations).cloned().collect();
-        if let Some((kind, version)) = load_version(&loader, &mut cx, &mut root, &occupations) {
+        let mut cx = Cx::new(file, text, &mut errors, &sources, &failed);
+        let before = cx.problems();
+        let mut root = cx.root(doc);
+        let version = load_version(&loader, &mut cx, &mut root, (!occupations_unknown).then_some(occupations.as_slice()));
+        let mut ok = version.is_some();
+        if let Some((kind, version)) = version {
             match catalogues.iter_mut().find(|c| &c.id == *id) {
-                Some(catalogue) if catalogue.kind != kind => cx.error(
-                    RulesErrorKind::InvalidValue,
-                    "kind",
-                    Some(1),
-                    format!("catalogue {id} holds {} versions; this file says {}", catalogue.kind.code(), kind.code()),
-                ),
+                Some(catalogue) if catalogue.kind != kind => {
+                    ok = false;
+                    cx.error(
+                        RulesErrorKind::InvalidValue,
+                        "kind",
+                        Some(1),
+                        format!("catalogue {id} holds {} versions; this file says {}", catalogue.kind.code(), kind.code()),
+                    )
+                }
                 Some(catalogue) => catalogue.versions.push(version),
                 None => catalogues.push(Catalogue { id: id.to_string(), kind, versions: vec![version] }),
             }
         }
         root.finish(&mut cx);
+        if !ok || cx.problems() > before {
+            failed.catalogues.add(id);
+        }
     }
     for catalogue in &mut catalogues {
-        check_versions(&mut errors, catalogue);
+        // A version that failed to load leaves a gap that is not a gap in the rules.
+        let complete = !failed.catalogues.covers(&catalogue.id);
+        check_versions(&mut errors, catalogue, complete);
     }
 
     let mut programs = Vec::new();
-    if let Some((file, text)) = top.get("programs.toml") {
-        let mut cx = Cx::new(file, text, &mut errors, &sources);
-        if let Some(doc) = cx.parse() {
-            let mut root = cx.root(&doc);
-            let shortage_levels = head.as_ref().and_then(|h: &Head| h.shortage.as_ref()).map(|s| s.levels.value);
-            programs = load_programs(&mut loader, &mut cx, &mut root, &catalogues, shortage_levels);
-            root.finish(&mut cx);
+    match top.get("programs.toml") {
+        Some((file, text)) => {
+            let mut unloaded = Unloaded::default();
+            let mut cx = Cx::new(file, text, &mut errors, &sources, &failed);
+            match cx.parse() {
+                Some(doc) => {
+                    let mut root = cx.root(&doc);
+                    let shortage_levels = shortage.as_ref().map(|s: &ShortageRule| s.levels.value);
+                    programs = load_programs(&mut loader, &mut cx, &mut root, &catalogues, shortage_levels, &mut unloaded);
+                    root.finish(&mut cx);
+                }
+                None => unloaded.all(),
+            }
+            failed.programs = unloaded;
         }
+        None => failed.programs.all(),
     }
 
     let mut projects = Vec::new();
     if let Some((file, text)) = top.get("projects.toml") {
-        let mut cx = Cx::new(file, text, &mut errors, &sources);
+        let mut cx = Cx::new(file, text, &mut errors, &sources, &failed);
         if let Some(doc) = cx.parse() {
             let mut root = cx.root(&doc);
             projects = load_projects(&mut loader, &mut cx, &mut root, &programs);
@@ -218,7 +274,7 @@ pub(crate) fn load<'a>(folder: Option<&str>, files: impl IntoIterator<Item = (&'
             sources,
             params: loader.params,
             limits: head.limits,
-            shortage: head.shortage,
+            shortage,
             payment: head.payment,
             industries: head.industries,
             accounts: head.accounts,
@@ -231,12 +287,19 @@ pub(crate) fn load<'a>(folder: Option<&str>, files: impl IntoIterator<Item = (&'
     }
 }
 
-fn load_sources(cx: &mut Cx<'_, '_>, root: &mut Table<'_>) -> BTreeMap<String, Source> {
+/// The `[sources]` table; a source that reports a problem is noted in `unloaded`.
+fn load_sources(cx: &mut Cx<'_, '_>, root: &mut Table<'_>, unloaded: &mut Unloaded) -> BTreeMap<String, Source> {
     let mut out = BTreeMap::new();
-    let Some(node) = root.req(cx, "sources") else { return out };
-    let Some(mut table) = cx.table(&node) else { return out };
+    let Some(mut table) = root.req(cx, "sources").and_then(|node| cx.table(&node)) else {
+        unloaded.all();
+        return out;
+    };
     for (id, node) in table.entries(cx) {
-        let Some(mut t) = cx.table(&node) else { continue };
+        let before = cx.problems();
+        let Some(mut t) = cx.table(&node) else {
+            unloaded.add(&id);
+            continue;
+        };
         let title = t.req(cx, "title").and_then(|n| cx.string(&n));
         let document = t.field(cx, "document").and_then(|n| cx.string(&n)).unwrap_or_default();
         let date = t.field(cx, "date").and_then(|n| cx.string(&n)).unwrap_or_default();
@@ -254,7 +317,10 @@ fn load_sources(cx: &mut Cx<'_, '_>, root: &mut Table<'_>) -> BTreeMap<String, S
         if id.contains(':') || id.is_empty() {
             cx.error_at(RulesErrorKind::InvalidValue, &node, "a source key cannot contain ':' (it separates the clause)");
         } else if let (Some(title), Some(confidence)) = (title, confidence) {
-            out.insert(id.clone(), Source { id, title, document, date, url, confidence, note });
+            out.insert(id.clone(), Source { id: id.clone(), title, document, date, url, confidence, note });
+        }
+        if cx.problems() > before || !out.contains_key(&id) {
+            unloaded.add(&id);
         }
     }
     out
@@ -269,14 +335,23 @@ struct Head {
     basis: String,
     status: String,
     limits: Limits,
-    shortage: Option<ShortageRule>,
     payment: Payment,
     industries: Vec<Industry>,
     accounts: Vec<Account>,
     targets: Vec<TargetSet>,
 }
 
-fn load_head(loader: &mut Loader, cx: &mut Cx<'_, '_>, root: &mut Table<'_>, folder: Option<&str>) -> Option<Head> {
+/// The parts of `ruleset.toml`: the head, complete or `None`, and the shortage uplift, read on
+/// its own (programs refer to it); an industry or a `[shortage]` table that reports a problem is
+/// noted in `industries_failed` or `shortage_failed`.
+fn load_head(
+    loader: &mut Loader,
+    cx: &mut Cx<'_, '_>,
+    root: &mut Table<'_>,
+    folder: Option<&str>,
+    industries_failed: &mut Unloaded,
+    shortage_failed: &mut bool,
+) -> (Option<Head>, Option<ShortageRule>) {
     let meta = root.req(cx, "ruleset").and_then(|n| cx.table(&n));
     let (mut id, mut name_zh, mut name_en, mut jurisdiction, mut basis, mut status) = (None, None, None, None, None, None);
     if let Some(mut t) = meta {
@@ -315,13 +390,16 @@ fn load_head(loader: &mut Loader, cx: &mut Cx<'_, '_>, root: &mut Table<'_>, fol
         })
     });
 
-    let shortage = root.field(cx, "shortage").and_then(|n| cx.table(&n)).and_then(|mut t| {
+    let before = cx.problems();
+    let shortage_node = root.field(cx, "shortage");
+    let shortage = shortage_node.as_ref().and_then(|n| cx.table(n)).and_then(|mut t| {
         let rate = t.req(cx, "rate").and_then(|n| loader.param(cx, &n, ParamKind::Rate));
         let levels = t.req(cx, "levels").and_then(|n| load_levels(cx, &n));
         let sticky = t.req(cx, "listed_until_year_end").and_then(|n| loader.param(cx, &n, ParamKind::Flag));
         t.finish(cx);
         Some(ShortageRule { rate: rate?, levels: levels?, listed_until_year_end: sticky? })
     });
+    *shortage_failed = shortage_node.is_some() && (shortage.is_none() || cx.problems() > before);
 
     let payment = root.req(cx, "payment").and_then(|n| cx.table(&n)).and_then(|mut t| {
         let months = t.req(cx, "months_after_application").and_then(|n| loader.param(cx, &n, ParamKind::Count));
@@ -330,17 +408,25 @@ fn load_head(loader: &mut Loader, cx: &mut Cx<'_, '_>, root: &mut Table<'_>, fol
     });
 
     let mut industries = Vec::new();
-    if let Some(mut t) = root.req(cx, "industries").and_then(|n| cx.table(&n)) {
-        for (id, node) in t.entries(cx) {
-            let Some(mut row) = cx.table(&node) else { continue };
-            let zh = row.req(cx, "name_zh").and_then(|n| cx.string(&n));
-            let en = row.req(cx, "name_en").and_then(|n| cx.string(&n));
-            row.finish(cx);
-            if let (Some(name_zh), Some(name_en)) = (zh, en) {
-                loader.industries.insert(id.clone());
-                industries.push(Industry { id, name_zh, name_en });
+    match root.req(cx, "industries").and_then(|n| cx.table(&n)) {
+        Some(mut t) => {
+            for (id, node) in t.entries(cx) {
+                let Some(mut row) = cx.table(&node) else {
+                    industries_failed.add(&id);
+                    continue;
+                };
+                let zh = row.req(cx, "name_zh").and_then(|n| cx.string(&n));
+                let en = row.req(cx, "name_en").and_then(|n| cx.string(&n));
+                row.finish(cx);
+                if let (Some(name_zh), Some(name_en)) = (zh, en) {
+                    loader.industries.insert(id.clone());
+                    industries.push(Industry { id, name_zh, name_en });
+                } else {
+                    industries_failed.add(&id);
+                }
             }
         }
+        None => industries_failed.all(),
     }
 
     let accounts =
@@ -348,18 +434,11 @@ fn load_head(loader: &mut Loader, cx: &mut Cx<'_, '_>, root: &mut Table<'_>, fol
     let targets =
         root.field(cx, "targets").and_then(|n| cx.table(&n)).map(|mut t| accounts::load_targets(loader, cx, &mut t)).unwrap_or_default();
 
-    Some(Head {
-        id: id?,
-        name_zh: name_zh?,
-        name_en: name_en?,
-        jurisdiction: jurisdiction?,
-        basis: basis?,
-        status: status?,
-        limits: limits?,
-        shortage,
-        payment: payment?,
-        industries,
-        accounts,
-        targets,
-    })
+    let head = match (id, name_zh, name_en, jurisdiction, basis, status, limits, payment) {
+        (Some(id), Some(name_zh), Some(name_en), Some(jurisdiction), Some(basis), Some(status), Some(limits), Some(payment)) => {
+            Some(Head { id, name_zh, name_en, jurisdiction, basis, status, limits, payment, industries, accounts, targets })
+        }
+        _ => None,
+    };
+    (head, shortage)
 }

@@ -10,6 +10,7 @@ mod apprenticeship;
 mod catalogue;
 mod error;
 mod export;
+mod failed;
 mod loader;
 pub(crate) mod params;
 mod programs;

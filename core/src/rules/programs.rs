@@ -2,6 +2,7 @@
 
 use super::catalogue::{Catalogue, CatalogueKind};
 use super::error::RulesErrorKind;
+use super::failed::Unloaded;
 use super::loader::{Cited, Loader};
 use super::params::{ParamId, ParamKind};
 use super::reader::{Cx, Node, Table};
@@ -203,6 +204,34 @@ pub struct Program {
     pub min_ui_contribution_months: Option<ParamId>,
 }
 
+impl Program {
+    /// The fields an earlier subsidy of this program (a history record, SPEC §7.2) must have
+    /// for a batch's cross-claim checks to count it: the occupation and level that checks 8 and
+    /// 9 compare (every `level_table` program), and the enterprise that exclusivity compares
+    /// (check 11, per person, enterprise and year: programs in an exclusivity group). Without
+    /// them a record counts for nothing in those checks, and later claims are decided as if it
+    /// had not been paid.
+    ///
+    /// ```
+    /// let rules = skill_subsidy::Ruleset::wuxi_2021()?;
+    /// let needs = |id: &str| rules.programs.iter().find(|p| p.id == id).map(|p| p.history_fields());
+    /// assert_eq!(needs("skills_training"), Some(vec!["occupation", "level"]));
+    /// assert_eq!(needs("pre_job"), Some(vec!["enterprise_id"]));
+    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// ```
+    #[must_use]
+    pub fn history_fields(&self) -> Vec<&'static str> {
+        let mut fields = Vec::new();
+        if matches!(self.calculation, Calculation::LevelTable { .. }) {
+            fields.extend(["occupation", "level"]);
+        }
+        if self.exclusivity_group.is_some() {
+            fields.push("enterprise_id");
+        }
+        fields
+    }
+}
+
 /// What programs may refer to, loaded before them.
 struct Context<'c> {
     catalogues: &'c [Catalogue],
@@ -218,9 +247,12 @@ pub(crate) fn load_programs(
     root: &mut Table<'_>,
     catalogues: &[Catalogue],
     shortage_levels: Option<LevelSet>,
+    unloaded: &mut Unloaded,
 ) -> Vec<Program> {
-    let Some(node) = root.req(cx, "programs") else { return Vec::new() };
-    let Some(mut programs) = cx.table(&node) else { return Vec::new() };
+    let Some(mut programs) = root.req(cx, "programs").and_then(|node| cx.table(&node)) else {
+        unloaded.all();
+        return Vec::new();
+    };
     let entries = programs.entries(cx);
     let context = Context { catalogues, program_ids: entries.iter().map(|(id, _)| id.clone()).collect(), shortage_levels };
     let mut out: Vec<Program> = Vec::new();
@@ -228,10 +260,12 @@ pub(crate) fn load_programs(
     for (id, node) in entries {
         if !super::reader::is_ident(&id) {
             cx.error_at(RulesErrorKind::InvalidValue, &node, format!("{id:?} is not a program id (letters, digits, '_' and '-')"));
+            unloaded.add(&id);
             continue;
         }
+        let before = cx.problems();
         if let Some(mut table) = cx.table(&node) {
-            if let Some(program) = load_program(loader, cx, &mut table, id, &context) {
+            if let Some(program) = load_program(loader, cx, &mut table, id.clone(), &context) {
                 if matches!(program.calculation, Calculation::Apprenticeship { .. }) {
                     if let Some(first) = &apprenticeship {
                         cx.error_at(
@@ -245,6 +279,10 @@ pub(crate) fn load_programs(
                 out.push(program);
             }
             table.finish(cx);
+        }
+        // A program that reports a problem is not checked again where projects refer to it.
+        if cx.problems() > before || out.last().is_none_or(|p| p.id != id) {
+            unloaded.add(&id);
         }
     }
     out
@@ -288,6 +326,8 @@ fn load_program(loader: &mut Loader, cx: &mut Cx<'_, '_>, t: &mut Table<'_>, id:
                 );
                 None
             }
+            // A catalogue that failed to load was reported in its own files.
+            None if cx.failed.catalogues.covers(&id) => Some(id),
             None => {
                 cx.error_at(RulesErrorKind::UnknownReference, &node, format!("there is no catalogue {id:?} (no folder catalogues/{id}/)"));
                 None
@@ -446,13 +486,15 @@ fn load_purchase_prices(
     if !levels.is_some_and(|l| l.value.contains(Level::T)) {
         cx.error_at(RulesErrorKind::InvalidValue, node, "purchase prices are for level T (培训合格证书), which `levels` does not list");
     }
+    let unchecked = catalogue.is_some_and(|id| cx.failed.catalogues.covers(id));
     let known = |code: &str| {
-        context
-            .catalogues
-            .iter()
-            .filter(|c| Some(c.id.as_str()) == catalogue)
-            .flat_map(|c| &c.versions)
-            .any(|v| v.occupations().iter().any(|o| o.code == code))
+        unchecked
+            || context
+                .catalogues
+                .iter()
+                .filter(|c| Some(c.id.as_str()) == catalogue)
+                .flat_map(|c| &c.versions)
+                .any(|v| v.occupations().iter().any(|o| o.code == code))
     };
     let mut out = Vec::new();
     for (code, child) in table.entries(cx) {
@@ -551,7 +593,8 @@ fn check_uplift_is_defined(cx: &mut Cx<'_, '_>, program: &Program, path: &str, l
             );
         }
     }
-    if context.shortage_levels.is_none() {
+    // A [shortage] table that failed to load was reported in ruleset.toml.
+    if context.shortage_levels.is_none() && !cx.failed.shortage {
         cx.error(
             RulesErrorKind::UnknownReference,
             &format!("{path}.shortage_uplift"),
@@ -579,6 +622,9 @@ fn check_categories(cx: &mut Cx<'_, '_>, program: &Program, path: &str, line: Op
     };
     if !table.by_category() {
         return;
+    }
+    if program.occupation_catalogue.as_ref().is_some_and(|id| cx.failed.catalogues.covers(id)) {
+        return; // its occupations are not all known
     }
     let Some(catalogue) = program.occupation_catalogue.as_ref().and_then(|id| context.catalogues.iter().find(|c| &c.id == id)) else {
         cx.error(
@@ -624,8 +670,10 @@ fn check_uplifted_table(cx: &mut Cx<'_, '_>, program: &Program, path: &str, line
         }
         for level in Level::ALL.into_iter().filter(|l| row[l.index()].is_some()) {
             let paid = program.levels.as_ref().is_some_and(|l| l.value.contains(level));
-            let uplifted_level =
-                program.shortage_levels.as_ref().map(|l| l.value).or(context.shortage_levels).is_some_and(|s| s.contains(level));
+            let uplifted_level = match program.shortage_levels.as_ref().map(|l| l.value).or(context.shortage_levels) {
+                Some(levels) => levels.contains(level),
+                None => cx.failed.shortage, // the [shortage] levels are not known
+            };
             if !paid || !uplifted_level {
                 cx.error(
                     RulesErrorKind::InvalidValue,

@@ -37,7 +37,8 @@ pub(crate) fn load_projects(loader: &mut Loader, cx: &mut Cx<'_, '_>, root: &mut
         let program = t.req(cx, "program").and_then(|n| {
             let program = cx.ident(&n)?;
             let per_project = programs.iter().any(|p| p.id == program && p.calculation == Calculation::PerProject);
-            if !per_project {
+            // A program that failed to load was reported in programs.toml.
+            if !per_project && !cx.failed.programs.covers(&program) {
                 cx.error_at(RulesErrorKind::UnknownReference, &n, format!("{program:?} is not a per_project program of programs.toml"));
             }
             Some(program)

@@ -4,6 +4,7 @@
 //! so that [`Table::finish`] can report every key the format does not define.
 
 use super::error::{RulesError, RulesErrorKind};
+use super::failed::Failed;
 use super::params::parse_plain_decimal;
 use super::sources::{Citation, CitationRef, Confidence, Source};
 use crate::calendar::{parse_date, Date};
@@ -19,6 +20,8 @@ pub(crate) struct Cx<'t, 'e> {
     line_starts: Vec<usize>,
     pub errors: &'e mut Vec<RulesError>,
     pub sources: &'e BTreeMap<String, Source>,
+    /// What failed to load in the files read before: references to it are not checked.
+    pub failed: &'e Failed,
 }
 
 /// A TOML element: a table-level item or a value inside an array or inline table.
@@ -112,9 +115,20 @@ fn join(path: &str, key: &str) -> String {
 }
 
 impl<'t, 'e> Cx<'t, 'e> {
-    pub fn new(file: &'t str, text: &'t str, errors: &'e mut Vec<RulesError>, sources: &'e BTreeMap<String, Source>) -> Self {
+    pub fn new(
+        file: &'t str,
+        text: &'t str,
+        errors: &'e mut Vec<RulesError>,
+        sources: &'e BTreeMap<String, Source>,
+        failed: &'e Failed,
+    ) -> Self {
         let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        Cx { file, text, line_starts, errors, sources }
+        Cx { file, text, line_starts, errors, sources, failed }
+    }
+
+    /// Problems reported so far (of every file): a part whose reading adds one failed.
+    pub fn problems(&self) -> usize {
+        self.errors.len()
     }
 
     /// Parses the file; a syntax error is reported with its line.
@@ -291,7 +305,8 @@ impl<'t, 'e> Cx<'t, 'e> {
         let refs: Vec<CitationRef> = keys.iter().map(|k| CitationRef::parse(k)).collect();
         let mut ok = true;
         for r in &refs {
-            if !self.sources.contains_key(&r.source) {
+            // A source that failed to load was reported where it is defined.
+            if !self.sources.contains_key(&r.source) && !self.failed.sources.covers(&r.source) {
                 ok = false;
                 self.error_at(RulesErrorKind::UnknownSource, node, format!("cites {:?}, which sources.toml does not define", r.source));
             }

@@ -8,7 +8,13 @@ of dicts.
 
 Money comes back exact: a ``decimal128(18, 2)`` column in Arrow and polars, an Arrow-backed
 decimal column (``pd.ArrowDtype(pa.decimal128(18, 2))``) in pandas, ``decimal.Decimal`` in
-dicts.
+dicts; or as fen or floats when asked (``_money``).
+
+A result's text columns are categorical in their natural order (statuses approved, rejected,
+invalid; programs in ruleset order; catalogue versions and months by time): pandas ordered
+``Categorical``; polars ``Enum`` for the closed sets (statuses, programs, catalogue versions,
+levels, reasons: polars' ``Categorical`` sorts by text) and ``Categorical`` for months (whose
+text order is time order, and whose set is open: monthly results concatenate).
 """
 
 from __future__ import annotations
@@ -152,7 +158,7 @@ def _polars_codes(frame: Any, names: List[str]) -> Any:
         return None
     columns: Dict[str, Any] = {}
     for name in names:
-        categories = getattr(frame.schema[name], "categories", None)
+        categories: Any = getattr(frame.schema[name], "categories", None)
         if not hasattr(categories, "to_series"):
             return None
         # By physical code; a code reserved but not yet given a text (never a row's) is None.
@@ -200,19 +206,27 @@ def to_pandas(table: Any, pa: Any, pd: Any) -> Any:
             and all(c.dictionary.equals(chunks[0].dictionary) for c in chunks[1:])
         ):
             # A null is the code -1 (pandas' missing category).
-            codes = [c.indices.fill_null(-1) if c.null_count else c.indices for c in chunks]
+            codes: Any = [c.indices.fill_null(-1) if c.null_count else c.indices for c in chunks]
             codes = np.concatenate([c.to_numpy() for c in codes]) if len(codes) > 1 else codes[0].to_numpy()
             # A few texts: as pandas infers their type (pyarrow's conversion is a fixed cost).
             categories = pd.Index(chunks[0].dictionary.to_pylist())
             columns[name] = pd.Categorical.from_codes(codes, categories=categories, ordered=kind.ordered)
         elif pa.types.is_decimal(kind):
             columns[name] = pd.array(column, dtype=pd.ArrowDtype(kind))
+        elif pa.types.is_integer(kind) and column.null_count:
+            # Money as fen with a missing amount: pandas' nullable integers, not floats.
+            columns[name] = pd.array(column.to_pandas(types_mapper={kind: pd.Int64Dtype()}.get), dtype="Int64")
         else:
+            if pa.types.is_dictionary(kind) and pa.types.is_unsigned_integer(kind.index_type):
+                # pyarrow before 22 converts no unsigned keys to pandas: signed ones, the same categories.
+                column = column.cast(pa.dictionary(pa.int64(), kind.value_type, kind.ordered))
             columns[name] = column.to_pandas()
     return pd.DataFrame(columns, copy=False)
 
 
-Apart = Tuple[Any, List[Tuple[str, Optional[str]]], List[str]]
+#: The stream without its text columns of one value; each such column's name, value and (for a
+#: polars ``Enum``) categories; every column's name in order.
+Apart = Tuple[Any, List[Tuple[str, Optional[str], Optional[List[str]]]], List[str]]
 
 
 def write(
@@ -231,16 +245,7 @@ def write(
     if kind == "records":
         return records()
     if kind == "polars":
-        import polars as pl
-
-        stream, constants, names = apart() if apart is not None else (stream_of(True), [], [])
-        try:
-            frame = pl.DataFrame(stream)
-        except (TypeError, ValueError):  # pragma: no cover - older polars without the protocol
-            frame = pl.from_arrow(_pyarrow().table(stream))
-        if constants:
-            frame = frame.with_columns([pl.lit(value, dtype=pl.Categorical).alias(name) for name, value in constants]).select(names)
-        return frame
+        return _to_polars(*(apart() if apart is not None else (stream_of(True), [], [])))
     pa = _pyarrow()
     table = pa.table(stream_of(False))
     if kind == "arrow":
@@ -251,6 +256,79 @@ def write(
     if index is not None and len(index) == len(frame):
         frame.index = index
     return frame
+
+
+def _to_polars(stream: Any, constants: List[Tuple[str, Optional[str], Optional[List[str]]]], names: List[str]) -> Any:
+    """A result stream as a polars frame, with its columns of one value made as literals (an
+    ``Enum`` of the categories given, else a ``Categorical``) in their places. polars reads a
+    dictionary column marked as an ``Enum`` (polars' own field metadata) as one."""
+    import polars as pl
+
+    frame: Any
+    try:
+        frame = pl.DataFrame(stream)
+    except (TypeError, ValueError):  # pragma: no cover - older polars without the protocol
+        frame = pl.from_arrow(_pyarrow().table(stream))
+    if constants:
+        frame = frame.with_columns(
+            [
+                pl.lit(value, dtype=pl.Enum(categories) if categories else pl.Categorical).alias(name)
+                for name, value, categories in constants
+            ]
+        ).select(names)
+    return frame
+
+
+def carry(result: Any, kind: Kind, source: Any, names: List[str]) -> Any:
+    """A claims result (of ``kind``) with the columns ``names`` of its input ``source`` after
+    ``claim_id``, row for row (the result has the input's rows in order)."""
+    if kind == "pandas":
+        for i, name in enumerate(names):
+            result.insert(1 + i, name, source[name].array)
+        return result
+    if kind == "polars":
+        import polars as pl
+
+        return pl.concat([result.select("claim_id"), source.select(names), result.drop("claim_id")], how="horizontal")
+    if kind == "arrow":
+        for i, name in enumerate(names):
+            result = result.add_column(1 + i, source.schema.field(name), source.column(name))
+        return result
+    out = []
+    for row, given in zip(result, source):
+        record = {"claim_id": row["claim_id"], **{n: given.get(n) if hasattr(given, "get") else None for n in names}}
+        record.update((k, v) for k, v in row.items() if k != "claim_id")
+        out.append(record)
+    return out
+
+
+#: A key's values in their natural order, their labels (the values, or their Chinese names), whether
+#: that order is natural, and the field metadata that makes polars read it as an ``Enum``
+#: (``None``: a ``Categorical``).
+Categories = Tuple[List[str], List[str], bool, Optional[Dict[str, str]]]
+
+
+def keyed_table(rows: List[Dict[str, Any]], types: Dict[str, Any], keys: Dict[str, Callable[[List[str]], Categories]]) -> Any:
+    """Small rows (a what-if's differences) as a pyarrow table of these column types, each key
+    column categorical in its natural order (``keys[name](values present)``) and the rows sorted
+    by the keys, as a report's tables are."""
+    pa = _pyarrow()
+    orders = {name: categories([r[name] for r in rows if r[name] is not None]) for name, categories in keys.items()}
+    position = {name: {v: i for i, v in enumerate(order[0])} for name, order in orders.items()}
+    last = 1 << 30
+    rows = sorted(rows, key=lambda r: tuple(position[k].get(r[k], last) if r[k] is not None else last for k in keys))
+    fields, arrays = [], []
+    for name, kind in types.items():
+        if name in orders:
+            _, labels, ordered, metadata = orders[name]
+            codes = pa.array([position[name].get(r[name]) for r in rows], pa.int32())
+            array = pa.DictionaryArray.from_arrays(codes, pa.array(labels, pa.string()), ordered=ordered)
+            fields.append(pa.field(name, array.type, metadata=metadata))
+        else:
+            array = pa.array([r[name] for r in rows], kind)
+            fields.append(pa.field(name, kind))
+        arrays.append(array)
+    return pa.Table.from_arrays(arrays, schema=pa.schema(fields))
 
 
 def frame_kind(kind: Kind) -> Kind:

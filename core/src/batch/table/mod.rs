@@ -206,7 +206,6 @@ impl FieldSource for TableRow<'_, '_> {
     }
 }
 
-
 impl ClaimTable<'_> {
     /// The chunk holding `row` of the whole table, and the row within it.
     fn locate(&self, row: usize) -> Option<(&Chunk<'_>, usize)> {
@@ -255,10 +254,16 @@ pub(super) fn add<'e>(batch: &mut Batch<'e>, table: &'e ClaimTable<'e>, mode: Fi
 pub(super) fn duplicate_rows(batch: &Batch<'_>) -> Vec<u32> {
     let n = batch.rows.len();
     let hashes: Vec<u64> = crate::parallel::chunks(n, |range| {
-        range.map(|r| {
-            let id = batch.claim_id(r as u32);
-            if id.is_empty() { 0 } else { hash(&id) | 1 }
-        }).collect::<Vec<u64>>()
+        range
+            .map(|r| {
+                let id = batch.claim_id(r as u32);
+                if id.is_empty() {
+                    0
+                } else {
+                    hash(&id) | 1
+                }
+            })
+            .collect::<Vec<u64>>()
     })
     .concat();
     let mut sorted: Vec<u64> = hashes.iter().copied().filter(|&h| h != 0).collect();
