@@ -35,6 +35,19 @@ impl KeyTallies {
         self.entries.push((keys, month, tally));
     }
 
+    /// Adds one claim's tally by the names of its key (program, level, district, occupation;
+    /// `-` for one it does not have), as a report summed from recorded decisions counts them.
+    pub fn add_named(&mut self, keys: [&str; 4], month: YearMonth, tally: Tally) {
+        let index = std::array::from_fn(|d| match self.names[d].iter().position(|n| n == keys[d]) {
+            Some(i) => i as u32,
+            None => {
+                self.names[d].push(keys[d].to_string());
+                (self.names[d].len() - 1) as u32
+            }
+        });
+        self.entries.push((index, month, tally));
+    }
+
     /// Adds another report's tallies, its names mapped onto these.
     pub(crate) fn merge(&mut self, other: &KeyTallies) {
         let maps: Vec<Vec<u32>> = (0..4)

@@ -13,15 +13,20 @@ __all__ = [
     "ClaimError",
     "Closings",
     "Engine",
+    "Ledger",
+    "LedgerError",
     "OverrideError",
     "Report",
     "RulesError",
+    "ScaleOutError",
     "SubsidyError",
     "SubsidyWarning",
     "__version__",
     "choice_error_for",
     "fields",
     "input_error",
+    "person_buckets",
+    "scale_out_error",
 ]
 
 __version__: str
@@ -171,8 +176,9 @@ class Engine:
     def closings(self, inputs: List[BudgetInput]) -> Closings: ...
     def closings_in_rounds(self, day_totals: List[BudgetInput], around: Any) -> Closings: ...
 
+@final
 class Ledger:
-    def __init__(self, path: str, wait: float = 60.0) -> None: ...
+    def __new__(cls, path: str, wait: float = 60.0) -> Ledger: ...
     def run(
         self,
         engine: Engine,

@@ -192,7 +192,12 @@ class _Source:
         if self.table is not None:
             parts = _split(self.table, layout, buckets)
             return [dask.delayed(part, name=f"skill-subsidy-{self.what}-{run}-{i}") for i, part in enumerate(parts)]
-        frame = self.frame if self.frame is not None else _parquet_frame(self.files)
+        if self.frame is not None:
+            frame = self.frame
+        elif self.files is not None:
+            frame = _parquet_frame(self.files)
+        else:
+            raise _cluster.scale_out_error("no_input", f"{self.what}: neither a table, a frame nor files")
         import pandas as pd
 
         meta = frame._meta.assign(_part=pd.Series([], dtype="int64", index=frame._meta.index))

@@ -79,10 +79,13 @@ def assess(
     for name, data in (("history", history), ("application", applications)):
         if data is not None:
             inputs.append((name, _frame(spark, data, "history" if name == "history" else "applications")))
-    tagged = None
-    for name, frame in inputs:
-        part = frame.select(_bucket(F, buckets).alias("_bucket"), F.struct(*[F.col(f"`{c}`") for c in frame.columns]).alias(name))
-        tagged = part if tagged is None else tagged.unionByName(part, allowMissingColumns=True)
+    parts = [
+        frame.select(_bucket(F, buckets).alias("_bucket"), F.struct(*[F.col(f"`{c}`") for c in frame.columns]).alias(name))
+        for name, frame in inputs
+    ]
+    tagged = parts[0]
+    for part in parts[1:]:
+        tagged = tagged.unionByName(part, allowMissingColumns=True)
     # Shuffled by bucket once and kept: both passes group by it without another exchange.
     grouped = tagged.repartition(buckets, "_bucket").persist(StorageLevel.MEMORY_AND_DISK)
     outcomes_bc = spark.sparkContext.broadcast(_ipc(_outcomes(spark, outcomes))) if outcomes is not None else None
@@ -197,7 +200,8 @@ def _first_pass(shipped: Any, outcomes_bc: Any, buckets: int) -> Any:
         bucket = int(key[0].as_py())
         engine = _cluster.engine_from(shipped.value)
         outcomes = _from_ipc(outcomes_bc.value) if outcomes_bc is not None else None
-        budget = _cluster.first_pass(engine, *_inputs(table, bucket, buckets), outcomes)
+        claims, history, applications = _inputs(table, bucket, buckets)
+        budget = _cluster.first_pass(engine, claims, history, applications, outcomes)
         return pa.table(
             {
                 "bucket": pa.array([bucket], pa.int64()),
