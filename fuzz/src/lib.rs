@@ -89,7 +89,7 @@ fn assess_all(engine: &Engine, claims: &[RawClaim]) {
     let _ = serde_json::to_string(&result.report);
     for (raw, a) in claims.iter().zip(result.assessments()) {
         let id = raw.claim_id_text();
-        let record = serde_json::to_string(&engine.record(&id, a)).expect("a record serialises");
+        let record = serde_json::to_string(&engine.record(&id, &a)).expect("a record serialises");
         assert_no_person_id(raw, &record, |other| {
             let b = engine.assess_raw(other, FieldMode::Strict, true);
             serde_json::to_string(&engine.record(&other.claim_id_text(), &b)).expect("a record serialises")
