@@ -147,6 +147,49 @@ pub struct Step {
     pub note_en: String,
     /// One line in Chinese.
     pub note_zh: String,
+    /// What counted for a cross-claim check, in queue order: the batch's earlier claims and
+    /// applications (by id) and the history records (by line) that used up the annual limit,
+    /// paid the level or paid within the exclusivity group; for the account, the claim at
+    /// which it closed (SPEC §7.4). Empty (and left out of JSON) for the other steps.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub counted: Vec<Counted>,
+}
+
+/// Something a cross-claim check counted: an earlier claim or application of the batch, or a
+/// history record. Person ids are never named.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Counted {
+    /// A claim of the batch, by its id.
+    Claim(String),
+    /// An apprenticeship application of the batch, by its id.
+    Application(String),
+    /// A history record, by its line in the history file (or its position from 1, when the
+    /// history did not come from a file).
+    History(u32),
+}
+
+impl Counted {
+    /// How it reads in English: `claim C-7`, `application A-2`, `history line 4`.
+    #[must_use]
+    pub fn name_en(&self) -> String {
+        match self {
+            Counted::Claim(id) => format!("claim {id}"),
+            Counted::Application(id) => format!("application {id}"),
+            Counted::History(line) => format!("history line {line}"),
+        }
+    }
+
+    /// How it reads in Chinese: `申请 C-7`, `学徒制申请 A-2`, `已享受记录第 4 行`.
+    #[must_use]
+    pub fn name_zh(&self) -> String {
+        match self {
+            Counted::Claim(id) => format!("申请 {id}"),
+            Counted::Application(id) => format!("学徒制申请 {id}"),
+            Counted::History(line) => format!("已享受记录第 {line} 行"),
+        }
+    }
 }
 
 /// An explanation: the ruleset and version it used, and its steps.

@@ -7,6 +7,7 @@ use proptest::prelude::*;
 use skill_subsidy::calendar::Date;
 use skill_subsidy::level::Level;
 use skill_subsidy::rules::{Calculation, Fund};
+use skill_subsidy::trace::{Counted, StepId};
 use skill_subsidy::{Claim, Closings, Decimal, Engine, HistoryRecord, Overrides, Report, Ruleset, Status};
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -310,6 +311,72 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// SPEC §7.4: a claim of a batch is explained where it was decided — the same decision,
+    /// the same steps as explaining every claim, and the cross-claim steps name what counted.
+    #[test]
+    fn explaining_a_claim_of_a_batch_gives_the_batch_decision_and_names_what_counted(
+        (claims, history) in batch(), pick in any::<proptest::sample::Index>(), closing in any::<bool>()
+    ) {
+        prop_assume!(!claims.is_empty());
+        let engine = engine_for(closing);
+        let whole = engine.assess_batch(&claims, &history);
+        let id = claims[pick.index(claims.len())].claim_id.clone();
+        let run = |b: skill_subsidy::Batch<'_>| {
+            let mut b = b;
+            for h in &history {
+                b.add_history(h);
+            }
+            b.add_all(&claims);
+            b.finish()
+        };
+        let explained = run(engine.batch().trace_only([id.as_str()]));
+        let every = run(engine.batch().with_trace(true));
+        prop_assert_eq!(outcomes(&explained), outcomes(&whole));
+        prop_assert_eq!(&explained.report, &whole.report);
+        let key = |j: usize| (claims[j].applied_on, claims[j].claim_id.as_bytes());
+        for k in 0..claims.len() {
+            let a = explained.assessment(k);
+            if claims[k].claim_id != id {
+                prop_assert!(a.trace.is_none());
+                continue;
+            }
+            let trace = a.trace.as_ref().unwrap();
+            let all = every.assessment(k);
+            prop_assert_eq!(Some(trace), all.trace.as_ref());
+            for step in &trace.steps {
+                for counted in &step.counted {
+                    match counted {
+                        Counted::Claim(other) => {
+                            let j = claims.iter().position(|c| c.claim_id == other.as_str()).unwrap();
+                            prop_assert!(key(j) < key(k) || (step.step == StepId::Budget && key(j) <= key(k)), "{:?} names {} queued after it", step.step, other);
+                            if step.step == StepId::Budget {
+                                // The claim at which the account closed: the first it could not pay.
+                                prop_assert_eq!(whole.assessment(j).reasons.joined(), "budget_exhausted");
+                            } else {
+                                prop_assert_eq!(&claims[j].person_id, &claims[k].person_id);
+                                prop_assert_eq!(whole.status(j), Status::Approved);
+                            }
+                        }
+                        Counted::History(line) => {
+                            let h = &history[*line as usize - 1];
+                            prop_assert_eq!(&h.person_id, &claims[k].person_id);
+                        }
+                        other => prop_assert!(false, "no applications here: {:?}", other),
+                    }
+                }
+                if step.step == StepId::AnnualLimit {
+                    prop_assert_eq!(step.before.clone(), Some(step.counted.len().to_string()));
+                }
+            }
+            let failed = trace.steps.iter().filter(|s| s.outcome == skill_subsidy::trace::Outcome::Fail).count();
+            prop_assert_eq!(failed > 0, a.status != Status::Approved, "{:?}", trace.step_ids());
+        }
+    }
+}
+
 #[test]
 fn the_account_closes_at_the_first_claim_it_cannot_pay_even_if_a_later_one_would_fit() {
     let engine = Engine::new(Ruleset::wuxi_2021().unwrap())
@@ -412,4 +479,69 @@ fn claims_added_together_on_every_core_decide_as_claims_added_one_by_one() {
     assert_eq!(read.report, sequential.report);
     assert_eq!(read.report.invalid, 12);
     assert!((0..read.len()).all(|i| read.claim_id(i) == sequential.claim_id(i)));
+}
+
+#[test]
+fn an_explained_rejection_names_the_history_lines_and_claims_that_counted() {
+    let engine = Engine::new(Ruleset::wuxi_2021().unwrap());
+    let d = |m: u32, day: u32| Date::from_ymd_opt(2021, m, day).unwrap();
+    let certificate = |id: &str, occupation: &str, applied: Date| {
+        let mut c = Claim::new(id, "skills_training", "P1", applied - chrono::Duration::days(5), applied);
+        c.occupation = Some(occupation.into());
+        c.level = Some(Level::L4);
+        c.institution = Some("WX-JG-001".into());
+        c.fee_paid = Some(Decimal::new(300000, 2));
+        c
+    };
+    let mut earlier = HistoryRecord::new("P1", "skills_training", d(2, 1), d(2, 10), Decimal::new(150000, 2));
+    earlier.occupation = Some("6-31-01-03".into());
+    earlier.level = Some(Level::L4);
+    // Three a year at most: the history record (line 7 of its file) and A and B use them up.
+    let claims = [
+        certificate("D", "6-18-01-01", d(6, 1)),
+        certificate("A", "6-18-02-04", d(3, 1)),
+        certificate("B", "4-10-01-06", d(4, 1)),
+        certificate("E", "6-18-02-04", d(7, 1)),
+    ];
+    let mut batch = engine.batch().trace_only(["D", "E"]);
+    batch.add_history_at(&earlier, 7);
+    batch.add_all(&claims);
+    let result = batch.finish();
+    let step = |i: usize, id: StepId| result.assessment(i).trace.as_ref().unwrap().steps.iter().find(|s| s.step == id).cloned().unwrap();
+    assert_eq!(result.assessment(0).reasons.joined(), "annual_limit_reached");
+    let limit = step(0, StepId::AnnualLimit);
+    assert_eq!(limit.counted, [Counted::History(7), Counted::Claim("A".into()), Counted::Claim("B".into())]);
+    assert!(limit.note_en.ends_with("(counted: history line 7, claim A, claim B)"), "{}", limit.note_en);
+    assert!(limit.note_zh.ends_with("（计入：已享受记录第 7 行、申请 A、申请 B）"), "{}", limit.note_zh);
+    // E repeats A's occupation and level: A is named, not the others.
+    assert_eq!(result.assessment(3).reasons.joined(), "duplicate_level");
+    assert_eq!(step(3, StepId::DuplicateLevel).counted, [Counted::Claim("A".into())]);
+    assert!(result.assessment(1).trace.is_none() && result.assessment(2).trace.is_none());
+}
+
+#[test]
+fn an_explained_budget_refusal_names_the_claim_at_which_the_account_closed_and_what_was_left() {
+    let engine = Engine::new(Ruleset::wuxi_2021().unwrap())
+        .with_overrides(
+            &Overrides::from_json_str(r#"{"accounts.wuxi-2021.opening_balance": "500", "accounts.wuxi-2021.closes_when_spent": "true"}"#)
+                .unwrap(),
+        )
+        .unwrap();
+    let hire = |id: &str, person: &str, day: u32| {
+        let d = Date::from_ymd_opt(2021, 5, day).unwrap();
+        let mut c = Claim::new(id, "pre_job", person, d, d);
+        c.enterprise_id = Some("E1".into());
+        c
+    };
+    let claims = [hire("C1", "P1", 10), hire("C2", "P2", 11), hire("C3", "P3", 12)];
+    let mut batch = engine.batch().trace_only(["C3"]);
+    batch.add_all(&claims);
+    let result = batch.finish();
+    assert_eq!(result.assessment(2).reasons.joined(), "budget_exhausted");
+    let trace = result.assessment(2).trace.clone().unwrap();
+    let budget = trace.steps.iter().find(|s| s.step == StepId::Budget).unwrap();
+    assert_eq!(budget.counted, [Counted::Claim("C2".into())]);
+    assert_eq!(budget.after.as_deref(), Some("200.00"));
+    assert!(budget.note_en.contains("it closed at C2, applied on 2021-05-11, with 200.00 left"), "{}", budget.note_en);
+    assert!(budget.note_zh.contains("当时余额 200.00 元"), "{}", budget.note_zh);
 }

@@ -74,12 +74,7 @@ impl Closings {
     pub fn compute<'a>(engine: &Engine, inputs: impl IntoIterator<Item = &'a BudgetInput>) -> Closings {
         let inputs: Vec<&BudgetInput> = inputs.into_iter().collect();
         let quota_full_at = quota_closings(engine, &inputs);
-        let quota_closed = |c: &Candidate| {
-            c.application
-                && quota_full_at.iter().any(|(y, key)| {
-                    *y == chrono::Datelike::year(&c.applied_on) && (c.applied_on, c.claim_id.as_bytes()) >= (key.0, key.1.as_bytes())
-                })
-        };
+        let quota = Closings { closed_at: Vec::new(), quota_full_at };
         let accounts = &engine.rules.accounts;
         let mut committed = vec![Decimal::ZERO; accounts.len()];
         let mut queues: Vec<Vec<&Candidate>> = vec![Vec::new(); accounts.len()];
@@ -88,7 +83,7 @@ impl Closings {
                 committed[i] += *h;
             }
             // An application refused for want of a place in the quota commits nothing.
-            for c in input.candidates.iter().filter(|c| !quota_closed(c)) {
+            for c in input.candidates.iter().filter(|c| !quota.refuses_application(c)) {
                 if let Some(q) = queues.get_mut(usize::from(c.account)) {
                     q.push(c);
                 }
@@ -105,7 +100,34 @@ impl Closings {
                 closing_point(super::report::fen_of(opening), super::report::fen_of(committed[i]), &queue)
             })
             .collect();
-        Closings { closed_at, quota_full_at }
+        Closings { closed_at, quota_full_at: quota.quota_full_at }
+    }
+
+    /// Whether a candidate is an application refused for want of a place in its year's quota
+    /// (it commits nothing).
+    fn refuses_application(&self, c: &Candidate) -> bool {
+        c.application && self.is_quota_full(c.applied_on, &c.claim_id)
+    }
+
+    /// What each account that closes had left at its closing point: its opening balance less
+    /// what the history and the claims queued before that point committed, from `input` (the
+    /// whole batch in one process). `None` for an account that does not close.
+    #[must_use]
+    pub(crate) fn left(&self, engine: &Engine, input: &BudgetInput) -> Vec<Option<Decimal>> {
+        (0..engine.rules.accounts.len())
+            .map(|i| {
+                let (day, id) = self.closed_at.get(i)?.as_ref()?;
+                let opening = engine.closing_balance(i)?;
+                let before: Decimal = input
+                    .candidates
+                    .iter()
+                    .filter(|c| usize::from(c.account) == i && !self.refuses_application(c))
+                    .filter(|c| (c.applied_on, c.claim_id.as_bytes()) < (*day, id.as_bytes()))
+                    .map(|c| c.amount)
+                    .sum();
+                Some(opening - input.history_committed.get(i).copied().unwrap_or_default() - before)
+            })
+            .collect()
     }
 
     /// Whether nothing closes: no account ran out and no quota filled.

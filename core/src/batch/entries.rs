@@ -271,18 +271,19 @@ impl Partition<'_> {
     }
 
     /// Decides the persons with `closings` (none in pass 1): every person in pass 1 (a lone
-    /// one by its shape); in pass 3 those with an entry at or after a closing point, or all when
-    /// traced.
+    /// one by its shape); in pass 3 those with an entry at or after a closing point, and, when
+    /// traced, those with a traced entry (with the steps of checks 8–12 and what counted).
     pub(super) fn decide(&mut self, closings: &Closings, trace: bool) {
         let runs = self.ordered.runs.len().saturating_sub(1);
         let first_pass = closings.is_empty() && !trace;
-        // No subsidy at all a year: even a lone claim is refused by the annual limit.
-        let all_busy = trace || self.batch.checks.annual_claims == 0;
         let mut entries: Vec<Entry> = Vec::new();
         let engine = self.batch.engine;
+        // What each closing account had left where it closed (named by traced budget steps).
+        let left = if trace { closings.left(engine, &self.budget) } else { Vec::new() };
         for r in 0..runs {
             let (from, to) = (self.ordered.runs[r] as usize, self.ordered.runs[r + 1] as usize);
-            if !first_pass && !trace && !(from..to).any(|k| self.affected(self.ordered.order[k], closings)) {
+            let traced = trace && (from..to).any(|k| self.has_trace(self.ordered.order[k]));
+            if !first_pass && !traced && !(from..to).any(|k| self.affected(self.ordered.order[k], closings)) {
                 continue;
             }
             entries.clear();
@@ -291,7 +292,9 @@ impl Partition<'_> {
                 entries.push(e);
             }
             let mut steps: Vec<Vec<crate::trace::Step>> = Vec::new();
-            if !self.ordered.busy[r] && !all_busy {
+            // No subsidy at all a year: even a lone claim is refused by the annual limit.
+            let busy = self.ordered.busy[r] || traced || self.batch.checks.annual_claims == 0;
+            if !busy {
                 let id = if closings.is_empty() { CompactString::default() } else { self.entry_id(&entries[0]) };
                 entries[0].decision = self.batch.checks.lone(&entries[0], closings, &id);
             } else {
@@ -300,8 +303,8 @@ impl Partition<'_> {
                 let past: &[Past] = &batch.past[pf as usize..pt as usize];
                 let id_of = |e: &Entry| -> CompactString { entry_id(batch, e) };
                 let mut collect = |_: &Entry, s: Vec<crate::trace::Step>| steps.push(s);
-                let mut person = Person::new(engine, &batch.checks, &batch.apps, closings, &id_of);
-                person.decide(past, &mut entries, if trace { Some(&mut collect) } else { None });
+                let mut person = Person::new(engine, &batch.checks, &batch.apps, closings, &id_of).with_left(&left);
+                person.decide(past, &mut entries, if traced { Some(&mut collect) } else { None });
             }
             for (e, s) in entries.iter().zip(steps.into_iter().map(Some).chain(std::iter::repeat_with(|| None))) {
                 if let Some(s) = s {
@@ -316,6 +319,14 @@ impl Partition<'_> {
                 self.record(e);
             }
         }
+    }
+
+    /// Whether an entry's claim or application is explained (its assessment holds a trace).
+    fn has_trace(&self, i: u32) -> bool {
+        let b = &self.batch;
+        let rows = b.rows.len() as u32;
+        let a = if i < rows { b.own.get(&i) } else { b.apps.get((i - rows) as usize).map(|s| &s.assessment) };
+        a.is_some_and(|a| a.trace.is_some())
     }
 
     fn entry_id(&self, e: &Entry) -> CompactString {

@@ -72,6 +72,8 @@ pub(crate) fn queue_order<T>(items: &[T], key: impl Fn(&T) -> (Date, &str)) -> V
 /// A history record, interned.
 #[derive(Debug, Clone)]
 pub(crate) struct Past {
+    /// Its line in the history file, or its position from 1 (named by explanations).
+    pub line: u32,
     pub person: u64,
     pub person_id: CompactString,
     pub level_table: bool,
@@ -112,7 +114,7 @@ pub(crate) struct AppSlot {
 pub struct Batch<'e> {
     engine: &'e Engine,
     checks: CheckRules,
-    trace: bool,
+    trace: TraceScope,
     rows: Rows,
     raws: Vec<Raw>,
     shapes: Shapes,
@@ -130,6 +132,33 @@ pub struct Batch<'e> {
     occupations: Interner,
     districts: Interner,
     projects: Interner,
+}
+
+/// Which claims and applications of a batch are explained.
+#[derive(Debug, Clone, Default)]
+enum TraceScope {
+    /// None: the fast path builds no steps.
+    #[default]
+    Off,
+    /// Every one.
+    All,
+    /// Those with these ids: the batch is decided as without traces, and only their persons'
+    /// steps are written out.
+    Only(rustc_hash::FxHashSet<CompactString>),
+}
+
+impl TraceScope {
+    fn covers(&self, id: &str) -> bool {
+        match self {
+            TraceScope::Off => false,
+            TraceScope::All => true,
+            TraceScope::Only(ids) => ids.contains(id),
+        }
+    }
+
+    fn any(&self) -> bool {
+        !matches!(self, TraceScope::Off)
+    }
 }
 
 /// A claim read on its own (checks 1–7 and its amount wait for its shape), ready for
@@ -170,7 +199,7 @@ impl Engine {
         Batch {
             engine: self,
             checks: CheckRules::new(self),
-            trace: false,
+            trace: TraceScope::Off,
             rows: Rows::default(),
             raws: Vec::new(),
             shapes: Shapes::default(),
@@ -231,7 +260,40 @@ impl<'e> Batch<'e> {
     /// Explains every claim (the per-claim steps and checks 8–12).
     #[must_use]
     pub fn with_trace(mut self, on: bool) -> Batch<'e> {
-        self.trace = on;
+        self.trace = if on { TraceScope::All } else { TraceScope::Off };
+        self
+    }
+
+    /// Explains only the claims and applications with these ids, where the batch decides them
+    /// (SPEC §7.4): their traces hold the steps of checks 8–12 as the batch ran them, naming the
+    /// earlier claims and history lines that counted. The other claims are decided as without
+    /// traces, so explaining one claim of a large batch costs about one batch.
+    ///
+    /// ```
+    /// use skill_subsidy::{Engine, Ruleset, RawClaim, FieldMode, HistoryRecord, Status};
+    /// use skill_subsidy::trace::{Counted, StepId};
+    /// let engine = Engine::new(Ruleset::wuxi_2021()?);
+    /// let mut batch = engine.batch().trace_only(["B"]);
+    /// for id in ["B", "A"] {
+    ///     let raw = RawClaim::from_json(&serde_json::json!({"claim_id": id, "program": "pre_job", "person_id": "P1",
+    ///         "enterprise_id": "E1", "event_date": "2021-05-10", "applied_on": "2021-05-20"}));
+    ///     batch.add_raw(&raw, FieldMode::Strict);
+    /// }
+    /// let result = batch.finish();
+    /// let b = result.assessment(0);
+    /// let step = b.trace.as_ref().unwrap().steps.iter().find(|s| s.step == StepId::Exclusivity).unwrap();
+    /// // "A" came first in the queue and was paid in the group: "B" has nothing to top up.
+    /// assert_eq!(step.counted, [Counted::Claim("A".into())]);
+    /// assert!(result.assessment(1).trace.is_none());
+    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// ```
+    #[must_use]
+    pub fn trace_only<I>(mut self, ids: I) -> Batch<'e>
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.trace = TraceScope::Only(ids.into_iter().map(|id| CompactString::from(id.as_ref())).collect());
         self
     }
 
@@ -308,7 +370,7 @@ impl<'e> Batch<'e> {
         self.persons.push("");
         self.rows.push(NONE, FEE_ABSENT, 0, NONE);
         let mut a = Assessment::invalid(errors);
-        if self.trace {
+        if self.trace.covers(claim_id) {
             a.trace = Some(Box::new(self.engine.invalid_trace(&a)));
         }
         self.own.insert(row, a);
@@ -318,6 +380,7 @@ impl<'e> Batch<'e> {
     fn push_claim(&mut self, claim: &Claim) {
         let engine = self.engine;
         let row = self.rows.len() as u32;
+        let traced = self.trace.covers(&claim.claim_id);
         self.ids.push(&claim.claim_id);
         self.persons.push(&claim.person_id);
         let person = hash(&claim.person_id);
@@ -325,7 +388,7 @@ impl<'e> Batch<'e> {
         if Shapes::apart(engine, claim) {
             // An apprenticeship is approved only at a review session (SPEC §8): alone it is an
             // estimate; in a batch an eligible one is `needs_review` and commits nothing.
-            let a = if self.trace { engine.explain(claim) } else { engine.assess(claim) };
+            let a = if traced { engine.explain(claim) } else { engine.assess(claim) };
             self.rows.push(NONE, FEE_ABSENT, person, enterprise);
             if a.status == Status::Approved {
                 self.rows.decision[row as usize] = Reason::NeedsReview as u8;
@@ -338,7 +401,7 @@ impl<'e> Batch<'e> {
         let fee = claim.fee_paid.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX));
         self.rows.push(raw, fee, person, enterprise);
         self.decide_claim(row);
-        if self.trace {
+        if traced {
             self.own.insert(row, engine.explain(claim));
         }
     }
@@ -391,7 +454,7 @@ impl<'e> Batch<'e> {
     /// amount as a claim of the apprenticeship program dated at the session), and enters the
     /// queue at its session.
     pub fn add_application(&mut self, app: &Application) {
-        let (assessment, session) = self.engine.review_application(app, self.trace);
+        let (assessment, session) = self.engine.review_application(app, self.trace.covers(&app.application_id));
         let program = assessment.program;
         self.apps.push(AppSlot {
             person: hash(&app.person_id),
@@ -409,7 +472,7 @@ impl<'e> Batch<'e> {
     /// Adds an application that could not be read, with its errors.
     pub fn add_invalid_application(&mut self, application_id: &str, errors: Vec<FieldError>) {
         let mut assessment = Assessment::invalid(errors);
-        if self.trace {
+        if self.trace.covers(application_id) {
             assessment.trace = Some(Box::new(self.engine.invalid_trace(&assessment)));
         }
         self.apps.push(AppSlot {
@@ -425,8 +488,15 @@ impl<'e> Batch<'e> {
         });
     }
 
-    /// Adds an earlier subsidy of a person.
+    /// Adds an earlier subsidy of a person; explanations name it by its position from 1.
     pub fn add_history(&mut self, h: &HistoryRecord) {
+        let line = u32::try_from(self.past.len() + 1).unwrap_or(u32::MAX);
+        self.add_history_at(h, line);
+    }
+
+    /// Adds an earlier subsidy of a person read from `line` of a history file: explanations
+    /// name it "history line N".
+    pub fn add_history_at(&mut self, h: &HistoryRecord, line: u32) {
         let engine = self.engine;
         let program = engine.program_index.get(&h.program);
         let rule = program.map(|i| &engine.rules.programs[engine.programs[usize::from(i)].rule]);
@@ -444,6 +514,7 @@ impl<'e> Batch<'e> {
         let account = rule.filter(|p| p.fund == Fund::SpecialAccount).and_then(|p| engine.account_on(p.fund, h.applied_on));
         let apprenticeship = rule.is_some_and(|p| matches!(p.calculation, Calculation::Apprenticeship { .. }));
         self.past.push(Past {
+            line,
             person: hash(&h.person_id),
             person_id: h.person_id.clone(),
             level_table,
@@ -537,7 +608,7 @@ impl<'e> Batch<'e> {
         for row in claims.into_iter().filter(|&r| r < rows) {
             let id = self.claim_id(row).into_owned();
             let mut a = self.own.remove(&row).unwrap_or_else(|| result::outcome_of(self, row));
-            duplicate(&mut a, &id, self.trace, self.engine);
+            duplicate(&mut a, &id, self.trace.covers(&id), self.engine);
             self.own.insert(row, a);
             self.rows.decision[row as usize] = NOT_ELIGIBLE;
             self.rows.fen[row as usize] = 0;
@@ -545,7 +616,7 @@ impl<'e> Batch<'e> {
         for i in apps {
             let slot = &mut self.apps[i as usize];
             let id = slot.app.application_id.to_string();
-            duplicate(&mut slot.assessment, &id, self.trace, self.engine);
+            duplicate(&mut slot.assessment, &id, self.trace.covers(&id), self.engine);
         }
     }
 }
@@ -568,9 +639,9 @@ impl Partition<'_> {
     /// who had such claims, and builds the records and the report.
     #[must_use]
     pub fn settle(mut self, closings: &Closings) -> BatchResult {
-        let trace = self.batch.trace;
-        // Only persons with a claim at or after a closing point are decided again (all of them
-        // when traced: pass 1 left no trace).
+        let trace = self.batch.trace.any();
+        // Only persons with a claim at or after a closing point are decided again (and those
+        // with a traced claim: pass 1 left no trace).
         if trace || !closings.is_empty() {
             self.decide(closings, trace);
         }

@@ -15,7 +15,7 @@ use crate::engine::Engine;
 use crate::level::Level;
 use crate::reasons::Reason;
 use crate::rules::{Calculation, Fund, Program};
-use crate::trace::{Outcome, Step, StepId};
+use crate::trace::{Counted, Outcome, Step, StepId};
 use chrono::Datelike;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
@@ -145,6 +145,9 @@ pub(crate) struct State {
     paid: Vec<(u32, i32, u16, Decimal)>,
     /// Approved apprenticeships: (enterprise, first day, last day).
     apprenticeships: Vec<(u32, Date, Date)>,
+    /// When traced: each subsidy recorded, with what it was (a history line, a claim), so that
+    /// the steps can name what counted.
+    recorded: Vec<(Counted, Subsidy, Option<(u32, Date, Date)>)>,
 }
 
 impl State {
@@ -153,6 +156,12 @@ impl State {
         self.years.clear();
         self.paid.clear();
         self.apprenticeships.clear();
+        self.recorded.clear();
+    }
+
+    /// What was recorded (when traced) that `matches`, in the order recorded.
+    fn counted(&self, matches: impl Fn(&Subsidy, Option<(u32, Date, Date)>) -> bool) -> Vec<Counted> {
+        self.recorded.iter().filter(|(_, s, span)| matches(s, *span)).map(|(c, ..)| c.clone()).collect()
     }
 
     fn count_in(&self, year: i32) -> u32 {
@@ -184,6 +193,7 @@ impl State {
 }
 
 /// A subsidy paid, as the limits see it.
+#[derive(Clone)]
 struct Subsidy {
     level_table: bool,
     occupation: u32,
@@ -204,6 +214,8 @@ pub(crate) struct Person<'a> {
     apps: &'a [AppSlot],
     closings: &'a Closings,
     id_of: IdOf<'a>,
+    /// Per account that closes: what it had left at its closing point (for traces).
+    left: &'a [Option<Decimal>],
     state: State,
 }
 
@@ -212,7 +224,13 @@ pub type Tracer<'t> = dyn FnMut(&Entry, Vec<Step>) + 't;
 
 impl<'a> Person<'a> {
     pub fn new(engine: &'a Engine, rules: &'a CheckRules, apps: &'a [AppSlot], closings: &'a Closings, id_of: IdOf<'a>) -> Person<'a> {
-        Person { engine, rules, apps, closings, id_of, state: State::default() }
+        Person { engine, rules, apps, closings, id_of, left: &[], state: State::default() }
+    }
+
+    /// With what each closing account had left at its closing point, for traced budget steps.
+    pub fn with_left(mut self, left: &'a [Option<Decimal>]) -> Person<'a> {
+        self.left = left;
+        self
     }
 
     /// Decides one person's eligible claims `entries` (in queue order), after their history;
@@ -220,12 +238,14 @@ impl<'a> Person<'a> {
     pub fn decide(&mut self, past: &[Past], entries: &mut [Entry], mut trace: Option<&mut Tracer<'_>>) {
         let mut state = std::mem::take(&mut self.state);
         state.clear();
+        let tracing = trace.is_some();
         for p in past {
-            if let Some((from, to)) = p.span {
-                state.apprenticeships.push((p.enterprise, from, to));
+            let span = p.span.map(|(from, to)| (p.enterprise, from, to));
+            if let Some(span) = span {
+                state.apprenticeships.push(span);
             }
             let group = p.group.filter(|_| p.enterprise != NONE).map(|g| (p.enterprise, g));
-            state.record(&Subsidy {
+            let subsidy = Subsidy {
                 level_table: p.level_table,
                 occupation: p.occupation,
                 level: p.level,
@@ -233,7 +253,11 @@ impl<'a> Person<'a> {
                 year: p.applied_on.year(),
                 group,
                 amount: p.amount,
-            });
+            };
+            state.record(&subsidy);
+            if tracing {
+                state.recorded.push((Counted::History(p.line), subsidy, span));
+            }
         }
         for entry in entries.iter_mut() {
             let mut steps = Vec::new();
@@ -241,10 +265,14 @@ impl<'a> Person<'a> {
             if let Decision::Approved(paid) = entry.decision {
                 let program = usize::from(entry.program);
                 let group = self.rules.group[program].filter(|_| entry.enterprise != NONE).map(|g| (entry.enterprise, g));
-                if let Some(slot) = entry.app.and_then(|p| self.apps.get(p as usize)) {
-                    state.apprenticeships.push((entry.enterprise, slot.app.start_date, slot.app.end_date()));
+                let span = entry
+                    .app
+                    .and_then(|p| self.apps.get(p as usize))
+                    .map(|slot| (entry.enterprise, slot.app.start_date, slot.app.end_date()));
+                if let Some(span) = span {
+                    state.apprenticeships.push(span);
                 }
-                state.record(&Subsidy {
+                let subsidy = Subsidy {
                     level_table: self.rules.level_table[program],
                     occupation: entry.occupation,
                     level: entry.level,
@@ -252,7 +280,13 @@ impl<'a> Person<'a> {
                     year: entry.applied_on.year(),
                     group,
                     amount: paid,
-                });
+                };
+                state.record(&subsidy);
+                if tracing {
+                    let id = (self.id_of)(entry).to_string();
+                    let counted = if entry.app.is_some() { Counted::Application(id) } else { Counted::Claim(id) };
+                    state.recorded.push((counted, subsidy, span));
+                }
             }
             if let Some(t) = trace.as_mut() {
                 t(entry, steps);
@@ -293,7 +327,9 @@ impl<'a> Person<'a> {
         if let (true, true, Some(level)) = (self.rules.once_per_level, comparable, e.level) {
             let ok = !state.levels.contains(&(e.occupation, level));
             if tracing {
-                step(self.engine.param_step(
+                let same = |s: &Subsidy, _| s.level_table && s.occupation == e.occupation && s.level == Some(level);
+                let counted = if ok { Vec::new() } else { state.counted(same) };
+                step(naming(counted, self.engine.param_step(
                     StepId::DuplicateLevel,
                     pass_or_fail(ok),
                     limits.once_per_occupation_level,
@@ -304,7 +340,7 @@ impl<'a> Person<'a> {
                     } else {
                         note!("Already subsidised for this occupation at {}", level.name_en(); "已享受过该职业（工种）{}补贴", level.name_zh())
                     },
-                ));
+                )));
             }
             if !ok {
                 return Decision::Rejected(Reason::DuplicateLevel);
@@ -314,7 +350,9 @@ impl<'a> Person<'a> {
         if let (true, true, Some(level)) = (self.rules.no_lower_level, comparable, e.level) {
             let higher = state.levels.iter().find(|(o, l)| *o == e.occupation && l.is_above(level)).map(|(_, l)| *l);
             if tracing {
-                step(self.engine.param_step(
+                let above = |s: &Subsidy, _| s.level_table && s.occupation == e.occupation && s.level.is_some_and(|l| l.is_above(level));
+                let counted = if higher.is_none() { Vec::new() } else { state.counted(above) };
+                step(naming(counted, self.engine.param_step(
                     StepId::LowerLevel,
                     pass_or_fail(higher.is_none()),
                     limits.no_lower_level_after_higher,
@@ -326,7 +364,7 @@ impl<'a> Person<'a> {
                             note!("{} of this occupation was already subsidised", h.name_en(); "已享受该职业（工种）{}补贴", h.name_zh())
                         }
                     },
-                ));
+                )));
             }
             if higher.is_some() {
                 return Decision::Rejected(Reason::LowerThanSubsidisedLevel);
@@ -339,14 +377,15 @@ impl<'a> Person<'a> {
             let max = self.rules.annual_claims;
             let ok = have < max;
             if tracing {
-                step(self.engine.param_step(
+                let counted = state.counted(|s, _| s.counts && s.year == year);
+                step(naming(counted, self.engine.param_step(
                     StepId::AnnualLimit,
                     pass_or_fail(ok),
                     limits.annual_claims,
                     values,
                     (Some(have.to_string()), Some(max.to_string())),
                     note!("{have} subsidies already in {year}; at most {max} a year"; "{year}年已享受 {have} 次补贴，每年最多 {max} 次"),
-                ));
+                )));
             }
             if !ok {
                 return Decision::Rejected(Reason::AnnualLimitReached);
@@ -361,7 +400,9 @@ impl<'a> Person<'a> {
             if tracing {
                 let p = &self.engine.rules.programs[program];
                 let cited = p.exclusivity_group.as_ref();
-                step(self.engine.rule_step(
+                let year = e.applied_on.year();
+                let counted = state.counted(|s, _| s.group == Some((e.enterprise, group)) && s.year == year);
+                step(naming(counted, self.engine.rule_step(
                     StepId::Exclusivity,
                     pass_or_fail(ok),
                     cited.map(|g| g.path.clone()),
@@ -374,7 +415,7 @@ impl<'a> Person<'a> {
                     } else {
                         note!("{already} already paid in the group is as much or more: nothing to top up"; "同类补贴已支付 {already} 元，不低于本次金额，不予重复享受")
                     },
-                ));
+                )));
             }
             if !ok {
                 return Decision::Rejected(Reason::ExclusiveWithOtherProgram);
@@ -388,7 +429,11 @@ impl<'a> Person<'a> {
                 state.apprenticeships.iter().find(|(ent, from, to)| *ent == e.enterprise && *from <= e.event_date && e.event_date <= *to);
             if tracing {
                 if let Some((_, _, review)) = self.engine.apprenticeship_program() {
-                    step(self.engine.param_step(
+                    let counted = match running {
+                        Some(&held) => state.counted(|_, span| span == Some(held)),
+                        None => Vec::new(),
+                    };
+                    step(naming(counted, self.engine.param_step(
                         StepId::ApprenticeshipOverlap,
                         pass_or_fail(running.is_none()),
                         review.overlap,
@@ -399,7 +444,7 @@ impl<'a> Person<'a> {
                             Some((_, f, t)) => note!("The person is this enterprise's apprentice from {f} to {t}: the training is paid through the apprenticeship";
                                                      "该人员 {f} 至 {t} 为该企业学徒，培训已由学徒制补贴"),
                         },
-                    ));
+                    )));
                 }
             }
             if running.is_some() {
@@ -411,7 +456,11 @@ impl<'a> Person<'a> {
             // One approved apprenticeship per person at a time (§8).
             let held = state.apprenticeships.iter().find(|(_, f, t)| *f <= to && from <= *t);
             if tracing {
-                step(self.engine.rule_step(
+                let counted = match held {
+                    Some(&held) => state.counted(|_, span| span == Some(held)),
+                    None => Vec::new(),
+                };
+                step(naming(counted, self.engine.rule_step(
                     StepId::OneAtATime,
                     pass_or_fail(held.is_none()),
                     None,
@@ -421,7 +470,7 @@ impl<'a> Person<'a> {
                         None => note!("No other approved apprenticeship of this person overlaps {from}..{to}"; "该人员无其他时间重叠的学徒制培训"),
                         Some((_, f, t)) => note!("The person already holds an apprenticeship from {f} to {t}"; "该人员已有 {f} 至 {t} 的学徒制培训"),
                     },
-                ));
+                )));
             }
             if held.is_some() {
                 return Decision::Rejected(Reason::AlreadyApprenticed);
@@ -473,13 +522,19 @@ impl<'a> Person<'a> {
                     Some(opening) if closes => opening,
                     _ => a.closes_when_spent,
                 };
-                step(self.engine.param_step(
+                let closing = self.closings.closed_at.get(usize::from(account)).and_then(Option::as_ref).filter(|_| closed);
+                let left = self.left.get(usize::from(account)).copied().flatten();
+                let counted = closing.map(|(_, id)| vec![Counted::Claim(id.to_string())]).unwrap_or_default();
+                step(naming(counted, self.engine.param_step(
                     StepId::Budget,
                     pass_or_fail(!closed),
                     rule,
                     values,
-                    (Some(paid.to_string()), None),
-                    if closed {
+                    (Some(paid.to_string()), left.filter(|_| closed).map(|l| l.to_string())),
+                    if let (Some((day, id)), Some(left)) = (closing, left) {
+                        note!("Account {} was used up before this claim's turn (it closes when spent): it closed at {id}, applied on {day}, with {left} left, less than that claim's amount",
+                              a.id; "专账 {} 在本申请之前已用完（资金用完即止）：于 {day} 申请的 {id} 处用完，当时余额 {left} 元，不足支付该申请", a.id)
+                    } else if closed {
                         note!("Account {} was used up before this claim's turn (it closes when spent)", a.id; "专账 {} 在本申请之前已用完（资金用完即止）", a.id)
                     } else if closes {
                         note!("Committed against account {} in first-come-first-served order (it closes when spent)", a.id; "按申请先后从专账 {} 列支（资金用完即止）", a.id)
@@ -487,7 +542,7 @@ impl<'a> Person<'a> {
                         note!("Committed against account {}; its spending is a goal, not a cap, so it refuses no claim", a.id;
                               "从专账 {} 列支；专账支出为工作目标而非上限，不因资金额度拒绝申请", a.id)
                     },
-                ));
+                )));
             }
             if closed {
                 return Decision::Rejected(Reason::BudgetExhausted);
@@ -495,6 +550,18 @@ impl<'a> Person<'a> {
         }
         Decision::Approved(paid)
     }
+}
+
+/// A cross-claim step that names what counted: in its `counted` list, and at the end of its notes.
+fn naming(counted: Vec<Counted>, mut step: Step) -> Step {
+    if !counted.is_empty() {
+        let en: Vec<String> = counted.iter().map(Counted::name_en).collect();
+        let zh: Vec<String> = counted.iter().map(Counted::name_zh).collect();
+        step.note_en.push_str(&format!(" (counted: {})", en.join(", ")));
+        step.note_zh.push_str(&format!("（计入：{}）", zh.join("、")));
+    }
+    step.counted = counted;
+    step
 }
 
 /// Puts a claim's batch steps into its trace: they follow the per-claim steps, and the payment

@@ -46,6 +46,7 @@ impl Engine {
             after: values.1,
             note_en: note.en,
             note_zh: note.zh,
+            counted: Vec::new(),
         }
     }
 
