@@ -1,11 +1,75 @@
-//! A readable explanation on the terminal, in English or Chinese. Text from the claim (its id,
-//! field names and values) is escaped (terminal.rs).
+//! A readable explanation on the terminal, in English or Chinese, of a claim where its batch
+//! decided it (SPEC §7.4): the decision, where it was made, and the steps, the cross-claim ones
+//! naming the earlier claims and history lines that counted. Text from the claim (its id, field
+//! names and values) is escaped (terminal.rs).
 
+use crate::input::Location;
 use crate::lang::Lang;
+use crate::summary::count;
 use crate::terminal::escape;
 use skill_subsidy::trace::Outcome;
 use skill_subsidy::{Assessment, Engine, Status};
 use std::fmt::Write as _;
+
+/// The batch a claim was decided in.
+pub struct Batch<'a> {
+    /// The claims file.
+    pub file: &'a str,
+    /// Where the claim was read in it.
+    pub location: Option<Location>,
+    pub claims: usize,
+    pub history: usize,
+    pub applications: usize,
+}
+
+impl Batch<'_> {
+    /// One line: where the decision was made.
+    fn line(&self, lang: Lang) -> String {
+        match lang {
+            Lang::Zh => format!(
+                "  在批次中决定：{}{}（申请 {} 条，已享受补贴记录 {} 条，学徒制申请 {} 条；按申请先后审核）",
+                escape(self.file),
+                self.location.map(|l| format!(" {}", l.zh())).unwrap_or_default(),
+                count(self.claims as u64),
+                count(self.history as u64),
+                count(self.applications as u64)
+            ),
+            Lang::En => format!(
+                "  decided in the batch of {}{} (claims: {}, history records: {}, applications: {}; first come, first served)",
+                escape(self.file),
+                self.location.map(|l| format!(", {l}")).unwrap_or_default(),
+                count(self.claims as u64),
+                count(self.history as u64),
+                count(self.applications as u64)
+            ),
+        }
+    }
+}
+
+/// A claim's explanation where its batch decided it: the decision, the batch, the steps.
+pub fn render_in_batch(engine: &Engine, claim_id: &str, a: &Assessment, batch: &Batch<'_>, lang: Lang) -> String {
+    let text = render(engine, claim_id, a, lang);
+    let (head, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    format!("{head}\n{}\n{rest}", batch.line(lang))
+}
+
+/// The record with its trace, and the batch it was decided in, as JSON.
+pub fn json(engine: &Engine, claim_id: &str, a: &Assessment, batch: &Batch<'_>) -> serde_json::Value {
+    let mut record = serde_json::to_value(engine.record(claim_id, a)).unwrap_or_default();
+    if let Some(fields) = record.as_object_mut() {
+        fields.insert(
+            "batch".into(),
+            serde_json::json!({
+                "file": batch.file,
+                "location": batch.location.map(|l| l.to_string()),
+                "claims": batch.claims,
+                "history": batch.history,
+                "applications": batch.applications,
+            }),
+        );
+    }
+    record
+}
 
 /// The explanation of one assessment as text.
 pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> String {

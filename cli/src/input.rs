@@ -54,6 +54,23 @@ pub enum Location {
     Record(u32),
 }
 
+impl Location {
+    /// Where it was read, in Chinese: 第 N 行, 第 N 条.
+    pub fn zh(self) -> String {
+        match self {
+            Location::Line(n) => format!("第 {n} 行"),
+            Location::Record(n) => format!("第 {n} 条"),
+        }
+    }
+
+    /// The line or record number, from 1.
+    pub fn number(self) -> u32 {
+        match self {
+            Location::Line(n) | Location::Record(n) => n,
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -118,7 +118,7 @@ pub fn assess(engine: &Engine, o: &run::Options<'_>, db: &Path, wait: u64) -> Re
     let input = Input::claims(claims).with_applications(applications).with_source(o.file).with_trace(o.trace);
     let run = ledger.assess(engine, input)?;
     eprintln!("{}", said(&run, ledger.path(), o.lang));
-    Ok(Run { result: run.result, locations, source })
+    Ok(Run { result: run.result, locations, source, history: 0 })
 }
 
 /// What a run did to the ledger, in a sentence.

@@ -82,6 +82,7 @@ impl InputArgs {
             lenient: self.lenient,
             history: self.history.as_deref(),
             trace,
+            explain: None,
             lang,
             applications,
         }
@@ -182,15 +183,19 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
     },
-    /// Explain one claim step by step.
+    /// Explain one claim step by step, where it was decided: the file is assessed as one batch
+    /// (with --history and --applications, as `assess` would), and the claim's steps name the
+    /// earlier claims and history lines that counted.
     Explain {
         #[command(flatten)]
         input: InputArgs,
         #[command(flatten)]
         rules: RulesArgs,
-        /// The claim to explain, when the file holds several.
+        #[command(flatten)]
+        apprenticeships: ApprenticeshipArgs,
+        /// The claim to explain.
         #[arg(long, value_name = "CLAIM_ID")]
-        claim: Option<String>,
+        claim: String,
         /// Print the assessment record with its trace as JSON.
         #[arg(long)]
         json: bool,
@@ -438,26 +443,27 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             emit(&summary::render_diff(&whatif.baseline().report, &variant.result.report, &rules.set, lang))?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Explain { input: args, rules, claim, json } => {
+        Command::Explain { input: args, rules, apprenticeships, claim, json } => {
             let engine = engine(&rules)?;
-            let mut rows = Vec::new();
-            let source =
-                input::read_claims(&args.file, args.format, |fields, _, _| rows.push(skill_subsidy::RawClaim::from_source(fields)))?;
-            let mode = run::field_mode(args.strict, args.lenient, source.format);
-            let raw = match &claim {
-                Some(id) => rows
-                    .iter()
-                    .find(|r| &r.claim_id_text() == id)
-                    .ok_or_else(|| Failure(format!("{}: no claim {}", args.file, escape(id))))?,
-                None if rows.len() == 1 => &rows[0],
-                None => return Err(Failure(format!("{}: holds {} claims; choose one with --claim ID", args.file, rows.len()))),
+            let (apps, _) = apprenticeships.read(lang)?;
+            let options = run::Options { explain: Some(&claim), ..args.options(false, lang, &apps) };
+            let run = run::assess(&engine, &options)?;
+            let result = &run.result;
+            let Some(i) = (0..result.len()).find(|&i| result.claim_id(i) == claim) else {
+                return Err(Failure(format!("{}: {} {}", args.file, lang.pick("no claim", "没有申请"), escape(&claim))));
             };
-            let a = engine.assess_raw(raw, mode, true);
-            let id = raw.claim_id_text();
+            let a = result.assessment(i);
+            let batch = explain::Batch {
+                file: &args.file,
+                location: run.locations.get(i).copied(),
+                claims: result.len(),
+                history: run.history,
+                applications: apps.len(),
+            };
             if json {
-                emit_json(&engine.record(&id, &a))?;
+                emit_json(&explain::json(&engine, &claim, &a, &batch))?;
             } else {
-                emit(&explain::render(&engine, &id, &a, lang))?;
+                emit(&explain::render_in_batch(&engine, &claim, &a, &batch, lang))?;
             }
             Ok(if a.status == Status::Invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }

@@ -17,6 +17,8 @@ pub struct Run {
     /// Where each claim was read, in input order.
     pub locations: Vec<Location>,
     pub source: input::Source,
+    /// History records read.
+    pub history: usize,
 }
 
 /// Strict for JSON, lenient for CSV and Parquet (exports often carry extra columns), unless asked.
@@ -35,6 +37,12 @@ pub fn format_of(path: &str, format: Option<Format>) -> Format {
 /// Reads a history file (the same formats as claims; fields of SPEC §7.2). Every row must be
 /// readable: history decides limits for every later claim, so a bad row stops the run.
 pub fn read_history(path: &str, lang: Lang) -> Result<Vec<HistoryRecord>, Failure> {
+    Ok(read_history_located(path, lang)?.into_iter().map(|(_, h)| h).collect())
+}
+
+/// Reads a history file as [`read_history`] does, each record with where it was read (which
+/// explanations name: "history line N").
+pub fn read_history_located(path: &str, lang: Lang) -> Result<Vec<(Location, HistoryRecord)>, Failure> {
     let records = input::read_records(path, "person_id")?;
     let lenient = matches!(format_of(path, None), Format::Csv | Format::Parquet) || crate::parquet::is_parquet(path);
     history_from_records(&records, lenient).map_err(|invalid| {
@@ -61,12 +69,12 @@ pub fn read_history(path: &str, lang: Lang) -> Result<Vec<HistoryRecord>, Failur
 pub fn history_from_records(
     records: &[(Location, input::Record)],
     lenient: bool,
-) -> Result<Vec<HistoryRecord>, Vec<(Location, Vec<FieldError>)>> {
+) -> Result<Vec<(Location, HistoryRecord)>, Vec<(Location, Vec<FieldError>)>> {
     let mut out = Vec::with_capacity(records.len());
     let mut invalid = Vec::new();
     for (location, fields) in records {
         match HistoryRecord::parse(fields.iter().map(|(k, v)| (k.as_str(), v)), lenient) {
-            Ok(h) => out.push(h),
+            Ok(h) => out.push((*location, h)),
             Err(errors) => invalid.push((*location, errors)),
         }
     }
@@ -85,6 +93,8 @@ pub struct Options<'a> {
     pub lenient: bool,
     pub history: Option<&'a str>,
     pub trace: bool,
+    /// Explain only this claim, where the batch decides it (`subsidy explain`).
+    pub explain: Option<&'a str>,
     pub lang: Lang,
     /// Apprenticeship applications (with their outcomes applied), reviewed in the same batch.
     pub applications: &'a [crate::apprenticeship::Read],
@@ -93,12 +103,15 @@ pub struct Options<'a> {
 /// Assesses a claims file as one batch.
 pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
     let history = match o.history {
-        Some(path) => read_history(path, o.lang)?,
+        Some(path) => read_history_located(path, o.lang)?,
         None => Vec::new(),
     };
-    let mut batch = engine.batch().with_trace(o.trace);
-    for h in &history {
-        batch.add_history(h);
+    let mut batch = match o.explain {
+        Some(id) => engine.batch().trace_only([id]),
+        None => engine.batch().with_trace(o.trace),
+    };
+    for (location, h) in &history {
+        batch.add_history_at(h, location.number());
     }
     crate::apprenticeship::add_to(&mut batch, o.applications);
     let mode = field_mode(o.strict, o.lenient, format_of(o.file, o.format));
@@ -126,7 +139,7 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(Run { result, locations, source })
+    Ok(Run { result, locations, source, history: history.len() })
 }
 
 /// Reads every raw claim of a file into memory (for what-if runs, which assess them twice).

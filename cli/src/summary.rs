@@ -29,7 +29,7 @@ fn money(d: Decimal) -> String {
     thousands(&format_yuan(d))
 }
 
-fn count(n: u64) -> String {
+pub fn count(n: u64) -> String {
     thousands(&n.to_string())
 }
 

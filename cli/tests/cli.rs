@@ -103,7 +103,7 @@ fn json_money_that_cannot_be_exact_is_invalid_not_rounded() {
 
 #[test]
 fn explain_prints_the_steps_with_their_citations_in_chinese() {
-    let run = subsidy(&["explain", "examples/claim.json", "--lang", "zh"]);
+    let run = subsidy(&["explain", "examples/claim.json", "--claim", "WX2021-000123", "--lang", "zh"]);
     assert_eq!(run.status.code(), Some(0));
     let out = text(&run.stdout);
     for expected in ["予以补贴，2466.67 元", "shortage_uplift", "shortage.rate", "锡人社办〔2021〕12号", "四舍五入"] {

@@ -220,7 +220,11 @@ fn one_claim_is_assessed_with_its_trace_as_explain_gives_it() {
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["content-type"], "application/json");
     let record: Value = response.json().unwrap();
-    let explained: Value = serde_json::from_slice(&subsidy(&["explain", "examples/claim.json", "--json"]).stdout).unwrap();
+    let mut explained: Value =
+        serde_json::from_slice(&subsidy(&["explain", "examples/claim.json", "--claim", "WX2021-000123", "--json"]).stdout).unwrap();
+    // `explain` also says which batch decided it.
+    assert_eq!(explained["batch"]["claims"], 1);
+    explained.as_object_mut().unwrap().remove("batch");
     assert_eq!(record, explained);
     assert_eq!(record["amount"], "2466.67");
     assert!(record["trace"]["steps"].as_array().unwrap().iter().any(|s| s["step"] == "shortage_uplift"));

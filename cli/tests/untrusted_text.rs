@@ -112,13 +112,14 @@ fn an_institution_id_with_control_characters_is_escaped_in_messages_and_explanat
     let assess = subsidy(&["assess", input.to_str().unwrap(), "--out", dir.path().join("o.json").to_str().unwrap()]);
     assert_terminal_safe(&assess.stderr, "assess");
     assert!(String::from_utf8_lossy(&assess.stderr).contains("invalid_characters"));
-    let explain = subsidy(&["explain", input.to_str().unwrap()]);
+    let explain = subsidy(&["explain", input.to_str().unwrap(), "--claim", "C1"]);
     assert_terminal_safe(&explain.stdout, "explain");
+    assert!(String::from_utf8_lossy(&explain.stdout).contains("invalid_characters"));
     // A bidi override is not a control character: it passes validation, and is escaped when shown.
     let claim = serde_json::json!({"claim_id": "C\u{202e}1", "program": "pre_job", "person_id": "P1", "enterprise_id": "E\u{202e}1",
         "event_date": "2021-05-10", "applied_on": "2021-05-20"});
     let input = write(dir.path(), "bidi.json", &serde_json::to_string(&claim).unwrap());
-    let explain = subsidy(&["explain", input.to_str().unwrap()]);
+    let explain = subsidy(&["explain", input.to_str().unwrap(), "--claim", "C\u{202e}1"]);
     assert_terminal_safe(&explain.stdout, "explain");
     assert!(String::from_utf8_lossy(&explain.stdout).contains("C\\u{202e}1"), "{}", String::from_utf8_lossy(&explain.stdout));
 }

@@ -153,7 +153,7 @@ pub fn read_parts<C: Send>(
 
 /// Valid history, or the problem listing every invalid record.
 fn history(records: &[(Location, Record)], lenient: bool) -> Result<Vec<HistoryRecord>, ApiError> {
-    crate::run::history_from_records(records, lenient).map_err(|invalid| {
+    crate::run::history_from_records(records, lenient).map(|located| located.into_iter().map(|(_, h)| h).collect()).map_err(|invalid| {
         let errors: Vec<ProblemItem> = invalid
             .iter()
             .flat_map(|(location, errors)| errors.iter().map(|e| ProblemItem::field(e, Some(location.to_string()))))
