@@ -64,12 +64,12 @@ pub fn read_history_located(path: &str, lang: Lang) -> Result<Vec<(Location, His
     })
 }
 
-/// History records from rows read (a file, a request): all of them, or every invalid row's
-/// location and errors.
-pub fn history_from_records(
-    records: &[(Location, input::Record)],
-    lenient: bool,
-) -> Result<Vec<(Location, HistoryRecord)>, Vec<(Location, Vec<FieldError>)>> {
+/// Rows that did not validate: each one's location and errors.
+pub type InvalidRows = Vec<(Location, Vec<FieldError>)>;
+
+/// History records from rows read (a file, a request): all of them, each with its location, or
+/// every invalid row's location and errors.
+pub fn history_from_records(records: &[(Location, input::Record)], lenient: bool) -> Result<Vec<(Location, HistoryRecord)>, InvalidRows> {
     let mut out = Vec::with_capacity(records.len());
     let mut invalid = Vec::new();
     for (location, fields) in records {

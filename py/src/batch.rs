@@ -96,6 +96,22 @@ impl Inputs {
         })
     }
 
+    /// Assesses everything as one batch, as [`Inputs::assess`] does, explaining only the claim
+    /// `claim_id` where the batch decides it (SPEC §7.4): the result of the whole batch, that
+    /// claim's assessment holding the trace. History records are named by their position from 1.
+    pub(crate) fn explain(&self, engine: &Engine, claim_id: &str, closings: Option<&Closings>) -> BatchResult {
+        let batch = self.fill(engine.batch().trace_only([claim_id]));
+        match closings {
+            None => batch.finish(),
+            Some(closings) => batch.into_partition().settle(closings),
+        }
+    }
+
+    /// Applications added.
+    pub(crate) fn applications(&self) -> usize {
+        self.applications.len()
+    }
+
     /// The claim ids of a table as given, one array per batch (the result's `claim_id` column).
     pub(crate) fn claim_ids(&self) -> Option<Vec<ArrayRef>> {
         let Claims::Frame(frame, _) = &self.claims else { return None };
@@ -138,7 +154,11 @@ impl Inputs {
     }
 
     fn batch<'e>(&self, engine: &'e Engine, trace: bool) -> Batch<'e> {
-        let mut batch = engine.batch().with_trace(trace);
+        self.fill(engine.batch().with_trace(trace))
+    }
+
+    /// Adds the history, the applications and the claims to a batch.
+    fn fill<'e>(&self, mut batch: Batch<'e>) -> Batch<'e> {
         for h in &self.history {
             batch.add_history(h);
         }

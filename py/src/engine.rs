@@ -200,6 +200,45 @@ impl PyEngine {
         Ok(PyBatchResult { engine, outcome, claim_ids: inputs.claim_ids(), trace })
     }
 
+    /// Explains the claim `claim_id` where its batch decides it (SPEC §7.4): the claims (with
+    /// history, applications and outcomes) assessed as one batch, only that claim traced. The
+    /// record as a dict, with `batch` saying where the decision was made.
+    #[pyo3(signature = (claims, claim_id, history = None, applications = None, outcomes = None, lenient = None, closings = None))]
+    #[allow(clippy::too_many_arguments)] // Python's keyword arguments, one per input
+    fn explain<'py>(
+        &self,
+        py: Python<'py>,
+        claims: Option<&Bound<'py, PyAny>>,
+        claim_id: &str,
+        history: Option<&Bound<'py, PyAny>>,
+        applications: Option<&Bound<'py, PyAny>>,
+        outcomes: Option<&Bound<'py, PyAny>>,
+        lenient: Option<bool>,
+        closings: Option<PyRef<'py, PyClosings>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let inputs = Inputs::read(&self.engine, claims, history, applications, outcomes, lenient)?;
+        let engine = Arc::clone(&self.engine);
+        let closings = closings.as_ref().map(|c| &c.closings);
+        let result = py.detach(|| inputs.explain(&engine, claim_id, closings));
+        let Some(i) = (0..result.len()).find(|&i| result.claim_id(i) == claim_id) else {
+            return Err(Error::input("claims", "unknown_claim", "claim_id", format!("no claim {claim_id:?} in the batch")).into());
+        };
+        let mut record = serde_json::to_value(engine.record(claim_id, &result.assessment(i)))
+            .map_err(|e| Error::Internal(format!("a record could not be written: {e}")))?;
+        if let Some(fields) = record.as_object_mut() {
+            fields.insert(
+                "batch".into(),
+                serde_json::json!({
+                    "row": i,
+                    "claims": result.len(),
+                    "history": inputs.history().len(),
+                    "applications": inputs.applications(),
+                }),
+            );
+        }
+        values::to_python(py, &record)
+    }
+
     /// Pass 1 of a partition of a batch split by person (SPEC §11).
     #[pyo3(signature = (claims, history = None, applications = None, outcomes = None, lenient = None))]
     fn budget_input(

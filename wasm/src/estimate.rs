@@ -117,7 +117,9 @@ struct BatchResult<'a> {
 /// queue at their review session): `{records, applications, report, errors}`. The records and
 /// applications are in input order. A malformed claim or application is `invalid` like any
 /// other; a malformed history record stops the batch (its limits could not be trusted) and is
-/// listed in `errors`.
+/// listed in `errors`. With `explain`, only the claim with that id carries a trace: the steps of
+/// its batch (SPEC §7.4), naming the earlier claims and history records (`{"history": n}`, the
+/// record's position from 1) that counted.
 #[must_use]
 pub fn estimate_batch(
     engine: &Engine,
@@ -125,6 +127,7 @@ pub fn estimate_batch(
     history: Option<&Value>,
     applications: Option<&Value>,
     options: Options,
+    explain: Option<&str>,
 ) -> String {
     let mut problems: Vec<Value> = Vec::new();
     let claims: &[Value] = match claims {
@@ -163,7 +166,10 @@ pub fn estimate_batch(
     if !problems.is_empty() {
         return json!({ "records": [], "applications": [], "report": null, "errors": problems }).to_string();
     }
-    let mut batch = engine.batch().with_trace(options.trace);
+    let mut batch = match explain {
+        Some(id) => engine.batch().trace_only([id]),
+        None => engine.batch().with_trace(options.trace),
+    };
     for h in &past {
         batch.add_history(h);
     }
@@ -276,7 +282,7 @@ mod tests {
             {"claim_id": "A", "program": "pre_job", "person_id": "P1", "enterprise_id": "E1", "event_date": "2021-05-10", "applied_on": "2021-05-20"},
             "not a claim"
         ]);
-        let out = parse(estimate_batch(&e, Some(&claims), Some(&Value::Null), None, Options::read(&Value::Null, false)));
+        let out = parse(estimate_batch(&e, Some(&claims), Some(&Value::Null), None, Options::read(&Value::Null, false), None));
         let records = out["records"].as_array().unwrap();
         assert_eq!(records.len(), 3, "every input row appears in the output");
         assert_eq!(records[0]["reasons"][0], "exclusive_with_other_program");
@@ -290,10 +296,11 @@ mod tests {
     fn a_malformed_history_or_argument_is_listed_not_thrown() {
         let e = engine();
         let history = json!([{"person_id": "P1", "program": "skills_training", "event_date": "2021-02-30", "applied_on": "2021-03-01", "amount": "1"}]);
-        let out = parse(estimate_batch(&e, Some(&json!([])), Some(&history), None, Options::read(&Value::Null, false)));
+        let out = parse(estimate_batch(&e, Some(&json!([])), Some(&history), None, Options::read(&Value::Null, false), None));
         assert_eq!(out["report"], Value::Null);
         assert_eq!(out["errors"][0]["field"], "history[0].event_date");
-        let out = parse(estimate_batch(&e, Some(&json!({"claim_id": "C1"})), Some(&json!(7)), None, Options::read(&Value::Null, false)));
+        let out =
+            parse(estimate_batch(&e, Some(&json!({"claim_id": "C1"})), Some(&json!(7)), None, Options::read(&Value::Null, false), None));
         let codes: Vec<&str> = out["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
         assert_eq!(codes, ["not_an_array", "not_an_array"]);
     }

@@ -166,7 +166,8 @@ pub fn js_estimate(claim: JsValue, options: Option<JsValue>) -> JsValue {
 /// limits, the special account — with the history of earlier subsidies:
 /// `{records, applications, report, errors}`. Records are in input order, without traces unless asked.
 /// With `options.overrides`, the batch runs under those what-if changes; `options.applications`
-/// adds apprenticeship applications (SPEC §8), whose results come back in `applications`.
+/// adds apprenticeship applications (SPEC §8), whose results come back in `applications`;
+/// `options.explain` (a claim id) explains that claim where the batch decided it (SPEC §7.4).
 #[wasm_bindgen(js_name = estimateBatch, skip_typescript)]
 pub fn js_estimate_batch(claims: JsValue, history: Option<JsValue>, options: Option<JsValue>) -> JsValue {
     let options = self::options(options);
@@ -178,7 +179,9 @@ pub fn js_estimate_batch(claims: JsValue, history: Option<JsValue>, options: Opt
     with_engine_for(
         &options,
         |engine| {
-            estimate::estimate_batch(engine, claims.as_ref(), history.as_ref(), options.get("applications"), Options::read(&options, false))
+            let explain = options.get("explain").and_then(Value::as_str);
+            let asked = Options::read(&options, false);
+            estimate::estimate_batch(engine, claims.as_ref(), history.as_ref(), options.get("applications"), asked, explain)
         },
         |errors| json!({ "records": [], "applications": [], "report": null, "errors": errors }).to_string(),
     )

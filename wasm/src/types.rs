@@ -67,6 +67,8 @@ export interface EstimateOptions {
   overrides?: Overrides;
   /** estimateBatch only: apprenticeship applications (SPEC §8), queued at their review session. */
   applications?: Application[];
+  /** estimateBatch only: explain the claim with this id where the batch decided it (SPEC §7.4): only its record carries a trace, whose cross-claim steps name what counted. */
+  explain?: string;
 }
 
 /** An apprenticeship application (企业新型学徒制, SPEC §8). */
@@ -143,6 +145,8 @@ export interface TraceStep {
   after: string | null;
   note_en: string;
   note_zh: string;
+  /** Cross-claim steps: what counted (earlier claims, applications, history records by line). */
+  counted?: Array<{ claim: string } | { application: string } | { history: number }>;
 }
 
 /** The explanation, shape version 1 (docs/trace.md). */

@@ -77,6 +77,26 @@ test("a batch answers every claim, in input order, with the report", () => {
   assert.equal(m.estimateBatch([hire("A", "pre_job")], history).records[0].reasons[0], "exclusive_with_other_program");
 });
 
+test("a claim of a batch is explained where the batch decided it", () => {
+  const hire = (id, program, extra = {}) => ({
+    claim_id: id, program, person_id: "P1", enterprise_id: "E1", event_date: "2021-05-10", applied_on: "2021-05-20", ...extra,
+  });
+  const history = [{ person_id: "P1", program: "pre_job", enterprise_id: "E1", event_date: "2021-05-10", applied_on: "2021-05-11", amount: "300.00" }];
+  const claims = [hire("B", "on_job", { months: 2 }), hire("A", "pre_job")];
+  const plain = m.estimateBatch(claims, history);
+  const out = m.estimateBatch(claims, history, { explain: "A" });
+  assert.deepEqual(out.records.map((r) => [r.status, r.amount, r.reasons]), plain.records.map((r) => [r.status, r.amount, r.reasons]));
+  assert.equal(out.records[0].trace, undefined, "only the claim asked for is explained");
+  const step = out.records[1].trace.steps.find((s) => s.step === "exclusivity");
+  assert.equal(step.outcome, "fail");
+  assert.deepEqual(step.counted, [{ history: 1 }]);
+  assert.match(step.note_zh, /已享受记录第 1 行/);
+  // B tops up what the history record paid in the group; A, refused, paid nothing and is not named.
+  const b = m.estimateBatch(claims, history, { explain: "B" }).records[0].trace.steps.find((s) => s.step === "exclusivity");
+  assert.equal(b.outcome, "pass");
+  assert.deepEqual(b.counted, [{ history: 1 }]);
+});
+
 test("a malformed batch argument or history record is listed in errors", () => {
   assert.equal(m.estimateBatch("nope").errors[0].code, "not_an_array");
   const bad = m.estimateBatch([], [{ person_id: "P1", program: "pre_job", event_date: "2021-02-30", applied_on: "2021-03-01", amount: "NaN" }]);

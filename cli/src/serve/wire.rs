@@ -279,6 +279,22 @@ pub struct Step {
     after: Option<String>,
     note_en: String,
     note_zh: String,
+    /// Cross-claim steps only: what counted — the batch's earlier claims and applications (by
+    /// id) and history records (by line), or for `budget` the claim at which the account closed.
+    #[schema(required = false)]
+    counted: Vec<Counted>,
+}
+
+/// Something a cross-claim check counted.
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum Counted {
+    /// A claim of the batch, by id.
+    Claim(String),
+    /// An apprenticeship application of the batch, by id.
+    Application(String),
+    /// A history record, by its line (or position from 1).
+    History(u32),
 }
 
 /// One staged payment of an apprenticeship.

@@ -144,11 +144,14 @@ pub(crate) struct State {
     /// Paid within an exclusivity group, by (enterprise, year, group).
     paid: Vec<(u32, i32, u16, Decimal)>,
     /// Approved apprenticeships: (enterprise, first day, last day).
-    apprenticeships: Vec<(u32, Date, Date)>,
+    apprenticeships: Vec<Span>,
     /// When traced: each subsidy recorded, with what it was (a history line, a claim), so that
     /// the steps can name what counted.
-    recorded: Vec<(Counted, Subsidy, Option<(u32, Date, Date)>)>,
+    recorded: Vec<(Counted, Subsidy, Option<Span>)>,
 }
+
+/// An apprenticeship's enterprise, first day and last day.
+type Span = (u32, Date, Date);
 
 impl State {
     fn clear(&mut self) {
@@ -160,7 +163,7 @@ impl State {
     }
 
     /// What was recorded (when traced) that `matches`, in the order recorded.
-    fn counted(&self, matches: impl Fn(&Subsidy, Option<(u32, Date, Date)>) -> bool) -> Vec<Counted> {
+    fn counted(&self, matches: impl Fn(&Subsidy, Option<Span>) -> bool) -> Vec<Counted> {
         self.recorded.iter().filter(|(_, s, span)| matches(s, *span)).map(|(c, ..)| c.clone()).collect()
     }
 

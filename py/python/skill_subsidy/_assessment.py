@@ -26,6 +26,10 @@ _WORDS: Dict[str, Dict[str, Any]] = {
         "payee": "payee",
         "error": "error",
         "steps": "Steps (trace v{version}, ruleset {ruleset})",
+        "batch": (
+            "decided in the batch: row {row} (from 0) of {claims:,} claims, with {history:,} history records"
+            " and {applications:,} applications, first come, first served"
+        ),
         "field": "field",
         "code": "code",
         "message": "message",
@@ -46,6 +50,10 @@ _WORDS: Dict[str, Dict[str, Any]] = {
         "payee": "补贴对象",
         "error": "错误",
         "steps": "审核步骤（trace v{version}，规则 {ruleset}）",
+        "batch": (
+            "在批次中决定：第 {row} 行（从 0 起），共 {claims:,} 条申请、{history:,} 条已享受补贴记录、"
+            "{applications:,} 条学徒制申请，按申请先后审核"
+        ),
         "field": "字段",
         "code": "代码",
         "message": "说明",
@@ -92,6 +100,9 @@ class Assessment:
     payment_month: Optional[str] = None
     trace: Optional[Dict[str, Any]] = None
     estimate: Optional[Dict[str, Any]] = None
+    #: For a claim explained in its batch: where the decision was made (``row`` of the claims,
+    #: from 0, and how many ``claims``, ``history`` records and ``applications`` the batch had).
+    batch: Optional[Dict[str, Any]] = None
     #: How it prints and shows (``"en"`` or ``"zh"``): not part of the record.
     lang: str = field(default="en", repr=False, compare=False)
     #: The program's name in ``lang``, when known.
@@ -112,7 +123,7 @@ class Assessment:
         """The record as a dict (the amount a ``Decimal``; no ``trace`` key without a trace)."""
         record = asdict(self)
         del record["lang"], record["program_name"]
-        for key in ("trace", "estimate"):
+        for key in ("trace", "estimate", "batch"):
             if record[key] is None:
                 del record[key]
         return record
@@ -186,6 +197,8 @@ class Assessment:
         note = "note_zh" if zh else "note_en"
         sep = "：" if zh else ": "
         lines = [self._headline()]
+        if self.batch:
+            lines.append("  " + w["batch"].format(**self.batch))
         if self.catalogue_version:
             lines.append(f"  {w['catalogue']}{sep}{self.catalogue_version}")
         if self.payment_month:
@@ -212,6 +225,8 @@ class Assessment:
         e = html.escape
         w = _WORDS["zh" if self._zh() else "en"]
         parts = [f"<p><b>{e(self._headline())}</b></p>"]
+        if self.batch:
+            parts.append(f"<p>{e(w['batch'].format(**self.batch))}</p>")
         facts = [
             (w["catalogue"], self.catalogue_version),
             (w["paid"], self.payment_month),

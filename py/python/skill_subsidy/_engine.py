@@ -209,9 +209,36 @@ class Engine:
         result = self._run([claim], history, lenient=lenient or None, trace=trace)
         return Assessment._from_record(result.assessment_record(0), lang, self._program_names(lang))
 
-    def explain(self, claim: Mapping[str, Any], history: Any = None, *, lenient: bool = False, lang: Optional[Lang] = None) -> Assessment:
-        """Assesses one claim with its trace: every step, the rule it read, its citation, the
+    def explain(
+        self,
+        claims: Any,
+        history: Any = None,
+        *,
+        claim_id: Optional[str] = None,
+        applications: Any = None,
+        outcomes: Any = None,
+        lenient: Optional[bool] = None,
+        lang: Optional[Lang] = None,
+    ) -> Assessment:
+        """Assesses a claim with its trace: every step, the rule it read, its citation, the
         value before and after (``docs/trace.md``). ``print()`` it, or show it in a notebook.
+
+        ``claims`` is one claim (a dict), or a batch (any input :meth:`run` takes) with
+        ``claim_id`` the claim to explain: the batch is assessed as :meth:`run` would, and the
+        claim is explained where the batch decided it (SPEC §7.4) — the same decision, its
+        cross-claim steps naming the earlier claims (``{"claim": id}``) and history rows
+        (``{"history": n}``, the row's position from 1) that counted, and for
+        ``budget_exhausted`` the claim at which the account closed. ``.batch`` says where.
+        To explain a claim of a result already run, use :meth:`BatchResult.explain`.
+
+        >>> from skill_subsidy import Engine
+        >>> hire = lambda id: {"claim_id": id, "program": "pre_job", "person_id": "P1", "enterprise_id": "E1",
+        ...                    "event_date": "2021-05-10", "applied_on": "2021-05-20"}
+        >>> b = Engine().explain([hire("B"), hire("A")], claim_id="B")
+        >>> b.status, b.reasons, b.batch["claims"]
+        ('rejected', ['exclusive_with_other_program'], 2)
+        >>> [s["counted"] for s in b.trace["steps"] if s["step"] == "exclusivity"]
+        [[{'claim': 'A'}]]
 
         >>> from skill_subsidy import Engine
         >>> a = Engine().explain({"claim_id": "C1", "program": "skills_training", "person_id": "P1",
@@ -222,7 +249,16 @@ class Engine:
         >>> print(str(a).splitlines()[0])
         Claim C1: approved, 2466.67 yuan — skills_training
         """
-        return self.assess(claim, history, lenient=lenient, trace=True, lang=lang)
+        if isinstance(claims, Mapping) and claim_id is None and applications is None:
+            return self.assess(claims, history, lenient=bool(lenient), trace=True, lang=lang)
+        if claim_id is None:
+            raise _native.choice_error_for("claim_id", "", ["the id of the claim to explain"])
+        if isinstance(claims, Mapping):
+            claims = [claims]
+        lang = _lang.check(lang, self._lang)
+        inputs = _Inputs(claims, history, applications, outcomes, lenient=lenient)
+        record = self._native.explain(*inputs.native[:1], str(claim_id), *inputs.native[1:], lenient)
+        return Assessment._from_record(record, lang, self._program_names(lang))
 
     def _run(
         self,
@@ -276,7 +312,14 @@ class Engine:
         money = _money.check(money)
         inputs = _Inputs(data, history, applications, outcomes, lenient=lenient, strict=strict, keep=keep)
         lang = _lang.check(lang, self._lang)
-        return inputs.result(self._native.run(*inputs.native, lenient, trace, closings), money, lang, self._program_names(lang))
+        native = self._native
+
+        def explain(claim_id: str) -> Dict[str, Any]:
+            return native.explain(*inputs.native[:1], claim_id, *inputs.native[1:], lenient, closings)
+
+        result = inputs.result(native.run(*inputs.native, lenient, trace, closings), money, lang, self._program_names(lang))
+        result._explain = explain
+        return result
 
     def budget_input(
         self, data: Any, history: Any = None, *, applications: Any = None, outcomes: Any = None, lenient: Optional[bool] = None

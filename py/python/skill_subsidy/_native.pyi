@@ -170,6 +170,16 @@ class Engine:
         trace: bool = False,
         closings: Optional[Closings] = None,
     ) -> BatchResult: ...
+    def explain(
+        self,
+        claims: _Input,
+        claim_id: str,
+        history: _Input = None,
+        applications: _Input = None,
+        outcomes: _Input = None,
+        lenient: Optional[bool] = None,
+        closings: Optional[Closings] = None,
+    ) -> _Json: ...
     def budget_input(
         self, claims: _Input, history: _Input = None, applications: _Input = None, outcomes: _Input = None, lenient: Optional[bool] = None
     ) -> BudgetInput: ...

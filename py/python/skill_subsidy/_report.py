@@ -390,6 +390,8 @@ class BatchResult:
         self._money = money
         self._keep = keep
         self._assessments: Any = None
+        #: Runs the same batch again explaining one claim (set by ``Engine.run``).
+        self._explain: Optional[Callable[[str], Dict[str, Any]]] = None
 
     def __len__(self) -> int:
         return len(self._native)
@@ -450,6 +452,36 @@ class BatchResult:
     def assessment(self, i: int) -> Assessment:
         """The ``i``-th claim's assessment."""
         return Assessment._from_record(self._native.assessment_record(i), self._lang, self._program_names)
+
+    def explain(self, claim_id: str, *, lang: Optional[Lang] = None) -> Assessment:
+        """The claim ``claim_id`` explained where this batch decided it (SPEC §7.4): the
+        decision in :attr:`assessments`, with every step; the cross-claim steps name the earlier
+        claims (``{"claim": id}``) and history rows (``{"history": n}``, the row's position from
+        1) that counted, and for ``budget_exhausted`` the claim at which the account closed and
+        the balance left there. ``.batch`` says where the decision was made. The batch is run
+        again with only that claim's person traced: about the cost of the run.
+
+        >>> from skill_subsidy import Engine
+        >>> history = [{"person_id": "P1", "program": "skills_training", "occupation": "6-18-02-04", "level": "3",
+        ...             "event_date": "2021-03-01", "applied_on": "2021-03-10", "amount": "2000.00"}]
+        >>> claim = {"claim_id": "C1", "program": "skills_training", "person_id": "P1", "occupation": "6-18-02-04",
+        ...          "level": "3", "institution": "WX-JG-001", "fee_paid": "3000.00", "event_date": "2021-08-02",
+        ...          "applied_on": "2021-08-20"}
+        >>> result = Engine().run([claim], history)
+        >>> explained = result.explain("C1")
+        >>> explained.reasons, [s["counted"] for s in explained.trace["steps"] if s.get("counted")]
+        (['duplicate_level'], [[{'history': 1}], [{'history': 1}]])
+        """
+        if self._explain is None:
+            message = "this result was not made by Engine.run: use engine.explain(claims, claim_id=...)"
+            raise _native.input_error("claims", "not_explainable", "claim_id", message)
+        record = self._explain(str(claim_id))
+        row = record["batch"]["row"]
+        kept = self._native.assessment_record(row)
+        if any(kept.get(k) != record.get(k) for k in ("status", "amount", "reasons")):
+            message = f"the batch decided {claim_id!r} differently when run again"
+            raise _native.input_error("claims", "explanation_differs", "claim_id", message)
+        return Assessment._from_record(record, _lang.check(lang, self._lang), self._program_names)
 
     @property
     def applications(self) -> Any:
