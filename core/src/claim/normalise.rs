@@ -85,6 +85,9 @@ pub fn half_width(text: &str) -> String {
 /// ```
 #[must_use]
 pub fn normalise_date(text: &str) -> Option<String> {
+    if crate::calendar::parse_date(text).is_some() {
+        return None; // already canonical: the common case, kept cheap
+    }
     let text = half_width(text.trim_matches(is_space));
     let text = strip_midnight(&text);
     let (year, month, day) = if let Some(rest) = text.strip_suffix('日') {
@@ -136,6 +139,9 @@ fn strip_midnight(text: &str) -> &str {
 /// ```
 #[must_use]
 pub fn normalise_money(text: &str) -> Option<String> {
+    if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None; // a plain decimal already (or not money at all): the common case, kept cheap
+    }
     let trimmed = text.trim_matches(is_space);
     let wide = half_width(trimmed);
     let (negative, rest) = match wide.strip_prefix('-') {
