@@ -219,3 +219,16 @@ fn an_xlsx_from_openpyxl_is_read_from_the_sheet_asked_for() {
     let missing = subsidy(&["assess", book, "--sheet", "Sheet9"]);
     assert!(text(&missing.stderr).contains("no sheet \"Sheet9\" (sheets: \"说明\", \"申请\")"), "{}", text(&missing.stderr));
 }
+
+#[test]
+fn gbk_applications_with_chinese_headers_and_excel_dates_are_reviewed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("applications.csv");
+    let csv = "申请编号,企业编号,身份证号,职业编码,目标等级,开始日期,培训月数,申请日期,培训机构,区县\r\n\
+               WX21-A00001,E00414,P0014401,4-01-02-02,4,2021/6/30,12,2021年6月5日,WX-JG-011,宜兴市\r\n";
+    std::fs::write(&path, gbk(csv)).unwrap();
+    let run = subsidy(&["apprenticeship", path.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let out = text(&run.stdout);
+    assert!(out.contains("2021-06-20          1        1        0         4,000.00"), "approved at the June session: {out}");
+}
