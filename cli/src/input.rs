@@ -52,13 +52,15 @@ pub enum Location {
     Line(u32),
     /// 1-based position in the array.
     Record(u32),
+    /// 1-based row of a sheet (a workbook, read by `crate::xlsx`).
+    Row(u32),
 }
 
 impl Location {
     /// Where it was read, in Chinese: 第 N 行, 第 N 条.
     pub fn zh(self) -> String {
         match self {
-            Location::Line(n) => format!("第 {n} 行"),
+            Location::Line(n) | Location::Row(n) => format!("第 {n} 行"),
             Location::Record(n) => format!("第 {n} 条"),
         }
     }
@@ -66,7 +68,7 @@ impl Location {
     /// The line or record number, from 1.
     pub fn number(self) -> u32 {
         match self {
-            Location::Line(n) | Location::Record(n) => n,
+            Location::Line(n) | Location::Record(n) | Location::Row(n) => n,
         }
     }
 }
@@ -76,6 +78,7 @@ impl fmt::Display for Location {
         match self {
             Location::Line(n) => write!(f, "line {n}"),
             Location::Record(n) => write!(f, "record {n}"),
+            Location::Row(n) => write!(f, "row {n}"),
         }
     }
 }
@@ -108,11 +111,12 @@ impl<R: Read> Read for Counting<R> {
 }
 
 fn open(path: &str) -> Result<Box<dyn Read>, InputError> {
+    let reading = crate::reading::get();
     if path == "-" {
-        return Ok(Box::new(std::io::stdin().lock()));
+        return crate::encoding::decoded(Box::new(std::io::stdin().lock()), path, reading.encoding, reading.lang);
     }
     let file = std::fs::File::open(path).map_err(|e| InputError(format!("{path}: {e}")))?;
-    Ok(Box::new(file))
+    crate::encoding::decoded(Box::new(file), path, reading.encoding, reading.lang)
 }
 
 /// Opens `path` (`-` for stdin) and decides its format: the given one, the extension's, or
@@ -153,10 +157,24 @@ pub fn read_claims(
         let read = |fields: &dyn FieldSource| RawClaim::from_source(fields);
         return crate::parquet::read_claims_prepared(path, read, |raw, location, bytes| each(&raw, location, bytes));
     }
+    if crate::xlsx::is_workbook(path) {
+        return crate::xlsx::read_claims_prepared(
+            path,
+            |f: &dyn FieldSource| RawClaim::from_source(f),
+            |raw, location, bytes| each(&raw, location, bytes),
+        );
+    }
     let count = Rc::new(Cell::new(0));
     let (reader, format) = prepare_input(path, format, &count)?;
+    let mut unlisted = None;
     let extra_columns = match format {
-        Format::Csv => read_csv(reader, path, "claim_id", &mut |cells: Cells<'_>, location| each(&cells, location, count.get()))?,
+        Format::Csv => read_csv(reader, path, "claim_id", &mut |cells: Cells<'_>, location| {
+            let (cells, changes) = crate::normalised::Normalised::new(&cells, crate::reading::get().normalise);
+            if let Err(e) = crate::normalised::log(path, location, &changes) {
+                unlisted.get_or_insert(e);
+            }
+            each(&cells, location, count.get());
+        })?,
         Format::Jsonl => {
             read_jsonl(reader, path, &mut |raw: RawClaim, location| each(&raw, location, count.get()))?;
             Vec::new()
@@ -167,6 +185,9 @@ pub fn read_claims(
         }
         Format::Parquet => Vec::new(), // read above (prepare_input refuses it)
     };
+    if let Some(e) = unlisted {
+        return Err(e);
+    }
     Ok(Source { format, extra_columns })
 }
 
@@ -181,9 +202,27 @@ pub fn read_claims_prepared<T: Send>(
     if crate::parquet::is_parquet(path) {
         return crate::parquet::read_claims_prepared(path, prepare, each);
     }
+    if crate::xlsx::is_workbook(path) {
+        return crate::xlsx::read_claims_prepared(path, prepare, each);
+    }
     let count = Rc::new(Cell::new(0));
     let (reader, format) = prepare_input(path, format, &count)?;
-    read_claims_prepared_from(reader, path, format, prepare, |item, location| each(item, location, count.get()))
+    if format != Format::Csv {
+        return read_claims_prepared_from(reader, path, format, prepare, |item, location| each(item, location, count.get()));
+    }
+    // CSV, as people make it: dates and money normalised (crate::normalised), changes listed.
+    let mut unlisted = None;
+    let prepare = |fields: &dyn FieldSource| crate::normalised::prepare(fields, &prepare);
+    let source = read_claims_prepared_from(reader, path, format, prepare, |(item, changes), location| {
+        if let Err(e) = crate::normalised::log(path, location, &changes) {
+            unlisted.get_or_insert(e);
+        }
+        each(item, location, count.get());
+    })?;
+    if let Some(e) = unlisted {
+        return Err(e);
+    }
+    Ok(source)
 }
 
 /// [`read_claims_prepared`] from an opened input (a request body), named `name` in messages.
@@ -218,9 +257,19 @@ pub fn read_records(path: &str, required: &str) -> Result<Vec<(Location, Record)
     if crate::parquet::is_parquet(path) {
         return crate::parquet::read_records(path, required);
     }
-    let count = Rc::new(Cell::new(0));
-    let (reader, format) = prepare_input(path, None, &count)?;
-    read_records_from(reader, path, format, required)
+    let mut records = match crate::xlsx::is_workbook(path) {
+        true => crate::xlsx::read_records(path, required)?,
+        false => {
+            let count = Rc::new(Cell::new(0));
+            let (reader, format) = prepare_input(path, None, &count)?;
+            if format != Format::Csv {
+                return read_records_from(reader, path, format, required);
+            }
+            read_records_from(reader, path, format, required)?
+        }
+    };
+    crate::normalised::records(path, &mut records)?;
+    Ok(records)
 }
 
 /// [`read_records`] from an opened input (a part of a request), named `name` in messages.
@@ -501,6 +550,7 @@ impl Header {
                     .collect::<Result<_, _>>()?
             }
         };
+        let names = crate::columns::canonical(names, required);
         if names.iter().any(|h| h.contains('\r')) {
             return Err(InputError(format!(
                 "{path}: line 1: a carriage return inside the header: lines must end with LF or CRLF, not CR alone"
@@ -515,14 +565,7 @@ impl Header {
             }
         }
         if !names.iter().any(|h| h == required) {
-            // Only the claim fields found are named: a file without a header would otherwise put its
-            // first row, personal ids included, into the message.
-            let known: Vec<&str> = fields.iter().flatten().map(|f| f.name()).collect();
-            return Err(InputError(format!(
-                "{path}: line 1: the header has no {required} column ({} columns; claim fields among them: {})",
-                names.len(),
-                if known.is_empty() { "none — is the header row missing?".to_string() } else { known.join(", ") }
-            )));
+            return Err(crate::columns::missing(path, required, &names, crate::reading::get().lang));
         }
         if let Some(twice) = names.iter().enumerate().find_map(|(i, h)| names[..i].contains(h).then_some(h)) {
             return Err(InputError(format!("{path}: line 1: the column {twice} appears twice in the header")));

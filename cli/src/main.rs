@@ -4,19 +4,24 @@
 //! a rules or override error); 2 wrong usage.
 
 mod apprenticeship;
+mod columns;
 mod demo_parquet;
+mod encoding;
 mod explain;
 mod input;
 mod lang;
 mod ledger;
+mod normalised;
 mod output;
 mod parquet;
+mod reading;
 mod run;
 #[cfg(feature = "serve")]
 mod serve;
 mod spreadsheet;
 mod summary;
 mod terminal;
+mod xlsx;
 
 use clap::{Parser, Subcommand};
 use input::Format;
@@ -55,13 +60,14 @@ pub struct RulesArgs {
 /// Options that read claims.
 #[derive(clap::Args)]
 struct InputArgs {
-    /// Claims file: .csv, .json (array), .jsonl or .parquet (or a folder of .parquet files);
-    /// `-` for stdin.
+    /// Claims file: .csv, .xlsx, .json (array), .jsonl or .parquet (or a folder of .parquet
+    /// files); `-` for stdin.
     file: String,
     /// Input format, when the extension does not say.
     #[arg(long, value_enum)]
     format: Option<Format>,
-    /// Unknown fields make a claim invalid (default for JSON).
+    /// Unknown fields make a claim invalid (default for JSON), and dates and money must be
+    /// written exactly (`2021-03-05`, `1930.00`: no `2021/3/5` or `1,930.00元`).
     #[arg(long, conflicts_with = "lenient")]
     strict: bool,
     /// Unknown fields are ignored (default for CSV).
@@ -71,9 +77,16 @@ struct InputArgs {
     /// enterprise_id, occupation, level, event_date, applied_on, amount.
     #[arg(long, value_name = "FILE")]
     history: Option<String>,
+    #[command(flatten)]
+    reading: reading::Args,
 }
 
 impl InputArgs {
+    /// Makes every file of the command read as these options say (reading.rs).
+    fn install_reading(&self, lang: Lang) -> Result<(), Failure> {
+        Ok(reading::install(&self.reading, self.strict, lang)?)
+    }
+
     fn options<'a>(&'a self, trace: bool, lang: Lang, applications: &'a [apprenticeship::Read]) -> run::Options<'a> {
         run::Options {
             file: &self.file,
@@ -347,7 +360,7 @@ fn engine(args: &RulesArgs) -> Result<Engine, Failure> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match execute(cli.command, cli.lang) {
+    match execute(cli.command, cli.lang).and_then(|code| Ok(reading::finish().map(|()| code)?)) {
         Ok(code) => code,
         Err(Failure(message)) => {
             terminal::eprint(&format!("subsidy: {message}\n"));
@@ -359,6 +372,7 @@ fn main() -> ExitCode {
 fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
     match command {
         Command::Assess { input: args, rules, out, report, trace, csv_formulas, apprenticeships, apprenticeships_out, ledger, wait } => {
+            args.install_reading(lang)?;
             let engine = engine(&rules)?;
             let (apps, invalid_apps) = apprenticeships.read(lang)?;
             let options = args.options(trace, lang, &apps);
@@ -417,6 +431,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             Ok(if invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Whatif { input: args, rules, report } => {
+            args.install_reading(lang)?;
             if rules.set.is_empty() {
                 return Err(Failure(
                     lang.pick("whatif needs at least one --set PATH=VALUE", "假设分析至少需要一个 --set 路径=取值").into(),
@@ -444,6 +459,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { input: args, rules, apprenticeships, claim, json } => {
+            args.install_reading(lang)?;
             let engine = engine(&rules)?;
             let (apps, _) = apprenticeships.read(lang)?;
             let options = run::Options { explain: Some(&claim), ..args.options(false, lang, &apps) };

@@ -129,6 +129,7 @@ impl Field {
 
 mod count;
 mod errors;
+pub mod normalise;
 mod raw;
 pub(crate) mod record;
 
