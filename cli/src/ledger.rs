@@ -23,7 +23,7 @@ impl From<LedgerError> for Failure {
 /// `subsidy ledger …`: the ledger's own commands.
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// The report (SPEC §9) over everything the ledger holds, or over the decisions committed
+    /// The report over everything the ledger holds, or over the decisions committed
     /// in a period with everything before it as history.
     Report {
         #[command(flatten)]
@@ -97,7 +97,11 @@ pub fn assess(engine: &Engine, o: &run::Options<'_>, db: &Path, wait: u64) -> Re
     let mode = run::field_mode(o.strict, o.lenient, run::format_of(o.file, o.format));
     let mut claims = Vec::new();
     let mut locations = Vec::new();
+    let mut kept = Vec::new();
     let source = input::read_claims(o.file, o.format, |fields: &dyn FieldSource, location, _| {
+        if !o.keep.is_empty() {
+            kept.push(crate::records_csv::kept_values(fields, o.keep));
+        }
         claims.push(match Claim::parse(fields, mode) {
             Ok(claim) => ClaimInput::Valid(claim),
             Err(errors) => ClaimInput::Invalid { claim_id: fields.claim_id_text(), errors },
@@ -118,7 +122,7 @@ pub fn assess(engine: &Engine, o: &run::Options<'_>, db: &Path, wait: u64) -> Re
     let input = Input::claims(claims).with_applications(applications).with_source(o.file).with_trace(o.trace);
     let run = ledger.assess(engine, input)?;
     eprintln!("{}", said(&run, ledger.path(), o.lang));
-    Ok(Run { result: run.result, locations, source, history: 0 })
+    Ok(Run { result: run.result, locations, source, history: 0, kept })
 }
 
 /// What a run did to the ledger, in a sentence.
@@ -170,7 +174,7 @@ pub fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             };
             let report = ledger.open_existing()?.report(&engine, period)?;
             if let Some(path) = &out {
-                crate::write_json(path, &report)?;
+                crate::write_json(path, &report, lang)?;
             }
             crate::emit(&crate::summary::render(&engine, &report, lang))?;
         }
