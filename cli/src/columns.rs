@@ -3,7 +3,7 @@
 //! English and Chinese names, whether they are required, and what they mean.
 
 use crate::lang::Lang;
-use crate::summary::{display_width, pad};
+use crate::summary::{head_and_tail, pad};
 use skill_subsidy::Field;
 use std::fmt::Write as _;
 
@@ -101,13 +101,7 @@ pub fn render(lang: Lang) -> String {
                 Need::No => lang.pick("optional", "选填").to_string(),
             };
             let head = format!("  {} {} {}", pad(name, 22), pad(zh, 18), pad(&need, 22));
-            let meaning = lang.pick(meaning_en, meaning_zh);
-            // A meaning that would pass 100 columns goes on a line of its own.
-            if display_width(&head) + 1 + display_width(meaning) <= 100 {
-                let _ = writeln!(out, "{head} {meaning}");
-            } else {
-                let _ = writeln!(out, "{}\n      {meaning}", head.trim_end());
-            }
+            head_and_tail(&mut out, &head, lang.pick(meaning_en, meaning_zh));
         }
         out.push('\n');
     }

@@ -22,6 +22,7 @@ mod serve;
 mod spreadsheet;
 mod summary;
 mod terminal;
+mod whatif;
 
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use input::Format;
@@ -218,6 +219,10 @@ enum Command {
         /// Baseline, variant and difference as JSON.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// The claims whose decision or amount changed, as CSV: claim id, status, amount and
+        /// reasons before and after.
+        #[arg(long, value_name = "FILE")]
+        changed: Option<PathBuf>,
     },
     /// Explain one claim step by step, where it was decided: the file is assessed as one batch
     /// (with --history and --applications, as `assess` would), and the claim's steps name the
@@ -459,6 +464,11 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             if let Some(path) = &apprenticeships_out {
                 write_json(path, &apprenticeship::to_json(&engine, r), lang)?;
             }
+            if args.history.is_none() && ledger.is_none() {
+                if let Some(warning) = summary::missing_history_warning(&r.report, lang) {
+                    terminal::eprint(&warning);
+                }
+            }
             let mut text = summary::render(&engine, &r.report, lang);
             if !apps.is_empty() {
                 text.push('\n');
@@ -489,7 +499,10 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             emit(&apprenticeship::render(&result, &apps, lang))?;
             Ok(if invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Whatif { input: args, rules, report } => {
+        Command::Whatif { input: args, rules, report, changed } => {
+            for path in [&report, &changed].into_iter().flatten() {
+                files::check_output(path, &[Some(args.file.as_str()), args.history.as_deref()], lang)?;
+            }
             if rules.set.is_empty() {
                 return Err(Failure(
                     lang.pick("whatif needs at least one --set PATH=VALUE", "假设分析至少需要一个 --set 路径=取值").into(),
@@ -513,7 +526,18 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                 });
                 write_json(path, &doc, lang)?;
             }
-            emit(&summary::render_diff(&whatif.baseline().report, &variant.result.report, &rules.set, lang))?;
+            let base_engine = Engine::new(ruleset(&rules)?);
+            emit(&whatif::render(&base_engine, &whatif.baseline().report, &variant.result.report, &rules.set, lang))?;
+            if let Some(path) = &changed {
+                let rows = whatif::changed_rows(whatif.baseline(), &variant.result, lang);
+                whatif::write_changed(path, &rows, lang)?;
+                emit(&format!(
+                    "{} {}: {}\n",
+                    summary::count(rows.len() as u64),
+                    lang.pick("claims changed", "条申请的结果有变化"),
+                    files::shown(path)
+                ))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { input: args, rules, apprenticeships, claim, json } => {
