@@ -52,13 +52,21 @@ pub fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
 }
 
+/// `s` right-aligned in `width` terminal columns (`{:>w}` counts characters, and a Chinese
+/// character takes two columns).
+pub fn right(s: &str, width: usize) -> String {
+    format!("{}{s}", " ".repeat(width.saturating_sub(display_width(s))))
+}
+
 /// The widest line the summary writes.
 pub const MAX_COLUMNS: usize = 100;
 
 /// Writes `head` and then `tail` on the same line when both fit in [`MAX_COLUMNS`], otherwise
 /// `tail` on a line of its own, indented.
 pub fn head_and_tail(out: &mut String, head: &str, tail: &str) {
-    if display_width(head) + 1 + display_width(tail) <= MAX_COLUMNS {
+    if tail.is_empty() {
+        let _ = writeln!(out, "{}", head.trim_end());
+    } else if display_width(head) + 1 + display_width(tail) <= MAX_COLUMNS {
         let _ = writeln!(out, "{head} {tail}");
     } else {
         let _ = writeln!(out, "{}\n      {tail}", head.trim_end());
@@ -176,12 +184,8 @@ fn render_funds(out: &mut String, engine: &Engine, report: &Report, lang: Lang) 
         .collect();
     if !report.accounts.is_empty() && !elsewhere.is_empty() {
         let text = match lang {
-            Lang::En => format!(
-                "  The special account is charged only with its own fund's programs; {} {} paid from other funds.",
-                elsewhere.join(", "),
-                if elsewhere.len() == 1 { "is" } else { "are" }
-            ),
-            Lang::Zh => format!("  专账只列支由专账支付的项目；{} 由其他资金支付，不计入专账。", elsewhere.join("、")),
+            Lang::En => format!("  Not charged to the special account (paid from other funds): {}.", elsewhere.join(", ")),
+            Lang::Zh => format!("  不计入专账（由其他资金支付）：{}。", elsewhere.join("、")),
         };
         wrap(out, &text, 6);
     }
@@ -239,7 +243,8 @@ fn render_account(out: &mut String, engine: &Engine, id: &str, a: &AccountLedger
     let rules = engine.ruleset();
     let account = rules.accounts.iter().find(|x| x.id == id);
     let name = account.map(|x| lang.pick(&x.name_en, &x.name_zh).to_string()).unwrap_or_default();
-    let _ = writeln!(out, "\n{name} ({id}, {}..{})", a.period.from, a.period.to);
+    out.push('\n');
+    head_and_tail(out, &name, &format!("({id}, {}..{})", a.period.from, a.period.to));
     let (first, last) = (YearMonth::of(a.period.from), YearMonth::of(a.period.to));
     if let Some(goal) = a.spending_target {
         row(out, lang.pick("spending goal (力争支出)", "专账支出目标"), money(goal));
@@ -302,7 +307,8 @@ fn render_targets(out: &mut String, report: &Report, t: &TargetSetReport, lang: 
         (Some(from), Some(to)) => format!("; {} {from}..{to}", lang.pick("data", "数据")),
         _ => String::new(),
     };
-    let _ = writeln!(out, "\n{} ({}..{}{data})", lang.pick(&t.name_en, &t.name_zh), t.period.from, t.period.to);
+    out.push('\n');
+    head_and_tail(out, lang.pick(&t.name_en, &t.name_zh), &format!("({}..{}{data})", t.period.from, t.period.to));
     let progress = |done: &serde_json::Value, target: &serde_json::Value, share: &serde_json::Value| match done.as_u64() {
         Some(d) => format!(
             "{} / {}{}",
@@ -342,14 +348,14 @@ fn render_two_months(out: &mut String, report: &Report, lang: Lang) {
     let _ = writeln!(out, "\n{}", lang.pick("By two-month period (the plan's reporting rhythm, 每双月报送)", "按双月（每双月报送）"));
     let _ = write!(
         out,
-        "  {} {:>9} {:>16} {:>9}",
+        "  {} {} {} {}",
         pad(lang.pick("period", "期间"), 16),
-        lang.pick("approved", "予以补贴"),
-        lang.pick("yuan", "金额"),
-        lang.pick("p-times", "人次")
+        right(lang.pick("approved", "予以补贴"), 9),
+        right(lang.pick("yuan", "金额"), 16),
+        right(lang.pick("p-times", "人次"), 9)
     );
     if !accounts.is_empty() {
-        let _ = write!(out, " {:>16} {:>16}", lang.pick("committed", "列支"), lang.pick("paid", "支出"));
+        let _ = write!(out, " {} {}", right(lang.pick("committed", "列支"), 16), right(lang.pick("paid", "支出"), 16));
     }
     out.push('\n');
     let yuan = |v: &serde_json::Value| v.as_str().and_then(|s| s.parse::<Decimal>().ok()).map(money).unwrap_or_default();

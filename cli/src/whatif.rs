@@ -5,7 +5,7 @@
 
 use crate::lang::Lang;
 use crate::records_csv::status_zh;
-use crate::summary::{count, display_width, money, pad, projection};
+use crate::summary::{count, display_width, money, pad, projection, right};
 use skill_subsidy::{BatchResult, Decimal, Engine, Report, Status, Tally};
 use std::fmt::Write as _;
 
@@ -20,11 +20,6 @@ struct Widths {
 const AMOUNTS: Widths = Widths { label: 27, figure: 17 };
 /// Counts, whose labels (reasons) are long: 2 + 45 + 3 × 11 = 80 columns.
 const COUNTS: Widths = Widths { label: 45, figure: 11 };
-
-/// `s` right-aligned in `width` terminal columns.
-fn right(s: &str, width: usize) -> String {
-    format!("{}{s}", " ".repeat(width.saturating_sub(display_width(s))))
-}
 
 /// A difference with its sign: `+1,620.00`, `-300.00`, `0.00` (no sign for no change).
 pub fn signed_money(d: Decimal) -> String {
@@ -83,7 +78,17 @@ fn program_name(engine: &Engine, id: &str, lang: Lang) -> String {
 /// accounts.
 pub fn render(engine: &Engine, baseline: &Report, variant: &Report, changes: &[String], lang: Lang) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{}{}", lang.pick("What-if: ", "假设分析："), changes.join(", "));
+    // The changes on one line when they fit in 80 columns, else one a line.
+    let title = lang.pick("What-if: ", "假设分析：");
+    let joined = changes.join(", ");
+    if display_width(title) + display_width(&joined) <= 80 {
+        let _ = writeln!(out, "{title}{joined}");
+    } else {
+        let _ = writeln!(out, "{}", title.trim_end());
+        for change in changes {
+            let _ = writeln!(out, "  {change}");
+        }
+    }
     let programs: std::collections::BTreeSet<&String> = baseline.by_program.keys().chain(variant.by_program.keys()).collect();
     let zero = Tally::default();
     let tallies = |id: &String| (baseline.by_program.get(id).unwrap_or(&zero), variant.by_program.get(id).unwrap_or(&zero));
