@@ -59,6 +59,7 @@ fn arg(command: &str, id: &str) -> Option<&'static str> {
         (_, "keep") => "带入 CSV 与 .xlsx 记录的申请字段，按名称（person_id,occupation,level,…）或 all（见 subsidy columns）",
         ("whatif", "report") => "现行规则、假设规则及差额，JSON 格式",
         (_, "report") => "统计报告（数量、金额、专账、目标），JSON 格式",
+        (_, "changed") => "结果有变化的申请（审核结果或金额），CSV 格式：申请编号、前后的审核结果、金额与原因",
         (_, "trace") => "JSON 输出中包含每条申请的计算过程",
         (_, "csv_formulas") => "CSV 输出：escape 在会被表格软件当作公式的单元格（以 =、+、-、@、制表符或回车开头）前加 '；keep 原样写出，供程序读取",
         (_, "applications") => "企业新型学徒制申请：CSV、JSON 或 JSON Lines（列见 subsidy columns）",

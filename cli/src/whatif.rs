@@ -175,21 +175,6 @@ pub fn changed_header(lang: Lang) -> [&'static str; 8] {
 /// The columns of [`changed_rows`] that hold amounts.
 pub const CHANGED_AMOUNTS: [bool; 8] = [false, false, false, true, true, true, false, false];
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn differences_carry_their_sign_and_no_change_none() {
-        assert_eq!(signed_money(Decimal::new(162000, 2)), "+1,620.00");
-        assert_eq!(signed_money(Decimal::new(-30000, 2)), "-300.00");
-        assert_eq!(signed_money(Decimal::ZERO), "0.00");
-        assert_eq!(signed_count(1200), "+1,200");
-        assert_eq!(signed_count(-3), "-3");
-        assert_eq!(signed_count(0), "0");
-    }
-}
-
 /// Writes the changed claims as CSV for people (a BOM, cells safe to open, amounts as numbers),
 /// atomically.
 pub fn write_changed(path: &std::path::Path, rows: &[Vec<String>], lang: Lang) -> Result<(), crate::Failure> {
@@ -208,4 +193,19 @@ pub fn write_changed(path: &std::path::Path, rows: &[Vec<String>], lang: Lang) -
     }
     std::io::Write::write_all(out.file(), &bytes).map_err(|e| out.failure(&e))?;
     out.commit()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn differences_carry_their_sign_and_no_change_none() {
+        assert_eq!(signed_money(Decimal::new(162000, 2)), "+1,620.00");
+        assert_eq!(signed_money(Decimal::new(-30000, 2)), "-300.00");
+        assert_eq!(signed_money(Decimal::ZERO), "0.00");
+        assert_eq!(signed_count(1200), "+1,200");
+        assert_eq!(signed_count(-3), "-3");
+        assert_eq!(signed_count(0), "0");
+    }
 }

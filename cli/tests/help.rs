@@ -1,6 +1,6 @@
 //! Help that is right (issue 19, point 6; SPEC §6, §8, §10): the columns the tool reads are the
 //! columns the help names, `subsidy columns` lists them all, no help text points into the SPEC,
-//! and `explain` without `--claim` on a file of several claims is a usage error.
+//! and `explain` without `--claim` is a usage error.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -68,11 +68,12 @@ fn no_help_text_points_into_the_spec() {
 }
 
 #[test]
-fn explain_without_claim_on_a_file_of_several_claims_is_a_usage_error() {
+fn explain_without_claim_is_a_usage_error() {
     let run = subsidy(&["explain", "examples/claims.csv"]);
     assert_eq!(run.status.code(), Some(2), "{}", text(&run.stderr));
     assert!(text(&run.stderr).contains("--claim"), "{}", text(&run.stderr));
-    // One claim needs no choice; a claim chosen is explained.
-    assert_eq!(subsidy(&["explain", "examples/claim.json"]).status.code(), Some(0));
+    // A file of one claim needs --claim too (the claim is explained within its batch); a claim
+    // chosen is explained.
+    assert_eq!(subsidy(&["explain", "examples/claim.json"]).status.code(), Some(2));
     assert_eq!(subsidy(&["explain", "examples/claims.csv", "--claim", "EX-001"]).status.code(), Some(0));
 }
