@@ -101,9 +101,9 @@ fn os_error_zh(code: Option<i32>) -> Option<&'static str> {
     })
 }
 
-/// A failure's text in Chinese where it holds the operating system's English (an error built
-/// where the language was not at hand, as `path: No such file or directory (os error 2)`), and
-/// `line N` as `第 N 行`.
+/// A failure's text in Chinese where it holds English built where the language was not at hand:
+/// the operating system's words (`path: No such file or directory (os error 2)`), the input's
+/// header errors, `line N` as `第 N 行`.
 pub fn localize(text: &str, lang: Lang) -> String {
     if lang == Lang::En {
         return text.to_string();
@@ -115,8 +115,34 @@ pub fn localize(text: &str, lang: Lang) -> String {
             out = out.replace(&english, zh);
         }
     }
-    replace_numbered(&out, "line ", |n| format!("第 {n} 行"))
+    for (en, zh) in PHRASES_ZH {
+        if out.contains(en) {
+            out = out.replace(en, zh);
+        }
+    }
+    let out = replace_numbered(&out, "line ", |n| format!("第 {n} 行"));
+    replace_numbered(&out, "record ", |n| format!("第 {n} 条记录"))
 }
+
+/// The fixed words of the input's errors (input.rs, built where the language is not at hand:
+/// a reader of files and of request bodies alike), in Chinese. Values between them (a column's
+/// name, a count) are kept.
+const PHRASES_ZH: [(&str, &str); 14] = [
+    ("the file is empty; a CSV starts with a header row", "文件为空；CSV 文件的第一行须为列名"),
+    ("the header's quotes do not balance", "表头的引号不配对"),
+    ("the header is not UTF-8", "表头不是 UTF-8 文本"),
+    ("a carriage return inside the header: lines must end with LF or CRLF, not CR alone", "表头中有单独的回车符：行尾须为 LF 或 CRLF"),
+    ("the header has no ", "表头缺少 "),
+    (" column (", " 列 ("),
+    (" columns; claim fields among them: ", " 列；其中的申请字段："),
+    ("none — is the header row missing?", "无——是否缺少表头行？"),
+    ("the column ", "列 "),
+    (" appears twice in the header", " 在表头中出现了两次"),
+    ("cannot tell the format from the extension; use .csv, .json or .jsonl, or --format", "无法从扩展名判断格式；请使用 .csv、.json 或 .jsonl 文件，或用 --format 指定"),
+    (" rows cannot be read:", " 行无法读取："),
+    (" problems in the rules", " 处规则问题"),
+    (" problem in the rules", " 处规则问题"),
+];
 
 /// `prefix` followed by digits, replaced by `with(digits)`, where `prefix` starts a word.
 fn replace_numbered(text: &str, prefix: &str, with: impl Fn(&str) -> String) -> String {
@@ -155,7 +181,11 @@ mod tests {
     fn os_errors_and_lines_are_said_in_chinese() {
         let text = format!("a.csv: {}", std::io::Error::from_raw_os_error(2));
         assert_eq!(localize(&text, Lang::Zh), "a.csv: 没有那个文件或目录");
-        assert_eq!(localize("a.csv: line 1: the header", Lang::Zh), "a.csv: 第 1 行: the header");
+        assert_eq!(localize("a.csv: line 1: the header is not UTF-8", Lang::Zh), "a.csv: 第 1 行: 表头不是 UTF-8 文本");
+        assert_eq!(
+            localize("a.csv: line 1: the header has no claim_id column (3 columns; claim fields among them: program)", Lang::Zh),
+            "a.csv: 第 1 行: 表头缺少 claim_id 列 (3 列；其中的申请字段：program)"
+        );
         assert_eq!(localize("pipeline 3", Lang::Zh), "pipeline 3");
         assert_eq!(localize("line 7", Lang::En), "line 7");
     }

@@ -155,8 +155,11 @@ impl Layout {
         row.push(record.catalogue_version.unwrap_or_default().to_string());
         row.push(record.payment_month.map(|m| m.to_string().replace('-', "")).unwrap_or_default());
         row.extend(kept.iter().cloned());
-        let numbers: Vec<bool> = (0..row.len()).map(|i| i == Self::AMOUNT).collect();
-        spreadsheet::make_safe(row, &numbers, self.formulas);
+        for (i, cell) in row.iter_mut().enumerate() {
+            if let std::borrow::Cow::Owned(safe) = spreadsheet::cell(cell, i == Self::AMOUNT, self.formulas) {
+                *cell = safe;
+            }
+        }
     }
 }
 

@@ -128,3 +128,18 @@ fn program_and_reason_names_are_chinese_in_the_summary_and_in_whatif() {
     assert!(whatif.contains("就业技能培训") && whatif.contains("该人员类别不属于本项目补贴对象"), "{whatif}");
     assert!(!whatif.contains("skills_training") && !whatif.contains("group_not_eligible"), "{whatif}");
 }
+
+#[test]
+fn header_errors_are_said_in_chinese() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("no-id.csv");
+    std::fs::write(&file, "program,person_id\npre_job,P1\n").unwrap();
+    let out = zh(&["assess", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = text(&out.stderr);
+    assert!(said.contains("第 1 行") && said.contains("表头缺少 claim_id 列") && said.contains("其中的申请字段"), "{said}");
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "").unwrap();
+    let said = text(&zh(&["assess", empty.to_str().unwrap()]).stderr);
+    assert!(said.contains("文件为空"), "{said}");
+}
