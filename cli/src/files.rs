@@ -89,11 +89,20 @@ impl Output {
     /// Starts writing `path`; its folder must exist.
     pub fn create(path: &Path, lang: Lang) -> Result<Output, Failure> {
         let folder = missing_folder(path, lang)?;
-        let temp = tempfile::Builder::new()
-            .prefix(&format!(".{}.", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()))
-            .suffix(".partial")
-            .tempfile_in(folder)
-            .map_err(|e| io_failure(path, &e, lang))?;
+        // The file gets the permissions a file the command created would have (0666 less the
+        // umask, not a temporary file's 0600), or those of the file it replaces.
+        let prefix = format!(".{}.", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(folder).map_err(|e| io_failure(path, &e, lang))?;
+        if let Ok(old) = std::fs::metadata(path) {
+            std::fs::set_permissions(temp.path(), old.permissions()).map_err(|e| io_failure(path, &e, lang))?;
+        }
         Ok(Output { temp, path: path.to_path_buf(), lang })
     }
 

@@ -138,7 +138,10 @@ const PHRASES_ZH: [(&str, &str); 14] = [
     ("none — is the header row missing?", "无——是否缺少表头行？"),
     ("the column ", "列 "),
     (" appears twice in the header", " 在表头中出现了两次"),
-    ("cannot tell the format from the extension; use .csv, .json or .jsonl, or --format", "无法从扩展名判断格式；请使用 .csv、.json 或 .jsonl 文件，或用 --format 指定"),
+    (
+        "cannot tell the format from the extension; use .csv, .json or .jsonl, or --format",
+        "无法从扩展名判断格式；请使用 .csv、.json 或 .jsonl 文件，或用 --format 指定",
+    ),
     (" rows cannot be read:", " 行无法读取："),
     (" problems in the rules", " 处规则问题"),
     (" problem in the rules", " 处规则问题"),

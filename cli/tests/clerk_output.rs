@@ -169,9 +169,20 @@ fn an_existing_output_is_replaced_by_a_new_file_not_rewritten_in_place() {
     // A second name for the old file: a file rewritten in place would change under it too.
     let link = dir.path().join("yesterday.csv");
     std::fs::hard_link(&out, &link).unwrap();
+    std::fs::set_permissions(&out, std::os::unix::fs::PermissionsExt::from_mode(0o640)).unwrap();
     let old_inode = std::fs::metadata(&out).unwrap().ino();
     subsidy(&["assess", path(&input), "--out", path(&out)]);
-    assert_ne!(std::fs::metadata(&out).unwrap().ino(), old_inode, "written to a new file and renamed over the old one");
+    let new = std::fs::metadata(&out).unwrap();
+    assert_ne!(new.ino(), old_inode, "written to a new file and renamed over the old one");
+    assert_eq!(new.mode() & 0o777, 0o640, "with the old file's permissions");
+    // A new file has the permissions of a file created plainly, not a temporary file's 0600.
+    let fresh = dir.path().join("fresh.csv");
+    subsidy(&["assess", path(&input), "--out", path(&fresh)]);
+    let plain = dir.path().join("plain");
+    std::fs::write(&plain, "").unwrap();
+    assert_eq!(std::fs::metadata(&fresh).unwrap().mode() & 0o777, std::fs::metadata(&plain).unwrap().mode() & 0o777);
+    std::fs::remove_file(&fresh).unwrap();
+    std::fs::remove_file(&plain).unwrap();
     assert_eq!(std::fs::read_to_string(&link).unwrap(), "old records\n");
     assert!(rows(&std::fs::read(&out).unwrap()).len() == 3);
     // Nothing is left beside it.
