@@ -240,17 +240,22 @@ fn printable(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
-/// The batches as a table.
+/// The batches as a table: the overrides and the source (a path, often long) after the other
+/// columns, on a line of their own when the line would pass 100 columns.
 fn render_batches(batches: &[skill_subsidy_ledger::BatchInfo], lang: Lang) -> String {
     let mut out = String::new();
-    out.push_str(lang.pick(
-        "batch  kind      committed (UTC)       rows  committed  earlier  invalid  ruleset     engine  overrides  source\n",
-        "批次   类型      记入时间（UTC）       行数  记入       此前已决定 有误   补贴规则    引擎    假设参数   来源\n",
-    ));
+    crate::summary::head_and_tail(
+        &mut out,
+        lang.pick(
+            "batch  kind      committed (UTC)       rows  committed  earlier  invalid  ruleset     engine ",
+            "批次   类型      记入时间（UTC）       行数  记入       此前已决定 有误   补贴规则    引擎   ",
+        ),
+        lang.pick("overrides  source", "假设参数  来源"),
+    );
     for b in batches {
         let source = b.source.as_deref().map(printable).unwrap_or_default();
-        out.push_str(&format!(
-            "{:>5}  {:<8}  {}  {:>6}  {:>9}  {:>7}  {:>7}  {:<10}  {:<6}  {:<9}  {}\n",
+        let head = format!(
+            "{:>5}  {:<8}  {}  {:>6}  {:>9}  {:>7}  {:>7}  {:<10}  {:<6}",
             b.batch_id,
             b.kind,
             b.committed_at,
@@ -260,9 +265,9 @@ fn render_batches(batches: &[skill_subsidy_ledger::BatchInfo], lang: Lang) -> St
             b.not_committed,
             b.ruleset_id.as_deref().unwrap_or("-"),
             b.engine_version,
-            if b.overrides == "{}" { "-".to_string() } else { printable(&b.overrides) },
-            source
-        ));
+        );
+        let overrides = if b.overrides == "{}" { "-".to_string() } else { printable(&b.overrides) };
+        crate::summary::head_and_tail(&mut out, &head, &format!("{overrides}  {source}"));
     }
     out
 }

@@ -181,3 +181,22 @@ fn whatif_changed_lists_exactly_the_claims_whose_decision_or_amount_changed() {
     let line = said.lines().find(|l| l.contains(" claims changed")).unwrap_or_else(|| panic!("{said}"));
     assert_eq!(line.split_whitespace().next().unwrap().replace(',', ""), want.len().to_string());
 }
+
+#[test]
+fn the_ledgers_batches_fit_in_100_columns_with_the_source_path_on_its_own_line() {
+    // (A path wider than a line is shown whole: it is not cut.)
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("clerks-folder").join("二〇二一年四月");
+    std::fs::create_dir_all(&deep).unwrap();
+    let claims = deep.join("claims-2021-04.csv");
+    std::fs::copy(root().join("examples/claims-2021-04.csv"), &claims).unwrap();
+    let db = dir.path().join("ledger.db");
+    let out = dir.path().join("o.csv");
+    let run = subsidy(&["assess", claims.to_str().unwrap(), "--ledger", db.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    for lang in ["en", "zh"] {
+        let batches = text(&subsidy(&["--lang", lang, "ledger", "batches", "--ledger", db.to_str().unwrap()]).stdout);
+        assert!(batches.contains("claims-2021-04.csv"), "{batches}");
+        assert_fits(&batches, 100, lang);
+    }
+}
