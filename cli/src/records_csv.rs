@@ -119,42 +119,56 @@ impl Layout {
     /// The cells of one record into `row` (cleared first), made safe to open; `kept` are the
     /// claim's values of the kept fields.
     pub fn row(&self, engine: &Engine, record: &AssessmentRecord<'_>, kept: &[String], row: &mut Vec<String>) {
-        row.clear();
+        // The cells' strings are reused from row to row: a million records allocate nothing
+        // once the strings have grown.
         let texts = self.texts();
-        row.push(record.claim_id.to_string());
-        row.push(if texts { status_zh(record.status).to_string() } else { record.status.code().to_string() });
-        row.push(skill_subsidy::money::format_yuan(record.amount));
-        let joined =
-            |f: &dyn Fn(skill_subsidy::Reason) -> &'static str, sep: &str| record.reasons.iter().map(f).collect::<Vec<_>>().join(sep);
+        let columns = if texts { COLUMNS.len() } else { COLUMNS.len() - 1 } + kept.len();
+        row.resize_with(columns, String::new);
+        row.iter_mut().for_each(String::clear);
+        let mut cells = row.iter_mut();
+        let mut next = || cells.next().expect("`row` was resized to the number of columns above");
+        next().push_str(record.claim_id);
+        next().push_str(if texts { status_zh(record.status) } else { record.status.code() });
+        let _ = write!(next(), "{}", skill_subsidy::money::format_yuan(record.amount));
+        let join = |cell: &mut String, f: &dyn Fn(skill_subsidy::Reason) -> &'static str, sep: &str| {
+            for (i, r) in record.reasons.iter().enumerate() {
+                cell.push_str(if i > 0 { sep } else { "" });
+                cell.push_str(f(r));
+            }
+        };
         if texts {
-            row.push(joined(&|r| r.message_zh(), "；"));
-            row.push(joined(&|r| r.code(), ";"));
-        } else {
-            row.push(joined(&|r| r.code(), ";"));
+            join(next(), &|r| r.message_zh(), "；");
         }
-        let mut errors = String::new();
+        join(next(), &|r| r.code(), ";");
+        let errors = next();
         for (i, e) in record.errors.iter().enumerate() {
             let message = if self.lang == Lang::Zh { &e.message_zh } else { &e.message_en };
             let _ = write!(errors, "{}{message} [{}]", if i > 0 { "; " } else { "" }, e.code.code());
         }
-        row.push(errors);
         let program = record.program.and_then(|id| engine.ruleset().program(id));
-        row.push(match (program, texts) {
-            (Some(p), true) => p.name_zh.clone(),
-            _ => record.program.unwrap_or_default().to_string(),
+        next().push_str(match (program, texts) {
+            (Some(p), true) => &p.name_zh,
+            _ => record.program.unwrap_or_default(),
         });
-        row.push(match (program, texts) {
-            (Some(p), true) => p.fund.name_zh().to_string(),
-            _ => record.fund.unwrap_or_default().to_string(),
+        next().push_str(match (program, texts) {
+            (Some(p), true) => p.fund.name_zh(),
+            _ => record.fund.unwrap_or_default(),
         });
-        row.push(match (record.payee, texts) {
-            (Some("individual"), true) => "个人".to_string(),
-            (Some("enterprise"), true) => "企业".to_string(),
-            (payee, _) => payee.unwrap_or_default().to_string(),
+        next().push_str(match (record.payee, texts) {
+            (Some("individual"), true) => "个人",
+            (Some("enterprise"), true) => "企业",
+            (payee, _) => payee.unwrap_or_default(),
         });
-        row.push(record.catalogue_version.unwrap_or_default().to_string());
-        row.push(record.payment_month.map(|m| m.to_string().replace('-', "")).unwrap_or_default());
-        row.extend(kept.iter().cloned());
+        next().push_str(record.catalogue_version.unwrap_or_default());
+        if let Some(m) = record.payment_month {
+            // 202105, not 2021-05: a spreadsheet would make the latter a date.
+            let _ = write!(next(), "{:04}{:02}", m.year, m.month);
+        } else {
+            next();
+        }
+        for value in kept {
+            next().push_str(value);
+        }
         for (i, cell) in row.iter_mut().enumerate() {
             if let std::borrow::Cow::Owned(safe) = spreadsheet::cell(cell, i == Self::AMOUNT, self.formulas) {
                 *cell = safe;
