@@ -88,6 +88,9 @@ fn usage_errors_are_said_in_chinese_and_exit_two() {
         "{}",
         text(&out.stderr)
     );
+    let out = zh(&["explain", "examples/claims.csv"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("缺少必需的参数：--claim"), "{}", text(&out.stderr));
     let out = zh(&["asess"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("不认识的命令 asess") && text(&out.stderr).contains("assess"), "{}", text(&out.stderr));
