@@ -483,6 +483,9 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             Ok(if invalid_apps { ExitCode::from(1) } else { code })
         }
         Command::Apprenticeship { file, outcomes, rules, history, out } => {
+            if let Some(path) = &out {
+                files::check_output(path, &[Some(file.as_str()), outcomes.as_deref(), history.as_deref()], lang)?;
+            }
             let engine = engine(&rules)?;
             let (apps, invalid) = ApprenticeshipArgs { applications: Some(file), outcomes }.read(lang)?;
             let mut batch = engine.batch();

@@ -144,6 +144,12 @@ fn out_equal_to_an_input_is_refused_however_it_is_spelled() {
     std::fs::copy(root().join("examples/history-2021.csv"), &history).unwrap();
     let run = subsidy(&["assess", path(&input), "--history", path(&history), "--report", path(&history)]);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    let applications = dir.path().join("applications.csv");
+    std::fs::copy(root().join("examples/applications-2021.csv"), &applications).unwrap();
+    let before = std::fs::read(&applications).unwrap();
+    let run = subsidy(&["apprenticeship", path(&applications), "--out", path(&applications)]);
+    assert_eq!(run.status.code(), Some(1), "{}", text(&run.stderr));
+    assert_eq!(std::fs::read(&applications).unwrap(), before);
 }
 
 #[test]
