@@ -529,8 +529,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                 });
                 write_json(path, &doc, lang)?;
             }
-            let base_engine = Engine::new(ruleset(&rules)?);
-            emit(&whatif::render(&base_engine, &whatif.baseline().report, &variant.result.report, &rules.set, lang))?;
+            emit(&whatif::render(&base, &whatif.baseline().report, &variant.result.report, &rules.set, lang))?;
             if let Some(path) = &changed {
                 let rows = whatif::changed_rows(whatif.baseline(), &variant.result, lang);
                 whatif::write_changed(path, &rows, lang)?;
