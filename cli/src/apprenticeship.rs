@@ -3,7 +3,7 @@
 
 use crate::input::{self, Location};
 use crate::lang::Lang;
-use crate::summary::{pad, thousands};
+use crate::summary::{pad, right, thousands};
 use crate::terminal::{self, escape};
 use crate::Failure;
 use skill_subsidy::calendar::YearMonth;
@@ -152,12 +152,12 @@ pub fn render(result: &BatchResult, apps: &[Read], lang: Lang) -> String {
     let _ = writeln!(out, "{}", lang.pick("Review sessions (学徒制会审)", "学徒制会审"));
     let _ = writeln!(
         out,
-        "  {} {:>8} {:>8} {:>8} {:>16}  {}",
+        "  {} {} {} {} {}  {}",
         pad(lang.pick("session", "会审日期"), 12),
-        lang.pick("reviewed", "审核"),
-        lang.pick("approved", "通过"),
-        lang.pick("rejected", "未通过"),
-        lang.pick("committed", "列支"),
+        right(lang.pick("reviewed", "审核"), 8),
+        right(lang.pick("approved", "通过"), 8),
+        right(lang.pick("rejected", "未通过"), 8),
+        right(lang.pick("committed", "列支"), 16),
         lang.pick("rejections", "未通过原因")
     );
     let mut sessions: BTreeMap<String, SessionRow> = BTreeMap::new();
@@ -178,14 +178,8 @@ pub fn render(result: &BatchResult, apps: &[Read], lang: Lang) -> String {
     }
     for (session, (reviewed, approved, committed, reasons)) in &sessions {
         let why: Vec<String> = reasons.iter().map(|(r, n)| format!("{r} {n}")).collect();
-        let line = format!(
-            "  {} {reviewed:>8} {approved:>8} {:>8} {:>16}  {}",
-            pad(session, 12),
-            reviewed - approved,
-            money(*committed),
-            why.join(", ")
-        );
-        let _ = writeln!(out, "{}", line.trim_end());
+        let head = format!("  {} {reviewed:>8} {approved:>8} {:>8} {:>16} ", pad(session, 12), reviewed - approved, money(*committed));
+        crate::summary::head_and_tail(&mut out, &head, &why.join(", "));
     }
     // Payments by enterprise, and the cash flow by month.
     let mut by_enterprise: BTreeMap<&str, BTreeMap<YearMonth, Decimal>> = BTreeMap::new();
@@ -216,7 +210,19 @@ pub fn render(result: &BatchResult, apps: &[Read], lang: Lang) -> String {
     );
     for (enterprise, total, months) in ranked.iter().take(SHOWN_ENTERPRISES) {
         let list: Vec<String> = months.iter().filter(|(_, a)| !a.is_zero()).map(|(m, a)| format!("{m} {}", money(*a))).collect();
-        let _ = writeln!(out, "  {} {:>14}  {}", pad(&escape(enterprise), 10), money(*total), list.join(" · "));
+        // Months after months, a new line before one that would pass 100 columns.
+        let mut line = format!("  {} {:>14} ", pad(&escape(enterprise), 10), money(*total));
+        let indent = crate::summary::display_width(&line);
+        for (i, item) in list.iter().enumerate() {
+            let piece = if i == 0 { format!(" {item}") } else { format!(" · {item}") };
+            if i > 0 && crate::summary::display_width(&line) + crate::summary::display_width(&piece) > crate::summary::MAX_COLUMNS {
+                let _ = writeln!(out, "{line}");
+                line = format!("{} {item}", " ".repeat(indent));
+            } else {
+                line.push_str(&piece);
+            }
+        }
+        let _ = writeln!(out, "{line}");
     }
     if ranked.len() > SHOWN_ENTERPRISES {
         let _ = writeln!(
@@ -229,12 +235,12 @@ pub fn render(result: &BatchResult, apps: &[Read], lang: Lang) -> String {
     let _ = writeln!(out, "\n{}", lang.pick("Cash flow by month", "按月资金流"));
     let _ = writeln!(
         out,
-        "  {} {:>16} {:>16} {:>16} {:>16}",
+        "  {} {} {} {} {}",
         pad(lang.pick("month", "月份"), 8),
-        lang.pick("advances", "预拨"),
-        lang.pick("settlements", "结算"),
-        lang.pick("recoveries", "追回"),
-        lang.pick("net", "净额")
+        right(lang.pick("advances", "预拨"), 16),
+        right(lang.pick("settlements", "结算"), 16),
+        right(lang.pick("recoveries", "追回"), 16),
+        right(lang.pick("net", "净额"), 16)
     );
     for (month, [advance, settle, recover]) in &flow {
         let _ = writeln!(

@@ -1,219 +1,145 @@
-//! Column names of claims, history and applications files (SPEC §6, §7.2, §8) as clerks write
-//! them: the field names in any case with spaces around, or their Chinese names (申请编号,
-//! 补贴项目, 身份证号 …), full-width brackets and spaces too. The mapping is documented in
-//! docs/columns.md (a test keeps the two in step). Headers are read into field names here, once,
-//! before anything else looks at them.
+//! `subsidy columns`: the columns of the files the command line reads — claims (SPEC §6),
+//! history (SPEC §7.2), apprenticeship applications and their outcomes (SPEC §8) — with their
+//! English and Chinese names, whether they are required, and what they mean.
 
-use crate::input::InputError;
 use crate::lang::Lang;
+use crate::summary::{head_and_tail, pad};
+use skill_subsidy::Field;
+use std::fmt::Write as _;
 
-/// A table read from a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Table {
-    /// Claims (SPEC §6).
-    Claims,
-    /// History: earlier subsidies (SPEC §7.2).
-    History,
-    /// Apprenticeship applications and their outcomes (SPEC §8).
-    Applications,
+/// Whether a column must be given.
+#[derive(Clone, Copy)]
+enum Need {
+    Always,
+    /// Required by some programs only: the words say which.
+    Some(&'static str, &'static str),
+    No,
 }
 
-/// A column: its field name, its name in Chinese messages, and other names it is written as.
-type Column = (&'static str, &'static str, &'static [&'static str]);
+/// A column: English name, Chinese name, need, meaning in English and Chinese.
+type Column = (&'static str, &'static str, Need, &'static str, &'static str);
 
-const CLAIMS: &[Column] = &[
-    ("claim_id", "申请编号", &["申请号", "申请单号"]),
-    ("program", "补贴项目", &["补贴类型", "补贴类别", "项目类型"]),
-    ("person_id", "人员标识", &["身份证号", "身份证号码", "公民身份号码", "人员编号", "个人编号"]),
-    ("enterprise_id", "企业标识", &["企业编号", "单位编号", "统一社会信用代码", "企业统一社会信用代码"]),
-    ("group", "人员类别", &["人员类型"]),
-    ("district", "市（县）区", &["市(县)区", "区县", "所属区县", "所属地区"]),
-    ("occupation", "职业（工种）", &["职业(工种)", "职业编码", "职业工种", "工种编码", "职业代码"]),
-    ("level", "技能等级", &["等级"]),
-    ("event_date", "取证/录用/结业日期", &["取证日期", "发证日期", "录用日期", "结业日期", "证书日期"]),
-    ("applied_on", "申请日期", &["申报日期"]),
-    ("institution", "培训机构", &["培训机构编号", "培训机构代码"]),
-    ("fee_paid", "实际缴纳培训费", &["实际缴费", "实缴培训费", "实际缴费金额", "培训费"]),
-    ("months", "月数", &["补贴月数"]),
-    ("ui_contribution_months", "失业保险缴费月数", &["参保月数", "失业保险参保月数"]),
-    ("project", "项目编号", &["项目"]),
-    ("evaluator", "评价机构", &["评价机构编号"]),
-];
-
-const HISTORY: &[Column] = &[
-    ("person_id", "人员标识", &["身份证号", "身份证号码", "公民身份号码", "人员编号", "个人编号"]),
-    ("program", "补贴项目", &["补贴类型", "补贴类别", "项目类型"]),
-    ("enterprise_id", "企业标识", &["企业编号", "单位编号", "统一社会信用代码", "企业统一社会信用代码"]),
-    ("occupation", "职业（工种）", &["职业(工种)", "职业编码", "职业工种", "工种编码", "职业代码"]),
-    ("level", "技能等级", &["等级"]),
-    ("event_date", "取证/录用/结业日期", &["取证日期", "发证日期", "录用日期", "结业日期", "证书日期"]),
-    ("applied_on", "申请日期", &["申报日期"]),
-    ("amount", "补贴金额", &["金额", "发放金额", "已发金额"]),
-    ("project", "项目编号", &["项目"]),
-    ("months", "月数", &["补贴月数", "学徒月数"]),
-];
-
-const APPLICATIONS: &[Column] = &[
-    ("application_id", "申请编号", &["申请号", "申请单号"]),
-    ("enterprise_id", "企业标识", &["企业编号", "单位编号", "统一社会信用代码", "企业统一社会信用代码"]),
-    ("person_id", "人员标识", &["身份证号", "身份证号码", "公民身份号码", "人员编号", "个人编号"]),
-    ("occupation", "职业（工种）", &["职业(工种)", "职业编码", "职业工种", "工种编码", "职业代码"]),
-    ("target_level", "目标等级", &["培养等级", "技能等级"]),
-    ("start_date", "开始日期", &["培训开始日期", "学徒开始日期"]),
-    ("months", "月数", &["培训月数", "学徒月数"]),
-    ("submitted_on", "申请日期", &["提交日期", "申报日期"]),
-    ("institution", "培训机构", &["培训机构编号", "培训机构代码"]),
-    ("district", "市（县）区", &["市(县)区", "区县", "所属区县", "所属地区"]),
-    ("outcome", "结果", &["培训结果"]),
-    ("outcome_date", "结果日期", &["完成日期", "退出日期"]),
-];
-
-impl Table {
-    /// The table whose key column is `required` (as the readers are asked for it).
-    pub fn of_required(required: &str) -> Table {
-        match required {
-            "person_id" => Table::History,
-            "application_id" => Table::Applications,
-            _ => Table::Claims,
+/// The claim's columns, beside [`Field`] (the Chinese names are the core's).
+fn claim_meaning(f: Field) -> (Need, &'static str, &'static str) {
+    use Need::*;
+    match f {
+        Field::ClaimId => (Always, "unique within a batch", "本批次内唯一"),
+        Field::Program => (Always, "a program id of the ruleset", "规则中的补贴项目代码"),
+        Field::PersonId => (Always, "the trainee's id (never shown in messages)", "人员标识（不会出现在提示中）"),
+        Field::EnterpriseId => (Some("enterprise-paid", "补贴给企业的项目"), "the employer", "用人单位"),
+        Field::Group => (No, "employee (default), unemployed, rural_migrant, graduate, …", "人员类别，默认 employee"),
+        Field::District => (No, "for reports", "用于统计"),
+        Field::Occupation => (Some("by level", "按等级补贴的项目"), "occupation code, e.g. 6-18-02-04", "职业编码，如 6-18-02-04"),
+        Field::Level => (Some("by level", "按等级补贴的项目"), "5 4 3 2 1 S T", "5 4 3 2 1 S T"),
+        Field::EventDate => (Always, "certificate, hire or completion date", "取证、录用或结业日期"),
+        Field::AppliedOn => (Always, "date of application: order and payment month", "申请日期：决定顺序与发放月份"),
+        Field::Institution => (Some("some programs", "部分项目"), "training institution id", "培训机构代码"),
+        Field::FeePaid => (Some("capped at the fee", "以实际缴费为限的项目"), "what was actually paid, yuan", "实际缴纳培训费（元）"),
+        Field::Months => (Some("per month", "按月补贴的项目"), "months claimed", "申请补贴的月数"),
+        Field::UiContributionMonths => {
+            (Some("ui_skill_upgrade", "技能提升补贴（失业保险）"), "months of unemployment insurance", "失业保险缴费月数")
         }
+        Field::Project => (Some("per project", "项目制培训"), "approved project id", "经批准的项目编号"),
+        Field::Evaluator => (No, "the evaluation institution", "评价机构"),
+        _ => (No, "", ""),
     }
+}
 
-    fn columns(self) -> &'static [Column] {
-        match self {
-            Table::Claims => CLAIMS,
-            Table::History => HISTORY,
-            Table::Applications => APPLICATIONS,
-        }
-    }
+const HISTORY: [Column; 10] = [
+    ("person_id", "人员标识", Need::Always, "the person who was paid", "已享受补贴的人员"),
+    ("program", "补贴项目", Need::Always, "program id", "补贴项目代码"),
+    ("enterprise_id", "企业标识", Need::No, "the employer", "用人单位"),
+    ("occupation", "职业（工种）", Need::No, "occupation code", "职业编码"),
+    ("level", "技能等级", Need::No, "5 4 3 2 1 S T", "5 4 3 2 1 S T"),
+    ("event_date", "取证/录用/结业日期", Need::Always, "certificate, hire or completion date", "取证、录用或结业日期"),
+    ("applied_on", "申请日期", Need::Always, "date of application", "申请日期"),
+    ("amount", "补贴金额", Need::Always, "amount paid, yuan", "已发放金额（元）"),
+    ("project", "项目编号", Need::No, "approved project id", "项目编号"),
+    ("months", "月数", Need::No, "months paid", "已补贴月数"),
+];
 
-    /// The field a header names: its field name in any case, or a Chinese name; `None` for a
-    /// column that is no field.
-    pub fn field(self, header: &str) -> Option<&'static str> {
-        let key = key(header);
-        self.columns().iter().find_map(|(name, zh, others)| {
-            (key.eq_ignore_ascii_case(name) || key == self::key(zh) || others.iter().any(|o| key == self::key(o))).then_some(*name)
+const APPLICATIONS: [Column; 10] = [
+    ("application_id", "申请编号", Need::Always, "unique", "唯一编号"),
+    ("enterprise_id", "企业标识", Need::Always, "the employer", "用人单位"),
+    ("person_id", "人员标识", Need::Always, "the apprentice", "学徒"),
+    ("occupation", "职业（工种）", Need::Always, "occupation code", "职业编码"),
+    ("target_level", "目标等级", Need::Always, "level trained for: 5 4 3 2 1", "培养目标等级"),
+    ("start_date", "开始日期", Need::Always, "first day of training", "培训开始日期"),
+    ("months", "月数", Need::Always, "length of training", "培训月数"),
+    ("submitted_on", "申报日期", Need::Always, "date submitted: picks the session", "申报日期：决定会审批次"),
+    ("institution", "培训机构", Need::Always, "training institution id", "培训机构代码"),
+    ("district", "市（县）区", Need::No, "for reports", "用于统计"),
+];
+
+const OUTCOMES: [Column; 3] = [
+    ("application_id", "申请编号", Need::Always, "the application", "对应的学徒制申请"),
+    ("outcome", "结果", Need::Always, "completed_certified, completed_uncertified, withdrawn", "取证结业、结业未取证、中途退出"),
+    ("outcome_date", "结果日期", Need::Some("withdrawn", "中途退出"), "date of the outcome", "结果日期"),
+];
+
+/// The columns as text, one table per file.
+pub fn render(lang: Lang) -> String {
+    let claims: Vec<Column> = Field::ALL
+        .into_iter()
+        .map(|f| {
+            let (need, en, zh) = claim_meaning(f);
+            (f.name(), f.name_zh(), need, en, zh)
         })
-    }
-
-    /// The name of a field in messages.
-    fn shown(self, field: &str, lang: Lang) -> String {
-        match (lang, self.columns().iter().find(|(name, ..)| *name == field)) {
-            (Lang::Zh, Some((name, zh, _))) => format!("{zh}（{name}）"),
-            _ => field.to_string(),
+        .collect();
+    let mut out = String::new();
+    for (title, columns) in [
+        (lang.pick("Claims (assess FILE, explain, whatif)", "补贴申请（assess、explain、whatif 的输入文件）"), &claims[..]),
+        (lang.pick("History (--history)", "已享受补贴记录（--history）"), &HISTORY[..]),
+        (lang.pick("Apprenticeship applications (--applications)", "企业新型学徒制申请（--applications）"), &APPLICATIONS[..]),
+        (lang.pick("Apprenticeship outcomes (--outcomes)", "学徒制结果（--outcomes）"), &OUTCOMES[..]),
+    ] {
+        let _ = writeln!(out, "{title}");
+        for (name, zh, need, meaning_en, meaning_zh) in columns {
+            let need = match need {
+                Need::Always => lang.pick("required", "必填").to_string(),
+                Need::Some(en, zh) => format!("{}: {}", lang.pick("for", "用于"), lang.pick(en, zh)),
+                Need::No => lang.pick("optional", "选填").to_string(),
+            };
+            let head = format!("  {} {} {}", pad(name, 22), pad(zh, 18), pad(&need, 22));
+            head_and_tail(&mut out, &head, lang.pick(meaning_en, meaning_zh));
         }
+        out.push('\n');
     }
-}
-
-/// A header as compared: spaces around removed (ASCII and ideographic), full-width forms as
-/// ASCII.
-fn key(header: &str) -> String {
-    skill_subsidy::claim::normalise::half_width(header.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
-}
-
-/// A header row with every known column named by its field; other names as they are, trimmed.
-pub fn canonical(names: Vec<String>, required: &str) -> Vec<String> {
-    let table = Table::of_required(required);
-    names.into_iter().map(|n| table.field(&n).map_or_else(|| n.trim().to_string(), str::to_string)).collect()
-}
-
-/// The error for a header without the `required` column: the names it may have, and every
-/// column the table knows (in Chinese with `--lang zh`). Only names of known fields found are
-/// repeated: a file without a header would otherwise put its first row into the message.
-pub fn missing(path: &str, required: &str, names: &[String], lang: Lang) -> InputError {
-    let table = Table::of_required(required);
-    let (accepted, expected): (Vec<&str>, Vec<String>) = {
-        let (name, zh, others) = table.columns().iter().find(|(name, ..)| *name == required).copied().unwrap_or((required, "", &[]));
-        let mut accepted = vec![name];
-        accepted.extend((!zh.is_empty()).then_some(zh));
-        accepted.extend(others.iter().copied());
-        (accepted, table.columns().iter().map(|(name, ..)| table.shown(name, lang)).collect())
-    };
-    let found: Vec<String> = names.iter().filter_map(|n| table.field(n)).map(|f| table.shown(f, lang)).collect();
-    let found = match (found.is_empty(), lang) {
-        (false, Lang::Zh) => found.join("、"),
-        (false, Lang::En) => found.join(", "),
-        (true, Lang::Zh) => "无——是否缺少表头行？".to_string(),
-        (true, Lang::En) => "none — is the header row missing?".to_string(),
-    };
-    InputError(match lang {
-        Lang::En => format!(
-            "{path}: line 1: the header has no {required} column (write it as one of: {}); the columns it may have: {}; known columns found: {found} (docs/columns.md)",
-            accepted.join(", "),
-            expected.join(", ")
-        ),
-        Lang::Zh => format!(
-            "{path}：第 1 行：表头缺少“{}”列（可写作：{}）；可有的列：{}；已识别的列：{found}（见 docs/columns.md）",
-            table.shown(required, lang),
-            accepted.join("、"),
-            expected.join("、")
-        ),
-    })
+    let _ = writeln!(
+        out,
+        "{}",
+        lang.pick(
+            "Dates are YYYY-MM-DD; money is yuan with at most two decimals. CSV needs a header row.\nOther names each column may have (身份证号, 实际缴费 …) are in docs/columns.md.",
+            "日期写作 YYYY-MM-DD；金额以元为单位，最多两位小数。CSV 文件第一行须为列名。\n各列的其他写法（身份证号、实际缴费等）见 docs/columns.md。"
+        )
+    );
+    out
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::headers::Table;
 
     #[test]
-    fn chinese_and_english_names_in_any_case_name_fields() {
-        let names = [
-            "申请编号",
-            " Claim_ID ",
-            "身份证号",
-            "PROGRAM",
-            "职业编码",
-            "技能等级",
-            "取证日期",
-            "申请日期",
-            "培训机构",
-            "实际缴费",
-            "市(县)区",
-            "备注",
-        ];
-        let read = canonical(names.iter().map(|s| s.to_string()).collect(), "claim_id");
-        assert_eq!(
-            read,
-            [
-                "claim_id",
-                "claim_id",
-                "person_id",
-                "program",
-                "occupation",
-                "level",
-                "event_date",
-                "applied_on",
-                "institution",
-                "fee_paid",
-                "district",
-                "备注"
-            ]
-        );
-        assert_eq!(Table::History.field("补贴金额"), Some("amount"));
-        assert_eq!(Table::Applications.field("申请日期"), Some("submitted_on"));
-        assert_eq!(Table::Applications.field("　申请编号　"), Some("application_id"));
-    }
-
-    #[test]
-    fn every_name_is_documented_and_no_name_means_two_fields() {
-        let docs = include_str!("../../docs/columns.md");
-        for table in [Table::Claims, Table::History, Table::Applications] {
-            let mut seen = std::collections::BTreeMap::new();
-            for (name, zh, others) in table.columns() {
-                for alias in std::iter::once(zh).chain(others.iter()) {
-                    assert!(docs.contains(alias), "{alias} is not in docs/columns.md");
-                    assert!(seen.insert(key(alias), name).is_none_or(|other| other == name), "{alias} names two fields");
-                }
-                assert!(docs.contains(&format!("`{name}`")), "{name} is not in docs/columns.md");
+    fn every_name_shown_is_read_as_its_column() {
+        for (table, columns) in [
+            (Table::Claims, skill_subsidy::Field::ALL.iter().map(|f| (f.name(), f.name_zh())).collect::<Vec<_>>()),
+            (Table::History, super::HISTORY.iter().map(|c| (c.0, c.1)).collect()),
+            (Table::Applications, super::APPLICATIONS.iter().chain(&super::OUTCOMES).map(|c| (c.0, c.1)).collect()),
+        ] {
+            for (name, zh) in columns {
+                assert_eq!(table.field(zh), Some(name), "{zh}");
+                assert_eq!(table.field(name), Some(name), "{name}");
             }
         }
     }
 
     #[test]
-    fn a_missing_column_lists_the_names_expected() {
-        let e = missing("c.csv", "claim_id", &["身份证号".into(), "X".into()], Lang::Zh);
-        assert!(e.0.contains("表头缺少“申请编号（claim_id）”列（可写作：claim_id、申请编号、申请号"), "{}", e.0);
-        assert!(e.0.contains("补贴项目（program）") && e.0.contains("已识别的列：人员标识（person_id）"), "{}", e.0);
-        let e = missing("c.csv", "claim_id", &["C1".into()], Lang::En);
-        assert!(e.0.contains("no claim_id column (write it as one of: claim_id, 申请编号") && e.0.contains("none"), "{}", e.0);
+    fn every_line_fits_in_100_columns() {
+        for lang in [super::Lang::En, super::Lang::Zh] {
+            for line in super::render(lang).lines() {
+                assert!(crate::summary::display_width(line) <= 100, "{line}");
+            }
+        }
     }
 }

@@ -57,11 +57,11 @@ pub enum Location {
 }
 
 impl Location {
-    /// Where it was read, in Chinese: 第 N 行, 第 N 条.
+    /// Where it was read, in Chinese: 第 N 行 (a line of a file, a row of a sheet), 第 N 条记录.
     pub fn zh(self) -> String {
         match self {
             Location::Line(n) | Location::Row(n) => format!("第 {n} 行"),
-            Location::Record(n) => format!("第 {n} 条"),
+            Location::Record(n) => format!("第 {n} 条记录"),
         }
     }
 
@@ -550,7 +550,7 @@ impl Header {
                     .collect::<Result<_, _>>()?
             }
         };
-        let names = crate::columns::canonical(names, required);
+        let names = crate::headers::canonical(names, required);
         if names.iter().any(|h| h.contains('\r')) {
             return Err(InputError(format!(
                 "{path}: line 1: a carriage return inside the header: lines must end with LF or CRLF, not CR alone"
@@ -565,7 +565,7 @@ impl Header {
             }
         }
         if !names.iter().any(|h| h == required) {
-            return Err(crate::columns::missing(path, required, &names, crate::reading::get().lang));
+            return Err(crate::headers::missing(path, required, &names, crate::reading::get().lang));
         }
         if let Some(twice) = names.iter().enumerate().find_map(|(i, h)| names[..i].contains(h).then_some(h)) {
             return Err(InputError(format!("{path}: line 1: the column {twice} appears twice in the header")));

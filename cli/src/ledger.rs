@@ -23,7 +23,7 @@ impl From<LedgerError> for Failure {
 /// `subsidy ledger …`: the ledger's own commands.
 #[derive(clap::Subcommand)]
 pub enum Command {
-    /// The report (SPEC §9) over everything the ledger holds, or over the decisions committed
+    /// The report over everything the ledger holds, or over the decisions committed
     /// in a period with everything before it as history.
     Report {
         #[command(flatten)]
@@ -97,7 +97,11 @@ pub fn assess(engine: &Engine, o: &run::Options<'_>, db: &Path, wait: u64) -> Re
     let mode = run::field_mode(o.strict, o.lenient, run::format_of(o.file, o.format));
     let mut claims = Vec::new();
     let mut locations = Vec::new();
+    let mut kept = Vec::new();
     let source = input::read_claims(o.file, o.format, |fields: &dyn FieldSource, location, _| {
+        if !o.keep.is_empty() {
+            kept.push(crate::records_csv::kept_values(fields, o.keep));
+        }
         claims.push(match Claim::parse(fields, mode) {
             Ok(claim) => ClaimInput::Valid(claim),
             Err(errors) => ClaimInput::Invalid { claim_id: fields.claim_id_text(), errors },
@@ -118,7 +122,7 @@ pub fn assess(engine: &Engine, o: &run::Options<'_>, db: &Path, wait: u64) -> Re
     let input = Input::claims(claims).with_applications(applications).with_source(o.file).with_trace(o.trace);
     let run = ledger.assess(engine, input)?;
     eprintln!("{}", said(&run, ledger.path(), o.lang));
-    Ok(Run { result: run.result, locations, source, history: 0 })
+    Ok(Run { result: run.result, locations, source, history: 0, kept })
 }
 
 /// What a run did to the ledger, in a sentence.
@@ -170,7 +174,7 @@ pub fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             };
             let report = ledger.open_existing()?.report(&engine, period)?;
             if let Some(path) = &out {
-                crate::write_json(path, &report)?;
+                crate::write_json(path, &report, lang)?;
             }
             crate::emit(&crate::summary::render(&engine, &report, lang))?;
         }
@@ -236,17 +240,22 @@ fn printable(text: &str) -> String {
     text.chars().map(|c| if c.is_control() { c.escape_unicode().to_string() } else { c.to_string() }).collect()
 }
 
-/// The batches as a table.
+/// The batches as a table: the overrides and the source (a path, often long) after the other
+/// columns, on a line of their own when the line would pass 100 columns.
 fn render_batches(batches: &[skill_subsidy_ledger::BatchInfo], lang: Lang) -> String {
     let mut out = String::new();
-    out.push_str(lang.pick(
-        "batch  kind      committed (UTC)       rows  committed  earlier  invalid  ruleset     engine  overrides  source\n",
-        "批次   类型      记入时间（UTC）       行数  记入       此前已决定 有误   补贴规则    引擎    假设参数   来源\n",
-    ));
+    crate::summary::head_and_tail(
+        &mut out,
+        lang.pick(
+            "batch  kind      committed (UTC)       rows  committed  earlier  invalid  ruleset     engine ",
+            "批次   类型      记入时间（UTC）       行数  记入       此前已决定 有误   补贴规则    引擎   ",
+        ),
+        lang.pick("overrides  source", "假设参数  来源"),
+    );
     for b in batches {
         let source = b.source.as_deref().map(printable).unwrap_or_default();
-        out.push_str(&format!(
-            "{:>5}  {:<8}  {}  {:>6}  {:>9}  {:>7}  {:>7}  {:<10}  {:<6}  {:<9}  {}\n",
+        let head = format!(
+            "{:>5}  {:<8}  {}  {:>6}  {:>9}  {:>7}  {:>7}  {:<10}  {:<6}",
             b.batch_id,
             b.kind,
             b.committed_at,
@@ -256,9 +265,9 @@ fn render_batches(batches: &[skill_subsidy_ledger::BatchInfo], lang: Lang) -> St
             b.not_committed,
             b.ruleset_id.as_deref().unwrap_or("-"),
             b.engine_version,
-            if b.overrides == "{}" { "-".to_string() } else { printable(&b.overrides) },
-            source
-        ));
+        );
+        let overrides = if b.overrides == "{}" { "-".to_string() } else { printable(&b.overrides) };
+        crate::summary::head_and_tail(&mut out, &head, &format!("{overrides}  {source}"));
     }
     out
 }

@@ -8,6 +8,9 @@ mod columns;
 mod demo_parquet;
 mod encoding;
 mod explain;
+mod files;
+mod headers;
+mod help_zh;
 mod input;
 mod lang;
 mod ledger;
@@ -15,15 +18,18 @@ mod normalised;
 mod output;
 mod parquet;
 mod reading;
+mod records_csv;
+mod records_xlsx;
 mod run;
 #[cfg(feature = "serve")]
 mod serve;
 mod spreadsheet;
 mod summary;
 mod terminal;
+mod whatif;
 mod xlsx;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use input::Format;
 use lang::Lang;
 use skill_subsidy::{Engine, Overrides, RulesErrors, Ruleset, Status};
@@ -39,9 +45,10 @@ use terminal::escape;
     after_help = "Exit codes: 0 done; 1 invalid input (an invalid claim, an unreadable file, a rules or override error); 2 wrong usage."
 )]
 struct Cli {
-    /// Language of messages on the terminal.
-    #[arg(long, global = true, value_enum, default_value_t = Lang::En)]
-    lang: Lang,
+    /// Language of messages and of records for people (default: Chinese when LANG says so,
+    /// otherwise English).
+    #[arg(long, global = true, value_enum)]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -74,7 +81,8 @@ struct InputArgs {
     #[arg(long)]
     lenient: bool,
     /// Earlier subsidies (history): CSV, JSON or JSON Lines with person_id, program,
-    /// enterprise_id, occupation, level, event_date, applied_on, amount.
+    /// event_date, applied_on, amount and optionally enterprise_id, occupation, level, project,
+    /// months (see `subsidy columns`).
     #[arg(long, value_name = "FILE")]
     history: Option<String>,
     #[command(flatten)]
@@ -87,8 +95,15 @@ impl InputArgs {
         Ok(reading::install(&self.reading, self.strict, lang)?)
     }
 
-    fn options<'a>(&'a self, trace: bool, lang: Lang, applications: &'a [apprenticeship::Read]) -> run::Options<'a> {
+    fn options<'a>(
+        &'a self,
+        trace: bool,
+        lang: Lang,
+        applications: &'a [apprenticeship::Read],
+        keep: &'a [skill_subsidy::Field],
+    ) -> run::Options<'a> {
         run::Options {
+            keep,
             file: &self.file,
             format: self.format,
             strict: self.strict,
@@ -102,11 +117,29 @@ impl InputArgs {
     }
 }
 
+/// Options of records for people (CSV and .xlsx; records_csv.rs).
+#[derive(clap::Args)]
+struct PeopleArgs {
+    /// CSV output starts with a UTF-8 byte order mark, so Excel and WPS show Chinese right;
+    /// `--bom=false` for programs.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set, num_args = 0..=1, default_missing_value = "true")]
+    bom: bool,
+    /// With `--lang zh`: codes rather than Chinese texts in the status, reasons, program, fund
+    /// and payee cells (the headers stay Chinese).
+    #[arg(long)]
+    codes: bool,
+    /// Claim fields to carry into CSV and .xlsx records, by name (person_id,occupation,level,…),
+    /// or `all` (see `subsidy columns`).
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',', value_parser = records_csv::parse_kept)]
+    keep: Vec<records_csv::Kept>,
+}
+
 /// Options that read apprenticeship applications.
 #[derive(clap::Args)]
 struct ApprenticeshipArgs {
     /// Apprenticeship applications: CSV, JSON or JSON Lines with application_id, enterprise_id,
-    /// person_id, occupation, level, certified_level, start_date, months, fee_paid, submitted_on.
+    /// person_id, occupation, target_level, start_date, months, submitted_on, institution and
+    /// optionally district (see `subsidy columns`).
     #[arg(long, value_name = "FILE")]
     applications: Option<String>,
     /// Outcomes of approved apprenticeships: application_id, outcome (completed_certified,
@@ -142,10 +175,14 @@ enum Command {
         input: InputArgs,
         #[command(flatten)]
         rules: RulesArgs,
-        /// Output file: .json (array), .jsonl, .csv or .parquet (default: JSON Lines on stdout).
+        /// Output file: .json (array), .jsonl, .csv, .xlsx or .parquet (default: JSON Lines on
+        /// stdout). Its folder must exist; an existing file is replaced only once the new one is
+        /// complete; an input file is never overwritten.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
-        /// The report (SPEC §9) as JSON.
+        #[command(flatten)]
+        people: PeopleArgs,
+        /// The report (counts, totals, accounts, targets) as JSON.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
         /// Include each claim's trace in JSON output.
@@ -195,6 +232,10 @@ enum Command {
         /// Baseline, variant and difference as JSON.
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// The claims whose decision or amount changed, as CSV: claim id, status, amount and
+        /// reasons before and after.
+        #[arg(long, value_name = "FILE")]
+        changed: Option<PathBuf>,
     },
     /// Explain one claim step by step, where it was decided: the file is assessed as one batch
     /// (with --history and --applications, as `assess` would), and the claim's steps name the
@@ -254,6 +295,9 @@ enum Command {
         #[command(subcommand)]
         command: ledger::Command,
     },
+    /// List the columns of claims, history, apprenticeship applications and outcomes (English
+    /// and Chinese names, required or not, meaning).
+    Columns,
     /// Print the JSON Schema of a claim.
     Schema {
         #[command(flatten)]
@@ -327,12 +371,10 @@ fn emit_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     }
 }
 
-fn write_json(path: &Path, value: &impl serde::Serialize) -> Result<(), Failure> {
-    if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
+/// Writes JSON to a file (files.rs: its folder must exist; replaced atomically).
+fn write_json(path: &Path, value: &impl serde::Serialize, lang: Lang) -> Result<(), Failure> {
     let text = serde_json::to_string_pretty(value).map_err(|e| Failure(e.to_string()))?;
-    std::fs::write(path, format!("{text}\n")).map_err(|e| Failure(format!("{}: {e}", path.display())))
+    files::write(path, format!("{text}\n").as_bytes(), lang)
 }
 
 fn ruleset(args: &RulesArgs) -> Result<Ruleset, Failure> {
@@ -359,11 +401,25 @@ fn engine(args: &RulesArgs) -> Result<Engine, Failure> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match execute(cli.command, cli.lang).and_then(|code| Ok(reading::finish().map(|()| code)?)) {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = Lang::of_run(&args);
+    let command = match lang {
+        Lang::Zh => help_zh::translate(Cli::command()),
+        Lang::En => Cli::command(),
+    };
+    let cli = match command.clone().try_get_matches_from(&args).and_then(|m| Cli::from_arg_matches(&m)) {
+        Ok(cli) => cli,
+        Err(e) if lang == Lang::Zh && e.use_stderr() => {
+            terminal::eprint(&help_zh::usage_error(&e, &command));
+            return ExitCode::from(2);
+        }
+        Err(e) => e.exit(),
+    };
+    let lang = cli.lang.unwrap_or(lang);
+    match execute(cli.command, lang).and_then(|code| Ok(reading::finish().map(|()| code)?)) {
         Ok(code) => code,
         Err(Failure(message)) => {
-            terminal::eprint(&format!("subsidy: {message}\n"));
+            terminal::eprint(&format!("subsidy: {}\n", lang::localize(&message, lang)));
             ExitCode::from(1)
         }
     }
@@ -371,11 +427,34 @@ fn main() -> ExitCode {
 
 fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
     match command {
-        Command::Assess { input: args, rules, out, report, trace, csv_formulas, apprenticeships, apprenticeships_out, ledger, wait } => {
+        Command::Assess {
+            input: args,
+            rules,
+            out,
+            people,
+            report,
+            trace,
+            csv_formulas,
+            apprenticeships,
+            apprenticeships_out,
+            ledger,
+            wait,
+        } => {
+            let inputs = [
+                Some(args.file.as_str()),
+                args.history.as_deref(),
+                apprenticeships.applications.as_deref(),
+                apprenticeships.outcomes.as_deref(),
+                ledger.as_deref().and_then(Path::to_str),
+            ];
+            for path in [&out, &report, &apprenticeships_out].into_iter().flatten() {
+                files::check_output(path, &inputs, lang)?;
+            }
             args.install_reading(lang)?;
             let engine = engine(&rules)?;
             let (apps, invalid_apps) = apprenticeships.read(lang)?;
-            let options = args.options(trace, lang, &apps);
+            let keep = records_csv::kept_fields(&people.keep);
+            let options = args.options(trace, lang, &apps, &keep);
             let run = match &ledger {
                 Some(db) => ledger::assess(&engine, &options, db, wait)?,
                 None => run::assess(&engine, &options)?,
@@ -390,15 +469,19 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                 ));
             }
             let r = &run.result;
-            match output::write_records(&engine, out.as_deref(), r, csv_formulas) {
-                Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => return Err(e.into()),
-                _ => {}
-            }
+            let layout = records_csv::Layout::new(lang, people.codes, keep, csv_formulas);
+            let people = output::People { layout: &layout, kept: &run.kept, bom: people.bom, lang };
+            output::write_records(&engine, out.as_deref(), r, &people)?;
             if let Some(path) = &report {
-                write_json(path, &r.report)?;
+                write_json(path, &r.report, lang)?;
             }
             if let Some(path) = &apprenticeships_out {
-                write_json(path, &apprenticeship::to_json(&engine, r))?;
+                write_json(path, &apprenticeship::to_json(&engine, r), lang)?;
+            }
+            if args.history.is_none() && ledger.is_none() {
+                if let Some(warning) = summary::missing_history_warning(&r.report, lang) {
+                    terminal::eprint(&warning);
+                }
             }
             let mut text = summary::render(&engine, &r.report, lang);
             if !apps.is_empty() {
@@ -414,6 +497,9 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             Ok(if invalid_apps { ExitCode::from(1) } else { code })
         }
         Command::Apprenticeship { file, outcomes, rules, history, out } => {
+            if let Some(path) = &out {
+                files::check_output(path, &[Some(file.as_str()), outcomes.as_deref(), history.as_deref()], lang)?;
+            }
             let engine = engine(&rules)?;
             let (apps, invalid) = ApprenticeshipArgs { applications: Some(file), outcomes }.read(lang)?;
             let mut batch = engine.batch();
@@ -425,12 +511,15 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             apprenticeship::add_to(&mut batch, &apps);
             let result = batch.finish();
             if let Some(path) = &out {
-                write_json(path, &apprenticeship::to_json(&engine, &result))?;
+                write_json(path, &apprenticeship::to_json(&engine, &result), lang)?;
             }
             emit(&apprenticeship::render(&result, &apps, lang))?;
             Ok(if invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
-        Command::Whatif { input: args, rules, report } => {
+        Command::Whatif { input: args, rules, report, changed } => {
+            for path in [&report, &changed].into_iter().flatten() {
+                files::check_output(path, &[Some(args.file.as_str()), args.history.as_deref()], lang)?;
+            }
             args.install_reading(lang)?;
             if rules.set.is_empty() {
                 return Err(Failure(
@@ -443,7 +532,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                 Some(path) => run::read_history(path, lang)?,
                 None => Vec::new(),
             };
-            let (rows, mode) = run::read_all(&args.options(false, lang, &[]))?;
+            let (rows, mode) = run::read_all(&args.options(false, lang, &[], &[]))?;
             let whatif = base.whatif_raw(&rows, mode, &history);
             let variant = whatif.variant(&changes)?;
             if let Some(path) = &report {
@@ -453,16 +542,26 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                     "variant": variant.result.report,
                     "difference": variant.diff().to_json(),
                 });
-                write_json(path, &doc)?;
+                write_json(path, &doc, lang)?;
             }
-            emit(&summary::render_diff(&whatif.baseline().report, &variant.result.report, &rules.set, lang))?;
+            emit(&whatif::render(&base, &whatif.baseline().report, &variant.result.report, &rules.set, lang))?;
+            if let Some(path) = &changed {
+                let rows = whatif::changed_rows(whatif.baseline(), &variant.result, lang);
+                whatif::write_changed(path, &rows, lang)?;
+                emit(&format!(
+                    "{} {}: {}\n",
+                    summary::count(rows.len() as u64),
+                    lang.pick("claims changed", "条申请的结果有变化"),
+                    files::shown(path)
+                ))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Explain { input: args, rules, apprenticeships, claim, json } => {
             args.install_reading(lang)?;
             let engine = engine(&rules)?;
             let (apps, _) = apprenticeships.read(lang)?;
-            let options = run::Options { explain: Some(&claim), ..args.options(false, lang, &apps) };
+            let options = run::Options { explain: Some(&claim), ..args.options(false, lang, &apps, &[]) };
             let run = run::assess(&engine, &options)?;
             let result = &run.result;
             let Some(i) = (0..result.len()).find(|&i| result.claim_id(i) == claim) else {
@@ -502,13 +601,13 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             for i in 0..claims {
                 demo::write_claim(&mut text, &generator.claim(i));
             }
-            write_text(&out, &text)?;
+            write_text(&out, &text, lang)?;
             if let Some(path) = history_out {
                 let mut text = String::from(demo::HISTORY_HEADER);
                 for h in generator.history() {
                     demo::write_history(&mut text, &h);
                 }
-                write_text(&path, &text)?;
+                write_text(&path, &text, lang)?;
             }
             if let Some(path) = applications_out {
                 let (mut apps, mut outcomes) = (String::from(demo::APPLICATIONS_HEADER), String::from(demo::OUTCOMES_HEADER));
@@ -517,9 +616,9 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                     apps.push_str(&row);
                     outcomes.push_str(outcome.as_deref().unwrap_or_default());
                 }
-                write_text(&path, &apps)?;
+                write_text(&path, &apps, lang)?;
                 if let Some(path) = outcomes_out {
-                    write_text(&path, &outcomes)?;
+                    write_text(&path, &outcomes, lang)?;
                 }
             }
             terminal::eprint(&format!(
@@ -560,6 +659,10 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(engine(&args.rules)?, args),
         Command::Ledger { command } => ledger::execute(command, lang),
+        Command::Columns => {
+            emit(&columns::render(lang))?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Schema { rules } => {
             let engine = engine(&rules)?;
             emit_json(&skill_subsidy::schema::claim_schema(Some(engine.ruleset())))?;
@@ -568,11 +671,8 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
     }
 }
 
-fn write_text(path: &Path, text: &str) -> Result<(), Failure> {
-    if let Some(parent) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::write(path, text).map_err(|e| Failure(format!("{}: {e}", path.display())))
+fn write_text(path: &Path, text: &str, lang: Lang) -> Result<(), Failure> {
+    files::write(path, text.as_bytes(), lang)
 }
 
 /// Lists invalid claims on stderr (with where they are in the file) and picks the exit code.
@@ -587,11 +687,11 @@ fn report_invalid(run: &run::Run, lang: Lang) -> ExitCode {
         let a = &r.assessment(i);
         let errors: Vec<String> =
             a.errors.iter().map(|e| format!("{} ({})", escape(lang.pick(&e.message_en, &e.message_zh)), e.code.code())).collect();
-        let at = run.locations.get(i).map(ToString::to_string).unwrap_or_default();
+        let at = run.locations.get(i).map(|l| lang::location(*l, lang)).unwrap_or_default();
         terminal::eprint(&format!("  {at} {}: {}\n", escape(r.claim_id(i)), errors.join("; ")));
     }
     if invalid.len() > 20 {
-        terminal::eprint(&format!("  … {}\n", invalid.len() - 20));
+        terminal::eprint(&format!("  {}\n", lang::and_more(invalid.len() - 20, lang)));
     }
     ExitCode::from(1)
 }

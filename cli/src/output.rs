@@ -1,38 +1,85 @@
-//! Writing assessment records: a JSON array, JSON Lines, CSV or Parquet, chosen by the extension.
-//! CSV is for people: its cells are safe to open in a spreadsheet (spreadsheet.rs).
+//! Writing assessment records: a JSON array, JSON Lines, CSV, .xlsx or Parquet, chosen by the
+//! extension (SPEC §7.3, §10). JSON, JSON Lines and Parquet are for machines and keep the
+//! record's codes; CSV and .xlsx are for people (records_csv.rs: a BOM, Chinese headers and
+//! texts with `--lang zh`, kept claim fields, cells safe to open). A file is written aside and
+//! renamed into place (files.rs).
 
+use crate::files::{self, Output};
 use crate::input::Format;
-use crate::spreadsheet::{self, Formulas};
-use skill_subsidy::{AssessmentRecord, BatchResult, Engine};
+use crate::lang::Lang;
+use crate::records_csv::Layout;
+use crate::Failure;
+use skill_subsidy::{BatchResult, Engine};
 use std::io::{BufWriter, Write};
 use std::ops::Range;
 use std::path::Path;
 
-/// Writes one record per claim, in input order, to `path` (`-` or `None`: stdout as JSON Lines);
-/// `formulas` says what CSV does with cells a spreadsheet would run.
-pub fn write_records(engine: &Engine, path: Option<&Path>, result: &BatchResult, formulas: Formulas) -> std::io::Result<()> {
-    let format = match path {
-        Some(p) if p != Path::new("-") => Format::from_path(p).ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("{}: write .csv, .json, .jsonl or .parquet", p.display()))
-        })?,
-        _ => Format::Jsonl,
-    };
-    if let (Format::Parquet, Some(path)) = (format, path) {
-        return crate::parquet::write_records(engine, path, result);
+/// How records for people are written.
+pub struct People<'a> {
+    pub layout: &'a Layout,
+    /// Claim `i`'s values of the kept fields (empty when none are kept).
+    pub kept: &'a [Box<[String]>],
+    /// A UTF-8 byte order mark first in CSV (Excel and WPS then read Chinese right).
+    pub bom: bool,
+    pub lang: Lang,
+}
+
+/// What `--out` names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    Records(Format),
+    Xlsx,
+}
+
+fn target(path: &Path, lang: Lang) -> Result<Target, Failure> {
+    if path.extension().and_then(|e| e.to_str()).is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) {
+        return Ok(Target::Xlsx);
     }
-    let sink: Box<dyn Write> = match path {
-        Some(p) if p != Path::new("-") => {
-            if let Some(parent) = p.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent)?;
-            }
-            Box::new(std::fs::File::create(p)?)
-        }
-        _ => Box::new(std::io::stdout().lock()),
+    Format::from_path(path).map(Target::Records).ok_or_else(|| {
+        Failure(format!(
+            "{}: {}",
+            files::shown(path),
+            lang.pick("write .csv, .xlsx, .json, .jsonl or .parquet", "请写入 .csv、.xlsx、.json、.jsonl 或 .parquet 文件")
+        ))
+    })
+}
+
+/// Writes one record per claim, in input order, to `path` (`-` or `None`: stdout as JSON Lines).
+pub fn write_records(engine: &Engine, path: Option<&Path>, result: &BatchResult, people: &People<'_>) -> Result<(), Failure> {
+    let Some(path) = path.filter(|p| *p != Path::new("-")) else {
+        let out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+        return match write_stream(out, engine, Format::Jsonl, result, people) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+            _ => Ok(()),
+        };
     };
-    let mut out = BufWriter::with_capacity(1 << 20, sink);
+    let lang = people.lang;
+    let target = target(path, lang)?;
+    let mut out = Output::create(path, lang)?;
+    match target {
+        Target::Records(Format::Parquet) => {
+            crate::parquet::write_records(engine, out.temp_path(), result).map_err(|e| out.failure(&e))?;
+        }
+        Target::Records(format) => {
+            let file = BufWriter::with_capacity(1 << 20, out.file());
+            write_stream(file, engine, format, result, people).map_err(|e| out.failure(&e))?;
+        }
+        Target::Xlsx => {
+            let sheet = lang.pick("records", "审核结果");
+            crate::records_xlsx::write(&mut BufWriter::new(out.file()), people.layout, engine, result, people.kept, sheet)
+                .map_err(|e| Failure(format!("{}: {e}", files::shown(path))))?;
+        }
+    }
+    out.commit()
+}
+
+fn write_stream(mut out: impl Write, engine: &Engine, format: Format, result: &BatchResult, people: &People<'_>) -> std::io::Result<()> {
     if format == Format::Csv {
+        if people.bom {
+            out.write_all("\u{FEFF}".as_bytes())?;
+        }
         let mut header = csv::Writer::from_writer(&mut out);
-        header.write_record(AssessmentRecord::CSV_HEADER)?;
+        header.write_record(people.layout.header())?;
         header.flush()?;
     } else if format == Format::Json {
         out.write_all(b"[")?;
@@ -42,7 +89,7 @@ pub fn write_records(engine: &Engine, path: Option<&Path>, result: &BatchResult,
     for start in (0..rows).step_by(BLOCK) {
         let block = start..(start + BLOCK).min(rows);
         let parts = skill_subsidy::parallel::chunks(block.len(), |range| {
-            format_records(engine, format, formulas, result, block.start + range.start..block.start + range.end)
+            format_records(engine, format, people, result, block.start + range.start..block.start + range.end)
         });
         for part in parts {
             out.write_all(&part?)?;
@@ -62,34 +109,32 @@ const BLOCK: usize = 32 * 1024;
 fn format_records(
     engine: &Engine,
     format: Format,
-    formulas: Formulas,
+    people: &People<'_>,
     result: &BatchResult,
     rows: Range<usize>,
 ) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(rows.len() * 96);
-    let first = rows.start;
-    let items = rows.map(|i| (result.claim_id(i), result.assessment(i)));
+    let items = rows.map(|i| (i, result.claim_id(i), result.assessment(i)));
     match format {
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut out);
-            let mut row: [String; 10] = Default::default();
-            let numbers = AssessmentRecord::CSV_HEADER.map(|column| column == "amount");
-            for (id, a) in items {
-                engine.record(id, &a).write_csv_row(&mut row);
-                spreadsheet::make_safe(&mut row, &numbers, formulas);
+            let mut row = Vec::new();
+            for (i, id, a) in items {
+                let kept = people.kept.get(i).map_or(&[][..], |k| &k[..]);
+                people.layout.row(engine, &engine.record(id, &a), kept, &mut row);
                 w.write_record(&row)?;
             }
             w.flush()?;
         }
         Format::Json => {
-            for (i, (id, a)) in items.enumerate() {
-                out.write_all(if first + i == 0 { b"\n" } else { b",\n" })?;
+            for (i, id, a) in items {
+                out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
                 serde_json::to_writer(&mut out, &engine.record(id, &a))?;
             }
         }
         Format::Parquet => {} // written by crate::parquet
         Format::Jsonl => {
-            for (id, a) in items {
+            for (_, id, a) in items {
                 serde_json::to_writer(&mut out, &engine.record(id, &a))?;
                 out.write_all(b"\n")?;
             }

@@ -19,6 +19,8 @@ pub struct Run {
     pub source: input::Source,
     /// History records read.
     pub history: usize,
+    /// Each claim's values of the kept fields (`--keep`), in input order; empty when none are.
+    pub kept: Vec<Box<[String]>>,
 }
 
 /// Strict for JSON, lenient for CSV and Parquet (exports often carry extra columns), unless asked.
@@ -51,10 +53,13 @@ pub fn read_history_located(path: &str, lang: Lang) -> Result<Vec<(Location, His
             .map(|(location, errors)| {
                 let text: Vec<String> =
                     errors.iter().map(|e| format!("{} ({})", lang.pick(&e.message_en, &e.message_zh), e.code.code())).collect();
-                format!("{location}: {}", text.join("; "))
+                format!("{}: {}", crate::lang::location(*location, lang), text.join("; "))
             })
             .collect();
-        let shown: Vec<&str> = problems.iter().take(20).map(String::as_str).collect();
+        let mut shown: Vec<String> = problems.iter().take(20).cloned().collect();
+        if problems.len() > 20 {
+            shown.push(crate::lang::and_more(problems.len() - 20, lang));
+        }
         Failure(format!(
             "{path}: {} {}:\n  {}",
             problems.len(),
@@ -98,6 +103,8 @@ pub struct Options<'a> {
     pub lang: Lang,
     /// Apprenticeship applications (with their outcomes applied), reviewed in the same batch.
     pub applications: &'a [crate::apprenticeship::Read],
+    /// Claim fields carried into the records (`--keep`).
+    pub keep: &'a [skill_subsidy::Field],
 }
 
 /// Assesses a claims file as one batch.
@@ -118,12 +125,17 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
     let size = if o.file == "-" { None } else { std::fs::metadata(o.file).ok().map(|m| m.len()) };
     let bar = progress_bar(size, o.lang);
     let mut locations = Vec::new();
+    let mut kept = Vec::new();
     let source = input::read_claims_prepared(
         o.file,
         o.format,
-        |fields: &dyn FieldSource| engine.prepare(fields, mode),
-        |prepared, location, bytes| {
+        |fields: &dyn FieldSource| {
+            let values = (!o.keep.is_empty()).then(|| crate::records_csv::kept_values(fields, o.keep));
+            (engine.prepare(fields, mode), values)
+        },
+        |(prepared, values), location, bytes| {
             batch.add_prepared(prepared);
+            kept.extend(values);
             locations.push(location);
             if locations.len() % 16_384 == 0 {
                 if let Some(bar) = &bar {
@@ -139,7 +151,7 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
-    Ok(Run { result, locations, source, history: history.len() })
+    Ok(Run { result, locations, source, history: history.len(), kept })
 }
 
 /// Reads every raw claim of a file into memory (for what-if runs, which assess them twice).

@@ -1,11 +1,13 @@
-//! The human summary of a batch: counts, totals by program, rejections, and each account with
-//! its projection and monthly payments; and the table of a what-if difference.
+//! The human summary of a batch (SPEC §9, §10): counts, totals by program and by fund,
+//! rejections, and each account with its projection and monthly payments. Every line fits in
+//! 100 terminal columns: a long name or reason goes on a line of its own. (The what-if table is
+//! whatif.rs.)
 
 use crate::lang::Lang;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::report::TargetSetReport;
-use skill_subsidy::{AccountLedger, Decimal, Engine, Projection, Report, Tally};
+use skill_subsidy::{AccountLedger, Decimal, Engine, Projection, Report};
 use std::fmt::Write as _;
 
 /// Groups digits by thousands: `1234567.80` → `1,234,567.80`.
@@ -25,7 +27,7 @@ pub fn thousands(text: &str) -> String {
     }
 }
 
-fn money(d: Decimal) -> String {
+pub fn money(d: Decimal) -> String {
     thousands(&format_yuan(d))
 }
 
@@ -48,6 +50,27 @@ pub fn display_width(s: &str) -> usize {
 /// `s` padded with spaces to `width` terminal columns.
 pub fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(width.saturating_sub(display_width(s))))
+}
+
+/// `s` right-aligned in `width` terminal columns (`{:>w}` counts characters, and a Chinese
+/// character takes two columns).
+pub fn right(s: &str, width: usize) -> String {
+    format!("{}{s}", " ".repeat(width.saturating_sub(display_width(s))))
+}
+
+/// The widest line the summary writes.
+pub const MAX_COLUMNS: usize = 100;
+
+/// Writes `head` and then `tail` on the same line when both fit in [`MAX_COLUMNS`], otherwise
+/// `tail` on a line of its own, indented.
+pub fn head_and_tail(out: &mut String, head: &str, tail: &str) {
+    if tail.is_empty() {
+        let _ = writeln!(out, "{}", head.trim_end());
+    } else if display_width(head) + 1 + display_width(tail) <= MAX_COLUMNS {
+        let _ = writeln!(out, "{head} {tail}");
+    } else {
+        let _ = writeln!(out, "{}\n      {tail}", head.trim_end());
+    }
 }
 
 fn percent(share: Decimal) -> String {
@@ -98,14 +121,15 @@ pub fn render(engine: &Engine, report: &Report, lang: Lang) -> String {
         let _ = writeln!(out, "\n{}", lang.pick("Approved by program", "按补贴项目"));
         for (id, t) in &report.by_program {
             let name = rules.program(id).map(|p| lang.pick(&p.name_en, &p.name_zh).to_string()).unwrap_or_default();
-            let _ = writeln!(out, "  {} {:>10}  {:>18}  {name}", pad(id, 20), count(t.count), money(t.amount));
+            head_and_tail(&mut out, &format!("  {} {:>9}  {:>16} ", pad(id, 18), count(t.count), money(t.amount)), &name);
         }
+        render_funds(&mut out, engine, report, lang);
     }
     if !report.rejections.is_empty() {
         let _ = writeln!(out, "\n{}", lang.pick("Rejections by reason", "不予补贴原因"));
         for (reason, n) in &report.rejections {
-            let _ =
-                writeln!(out, "  {} {:>10}  {}", pad(reason.code(), 30), count(*n), lang.pick(reason.message_en(), reason.message_zh()));
+            let head = format!("  {} {:>10} ", pad(reason.code(), 30), count(*n));
+            head_and_tail(&mut out, &head, lang.pick(reason.message_en(), reason.message_zh()));
         }
     }
     for (id, a) in &report.accounts {
@@ -128,6 +152,86 @@ pub fn render(engine: &Engine, report: &Report, lang: Lang) -> String {
     out
 }
 
+/// The approved total by fund, and a word on why an account's commitments differ from it: a
+/// program paid from another fund (the unemployment-insurance fund's 技能提升补贴) is approved
+/// but never committed to the special account.
+fn render_funds(out: &mut String, engine: &Engine, report: &Report, lang: Lang) {
+    if report.by_fund.len() < 2 && report.accounts.is_empty() {
+        return;
+    }
+    let rules = engine.ruleset();
+    let _ = writeln!(out, "\n{}", lang.pick("Approved by fund", "按资金来源"));
+    for (code, t) in &report.by_fund {
+        let fund = rules.programs.iter().map(|p| p.fund).find(|f| f.code() == code);
+        let name = match (fund, lang) {
+            (Some(f), Lang::Zh) => f.name_zh().to_string(),
+            _ => code.clone(),
+        };
+        let _ = writeln!(out, "  {} {:>9}  {:>16}", pad(&name, 22), count(t.count), money(t.amount));
+    }
+    let elsewhere: Vec<String> = report
+        .by_fund
+        .iter()
+        .filter(|(code, t)| code.as_str() != "special_account" && !t.amount.is_zero())
+        .map(|(code, t)| {
+            let fund = rules.programs.iter().map(|p| p.fund).find(|f| f.code() == code);
+            let name = match (fund, lang) {
+                (Some(f), Lang::Zh) => f.name_zh().to_string(),
+                _ => code.replace('_', " "),
+            };
+            format!("{name} {}", money(t.amount))
+        })
+        .collect();
+    if !report.accounts.is_empty() && !elsewhere.is_empty() {
+        let text = match lang {
+            Lang::En => format!("  Not charged to the special account (paid from other funds): {}.", elsewhere.join(", ")),
+            Lang::Zh => format!("  不计入专账（由其他资金支付）：{}。", elsewhere.join("、")),
+        };
+        wrap(out, &text, 6);
+    }
+}
+
+/// Writes `text` in lines of at most [`MAX_COLUMNS`], breaking at spaces (a word wider than a
+/// line, as Chinese without spaces, anywhere); lines after the first indented by `indent`.
+fn wrap(out: &mut String, text: &str, indent: usize) {
+    let mut line = String::new();
+    for word in text.split_inclusive(' ') {
+        if display_width(&line) + display_width(word.trim_end()) > MAX_COLUMNS && !line.trim().is_empty() {
+            let _ = writeln!(out, "{}", line.trim_end());
+            line = " ".repeat(indent);
+        }
+        for c in word.chars() {
+            if display_width(&line) + display_width(c.encode_utf8(&mut [0; 4])) > MAX_COLUMNS {
+                let _ = writeln!(out, "{}", line.trim_end());
+                line = " ".repeat(indent);
+            }
+            line.push(c);
+        }
+    }
+    if !line.trim().is_empty() {
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+}
+
+/// The warning when no history was given but an account's period began before the batch's
+/// first month: what was committed from the period's start to the batch is not counted, so
+/// limits and the account's balance may be wrong.
+pub fn missing_history_warning(report: &Report, lang: Lang) -> Option<String> {
+    let first = *report.by_month.keys().next()?;
+    let (id, a) = report.accounts.iter().find(|(_, a)| YearMonth::of(a.period.from) < first && a.history_committed.is_zero())?;
+    Some(match lang {
+        Lang::En => format!(
+            "warning: no --history given, but account {id} began on {} and this batch's first month is {first}: \
+             subsidies from {} on are not counted (limits and the balance may be wrong); pass --history or use --ledger\n",
+            a.period.from, a.period.from
+        ),
+        Lang::Zh => format!(
+            "警告：未提供 --history，而专账 {id} 自 {} 起算，本批次最早月份为 {first}：此前已发放的补贴未计入（限额与余额可能有误）；请提供 --history 或使用 --ledger\n",
+            a.period.from
+        ),
+    })
+}
+
 /// A row of an account: a label and an amount.
 fn row(out: &mut String, label: &str, value: String) {
     let _ = writeln!(out, "  {} {value:>18}", pad(label, 34));
@@ -139,7 +243,8 @@ fn render_account(out: &mut String, engine: &Engine, id: &str, a: &AccountLedger
     let rules = engine.ruleset();
     let account = rules.accounts.iter().find(|x| x.id == id);
     let name = account.map(|x| lang.pick(&x.name_en, &x.name_zh).to_string()).unwrap_or_default();
-    let _ = writeln!(out, "\n{name} ({id}, {}..{})", a.period.from, a.period.to);
+    out.push('\n');
+    head_and_tail(out, &name, &format!("({id}, {}..{})", a.period.from, a.period.to));
     let (first, last) = (YearMonth::of(a.period.from), YearMonth::of(a.period.to));
     if let Some(goal) = a.spending_target {
         row(out, lang.pick("spending goal (力争支出)", "专账支出目标"), money(goal));
@@ -185,7 +290,7 @@ fn render_account(out: &mut String, engine: &Engine, id: &str, a: &AccountLedger
         let seen = a.committed_by_month.keys().next_back().map(|m| first.months_until(*m) + 1).unwrap_or(1).max(1);
         (a.total_committed() / Decimal::from(seen)).round_dp(2)
     });
-    let _ = writeln!(out, "  {} {}", pad(lang.pick("projection", "预测"), 34), projection(a.projection(), pace, lang));
+    head_and_tail(out, &format!("  {}", pad(lang.pick("projection", "预测"), 34)), &projection(a.projection(), pace, lang));
     if !a.paid_by_month.is_empty() {
         let _ = writeln!(out, "  {}", lang.pick("payments by month (paid the month after applying)", "按月发放（申请次月发放）"));
         for (m, amount) in &a.paid_by_month {
@@ -202,7 +307,8 @@ fn render_targets(out: &mut String, report: &Report, t: &TargetSetReport, lang: 
         (Some(from), Some(to)) => format!("; {} {from}..{to}", lang.pick("data", "数据")),
         _ => String::new(),
     };
-    let _ = writeln!(out, "\n{} ({}..{}{data})", lang.pick(&t.name_en, &t.name_zh), t.period.from, t.period.to);
+    out.push('\n');
+    head_and_tail(out, lang.pick(&t.name_en, &t.name_zh), &format!("({}..{}{data})", t.period.from, t.period.to));
     let progress = |done: &serde_json::Value, target: &serde_json::Value, share: &serde_json::Value| match done.as_u64() {
         Some(d) => format!(
             "{} / {}{}",
@@ -242,14 +348,14 @@ fn render_two_months(out: &mut String, report: &Report, lang: Lang) {
     let _ = writeln!(out, "\n{}", lang.pick("By two-month period (the plan's reporting rhythm, 每双月报送)", "按双月（每双月报送）"));
     let _ = write!(
         out,
-        "  {} {:>9} {:>16} {:>9}",
+        "  {} {} {} {}",
         pad(lang.pick("period", "期间"), 16),
-        lang.pick("approved", "予以补贴"),
-        lang.pick("yuan", "金额"),
-        lang.pick("p-times", "人次")
+        right(lang.pick("approved", "予以补贴"), 9),
+        right(lang.pick("yuan", "金额"), 16),
+        right(lang.pick("p-times", "人次"), 9)
     );
     if !accounts.is_empty() {
-        let _ = write!(out, " {:>16} {:>16}", lang.pick("committed", "列支"), lang.pick("paid", "支出"));
+        let _ = write!(out, " {} {}", right(lang.pick("committed", "列支"), 16), right(lang.pick("paid", "支出"), 16));
     }
     out.push('\n');
     let yuan = |v: &serde_json::Value| v.as_str().and_then(|s| s.parse::<Decimal>().ok()).map(money).unwrap_or_default();
@@ -269,69 +375,6 @@ fn render_two_months(out: &mut String, report: &Report, lang: Lang) {
         }
         out.push('\n');
     }
-}
-
-fn delta_row(out: &mut String, label: &str, b: &Tally, v: &Tally) {
-    let d = v.amount - b.amount;
-    let sign = if d > Decimal::ZERO { "+" } else { "" };
-    let _ = writeln!(
-        out,
-        "  {} {:>9} {:>18} │ {:>9} {:>18} │ {:>+9} {:>18}",
-        pad(label, 22),
-        count(b.count),
-        money(b.amount),
-        count(v.count),
-        money(v.amount),
-        v.count as i64 - b.count as i64,
-        format!("{sign}{}", money(d))
-    );
-}
-
-/// The difference between a baseline and a variant report, by program and in the accounts.
-pub fn render_diff(baseline: &Report, variant: &Report, changes: &[String], lang: Lang) -> String {
-    let mut out = String::new();
-    let _ = writeln!(out, "{} {}", lang.pick("What-if:", "假设分析："), changes.join(", "));
-    let _ = writeln!(
-        out,
-        "  {} {:>28} │ {:>28} │ {:>28}",
-        pad("", 22),
-        lang.pick("baseline", "现行规则"),
-        lang.pick("variant", "假设规则"),
-        lang.pick("difference", "差额")
-    );
-    delta_row(&mut out, lang.pick("approved", "予以补贴"), &baseline.approved, &variant.approved);
-    let programs: std::collections::BTreeSet<&String> = baseline.by_program.keys().chain(variant.by_program.keys()).collect();
-    for id in programs {
-        let zero = Tally::default();
-        delta_row(&mut out, &format!("  {id}"), baseline.by_program.get(id).unwrap_or(&zero), variant.by_program.get(id).unwrap_or(&zero));
-    }
-    let reasons: std::collections::BTreeSet<_> = baseline.rejections.keys().chain(variant.rejections.keys()).collect();
-    if !reasons.is_empty() {
-        let _ = writeln!(out, "{}", lang.pick("Rejections", "不予补贴"));
-        for r in reasons {
-            let (b, v) = (baseline.rejections.get(r).copied().unwrap_or(0), variant.rejections.get(r).copied().unwrap_or(0));
-            let _ = writeln!(out, "  {} {:>9} │ {:>9} │ {:>+9}", pad(r.code(), 30), count(b), count(v), v as i64 - b as i64);
-        }
-    }
-    for (id, b) in &baseline.accounts {
-        let Some(v) = variant.accounts.get(id) else { continue };
-        let _ = writeln!(out, "{} {id}", lang.pick("Account", "专账"));
-        for (label, x, y) in [
-            (lang.pick("committed", "列支"), b.total_committed(), v.total_committed()),
-            (lang.pick("paid in the period", "期内支出"), b.paid_in_period(), v.paid_in_period()),
-            (lang.pick("remaining", "剩余"), b.remaining().unwrap_or_default(), v.remaining().unwrap_or_default()),
-        ] {
-            let _ = writeln!(out, "  {} {:>18} │ {:>18} │ {:>18}", pad(label, 30), money(x), money(y), money(y - x));
-        }
-        let _ = writeln!(
-            out,
-            "  {} {} → {}",
-            pad(lang.pick("projection", "预测"), 30),
-            projection(b.projection(), None, lang),
-            projection(v.projection(), None, lang)
-        );
-    }
-    out
 }
 
 #[cfg(test)]

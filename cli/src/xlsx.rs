@@ -17,7 +17,7 @@
 //! - a plain number in a date column is an Excel date serial (44276 → 2021-03-21), a
 //!   normalisation (listed with `--normalised`, refused with `--strict`).
 
-use crate::columns::Table;
+use crate::headers::Table;
 use crate::input::{InputError, Location, Record, Source};
 use crate::normalised::Change;
 use calamine::{Data, DataType, Range, Reader};
@@ -61,9 +61,9 @@ impl Sheet {
         let range = sheet(path)?;
         let header = range.rows().next().ok_or_else(|| InputError(format!("{path}: the sheet is empty; it starts with a header row")))?;
         let texts: Vec<String> = header.iter().map(|c| number_text(c).unwrap_or_else(|| c.to_string())).collect();
-        let names = crate::columns::canonical(texts, required);
+        let names = crate::headers::canonical(texts, required);
         if !names.iter().any(|n| n == required) {
-            return Err(crate::columns::missing(path, required, &names, crate::reading::get().lang));
+            return Err(crate::headers::missing(path, required, &names, crate::reading::get().lang));
         }
         if let Some(twice) = names.iter().enumerate().find_map(|(i, h)| (!h.is_empty() && names[..i].contains(h)).then_some(h)) {
             return Err(InputError(format!("{path}: row 1: the column {twice} appears twice in the header")));

@@ -1,0 +1,143 @@
+//! Output files, handled safely (SPEC §10, files from people: "it never overwrites an input and
+//! never leaves half a file"):
+//!
+//! - an output that is one of the command's inputs is refused (paths compared canonically, so
+//!   `./claims.csv`, `data/../claims.csv` and a symbolic link are the same file);
+//! - an output into a folder that does not exist is an error: a typo in a folder name does not
+//!   quietly make a new folder;
+//! - an output is written to a temporary file in its own folder and renamed over the old one only
+//!   when it is complete, so a crash or a full disk never leaves half a file;
+//! - every error names the path, in the language of the run.
+
+use crate::lang::Lang;
+use crate::terminal::escape;
+use crate::Failure;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The file a path names, canonically: the path itself when it exists, otherwise its folder's
+/// canonical path joined with its name (`None` when the folder does not exist either).
+fn canonical(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let name = path.file_name()?;
+    let parent = folder_of(path);
+    parent.canonicalize().ok().map(|p| p.join(name))
+}
+
+/// The folder a file path is in (`.` for a bare name).
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// A path as shown in a message (control characters escaped: a file name may hold them).
+pub fn shown(path: &Path) -> String {
+    escape(&path.display().to_string()).into_owned()
+}
+
+/// Checks, before any work, that `out` can be written: its folder exists and it is none of
+/// `inputs` (`-` and absent inputs are skipped).
+pub fn check_output(out: &Path, inputs: &[Option<&str>], lang: Lang) -> Result<(), Failure> {
+    if out == Path::new("-") {
+        return Ok(());
+    }
+    missing_folder(out, lang)?;
+    let Some(target) = canonical(out) else { return Ok(()) };
+    for input in inputs.iter().flatten().filter(|i| **i != "-") {
+        if canonical(Path::new(input)).is_some_and(|i| i == target) {
+            return Err(Failure(format!(
+                "{}: {}",
+                shown(out),
+                lang.pick(
+                    "is also an input of this command; write the output to another file",
+                    "同时也是本命令的输入文件；请将结果写入另一个文件"
+                )
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The folder of `path`, or an error when it does not exist.
+fn missing_folder(path: &Path, lang: Lang) -> Result<&Path, Failure> {
+    let folder = folder_of(path);
+    if folder.is_dir() {
+        return Ok(folder);
+    }
+    Err(Failure(format!(
+        "{}: {} {} {}",
+        shown(path),
+        lang.pick("the folder", "文件夹"),
+        shown(folder),
+        lang.pick("does not exist (it is not created: check the path)", "不存在（不会自动创建，请检查路径）")
+    )))
+}
+
+/// An output file being written: a temporary file beside `path`, renamed over it by
+/// [`Output::commit`]; dropped without a commit, it is removed and `path` is left as it was.
+pub struct Output {
+    temp: tempfile::NamedTempFile,
+    path: PathBuf,
+    lang: Lang,
+}
+
+impl Output {
+    /// Starts writing `path`; its folder must exist.
+    pub fn create(path: &Path, lang: Lang) -> Result<Output, Failure> {
+        let folder = missing_folder(path, lang)?;
+        // The file gets the permissions a file the command created would have (0666 less the
+        // umask, not a temporary file's 0600), or those of the file it replaces.
+        let prefix = format!(".{}.", path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(".partial");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(folder).map_err(|e| io_failure(path, &e, lang))?;
+        if let Ok(old) = std::fs::metadata(path) {
+            std::fs::set_permissions(temp.path(), old.permissions()).map_err(|e| io_failure(path, &e, lang))?;
+        }
+        Ok(Output { temp, path: path.to_path_buf(), lang })
+    }
+
+    /// The file to write to.
+    pub fn file(&mut self) -> &mut std::fs::File {
+        self.temp.as_file_mut()
+    }
+
+    /// The temporary file's path (for writers that open the file themselves).
+    pub fn temp_path(&self) -> &Path {
+        self.temp.path()
+    }
+
+    /// An error writing this output, naming its path.
+    pub fn failure(&self, e: &std::io::Error) -> Failure {
+        io_failure(&self.path, e, self.lang)
+    }
+
+    /// Flushes the file to disk and renames it over `path`.
+    pub fn commit(mut self) -> Result<(), Failure> {
+        let (path, lang) = (self.path.clone(), self.lang);
+        self.temp.as_file_mut().flush().and_then(|()| self.temp.as_file().sync_all()).map_err(|e| io_failure(&path, &e, lang))?;
+        self.temp.persist(&path).map_err(|e| io_failure(&path, &e.error, lang))?;
+        Ok(())
+    }
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write(path: &Path, bytes: &[u8], lang: Lang) -> Result<(), Failure> {
+    let mut out = Output::create(path, lang)?;
+    out.file().write_all(bytes).map_err(|e| out.failure(&e))?;
+    out.commit()
+}
+
+/// A file error naming the path, its reason in the run's language.
+pub fn io_failure(path: &Path, e: &std::io::Error, lang: Lang) -> Failure {
+    Failure(format!("{}: {}", shown(path), crate::lang::io_error(e, lang)))
+}

@@ -1,0 +1,213 @@
+//! The records as a table for people (SPEC §7.3 "in CSV the same columns"; SPEC §10, files from
+//! people): the columns and each record's cells, shared by the CSV and the .xlsx writers.
+//!
+//! - `--lang zh` names the columns in Chinese and writes the status, the reasons, the program,
+//!   the fund and the payee in Chinese; the reason codes stay in their own column (`原因代码`).
+//!   `--codes` writes codes instead of Chinese texts (under the Chinese headers).
+//! - `errors` holds each error's message, with the offending value when there is one (never a
+//!   person id: the core leaves it out), and its code:
+//!   `` `fee_paid` must be an amount of yuan written as a plain decimal, like 1950.00 (got "abc") [bad_money] ``.
+//! - `payment_month` is written `202103`, not `2021-03`: Excel and WPS turn `2021-03` (and
+//!   `2021年03月`) into a date and show `Mar-21`; six digits stay what they are. JSON and JSON
+//!   Lines keep `2021-03` (machines read those).
+//! - `--keep person_id,occupation,…` (or `--keep all`) adds the claim's own input fields after
+//!   the record's columns, so a clerk knows whom to notify without a join. They go only into
+//!   the file, never to the terminal.
+//! - Every text cell, kept fields included, is made safe to open (spreadsheet.rs).
+
+use crate::lang::Lang;
+use crate::spreadsheet::{self, Formulas};
+use skill_subsidy::claim::{Field, FieldSource, RawRef};
+use skill_subsidy::{AssessmentRecord, Engine, Status};
+use std::fmt::Write as _;
+
+/// A field named in `--keep`, or `all`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kept {
+    /// Every claim field.
+    All,
+    /// One field.
+    Field(Field),
+}
+
+/// Reads one name of `--keep` (clap's value parser: a wrong name is a usage error).
+pub fn parse_kept(name: &str) -> Result<Kept, String> {
+    let name = name.trim();
+    if name.eq_ignore_ascii_case("all") {
+        return Ok(Kept::All);
+    }
+    Field::ALL.into_iter().find(|f| f.name().eq_ignore_ascii_case(name) || f.name_zh() == name).map(Kept::Field).ok_or_else(|| {
+        let names: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
+        format!("`{name}` is not a claim field; use `all` or some of: {}", names.join(", "))
+    })
+}
+
+/// The claim fields `kept` names, in claim order, once each; the claim id is already a column.
+pub fn kept_fields(kept: &[Kept]) -> Vec<Field> {
+    let all = kept.contains(&Kept::All);
+    Field::ALL.into_iter().filter(|f| *f != Field::ClaimId && (all || kept.contains(&Kept::Field(*f)))).collect()
+}
+
+/// The values of `fields` as the claim gave them (a number as its text, absent as empty, bytes
+/// that are not UTF-8 as U+FFFD).
+pub fn kept_values(source: &dyn FieldSource, fields: &[Field]) -> Box<[String]> {
+    fields
+        .iter()
+        .map(|f| match source.value(*f) {
+            Some(RawRef::Text(t) | RawRef::Number(t)) => t.to_string(),
+            Some(RawRef::Bool(b)) => b.to_string(),
+            Some(RawRef::NotUtf8) => "\u{FFFD}".to_string(),
+            _ => String::new(),
+        })
+        .collect()
+}
+
+/// The columns of the records table and how their cells are written.
+pub struct Layout {
+    lang: Lang,
+    /// Codes rather than Chinese texts (with `--lang zh`).
+    codes: bool,
+    kept: Vec<Field>,
+    formulas: Formulas,
+}
+
+/// The columns before the kept fields, English and Chinese; `None` in Chinese for a column
+/// that exists only when texts replace codes.
+const COLUMNS: [(&str, &str); 11] = [
+    ("claim_id", "申请编号"),
+    ("status", "审核结果"),
+    ("amount", "补贴金额（元）"),
+    ("reasons", "原因"),
+    ("reason_codes", "原因代码"),
+    ("errors", "错误"),
+    ("program", "补贴项目"),
+    ("fund", "资金来源"),
+    ("payee", "领取对象"),
+    ("catalogue_version", "目录版本"),
+    ("payment_month", "发放月份"),
+];
+
+/// The index in [`COLUMNS`] of the reason codes (written only with Chinese texts).
+const REASON_CODES: usize = 4;
+
+impl Layout {
+    pub fn new(lang: Lang, codes: bool, kept: Vec<Field>, formulas: Formulas) -> Layout {
+        Layout { lang, codes, kept, formulas }
+    }
+
+    /// Whether texts replace codes.
+    fn texts(&self) -> bool {
+        self.lang == Lang::Zh && !self.codes
+    }
+
+    /// The header row.
+    pub fn header(&self) -> Vec<&'static str> {
+        let base = COLUMNS.iter().enumerate().filter(|(i, _)| *i != REASON_CODES || self.texts()).map(|(_, (en, zh))| {
+            if self.lang == Lang::Zh {
+                *zh
+            } else {
+                *en
+            }
+        });
+        let kept = self.kept.iter().map(|f| if self.lang == Lang::Zh { f.name_zh() } else { f.name() });
+        base.chain(kept).collect()
+    }
+
+    /// The column that holds amounts (a number; every other cell is text).
+    pub const AMOUNT: usize = 2;
+
+    /// The cells of one record into `row` (cleared first), made safe to open; `kept` are the
+    /// claim's values of the kept fields.
+    pub fn row(&self, engine: &Engine, record: &AssessmentRecord<'_>, kept: &[String], row: &mut Vec<String>) {
+        // The cells' strings are reused from row to row: a million records allocate nothing
+        // once the strings have grown.
+        let texts = self.texts();
+        let columns = if texts { COLUMNS.len() } else { COLUMNS.len() - 1 } + kept.len();
+        row.resize_with(columns, String::new);
+        row.iter_mut().for_each(String::clear);
+        let mut cells = row.iter_mut();
+        let mut next = || cells.next().expect("`row` was resized to the number of columns above");
+        next().push_str(record.claim_id);
+        next().push_str(if texts { status_zh(record.status) } else { record.status.code() });
+        let _ = write!(next(), "{}", skill_subsidy::money::format_yuan(record.amount));
+        let join = |cell: &mut String, f: &dyn Fn(skill_subsidy::Reason) -> &'static str, sep: &str| {
+            for (i, r) in record.reasons.iter().enumerate() {
+                cell.push_str(if i > 0 { sep } else { "" });
+                cell.push_str(f(r));
+            }
+        };
+        if texts {
+            join(next(), &|r| r.message_zh(), "；");
+        }
+        join(next(), &|r| r.code(), ";");
+        let errors = next();
+        for (i, e) in record.errors.iter().enumerate() {
+            let message = if self.lang == Lang::Zh { &e.message_zh } else { &e.message_en };
+            let _ = write!(errors, "{}{message} [{}]", if i > 0 { "; " } else { "" }, e.code.code());
+        }
+        let program = record.program.and_then(|id| engine.ruleset().program(id));
+        next().push_str(match (program, texts) {
+            (Some(p), true) => &p.name_zh,
+            _ => record.program.unwrap_or_default(),
+        });
+        next().push_str(match (program, texts) {
+            (Some(p), true) => p.fund.name_zh(),
+            _ => record.fund.unwrap_or_default(),
+        });
+        next().push_str(match (record.payee, texts) {
+            (Some("individual"), true) => "个人",
+            (Some("enterprise"), true) => "企业",
+            (payee, _) => payee.unwrap_or_default(),
+        });
+        next().push_str(record.catalogue_version.unwrap_or_default());
+        if let Some(m) = record.payment_month {
+            // 202105, not 2021-05: a spreadsheet would make the latter a date.
+            let _ = write!(next(), "{:04}{:02}", m.year, m.month);
+        } else {
+            next();
+        }
+        for value in kept {
+            next().push_str(value);
+        }
+        for (i, cell) in row.iter_mut().enumerate() {
+            if let std::borrow::Cow::Owned(safe) = spreadsheet::cell(cell, i == Self::AMOUNT, self.formulas) {
+                *cell = safe;
+            }
+        }
+    }
+}
+
+/// A status in Chinese.
+pub fn status_zh(status: Status) -> &'static str {
+    match status {
+        Status::Approved => "予以补贴",
+        Status::Rejected => "不予补贴",
+        Status::Invalid => "信息有误",
+        _ => "其他",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keep_names_fields_in_english_or_chinese_and_all_means_every_field_but_the_id() {
+        assert_eq!(parse_kept("person_id"), Ok(Kept::Field(Field::PersonId)));
+        assert_eq!(parse_kept("技能等级"), Ok(Kept::Field(Field::Level)));
+        assert!(parse_kept("target_level").is_err());
+        assert_eq!(kept_fields(&[Kept::All]).len(), Field::COUNT - 1);
+        assert_eq!(kept_fields(&[Kept::Field(Field::Level), Kept::Field(Field::PersonId)]), vec![Field::PersonId, Field::Level]);
+    }
+
+    #[test]
+    fn chinese_headers_keep_the_reason_codes_in_their_own_column_unless_codes_are_asked_for() {
+        let zh = Layout::new(Lang::Zh, false, vec![Field::PersonId], Formulas::Escape);
+        assert_eq!(zh.header().len(), 12);
+        assert!(zh.header().contains(&"原因代码") && zh.header().contains(&"人员标识"));
+        let codes = Layout::new(Lang::Zh, true, vec![], Formulas::Escape);
+        assert!(!codes.header().contains(&"原因代码"));
+        let en = Layout::new(Lang::En, false, vec![], Formulas::Escape);
+        assert_eq!(en.header(), skill_subsidy::AssessmentRecord::CSV_HEADER.to_vec());
+    }
+}
