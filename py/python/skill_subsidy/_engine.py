@@ -180,7 +180,13 @@ class Engine:
         return dict(self._native.schema())
 
     def assess(
-        self, claim: Mapping[str, Any], history: Any = None, *, lenient: bool = False, trace: bool = False, lang: Optional[Lang] = None
+        self,
+        claim: Union[Mapping[str, Any], pd.Series],
+        history: Any = None,
+        *,
+        lenient: bool = False,
+        trace: bool = False,
+        lang: Optional[Lang] = None,
     ) -> Assessment:
         """Assesses one claim: a dict of SPEC §6 fields, or a pandas Series of them (a frame's
         row, its ``NaN`` and ``None`` read as missing). A table of claims (a DataFrame, an
@@ -212,7 +218,9 @@ class Engine:
         result = self._run([claim], history, lenient=lenient or None, trace=trace)
         return Assessment._from_record(result.assessment_record(0), lang, self._program_names(lang))
 
-    def explain(self, claim: Mapping[str, Any], history: Any = None, *, lenient: bool = False, lang: Optional[Lang] = None) -> Assessment:
+    def explain(
+        self, claim: Union[Mapping[str, Any], pd.Series], history: Any = None, *, lenient: bool = False, lang: Optional[Lang] = None
+    ) -> Assessment:
         """Assesses one claim with its trace: every step, the rule it read, its citation, the
         value before and after (``docs/trace.md``). ``print()`` it, or show it in a notebook.
 
