@@ -4,8 +4,11 @@
 //!
 //! Money crosses exactly (SPEC §4): a `decimal128`/`decimal256` cell is written from its integer
 //! and scale, never through a float; a `float` cell is written in its shortest round-trip form
-//! (`1500.1`, `0.30000000000000004`), which the core then accepts or refuses like any text.
+//! (`1500.1`, `0.30000000000000004`; `1e+300` as JavaScript writes it), which the core then
+//! accepts or refuses like any text. A timestamp in a time zone is the wrong type for a date,
+//! as from a dict ([`values::ZONED`]).
 
+use crate::values;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
     Decimal128Type, Decimal256Type, Float16Type, Float32Type, Float64Type, Int16Type, Int32Type, Int64Type, Int8Type,
@@ -97,7 +100,7 @@ enum Kind<'a> {
     Date32(&'a [i32]),
     /// Milliseconds since 1970-01-01T00:00.
     Date64(&'a [i64]),
-    /// A timestamp without a time zone (or in UTC), in units per second.
+    /// A timestamp without a time zone, in units per second.
     Timestamp(&'a [i64], i64),
     /// A dictionary (pandas `category`, polars `Categorical`/`Enum`): keys into a column of values.
     Dictionary(Keys<'a>, Box<Column<'a>>),
@@ -209,13 +212,14 @@ impl<'a> Column<'a> {
             DataType::Decimal256(_, scale) => Kind::Decimal256(array.as_primitive(), *scale),
             DataType::Date32 => Kind::Date32(array.as_primitive::<arrow_array::types::Date32Type>().values()),
             DataType::Date64 => Kind::Date64(array.as_primitive::<arrow_array::types::Date64Type>().values()),
-            DataType::Timestamp(unit, tz) if tz.as_deref().is_none_or(is_utc) => match unit {
+            DataType::Timestamp(unit, None) => match unit {
                 TimeUnit::Second => Kind::Timestamp(array.as_primitive::<TimestampSecondType>().values(), 1),
                 TimeUnit::Millisecond => Kind::Timestamp(array.as_primitive::<TimestampMillisecondType>().values(), 1_000),
                 TimeUnit::Microsecond => Kind::Timestamp(array.as_primitive::<TimestampMicrosecondType>().values(), 1_000_000),
                 TimeUnit::Nanosecond => Kind::Timestamp(array.as_primitive::<TimestampNanosecondType>().values(), 1_000_000_000),
             },
-            DataType::Timestamp(..) => Kind::Other("a timestamp in a time zone (give dates, YYYY-MM-DD)"),
+            // Any zone, UTC too: one rule with a dict's zoned datetime.
+            DataType::Timestamp(_, Some(_)) => Kind::Other(values::ZONED),
             DataType::Time32(_) | DataType::Time64(_) => Kind::Other("a time of day"),
             DataType::Duration(_) | DataType::Interval(_) => Kind::Other("a duration"),
             DataType::List(_)
@@ -260,10 +264,20 @@ impl<'a> Column<'a> {
             Kind::U16(a) => number(scratch, &a.value(i)),
             Kind::U32(a) => number(scratch, &a.value(i)),
             Kind::U64(a) => number(scratch, &a.value(i)),
-            // Rust writes a float as the shortest decimal that reads back as the same float.
-            Kind::F16(a) => number(scratch, &f32::from(a.value(i))),
-            Kind::F32(a) => number(scratch, &a.value(i)),
-            Kind::F64(a) => number(scratch, &a.value(i)),
+            // The shortest decimal that reads back as the same float, laid out as JavaScript
+            // writes a number (`1e+300`), as a float from a dict is.
+            Kind::F16(a) => {
+                values::write_single(scratch, f32::from(a.value(i)));
+                ColumnCell::Number
+            }
+            Kind::F32(a) => {
+                values::write_single(scratch, a.value(i));
+                ColumnCell::Number
+            }
+            Kind::F64(a) => {
+                values::write_float(scratch, a.value(i));
+                ColumnCell::Number
+            }
             Kind::Decimal128(a, scale) => {
                 write_scaled(scratch, &a.value(i).to_string(), *scale);
                 ColumnCell::Number
@@ -442,10 +456,6 @@ fn float_fen(value: f64) -> Option<i64> {
     // (`+ 0.5` then truncation: `round` is a call; the neighbours are tried anyway.)
     let k = (value * 100.0 + 0.5) as i64;
     [k, k.saturating_sub(1), k.saturating_add(1)].into_iter().find(|&c| c as f64 / 100.0 == value)
-}
-
-fn is_utc(tz: &str) -> bool {
-    matches!(tz, "UTC" | "utc" | "Z" | "+00:00" | "Etc/UTC" | "GMT")
 }
 
 /// Writes an integer's digits (with its sign) scaled by `10^-scale`: `("-12345", 2)` → `-123.45`.

@@ -6,7 +6,10 @@
 //! ├── RulesError          a ruleset that does not load (file, key path, line)
 //! │   └── OverrideError   a what-if override to a missing path or with a wrong value
 //! ├── ClaimError          input that cannot be assessed as a whole: a frame without a claim_id
-//! │                       column, a history row that does not validate, an unreadable Arrow stream
+//! │   │                   column, a history row that does not validate, an unreadable Arrow stream
+//! │   └── InputTypeError  data of a kind that is not read at all (also a `TypeError`): a numpy
+//! │                       array or `None` as the claims, a DataFrame as one claim; code
+//! │                       `unsupported_input`
 //! ├── ArgumentError       an argument that is not one of its choices: a report key, a money kind,
 //! │                       a language (also a `ValueError`); `.errors` lists the valid `choices`
 //! ├── LedgerError         a ledger that cannot be opened or written (busy, a full disk, a newer
@@ -25,7 +28,7 @@
 
 use arrow_schema::ArrowError;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyUserWarning, PyValueError};
+use pyo3::exceptions::{PyException, PyTypeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyTuple, PyType};
@@ -90,6 +93,24 @@ fn argument_error(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     Ok(made.bind(py))
 }
 
+/// `InputTypeError(ClaimError, TypeError)`: made once, at import, as `ArgumentError` is.
+static INPUT_TYPE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+fn input_type_error(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    let made = INPUT_TYPE_ERROR.get_or_try_init(py, || -> PyResult<Py<PyType>> {
+        let bases = PyTuple::new(py, [py.get_type::<ClaimError>(), py.get_type::<PyTypeError>()])?;
+        let namespace = PyDict::new(py);
+        namespace.set_item("__module__", "skill_subsidy")?;
+        namespace.set_item(
+            "__doc__",
+            "Data of a kind that is not read at all (a numpy array or None as the claims, a DataFrame as one claim): `.errors[0][\"code\"]` is `unsupported_input`.",
+        )?;
+        let made = py.get_type::<PyType>().call1(("InputTypeError", bases, namespace))?;
+        Ok(made.cast_into::<PyType>()?.unbind())
+    })?;
+    Ok(made.bind(py))
+}
+
 /// Rows listed in a message; `.errors` has them all.
 const SHOWN: usize = 20;
 
@@ -144,7 +165,11 @@ fn item(code: &str, field: &str, message: &str) -> Item {
 }
 
 fn raise<E: pyo3::PyTypeInfo>(py: Python<'_>, message: String, items: Vec<Item>) -> PyErr {
-    let err = PyErr::new::<E, _>(message);
+    with_items(py, PyErr::new::<E, _>(message), items)
+}
+
+/// `err` with `.errors` set to `items`.
+fn with_items(py: Python<'_>, err: PyErr, items: Vec<Item>) -> PyErr {
     let list = PyList::empty(py);
     let filled = items.iter().try_for_each(|fields| -> PyResult<()> {
         let dict = PyDict::new(py);
@@ -192,6 +217,14 @@ impl From<Error> for PyErr {
             Error::Overrides(errors) => {
                 let message = errors.to_string().replacen("in the rules", "in the overrides", 1);
                 raise::<OverrideError>(py, message, rules_items(&errors))
+            }
+            Error::Input { what, code: "unsupported_input", field, message } => {
+                let items = vec![item("unsupported_input", &field, &message)];
+                let message = format!("{what}: {message} [unsupported_input]");
+                match input_type_error(py).map(|class| PyErr::from_type(class.clone(), message)) {
+                    Ok(err) => with_items(py, err, items),
+                    Err(e) => e,
+                }
             }
             Error::Input { what, code, field, message } => {
                 raise::<ClaimError>(py, format!("{what}: {message} [{code}]"), vec![item(code, &field, &message)])
@@ -309,6 +342,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ("LedgerError", py.get_type::<LedgerError>()),
         ("ScaleOutError", py.get_type::<ScaleOutError>()),
         ("ArgumentError", argument_error(py)?.clone()),
+        ("InputTypeError", input_type_error(py)?.clone()),
         ("SubsidyWarning", py.get_type::<SubsidyWarning>()),
     ] {
         m.add(name, class)?;

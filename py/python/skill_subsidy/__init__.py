@@ -10,8 +10,9 @@ months committed (the CLI's ``--ledger`` file). Money is exact throughout:
 cluster through :mod:`skill_subsidy.dask` and :mod:`skill_subsidy.spark`.
 
 Errors form one hierarchy: :class:`SubsidyError` ⊃ :class:`RulesError` ⊃
-Errors form one hierarchy: :class:`SubsidyError` ⊃ :class:`RulesError` ⊃
-:class:`OverrideError`, :class:`ClaimError`, :class:`ArgumentError` (also a ``ValueError``),
+:class:`OverrideError`, :class:`ClaimError` ⊃ :class:`InputTypeError` (also a ``TypeError``:
+data of a kind that is not read, such as a numpy array or ``None`` as the claims, or a
+DataFrame as one claim), :class:`ArgumentError` (also a ``ValueError``),
 :class:`LedgerError` and :class:`ScaleOutError` (a batch split across a cluster that cannot give
 the single run's result); each has ``.errors`` (``code``, ``field``, ``message`` …). A claim that
 does not validate is not an exception: it is ``invalid``. :class:`SubsidyWarning` says when input
@@ -33,6 +34,7 @@ from ._native import (
     BudgetInput,
     ClaimError,
     Closings,
+    InputTypeError,
     LedgerError,
     OverrideError,
     RulesError,
@@ -53,6 +55,7 @@ __all__ = [
     "ClaimError",
     "Closings",
     "Engine",
+    "InputTypeError",
     "Ledger",
     "LedgerError",
     "LedgerRun",

@@ -180,9 +180,17 @@ class Engine:
         return dict(self._native.schema())
 
     def assess(
-        self, claim: Mapping[str, Any], history: Any = None, *, lenient: bool = False, trace: bool = False, lang: Optional[Lang] = None
+        self,
+        claim: Union[Mapping[str, Any], pd.Series],
+        history: Any = None,
+        *,
+        lenient: bool = False,
+        trace: bool = False,
+        lang: Optional[Lang] = None,
     ) -> Assessment:
-        """Assesses one claim (a dict of SPEC §6 fields).
+        """Assesses one claim: a dict of SPEC §6 fields, or a pandas Series of them (a frame's
+        row, its ``NaN`` and ``None`` read as missing). A table of claims (a DataFrame, an
+        Arrow table, a numpy array) raises ``InputTypeError``: :meth:`assess_batch` takes it.
 
         Without ``history`` the claim is checked on its own (checks 1–7 and its amount). With
         ``history`` (earlier subsidies) it is assessed as a batch of one against them, so the
@@ -204,6 +212,7 @@ class Engine:
         'money_precision'
         """
         lang = _lang.check(lang, self._lang)
+        claim = _one_claim(claim)
         if history is None:
             return Assessment._from_record(self._native.assess(claim, lenient, trace), lang, self._program_names(lang))
         result = self._run([claim], history, lenient=lenient or None, trace=trace)
@@ -223,7 +232,7 @@ class Engine:
         """Assesses a claim with its trace: every step, the rule it read, its citation, the
         value before and after (``docs/trace.md``). ``print()`` it, or show it in a notebook.
 
-        ``claims`` is one claim (a dict), or a batch (any input :meth:`run` takes) with
+        ``claims`` is one claim (a dict or a pandas Series), or a batch (any input :meth:`run` takes) with
         ``claim_id`` the claim to explain: the batch is assessed as :meth:`run` would, and the
         claim is explained where the batch decided it (SPEC §7.4) — the same decision, its
         cross-claim steps naming the earlier claims (``{"claim": id}``) and history rows
@@ -249,12 +258,13 @@ class Engine:
         >>> print(str(a).splitlines()[0])
         Claim C1: approved, 2466.67 yuan — skills_training
         """
-        if isinstance(claims, Mapping) and claim_id is None and applications is None:
+        one = isinstance(claims, Mapping) or (_frames._module(claims), type(claims).__name__) == ("pandas", "Series")
+        if one and claim_id is None and applications is None:
             return self.assess(claims, history, lenient=bool(lenient), trace=True, lang=lang)
         if claim_id is None:
             raise _native.choice_error_for("claim_id", "", ["the id of the claim to explain"])
-        if isinstance(claims, Mapping):
-            claims = [claims]
+        if one:
+            claims = [_one_claim(claims)]
         lang = _lang.check(lang, self._lang)
         inputs = _Inputs(claims, history, applications, outcomes, lenient=lenient)
         record = self._native.explain(*inputs.native[:1], str(claim_id), *inputs.native[1:], lenient)
@@ -518,6 +528,24 @@ class Engine:
         return str(self._native.__repr__())
 
 
+def _one_claim(claim: Any) -> Any:
+    """A claim as the engine reads one: a pandas Series as a dict (its missing values as
+    ``None``); a table raises ``InputTypeError``. Anything else is assessed as given (a value
+    that is not a mapping is an ``invalid`` claim, as a JSON claim that is not an object)."""
+    module, name = _frames._module(claim), type(claim).__name__
+    if module == "pandas" and name == "Series":
+        import pandas as pd
+
+        return {key: None if pd.api.types.is_scalar(value) and bool(pd.isna(value)) else value for key, value in claim.items()}
+    table = module in ("pandas", "polars") or (module, name) == ("numpy", "ndarray") or (module == "pyarrow" and "Scalar" not in name)
+    if table or hasattr(claim, "__arrow_c_stream__") or hasattr(claim, "__arrow_c_array__"):
+        hint = "; engine.assess_batch(...) takes a table of claims, frame.iloc[i] or a dict is one claim"
+        raise _native.input_error(
+            "claims", "unsupported_input", "", f"assess takes one claim, a dict or a pandas Series; got {module}.{name}{hint}"
+        )
+    return claim
+
+
 class _Inputs:
     """Claims, history, applications and outcomes as the native module reads them, with the
     kinds of the claims and applications given (results come back as the same kinds), after
@@ -534,6 +562,10 @@ class _Inputs:
         strict: bool = False,
         keep: Sequence[str] = (),
     ) -> None:
+        for what, given in (("claims", data), ("history", history), ("applications", applications), ("outcomes", outcomes)):
+            _frames.check(what, given)
+        # Claims, or applications alone (an apprenticeship run).
+        _frames.claims_given(data, applications)
         if type(data).__name__ == "LazyFrame":
             data = data.collect()  # once: read here, and again for `keep`
         keep = [keep] if isinstance(keep, str) else list(keep)

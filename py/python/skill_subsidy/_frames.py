@@ -49,17 +49,57 @@ def kind_of(data: Any) -> Kind:
     return "records"
 
 
+#: What each kind of input may be, for the message of an ``InputTypeError``.
+EXPECTED = "a pandas or polars DataFrame, a pyarrow Table, an object with __arrow_c_stream__, or a list of dicts"
+
+
+def unsupported(what: str, data: Any, hint: str = "") -> Exception:
+    """The ``InputTypeError`` (a ``ClaimError`` and a ``TypeError``, code ``unsupported_input``)
+    for ``data`` of a kind that is not read as ``what``."""
+    kind = type(data)
+    name = "None" if data is None else f"{kind.__module__}.{kind.__qualname__}".replace("builtins.", "")
+    return _native.input_error(what, "unsupported_input", "", f"expected {EXPECTED}; got {name}{hint}")
+
+
+def check(what: str, data: Any) -> None:
+    """Raises ``InputTypeError`` for data that is not a table or rows of ``what``: one column
+    (a pandas or polars Series, a pyarrow Array) or a numpy array. ``None`` is no rows."""
+    if data is None:
+        return
+    module, name = _module(data), type(data).__name__
+    if module == "numpy":
+        raise unsupported(what, data, " (a numpy array has no field names: pandas.DataFrame(array, columns=[...]) gives them)")
+    if module == "pandas" and not (hasattr(data, "columns") and hasattr(data, "index")):
+        hint = " (a Series is one claim: engine.assess(series); series.to_frame().T is a table of it)" if name == "Series" else ""
+        raise unsupported(what, data, hint)
+    if module == "polars" and name not in ("DataFrame", "LazyFrame"):
+        raise unsupported(what, data, " (a polars Series is one column: give a DataFrame)" if name == "Series" else "")
+    if module == "pyarrow" and name not in ("Table", "RecordBatch", "RecordBatchReader"):
+        raise unsupported(what, data, " (one column: give a pyarrow Table)" if "Array" in name else "")
+
+
+def claims_given(data: Any, applications: Any, outcomes: Any = None) -> None:
+    """Raises ``InputTypeError`` when there is nothing to assess: no claims (``None``) and no
+    applications. An empty list is a batch of no claims."""
+    if data is None and applications is None and outcomes is None:
+        raise unsupported("claims", data, " (an empty batch is [])")
+
+
 def read(data: Any, what: str = "claims") -> Tuple[Kind, Any]:
     """The kind of ``data`` and what the engine reads: an object with ``__arrow_c_stream__``,
-    a list of mappings, or ``None``. What is returned can be read more than once."""
+    a list of mappings, or ``None``. What is returned can be read more than once. Raises
+    ``InputTypeError`` for data of another kind (see :func:`check`)."""
     if data is None:
         return "records", None
+    check(what, data)
     module = _module(data)
     if module == "pandas" and hasattr(data, "columns") and hasattr(data, "index"):
         if not data.columns.is_unique:
             twice = str(data.columns[data.columns.duplicated()][0])
             raise _native.input_error(what, "repeated_column", twice, f"the column {twice} appears twice")
         pa = _pyarrow()
+        if not arrow_safe(data):
+            return "pandas", data.to_dict("records")
         try:
             # The index is not a claim field; it is given back on the result.
             return "pandas", from_pandas(data, pa)
@@ -105,6 +145,38 @@ def read(data: Any, what: str = "claims") -> Tuple[Kind, Any]:
         return "records", list(data)
     # Anything else goes to the engine, which names what it expected.
     return "records", data
+
+
+#: What pandas infers of a column of Python objects that pyarrow converts, or refuses with an
+#: exception. Any other (``mixed`` above all) is read row by row without asking pyarrow: pyarrow
+#: crashes the interpreter (a segmentation fault, seen with pyarrow 26) on some of them, such as a
+#: ``numpy.datetime64`` followed by a ``numpy.bool_``, a ``numpy.int64`` or a ``numpy.float32``.
+ARROW_SAFE = frozenset(
+    (
+        "string",
+        "bytes",
+        "empty",
+        "integer",
+        "floating",
+        "mixed-integer-float",
+        "decimal",
+        "boolean",
+        "date",
+        "datetime",
+        "time",
+        "timedelta",
+    )
+)
+
+
+def arrow_safe(frame: Any) -> bool:
+    """Whether every column of Python objects of a pandas frame is of one kind pyarrow reads
+    safely (``ARROW_SAFE``)."""
+    import numpy as np
+    from pandas.api.types import infer_dtype
+
+    objects = [i for i, dtype in enumerate(frame.dtypes) if isinstance(dtype, np.dtype) and dtype.kind == "O"]
+    return all(infer_dtype(frame.iloc[:, i], skipna=True) in ARROW_SAFE for i in objects)
 
 
 def from_pandas(frame: Any, pa: Any) -> Any:

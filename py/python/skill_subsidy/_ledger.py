@@ -69,6 +69,7 @@ class Ledger:
         content is shown as decided then; with other content it is ``invalid``
         (``claim_id_reused``). Raises ``LedgerError`` when the ledger cannot be written —
         then nothing was."""
+        _frames.claims_given(data, applications, outcomes)
         kind, claims = _frames.read(data)
         app_kind, apps = _frames.read(applications, "applications")
         native, batch, claim_ways, app_ways = self._native.run(

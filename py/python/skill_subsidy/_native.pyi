@@ -13,6 +13,7 @@ __all__ = [
     "ClaimError",
     "Closings",
     "Engine",
+    "InputTypeError",
     "Ledger",
     "LedgerError",
     "OverrideError",
@@ -52,6 +53,10 @@ class OverrideError(RulesError):
 class ClaimError(SubsidyError):
     """Input that cannot be assessed as a whole."""
 
+class InputTypeError(ClaimError, TypeError):
+    """Data of a kind that is not read at all (``errors[0]["code"]``: ``unsupported_input``):
+    a numpy array, a Series or ``None`` as the claims of a batch, a DataFrame as one claim."""
+
 class ArgumentError(SubsidyError, ValueError):
     """An argument that is not one of its choices: a report key, a money kind, a language."""
 
@@ -68,7 +73,9 @@ def person_buckets(table: Any, buckets: int, column: str = "person_id") -> Arrow
 class SubsidyWarning(UserWarning):
     """Input that is read, with something in it left out (columns that are not fields)."""
 
-def input_error(what: str, code: str, field: str, message: str) -> ClaimError: ...
+def input_error(what: str, code: str, field: str, message: str) -> ClaimError:
+    """The ``ClaimError`` for ``code``: an ``InputTypeError`` for ``unsupported_input``."""
+
 def choice_error_for(argument: str, given: str, choices: List[str]) -> ArgumentError: ...
 def fields() -> List[Tuple[str, List[str]]]: ...
 
@@ -159,7 +166,12 @@ class Engine:
     def export(self) -> _Json: ...
     def schema(self) -> _Json: ...
     def labels_zh(self) -> List[Tuple[str, List[Tuple[str, str]]]]: ...
-    def assess(self, claim: Mapping[str, Any], lenient: bool = False, trace: bool = False) -> _Json: ...
+    def assess(self, claim: Mapping[str, Any], lenient: bool = False, trace: bool = False) -> _Json:
+        """One claim's record. Values are read as ``py/README.md`` ("Types across the boundary")
+        says: a float as JavaScript writes it (``1e300`` is ``bad_money``); a ``date``, a
+        datetime or ``numpy.datetime64`` at midnight as its date; a timestamp with a time zone,
+        in any zone, and a numpy ``timedelta64``, complex or ``void`` as that field's
+        ``wrong_type``."""
     def run(
         self,
         claims: _Input,

@@ -4,6 +4,7 @@ and a report key that is not one is a type error (issue 15)."""
 from decimal import Decimal
 from typing import Any, Dict, List, Union
 
+import pandas as pd
 import polars as pl
 from typing_extensions import assert_type
 
@@ -13,6 +14,7 @@ engine = ss.Engine()
 claim = {"claim_id": "C1", "program": "pre_job", "person_id": "P1", "enterprise_id": "E1", "event_date": "2021-05-10"}
 assert_type(engine.assess(claim), ss.Assessment)
 assert_type(engine.assess(claim).amount, Decimal)
+assert_type(engine.assess(pd.Series(claim)), ss.Assessment)  # a pandas Series is one claim
 assert_type(engine.assess_batch(pl.DataFrame({"claim_id": ["C1"]})), pl.DataFrame)
 assert_type(engine.assess_batch([claim], money="fen"), List[Dict[str, Any]])
 assert_type(engine.run([claim]), ss.BatchResult)
