@@ -470,7 +470,7 @@ class BatchResult:
         >>> result = Engine().run([claim], history)
         >>> explained = result.explain("C1")
         >>> explained.reasons, [s["counted"] for s in explained.trace["steps"] if s.get("counted")]
-        (['duplicate_level'], [[{'history': 1}], [{'history': 1}]])
+        (['duplicate_level'], [[{'history': 1}]])
         """
         if self._explain is None:
             message = "this result was not made by Engine.run: use engine.explain(claims, claim_id=...)"
