@@ -83,7 +83,7 @@ def test_explaining_a_claim_not_in_the_batch_or_without_an_id_is_an_error():
     with pytest.raises(ss.ClaimError) as e:
         ss.Engine().run([hire]).explain("NO-SUCH")
     assert e.value.errors[0]["code"] == "unknown_claim"
-    with pytest.raises(ss.ArgumentError):
+    with pytest.raises(ss.InputTypeError, match="claim_id="):
         ss.Engine().explain([hire])
     # One claim alone is still explained alone.
     assert ss.Engine().explain(hire).batch is None

@@ -262,7 +262,8 @@ class Engine:
         if one and claim_id is None and applications is None:
             return self.assess(claims, history, lenient=bool(lenient), trace=True, lang=lang)
         if claim_id is None:
-            raise _native.choice_error_for("claim_id", "", ["the id of the claim to explain"])
+            hint = "explain takes one claim (a dict or a pandas Series), or a batch of claims with claim_id=... naming the one to explain"
+            raise _native.input_error("claims", "unsupported_input", "claim_id", hint)
         if one:
             claims = [_one_claim(claims)]
         lang = _lang.check(lang, self._lang)
