@@ -4,6 +4,7 @@
 //! a rules or override error); 2 wrong usage.
 
 mod apprenticeship;
+mod csv_input;
 mod demo_parquet;
 mod explain;
 mod input;
