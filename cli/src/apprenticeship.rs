@@ -9,7 +9,8 @@ use crate::Failure;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::{
-    Application, ApplicationResult, Batch, BatchResult, Decimal, Engine, FieldError, Outcome, OutcomeKind, PaymentKind, RawValue, Status,
+    Application, ApplicationResult, Batch, BatchResult, ClaimErrorKind, Decimal, Engine, FieldError, Outcome, OutcomeKind, PaymentKind,
+    RawValue, Status,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -43,11 +44,13 @@ pub fn read(path: &str, outcomes: Option<&str>) -> Result<(Vec<Read>, Vec<String
             }
         }
     }
-    let mut records = input::read_records(path, "application_id")?;
-    for (_, fields) in &mut records {
-        let id = text_of(fields, "application_id").unwrap_or_default();
-        for (_, row) in joined.remove(&id).unwrap_or_default() {
-            fields.extend(row.into_iter().filter(|(k, _)| k == "outcome" || k == "outcome_date"));
+    // A row that cannot be read is that application's error (with its id when it was read);
+    // the other applications go on.
+    let mut rows = input::read_rows(path, "application_id")?;
+    for row in rows.iter_mut().filter(|r| r.problem.is_none()) {
+        let id = text_of(&row.fields, "application_id").unwrap_or_default();
+        for (_, outcome) in joined.remove(&id).unwrap_or_default() {
+            row.fields.extend(outcome.into_iter().filter(|(k, _)| k == "outcome" || k == "outcome_date"));
         }
     }
     if let Some(file) = outcomes {
@@ -57,7 +60,17 @@ pub fn read(path: &str, outcomes: Option<&str>) -> Result<(Vec<Read>, Vec<String
             }
         }
     }
-    Ok((from_records(&records, lenient), problems))
+    let apps = rows
+        .iter()
+        .map(|row| match &row.problem {
+            None => from_record(row.location, &row.fields, lenient),
+            Some(problem) => {
+                let id = Application::id_of(row.fields.iter().map(|(k, v)| (k.as_str(), v)));
+                Read::Invalid(id, vec![FieldError::new(ClaimErrorKind::MalformedRow, "", Some(problem.clone()))], row.location)
+            }
+        })
+        .collect();
+    Ok((apps, problems))
 }
 
 /// Reads outcomes (application_id, outcome, outcome_date; a withdrawal needs its date), by
@@ -94,15 +107,15 @@ pub fn read_outcomes(file: &str) -> Result<BTreeMap<String, Outcome>, Failure> {
 
 /// Applications from rows read (a file, a request), an outcome among each row's fields.
 pub fn from_records(records: &[(Location, input::Record)], lenient: bool) -> Vec<Read> {
-    let mut out = Vec::with_capacity(records.len());
-    for (location, fields) in records {
-        let pairs = fields.iter().map(|(k, v)| (k.as_str(), v));
-        match Application::parse(pairs.clone(), lenient) {
-            Ok(app) => out.push(Read::Ok(app)),
-            Err(errors) => out.push(Read::Invalid(Application::id_of(pairs), errors, *location)),
-        }
+    records.iter().map(|(location, fields)| from_record(*location, fields, lenient)).collect()
+}
+
+fn from_record(location: Location, fields: &input::Record, lenient: bool) -> Read {
+    let pairs = fields.iter().map(|(k, v)| (k.as_str(), v));
+    match Application::parse(pairs.clone(), lenient) {
+        Ok(app) => Read::Ok(app),
+        Err(errors) => Read::Invalid(Application::id_of(pairs), errors, location),
     }
-    out
 }
 
 /// Adds the applications to a batch, invalid ones as invalid.

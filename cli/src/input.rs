@@ -1,22 +1,30 @@
 //! Reading claims and history: CSV, a JSON array, or JSON Lines, from a file or stdin (and
 //! Parquet, through [`crate::parquet`]).
 //!
-//! Claims stream: each row goes to the caller as soon as it is read, so a million-row file is
-//! never held in memory. Nothing is dropped: a row that cannot be read (broken quoting, a line
-//! longer than [`MAX_LINE_BYTES`], invalid UTF-8, a malformed JSON line) becomes a claim with a
-//! record error, which the engine reports as `invalid`. In CSV a claim is one line: claims have
-//! no field that may hold a line break, so a quote left open spoils one line, not the rest of
-//! the file.
+//! Claims stream: CSV and JSON Lines are read a block at a time (CSV: about 4 MiB of input, its
+//! records parsed and its claims prepared on every core; see the `skill-subsidy-csv` crate), and
+//! each row goes to the caller in file order, so a million-row file is never held in memory as
+//! text. (A JSON array is one document and is read whole.) Nothing is dropped: a row that cannot
+//! be read (a quote left open, a record over 1 MiB, a JSON Lines line over [`MAX_LINE_BYTES`],
+//! a malformed JSON line) becomes a claim with a `malformed_row` error on the line where it
+//! starts, which the engine reports as `invalid`. CSV is RFC 4180 as Python's `csv` module reads
+//! it: a quoted field may hold line breaks (LF, CRLF or a lone CR, as Excel's Alt+Enter writes
+//! them), and a record ends at LF, CRLF or a lone CR outside quotes. A quote left open to the end
+//! of the file is not allowed to swallow it: that row is reported with its line, and the lines
+//! after it are read again as rows of their own.
 
-use skill_subsidy::claim::{ClaimErrorKind, Field, FieldError, FieldSource, RawClaim, RawRef, RawValue};
+use crate::csv_input;
+use skill_subsidy::claim::{ClaimErrorKind, FieldError, FieldSource, RawClaim, RawValue};
+use skill_subsidy_csv::Cells;
 use std::cell::Cell;
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::rc::Rc;
 
-/// Longest line read, in bytes; a longer line becomes an invalid row and is skipped without
-/// being held in memory.
+/// Longest JSON Lines line read, in bytes; a longer line becomes an invalid row and is skipped
+/// without being held in memory. (CSV records have their own limit, 1 MiB:
+/// [`skill_subsidy_csv::MAX_RECORD_BYTES`].)
 pub const MAX_LINE_BYTES: usize = 64 * 1024;
 
 /// Input formats.
@@ -110,6 +118,7 @@ impl<R: Read> Read for Counting<R> {
     }
 }
 
+/// Opens `path` (`-` for stdin), decoded to UTF-8 as the reading options say (encoding.rs).
 fn open(path: &str) -> Result<Box<dyn Read>, InputError> {
     let reading = crate::reading::get();
     if path == "-" {
@@ -168,7 +177,8 @@ pub fn read_claims(
     let (reader, format) = prepare_input(path, format, &count)?;
     let mut unlisted = None;
     let extra_columns = match format {
-        Format::Csv => read_csv(reader, path, "claim_id", &mut |cells: Cells<'_>, location| {
+        // CSV, as people make it: dates and money normalised (crate::normalised), changes listed.
+        Format::Csv => csv_input::read_rows(reader, path, "claim_id", &mut |cells: Cells<'_>, location| {
             let (cells, changes) = crate::normalised::Normalised::new(&cells, crate::reading::get().normalise);
             if let Err(e) = crate::normalised::log(path, location, &changes) {
                 unlisted.get_or_insert(e);
@@ -192,7 +202,7 @@ pub fn read_claims(
 }
 
 /// Reads claims from `path` like [`read_claims`], but hands each row to `prepare` first — on
-/// every core for CSV, a block of lines at a time — and its result to `each`, in file order.
+/// every core for CSV, a block of records at a time — and its result to `each`, in file order.
 pub fn read_claims_prepared<T: Send>(
     path: &str,
     format: Option<Format>,
@@ -234,7 +244,7 @@ pub fn read_claims_prepared_from<T: Send>(
     mut each: impl FnMut(T, Location),
 ) -> Result<Source, InputError> {
     let extra_columns = match format {
-        Format::Csv => read_csv_parallel(reader, name, &prepare, &mut each)?,
+        Format::Csv => csv_input::read_claims_parallel(reader, name, &prepare, &mut each)?,
         Format::Jsonl => {
             read_jsonl(reader, name, &mut |raw: RawClaim, location| each(prepare(&raw), location))?;
             Vec::new()
@@ -251,73 +261,113 @@ pub fn read_claims_prepared_from<T: Send>(
 /// A record of named fields (a history row).
 pub type Record = Vec<(String, RawValue)>;
 
-/// Reads records of any fields (history, applications, outcomes) from `path`; a CSV header must
-/// name the `required` column. A row that cannot be read is an error.
+/// A row of a records file: its fields, or what stops it being read. A row that cannot be read
+/// keeps its id (the required column) when that was read.
+pub struct Row {
+    /// Where the row starts.
+    pub location: Location,
+    /// The fields read.
+    pub fields: Record,
+    /// Why the row cannot be read, its location first.
+    pub problem: Option<String>,
+}
+
+/// Reads records of any fields (history, outcomes) from `path`; a CSV header must name the
+/// `required` column. A row that cannot be read is an error of the whole file.
 pub fn read_records(path: &str, required: &str) -> Result<Vec<(Location, Record)>, InputError> {
+    refuse_problems(path, read_rows(path, required)?)
+}
+
+/// Reads rows of any fields (applications) from `path`, each with what stops it being read.
+pub fn read_rows(path: &str, required: &str) -> Result<Vec<Row>, InputError> {
     if crate::parquet::is_parquet(path) {
-        return crate::parquet::read_records(path, required);
+        let records = crate::parquet::read_records(path, required)?;
+        return Ok(records.into_iter().map(|(location, fields)| Row { location, fields, problem: None }).collect());
     }
-    let mut records = match crate::xlsx::is_workbook(path) {
-        true => crate::xlsx::read_records(path, required)?,
-        false => {
-            let count = Rc::new(Cell::new(0));
-            let (reader, format) = prepare_input(path, None, &count)?;
-            if format != Format::Csv {
-                return read_records_from(reader, path, format, required);
-            }
-            read_records_from(reader, path, format, required)?
+    let mut rows = if crate::xlsx::is_workbook(path) {
+        let records = crate::xlsx::read_records(path, required)?;
+        records.into_iter().map(|(location, fields)| Row { location, fields, problem: None }).collect()
+    } else {
+        let count = Rc::new(Cell::new(0));
+        let (reader, format) = prepare_input(path, None, &count)?;
+        if format != Format::Csv {
+            return read_rows_from(reader, path, format, required);
         }
+        read_rows_from(reader, path, format, required)?
     };
-    crate::normalised::records(path, &mut records)?;
-    Ok(records)
+    // Workbooks and CSV, as people make them: dates and money normalised, changes listed.
+    for row in &mut rows {
+        crate::normalised::record(path, row.location, &mut row.fields)?;
+    }
+    Ok(rows)
 }
 
 /// [`read_records`] from an opened input (a part of a request), named `name` in messages.
-pub fn read_records_from(
-    mut reader: impl BufRead,
-    name: &str,
-    format: Format,
-    required: &str,
-) -> Result<Vec<(Location, Record)>, InputError> {
-    let mut records: Vec<(Location, Result<Record, String>)> = Vec::new();
-    match format {
-        Format::Csv => {
-            read_csv(reader, name, required, &mut |cells: Cells<'_>, location| {
-                let record = match &cells.record_error {
-                    Some(e) => Err(e.value.clone().unwrap_or_else(|| e.message_en.clone())),
-                    None => Ok(cells.record()),
-                };
-                records.push((location, record));
-            })?;
-        }
-        Format::Parquet => {} // read above (prepare_input refuses it)
-        Format::Jsonl | Format::Json => {
-            let mut text = Vec::new();
-            reader.read_to_end(&mut text).map_err(|e| InputError(format!("{name}: {e}")))?;
-            let parse = |bytes: &[u8]| {
-                serde_json::from_slice::<Fields>(bytes).map(|f| f.0).map_err(|e| format!("not a JSON object: {}", json_problem(&e)))
-            };
-            if format == Format::Jsonl {
-                for (i, line) in text.split(|&b| b == b'\n').enumerate() {
-                    if !line.iter().all(u8::is_ascii_whitespace) {
-                        records.push((Location::Line(i as u32 + 1), parse(line)));
-                    }
-                }
-            } else {
-                let items: Vec<Fields> = match text.iter().find(|b| !b.is_ascii_whitespace()) {
-                    Some(b'{') => vec![serde_json::from_slice(&text).map_err(|e| InputError(format!("{name}: {}", json_problem(&e))))?],
-                    _ => serde_json::from_slice(&text)
-                        .map_err(|e| InputError(format!("{name}: not a JSON array of records: {}", json_problem(&e))))?,
-                };
-                records.extend(items.into_iter().enumerate().map(|(i, f)| (Location::Record(i as u32 + 1), Ok(f.0))));
-            }
-        }
-    }
-    let problems: Vec<String> = records.iter().filter_map(|(l, r)| r.as_ref().err().map(|e| format!("{l}: {e}"))).collect();
+pub fn read_records_from(reader: impl BufRead, name: &str, format: Format, required: &str) -> Result<Vec<(Location, Record)>, InputError> {
+    refuse_problems(name, read_rows_from(reader, name, format, required)?)
+}
+
+/// The rows' records, or every problem as one error of the file `name`.
+fn refuse_problems(name: &str, rows: Vec<Row>) -> Result<Vec<(Location, Record)>, InputError> {
+    let problems: Vec<&str> = rows.iter().filter_map(|r| r.problem.as_deref()).collect();
     if !problems.is_empty() {
         return Err(InputError(format!("{name}: {} rows cannot be read:\n  {}", problems.len(), problems.join("\n  "))));
     }
-    Ok(records.into_iter().filter_map(|(l, r)| r.ok().map(|r| (l, r))).collect())
+    Ok(rows.into_iter().map(|r| (r.location, r.fields)).collect())
+}
+
+/// [`read_rows`] from an opened input, named `name` in messages.
+pub fn read_rows_from(mut reader: impl BufRead, name: &str, format: Format, required: &str) -> Result<Vec<Row>, InputError> {
+    let mut rows = Vec::new();
+    match format {
+        Format::Csv => {
+            csv_input::read_rows(reader, name, required, &mut |cells: Cells<'_>, location| {
+                // The record error's value already names the line.
+                let problem = cells.record_error().map(|e| e.value.clone().unwrap_or_else(|| format!("{location}: {}", e.message_en)));
+                rows.push(Row { location, fields: cells.named(), problem });
+            })?;
+        }
+        Format::Parquet => {} // read by read_rows (prepare_input refuses it)
+        Format::Jsonl | Format::Json => {
+            let mut text = Vec::new();
+            reader.read_to_end(&mut text).map_err(|e| InputError(format!("{name}: {e}")))?;
+            let text = without_bom(&text);
+            if format == Format::Jsonl {
+                for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+                    if line.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    let location = Location::Line(i as u32 + 1);
+                    rows.push(match serde_json::from_slice::<Fields>(line) {
+                        Ok(f) => Row { location, fields: f.0, problem: None },
+                        Err(e) => Row {
+                            location,
+                            fields: Vec::new(),
+                            problem: Some(format!("{location}: not a JSON object: {}", json_problem(&e))),
+                        },
+                    });
+                }
+            } else {
+                let items: Vec<Fields> = match text.iter().find(|b| !b.is_ascii_whitespace()) {
+                    Some(b'{') => vec![serde_json::from_slice(text).map_err(|e| InputError(format!("{name}: {}", json_problem(&e))))?],
+                    _ => serde_json::from_slice(text)
+                        .map_err(|e| InputError(format!("{name}: not a JSON array of records: {}", json_problem(&e))))?,
+                };
+                rows.extend(items.into_iter().enumerate().map(|(i, f)| Row {
+                    location: Location::Record(i as u32 + 1),
+                    fields: f.0,
+                    problem: None,
+                }));
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// `bytes` without a leading UTF-8 byte order mark (Windows tools write one; JSON forbids it,
+/// but CSV and JSON Lines accept it, so a JSON document does too).
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 
 /// What is wrong with JSON input, said without quoting it: serde's own messages can repeat a
@@ -416,268 +466,8 @@ impl<R: BufRead> Lines<R> {
     }
 }
 
-/// Splits one CSV line into fields (RFC 4180 quoting, `""` inside quotes).
-struct CsvLine {
-    reader: csv_core::Reader,
-    out: Vec<u8>,
-    ends: Vec<usize>,
-}
-
-impl CsvLine {
-    fn new() -> CsvLine {
-        // Lines are already split on '\n' (a trailing '\r' removed): a record never ends inside
-        // a line, so a stray '\r' stays in its field (and makes it invalid) instead of ending
-        // the record and dropping the rest of the line.
-        let reader = csv_core::ReaderBuilder::new().terminator(csv_core::Terminator::Any(b'\n')).build();
-        CsvLine { reader, out: vec![0; 4096], ends: vec![0; 64] }
-    }
-
-    /// The fields, or `None` when the line's quotes do not balance.
-    fn split<'a>(&'a mut self, line: &[u8]) -> Option<Vec<&'a [u8]>> {
-        if line.iter().filter(|&&b| b == b'"').count() % 2 == 1 {
-            return None;
-        }
-        self.reader.reset();
-        let (mut input, mut nout, mut nend) = (line, 0, 0);
-        loop {
-            // Once the line is consumed, an empty input tells csv-core the record has ended.
-            let (result, nin, o, e) = self.reader.read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
-            input = &input[nin..];
-            nout += o;
-            nend += e;
-            match result {
-                csv_core::ReadRecordResult::OutputFull => self.out.resize(self.out.len() * 2, 0),
-                csv_core::ReadRecordResult::OutputEndsFull => self.ends.resize(self.ends.len() * 2, 0),
-                csv_core::ReadRecordResult::InputEmpty => {}
-                csv_core::ReadRecordResult::Record | csv_core::ReadRecordResult::End => break,
-            }
-        }
-        let mut start = 0;
-        Some(
-            self.ends[..nend]
-                .iter()
-                .map(|&end| {
-                    let field = &self.out[start..end];
-                    start = end;
-                    field
-                })
-                .collect(),
-        )
-    }
-}
-
-/// One CSV row, borrowed from the line it was read from: its cells by header, or what was wrong
-/// with it. Reading a claim from it allocates nothing but the claim's own small strings.
-pub struct Cells<'a> {
-    header: &'a [String],
-    /// For each claim field, its column.
-    columns: &'a [Option<usize>; Field::COUNT],
-    /// Header names that are not claim fields.
-    extra: &'a [String],
-    cells: &'a [&'a [u8]],
-    record_error: Option<FieldError>,
-}
-
-impl FieldSource for Cells<'_> {
-    fn value(&self, field: Field) -> Option<RawRef<'_>> {
-        // With a record error the cells are not read (only the claim id, to find the row).
-        let cell = self.cells.get(self.columns[field as usize]?)?;
-        Some(match std::str::from_utf8(cell) {
-            Ok("") => RawRef::Null,
-            Ok(text) => RawRef::Text(text),
-            Err(_) => RawRef::NotUtf8,
-        })
-    }
-
-    fn unknown_fields(&self) -> &[String] {
-        self.extra
-    }
-
-    fn record_error(&self) -> Option<&FieldError> {
-        self.record_error.as_ref()
-    }
-}
-
-impl Cells<'_> {
-    /// The cells as named values (for history rows, which are not claims).
-    fn record(&self) -> Record {
-        self.header
-            .iter()
-            .zip(self.cells)
-            .map(|(h, c)| {
-                let value = match std::str::from_utf8(c) {
-                    Ok("") => RawValue::Null,
-                    Ok(t) => RawValue::Text(t.to_string()),
-                    Err(_) => RawValue::NotUtf8,
-                };
-                (h.clone(), value)
-            })
-            .collect()
-    }
-}
-
 fn row_error(location: Location, detail: String) -> FieldError {
     FieldError::new(ClaimErrorKind::MalformedRow, "", Some(format!("{location}: {detail}")))
-}
-
-/// A CSV file's header, read: its names, where each claim field is, and the other columns.
-struct Header {
-    names: Vec<String>,
-    columns: [Option<usize>; Field::COUNT],
-    /// Only the claim id's column: what a row with a record error shows.
-    claim_id_only: [Option<usize>; Field::COUNT],
-    extra: Vec<String>,
-}
-
-impl Header {
-    /// Reads the header line; it must name the `required` column.
-    fn read<R: BufRead>(lines: &mut Lines<R>, splitter: &mut CsvLine, path: &str, required: &str) -> Result<Header, InputError> {
-        let io = |e: std::io::Error| InputError(format!("{path}: {e}"));
-        let names: Vec<String> = match lines.next().map_err(io)? {
-            None => return Err(InputError(format!("{path}: the file is empty; a CSV starts with a header row"))),
-            Some((_, Line::TooLong(n))) => return Err(InputError(format!("{path}: the header line is {n} bytes long"))),
-            Some((_, Line::Text(text))) => {
-                let text = text.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(text);
-                let fields =
-                    splitter.split(text).ok_or_else(|| InputError(format!("{path}: line 1: the header's quotes do not balance")))?;
-                fields
-                    .iter()
-                    .map(|f| {
-                        std::str::from_utf8(f)
-                            .map(|s| s.trim().to_string())
-                            .map_err(|_| InputError(format!("{path}: line 1: the header is not UTF-8")))
-                    })
-                    .collect::<Result<_, _>>()?
-            }
-        };
-        let names = crate::headers::canonical(names, required);
-        if names.iter().any(|h| h.contains('\r')) {
-            return Err(InputError(format!(
-                "{path}: line 1: a carriage return inside the header: lines must end with LF or CRLF, not CR alone"
-            )));
-        }
-        let fields: Vec<Option<Field>> = names.iter().map(|h| Field::parse(h)).collect();
-        let extra: Vec<String> = names.iter().zip(&fields).filter(|(_, f)| f.is_none()).map(|(h, _)| h.clone()).collect();
-        let mut columns = [None; Field::COUNT];
-        for (i, f) in fields.iter().enumerate() {
-            if let Some(f) = f {
-                columns[*f as usize] = Some(i);
-            }
-        }
-        if !names.iter().any(|h| h == required) {
-            return Err(crate::headers::missing(path, required, &names, crate::reading::get().lang));
-        }
-        if let Some(twice) = names.iter().enumerate().find_map(|(i, h)| names[..i].contains(h).then_some(h)) {
-            return Err(InputError(format!("{path}: line 1: the column {twice} appears twice in the header")));
-        }
-        let mut claim_id_only = [None; Field::COUNT];
-        claim_id_only[Field::ClaimId as usize] = columns[Field::ClaimId as usize];
-        Ok(Header { names, columns, claim_id_only, extra })
-    }
-
-    /// Hands the row of `line` to `f` as cells (with a record error when it cannot be split into
-    /// the header's fields); `None` for a blank line.
-    fn row<T>(&self, splitter: &mut CsvLine, line: Line<'_>, location: Location, f: impl FnOnce(Cells<'_>) -> T) -> Option<T> {
-        let (error, row) = match line {
-            Line::TooLong(n) => (Some(row_error(location, format!("the line is {n} bytes long (at most {MAX_LINE_BYTES})"))), Vec::new()),
-            Line::Text(text) if text.iter().all(u8::is_ascii_whitespace) => return None,
-            Line::Text(text) => match splitter.split(text) {
-                None => (Some(row_error(location, "its quotes do not balance (a quote left open?)".into())), Vec::new()),
-                Some(row) if row.len() != self.names.len() => {
-                    (Some(row_error(location, format!("{} fields, the header has {}", row.len(), self.names.len()))), row)
-                }
-                Some(row) => (None, row),
-            },
-        };
-        // A row with a record error shows only its claim id (to find the row).
-        let columns = if error.is_some() { &self.claim_id_only } else { &self.columns };
-        Some(f(Cells { header: &self.names, columns, extra: &self.extra, cells: &row, record_error: error }))
-    }
-}
-
-/// Reads a CSV file row by row; returns the columns that are not claim fields.
-fn read_csv(
-    reader: impl BufRead,
-    path: &str,
-    required: &str,
-    each: &mut dyn FnMut(Cells<'_>, Location),
-) -> Result<Vec<String>, InputError> {
-    let mut lines = Lines::new(reader);
-    let mut splitter = CsvLine::new();
-    let header = Header::read(&mut lines, &mut splitter, path, required)?;
-    while let Some((number, line)) = lines.next().map_err(|e| InputError(format!("{path}: {e}")))? {
-        let location = Location::Line(number as u32);
-        header.row(&mut splitter, line, location, |cells| each(cells, location));
-    }
-    Ok(header.extra)
-}
-
-/// Lines read at a time by [`read_csv_parallel`].
-const BLOCK_LINES: usize = 16 * 1024;
-
-/// Lines of a file held together: their bytes, and each line's number and span (or length, when
-/// too long to keep).
-#[derive(Default)]
-struct Block {
-    bytes: Vec<u8>,
-    lines: Vec<(u32, usize, usize, Option<usize>)>,
-}
-
-impl Block {
-    fn line(&self, k: usize) -> (Location, Line<'_>) {
-        let (number, start, end, too_long) = self.lines[k];
-        let line = match too_long {
-            Some(n) => Line::TooLong(n),
-            None => Line::Text(&self.bytes[start..end]),
-        };
-        (Location::Line(number), line)
-    }
-}
-
-/// Reads a CSV file a block of lines at a time; each block's rows go through `prepare` on every
-/// core, and the results to `each` in file order. Returns the columns that are not claim fields.
-fn read_csv_parallel<T: Send>(
-    reader: impl BufRead,
-    path: &str,
-    prepare: &(dyn Fn(&dyn FieldSource) -> T + Sync),
-    each: &mut dyn FnMut(T, Location),
-) -> Result<Vec<String>, InputError> {
-    let mut lines = Lines::new(reader);
-    let mut splitter = CsvLine::new();
-    let header = Header::read(&mut lines, &mut splitter, path, "claim_id")?;
-    let mut block = Block::default();
-    loop {
-        block.bytes.clear();
-        block.lines.clear();
-        while block.lines.len() < BLOCK_LINES {
-            let Some((number, line)) = lines.next().map_err(|e| InputError(format!("{path}: {e}")))? else { break };
-            let start = block.bytes.len();
-            let too_long = match line {
-                Line::Text(text) => {
-                    block.bytes.extend_from_slice(text);
-                    None
-                }
-                Line::TooLong(n) => Some(n),
-            };
-            block.lines.push((number as u32, start, block.bytes.len(), too_long));
-        }
-        if block.lines.is_empty() {
-            break;
-        }
-        let parts = skill_subsidy::parallel::chunks(block.lines.len(), |range| {
-            let mut splitter = CsvLine::new();
-            range
-                .filter_map(|k| {
-                    let (location, line) = block.line(k);
-                    header.row(&mut splitter, line, location, |cells| (prepare(&cells), location))
-                })
-                .collect::<Vec<(T, Location)>>()
-        });
-        for (item, location) in parts.into_iter().flatten() {
-            each(item, location);
-        }
-    }
-    Ok(header.extra)
 }
 
 fn read_jsonl(reader: impl BufRead, path: &str, each: &mut dyn FnMut(RawClaim, Location)) -> Result<(), InputError> {
@@ -700,13 +490,14 @@ fn read_jsonl(reader: impl BufRead, path: &str, each: &mut dyn FnMut(RawClaim, L
 fn read_json(mut reader: impl Read, path: &str, each: &mut dyn FnMut(RawClaim, Location)) -> Result<(), InputError> {
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes).map_err(|e| InputError(format!("{path}: {e}")))?;
+    let bytes = without_bom(&bytes);
     // Claims are read straight into raw claims, which see every key (a repeated field is an
     // error) and turn an element that is not an object into an invalid claim.
     let items: Vec<RawClaim> = match bytes.iter().find(|b| !b.is_ascii_whitespace()) {
         Some(b'{') => {
-            vec![serde_json::from_slice(&bytes).map_err(|e| InputError(format!("{path}: not a JSON claim object: {}", json_problem(&e))))?]
+            vec![serde_json::from_slice(bytes).map_err(|e| InputError(format!("{path}: not a JSON claim object: {}", json_problem(&e))))?]
         }
-        _ => serde_json::from_slice(&bytes).map_err(|e| InputError(format!("{path}: not a JSON array of claims: {}", json_problem(&e))))?,
+        _ => serde_json::from_slice(bytes).map_err(|e| InputError(format!("{path}: not a JSON array of claims: {}", json_problem(&e))))?,
     };
     for (i, raw) in items.into_iter().enumerate() {
         each(raw, Location::Record(i as u32 + 1));
@@ -717,64 +508,6 @@ fn read_json(mut reader: impl Read, path: &str, each: &mut dyn FnMut(RawClaim, L
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn csv_bytes(bytes: &[u8]) -> Result<Vec<RawClaim>, InputError> {
-        let mut rows = Vec::new();
-        read_csv(BufReader::new(bytes), "t.csv", "claim_id", &mut |cells: Cells<'_>, _| rows.push(RawClaim::from_source(&cells)))?;
-        Ok(rows)
-    }
-
-    fn csv(text: &str) -> Vec<RawClaim> {
-        csv_bytes(text.as_bytes()).unwrap_or_else(|e| panic!("{}", e.0))
-    }
-
-    #[test]
-    fn quoted_fields_with_commas_and_escaped_quotes_are_read() {
-        let rows = csv("claim_id,program,district\r\n\"C,1\",\"pre\"\"job\",梁溪区\n");
-        assert_eq!(rows[0].get(Field::ClaimId), Some(&RawValue::Text("C,1".into())));
-        assert_eq!(rows[0].get(Field::Program), Some(&RawValue::Text("pre\"job".into())));
-        assert_eq!(rows[0].get(Field::District), Some(&RawValue::Text("梁溪区".into())));
-    }
-
-    #[test]
-    fn a_quote_left_open_spoils_one_line_not_the_rest() {
-        let rows = csv("claim_id,program\nC1,\"pre_job\nC2,pre_job\n");
-        assert_eq!(rows.len(), 2);
-        assert!(rows[0].record_error.is_some());
-        assert_eq!(rows[1].get(Field::ClaimId), Some(&RawValue::Text("C2".into())));
-    }
-
-    #[test]
-    fn an_over_long_line_is_reported_and_skipped() {
-        let long = "x".repeat(MAX_LINE_BYTES + 10);
-        let rows = csv(&format!("claim_id,program\n{long},a\nC2,b\n"));
-        assert_eq!(rows.len(), 2);
-        assert!(rows[0].record_error.as_ref().unwrap().value.as_ref().unwrap().contains("bytes long"));
-        assert!(rows[1].record_error.is_none());
-    }
-
-    #[test]
-    fn a_bare_carriage_return_never_drops_a_claim() {
-        let rows = csv("claim_id,program\nC1,pre_job\rC2,pre_job\nC3,x\n");
-        assert_eq!(rows.len(), 2);
-        assert_eq!(rows[1].claim_id_text(), "C3");
-        let cr_only = csv_bytes(b"claim_id,program\rC1,pre_job\rC2,pre_job\r");
-        assert!(cr_only.err().unwrap().0.contains("carriage return"));
-    }
-
-    #[test]
-    fn a_missing_header_is_reported_without_echoing_the_data() {
-        let e = csv_bytes(b"C1,skills_training,320211199001011234\n").err().unwrap();
-        assert!(!e.0.contains("3202111990"), "{}", e.0);
-        let twice = csv_bytes(b"claim_id,enterprise_id,enterprise_id\n").err().unwrap();
-        assert!(twice.0.contains("enterprise_id appears twice"), "{}", twice.0);
-    }
-
-    #[test]
-    fn invalid_utf8_is_marked_on_its_field() {
-        let rows = csv_bytes(b"claim_id,program\nC1,pre\xff\n").unwrap();
-        assert_eq!(rows[0].get(Field::Program), Some(&RawValue::NotUtf8));
-    }
 
     #[test]
     fn json_errors_never_quote_the_input() {
@@ -790,9 +523,31 @@ mod tests {
     }
 
     #[test]
-    fn a_row_with_the_wrong_number_of_fields_keeps_its_claim_id() {
-        let rows = csv("claim_id,program\nC1,pre_job,extra\n");
-        assert_eq!(rows[0].claim_id_text(), "C1");
-        assert!(rows[0].record_error.is_some());
+    fn a_history_row_that_cannot_be_read_names_its_line_once() {
+        let text = "person_id,program,paid_on,amount\nP1,\"skills_training,2021-01-05,1000\n";
+        let e = read_records_from(text.as_bytes(), "h.csv", Format::Csv, "person_id").err().unwrap();
+        assert!(e.0.contains("line 2: a quote opened"), "{}", e.0);
+        assert_eq!(e.0.matches("line 2").count(), 1, "{}", e.0);
+        let jsonl = read_records_from("{\"person_id\":1}\n{x\n".as_bytes(), "h.jsonl", Format::Jsonl, "person_id").err().unwrap();
+        assert_eq!(jsonl.0.matches("line 2").count(), 1, "{}", jsonl.0);
+    }
+
+    #[test]
+    fn a_json_array_with_a_byte_order_mark_is_read() {
+        let mut claims = Vec::new();
+        read_json("\u{feff}[{\"claim_id\":\"C1\"}]".as_bytes(), "c.json", &mut |raw, _| claims.push(raw)).unwrap();
+        assert_eq!(claims[0].claim_id_text(), "C1");
+        let records = read_records_from("\u{feff}[{\"person_id\":\"P1\"}]".as_bytes(), "h.json", Format::Json, "person_id").unwrap();
+        assert_eq!(records.len(), 1);
+    }
+
+    #[test]
+    fn an_application_row_that_cannot_be_read_is_a_row_with_its_id() {
+        let text = "application_id,enterprise_id\nA1,\"E1\nA2,E2\n";
+        let rows = read_rows_from(text.as_bytes(), "a.csv", Format::Csv, "application_id").unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].fields, vec![("application_id".to_string(), RawValue::Text("A1".into()))]);
+        assert!(rows[0].problem.as_deref().unwrap().starts_with("line 2: "));
+        assert!(rows[1].problem.is_none());
     }
 }

@@ -5,6 +5,7 @@
 
 mod apprenticeship;
 mod columns;
+mod csv_input;
 mod demo_parquet;
 mod encoding;
 mod explain;

@@ -78,35 +78,31 @@ pub fn prepare<T>(fields: &dyn FieldSource, prepare: &dyn Fn(&dyn FieldSource) -
     (prepare(&normalised), changes)
 }
 
-/// Normalises the dates and money of records read (history, applications, outcomes) as the
+/// Normalises the dates and money of a record read (history, applications, outcomes) as the
 /// reading options say, listing the changes.
-pub fn records(path: &str, records: &mut [(Location, Record)]) -> Result<(), InputError> {
+pub fn record(path: &str, location: Location, record: &mut Record) -> Result<(), InputError> {
     if !crate::reading::get().normalise {
         return Ok(());
     }
-    for (location, record) in records {
-        let id = record
-            .iter()
-            .find(|(k, _)| k == "application_id")
-            .and_then(|(_, v)| match v {
-                RawValue::Text(s) | RawValue::Number(s) => Some(s.clone()),
-                _ => None,
-            })
-            .unwrap_or_default();
-        let mut changes = Vec::new();
-        for (name, value) in record.iter_mut() {
-            let (RawValue::Text(text), Some(kind)) = (&*value, ValueKind::of_name(name)) else { continue };
-            if let Some(plain) = kind.normalise(text) {
-                changes.push(Change { id: id.clone(), field: name.clone(), original: text.clone(), normalised: plain.clone() });
-                *value = RawValue::Text(plain);
-            }
+    let id = record
+        .iter()
+        .find(|(k, _)| k == "application_id")
+        .and_then(|(_, v)| match v {
+            RawValue::Text(s) | RawValue::Number(s) => Some(s.clone()),
+            _ => None,
+        })
+        .unwrap_or_default();
+    let mut changes = Vec::new();
+    for (name, value) in record.iter_mut() {
+        let (RawValue::Text(text), Some(kind)) = (&*value, ValueKind::of_name(name)) else { continue };
+        if let Some(plain) = kind.normalise(text) {
+            changes.push(Change { id: id.clone(), field: name.clone(), original: text.clone(), normalised: plain.clone() });
+            *value = RawValue::Text(plain);
         }
-        log(path, *location, &changes)?;
     }
-    Ok(())
+    log(path, location, &changes)
 }
 
-/// Lists `changes` of the row at `location` of `path`, when a list was asked for.
 pub fn log(path: &str, location: Location, changes: &[Change]) -> Result<(), InputError> {
     if changes.is_empty() {
         return Ok(());

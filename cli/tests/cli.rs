@@ -87,7 +87,7 @@ fn malformed_csv_rows_come_out_invalid_and_the_rest_is_assessed() {
     let codes: Vec<String> = records[1..].iter().map(|r| r["errors"][0]["code"].as_str().unwrap_or("").to_string()).collect();
     assert_eq!(codes, ["malformed_row", "bad_date", "malformed_row", "malformed_row", "invalid_characters", "invalid_utf8"]);
     let stderr = text(&run.stderr);
-    assert!(stderr.contains("line 3") && stderr.contains("quotes do not balance"), "{stderr}");
+    assert!(stderr.contains("line 3") && stderr.contains("a quote opened in this row is never closed"), "{stderr}");
 }
 
 #[test]

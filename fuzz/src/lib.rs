@@ -10,6 +10,7 @@ use serde_json::Value;
 use skill_subsidy::{
     Application, ClaimErrorKind, Engine, Field, FieldError, FieldMode, HistoryRecord, Overrides, RawClaim, RawValue, Ruleset,
 };
+use skill_subsidy_csv::{CsvRows, Records, BLOCK_BYTES, MAX_RECORD_BYTES};
 use std::sync::OnceLock;
 
 /// The default engine, built once.
@@ -122,6 +123,95 @@ fn assert_no_person_id(raw: &RawClaim, record: &str, render: impl Fn(&RawClaim) 
     let mut other = raw.clone();
     other.set_field(Field::PersonId, RawValue::Text("P-other".into()));
     assert!(render(&other).contains(shown), "the person id {person:?} is in the record {record}");
+}
+
+/// A CSV record as the fuzzer compares it: its fields, and whether it has a problem.
+type CsvRecord = (Vec<Vec<u8>>, bool);
+
+/// Records of `data` as `skill-subsidy-csv` reads them, blank lines left out, with the given
+/// record limit, block size and threads, from a reader that gives `step` bytes at a time.
+fn csv_records(data: &[u8], limit: usize, block: usize, threads: usize, step: usize) -> Vec<CsvRecord> {
+    let mut records = Records::with_sizes(Trickle { data, step }, limit, block, threads);
+    let mut out = Vec::new();
+    while let Some(block) = records.next_block().expect("reading from memory cannot fail") {
+        let mut last_line = 0;
+        for r in block.iter().filter(|r| !r.is_blank()) {
+            assert!(r.line >= last_line.max(1), "records out of line order");
+            last_line = r.line;
+            out.push((r.fields().map(<[u8]>::to_vec).collect(), r.problem.is_some()));
+        }
+    }
+    out
+}
+
+/// A reader that gives at most `step` bytes at a time (as a pipe may).
+struct Trickle<'a> {
+    data: &'a [u8],
+    step: usize,
+}
+
+impl std::io::Read for Trickle<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = buf.len().min(self.step).min(self.data.len());
+        buf[..n].copy_from_slice(&self.data[..n]);
+        self.data = &self.data[n..];
+        Ok(n)
+    }
+}
+
+/// The header the second reading of `claims_csv` puts before the input.
+const CSV_HEADER: &[u8] = b"claim_id,program,person_id,enterprise_id,event_date,applied_on,district,fee_paid\n";
+
+/// Claims as `subsidy assess` reads a `.csv` file (`skill-subsidy-csv`), as given and after a
+/// header of claim fields. The records are the `csv` crate's (the reference, same dialect) up to
+/// the first that a quote left open spoils, and no fewer; reading in small blocks, a few bytes at
+/// a time, gives the same records; every data row is one claim and one result; a row's error
+/// never shows its person id.
+pub fn claims_csv(data: &[u8]) {
+    let ours = csv_records(data, MAX_RECORD_BYTES, BLOCK_BYTES, 1, usize::MAX);
+    let mut reference: Vec<CsvRecord> = Vec::new();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(data);
+    for record in reader.byte_records() {
+        let record = record.expect("the csv crate reads any bytes from memory");
+        let blank = record.len() == 1 && record[0].iter().all(u8::is_ascii_whitespace);
+        if !blank {
+            reference.push((record.iter().map(<[u8]>::to_vec).collect(), false));
+        }
+    }
+    match ours.iter().position(|(_, problem)| *problem) {
+        None => assert_eq!(ours, reference, "the records differ from the csv crate's"),
+        Some(first) => {
+            assert_eq!(ours[..first], reference[..first], "the records before a problem differ from the csv crate's");
+            assert!(ours.len() >= reference.len(), "a row was lost after a quote left open");
+        }
+    }
+    let small = csv_records(data, 48, 16, 3, 7);
+    if !small.iter().chain(&ours).any(|(_, problem)| *problem) {
+        assert_eq!(small, ours, "small blocks read other records");
+    }
+    claims_of_csv(data, &ours);
+    let mut with_header = CSV_HEADER.to_vec();
+    with_header.extend_from_slice(data);
+    let ours = csv_records(&with_header, MAX_RECORD_BYTES, BLOCK_BYTES, 2, usize::MAX);
+    claims_of_csv(&with_header, &ours);
+}
+
+/// The claims of a CSV file whose records are `records`: one per data row, each assessed.
+fn claims_of_csv(data: &[u8], records: &[CsvRecord]) {
+    let Ok(mut rows) = CsvRows::new(data, "claim_id") else { return };
+    let mut claims = Vec::new();
+    while let Some(block) = rows.next_block().expect("reading from memory cannot fail") {
+        for cells in (0..block.len()).filter_map(|i| block.row(i)) {
+            let raw = RawClaim::from_source(&cells);
+            if let (Some(e), Some(RawValue::Text(person))) = (&raw.record_error, raw.get(Field::PersonId)) {
+                let shown = [e.value.as_deref().unwrap_or(""), &e.message_en, &e.message_zh].concat();
+                assert!(person.chars().count() < 4 || !shown.contains(person.as_str()), "a row error shows the person id");
+            }
+            claims.push(raw);
+        }
+    }
+    assert_eq!(claims.len(), records.len().saturating_sub(1), "a data row is not one claim");
+    assess_all(engine(), &claims);
 }
 
 /// History records and apprenticeship applications as the CLI reads them (a JSON array, one

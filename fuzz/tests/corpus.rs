@@ -22,6 +22,11 @@ fn claims_json_corpus() {
 }
 
 #[test]
+fn claims_csv_corpus() {
+    replay("claims_csv", skill_subsidy_fuzz::claims_csv);
+}
+
+#[test]
 fn records_json_corpus() {
     replay("records_json", skill_subsidy_fuzz::records_json);
 }
