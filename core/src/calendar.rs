@@ -58,27 +58,54 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-/// A calendar month, `YYYY-MM`.
+/// A calendar month, `YYYY-MM`. Its fields are private: a month is always 1 ..= 12, so a
+/// `YearMonth` can be neither made nor printed as `2021-13`.
+///
+/// ```
+/// use skill_subsidy::calendar::YearMonth;
+/// assert_eq!(YearMonth::new(2021, 12).unwrap().plus(1).to_string(), "2022-01");
+/// assert!(YearMonth::new(2021, 0).is_none());
+/// assert!(YearMonth::new(2021, 13).is_none());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct YearMonth {
-    /// Calendar year.
-    pub year: i32,
-    /// 1 ..= 12.
-    pub month: u32,
+    year: i32,
+    /// 1 ..= 12, by construction.
+    month: u32,
 }
 
 impl YearMonth {
+    /// The month `month` (1 ..= 12) of `year`; `None` for any other month.
+    #[must_use]
+    pub fn new(year: i32, month: u32) -> Option<YearMonth> {
+        (1..=12).contains(&month).then_some(YearMonth { year, month })
+    }
+
+    /// The calendar year.
+    #[must_use]
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// The month of the year, 1 ..= 12.
+    #[must_use]
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
     /// The month a date falls in.
     #[must_use]
     pub fn of(date: Date) -> YearMonth {
         YearMonth { year: date.year(), month: date.month() }
     }
 
-    /// The month `n` months later ("month M+1" is `plus(1)`).
+    /// The month `n` months later ("month M+1" is `plus(1)`); the year saturates at `i32::MAX`.
     #[must_use]
     pub fn plus(self, n: u32) -> YearMonth {
-        let months = self.month - 1 + n; // month ≤ 12 and n ≤ 10^9: no overflow in u32
-        YearMonth { year: self.year.saturating_add_unsigned(months / 12), month: months % 12 + 1 }
+        // month ≤ 12 by construction: no underflow, and the sum is done in u64, so no overflow.
+        let months = u64::from(self.month - 1) + u64::from(n);
+        let years = u32::try_from(months / 12).unwrap_or(u32::MAX);
+        YearMonth { year: self.year.saturating_add_unsigned(years), month: (months % 12) as u32 + 1 }
     }
 
     /// Months from `self` to `later` (negative when `later` is earlier).
@@ -199,6 +226,18 @@ mod tests {
         let december = YearMonth::of(date("2021-12-31"));
         assert_eq!(december.plus(1).to_string(), "2022-01");
         assert_eq!(december.months_until(december.plus(14)), 14);
-        assert_eq!(YearMonth::parse("2021-07"), Some(YearMonth { year: 2021, month: 7 }));
+        assert_eq!(YearMonth::parse("2021-07"), YearMonth::new(2021, 7));
+        assert_eq!(YearMonth::new(2021, 12).unwrap().plus(u32::MAX).month(), YearMonth::new(2021, 12).unwrap().plus(u32::MAX % 12).month());
+    }
+
+    #[test]
+    fn a_month_outside_1_to_12_cannot_be_made() {
+        // Before: `YearMonth { year: 2021, month: 0 }.plus(1)` panicked and month 13 printed "2021-13".
+        assert_eq!(YearMonth::new(2021, 0), None);
+        assert_eq!(YearMonth::new(2021, 13), None);
+        assert_eq!(YearMonth::parse("2021-13"), None);
+        let m = YearMonth::new(i32::MAX, 12).unwrap().plus(u32::MAX);
+        assert_eq!(m.year(), i32::MAX);
+        assert!((1..=12).contains(&m.month()));
     }
 }

@@ -50,7 +50,7 @@ impl MonthRange {
 
     /// The first day of the first month, and the first day after the last month.
     fn days(self) -> (Date, Date) {
-        let day = |m: YearMonth| Date::from_ymd_opt(m.year, m.month, 1).unwrap_or(Date::MIN);
+        let day = |m: YearMonth| Date::from_ymd_opt(m.year(), m.month(), 1).unwrap_or(Date::MIN);
         (day(self.first), day(self.last.plus(1)))
     }
 }
