@@ -5,17 +5,27 @@ use std::fmt;
 
 pub use chrono::NaiveDate as Date;
 
+/// Text that is not a calendar date written `YYYY-MM-DD` (`2021-02-30`, `2021-6-1`). Converts
+/// into [`crate::Error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a calendar date written YYYY-MM-DD")]
+#[non_exhaustive]
+pub struct DateError;
+
 /// Parses a date written exactly `YYYY-MM-DD` that exists in the calendar
 /// (`2021-02-30` does not).
 ///
 /// ```
 /// use skill_subsidy::calendar::parse_date;
-/// assert!(parse_date("2021-06-01").is_some());
-/// assert!(parse_date("2021-02-30").is_none());
-/// assert!(parse_date("2021-6-1").is_none());
+/// assert!(parse_date("2021-06-01").is_ok());
+/// assert_eq!(parse_date("2021-02-30").unwrap_err().to_string(), "not a calendar date written YYYY-MM-DD");
+/// assert!(parse_date("2021-6-1").is_err());
 /// ```
-#[must_use]
-pub fn parse_date(text: &str) -> Option<Date> {
+pub fn parse_date(text: &str) -> Result<Date, DateError> {
+    read_date(text).ok_or(DateError)
+}
+
+fn read_date(text: &str) -> Option<Date> {
     let b = text.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -117,7 +127,7 @@ impl YearMonth {
     /// Parses `YYYY-MM`.
     #[must_use]
     pub fn parse(text: &str) -> Option<YearMonth> {
-        let date = parse_date(&format!("{text}-01"))?;
+        let date = parse_date(&format!("{text}-01")).ok()?;
         Some(YearMonth::of(date))
     }
 }
@@ -149,8 +159,8 @@ impl Period {
     #[must_use]
     pub fn parse(text: &str) -> Option<Period> {
         let (from, to) = text.split_once("..")?;
-        let from = if from.is_empty() { Date::MIN } else { parse_date(from)? };
-        let to = if to.is_empty() { Date::MAX } else { parse_date(to)? };
+        let from = if from.is_empty() { Date::MIN } else { parse_date(from).ok()? };
+        let to = if to.is_empty() { Date::MAX } else { parse_date(to).ok()? };
         (from <= to).then_some(Period { from, to })
     }
 
@@ -195,7 +205,7 @@ mod tests {
         for bad in
             ["2021-02-29", "2021-13-01", "2021-00-10", "21-01-01", "2021/01/01", "2021-01-01T00:00", "２０２１-01-01", "-021-01-01", ""]
         {
-            assert!(parse_date(bad).is_none(), "{bad}");
+            assert_eq!(parse_date(bad), Err(DateError), "{bad}");
         }
     }
 

@@ -34,6 +34,7 @@ mod batch;
 pub mod calendar;
 pub mod claim;
 mod engine;
+mod error;
 pub mod group;
 pub mod history;
 pub mod level;
@@ -58,6 +59,7 @@ pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, FieldSource
 /// Claims hold ids and codes as small strings kept inline; re-exported for building claims.
 pub use compact_str::CompactString;
 pub use engine::{Engine, VersionRef};
+pub use error::{Error, ErrorKind};
 pub use history::HistoryRecord;
 pub use overrides::{Override, Overrides};
 pub use reasons::{Reason, Reasons, Status};

@@ -40,13 +40,16 @@ pub(crate) struct Resolved {
     pub range: Option<Period>,
 }
 
+/// The `file` of every override error: it tells them from errors in rules files.
+pub(crate) const OVERRIDES_FILE: &str = "overrides";
+
 fn error(path: &str, kind: RulesErrorKind, message: String) -> RulesError {
-    RulesError { kind, file: "overrides".into(), path: path.to_string(), line: None, message }
+    RulesError { kind, file: OVERRIDES_FILE.into(), path: path.to_string(), line: None, message }
 }
 
 /// Reads `FROM..TO` (either end may be left open: `2021-07-01..`, `..2021-06-30`).
 fn parse_range(path: &str, text: &str) -> Result<Period, RulesError> {
-    Period::parse(text).ok_or_else(|| match text.split_once("..").map(|(f, t)| (parse_date(f), parse_date(t))) {
+    Period::parse(text).ok_or_else(|| match text.split_once("..").map(|(f, t)| (parse_date(f).ok(), parse_date(t).ok())) {
         Some((Some(from), Some(to))) if to < from => {
             error(path, RulesErrorKind::PeriodReversed, format!("the range {text} ends before it starts"))
         }

@@ -127,7 +127,9 @@ impl Inputs {
     /// Each claim read and validated on its own, in input order: the claim, or its id as given
     /// and its errors (a ledger keeps every claim's fields).
     pub(crate) fn each_claim(&self, mut each: impl FnMut(Result<Claim, (String, Vec<FieldError>)>)) {
-        let mut one = |row: &dyn FieldSource, mode: FieldMode| each(Claim::parse(row, mode).map_err(|e| (row.claim_id_text(), e)));
+        let mut one = |row: &dyn FieldSource, mode: FieldMode| {
+            each(Claim::parse(row, mode).map_err(|e| (row.claim_id_text(), e.into_field_errors())))
+        };
         match &self.claims {
             Claims::Raw(rows, mode) => rows.iter().for_each(|row| one(row, *mode)),
             Claims::Frame(frame, mode) => {

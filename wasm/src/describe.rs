@@ -166,7 +166,7 @@ fn shortage_listing<'r>(catalogue: &'r Catalogue, date: Date, sticky: bool) -> i
 #[must_use]
 pub fn catalogue(engine: &Engine, date_text: Option<&str>) -> Value {
     let text = date_text.unwrap_or_default();
-    let Some(date) = parse_date(text) else {
+    let Ok(date) = parse_date(text) else {
         let mut shown: String = text.chars().take(60).collect();
         if date_text.is_none() {
             shown = "(not a string)".into();

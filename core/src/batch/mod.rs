@@ -240,7 +240,7 @@ impl Engine {
     /// prepares there and adds here, in input order ([`Batch::add_prepared`]).
     #[must_use]
     pub fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode) -> Prepared {
-        Prepared(match Claim::parse(source, mode) {
+        Prepared(match Claim::read(source, mode) {
             Ok(claim) => PreparedKind::Claim(claim),
             Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
         })

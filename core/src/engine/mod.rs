@@ -190,7 +190,7 @@ impl Engine {
     /// Validates raw fields and assesses the claim; a malformed claim is `invalid`.
     #[must_use]
     pub fn assess_raw(&self, raw: &(impl FieldSource + ?Sized), mode: FieldMode, explain: bool) -> Assessment {
-        match Claim::parse(raw, mode) {
+        match Claim::read(raw, mode) {
             Ok(claim) if explain => self.explain(&claim),
             Ok(claim) => self.assess(&claim),
             Err(errors) => {

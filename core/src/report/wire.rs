@@ -154,7 +154,7 @@ fn read_optional_money(v: &Value) -> Option<Option<Decimal>> {
 }
 
 fn read_period(v: &Value) -> Option<Period> {
-    Some(Period { from: parse_date(v[0].as_str()?)?, to: parse_date(v[1].as_str()?)? })
+    Some(Period { from: parse_date(v[0].as_str()?).ok()?, to: parse_date(v[1].as_str()?).ok()? })
 }
 
 fn read_tally(v: &Value) -> Option<Tally> {
