@@ -317,16 +317,20 @@ impl<'e> Batch<'e> {
         self.rows.len() == 0
     }
 
-    /// Adds a claim.
+    /// Adds a claim; one whose fields do not validate ([`Claim::validate`]) is `invalid`, with
+    /// the errors the same claim read from JSON gets, and still appears in the result.
     pub fn add(&mut self, claim: &Claim) {
-        self.push_claim(claim);
+        match claim.check() {
+            Ok(checked) => self.push_claim(&checked),
+            Err(errors) => self.add_invalid(&claim.claim_id, errors),
+        }
     }
 
-    /// Adds claims.
+    /// Adds claims (each as [`Batch::add`]).
     pub fn add_all(&mut self, claims: &[Claim]) {
         self.reserve(claims.len());
         for claim in claims {
-            self.push_claim(claim);
+            self.add(claim);
         }
     }
 

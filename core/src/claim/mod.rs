@@ -132,6 +132,7 @@ mod errors;
 pub mod normalise;
 mod raw;
 pub(crate) mod record;
+mod typed;
 
 pub use count::MAX_MONTHS;
 pub use errors::{ClaimErrorKind, FieldError};
