@@ -457,7 +457,14 @@ impl<'e> Batch<'e> {
     /// Adds an apprenticeship application: it is reviewed now (its session, and eligibility and
     /// amount as a claim of the apprenticeship program dated at the session), and enters the
     /// queue at its session.
+    /// An application whose fields do not validate ([`Application::checked`]) is `invalid`, as
+    /// the same application read from text is.
     pub fn add_application(&mut self, app: &Application) {
+        let app = match app.checked() {
+            Ok(app) => app,
+            Err(errors) => return self.add_invalid_application(&app.application_id, errors),
+        };
+        let app = &app;
         let (assessment, session) = self.engine.review_application(app, self.trace.covers(&app.application_id));
         let program = assessment.program;
         self.apps.push(AppSlot {
