@@ -80,6 +80,12 @@ impl Error {
         Error::new(ErrorKind::Claim { location: String::new(), errors })
     }
 
+    /// A history record's field errors as one error.
+    #[must_use]
+    pub fn history(errors: Vec<FieldError>) -> Error {
+        Error::new(ErrorKind::History { location: String::new(), errors })
+    }
+
     /// What failed.
     #[must_use]
     pub fn kind(&self) -> &ErrorKind {

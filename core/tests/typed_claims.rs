@@ -77,11 +77,11 @@ fn a_negative_fee_is_invalid_alone_and_in_a_batch() {
     assert_eq!((explained.status, explained.trace.is_some()), (Status::Invalid, true));
     let mut other = welder("3000");
     (other.claim_id, other.person_id) = ("C2".into(), "P2".into());
-    let batch = engine().assess_batch(&[claim.clone(), other], &[]);
+    let batch = engine().assess_batch(&[claim.clone(), other], &[]).unwrap();
     assert_eq!(batch.report.approved.amount.to_string(), "2600.00");
     assert_eq!(batch.report.invalid, 1);
     assert_eq!(batch.status(0), Status::Invalid);
-    let whatif = engine().whatif(std::slice::from_ref(&claim), &[]);
+    let whatif = engine().whatif(std::slice::from_ref(&claim), &[]).unwrap();
     assert_eq!(whatif.baseline().report.invalid, 1);
     assert_eq!(claim.validate().unwrap_err().field_errors()[0].code.code(), "negative_money");
 }
@@ -107,7 +107,7 @@ fn empty_ids_are_missing_fields() {
     assert_eq!(a.status, Status::Invalid);
     assert_eq!(codes(&a), [("claim_id".to_string(), "missing_field"), ("person_id".to_string(), "missing_field")]);
     assert_eq!(codes(&a), codes(&from_text(&claim)));
-    assert_eq!(engine().assess_batch(&[claim], &[]).report.approved.amount.to_string(), "0.00");
+    assert_eq!(engine().assess_batch(&[claim], &[]).unwrap().report.approved.amount.to_string(), "0.00");
 }
 
 #[test]
@@ -195,4 +195,24 @@ proptest! {
         prop_assert_eq!(typed.reasons.joined(), text.reasons.joined());
         prop_assert_eq!(claim.validate().is_ok(), text.errors.is_empty() || text.errors.iter().all(|e| e.code.code() == "required_by_program"));
     }
+}
+
+/// A history record built in code with a negative amount or an empty person id is refused with
+/// the errors the same record read from JSON gets; nothing of it enters the batch.
+#[test]
+fn a_typed_history_record_is_checked_as_its_json_is() {
+    use skill_subsidy::HistoryRecord;
+    let typed = HistoryRecord::new(" ", "skills_training", date("2021-03-01"), date("2021-03-10"), "-2000".parse().unwrap());
+    let json = serde_json::json!({"person_id": " ", "program": "skills_training", "event_date": "2021-03-01",
+                                  "applied_on": "2021-03-10", "amount": "-2000"});
+    let from_text: Vec<&str> = HistoryRecord::from_json(&json, false).unwrap_err().iter().map(|e| e.code.code()).collect();
+    assert_eq!(from_text, ["missing_field", "negative_money"]);
+    let refused = engine().assess_batch(&[welder("3000")], std::slice::from_ref(&typed)).unwrap_err();
+    assert_eq!(refused.code(), "invalid_history");
+    assert_eq!(refused.field_errors().iter().map(|e| e.code.code()).collect::<Vec<_>>(), from_text);
+    assert!(engine().whatif(&[], std::slice::from_ref(&typed)).is_err());
+    let mut batch = engine().batch();
+    assert!(batch.add_history(&typed).is_err());
+    batch.add(&welder("3000"));
+    assert_eq!(batch.finish().report.approved.amount.to_string(), "2600.00");
 }

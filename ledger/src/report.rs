@@ -240,11 +240,11 @@ impl Ledger {
         let days = bounds(period);
         let mut base = engine.batch();
         for h in history::imported(&tx, place)? {
-            base.add_history(&h);
+            base.add_history(&h).map_err(|e| place.unreadable(format!("a history record: {e}")))?;
         }
         if period.is_some() {
             for h in history::decided_before(&tx, place, &days.0)? {
-                base.add_history(&h);
+                base.add_history(&h).map_err(|e| place.unreadable(format!("a history record: {e}")))?;
             }
         }
         // History as the core reports it: what it committed and paid, its progress; the

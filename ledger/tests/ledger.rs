@@ -147,7 +147,7 @@ fn the_ledger_exported_as_history_decides_the_next_month_as_the_ledger_does() {
     let exported: Vec<HistoryRecord> = ledger.history().unwrap();
     let mut batch = engine.batch();
     for h in &exported {
-        batch.add_history(h);
+        batch.add_history(h).unwrap();
     }
     for c in &after {
         if let ClaimInput::Valid(c) = c {

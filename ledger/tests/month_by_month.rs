@@ -95,7 +95,7 @@ fn the_year_month_by_month_equals_one_batch(engine: &Engine) {
     // One batch of the whole year.
     let mut batch = engine.batch();
     for h in &history {
-        batch.add_history(h);
+        batch.add_history(h).unwrap();
     }
     for a in &with_outcomes {
         if let ApplicationInput::Valid(app) = a {
