@@ -64,7 +64,7 @@ impl Engine {
     /// let whatif = engine.whatif(&claims, &[])?;
     /// let variant = whatif.variant(&Overrides::from_json_str(r#"{"shortage.rate": "0.20"}"#)?)?;
     /// assert_eq!(variant.diff().to_json()["approved"]["delta"]["amount"], "-200.00");
-    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// # Ok::<(), skill_subsidy::Error>(())
     /// ```
     ///
     /// A history record that does not validate is an error, as in [`Engine::assess_batch`].
