@@ -9,6 +9,9 @@
 //! - [`Engine`]: compile a ruleset, then [`Engine::assess`] or [`Engine::explain`] a [`Claim`].
 //! - [`Overrides`]: what-if changes of any number or switch, by path.
 //! - [`money`]: one rounding, half away from zero, to the fen.
+//! - [`Error`]: the one error type; [`Error::kind`] says what failed. A [`Claim`] built in code
+//!   is checked as one read from JSON is ([`Claim::validate`]): one that does not validate is
+//!   `invalid`, never paid.
 //!
 //! The crate is pure: no I/O (except the opt-in `fs` feature's `Ruleset::from_dir`), no
 //! Python, no JavaScript. It builds for `wasm32-unknown-unknown`.
