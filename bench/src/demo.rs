@@ -427,7 +427,7 @@ mod tests {
         let history = generator.history();
         assert!(!history.is_empty());
         let engine = Engine::new(rules.clone());
-        let result = engine.assess_batch(&claims, &history);
+        let result = engine.assess_batch(&claims, &history).unwrap();
         let approved = (0..result.len()).filter(|&i| result.status(i) == Status::Approved).count();
         assert!(approved > 3_000, "{approved} approved of 5000");
         assert!(result.report.rejections.len() >= 8, "{:?}", result.report.rejections);

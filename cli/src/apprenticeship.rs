@@ -93,7 +93,7 @@ pub fn read_outcomes(file: &str) -> Result<BTreeMap<String, Outcome>, Failure> {
         let date = match get("outcome_date") {
             Some(d) => Some(
                 skill_subsidy::calendar::parse_date(&d)
-                    .ok_or_else(|| Failure(format!("{file}: {location}: {d:?} is not a date (YYYY-MM-DD)")))?,
+                    .map_err(|_| Failure(format!("{file}: {location}: {d:?} is not a date (YYYY-MM-DD)")))?,
             ),
             None if kind == OutcomeKind::Withdrawn => {
                 return Err(Failure(format!("{file}: {location}: a withdrawal needs its outcome_date")))

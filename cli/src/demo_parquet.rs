@@ -152,8 +152,8 @@ fn cell(row: &[String], i: usize) -> Option<&str> {
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` date.
 fn days(text: &str) -> Option<i32> {
-    let date = skill_subsidy::calendar::parse_date(text)?;
-    let epoch = skill_subsidy::calendar::parse_date("1970-01-01")?;
+    let date = skill_subsidy::calendar::parse_date(text).ok()?;
+    let epoch = skill_subsidy::calendar::parse_date("1970-01-01").ok()?;
     i32::try_from((date - epoch).num_days()).ok()
 }
 

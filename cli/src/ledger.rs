@@ -104,7 +104,7 @@ pub fn assess(engine: &Engine, o: &run::Options<'_>, db: &Path, wait: u64) -> Re
         }
         claims.push(match Claim::parse(fields, mode) {
             Ok(claim) => ClaimInput::Valid(claim),
-            Err(errors) => ClaimInput::Invalid { claim_id: fields.claim_id_text(), errors },
+            Err(e) => ClaimInput::Invalid { claim_id: fields.claim_id_text(), errors: e.into_field_errors() },
         });
         locations.push(location);
     })?;

@@ -506,7 +506,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             let mut batch = engine.batch();
             if let Some(path) = &history {
                 for h in &run::read_history(path, lang)? {
-                    batch.add_history(h);
+                    batch.add_history(h).map_err(|e| Failure(e.to_string()))?;
                 }
             }
             apprenticeship::add_to(&mut batch, &apps);
@@ -534,7 +534,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                 None => Vec::new(),
             };
             let (rows, mode) = run::read_all(&args.options(false, lang, &[], &[]))?;
-            let whatif = base.whatif_raw(&rows, mode, &history);
+            let whatif = base.whatif_raw(&rows, mode, &history).map_err(|e| Failure(e.to_string()))?;
             let variant = whatif.variant(&changes)?;
             if let Some(path) = &report {
                 let doc = serde_json::json!({

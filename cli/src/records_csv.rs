@@ -162,7 +162,7 @@ impl Layout {
         next().push_str(record.catalogue_version.unwrap_or_default());
         if let Some(m) = record.payment_month {
             // 202105, not 2021-05: a spreadsheet would make the latter a date.
-            let _ = write!(next(), "{:04}{:02}", m.year, m.month);
+            let _ = write!(next(), "{:04}{:02}", m.year(), m.month());
         } else {
             next();
         }

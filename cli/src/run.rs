@@ -118,7 +118,7 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
         None => engine.batch().with_trace(o.trace),
     };
     for (location, h) in &history {
-        batch.add_history_at(h, location.number());
+        batch.add_history_at(h, location.number()).map_err(|e| Failure(e.to_string()))?;
     }
     crate::apprenticeship::add_to(&mut batch, o.applications);
     let mode = field_mode(o.strict, o.lenient, format_of(o.file, o.format));

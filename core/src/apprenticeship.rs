@@ -173,6 +173,34 @@ impl Application {
         }
     }
 
+    /// Checks the application's fields as [`Application::parse`] checks them when read from text
+    /// (a `months` of 0, an empty id, text with control characters …): the application as that
+    /// reader holds it, or every field error.
+    pub fn checked(&self) -> Result<Application, Vec<FieldError>> {
+        let text = |s: &CompactString| RawValue::Text(s.to_string());
+        let mut fields = vec![
+            ("application_id", text(&self.application_id)),
+            ("enterprise_id", text(&self.enterprise_id)),
+            ("person_id", text(&self.person_id)),
+            ("occupation", text(&self.occupation)),
+            ("target_level", RawValue::Text(self.target_level.code().into())),
+            ("start_date", RawValue::Text(self.start_date.to_string())),
+            ("months", RawValue::Number(self.months.to_string())),
+            ("submitted_on", RawValue::Text(self.submitted_on.to_string())),
+            ("institution", text(&self.institution)),
+        ];
+        if let Some(d) = &self.district {
+            fields.push(("district", text(d)));
+        }
+        if let Some(o) = self.outcome {
+            fields.push(("outcome", RawValue::Text(o.kind.code().into())));
+            if let Some(d) = o.date {
+                fields.push(("outcome_date", RawValue::Text(d.to_string())));
+            }
+        }
+        Application::parse(fields.iter().map(|(k, v)| (*k, v)), false)
+    }
+
     /// Reads an application from a JSON object.
     pub fn from_json(value: &serde_json::Value, lenient: bool) -> Result<Application, Vec<FieldError>> {
         let Some(map) = value.as_object() else {

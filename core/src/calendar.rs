@@ -5,17 +5,27 @@ use std::fmt;
 
 pub use chrono::NaiveDate as Date;
 
+/// Text that is not a calendar date written `YYYY-MM-DD` (`2021-02-30`, `2021-6-1`). Converts
+/// into [`crate::Error`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a calendar date written YYYY-MM-DD")]
+#[non_exhaustive]
+pub struct DateError;
+
 /// Parses a date written exactly `YYYY-MM-DD` that exists in the calendar
 /// (`2021-02-30` does not).
 ///
 /// ```
 /// use skill_subsidy::calendar::parse_date;
-/// assert!(parse_date("2021-06-01").is_some());
-/// assert!(parse_date("2021-02-30").is_none());
-/// assert!(parse_date("2021-6-1").is_none());
+/// assert!(parse_date("2021-06-01").is_ok());
+/// assert_eq!(parse_date("2021-02-30").unwrap_err().to_string(), "not a calendar date written YYYY-MM-DD");
+/// assert!(parse_date("2021-6-1").is_err());
 /// ```
-#[must_use]
-pub fn parse_date(text: &str) -> Option<Date> {
+pub fn parse_date(text: &str) -> Result<Date, DateError> {
+    read_date(text).ok_or(DateError)
+}
+
+fn read_date(text: &str) -> Option<Date> {
     let b = text.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -58,27 +68,54 @@ pub fn days_in_month(year: i32, month: u32) -> u32 {
     }
 }
 
-/// A calendar month, `YYYY-MM`.
+/// A calendar month, `YYYY-MM`. Its fields are private: a month is always 1 ..= 12, so a
+/// `YearMonth` can be neither made nor printed as `2021-13`.
+///
+/// ```
+/// use skill_subsidy::calendar::YearMonth;
+/// assert_eq!(YearMonth::new(2021, 12).unwrap().plus(1).to_string(), "2022-01");
+/// assert!(YearMonth::new(2021, 0).is_none());
+/// assert!(YearMonth::new(2021, 13).is_none());
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct YearMonth {
-    /// Calendar year.
-    pub year: i32,
-    /// 1 ..= 12.
-    pub month: u32,
+    year: i32,
+    /// 1 ..= 12, by construction.
+    month: u32,
 }
 
 impl YearMonth {
+    /// The month `month` (1 ..= 12) of `year`; `None` for any other month.
+    #[must_use]
+    pub fn new(year: i32, month: u32) -> Option<YearMonth> {
+        (1..=12).contains(&month).then_some(YearMonth { year, month })
+    }
+
+    /// The calendar year.
+    #[must_use]
+    pub fn year(self) -> i32 {
+        self.year
+    }
+
+    /// The month of the year, 1 ..= 12.
+    #[must_use]
+    pub fn month(self) -> u32 {
+        self.month
+    }
+
     /// The month a date falls in.
     #[must_use]
     pub fn of(date: Date) -> YearMonth {
         YearMonth { year: date.year(), month: date.month() }
     }
 
-    /// The month `n` months later ("month M+1" is `plus(1)`).
+    /// The month `n` months later ("month M+1" is `plus(1)`); the year saturates at `i32::MAX`.
     #[must_use]
     pub fn plus(self, n: u32) -> YearMonth {
-        let months = self.month - 1 + n; // month ≤ 12 and n ≤ 10^9: no overflow in u32
-        YearMonth { year: self.year.saturating_add_unsigned(months / 12), month: months % 12 + 1 }
+        // month ≤ 12 by construction: no underflow, and the sum is done in u64, so no overflow.
+        let months = u64::from(self.month - 1) + u64::from(n);
+        let years = u32::try_from(months / 12).unwrap_or(u32::MAX);
+        YearMonth { year: self.year.saturating_add_unsigned(years), month: (months % 12) as u32 + 1 }
     }
 
     /// Months from `self` to `later` (negative when `later` is earlier).
@@ -90,7 +127,7 @@ impl YearMonth {
     /// Parses `YYYY-MM`.
     #[must_use]
     pub fn parse(text: &str) -> Option<YearMonth> {
-        let date = parse_date(&format!("{text}-01"))?;
+        let date = parse_date(&format!("{text}-01")).ok()?;
         Some(YearMonth::of(date))
     }
 }
@@ -122,8 +159,8 @@ impl Period {
     #[must_use]
     pub fn parse(text: &str) -> Option<Period> {
         let (from, to) = text.split_once("..")?;
-        let from = if from.is_empty() { Date::MIN } else { parse_date(from)? };
-        let to = if to.is_empty() { Date::MAX } else { parse_date(to)? };
+        let from = if from.is_empty() { Date::MIN } else { parse_date(from).ok()? };
+        let to = if to.is_empty() { Date::MAX } else { parse_date(to).ok()? };
         (from <= to).then_some(Period { from, to })
     }
 
@@ -168,7 +205,7 @@ mod tests {
         for bad in
             ["2021-02-29", "2021-13-01", "2021-00-10", "21-01-01", "2021/01/01", "2021-01-01T00:00", "２０２１-01-01", "-021-01-01", ""]
         {
-            assert!(parse_date(bad).is_none(), "{bad}");
+            assert_eq!(parse_date(bad), Err(DateError), "{bad}");
         }
     }
 
@@ -199,6 +236,18 @@ mod tests {
         let december = YearMonth::of(date("2021-12-31"));
         assert_eq!(december.plus(1).to_string(), "2022-01");
         assert_eq!(december.months_until(december.plus(14)), 14);
-        assert_eq!(YearMonth::parse("2021-07"), Some(YearMonth { year: 2021, month: 7 }));
+        assert_eq!(YearMonth::parse("2021-07"), YearMonth::new(2021, 7));
+        assert_eq!(YearMonth::new(2021, 12).unwrap().plus(u32::MAX).month(), YearMonth::new(2021, 12).unwrap().plus(u32::MAX % 12).month());
+    }
+
+    #[test]
+    fn a_month_outside_1_to_12_cannot_be_made() {
+        // Before: `YearMonth { year: 2021, month: 0 }.plus(1)` panicked and month 13 printed "2021-13".
+        assert_eq!(YearMonth::new(2021, 0), None);
+        assert_eq!(YearMonth::new(2021, 13), None);
+        assert_eq!(YearMonth::parse("2021-13"), None);
+        let m = YearMonth::new(i32::MAX, 12).unwrap().plus(u32::MAX);
+        assert_eq!(m.year(), i32::MAX);
+        assert!((1..=12).contains(&m.month()));
     }
 }

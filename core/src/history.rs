@@ -83,6 +83,32 @@ impl HistoryRecord {
         }
     }
 
+    /// Checks the record's fields as [`HistoryRecord::parse`] checks them when read from text (a
+    /// negative `amount` or one finer than the fen, an empty `person_id`, `months` of 0 …): the
+    /// record as that reader holds it (text trimmed), or every field error.
+    pub fn checked(&self) -> Result<HistoryRecord, Vec<FieldError>> {
+        let text = |s: &CompactString| RawValue::Text(s.to_string());
+        let mut fields = vec![
+            ("person_id", text(&self.person_id)),
+            ("program", text(&self.program)),
+            ("event_date", RawValue::Text(self.event_date.to_string())),
+            ("applied_on", RawValue::Text(self.applied_on.to_string())),
+            ("amount", RawValue::Text(self.amount.to_string())),
+        ];
+        for (name, value) in [("enterprise_id", &self.enterprise_id), ("occupation", &self.occupation), ("project", &self.project)] {
+            if let Some(v) = value {
+                fields.push((name, text(v)));
+            }
+        }
+        if let Some(level) = self.level {
+            fields.push(("level", RawValue::Text(level.code().into())));
+        }
+        if let Some(months) = self.months {
+            fields.push(("months", RawValue::Number(months.to_string())));
+        }
+        HistoryRecord::parse(fields.iter().map(|(k, v)| (*k, v)), false)
+    }
+
     /// Reads a record from a JSON object.
     pub fn from_json(value: &serde_json::Value, lenient: bool) -> Result<HistoryRecord, Vec<FieldError>> {
         let Some(map) = value.as_object() else {

@@ -6,8 +6,15 @@ use std::fmt;
 ///
 /// The five numbered levels are ordered: `1` 一级/高级技师 is the highest, `5` 五级/初级工 the
 /// lowest. `S` (专项职业能力证书) and `T` (培训合格证书) are certificates outside that ladder
-/// and are not ordered against it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// and are not ordered against it, so `Level` has no `Ord`: compare rungs ([`Level::rung`]) or
+/// use [`Level::is_above`].
+///
+/// ```compile_fail
+/// use skill_subsidy::level::Level;
+/// // S (专项职业能力证书) is not on the ladder: there is no order to ask for.
+/// let _ = Level::S > Level::L1;
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Level {
     /// `5` 五级/初级工.
@@ -65,7 +72,14 @@ impl Level {
         self as usize
     }
 
-    /// The rung on the five-level ladder (5 lowest … 1 highest), `None` for `S` and `T`.
+    /// The rung on the five-level ladder (5 lowest … 1 highest), `None` for `S` and `T`: the
+    /// explicit rank of the ordered levels.
+    ///
+    /// ```
+    /// use skill_subsidy::level::Level;
+    /// assert_eq!((Level::L2.rung(), Level::L3.rung()), (Some(2), Some(3))); // 技师 above 高级工
+    /// assert_eq!(Level::T.rung(), None);
+    /// ```
     #[must_use]
     pub fn rung(self) -> Option<u8> {
         match self {

@@ -9,6 +9,9 @@
 //! - [`Engine`]: compile a ruleset, then [`Engine::assess`] or [`Engine::explain`] a [`Claim`].
 //! - [`Overrides`]: what-if changes of any number or switch, by path.
 //! - [`money`]: one rounding, half away from zero, to the fen.
+//! - [`Error`]: the one error type; [`Error::kind`] says what failed. A [`Claim`] built in code
+//!   is checked as one read from JSON is ([`Claim::validate`]): one that does not validate is
+//!   `invalid`, never paid.
 //!
 //! The crate is pure: no I/O (except the opt-in `fs` feature's `Ruleset::from_dir`), no
 //! Python, no JavaScript. It builds for `wasm32-unknown-unknown`.
@@ -34,6 +37,7 @@ mod batch;
 pub mod calendar;
 pub mod claim;
 mod engine;
+mod error;
 pub mod group;
 pub mod history;
 pub mod level;
@@ -58,6 +62,7 @@ pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, FieldSource
 /// Claims hold ids and codes as small strings kept inline; re-exported for building claims.
 pub use compact_str::CompactString;
 pub use engine::{Engine, VersionRef};
+pub use error::{Error, ErrorKind};
 pub use history::HistoryRecord;
 pub use overrides::{Override, Overrides};
 pub use reasons::{Reason, Reasons, Status};

@@ -40,13 +40,16 @@ pub(crate) struct Resolved {
     pub range: Option<Period>,
 }
 
+/// The `file` of every override error: it tells them from errors in rules files.
+pub(crate) const OVERRIDES_FILE: &str = "overrides";
+
 fn error(path: &str, kind: RulesErrorKind, message: String) -> RulesError {
-    RulesError { kind, file: "overrides".into(), path: path.to_string(), line: None, message }
+    RulesError { kind, file: OVERRIDES_FILE.into(), path: path.to_string(), line: None, message }
 }
 
 /// Reads `FROM..TO` (either end may be left open: `2021-07-01..`, `..2021-06-30`).
 fn parse_range(path: &str, text: &str) -> Result<Period, RulesError> {
-    Period::parse(text).ok_or_else(|| match text.split_once("..").map(|(f, t)| (parse_date(f), parse_date(t))) {
+    Period::parse(text).ok_or_else(|| match text.split_once("..").map(|(f, t)| (parse_date(f).ok(), parse_date(t).ok())) {
         Some((Some(from), Some(to))) if to < from => {
             error(path, RulesErrorKind::PeriodReversed, format!("the range {text} ends before it starts"))
         }
@@ -205,6 +208,12 @@ impl Overrides {
                 ));
                 continue;
             }
+            // A range built in code (`Period`'s fields are open) is refused as the text reader
+            // refuses it.
+            if let Some(range) = o.range.filter(|r| r.to < r.from) {
+                errors.push(error(&o.path, RulesErrorKind::PeriodReversed, format!("the range {range} ends before it starts")));
+                continue;
+            }
             // A later override of the same path and range replaces an earlier one.
             out.retain(|r| !(r.param == param && r.range == o.range));
             if let Some(range) = o.range {
@@ -255,6 +264,24 @@ mod tests {
         cli.add_assignment("programs.skills_training.amounts.3[2021-07-01..]=2200").unwrap();
         assert_eq!(doc, cli);
         assert_eq!(doc.items()[1].range.unwrap().to, Date::MAX);
+    }
+
+    #[test]
+    fn typed_overrides_are_refused_as_their_text_is() {
+        let rules = Ruleset::wuxi_2021().unwrap();
+        let codes = |o: &Overrides| o.resolve(&rules).unwrap_err().0.iter().map(|e| e.kind.code()).collect::<Vec<_>>();
+        let mut typed = Overrides::new();
+        let (from, to) = (crate::calendar::parse_date("2021-12-31").unwrap(), crate::calendar::parse_date("2021-01-01").unwrap());
+        typed.set_for("programs.skills_training.amounts.3", Period { from, to }, "2200");
+        typed.set("shortage.rate", "1.5");
+        let mut text = Overrides::new();
+        assert_eq!(
+            text.add_assignment("programs.skills_training.amounts.3[2021-12-31..2021-01-01]=2200").unwrap_err().0[0].kind.code(),
+            "period_reversed"
+        );
+        text.add_assignment("shortage.rate=1.5").unwrap();
+        assert_eq!(codes(&typed), ["period_reversed", "bad_override"]);
+        assert_eq!(codes(&text), ["bad_override"]);
     }
 
     #[test]

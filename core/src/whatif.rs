@@ -18,10 +18,11 @@ enum Claims<'a> {
 }
 
 impl Claims<'_> {
+    /// The batch, with history already checked (by [`Engine::whatif`]).
     fn assess(self, engine: &Engine, history: &[HistoryRecord]) -> BatchResult {
         let mut batch = engine.batch();
-        for h in history {
-            batch.add_history(h);
+        for (line, h) in (1..).zip(history) {
+            batch.push_history(h, line);
         }
         match self {
             Claims::Typed(claims) => claims.iter().for_each(|c| batch.add(c)),
@@ -35,7 +36,7 @@ impl Claims<'_> {
 pub struct WhatIf<'a> {
     engine: &'a Engine,
     claims: Claims<'a>,
-    history: &'a [HistoryRecord],
+    history: Vec<HistoryRecord>,
     baseline: BatchResult,
 }
 
@@ -60,23 +61,32 @@ impl Engine {
     /// claim.institution = Some("WX-JG-001".into());
     /// claim.fee_paid = Some("3000.00".parse().unwrap());
     /// let claims = [claim];
-    /// let whatif = engine.whatif(&claims, &[]);
+    /// let whatif = engine.whatif(&claims, &[])?;
     /// let variant = whatif.variant(&Overrides::from_json_str(r#"{"shortage.rate": "0.20"}"#)?)?;
     /// assert_eq!(variant.diff().to_json()["approved"]["delta"]["amount"], "-200.00");
-    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// # Ok::<(), skill_subsidy::Error>(())
     /// ```
-    #[must_use]
-    pub fn whatif<'a>(&'a self, claims: &'a [Claim], history: &'a [HistoryRecord]) -> WhatIf<'a> {
-        let claims = Claims::Typed(claims);
-        WhatIf { engine: self, claims, history, baseline: claims.assess(self, history) }
+    ///
+    /// A history record that does not validate is an error, as in [`Engine::assess_batch`].
+    pub fn whatif<'a>(&'a self, claims: &'a [Claim], history: &[HistoryRecord]) -> Result<WhatIf<'a>, crate::Error> {
+        WhatIf::new(self, Claims::Typed(claims), history)
     }
 
     /// Like [`Engine::whatif`], from raw rows (a file or a data frame): malformed rows are
     /// `invalid` in the baseline and in every variant alike.
-    #[must_use]
-    pub fn whatif_raw<'a>(&'a self, rows: &'a [RawClaim], mode: FieldMode, history: &'a [HistoryRecord]) -> WhatIf<'a> {
-        let claims = Claims::Raw(rows, mode);
-        WhatIf { engine: self, claims, history, baseline: claims.assess(self, history) }
+    pub fn whatif_raw<'a>(&'a self, rows: &'a [RawClaim], mode: FieldMode, history: &[HistoryRecord]) -> Result<WhatIf<'a>, crate::Error> {
+        WhatIf::new(self, Claims::Raw(rows, mode), history)
+    }
+}
+
+impl<'a> WhatIf<'a> {
+    fn new(engine: &'a Engine, claims: Claims<'a>, history: &[HistoryRecord]) -> Result<WhatIf<'a>, crate::Error> {
+        let history = (1..)
+            .zip(history)
+            .map(|(line, h)| h.checked().map_err(|e| crate::Error::history(e).at(format!("history line {line}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let baseline = claims.assess(engine, &history);
+        Ok(WhatIf { engine, claims, history, baseline })
     }
 }
 
@@ -90,7 +100,7 @@ impl WhatIf<'_> {
     /// The same claims under the baseline's rules with `overrides` applied on top.
     pub fn variant(&self, overrides: &Overrides) -> Result<Variant<'_>, RulesErrors> {
         let engine = self.engine.with_overrides(overrides)?;
-        let result = self.claims.assess(&engine, self.history);
+        let result = self.claims.assess(&engine, &self.history);
         Ok(Variant { overrides: overrides.clone(), result, baseline: &self.baseline })
     }
 }

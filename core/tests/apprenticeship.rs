@@ -191,3 +191,26 @@ proptest! {
         }
     }
 }
+
+/// An application built in code with 0 months or an empty person id is `invalid`, with the
+/// errors the same application read from JSON gets (issue 18).
+#[test]
+fn a_typed_application_is_checked_as_its_json_is() {
+    let mut typed = app("A1", "P1", "2021-04-01", "2021-05-01", 12, Level::L3);
+    typed.months = 0;
+    typed.person_id = "".into();
+    let json = serde_json::json!({
+        "application_id": "A1", "enterprise_id": "E1", "person_id": "", "occupation": "6-18-02-04",
+        "target_level": "3", "start_date": "2021-05-01", "months": 0, "submitted_on": "2021-04-01",
+        "institution": "WX-JG-001", "district": "新吴区",
+    });
+    let from_text: Vec<&str> = Application::from_json(&json, false).unwrap_err().iter().map(|e| e.code.code()).collect();
+    assert_eq!(from_text, ["missing_field", "out_of_range"]);
+    let e = engine();
+    let mut batch = e.batch();
+    batch.add_application(&typed);
+    let r = batch.finish();
+    let got: Vec<&str> = r.applications[0].assessment.errors.iter().map(|e| e.code.code()).collect();
+    assert_eq!(got, from_text);
+    assert_eq!(r.applications[0].assessment.status, skill_subsidy::Status::Invalid);
+}

@@ -225,7 +225,7 @@ fn split_run(engine: &Engine, claims: &[Claim], history: &[HistoryRecord], parts
     for k in 0..parts {
         let mut b = engine.batch();
         for h in history.iter().filter(|h| part_of(&h.person_id) == k) {
-            b.add_history(h);
+            b.add_history(h).unwrap();
         }
         for c in claims.iter().filter(|c| part_of(&c.person_id) == k) {
             b.add(c);
@@ -251,21 +251,21 @@ proptest! {
     #[test]
     fn a_batch_decides_as_the_plain_sequential_reading_of_the_rules((claims, history) in batch(), closing in any::<bool>()) {
         let engine = engine_for(closing);
-        let result = engine.assess_batch(&claims, &history);
+        let result = engine.assess_batch(&claims, &history).unwrap();
         prop_assert_eq!(outcomes(&result), model(engine, &claims, &history));
     }
 
     #[test]
     fn any_input_order_gives_the_same_result((claims, history) in batch(), seed in any::<u64>(), closing in any::<bool>()) {
         let engine = engine_for(closing);
-        let whole = engine.assess_batch(&claims, &history);
+        let whole = engine.assess_batch(&claims, &history).unwrap();
         let mut shuffled: Vec<(usize, Claim)> = claims.iter().cloned().enumerate().collect();
         let mut rng = seed;
         for i in (1..shuffled.len()).rev() {
             rng = rng.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             shuffled.swap(i, (rng >> 33) as usize % (i + 1));
         }
-        let again = engine.assess_batch(&shuffled.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(), &history);
+        let again = engine.assess_batch(&shuffled.iter().map(|(_, c)| c.clone()).collect::<Vec<_>>(), &history).unwrap();
         for ((original, _), a) in shuffled.iter().zip(again.assessments()) {
             let b = whole.assessment(*original);
             prop_assert_eq!((a.status, a.reasons, a.amount), (b.status, b.reasons, b.amount));
@@ -279,7 +279,7 @@ proptest! {
         // Claim ids must be unique for a split run to be comparable by id.
         let mut seen = std::collections::HashSet::new();
         let claims: Vec<Claim> = claims.into_iter().filter(|c| seen.insert(c.claim_id.clone())).collect();
-        let whole = engine.assess_batch(&claims, &history);
+        let whole = engine.assess_batch(&claims, &history).unwrap();
         let (by_id, report) = split_run(engine, &claims, &history, parts);
         for (id, a) in (0..whole.len()).map(|i| (whole.claim_id(i), whole.assessment(i))) {
             prop_assert_eq!(&by_id[id], &(a.status, a.reasons.joined(), a.amount), "claim {}", id);
@@ -289,7 +289,7 @@ proptest! {
 
     #[test]
     fn the_total_is_the_sum_of_approved_amounts_and_never_above_a_closing_account((claims, history) in batch(), closing in any::<bool>()) {
-        let result = engine_for(closing).assess_batch(&claims, &history);
+        let result = engine_for(closing).assess_batch(&claims, &history).unwrap();
         let sum: Decimal = result.assessments().into_iter().filter(|a| a.status == Status::Approved).map(|a| a.amount).sum();
         prop_assert_eq!(result.report.approved.amount, sum);
         let by_program: Decimal = result.report.by_program.values().map(|t| t.amount).sum();
@@ -322,12 +322,12 @@ proptest! {
     ) {
         prop_assume!(!claims.is_empty());
         let engine = engine_for(closing);
-        let whole = engine.assess_batch(&claims, &history);
+        let whole = engine.assess_batch(&claims, &history).unwrap();
         let id = claims[pick.index(claims.len())].claim_id.clone();
         let run = |b: skill_subsidy::Batch<'_>| {
             let mut b = b;
             for h in &history {
-                b.add_history(h);
+                b.add_history(h).unwrap();
             }
             b.add_all(&claims);
             b.finish()
@@ -395,7 +395,7 @@ fn the_account_closes_at_the_first_claim_it_cannot_pay_even_if_a_later_one_would
     online.program = "online".into();
     online.fee_paid = Some(Decimal::new(10000, 2)); // 100.00 would fit
     let claims = vec![hire("C1", "P1", 10), hire("C2", "P2", 11), online];
-    let result = engine.assess_batch(&claims, &[]);
+    let result = engine.assess_batch(&claims, &[]).unwrap();
     let reasons: Vec<String> = result.assessments().into_iter().map(|a| a.reasons.joined()).collect();
     assert_eq!(reasons, ["", "budget_exhausted", "budget_exhausted"]);
     assert_eq!(result.report.accounts["wuxi-2021"].committed.to_string(), "300.00");
@@ -440,7 +440,7 @@ fn claims_added_together_on_every_core_decide_as_claims_added_one_by_one() {
             c
         })
         .collect();
-    let whole = engine.assess_batch(&claims, &[]);
+    let whole = engine.assess_batch(&claims, &[]).unwrap();
     let mut one_by_one = engine.batch();
     for c in &claims {
         one_by_one.add(c);
@@ -504,7 +504,7 @@ fn an_explained_rejection_names_the_history_lines_and_claims_that_counted() {
         certificate("E", "6-18-02-04", d(7, 1)),
     ];
     let mut batch = engine.batch().trace_only(["D", "E"]);
-    batch.add_history_at(&earlier, 7);
+    batch.add_history_at(&earlier, 7).unwrap();
     batch.add_all(&claims);
     let result = batch.finish();
     let step = |i: usize, id: StepId| result.assessment(i).trace.as_ref().unwrap().steps.iter().find(|s| s.step == id).cloned().unwrap();

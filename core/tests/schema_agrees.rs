@@ -45,7 +45,7 @@ fn agree(field: &str, value: &str) -> Result<(), String> {
     let raw: RawClaim = serde_json::from_str(&text).map_err(|e| format!("{text}: {e}"))?;
     let by_reader = match Claim::parse(&raw, FieldMode::Strict) {
         Ok(_) => true,
-        Err(errors) => !errors.iter().any(|e| e.field == field),
+        Err(errors) => !errors.field_errors().iter().any(|e| e.field == field),
     };
     if by_schema == by_reader {
         Ok(())

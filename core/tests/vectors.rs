@@ -162,7 +162,7 @@ fn batch_vectors_give_the_expected_assessments_and_report_in_any_order() {
         for k in 0..3 {
             let mut batch = engine.batch();
             for h in &history {
-                batch.add_history(h);
+                batch.add_history(h).unwrap();
             }
             for &i in &app_orders[k] {
                 match Application::from_json(&applications[i], false) {

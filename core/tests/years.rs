@@ -73,7 +73,7 @@ fn a_batch_compared_across_years_differs_by_program_and_adds_up_in_each() {
         })
         .collect();
     let (c2021, c2023): (Vec<Claim>, Vec<Claim>) = claims.iter().map(both).unzip();
-    let (x, y) = (r2021.assess_batch(&c2021, &[]), r2023.assess_batch(&c2023, &[]));
+    let (x, y) = (r2021.assess_batch(&c2021, &[]).unwrap(), r2023.assess_batch(&c2023, &[]).unwrap());
     for r in [&x, &y] {
         let sum: Decimal = r.assessments().into_iter().filter(|a| a.status == Status::Approved).map(|a| a.amount).sum();
         assert_eq!(r.report.approved.amount, sum);

@@ -229,7 +229,11 @@ pub fn records_json(data: &[u8]) {
         let mut applications = 0;
         for value in &values {
             match HistoryRecord::from_json(value, lenient) {
-                Ok(h) => batch.add_history(&h),
+                Ok(h) => {
+                    if let Err(e) = batch.add_history(&h) {
+                        assert_person_id_hidden(e.field_errors());
+                    }
+                }
                 Err(errors) => assert_person_id_hidden(&errors),
             }
             applications += 1;

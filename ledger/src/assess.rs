@@ -259,7 +259,7 @@ impl Ledger {
         // The core's batch: the ledger as history, then what is new.
         let mut batch = engine.batch().with_trace(input.trace);
         for h in history::committed(&tx, place)? {
-            batch.add_history(&h);
+            batch.add_history(&h).map_err(|e| place.unreadable(format!("a history record: {e}")))?;
         }
         for (c, plan) in input.claims.iter().zip(&claim_plans) {
             match (c, plan) {

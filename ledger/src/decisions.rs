@@ -47,7 +47,7 @@ pub(crate) fn decimal(place: Place<'_>, text: &str) -> Result<Decimal, LedgerErr
 }
 
 pub(crate) fn date(place: Place<'_>, text: &str) -> Result<Date, LedgerError> {
-    parse_date(text).ok_or_else(|| place.unreadable(format!("date {text:?}")))
+    parse_date(text).map_err(|_| place.unreadable(format!("date {text:?}")))
 }
 
 pub(crate) fn month(place: Place<'_>, text: &str) -> Result<YearMonth, LedgerError> {

@@ -50,7 +50,7 @@ impl MonthRange {
 
     /// The first day of the first month, and the first day after the last month.
     fn days(self) -> (Date, Date) {
-        let day = |m: YearMonth| Date::from_ymd_opt(m.year, m.month, 1).unwrap_or(Date::MIN);
+        let day = |m: YearMonth| Date::from_ymd_opt(m.year(), m.month(), 1).unwrap_or(Date::MIN);
         (day(self.first), day(self.last.plus(1)))
     }
 }
@@ -240,11 +240,11 @@ impl Ledger {
         let days = bounds(period);
         let mut base = engine.batch();
         for h in history::imported(&tx, place)? {
-            base.add_history(&h);
+            base.add_history(&h).map_err(|e| place.unreadable(format!("a history record: {e}")))?;
         }
         if period.is_some() {
             for h in history::decided_before(&tx, place, &days.0)? {
-                base.add_history(&h);
+                base.add_history(&h).map_err(|e| place.unreadable(format!("a history record: {e}")))?;
             }
         }
         // History as the core reports it: what it committed and paid, its progress; the

@@ -139,7 +139,7 @@ fn the_ledger_exported_as_history_decides_the_next_month_as_the_ledger_does() {
     let engine = engine();
     let claims = common::claims(&example("demo-2021.csv"));
     let (before, after): (Vec<ClaimInput>, Vec<ClaimInput>) =
-        claims.into_iter().partition(|c| claim_month(c).month <= 6 && claim_month(c).year == 2021);
+        claims.into_iter().partition(|c| claim_month(c).month() <= 6 && claim_month(c).year() == 2021);
     let dir = tempfile::tempdir().unwrap();
     let mut ledger = Ledger::open(dir.path().join("l.db")).unwrap();
     ledger.import_history(&history(&example("history-2021.csv")), None).unwrap();
@@ -147,7 +147,7 @@ fn the_ledger_exported_as_history_decides_the_next_month_as_the_ledger_does() {
     let exported: Vec<HistoryRecord> = ledger.history().unwrap();
     let mut batch = engine.batch();
     for h in &exported {
-        batch.add_history(h);
+        batch.add_history(h).unwrap();
     }
     for c in &after {
         if let ClaimInput::Valid(c) = c {
@@ -254,7 +254,7 @@ fn two_writers_at_once_are_served_one_after_the_other() {
     // ledger ends as one order or the other would leave it, never a mix.
     let claims = common::claims(&example("demo-2021.csv"));
     let part = |m: u32| -> Vec<ClaimInput> {
-        claims.iter().filter(|c| claim_month(c).year == 2021 && claim_month(c).month == m).cloned().collect()
+        claims.iter().filter(|c| claim_month(c).year() == 2021 && claim_month(c).month() == m).cloned().collect()
     };
     let (may, june) = (part(5), part(6));
     let sequential = |first: &[ClaimInput], second: &[ClaimInput]| {

@@ -95,7 +95,7 @@ fn the_year_month_by_month_equals_one_batch(engine: &Engine) {
     // One batch of the whole year.
     let mut batch = engine.batch();
     for h in &history {
-        batch.add_history(h);
+        batch.add_history(h).unwrap();
     }
     for a in &with_outcomes {
         if let ApplicationInput::Valid(app) = a {
@@ -126,7 +126,7 @@ fn the_year_month_by_month_equals_one_batch(engine: &Engine) {
         assert!(run.batch.is_some(), "{month}");
         // A period of one month reports what that month's batch reported (before outcomes
         // change the apprenticeships' payments: none has happened by then here).
-        if month.year == 2021 && month.month <= 4 {
+        if month.year() == 2021 && month.month() <= 4 {
             let period = MonthRange { first: *month, last: *month };
             assert_same_json(
                 &ledger.report(engine, Some(period)).unwrap().to_json(),

@@ -115,7 +115,7 @@ fn outcome_list(data: &Bound<'_, PyAny>) -> Result<Vec<(String, Outcome)>, Error
             }),
         };
         let date = text("outcome_date").and_then(|d| {
-            parse_date(&d).or_else(|| {
+            parse_date(&d).ok().or_else(|| {
                 errors.push(FieldError::new(ClaimErrorKind::BadDate, "outcome_date", Some(d)));
                 None
             })

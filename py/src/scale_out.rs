@@ -119,7 +119,7 @@ fn bad(what: &str) -> Error {
 }
 
 fn date(v: &Value) -> Option<Date> {
-    parse_date(v.as_str()?)
+    parse_date(v.as_str()?).ok()
 }
 
 fn text(v: &Value) -> Option<CompactString> {

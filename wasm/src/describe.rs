@@ -149,11 +149,11 @@ fn review(engine: &Engine, program: &Program) -> Value {
 /// `shortage.listed_until_year_end` is on (S30) — in a version of the same year that started
 /// on or before the date. Returns the id of the version that listed it first that year.
 fn shortage_listing<'r>(catalogue: &'r Catalogue, date: Date, sticky: bool) -> impl Fn(&str) -> Option<&'r str> {
-    let year = YearMonth::of(date).year;
+    let year = YearMonth::of(date).year();
     let versions: Vec<_> = catalogue
         .versions
         .iter()
-        .filter(|v| v.period.contains(date) || (sticky && v.period.from <= date && YearMonth::of(v.period.from).year == year))
+        .filter(|v| v.period.contains(date) || (sticky && v.period.from <= date && YearMonth::of(v.period.from).year() == year))
         .collect();
     move |code: &str| {
         versions.iter().find(|v| matches!(&v.entries, Entries::Shortage(codes) if codes.iter().any(|c| c == code))).map(|v| v.id.as_str())
@@ -166,7 +166,7 @@ fn shortage_listing<'r>(catalogue: &'r Catalogue, date: Date, sticky: bool) -> i
 #[must_use]
 pub fn catalogue(engine: &Engine, date_text: Option<&str>) -> Value {
     let text = date_text.unwrap_or_default();
-    let Some(date) = parse_date(text) else {
+    let Ok(date) = parse_date(text) else {
         let mut shown: String = text.chars().take(60).collect();
         if date_text.is_none() {
             shown = "(not a string)".into();

@@ -170,8 +170,11 @@ pub fn estimate_batch(
         Some(id) => engine.batch().trace_only([id]),
         None => engine.batch().with_trace(options.trace),
     };
-    for h in &past {
-        batch.add_history(h);
+    for (i, h) in past.iter().enumerate() {
+        if let Err(e) = batch.add_history(h) {
+            let problems = error::history_errors(i, e.field_errors());
+            return json!({ "records": [], "applications": [], "report": null, "errors": problems }).to_string();
+        }
     }
     for app in applications {
         match Application::from_json(app, options.lenient) {

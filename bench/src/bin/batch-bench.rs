@@ -42,7 +42,13 @@ fn run(name: &str, engine: &Engine, claims: &[Claim], history: &[HistoryRecord],
         // The previous run's result goes first: peak memory is one run's.
         drop(last.take());
         let t = Instant::now();
-        let result = engine.assess_batch(claims, history);
+        let result = match engine.assess_batch(claims, history) {
+            Ok(result) => result,
+            Err(e) => {
+                eprintln!("{name}: {e}");
+                std::process::exit(1);
+            }
+        };
         times.push(t.elapsed().as_secs_f64());
         last = Some(result);
     }

@@ -127,7 +127,7 @@ pub async fn handle(
         let _turn = turn;
         let content = read()?;
         let note = LogNote { claims: Some(content.claims.len()), applications: Some(content.applications.len()) };
-        Ok((note, decide_batch(&decider, content, trace)))
+        Ok((note, decide_batch(&decider, content, trace)?))
     };
     let (note, result) = tokio::task::spawn_blocking(work).await.map_err(|_| internal())??;
     let mut response = Body::from_stream(stream(engine, result, output)).into_response();
@@ -167,17 +167,17 @@ async fn read_parts(request: Request, limit: u64) -> Result<Vec<Part>, ApiError>
 }
 
 /// Decides the batch: history first, then applications and claims, in the queue order.
-fn decide_batch(engine: &Engine, content: Content<Prepared>, trace: bool) -> BatchResult {
+fn decide_batch(engine: &Engine, content: Content<Prepared>, trace: bool) -> Result<BatchResult, ApiError> {
     let mut batch = engine.batch().with_trace(trace);
     for h in &content.history {
-        batch.add_history(h);
+        batch.add_history(h).map_err(request::history_refused)?;
     }
     crate::apprenticeship::add_to(&mut batch, &content.applications);
     batch.reserve(content.claims.len());
     for claim in content.claims {
         batch.add_prepared(claim);
     }
-    batch.finish()
+    Ok(batch.finish())
 }
 
 /// Records written per chunk of the answer.

@@ -151,6 +151,18 @@ pub fn read_parts<C: Send>(
     Ok(content)
 }
 
+/// A history record the core refuses (records read here are checked already, so this is the
+/// same problem as an invalid record in the request).
+pub(crate) fn history_refused(e: skill_subsidy::Error) -> ApiError {
+    let errors: Vec<ProblemItem> = e.field_errors().iter().map(|f| ProblemItem::field(f, None)).collect();
+    ApiError::new(
+        Code::InvalidHistory,
+        format!("an invalid history record; history decides every later claim's limits, so no claim is assessed: {e}"),
+        "已享受补贴记录有误；这些记录决定之后每条申请的限额，因此未作审核".to_string(),
+    )
+    .with_errors(errors)
+}
+
 /// Valid history, or the problem listing every invalid record.
 fn history(records: &[(Location, Record)], lenient: bool) -> Result<Vec<HistoryRecord>, ApiError> {
     crate::run::history_from_records(records, lenient).map(|located| located.into_iter().map(|(_, h)| h).collect()).map_err(|invalid| {

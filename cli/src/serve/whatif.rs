@@ -56,7 +56,7 @@ pub async fn handle(
             )
         })?;
         let overrides = Overrides::from_json(&given).map_err(invalid_overrides)?;
-        let whatif = engine.whatif_raw(&content.claims, mode, &content.history);
+        let whatif = engine.whatif_raw(&content.claims, mode, &content.history).map_err(request::history_refused)?;
         let variant = whatif.variant(&overrides).map_err(invalid_overrides)?;
         let document = serde_json::json!({
             "overrides": given,

@@ -216,15 +216,16 @@ impl Engine {
         }
     }
 
-    /// Assesses claims as one batch, with the history of earlier subsidies.
-    #[must_use]
-    pub fn assess_batch(&self, claims: &[Claim], history: &[HistoryRecord]) -> BatchResult {
+    /// Assesses claims as one batch, with the history of earlier subsidies. A claim that does
+    /// not validate is `invalid` in the result; a history record that does not validate is an
+    /// error ([`Batch::add_history`]).
+    pub fn assess_batch(&self, claims: &[Claim], history: &[HistoryRecord]) -> Result<BatchResult, crate::Error> {
         let mut batch = self.batch();
         for h in history {
-            batch.add_history(h);
+            batch.add_history(h)?;
         }
         batch.add_all(claims);
-        batch.finish()
+        Ok(batch.finish())
     }
 
     /// Assesses a table of claims as one batch: the same pipeline, its columns read a block at
@@ -240,7 +241,7 @@ impl Engine {
     /// prepares there and adds here, in input order ([`Batch::add_prepared`]).
     #[must_use]
     pub fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode) -> Prepared {
-        Prepared(match Claim::parse(source, mode) {
+        Prepared(match Claim::read(source, mode) {
             Ok(claim) => PreparedKind::Claim(claim),
             Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
         })
@@ -317,16 +318,20 @@ impl<'e> Batch<'e> {
         self.rows.len() == 0
     }
 
-    /// Adds a claim.
+    /// Adds a claim; one whose fields do not validate ([`Claim::validate`]) is `invalid`, with
+    /// the errors the same claim read from JSON gets, and still appears in the result.
     pub fn add(&mut self, claim: &Claim) {
-        self.push_claim(claim);
+        match claim.check() {
+            Ok(checked) => self.push_claim(&checked),
+            Err(errors) => self.add_invalid(&claim.claim_id, errors),
+        }
     }
 
-    /// Adds claims.
+    /// Adds claims (each as [`Batch::add`]).
     pub fn add_all(&mut self, claims: &[Claim]) {
         self.reserve(claims.len());
         for claim in claims {
-            self.push_claim(claim);
+            self.add(claim);
         }
     }
 
@@ -453,7 +458,14 @@ impl<'e> Batch<'e> {
     /// Adds an apprenticeship application: it is reviewed now (its session, and eligibility and
     /// amount as a claim of the apprenticeship program dated at the session), and enters the
     /// queue at its session.
+    /// An application whose fields do not validate ([`Application::checked`]) is `invalid`, as
+    /// the same application read from text is.
     pub fn add_application(&mut self, app: &Application) {
+        let app = match app.checked() {
+            Ok(app) => app,
+            Err(errors) => return self.add_invalid_application(&app.application_id, errors),
+        };
+        let app = &app;
         let (assessment, session) = self.engine.review_application(app, self.trace.covers(&app.application_id));
         let program = assessment.program;
         self.apps.push(AppSlot {
@@ -488,15 +500,25 @@ impl<'e> Batch<'e> {
         });
     }
 
-    /// Adds an earlier subsidy of a person; explanations name it by its position from 1.
-    pub fn add_history(&mut self, h: &HistoryRecord) {
+    /// Adds an earlier subsidy of a person; explanations name it by its position from 1. A
+    /// record whose fields do not validate ([`HistoryRecord::checked`]: a negative amount, an
+    /// empty person id …) is refused with the errors the same record read from text gets, and
+    /// nothing of it is added.
+    pub fn add_history(&mut self, h: &HistoryRecord) -> Result<(), crate::Error> {
         let line = u32::try_from(self.past.len() + 1).unwrap_or(u32::MAX);
-        self.add_history_at(h, line);
+        self.add_history_at(h, line)
     }
 
     /// Adds an earlier subsidy of a person read from `line` of a history file: explanations
-    /// name it "history line N".
-    pub fn add_history_at(&mut self, h: &HistoryRecord, line: u32) {
+    /// name it "history line N". Refused as [`Batch::add_history`] refuses it.
+    pub fn add_history_at(&mut self, h: &HistoryRecord, line: u32) -> Result<(), crate::Error> {
+        let h = h.checked().map_err(|errors| crate::Error::history(errors).at(format!("history line {line}")))?;
+        self.push_history(&h, line);
+        Ok(())
+    }
+
+    /// Adds a history record already checked.
+    pub(crate) fn push_history(&mut self, h: &HistoryRecord, line: u32) {
         let engine = self.engine;
         let program = engine.program_index.get(&h.program);
         let rule = program.map(|i| &engine.rules.programs[engine.programs[usize::from(i)].rule]);

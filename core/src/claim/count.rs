@@ -83,7 +83,7 @@ mod tests {
         let history = [("months", &months)];
         let application = [("months", &months)];
         [
-            Claim::parse(&claim, FieldMode::Strict).err().and_then(code_of),
+            Claim::parse(&claim, FieldMode::Strict).err().map(crate::Error::into_field_errors).and_then(code_of),
             HistoryRecord::parse(history, true).err().and_then(code_of),
             Application::parse(application, true).err().and_then(code_of),
         ]

@@ -132,6 +132,7 @@ mod errors;
 pub mod normalise;
 mod raw;
 pub(crate) mod record;
+mod typed;
 
 pub use count::MAX_MONTHS;
 pub use errors::{ClaimErrorKind, FieldError};
@@ -217,10 +218,15 @@ impl Claim {
         }
     }
 
-    /// Validates raw fields. On failure, returns every field error. A problem with the record
-    /// as a whole (not an object, an unreadable row) is its only error: its fields cannot be
-    /// trusted.
-    pub fn parse(raw: &(impl FieldSource + ?Sized), mode: FieldMode) -> Result<Claim, Vec<FieldError>> {
+    /// Validates raw fields. On failure, the error ([`ErrorKind::Claim`](crate::ErrorKind::Claim))
+    /// holds every field error. A problem with the record as a whole (not an object, an
+    /// unreadable row) is its only error: its fields cannot be trusted.
+    pub fn parse(raw: &(impl FieldSource + ?Sized), mode: FieldMode) -> Result<Claim, crate::Error> {
+        Claim::read(raw, mode).map_err(crate::Error::claim)
+    }
+
+    /// [`Claim::parse`], with the field errors as they are kept in an `invalid` assessment.
+    pub(crate) fn read(raw: &(impl FieldSource + ?Sized), mode: FieldMode) -> Result<Claim, Vec<FieldError>> {
         if let Some(e) = raw.record_error() {
             return Err(vec![e.clone()]);
         }
@@ -352,7 +358,7 @@ impl<'a, S: FieldSource + ?Sized> FieldReader<'a, S> {
 
     fn date(&mut self, field: Field) -> Option<Date> {
         let text = self.text(field, true)?;
-        let date = parse_date(&text);
+        let date = parse_date(&text).ok();
         if date.is_none() {
             self.fail(ClaimErrorKind::BadDate, field, Some(&text));
         }
@@ -421,7 +427,7 @@ mod tests {
 
     #[test]
     fn a_minimal_claim_is_valid_and_defaults_to_employee() {
-        let claim = Claim::parse(&raw(&BASE), FieldMode::Strict).unwrap();
+        let claim = Claim::read(&raw(&BASE), FieldMode::Strict).unwrap();
         assert_eq!(claim.group, Group::Employee);
         assert_eq!(claim.event_date.to_string(), "2021-05-01");
     }
@@ -430,7 +436,7 @@ mod tests {
     fn every_bad_field_is_reported_not_only_the_first() {
         let mut pairs = BASE.to_vec();
         pairs.extend([("event_date", "2021-02-30"), ("fee_paid", "NaN"), ("level", "6"), ("months", "0"), ("colour", "red")]);
-        let errors = Claim::parse(&raw(&pairs), FieldMode::Strict).unwrap_err();
+        let errors = Claim::read(&raw(&pairs), FieldMode::Strict).unwrap_err();
         let codes: Vec<&str> = errors.iter().map(|e| e.code.code()).collect();
         assert_eq!(codes, ["unknown_field", "unknown_level", "bad_date", "bad_money", "out_of_range"]);
         assert!(errors.iter().all(|e| !e.message_zh.is_empty() && !e.message_en.is_empty()));
@@ -440,7 +446,7 @@ mod tests {
     fn lenient_mode_ignores_unknown_fields() {
         let mut pairs = BASE.to_vec();
         pairs.push(("colour", "red"));
-        assert!(Claim::parse(&raw(&pairs), FieldMode::Lenient).is_ok());
+        assert!(Claim::read(&raw(&pairs), FieldMode::Lenient).is_ok());
     }
 
     #[test]
@@ -449,17 +455,17 @@ mod tests {
             r#"{"claim_id":"C1","program":"online","person_id":"P1","event_date":"2021-05-01","applied_on":"2021-05-02","fee_paid":"3000","fee_paid":"10"}"#,
         )
         .unwrap();
-        let errors = Claim::parse(&raw, FieldMode::Lenient).unwrap_err();
+        let errors = Claim::read(&raw, FieldMode::Lenient).unwrap_err();
         assert_eq!(errors.iter().map(|e| (e.field.as_str(), e.code)).collect::<Vec<_>>(), [("fee_paid", ClaimErrorKind::RepeatedField)]);
         let not_object: RawClaim = serde_json::from_str("[1, 2]").unwrap();
-        assert_eq!(Claim::parse(&not_object, FieldMode::Strict).unwrap_err()[0].code, ClaimErrorKind::NotAnObject);
+        assert_eq!(Claim::read(&not_object, FieldMode::Strict).unwrap_err()[0].code, ClaimErrorKind::NotAnObject);
     }
 
     #[test]
     fn person_id_never_appears_in_errors() {
         let mut pairs = BASE.to_vec();
         pairs.push(("person_id", "32021119900101\u{7}1234"));
-        let errors = Claim::parse(&raw(&pairs), FieldMode::Strict).unwrap_err();
+        let errors = Claim::read(&raw(&pairs), FieldMode::Strict).unwrap_err();
         assert_eq!(errors[0].field, "person_id");
         assert_eq!(errors[0].value, None);
         let shown = serde_json::to_string(&errors).unwrap();
@@ -470,9 +476,9 @@ mod tests {
     fn float_money_that_is_not_whole_fen_is_refused() {
         let mut claim = raw(&BASE);
         claim.set("fee_paid", RawValue::Number("0.30000000000000004".into()));
-        let errors = Claim::parse(&claim, FieldMode::Strict).unwrap_err();
+        let errors = Claim::read(&claim, FieldMode::Strict).unwrap_err();
         assert_eq!(errors[0].code, ClaimErrorKind::MoneyPrecision);
         claim.set("fee_paid", RawValue::Number("1500.1".into()));
-        assert_eq!(Claim::parse(&claim, FieldMode::Strict).unwrap().fee_paid, Some("1500.1".parse().unwrap()));
+        assert_eq!(Claim::read(&claim, FieldMode::Strict).unwrap().fee_paid, Some("1500.1".parse().unwrap()));
     }
 }

@@ -85,7 +85,7 @@ pub fn half_width(text: &str) -> String {
 /// ```
 #[must_use]
 pub fn normalise_date(text: &str) -> Option<String> {
-    if crate::calendar::parse_date(text).is_some() {
+    if crate::calendar::parse_date(text).is_ok() {
         return None; // already canonical: the common case, kept cheap
     }
     let text = half_width(text.trim_matches(is_space));

@@ -99,7 +99,7 @@ impl<'a, const N: usize> NamedFields<'a, N> {
 
     /// Field `i` as a date (`YYYY-MM-DD`).
     pub fn date(&mut self, i: usize, required: bool) -> Option<Date> {
-        self.parsed(i, required, ClaimErrorKind::BadDate, parse_date)
+        self.parsed(i, required, ClaimErrorKind::BadDate, |t| parse_date(t).ok())
     }
 
     /// Field `i` as a level code.

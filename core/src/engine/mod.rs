@@ -172,17 +172,30 @@ impl Engine {
             .map_or("", |v| v.id.as_str())
     }
 
-    /// Assesses one claim (checks 1–7 of SPEC §7.1 and its amount), without a trace.
+    /// Assesses one claim (checks 1–7 of SPEC §7.1 and its amount), without a trace. A claim
+    /// whose fields do not validate ([`Claim::validate`]) is `invalid`, with the errors the
+    /// same claim read from JSON gets.
     #[must_use]
     pub fn assess(&self, claim: &Claim) -> Assessment {
-        self.run(claim, &mut NoTrace)
+        match claim.check() {
+            Ok(claim) => self.run(&claim, &mut NoTrace),
+            Err(errors) => Assessment::invalid(errors),
+        }
     }
 
-    /// Assesses one claim and explains it step by step.
+    /// Assesses one claim and explains it step by step (an `invalid` one as [`Engine::assess`]).
     #[must_use]
     pub fn explain(&self, claim: &Claim) -> Assessment {
+        let claim = match claim.check() {
+            Ok(claim) => claim,
+            Err(errors) => {
+                let mut a = Assessment::invalid(errors);
+                a.trace = Some(Box::new(self.invalid_trace(&a)));
+                return a;
+            }
+        };
         let mut trace = Trace::new(&self.rules.id);
-        let mut assessment = self.run(claim, &mut trace);
+        let mut assessment = self.run(&claim, &mut trace);
         assessment.trace = Some(Box::new(trace));
         assessment
     }
@@ -190,7 +203,7 @@ impl Engine {
     /// Validates raw fields and assesses the claim; a malformed claim is `invalid`.
     #[must_use]
     pub fn assess_raw(&self, raw: &(impl FieldSource + ?Sized), mode: FieldMode, explain: bool) -> Assessment {
-        match Claim::parse(raw, mode) {
+        match Claim::read(raw, mode) {
             Ok(claim) if explain => self.explain(&claim),
             Ok(claim) => self.assess(&claim),
             Err(errors) => {

@@ -221,7 +221,7 @@ impl Report {
     pub fn two_months(&self) -> Value {
         let mut periods = Map::new();
         let starts: std::collections::BTreeSet<YearMonth> =
-            self.months().into_iter().map(|m| YearMonth { year: m.year, month: m.month - (m.month + 1) % 2 }).collect();
+            self.months().into_iter().filter_map(|m| YearMonth::new(m.year(), m.month() - (m.month() + 1) % 2)).collect();
         for first in starts {
             let last = first.plus(1);
             let range = first..=last;

@@ -147,8 +147,9 @@ impl TargetSetReport {
             let mut value = if l.per_year {
                 let mut years = Map::new();
                 for year in self.period.from.year()..=self.period.to.year() {
-                    let from = YearMonth::of(self.period.from).max(YearMonth { year, month: 1 });
-                    let to = YearMonth::of(self.period.to).min(YearMonth { year, month: 12 });
+                    let (Some(january), Some(december)) = (YearMonth::new(year, 1), YearMonth::new(year, 12)) else { continue };
+                    let from = YearMonth::of(self.period.from).max(january);
+                    let to = YearMonth::of(self.period.to).min(december);
                     years.insert(year.to_string(), line(l.target, progress.done(l.measure, months(from, to))));
                 }
                 json!({ "target": l.target, "by_year": years })

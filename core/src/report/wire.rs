@@ -78,9 +78,9 @@ impl Report {
     /// let engine = Engine::new(Ruleset::wuxi_2021()?);
     /// let mut claim = Claim::new("C1", "pre_job", "P1", parse_date("2021-05-10").unwrap(), parse_date("2021-05-20").unwrap());
     /// claim.enterprise_id = Some("E1".into());
-    /// let report = engine.assess_batch(&[claim], &[]).report;
+    /// let report = engine.assess_batch(&[claim], &[])?.report;
     /// assert_eq!(Report::from_wire(&report.to_wire()), Some(report));
-    /// # Ok::<(), skill_subsidy::RulesErrors>(())
+    /// # Ok::<(), skill_subsidy::Error>(())
     /// ```
     #[must_use]
     pub fn to_wire(&self) -> Value {
@@ -154,7 +154,7 @@ fn read_optional_money(v: &Value) -> Option<Option<Decimal>> {
 }
 
 fn read_period(v: &Value) -> Option<Period> {
-    Some(Period { from: parse_date(v[0].as_str()?)?, to: parse_date(v[1].as_str()?)? })
+    Some(Period { from: parse_date(v[0].as_str()?).ok()?, to: parse_date(v[1].as_str()?).ok()? })
 }
 
 fn read_tally(v: &Value) -> Option<Tally> {
@@ -240,7 +240,7 @@ mod tests {
             claims.push(c);
         }
         let history = vec![HistoryRecord::new("P9", "pre_job", date("2021-01-02"), date("2021-01-10"), Decimal::new(30_000, 2))];
-        engine.assess_batch(&claims, &history).report
+        engine.assess_batch(&claims, &history).unwrap().report
     }
 
     #[test]

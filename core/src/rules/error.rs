@@ -14,6 +14,8 @@ pub enum RulesErrorKind {
     UnknownFile,
     /// A file or folder that cannot be read.
     Unreadable,
+    /// The ruleset folder does not exist (or is not a folder).
+    NotFound,
     /// A key the format does not define (typos are never ignored).
     UnknownKey,
     /// A required key is absent.
@@ -54,6 +56,7 @@ impl RulesErrorKind {
             RulesErrorKind::TomlSyntax => "toml_syntax",
             RulesErrorKind::UnknownFile => "unknown_file",
             RulesErrorKind::Unreadable => "unreadable",
+            RulesErrorKind::NotFound => "not_found",
             RulesErrorKind::UnknownKey => "unknown_key",
             RulesErrorKind::MissingKey => "missing_key",
             RulesErrorKind::WrongType => "wrong_type",
@@ -117,6 +120,12 @@ impl RulesErrors {
 
 impl fmt::Display for RulesErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let [only] = self.0.as_slice() {
+            if only.kind == RulesErrorKind::NotFound {
+                // Not a problem *in* the rules: there are none to read.
+                return write!(f, "no ruleset folder at {}: {} [{}]", only.file, only.message, only.kind.code());
+            }
+        }
         let n = self.0.len();
         write!(f, "{n} problem{} in the rules", if n == 1 { "" } else { "s" })?;
         for error in &self.0 {

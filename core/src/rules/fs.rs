@@ -9,6 +9,16 @@ impl Ruleset {
     /// Every problem of every file is reported together; an unreadable file is one of them.
     pub fn from_dir(dir: impl AsRef<Path>) -> Result<Ruleset, RulesErrors> {
         let dir = dir.as_ref();
+        if !dir.is_dir() {
+            let message = if dir.exists() { "this is a file, not a ruleset folder" } else { "there is no such folder" };
+            return Err(RulesErrors(vec![RulesError {
+                kind: RulesErrorKind::NotFound,
+                file: dir.display().to_string(),
+                path: String::new(),
+                line: None,
+                message: message.into(),
+            }]));
+        }
         let mut files = Vec::new();
         let mut errors = Vec::new();
         collect(dir, dir, &mut files, &mut errors);
@@ -57,4 +67,20 @@ fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, String)>, errors: &
 
 fn io_error(path: &Path, message: String) -> RulesError {
     RulesError { kind: RulesErrorKind::Unreadable, file: path.display().to_string(), path: String::new(), line: None, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_folder_is_reported_as_missing_not_as_a_problem_in_the_rules() {
+        let e = Ruleset::from_dir("/no/such/ruleset/folder").unwrap_err();
+        assert_eq!(e.0.len(), 1);
+        assert_eq!(e.0[0].kind, RulesErrorKind::NotFound);
+        let shown = e.to_string();
+        assert!(shown.starts_with("no ruleset folder at /no/such/ruleset/folder"), "{shown}");
+        assert!(!shown.contains("problem in the rules"), "{shown}");
+        assert_eq!(crate::Error::from(e).code(), "rules_not_found");
+    }
 }

@@ -228,7 +228,7 @@ impl<'t, 'e> Cx<'t, 'e> {
                 return None;
             }
         };
-        let date = parse_date(&text);
+        let date = parse_date(&text).ok();
         if date.is_none() {
             self.error_at(RulesErrorKind::InvalidValue, node, format!("{text:?} is not a calendar date (YYYY-MM-DD)"));
         }

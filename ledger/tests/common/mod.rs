@@ -28,7 +28,7 @@ pub fn claims(path: &str) -> Vec<ClaimInput> {
             }
             match Claim::parse(&raw, FieldMode::Lenient) {
                 Ok(c) => ClaimInput::Valid(c),
-                Err(errors) => ClaimInput::Invalid { claim_id: raw.claim_id_text(), errors },
+                Err(e) => ClaimInput::Invalid { claim_id: raw.claim_id_text(), errors: e.into_field_errors() },
             }
         })
         .collect()
@@ -47,7 +47,7 @@ pub fn outcomes(path: &str) -> Vec<(String, Outcome)> {
                 _ => unreachable!(),
             };
             let kind = OutcomeKind::parse(&get("outcome")).unwrap();
-            (get("application_id"), Outcome { kind, date: parse_date(&get("outcome_date")) })
+            (get("application_id"), Outcome { kind, date: parse_date(&get("outcome_date")).ok() })
         })
         .collect()
 }

@@ -115,7 +115,7 @@ class Engine:
         ...     Engine.from_dir("no/such/folder")
         ... except RulesError as e:
         ...     e.errors[0]["code"]
-        'unreadable'
+        'not_found'
         """
         return cls._wrap(_native.Engine.from_dir(os.fspath(path)), lang)
 
