@@ -377,20 +377,27 @@ proptest! {
     }
 }
 
-#[test]
-fn the_account_closes_at_the_first_claim_it_cannot_pay_even_if_a_later_one_would_fit() {
-    let engine = Engine::new(Ruleset::wuxi_2021().unwrap())
+/// The default rules with an account of 500.00 that closes when spent.
+fn account_of_500() -> Engine {
+    Engine::new(Ruleset::wuxi_2021().unwrap())
         .with_overrides(
             &Overrides::from_json_str(r#"{"accounts.wuxi-2021.opening_balance": "500", "accounts.wuxi-2021.closes_when_spent": "true"}"#)
                 .unwrap(),
         )
-        .unwrap();
-    let hire = |id: &str, person: &str, day: u32| {
-        let d = Date::from_ymd_opt(2021, 5, day).unwrap();
-        let mut c = Claim::new(id, "pre_job", person, d, d);
-        c.enterprise_id = Some("E1".into());
-        c
-    };
+        .unwrap()
+}
+
+/// A new hire's pre-job training (300.00) claimed by enterprise E1 on a day of May 2021.
+fn hire(id: &str, person: &str, day: u32) -> Claim {
+    let d = Date::from_ymd_opt(2021, 5, day).unwrap();
+    let mut c = Claim::new(id, "pre_job", person, d, d);
+    c.enterprise_id = Some("E1".into());
+    c
+}
+
+#[test]
+fn the_account_closes_at_the_first_claim_it_cannot_pay_even_if_a_later_one_would_fit() {
+    let engine = account_of_500();
     let mut online = hire("C3", "P3", 12);
     online.program = "online".into();
     online.fee_paid = Some(Decimal::new(10000, 2)); // 100.00 would fit
@@ -521,18 +528,7 @@ fn an_explained_rejection_names_the_history_lines_and_claims_that_counted() {
 
 #[test]
 fn an_explained_budget_refusal_names_the_claim_at_which_the_account_closed_and_what_was_left() {
-    let engine = Engine::new(Ruleset::wuxi_2021().unwrap())
-        .with_overrides(
-            &Overrides::from_json_str(r#"{"accounts.wuxi-2021.opening_balance": "500", "accounts.wuxi-2021.closes_when_spent": "true"}"#)
-                .unwrap(),
-        )
-        .unwrap();
-    let hire = |id: &str, person: &str, day: u32| {
-        let d = Date::from_ymd_opt(2021, 5, day).unwrap();
-        let mut c = Claim::new(id, "pre_job", person, d, d);
-        c.enterprise_id = Some("E1".into());
-        c
-    };
+    let engine = account_of_500();
     let claims = [hire("C1", "P1", 10), hire("C2", "P2", 11), hire("C3", "P3", 12)];
     let mut batch = engine.batch().trace_only(["C3"]);
     batch.add_all(&claims);
