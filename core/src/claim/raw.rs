@@ -217,6 +217,9 @@ impl<'de> serde::Deserialize<'de> for RawClaim {
 
 struct RawClaimVisitor;
 
+/// The key under which serde_json (feature `arbitrary_precision`) passes a number's text.
+const SERDE_JSON_NUMBER: &str = "$serde_json::private::Number";
+
 impl RawClaimVisitor {
     fn not_an_object(kind: &str) -> RawClaim {
         RawClaim { record_error: Some(FieldError::new(ClaimErrorKind::NotAnObject, "", Some(kind.to_string()))), ..RawClaim::default() }
@@ -234,6 +237,12 @@ impl<'de> serde::de::Visitor<'de> for RawClaimVisitor {
         let mut raw = RawClaim::default();
         let mut seen: Vec<String> = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
+            // serde_json with `arbitrary_precision` hands a number over as a map of this one key.
+            if seen.is_empty() && key == SERDE_JSON_NUMBER {
+                let _: serde::de::IgnoredAny = map.next_value()?;
+                while map.next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?.is_some() {}
+                return Ok(Self::not_an_object("a number"));
+            }
             let value: serde_json::Value = map.next_value()?;
             if seen.contains(&key) {
                 if !raw.repeated.contains(&key) {
@@ -301,6 +310,25 @@ impl RawValue {
             serde_json::Value::String(s) => RawValue::Text(s.clone()),
             serde_json::Value::Array(_) => RawValue::Other("an array"),
             serde_json::Value::Object(_) => RawValue::Other("an object"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A JSON Lines line holding a bare number is a claim with a record error, read the same by
+    /// the serde reader and from a `serde_json::Value` (found by fuzzing: with serde_json's
+    /// `arbitrary_precision` a number arrives as a one-key map, and became an "unknown field").
+    #[test]
+    fn a_bare_number_is_not_an_object_by_either_reader() {
+        for text in ["3", "-7", "1.5", "3333333333333333333333333333333333333333333333333333"] {
+            let by_serde: RawClaim = serde_json::from_str(text).unwrap();
+            let by_value = RawClaim::from_json(&serde_json::from_str(text).unwrap());
+            assert_eq!(by_serde, by_value, "{text}");
+            assert_eq!(by_serde.record_error.as_ref().map(|e| e.code), Some(ClaimErrorKind::NotAnObject), "{text}");
+            assert!(by_serde.unknown.is_empty(), "{text}");
         }
     }
 }
