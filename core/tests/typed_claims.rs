@@ -138,7 +138,7 @@ fn any_date() -> impl Strategy<Value = Date> {
 
 fn any_claim() -> impl Strategy<Value = Claim> {
     let ids = (
-        text(&["C1", "", " C2 ", "C\u{7}3", "P-长-ID"]),
+        text(&["C1", "", " C2 ", "C\u{7}3", "P-长-ID", "C4\u{a0}", "\u{3000}C5", "C\u{7f}6", "C7\t", "C\u{85}8"]),
         text(&["skills_training", "pre_job", "online", "apprenticeship", "nope"]),
         text(&["P1", "", "P\u{1b}2", " P3"]),
     );

@@ -96,7 +96,14 @@ impl Claim {
 
 /// Text the reader keeps as it is: not blank, trimmed, short, no control characters.
 fn text_as_read(text: &str) -> bool {
-    !text.is_empty() && text.len() <= MAX_FIELD_BYTES && !has_control(text) && text.trim().len() == text.len()
+    let bytes = text.as_bytes();
+    match (bytes.first(), bytes.last()) {
+        _ if bytes.len() > MAX_FIELD_BYTES => false,
+        // Printable ASCII (the ids and codes of nearly every claim), decided in one pass.
+        (Some(&first), Some(&last)) if bytes.iter().all(|b| (0x20..0x7F).contains(b)) => first != b' ' && last != b' ',
+        (Some(_), Some(_)) => !has_control(text) && text.trim().len() == text.len(),
+        _ => false,
+    }
 }
 
 /// A date the reader can read back: `YYYY-MM-DD` has four digits of year.
