@@ -331,7 +331,8 @@ fn a_large_table_with_every_key_field_and_many_values_is_decided_as_the_batch_de
     }
 }
 
-const PROGRAMS: [&str; 7] = ["skills_training", "enterprise_upgrade", "ui_skill_upgrade", "pre_job", "on_job", "online", "nope"];
+const PROGRAMS: [&str; 8] =
+    ["skills_training", "enterprise_upgrade", "ui_skill_upgrade", "pre_job", "on_job", "online", "apprenticeship", "nope"];
 const OCCUPATIONS: [&str; 5] = ["6-18-02-04", "6-18-01-01", "4-10-01-06", "6-31-01-03", "9-99-99-99"];
 
 fn field(kind: u8, good: impl Fn() -> Value) -> Option<Value> {
@@ -361,6 +362,7 @@ prop_compose! {
             1 => Just(serde_json::json!(0.1 + 0.2)),
         ],
         months in 0u32..8, ui in 0u32..40, unknown in proptest::bool::weighted(0.05), group in 0usize..4,
+        district_kind in prop_oneof![6 => Just(9u8), 1 => 0u8..5], district in 0usize..3,
     ) -> Value {
         let date = |d: i64| (chrono::NaiveDate::from_ymd_opt(2021, 1, 4).unwrap() + chrono::Duration::days(d)).to_string();
         let mut o = serde_json::Map::new();
@@ -371,6 +373,7 @@ prop_compose! {
         o.insert("program".into(), PROGRAMS[program].into());
         if let Some(v) = field(enterprise_kind, || Value::String(format!("E{}", person % 3))) { o.insert("enterprise_id".into(), v); }
         o.insert("group".into(), ["employee", "unemployed", "student", "martian"][group].into());
+        if let Some(v) = field(district_kind, || ["梁溪区", "滨湖区", " 新吴区 "][district].into()) { o.insert("district".into(), v); }
         o.insert("occupation".into(), OCCUPATIONS[occupation].into());
         o.insert("level".into(), ["5", "4", "3", "2", "1", "S", "9"][level].into());
         o.insert("event_date".into(), date(day).into());

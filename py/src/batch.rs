@@ -172,14 +172,13 @@ impl Inputs {
                 AppRead::Invalid(id, errors) => batch.add_invalid_application(id, errors.clone()),
             }
         }
-        // Rows are read and checked on one claim at a time on every core (the core keeps the
-        // input order); the cross-claim checks then run once over the batch.
+        // Rows are read on every core (a table's shared fields once per distinct text; the core
+        // keeps the input order); the cross-claim checks then run once over the batch.
         match &self.claims {
             Claims::Raw(rows, mode) => batch.add_rows(rows.len(), *mode, |i| &rows[i]),
             Claims::Frame(frame, mode) => {
                 let columns = FrameColumns::new(frame);
-                let table = columns.table();
-                batch.add_rows(table.rows(), *mode, |i| table.row(i));
+                batch.add_table(&columns.table(), *mode);
             }
         }
         batch

@@ -280,10 +280,20 @@ impl Partition<'_> {
         let engine = self.batch.engine;
         // What each closing account had left where it closed (named by traced budget steps).
         let left = if trace { closings.left(engine, &self.budget) } else { Vec::new() };
+        let rows = self.batch.rows.len();
+        // In pass 1 a lone claim is decided by its program and account alone
+        // (`CheckRules::lone_claim`): those are decided after the loop in row order, which reads
+        // the rows' columns in order rather than by person.
+        let mut lone_rows = vec![0u64; if first_pass { rows.div_ceil(64) } else { 0 }];
         for r in 0..runs {
             let (from, to) = (self.ordered.runs[r] as usize, self.ordered.runs[r + 1] as usize);
             let traced = trace && (from..to).any(|k| self.has_trace(self.ordered.order[k]));
             if !first_pass && !traced && !(from..to).any(|k| self.affected(self.ordered.order[k], closings)) {
+                continue;
+            }
+            let first = self.ordered.order[from] as usize;
+            if first_pass && !self.ordered.busy[r] && first < rows && self.batch.checks.annual_claims != 0 {
+                lone_rows[first / 64] |= 1 << (first % 64);
                 continue;
             }
             entries.clear();
@@ -317,6 +327,20 @@ impl Partition<'_> {
                     }
                 }
                 self.record(e);
+            }
+        }
+        for (word, bits) in lone_rows.iter().enumerate() {
+            let mut bits = *bits;
+            while bits != 0 {
+                let row = (word * 64 + bits.trailing_zeros() as usize) as u32;
+                bits &= bits - 1;
+                let b = &mut self.batch;
+                let raw = &b.raws[b.rows.raw[row as usize] as usize];
+                let program = b.shapes.list[raw.shape as usize].program as u16;
+                if let Some(reason) = b.checks.lone_claim(program, raw.account) {
+                    b.rows.decision[row as usize] = reason as u8;
+                    self.ordered.paid.remove(&row);
+                }
             }
         }
     }
@@ -356,7 +380,13 @@ impl Partition<'_> {
         }
         let mut candidates = Vec::new();
         let mut quota_candidates = Vec::new();
-        for &i in &self.ordered.order {
+        // Pass 2 sums each account's queue by day and orders only the day it closes (so the
+        // candidates' order is free): rows in row order, read only when an account closes,
+        // then the approved applications.
+        let rows = b.rows.len() as u32;
+        let row_entries = (0..if closing.contains(&true) { rows } else { 0 }).filter(|&r| b.rows.decision[r as usize] == APPROVED);
+        let approved_apps = (0..b.apps.len() as u32).filter(|&p| matches!(b.apps[p as usize].decision, Some(Decision::Approved(_))));
+        for i in row_entries.chain(approved_apps.map(|p| rows + p)) {
             let e = self.entry(i);
             let approved = match e.app {
                 Some(p) => matches!(b.apps[p as usize].decision, Some(Decision::Approved(_))),

@@ -118,12 +118,9 @@ pub struct Batch<'e> {
     rows: Rows,
     raws: Vec<Raw>,
     shapes: Shapes,
-    /// Claim ids and person ids as given, a row each (empty for rows of a table: they are read
-    /// from the table when needed).
+    /// Claim ids and person ids as read, a row each.
     ids: TextArena,
     persons: TextArena,
-    /// Rows taken from tables: (first row, table).
-    tables: Vec<(u32, &'e ClaimTable<'e>)>,
     /// Rows assessed on their own (invalid, apprenticeships, traced claims), by row.
     own: FxHashMap<u32, Assessment>,
     past: Vec<Past>,
@@ -205,7 +202,6 @@ impl Engine {
             shapes: Shapes::default(),
             ids: TextArena::default(),
             persons: TextArena::default(),
-            tables: Vec::new(),
             own: FxHashMap::default(),
             past: Vec::new(),
             apps: Vec::new(),
@@ -386,14 +382,14 @@ impl<'e> Batch<'e> {
         let engine = self.engine;
         let row = self.rows.len() as u32;
         let traced = self.trace.covers(&claim.claim_id);
-        self.ids.push(&claim.claim_id);
-        self.persons.push(&claim.person_id);
         let person = hash(&claim.person_id);
-        let enterprise = self.enterprises.opt(claim.enterprise_id.as_deref());
         if Shapes::apart(engine, claim) {
             // An apprenticeship is approved only at a review session (SPEC §8): alone it is an
             // estimate; in a batch an eligible one is `needs_review` and commits nothing.
             let a = if traced { engine.explain(claim) } else { engine.assess(claim) };
+            self.ids.push(&claim.claim_id);
+            self.persons.push(&claim.person_id);
+            let enterprise = self.enterprises.opt(claim.enterprise_id.as_deref());
             self.rows.push(NONE, FEE_ABSENT, person, enterprise);
             if a.status == Status::Approved {
                 self.rows.decision[row as usize] = Reason::NeedsReview as u8;
@@ -403,26 +399,42 @@ impl<'e> Batch<'e> {
         }
         let shape = self.shapes.of(engine, claim, &mut self.occupations, &mut self.projects);
         let raw = self.raw(claim, shape);
-        let fee = claim.fee_paid.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX));
-        self.rows.push(raw, fee, person, enterprise);
-        self.decide_claim(row);
+        self.push_shaped(&claim.claim_id, &claim.person_id, person, claim.enterprise_id.as_deref(), claim.fee_paid, raw);
         if traced {
             self.own.insert(row, engine.explain(claim));
         }
     }
 
+    /// Adds the row of a validated claim whose checks 1–7 its raw entry `raw` holds; `person`
+    /// is the hash of its person id.
+    fn push_shaped(&mut self, claim_id: &str, person_id: &str, person: u64, enterprise: Option<&str>, fee: Option<Decimal>, raw: u32) {
+        let row = self.rows.len() as u32;
+        self.ids.push(claim_id);
+        self.persons.push(person_id);
+        let enterprise = self.enterprises.opt(enterprise);
+        let fee = fee.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX));
+        self.rows.push(raw, fee, person, enterprise);
+        self.decide_claim(row);
+    }
+
     /// A raw entry for a validated claim of shape `shape`.
     fn raw(&mut self, claim: &Claim, shape: u32) -> u32 {
+        let district = self.districts.opt(claim.district.as_deref());
+        self.raw_at(shape, claim.event_date, claim.applied_on, district)
+    }
+
+    /// A raw entry for a claim of shape `shape` with these dates and (interned) district.
+    fn raw_at(&mut self, shape: u32, event_date: Date, applied_on: Date, district: u32) -> u32 {
         let s = &self.shapes.list[shape as usize];
         let program = (s.program != NONE).then(|| &self.engine.rules.programs[self.engine.programs[s.program as usize].rule]);
-        let account = program.filter(|p| p.fund == Fund::SpecialAccount).and_then(|p| self.engine.account_on(p.fund, claim.applied_on));
+        let account = program.filter(|p| p.fund == Fund::SpecialAccount).and_then(|p| self.engine.account_on(p.fund, applied_on));
         self.raws.push(Raw {
             shape,
-            event_date: claim.event_date,
-            applied_on: claim.applied_on,
-            district: self.districts.opt(claim.district.as_deref()),
-            window: window_reasons(claim.event_date, claim.applied_on, s.window_months),
-            payment_month: YearMonth::of(claim.applied_on).plus(s.payment_lag),
+            event_date,
+            applied_on,
+            district,
+            window: window_reasons(event_date, applied_on, s.window_months),
+            payment_month: YearMonth::of(applied_on).plus(s.payment_lag),
             account,
         });
         (self.raws.len() - 1) as u32
@@ -451,7 +463,7 @@ impl<'e> Batch<'e> {
     }
 
     /// Adds the rows of a table, read a column and a block at a time.
-    pub fn add_table(&mut self, table: &'e ClaimTable<'e>, mode: FieldMode) {
+    pub fn add_table(&mut self, table: &ClaimTable<'_>, mode: FieldMode) {
         table::add(self, table, mode);
     }
 
@@ -559,18 +571,12 @@ impl<'e> Batch<'e> {
 
     /// The claim id of a row as given.
     pub(crate) fn claim_id(&self, row: u32) -> std::borrow::Cow<'_, str> {
-        match table::source(&self.tables, row) {
-            Some((start, t)) => std::borrow::Cow::Owned(t.claim_id_text((row - start) as usize)),
-            None => std::borrow::Cow::Borrowed(self.ids.get(row as usize)),
-        }
+        std::borrow::Cow::Borrowed(self.ids.get(row as usize))
     }
 
     /// The person id of a row as given.
     pub(crate) fn person_id(&self, row: u32) -> std::borrow::Cow<'_, str> {
-        match table::source(&self.tables, row) {
-            Some((start, t)) => std::borrow::Cow::Owned(t.person_id_text((row - start) as usize)),
-            None => std::borrow::Cow::Borrowed(self.persons.get(row as usize)),
-        }
+        std::borrow::Cow::Borrowed(self.persons.get(row as usize))
     }
 
     /// Pass 1 for this part of a batch: duplicate ids, then checks 8–11 per person, every

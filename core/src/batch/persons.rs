@@ -109,6 +109,19 @@ impl CheckRules {
         e.app.is_none() && self.apprenticeship[usize::from(e.program)]
     }
 
+    /// [`CheckRules::lone`] for a claim (not an application) before any account has closed:
+    /// its program and account decide, `None` when it stays approved.
+    pub fn lone_claim(&self, program: u16, account: Option<u16>) -> Option<Reason> {
+        let p = usize::from(program);
+        if self.apprenticeship[p] {
+            Some(Reason::NeedsReview)
+        } else if self.special[p] && account.is_none() {
+            Some(Reason::NoAccountInForce)
+        } else {
+            None
+        }
+    }
+
     /// What checks 8–12 give a person's only claim when the person has no history: alone it
     /// fails none of checks 8–11 (a lone claim is never a repeat, a lower level, a second
     /// apprenticeship or a top-up, and it is within an annual limit of at least one), so only

@@ -281,6 +281,66 @@ impl Claim {
     }
 }
 
+/// The fields a row of a table holds for itself — its ids, enterprise, dates and fee — read
+/// as [`Claim::read`] reads them (SPEC §6). The table path reads these per row and every other
+/// field once per distinct text (`batch/table/read.rs`).
+#[derive(Debug, Clone)]
+pub(crate) struct OwnFields {
+    pub claim_id: CompactString,
+    pub person_id: CompactString,
+    pub enterprise_id: Option<CompactString>,
+    pub event_date: Date,
+    pub applied_on: Date,
+    pub fee_paid: Option<Decimal>,
+}
+
+/// Own fields a column gave without text (an integer id, a fee in whole fen): taken as they
+/// are, the others read from the row.
+#[derive(Debug, Default)]
+pub(crate) struct GivenFields {
+    pub claim_id: Option<CompactString>,
+    pub person_id: Option<CompactString>,
+    pub fee_fen: Option<i64>,
+}
+
+impl OwnFields {
+    /// A row's own fields, or `None` when one does not validate (the row is then read whole,
+    /// which gives its errors).
+    pub(crate) fn read(raw: &(impl FieldSource + ?Sized), given: GivenFields) -> Option<OwnFields> {
+        let mut errors = Vec::new();
+        let mut p = FieldReader { raw, errors: &mut errors };
+        let claim_id = given.claim_id.or_else(|| p.text(Field::ClaimId, true));
+        let person_id = given.person_id.or_else(|| p.text(Field::PersonId, true));
+        let enterprise_id = p.text(Field::EnterpriseId, false);
+        let event_date = p.date(Field::EventDate);
+        let applied_on = p.date(Field::AppliedOn);
+        let fee_paid = match given.fee_fen {
+            Some(fen) => Some(Decimal::new(fen, 2)),
+            None => p.money(Field::FeePaid),
+        };
+        match (claim_id, person_id, event_date, applied_on) {
+            (Some(claim_id), Some(person_id), Some(event_date), Some(applied_on)) if errors.is_empty() => {
+                Some(OwnFields { claim_id, person_id, enterprise_id, event_date, applied_on, fee_paid })
+            }
+            _ => None,
+        }
+    }
+
+    /// `shared` (a claim read with placeholder ids and dates and neither enterprise nor fee)
+    /// with these fields: the claim [`Claim::read`] gives for the whole row.
+    pub(crate) fn into_claim(self, shared: &Claim) -> Claim {
+        Claim {
+            claim_id: self.claim_id,
+            person_id: self.person_id,
+            enterprise_id: self.enterprise_id,
+            event_date: self.event_date,
+            applied_on: self.applied_on,
+            fee_paid: self.fee_paid,
+            ..shared.clone()
+        }
+    }
+}
+
 /// Longest text a field may hold, in bytes.
 pub const MAX_FIELD_BYTES: usize = 200;
 

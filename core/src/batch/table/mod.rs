@@ -1,7 +1,9 @@
 //! Claims given as columns (a data frame, a table): the batch's rows read a column and a block
 //! at a time, each column through the shortcuts it offers ([`ClaimColumn`]).
 
-use super::rows::{hash, Raw, FEE_ABSENT, NONE};
+mod read;
+
+use super::rows::hash;
 use super::Batch;
 use crate::claim::{Field, FieldMode, FieldSource, RawRef};
 use compact_str::CompactString;
@@ -163,11 +165,16 @@ impl<'a> ClaimTable<'a> {
     /// Row `row` of the table, as a claim's fields.
     #[must_use]
     pub fn row(&self, row: usize) -> TableRow<'a, '_> {
-        let at = self.chunks.partition_point(|c| c.start + c.rows <= row);
-        match self.chunks.get(at) {
-            Some(chunk) => TableRow::new(chunk, row - chunk.start, &self.unknown),
+        match self.locate(row) {
+            Some((chunk, r)) => TableRow::new(chunk, r, &self.unknown),
             None => TableRow::empty(&self.unknown),
         }
+    }
+
+    /// The chunk holding `row`, and the row within it.
+    fn locate(&self, row: usize) -> Option<(&Chunk<'a>, usize)> {
+        let chunk = self.chunks.get(self.chunks.partition_point(|c| c.start + c.rows <= row))?;
+        Some((chunk, row - chunk.start))
     }
 }
 
@@ -190,6 +197,18 @@ impl<'a, 't> TableRow<'a, 't> {
         out
     }
 
+    /// Only the cells of `fields` (the others read as absent), with the chunk and row.
+    fn some(chunk: &Chunk<'a>, row: usize, unknown: &'t [String], fields: impl IntoIterator<Item = Field>) -> TableRow<'a, 't> {
+        let mut out = TableRow::empty(unknown);
+        for f in fields {
+            let i = f as usize;
+            if let Some(column) = chunk.columns[i] {
+                out.cells[i] = Some(column.cell(row, &mut out.scratch[i]));
+            }
+        }
+        out
+    }
+
     fn empty(unknown: &'t [String]) -> TableRow<'a, 't> {
         TableRow { cells: [None; FIELDS], scratch: Default::default(), unknown }
     }
@@ -206,47 +225,9 @@ impl FieldSource for TableRow<'_, '_> {
     }
 }
 
-impl ClaimTable<'_> {
-    /// The chunk holding `row` of the whole table, and the row within it.
-    fn locate(&self, row: usize) -> Option<(&Chunk<'_>, usize)> {
-        let i = self.chunks.partition_point(|c| c.start <= row).checked_sub(1)?;
-        let chunk = self.chunks.get(i)?;
-        (row < chunk.start + chunk.rows).then_some((chunk, row - chunk.start))
-    }
-
-    /// A field of `row` as text, as a claim would read it (empty when absent).
-    fn text(&self, row: usize, field: Field) -> String {
-        let Some((chunk, r)) = self.locate(row) else { return String::new() };
-        let Some(column) = chunk.columns[field as usize] else { return String::new() };
-        let mut scratch = CompactString::default();
-        let cell = column.cell(r, &mut scratch);
-        match cell.raw(&scratch) {
-            RawRef::Text(s) | RawRef::Number(s) => s.trim().to_string(),
-            _ => String::new(),
-        }
-    }
-
-    /// The claim id of `row` as given.
-    pub(crate) fn claim_id_text(&self, row: usize) -> String {
-        self.text(row, Field::ClaimId)
-    }
-
-    /// The person id of `row` as given.
-    pub(crate) fn person_id_text(&self, row: usize) -> String {
-        self.text(row, Field::PersonId)
-    }
-}
-
-/// The table a row was read from, with the row it starts at, when it was.
-pub(super) fn source<'t, 'e>(tables: &'t [(u32, &'e ClaimTable<'e>)], row: u32) -> Option<(u32, &'t ClaimTable<'e>)> {
-    let i = tables.partition_point(|(start, _)| *start <= row).checked_sub(1)?;
-    let (start, table) = tables.get(i)?;
-    (row < start + table.rows() as u32).then_some((*start, *table))
-}
-
 /// Adds the rows of a table to a batch.
-pub(super) fn add<'e>(batch: &mut Batch<'e>, table: &'e ClaimTable<'e>, mode: FieldMode) {
-    batch.add_rows(table.rows(), mode, |i| table.row(i));
+pub(super) fn add(batch: &mut Batch<'_>, table: &ClaimTable<'_>, mode: FieldMode) {
+    read::add(batch, table, mode);
 }
 
 /// Rows whose claim id another row of the batch also has (ids compared whole where their hashes
@@ -287,9 +268,4 @@ pub(super) fn duplicate_rows(batch: &Batch<'_>) -> Vec<u32> {
     }
     out.sort_unstable();
     out
-}
-
-#[allow(dead_code)]
-fn unused(_: Range<usize>, _: Raw, _: i64, _: u32) {
-    let _ = (FEE_ABSENT, NONE);
 }

@@ -1,0 +1,276 @@
+//! A table's rows into a batch (SPEC §13): a block of rows read on every core, each row's own
+//! fields — its ids, enterprise, dates and fee — read per row (an integer id or a fee in whole
+//! fen taken from the column without text), and every other field (what its shape and district
+//! depend on) read once per distinct text: rows with the same text share one claim read, and
+//! one shape per segment of the program's timeline. A row then costs reading its cells, a hash,
+//! its own fields, a lookup and its raw entry.
+//!
+//! A row is read whole by the batch's row path — which gives its errors, its trace or its
+//! review — when one of its fields does not validate, when it is traced, or when its program is
+//! assessed apart (an apprenticeship). The result is the row path's, to the fen (the tests of
+//! `core/tests/table.rs` compare them).
+
+use super::{Chunk, ClaimTable, TableRow};
+use crate::batch::rows::{hash, NONE};
+use crate::batch::shapes::Shapes;
+use crate::batch::{Batch, TraceScope};
+use crate::claim::{Claim, Field, FieldMode, FieldSource, GivenFields, OwnFields, RawRef, RawValue};
+use crate::engine::Engine;
+use compact_str::ToCompactString;
+use rustc_hash::FxHashMap;
+use std::hash::{BuildHasher, Hasher};
+
+/// The fields rows share a claim by: every field but a row's own ([`OwnFields`]).
+const SHARED: [Field; 10] = [
+    Field::Program,
+    Field::Group,
+    Field::District,
+    Field::Occupation,
+    Field::Level,
+    Field::Institution,
+    Field::Months,
+    Field::UiContributionMonths,
+    Field::Project,
+    Field::Evaluator,
+];
+
+/// A row's own fields that are read from its text (the ids and the fee may come as numbers).
+const OWN_TEXT: [Field; 6] = [Field::ClaimId, Field::PersonId, Field::EnterpriseId, Field::EventDate, Field::AppliedOn, Field::FeePaid];
+
+/// Placeholders for the own fields when the shared ones are read as a claim.
+const PLACEHOLDER_DATE: &str = "2000-01-01";
+
+/// Rows read on every core at a time.
+const BLOCK: usize = 1 << 14;
+
+/// Adds the rows of a table to a batch, in order.
+pub(super) fn add(batch: &mut Batch<'_>, table: &ClaimTable<'_>, mode: FieldMode) {
+    let rows = table.rows();
+    if matches!(batch.trace, TraceScope::All) {
+        // Every row explained: each is read whole anyway.
+        batch.add_rows(rows, mode, |i| table.row(i));
+        return;
+    }
+    batch.reserve(rows);
+    let mut keys = Keys::default();
+    for start in (0..rows).step_by(BLOCK) {
+        let len = BLOCK.min(rows - start);
+        let reads = crate::parallel::map(len, |i| read(table, start + i, &keys));
+        for (i, read) in reads.into_iter().enumerate() {
+            let at = start + i;
+            let (key, own, person) = match read {
+                Read::Whole => {
+                    batch.add_fields(&table.row(at), mode);
+                    continue;
+                }
+                Read::Known(key, own, person) => (key, own, person),
+                Read::New(h, own, person) => (keys.find_or_add(batch.engine, h, &shared_row(table, at), mode), own, person),
+            };
+            push(batch, &mut keys.list[key as usize], own, person, || table.row(at), mode);
+        }
+    }
+}
+
+/// What the parallel read found of a row.
+enum Read {
+    /// Its shared fields' key, its own fields and its person's hash.
+    Known(u32, OwnFields, u64),
+    /// The hash of shared fields not met before this block, its own fields and its person's hash.
+    New(u64, OwnFields, u64),
+    /// One of its own fields does not validate.
+    Whole,
+}
+
+fn read(table: &ClaimTable<'_>, at: usize, keys: &Keys) -> Read {
+    let Some((chunk, r)) = table.locate(at) else { return Read::Whole };
+    let Some(own) = own_fields(chunk, r, &table.unknown) else { return Read::Whole };
+    let person = hash(&own.person_id);
+    let shared = TableRow::some(chunk, r, &table.unknown, SHARED);
+    let h = key_hash(&shared);
+    match keys.find(h, &shared) {
+        Some(key) => Read::Known(key, own, person),
+        None => Read::New(h, own, person),
+    }
+}
+
+/// The shared fields of a row.
+fn shared_row<'t>(table: &'t ClaimTable<'_>, at: usize) -> TableRow<'t, 't> {
+    match table.locate(at) {
+        Some((chunk, r)) => TableRow::some(chunk, r, &table.unknown, SHARED),
+        None => TableRow::empty(&table.unknown),
+    }
+}
+
+/// A row's own fields, an integer id or a fee in whole fen taken from its column as it is.
+fn own_fields(chunk: &Chunk<'_>, r: usize, unknown: &[String]) -> Option<OwnFields> {
+    let column = |f: Field| chunk.columns[f as usize];
+    let id = |f: Field| column(f).and_then(|c| c.integer(r)).map(|n| n.to_compact_string());
+    let given = GivenFields {
+        claim_id: id(Field::ClaimId),
+        person_id: id(Field::PersonId),
+        fee_fen: column(Field::FeePaid).and_then(|c| c.fen(r)),
+    };
+    let text = OWN_TEXT.into_iter().filter(|f| match f {
+        Field::ClaimId => given.claim_id.is_none(),
+        Field::PersonId => given.person_id.is_none(),
+        Field::FeePaid => given.fee_fen.is_none(),
+        _ => true,
+    });
+    let row = TableRow::some(chunk, r, unknown, text);
+    OwnFields::read(&row, given)
+}
+
+/// Adds a row whose shared fields are `key`'s.
+fn push<'t>(batch: &mut Batch<'_>, key: &mut Key, own: OwnFields, person: u64, row: impl Fn() -> TableRow<'t, 't>, mode: FieldMode) {
+    let Some(shared) = &key.shared else {
+        batch.add_fields(&row(), mode);
+        return;
+    };
+    if key.apart || batch.trace.covers(&own.claim_id) {
+        batch.push_claim(&own.into_claim(shared));
+        return;
+    }
+    let engine = batch.engine;
+    let segment = key.program.map_or(0, |p| engine.programs[usize::from(p)].segment_index(own.event_date));
+    let flags = u8::from(own.enterprise_id.is_some()) | u8::from(own.fee_paid.is_some()) << 1;
+    let shape = match key.shapes.iter().find(|s| s.0 == flags && s.1 == segment) {
+        Some(s) => s.2,
+        None => {
+            let claim = own.clone().into_claim(shared);
+            let shape = batch.shapes.of(engine, &claim, &mut batch.occupations, &mut batch.projects);
+            key.shapes.push((flags, segment, shape));
+            shape
+        }
+    };
+    if key.district == NONE {
+        key.district = batch.districts.opt(shared.district.as_deref());
+    }
+    let raw = batch.raw_at(shape, own.event_date, own.applied_on, key.district);
+    batch.push_shaped(&own.claim_id, &own.person_id, person, own.enterprise_id.as_deref(), own.fee_paid, raw);
+}
+
+/// The distinct texts of the shared fields met so far.
+#[derive(Default)]
+struct Keys {
+    by_hash: FxHashMap<u64, Vec<u32>>,
+    list: Vec<Key>,
+}
+
+/// One distinct text of the shared fields.
+struct Key {
+    values: [Option<RawValue>; SHARED.len()],
+    /// The claim these fields give with placeholder ids and dates and neither enterprise nor
+    /// fee, or `None` when one of them does not validate.
+    shared: Option<Claim>,
+    /// Its program's index in the engine, when known.
+    program: Option<u16>,
+    /// Assessed on its own (an apprenticeship), not by its shape.
+    apart: bool,
+    /// The batch's id of its district (`NONE` until a row needs it, or when it has none).
+    district: u32,
+    /// Its shapes met so far: (whether an enterprise and a fee are given, the segment of the
+    /// program's timeline, the shape).
+    shapes: Vec<(u8, usize, u32)>,
+}
+
+impl Keys {
+    fn find(&self, h: u64, row: &TableRow<'_, '_>) -> Option<u32> {
+        self.by_hash.get(&h)?.iter().copied().find(|&k| self.list[k as usize].is(row))
+    }
+
+    fn find_or_add(&mut self, engine: &Engine, h: u64, row: &TableRow<'_, '_>, mode: FieldMode) -> u32 {
+        if let Some(key) = self.find(h, row) {
+            return key;
+        }
+        let values = SHARED.map(|f| row.value(f).map(owned));
+        let source = SharedFields { values: &values, unknown: row.unknown_fields() };
+        let shared = Claim::read(&source, mode).ok();
+        let program = shared.as_ref().and_then(|c| engine.program_index.get(c.program.as_str()));
+        let apart = shared.as_ref().is_some_and(|claim| Shapes::apart(engine, claim));
+        let key = self.list.len() as u32;
+        self.list.push(Key { values, shared, program, apart, district: NONE, shapes: Vec::new() });
+        self.by_hash.entry(h).or_default().push(key);
+        key
+    }
+}
+
+impl Key {
+    fn is(&self, row: &TableRow<'_, '_>) -> bool {
+        SHARED.iter().zip(&self.values).all(|(&f, v)| match (v, row.value(f)) {
+            (None, None) => true,
+            (Some(v), Some(r)) => v.as_raw_ref() == r,
+            _ => false,
+        })
+    }
+}
+
+/// The shared fields of a row with placeholder ids and dates, as a claim's field source.
+struct SharedFields<'a> {
+    values: &'a [Option<RawValue>; SHARED.len()],
+    unknown: &'a [String],
+}
+
+impl FieldSource for SharedFields<'_> {
+    fn value(&self, field: Field) -> Option<RawRef<'_>> {
+        match field {
+            Field::ClaimId | Field::PersonId => Some(RawRef::Text("0")),
+            Field::EventDate | Field::AppliedOn => Some(RawRef::Text(PLACEHOLDER_DATE)),
+            f => SHARED.iter().position(|&g| g == f).and_then(|i| self.values[i].as_ref()).map(RawValue::as_raw_ref),
+        }
+    }
+
+    fn unknown_fields(&self) -> &[String] {
+        self.unknown
+    }
+}
+
+fn owned(r: RawRef<'_>) -> RawValue {
+    match r {
+        RawRef::Text(s) => RawValue::Text(s.to_string()),
+        RawRef::Number(s) => RawValue::Number(s.to_string()),
+        RawRef::Bool(b) => RawValue::Bool(b),
+        RawRef::Null => RawValue::Null,
+        RawRef::Other(kind) => RawValue::Other(kind),
+        RawRef::NotUtf8 => RawValue::NotUtf8,
+    }
+}
+
+/// A hash of a row's shared fields, each by its kind and text.
+fn key_hash(row: &TableRow<'_, '_>) -> u64 {
+    let mut h = rustc_hash::FxBuildHasher.build_hasher();
+    for f in SHARED {
+        match row.value(f) {
+            None => h.write_u8(0),
+            Some(RawRef::Text(s)) => {
+                h.write_u8(1);
+                h.write(s.as_bytes());
+                h.write_usize(s.len());
+            }
+            Some(RawRef::Number(s)) => {
+                h.write_u8(2);
+                h.write(s.as_bytes());
+                h.write_usize(s.len());
+            }
+            Some(RawRef::Bool(b)) => h.write_u8(3 + u8::from(b)),
+            Some(RawRef::Null) => h.write_u8(5),
+            Some(RawRef::Other(kind)) => {
+                h.write_u8(6);
+                h.write(kind.as_bytes());
+            }
+            Some(RawRef::NotUtf8) => h.write_u8(7),
+        }
+    }
+    h.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_and_own_fields_are_every_field_once() {
+        let mut all: Vec<Field> = SHARED.iter().chain(OWN_TEXT.iter()).copied().collect();
+        all.sort_by_key(|f| *f as usize);
+        assert_eq!(all, Field::ALL.to_vec());
+    }
+}
