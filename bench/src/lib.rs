@@ -1,17 +1,18 @@
-//! Workloads: W1 of the shared anchor benchmarks, and a realistic demo year ([`demo`]).
-//!
 //! Workload W1 of the shared anchor benchmarks (`shared/bench/anchors/w1_data.py`), regenerated
-//! bit for bit: a counter-based SplitMix64 hash, so the same claims come out in any language.
+//! bit for bit: the counter-based SplitMix64 draws of [`skill_subsidy_demo::draw`], so the same
+//! claims come out in any language. (The realistic demo year the benchmarks also measure is the
+//! crate `skill-subsidy-demo`.)
 //!
 //! W1: N claims of one `level_table` program over 300 occupations (~15% shortage), levels
 //! 5,4,3,2,1,S,T weighted 30,30,20,8,2,7,3, base 1000/1500/2000/3000/4000/1000/500, +30% for
 //! shortage at levels 1–5, capped at a fee uniform in 300.00..=6000.00, rounded to the fen.
 //! At N = 1,000,000 the total is 1,418,059,288.84 yuan.
 
+use skill_subsidy_demo::draw::uniform;
 use std::fmt::Write as _;
 
 /// The generator's seed (`SEED` in w1_data.py).
-pub const SEED: u64 = 20_250_601;
+pub use skill_subsidy_demo::draw::SEED;
 /// Occupations in the W1 catalogue.
 pub const OCCUPATIONS: usize = 300;
 /// The anchors' total at N = 1,000,000, in fen.
@@ -25,25 +26,6 @@ const STREAM_LEVEL: u64 = 3;
 const STREAM_FEE: u64 = 4;
 const LEVELS: [&str; 7] = ["5", "4", "3", "2", "1", "S", "T"];
 const CUMULATIVE: [u64; 7] = [30, 60, 80, 88, 90, 97, 100];
-
-pub mod demo;
-
-pub(crate) fn mix64(mut z: u64) -> u64 {
-    z ^= z >> 30;
-    z = z.wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z ^= z >> 27;
-    z = z.wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-pub(crate) fn draw(stream: u64, i: u64) -> u64 {
-    mix64(SEED.wrapping_mul(0x9E37_79B9_7F4A_7C15).wrapping_add(stream.wrapping_mul(0xD1B5_4A32_D192_ED03)).wrapping_add(i))
-}
-
-/// `((draw >> 32) * m) >> 32`: an integer in `0..m`.
-pub(crate) fn uniform(stream: u64, i: u64, m: u64) -> u64 {
-    ((draw(stream, i) >> 32) * m) >> 32
-}
 
 /// The code of occupation `j` (`6-18-01-001` .. `6-20-10-010`).
 #[must_use]

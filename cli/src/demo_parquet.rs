@@ -5,7 +5,7 @@
 //! that Dask and Spark use them as they are; `DIR/outcomes/part-00000.parquet` holds every
 //! apprenticeship's outcome.
 //!
-//! The rows are the demo generator's (`skill_subsidy_bench::demo`, the same as the CSV files),
+//! The rows are the demo generator's (crate `skill-subsidy-demo`, the same as the CSV files),
 //! typed as a data engineer would store them: dates as `date32`, money as `decimal128(18, 2)`,
 //! counts as `int32`, the rest as text.
 
@@ -17,7 +17,7 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use skill_subsidy::partition::person_bucket;
 use skill_subsidy::Ruleset;
-use skill_subsidy_bench::demo;
+use skill_subsidy_demo as demo;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

@@ -584,7 +584,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             Ok(if a.status == Status::Invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::DemoData { rules, claims, year, out, parts, history_out, applications_out, outcomes_out, applications } => {
-            use skill_subsidy_bench::demo;
+            use skill_subsidy_demo as demo;
             let rules = ruleset(&rules)?;
             if let Some(parts) = parts {
                 demo_parquet::write(&rules, claims, year, applications.unwrap_or(claims / 50), &out, parts)?;

@@ -14,7 +14,8 @@
 //! includes the claims held in memory.
 
 use skill_subsidy::{Claim, Engine, HistoryRecord, Ruleset};
-use skill_subsidy_bench::{demo, engine_claim, rules_dir};
+use skill_subsidy_bench::{engine_claim, rules_dir};
+use skill_subsidy_demo as demo;
 use std::time::Instant;
 
 fn median(mut xs: Vec<f64>) -> f64 {

@@ -1,23 +1,16 @@
-//! A realistic year of claims for a ruleset (default: Wuxi 2021), generated deterministically.
+//! The demo year's generator: claims, earlier subsidies and apprenticeship applications drawn
+//! from a ruleset's own catalogues by date (SPEC §13, the benchmarks' realistic workload).
 //!
-//! The mix follows what a city's year looks like: most claims are certificate subsidies
-//! (就业技能培训, 岗位技能提升, 技能提升补贴), then hires (岗前, 以工代训), online and project
-//! training; persons come back for a higher level (and sometimes the same one), enterprises hire
-//! through both 岗前 and 以工代训, some claims come in late or name an occupation or institution
-//! the catalogue in force lacks. Occupations, levels, institutions and projects are drawn from the
-//! ruleset's own catalogues for each claim's date, so the data stays valid as the rules change.
-//!
-//! Every draw is `uniform(stream, i, m)` of the W1 generator (a counter-based SplitMix64), so the
-//! same options give the same data in any language.
+//! Every draw is `uniform(stream, i, m)` ([`crate::draw`]), so the same options give the same
+//! data in any language.
 
-use crate::uniform;
+use crate::draw::uniform;
 use skill_subsidy::calendar::Date;
 use skill_subsidy::group::Group;
 use skill_subsidy::level::Level;
 use skill_subsidy::rules::{Calculation, Entries, InstitutionScope, Ruleset};
 use skill_subsidy::{Claim, Decimal, HistoryRecord};
 use std::collections::HashMap;
-use std::fmt::Write as _;
 
 const DISTRICTS: [(&str, u64); 8] =
     [("梁溪区", 16), ("锡山区", 12), ("惠山区", 12), ("滨湖区", 13), ("新吴区", 18), ("经开区", 7), ("江阴市", 13), ("宜兴市", 9)];
@@ -304,15 +297,9 @@ impl<'r> Generator<'r> {
     }
 }
 
-/// The apprenticeship applications CSV header.
-pub const APPLICATIONS_HEADER: &str =
-    "application_id,enterprise_id,person_id,occupation,target_level,start_date,months,submitted_on,institution,district\n";
-/// The apprenticeship outcomes CSV header.
-pub const OUTCOMES_HEADER: &str = "application_id,outcome,outcome_date\n";
-
 impl Generator<'_> {
-    /// Apprenticeship application `i` (0-based) as a CSV row matching [`APPLICATIONS_HEADER`],
-    /// and its outcome as a row matching [`OUTCOMES_HEADER`] (none while it is still running).
+    /// Apprenticeship application `i` (0-based) as a CSV row matching [`crate::APPLICATIONS_HEADER`],
+    /// and its outcome as a row matching [`crate::OUTCOMES_HEADER`] (none while it is still running).
     ///
     /// Enterprises submit all year (a few too late for the last session); training starts
     /// within two months and runs 12–24 months (a few outside the limits); most apprentices are
@@ -365,58 +352,10 @@ impl Generator<'_> {
     }
 }
 
-/// The claims CSV header: every claim field.
-pub const CSV_HEADER: &str =
-    "claim_id,program,person_id,enterprise_id,group,district,occupation,level,event_date,applied_on,institution,fee_paid,months,ui_contribution_months,project\n";
-
-/// Appends a claim as a CSV row matching [`CSV_HEADER`].
-pub fn write_claim(out: &mut String, c: &Claim) {
-    let opt = |s: &Option<skill_subsidy::CompactString>| s.as_deref().unwrap_or("").to_string();
-    let num = |n: Option<u32>| n.map(|n| n.to_string()).unwrap_or_default();
-    let _ = writeln!(
-        out,
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-        c.claim_id,
-        c.program,
-        c.person_id,
-        opt(&c.enterprise_id),
-        c.group.code(),
-        opt(&c.district),
-        opt(&c.occupation),
-        c.level.map(|l| l.code()).unwrap_or(""),
-        c.event_date,
-        c.applied_on,
-        opt(&c.institution),
-        c.fee_paid.map(|f| f.to_string()).unwrap_or_default(),
-        num(c.months),
-        num(c.ui_contribution_months),
-        opt(&c.project)
-    );
-}
-
-/// The history CSV header.
-pub const HISTORY_HEADER: &str = "person_id,program,enterprise_id,occupation,level,event_date,applied_on,amount\n";
-
-/// Appends a history record as a CSV row matching [`HISTORY_HEADER`].
-pub fn write_history(out: &mut String, h: &HistoryRecord) {
-    let opt = |s: &Option<skill_subsidy::CompactString>| s.as_deref().unwrap_or("").to_string();
-    let _ = writeln!(
-        out,
-        "{},{},{},{},{},{},{},{}",
-        h.person_id,
-        h.program,
-        opt(&h.enterprise_id),
-        opt(&h.occupation),
-        h.level.map(|l| l.code()).unwrap_or(""),
-        h.event_date,
-        h.applied_on,
-        h.amount
-    );
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::APPLICATIONS_HEADER;
     use skill_subsidy::{Engine, Status};
 
     #[test]

@@ -5,7 +5,7 @@
 
 use sha2::{Digest, Sha256};
 use skill_subsidy::Ruleset;
-use skill_subsidy_bench::demo;
+use skill_subsidy_demo as demo;
 
 /// The CSV files of `claims` claims of `year` and `applications` applications, in one text.
 fn year_text(rules: &Ruleset, claims: u64, year: i32, applications: u64) -> String {
