@@ -100,10 +100,7 @@ impl Engine {
     pub fn with_overrides(&self, overrides: &Overrides) -> Result<Engine, RulesErrors> {
         let mut all = self.overrides.clone();
         for o in overrides.items() {
-            match o.range {
-                Some(range) => all.set_for(&o.path, range, &o.value),
-                None => all.set(&o.path, &o.value),
-            };
+            all.push(&o.path, o.range, &o.value);
         }
         let resolved = all.resolve(&self.rules)?;
         Ok(Engine::compiled(Arc::clone(&self.rules), all, &resolved))
