@@ -226,6 +226,7 @@ impl Application {
 
 /// What a payment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PaymentKind {
@@ -285,6 +286,11 @@ impl Engine {
     /// amount as a claim of the apprenticeship program on the session date.
     #[must_use]
     pub fn review_application(&self, app: &Application, explain: bool) -> (Assessment, Option<Date>) {
+        let (a, session) = self.review_unnamed(app, explain);
+        (self.named(&app.application_id, a), session)
+    }
+
+    fn review_unnamed(&self, app: &Application, explain: bool) -> (Assessment, Option<Date>) {
         let Some((_, program, _)) = self.apprenticeship_program() else {
             return (Assessment::rejected(None, Reason::UnknownProgram.into(), None), None);
         };
@@ -448,9 +454,8 @@ impl ApplicationResult {
 
     /// The result as JSON (money as decimal strings).
     #[must_use]
-    pub fn to_json(&self, engine: &Engine) -> serde_json::Value {
-        let record = engine.record(&self.application_id, &self.assessment);
-        let mut v = serde_json::to_value(&record).unwrap_or_default();
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self.assessment.record()).unwrap_or_default();
         if let Some(map) = v.as_object_mut() {
             map.remove("claim_id");
             map.remove("payment_month");

@@ -51,6 +51,8 @@ pub mod rules;
 pub mod schema;
 pub mod trace;
 mod whatif;
+#[cfg(feature = "serde")]
+mod serde_forms;
 
 pub use apprenticeship::{Application, ApplicationResult, Outcome, OutcomeKind, Payment, PaymentKind, Schedule};
 pub use assessment::{Assessment, AssessmentRecord};
@@ -61,7 +63,7 @@ pub use batch::{
 pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, FieldSource, RawClaim, RawRef, RawValue};
 /// Claims hold ids and codes as small strings kept inline; re-exported for building claims.
 pub use compact_str::CompactString;
-pub use engine::{Engine, VersionRef};
+pub use engine::Engine;
 pub use error::{Error, ErrorKind};
 pub use history::HistoryRecord;
 pub use overrides::{Override, Overrides};

@@ -107,7 +107,7 @@ proptest! {
     fn a_capped_amount_never_exceeds_the_fee_paid(claim in claim()) {
         let engine = &world().engine;
         let a = engine.assess(&claim);
-        if let Some(program) = engine.program_of(&a) {
+        if let Some(program) = a.program.as_deref().and_then(|id| engine.program(id)) {
             let caps = program.caps_at_fee.is_some_and(|p| engine.ruleset().params.get(p).value.flag())
                 || matches!(program.calculation, Calculation::CappedFee { .. });
             if caps && a.status == Status::Approved {

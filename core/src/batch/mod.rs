@@ -479,7 +479,7 @@ impl<'e> Batch<'e> {
         };
         let app = &app;
         let (assessment, session) = self.engine.review_application(app, self.trace.covers(&app.application_id));
-        let program = assessment.program;
+        let program = assessment.program_index;
         self.apps.push(AppSlot {
             person: hash(&app.person_id),
             enterprise: self.enterprises.id(&app.enterprise_id),
@@ -627,7 +627,7 @@ impl<'e> Batch<'e> {
             let mut errors = if a.status == Status::Invalid { std::mem::take(&mut a.errors) } else { Vec::new() };
             errors.push(error);
             let mut invalid = Assessment::invalid(errors);
-            invalid.program = a.program;
+            invalid.program_index = a.program_index;
             if trace {
                 invalid.trace = Some(Box::new(engine.invalid_trace(&invalid)));
             }

@@ -52,7 +52,7 @@ impl Engine {
                 .map(|f| FieldError::new(ClaimErrorKind::RequiredByProgram, f.name(), None))
                 .collect();
             let mut a = Assessment::invalid(errors);
-            a.program = Some(index);
+            a.program_index = Some(index);
             if T::ON {
                 let trace = self.invalid_trace(&a);
                 for step in trace.steps {

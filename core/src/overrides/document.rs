@@ -9,7 +9,7 @@ use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Vis
 
 /// The document: each path with its value, in document order.
 #[derive(Debug, Default)]
-pub(super) struct Document(pub Vec<(String, Entry)>);
+pub(crate) struct Document(pub(super) Vec<(String, Entry)>);
 
 /// A path's value: a scalar as its text, date ranges to scalars, or something that is neither.
 #[derive(Debug)]

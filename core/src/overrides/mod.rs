@@ -15,7 +15,8 @@
 mod document;
 
 use crate::calendar::{parse_date, Period};
-use document::{Document, Entry};
+pub(crate) use document::Document;
+use document::Entry;
 use crate::rules::{ParamId, ParamValue, RulesError, RulesErrorKind, RulesErrors, Ruleset};
 
 /// One override as written.
@@ -152,7 +153,7 @@ impl Overrides {
         Overrides::from_document(Document(map.iter().map(|(k, v)| (k.clone(), Entry::from_value(v))).collect()))
     }
 
-    fn from_document(document: Document) -> Result<Overrides, RulesErrors> {
+    pub(crate) fn from_document(document: Document) -> Result<Overrides, RulesErrors> {
         let mut out = Overrides::new();
         let mut errors = Vec::new();
         for (path, entry) in &document.0 {

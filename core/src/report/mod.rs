@@ -23,7 +23,6 @@ use crate::calendar::YearMonth;
 use crate::money::format_yuan;
 use crate::reasons::Reason;
 use rust_decimal::Decimal;
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -281,12 +280,6 @@ impl Report {
             "targets": self.targets.iter().map(|t| (t.id.clone(), t.json(&self.progress))).collect::<Map<_, _>>(),
             "two_months": self.two_months(),
         })
-    }
-}
-
-impl Serialize for Report {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.to_json().serialize(s)
     }
 }
 
