@@ -54,8 +54,8 @@ pub fn render_in_batch(engine: &Engine, claim_id: &str, a: &Assessment, batch: &
 }
 
 /// The record with its trace, and the batch it was decided in, as JSON.
-pub fn json(engine: &Engine, claim_id: &str, a: &Assessment, batch: &Batch<'_>) -> serde_json::Value {
-    let mut record = serde_json::to_value(engine.record(claim_id, a)).unwrap_or_default();
+pub fn json(claim_id: &str, a: &Assessment, batch: &Batch<'_>) -> serde_json::Value {
+    let mut record = serde_json::to_value(a.record().with_claim_id(claim_id)).unwrap_or_default();
     if let Some(fields) = record.as_object_mut() {
         fields.insert(
             "batch".into(),
@@ -73,8 +73,8 @@ pub fn json(engine: &Engine, claim_id: &str, a: &Assessment, batch: &Batch<'_>) 
 
 /// The explanation of one assessment as text.
 pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> String {
-    let record = engine.record(claim_id, a);
-    let program = engine.program_of(a);
+    let record = a.record().with_claim_id(claim_id);
+    let program = a.program.as_deref().and_then(|id| engine.program(id));
     let mut out = String::new();
     let zh = lang == Lang::Zh;
     let status = match (a.status, zh) {

@@ -19,7 +19,8 @@ type Decision = (Status, String, String, String);
 
 fn decisions(result: &BatchResult) -> BTreeMap<String, Decision> {
     let mut out = BTreeMap::new();
-    for (id, a) in result.claim_ids().iter().zip(&result.assessments()) {
+    for a in result.assessments() {
+        let id = &a.claim_id;
         let month = a.payment_month.map(|m| m.to_string()).unwrap_or_default();
         out.insert(format!("claim {id}"), (a.status, format_yuan(a.amount), a.reasons.joined(), month));
     }
