@@ -49,10 +49,10 @@ pub mod reasons;
 pub mod report;
 pub mod rules;
 pub mod schema;
-pub mod trace;
-mod whatif;
 #[cfg(feature = "serde")]
 mod serde_forms;
+pub mod trace;
+mod whatif;
 
 pub use apprenticeship::{Application, ApplicationResult, Outcome, OutcomeKind, Payment, PaymentKind, Schedule};
 pub use assessment::{Assessment, AssessmentRecord};

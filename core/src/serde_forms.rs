@@ -13,8 +13,9 @@
 //! - [`Report`]: the wire form ([`Report::to_wire`], lossless and versioned), not the published
 //!   report ([`Report::to_json`]), which shows derived figures and cannot be read back.
 //!
-//! Money is a decimal string (`rust_decimal::serde::str`, or two places where the record has
-//! them), whatever rust_decimal features the embedding program turns on.
+//! Money is a decimal string, written and read here (two places where the record has them), not
+//! through rust_decimal's own serde impl: whatever rust_decimal features the embedding program
+//! turns on change nothing.
 
 use crate::apprenticeship::{ApplicationResult, Payment, PaymentKind, Schedule};
 use crate::assessment::{Assessment, Estimate};
@@ -143,7 +144,8 @@ impl<'de> Deserialize<'de> for Reasons {
         let codes = Vec::<String>::deserialize(d)?;
         let mut reasons = Reasons::NONE;
         for code in codes {
-            let reason = Reason::ALL.iter().find(|r| r.code() == code).ok_or_else(|| D::Error::custom(format!("unknown reason {code:?}")))?;
+            let reason =
+                Reason::ALL.iter().find(|r| r.code() == code).ok_or_else(|| D::Error::custom(format!("unknown reason {code:?}")))?;
             reasons.add(*reason);
         }
         Ok(reasons)
@@ -159,10 +161,7 @@ struct PaymentForm {
 }
 
 fn payments<E: serde::de::Error>(forms: Vec<PaymentForm>) -> Result<Vec<Payment>, E> {
-    forms
-        .into_iter()
-        .map(|p| Ok(Payment { month: month(&p.month)?, amount: money(&p.amount)?, kind: p.kind }))
-        .collect()
+    forms.into_iter().map(|p| Ok(Payment { month: month(&p.month)?, amount: money(&p.amount)?, kind: p.kind })).collect()
 }
 
 fn money<E: serde::de::Error>(text: &str) -> Result<Decimal, E> {

@@ -175,9 +175,8 @@ fn batch_vectors_give_the_expected_assessments_and_report_in_any_order() {
                 batch.add_raw(&claims[i], FieldMode::Strict);
             }
             let result = batch.finish();
-            let by_id: BTreeMap<&str, Value> = (0..result.len())
-                .map(|i| (result.claim_id(i), serde_json::to_value(result.assessment(i).record()).unwrap()))
-                .collect();
+            let by_id: BTreeMap<&str, Value> =
+                (0..result.len()).map(|i| (result.claim_id(i), serde_json::to_value(result.assessment(i).record()).unwrap())).collect();
             let label = ["as given", "reversed", "rotated"][k];
             let apps: BTreeMap<&str, Value> = result.applications.iter().map(|a| (a.application_id.as_str(), a.to_json())).collect();
             for want in case["expect"]["applications"].as_array().into_iter().flatten() {

@@ -174,10 +174,8 @@ impl Engine {
             let rule = &self.rules.programs[compiled.rule];
             (a.program, a.fund, a.payee) = (Some(id.clone()), Some(rule.fund), Some(rule.payee));
         }
-        a.catalogue_version = a
-            .version
-            .and_then(|v| self.names.versions.get(usize::from(v.catalogue))?.get(usize::from(v.version)))
-            .cloned();
+        a.catalogue_version =
+            a.version.and_then(|v| self.names.versions.get(usize::from(v.catalogue))?.get(usize::from(v.version))).cloned();
     }
 
     /// An assessment of this engine named, with its claim id.

@@ -15,9 +15,9 @@
 mod document;
 
 use crate::calendar::{parse_date, Period};
+use crate::rules::{ParamId, ParamValue, RulesError, RulesErrorKind, RulesErrors, Ruleset};
 pub(crate) use document::Document;
 use document::Entry;
-use crate::rules::{ParamId, ParamValue, RulesError, RulesErrorKind, RulesErrors, Ruleset};
 
 /// One override as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -133,8 +133,9 @@ impl Overrides {
     /// # Ok::<(), skill_subsidy::RulesErrors>(())
     /// ```
     pub fn from_json_str(text: &str) -> Result<Overrides, RulesErrors> {
-        let not_an_object =
-            |e: serde_json::Error| RulesErrors(vec![error("", RulesErrorKind::BadOverride, format!("not a JSON object of path → value: {e}"))]);
+        let not_an_object = |e: serde_json::Error| {
+            RulesErrors(vec![error("", RulesErrorKind::BadOverride, format!("not a JSON object of path → value: {e}"))])
+        };
         let document: Document = serde_json::from_str(text).map_err(not_an_object)?;
         Overrides::from_document(document)
     }
