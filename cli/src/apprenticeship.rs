@@ -9,8 +9,8 @@ use crate::Failure;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::{
-    Application, ApplicationResult, Batch, BatchResult, ClaimErrorKind, Decimal, FieldError, Outcome, OutcomeKind, PaymentKind,
-    RawValue, Status,
+    Application, ApplicationResult, Batch, BatchResult, ClaimErrorKind, Decimal, FieldError, Outcome, OutcomeKind, PaymentKind, RawValue,
+    Status,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write as _;

@@ -183,7 +183,8 @@ fn the_demo_year_month_by_month_equals_one_batch_with_the_account_a_spending_goa
 #[test]
 fn the_demo_year_month_by_month_equals_one_batch_with_the_account_closing_when_spent() {
     // About half of what the year commits: the account closes in the middle of the year.
-    let closing = Overrides::new().set("accounts.wuxi-2021.closes_when_spent", "true").set("accounts.wuxi-2021.opening_balance", "10000000");
+    let closing =
+        Overrides::new().set("accounts.wuxi-2021.closes_when_spent", "true").set("accounts.wuxi-2021.opening_balance", "10000000");
     let engine = Engine::new(Ruleset::wuxi_2021().unwrap()).with_overrides(&closing).unwrap();
     let refused = {
         let mut batch = engine.batch();

@@ -284,11 +284,7 @@ pub(crate) fn text_at(arrays: &[ArrayRef], mut i: usize) -> String {
 
 /// One row per application, in input order: its record, the session it was reviewed at and
 /// the amount finally paid (approved applications).
-pub(crate) fn applications(
-    applications: &[ApplicationResult],
-    layout: Layout,
-    money: Money,
-) -> Result<RecordBatch, ArrowError> {
+pub(crate) fn applications(applications: &[ApplicationResult], layout: Layout, money: Money) -> Result<RecordBatch, ArrowError> {
     let rows = applications.len();
     let mut records = Records::new(rows, layout, money)?;
     let mut session = Text::new(layout, rows, 10);

@@ -96,9 +96,7 @@ pub fn whatif(engine: &Engine, variant: Result<&Engine, &RulesErrors>, claim: &C
             let out = WhatIfResult { baseline: baseline.record(), variant: Some(changed.record()), errors: json!([]) };
             error::to_text(&out)
         }
-        Err(errors) => {
-            error::to_text(&WhatIfResult { baseline: baseline.record(), variant: None, errors: error::rules_errors(errors) })
-        }
+        Err(errors) => error::to_text(&WhatIfResult { baseline: baseline.record(), variant: None, errors: error::rules_errors(errors) }),
     }
 }
 
