@@ -17,7 +17,7 @@ use crate::level::Level;
 use crate::money::round_to_fen;
 use crate::reasons::Reason;
 use crate::rules::{Calculation, Program, ReviewRules};
-use crate::trace::{Outcome as StepOutcome, StepId, Trace, Tracer};
+use crate::trace::{StepId, StepOutcome, Trace, Tracer};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -240,6 +240,7 @@ pub enum PaymentKind {
 
 /// One staged payment to the enterprise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Payment {
     /// The month it is paid in.
     #[serde(serialize_with = "crate::assessment::serialize_month")]
@@ -253,11 +254,29 @@ pub struct Payment {
 
 /// The staged payments of an approved apprenticeship, and the amount finally paid.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Schedule {
     /// Payments in month order (their sum is `final_amount`).
     pub payments: Vec<Payment>,
     /// What the enterprise is paid in the end (the forecast without an outcome).
     pub final_amount: Decimal,
+}
+
+impl Payment {
+    /// A payment as recorded (a ledger's record of an earlier batch).
+    #[must_use]
+    pub fn new(month: YearMonth, amount: Decimal, kind: PaymentKind) -> Payment {
+        Payment { month, amount, kind }
+    }
+}
+
+impl Schedule {
+    /// A schedule as recorded (a ledger's record of an earlier batch): its payments and the
+    /// amount finally paid.
+    #[must_use]
+    pub fn new(payments: Vec<Payment>, final_amount: Decimal) -> Schedule {
+        Schedule { payments, final_amount }
+    }
 }
 
 impl Engine {

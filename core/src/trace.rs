@@ -111,7 +111,7 @@ impl StepId {
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Outcome {
+pub enum StepOutcome {
     /// The check passed.
     Pass,
     /// The check failed: the claim is rejected (or invalid).
@@ -123,11 +123,12 @@ pub enum Outcome {
 /// One step of an explanation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[non_exhaustive]
 pub struct Step {
     /// Stable id.
     pub step: StepId,
     /// Pass, fail or info.
-    pub outcome: Outcome,
+    pub outcome: StepOutcome,
     /// The rule path read (`programs.skills_training.amounts.3`).
     pub rule: Option<String>,
     /// Citation key(s) of that rule (`S9`, `seed:附件2/2`).
@@ -199,6 +200,7 @@ impl Counted {
 /// An explanation: the ruleset and version it used, and its steps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[non_exhaustive]
 pub struct Trace {
     /// [`TRACE_VERSION`].
     pub trace_version: u32,

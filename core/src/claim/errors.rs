@@ -155,6 +155,7 @@ impl ClaimErrorKind {
 /// One problem with one field of a claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[non_exhaustive]
 pub struct FieldError {
     /// What is wrong.
     pub code: ClaimErrorKind,

@@ -21,6 +21,7 @@ use document::Entry;
 
 /// One override as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Override {
     /// Dotted rule path.
     pub path: String,

@@ -31,6 +31,7 @@ pub const REPORT_VERSION: u32 = 2;
 
 /// A count and an amount (人次 and 金额).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Tally {
     /// Person-times.
     pub count: u64,
@@ -39,6 +40,12 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// A count and an amount.
+    #[must_use]
+    pub fn new(count: u64, amount: Decimal) -> Tally {
+        Tally { count, amount }
+    }
+
     /// Adds one approved amount.
     pub fn add(&mut self, amount: Decimal) {
         self.count += 1;
