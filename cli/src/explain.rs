@@ -7,7 +7,7 @@ use crate::input::Location;
 use crate::lang::Lang;
 use crate::summary::count;
 use crate::terminal::escape;
-use skill_subsidy::trace::Outcome;
+use skill_subsidy::trace::StepOutcome;
 use skill_subsidy::{Assessment, Engine, Status};
 use std::fmt::Write as _;
 
@@ -115,8 +115,8 @@ pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> St
     let mut sources: Vec<(String, String, String)> = Vec::new();
     for (i, step) in trace.steps.iter().enumerate() {
         let mark = match step.outcome {
-            Outcome::Pass => "✓",
-            Outcome::Fail => "✗",
+            StepOutcome::Pass => "✓",
+            StepOutcome::Fail => "✗",
             _ => "•",
         };
         let _ = write!(out, "{:>3}. {mark} {:<18}", i + 1, step.step.code());
@@ -125,7 +125,7 @@ pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> St
         }
         // A check shows the value it checked; a computation shows what it changed.
         match (step.outcome, &step.before, &step.after) {
-            (Outcome::Pass | Outcome::Fail, Some(b), _) => {
+            (StepOutcome::Pass | StepOutcome::Fail, Some(b), _) => {
                 let _ = write!(out, "  [{}]", escape(b));
             }
             (_, Some(b), Some(a)) if b != a => {

@@ -245,9 +245,9 @@ pub(crate) fn schedule(tx: &Transaction<'_>, place: Place<'_>, application_id: &
     let mut payments = Vec::new();
     for row in rows {
         let (m, amount, kind) = row.map_err(|e| place.error(e))?;
-        payments.push(Payment { month: month(place, &m)?, amount: decimal(place, &amount)?, kind: payment_kind_of(place, &kind)? });
+        payments.push(Payment::new(month(place, &m)?, decimal(place, &amount)?, payment_kind_of(place, &kind)?));
     }
-    Ok(Some(Schedule { payments, final_amount: decimal(place, &final_amount)? }))
+    Ok(Some(Schedule::new(payments, decimal(place, &final_amount)?)))
 }
 
 /// A decision to write.
