@@ -136,9 +136,11 @@ impl Reasons {
     /// No reason.
     pub const NONE: Reasons = Reasons(0);
 
-    /// Adds a reason.
-    pub fn add(&mut self, reason: Reason) {
-        self.0 |= 1 << reason as u32;
+    unstable! {
+        /// Adds a reason.
+        fn add(&mut self, reason: Reason) {
+            self.0 |= 1 << reason as u32;
+        }
     }
 
     /// Adds `reason` when a check did not pass; returns `passed`.

@@ -46,10 +46,12 @@ impl Tally {
         Tally { count, amount }
     }
 
-    /// Adds one approved amount.
-    pub fn add(&mut self, amount: Decimal) {
-        self.count += 1;
-        self.amount += amount;
+    unstable! {
+        /// Adds one approved amount.
+        fn add(&mut self, amount: Decimal) {
+            self.count += 1;
+            self.amount += amount;
+        }
     }
 
     pub(crate) fn merge(&mut self, other: &Tally) {
