@@ -96,8 +96,8 @@ impl Closings {
 
 #[cfg(test)]
 mod tests {
-    use crate::calendar::parse_date;
     use crate::batch::{BudgetInput, Closings};
+    use crate::calendar::parse_date;
     use crate::{Claim, Decimal, Engine, Overrides, Ruleset};
 
     /// Claims of many persons on a few days, split into partitions by person.
