@@ -9,8 +9,8 @@ use crate::Failure;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::{
-    Application, ApplicationResult, Batch, BatchResult, ClaimErrorKind, Decimal, Engine, FieldError, Outcome, OutcomeKind, PaymentKind,
-    RawValue, Status,
+    Application, ApplicationResult, Batch, BatchResult, ClaimErrorKind, Decimal, FieldError, Outcome, OutcomeKind, PaymentKind, RawValue,
+    Status,
 };
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -270,8 +270,8 @@ pub fn render(result: &BatchResult, apps: &[Read], lang: Lang) -> String {
 }
 
 /// Everything as JSON: the results, the calendar and the cash flow.
-pub fn to_json(engine: &Engine, result: &BatchResult) -> serde_json::Value {
-    let results: Vec<serde_json::Value> = result.applications.iter().map(|a: &ApplicationResult| a.to_json(engine)).collect();
+pub fn to_json(result: &BatchResult) -> serde_json::Value {
+    let results: Vec<serde_json::Value> = result.applications.iter().map(|a: &ApplicationResult| a.to_json()).collect();
     let mut flow: BTreeMap<String, Decimal> = BTreeMap::new();
     for a in &result.applications {
         for p in a.schedule.iter().flat_map(|s| &s.payments) {
@@ -281,6 +281,6 @@ pub fn to_json(engine: &Engine, result: &BatchResult) -> serde_json::Value {
     serde_json::json!({
         "applications": results,
         "cash_flow": flow.iter().map(|(m, a)| (m.clone(), serde_json::Value::String(format_yuan(*a)))).collect::<serde_json::Map<_, _>>(),
-        "report": result.report,
+        "report": result.report.to_json(),
     })
 }

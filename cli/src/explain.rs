@@ -7,7 +7,7 @@ use crate::input::Location;
 use crate::lang::Lang;
 use crate::summary::count;
 use crate::terminal::escape;
-use skill_subsidy::trace::Outcome;
+use skill_subsidy::trace::StepOutcome;
 use skill_subsidy::{Assessment, Engine, Status};
 use std::fmt::Write as _;
 
@@ -54,8 +54,8 @@ pub fn render_in_batch(engine: &Engine, claim_id: &str, a: &Assessment, batch: &
 }
 
 /// The record with its trace, and the batch it was decided in, as JSON.
-pub fn json(engine: &Engine, claim_id: &str, a: &Assessment, batch: &Batch<'_>) -> serde_json::Value {
-    let mut record = serde_json::to_value(engine.record(claim_id, a)).unwrap_or_default();
+pub fn json(claim_id: &str, a: &Assessment, batch: &Batch<'_>) -> serde_json::Value {
+    let mut record = serde_json::to_value(a.record().with_claim_id(claim_id)).unwrap_or_default();
     if let Some(fields) = record.as_object_mut() {
         fields.insert(
             "batch".into(),
@@ -73,8 +73,8 @@ pub fn json(engine: &Engine, claim_id: &str, a: &Assessment, batch: &Batch<'_>) 
 
 /// The explanation of one assessment as text.
 pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> String {
-    let record = engine.record(claim_id, a);
-    let program = engine.program_of(a);
+    let record = a.record().with_claim_id(claim_id);
+    let program = a.program.as_deref().and_then(|id| engine.program(id));
     let mut out = String::new();
     let zh = lang == Lang::Zh;
     let status = match (a.status, zh) {
@@ -115,8 +115,8 @@ pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> St
     let mut sources: Vec<(String, String, String)> = Vec::new();
     for (i, step) in trace.steps.iter().enumerate() {
         let mark = match step.outcome {
-            Outcome::Pass => "✓",
-            Outcome::Fail => "✗",
+            StepOutcome::Pass => "✓",
+            StepOutcome::Fail => "✗",
             _ => "•",
         };
         let _ = write!(out, "{:>3}. {mark} {:<18}", i + 1, step.step.code());
@@ -125,7 +125,7 @@ pub fn render(engine: &Engine, claim_id: &str, a: &Assessment, lang: Lang) -> St
         }
         // A check shows the value it checked; a computation shows what it changed.
         match (step.outcome, &step.before, &step.after) {
-            (Outcome::Pass | Outcome::Fail, Some(b), _) => {
+            (StepOutcome::Pass | StepOutcome::Fail, Some(b), _) => {
                 let _ = write!(out, "  [{}]", escape(b));
             }
             (_, Some(b), Some(a)) if b != a => {

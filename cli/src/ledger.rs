@@ -174,7 +174,7 @@ pub fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             };
             let report = ledger.open_existing()?.report(&engine, period)?;
             if let Some(path) = &out {
-                crate::write_json(path, &report, lang)?;
+                crate::write_json(path, &report.to_json(), lang)?;
             }
             crate::emit(&crate::summary::render(&engine, &report, lang))?;
         }

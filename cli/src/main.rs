@@ -474,10 +474,10 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             let people = output::People { layout: &layout, kept: &run.kept, bom: people.bom, lang };
             output::write_records(&engine, out.as_deref(), r, &people)?;
             if let Some(path) = &report {
-                write_json(path, &r.report, lang)?;
+                write_json(path, &r.report.to_json(), lang)?;
             }
             if let Some(path) = &apprenticeships_out {
-                write_json(path, &apprenticeship::to_json(&engine, r), lang)?;
+                write_json(path, &apprenticeship::to_json(r), lang)?;
             }
             if args.history.is_none() && ledger.is_none() {
                 if let Some(warning) = summary::missing_history_warning(&r.report, lang) {
@@ -512,7 +512,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             apprenticeship::add_to(&mut batch, &apps);
             let result = batch.finish();
             if let Some(path) = &out {
-                write_json(path, &apprenticeship::to_json(&engine, &result), lang)?;
+                write_json(path, &apprenticeship::to_json(&result), lang)?;
             }
             emit(&apprenticeship::render(&result, &apps, lang))?;
             Ok(if invalid { ExitCode::from(1) } else { ExitCode::SUCCESS })
@@ -539,8 +539,8 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             if let Some(path) = &report {
                 let doc = serde_json::json!({
                     "overrides": rules.set,
-                    "baseline": whatif.baseline().report,
-                    "variant": variant.result.report,
+                    "baseline": whatif.baseline().report.to_json(),
+                    "variant": variant.result.report.to_json(),
                     "difference": variant.diff().to_json(),
                 });
                 write_json(path, &doc, lang)?;
@@ -577,7 +577,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
                 applications: apps.len(),
             };
             if json {
-                emit_json(&explain::json(&engine, &claim, &a, &batch))?;
+                emit_json(&explain::json(&claim, &a, &batch))?;
             } else {
                 emit(&explain::render_in_batch(&engine, &claim, &a, &batch, lang))?;
             }

@@ -58,7 +58,7 @@ pub fn write_records(engine: &Engine, path: Option<&Path>, result: &BatchResult,
     let mut out = Output::create(path, lang)?;
     match target {
         Target::Records(Format::Parquet) => {
-            crate::parquet::write_records(engine, out.temp_path(), result).map_err(|e| out.failure(&e))?;
+            crate::parquet::write_records(out.temp_path(), result).map_err(|e| out.failure(&e))?;
         }
         Target::Records(format) => {
             let file = BufWriter::with_capacity(1 << 20, out.file());
@@ -121,7 +121,7 @@ fn format_records(
             let mut row = Vec::new();
             for (i, id, a) in items {
                 let kept = people.kept.get(i).map_or(&[][..], |k| &k[..]);
-                people.layout.row(engine, &engine.record(id, &a), kept, &mut row);
+                people.layout.row(engine, &a.record().with_claim_id(id), kept, &mut row);
                 w.write_record(&row)?;
             }
             w.flush()?;
@@ -129,13 +129,13 @@ fn format_records(
         Format::Json => {
             for (i, id, a) in items {
                 out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut out, &engine.record(id, &a))?;
+                serde_json::to_writer(&mut out, &a.record().with_claim_id(id))?;
             }
         }
         Format::Parquet => {} // written by crate::parquet
         Format::Jsonl => {
             for (_, id, a) in items {
-                serde_json::to_writer(&mut out, &engine.record(id, &a))?;
+                serde_json::to_writer(&mut out, &a.record().with_claim_id(id))?;
                 out.write_all(b"\n")?;
             }
         }

@@ -17,7 +17,7 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use skill_subsidy::claim::{Field, FieldSource};
-use skill_subsidy::{BatchResult, ClaimColumn, ClaimTable, ColumnCell, CompactString, Engine, RawRef, RawValue};
+use skill_subsidy::{BatchResult, ClaimColumn, ClaimTable, ColumnCell, CompactString, RawRef, RawValue};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -197,12 +197,12 @@ fn records_schema() -> SchemaRef {
 
 /// Writes one record per claim, in input order, as a Parquet file (snappy), a block of rows at
 /// a time. Written aside and renamed: an interrupted run leaves no half file.
-pub fn write_records(engine: &Engine, path: &Path, result: &BatchResult) -> std::io::Result<()> {
+pub fn write_records(path: &Path, result: &BatchResult) -> std::io::Result<()> {
     let schema = records_schema();
     write_file(path, &schema, |writer| {
         for start in (0..result.len()).step_by(WRITE_ROWS) {
             let block = start..(start + WRITE_ROWS).min(result.len());
-            writer.write(&records_batch(engine, &schema, result, block)?)?;
+            writer.write(&records_batch(&schema, result, block)?)?;
         }
         Ok(())
     })
@@ -211,7 +211,6 @@ pub fn write_records(engine: &Engine, path: &Path, result: &BatchResult) -> std:
 /// A block of records as an Arrow batch: empty reasons and errors as `""`, absent program,
 /// fund, payee, catalogue version and payment month as null (as the Python binding gives them).
 fn records_batch(
-    engine: &Engine,
     schema: &SchemaRef,
     result: &BatchResult,
     block: std::ops::Range<usize>,
@@ -221,7 +220,7 @@ fn records_batch(
     let mut fen = Vec::with_capacity(block.len());
     for i in block {
         let a = result.assessment(i);
-        let record = engine.record(result.claim_id(i), &a);
+        let record = a.record().with_claim_id(result.claim_id(i));
         record.write_csv_row(&mut row);
         let optional = [None, None, None, None, None, record.program, record.fund, record.payee, record.catalogue_version, None];
         for (i, cell) in row.iter_mut().enumerate() {

@@ -17,7 +17,7 @@ use crate::level::Level;
 use crate::money::round_to_fen;
 use crate::reasons::Reason;
 use crate::rules::{Calculation, Program, ReviewRules};
-use crate::trace::{Outcome as StepOutcome, StepId, Trace, Tracer};
+use crate::trace::{StepId, StepOutcome, Trace, Tracer};
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -226,6 +226,7 @@ impl Application {
 
 /// What a payment is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PaymentKind {
@@ -239,6 +240,7 @@ pub enum PaymentKind {
 
 /// One staged payment to the enterprise.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct Payment {
     /// The month it is paid in.
     #[serde(serialize_with = "crate::assessment::serialize_month")]
@@ -252,11 +254,29 @@ pub struct Payment {
 
 /// The staged payments of an approved apprenticeship, and the amount finally paid.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Schedule {
     /// Payments in month order (their sum is `final_amount`).
     pub payments: Vec<Payment>,
     /// What the enterprise is paid in the end (the forecast without an outcome).
     pub final_amount: Decimal,
+}
+
+impl Payment {
+    /// A payment as recorded (a ledger's record of an earlier batch).
+    #[must_use]
+    pub fn new(month: YearMonth, amount: Decimal, kind: PaymentKind) -> Payment {
+        Payment { month, amount, kind }
+    }
+}
+
+impl Schedule {
+    /// A schedule as recorded (a ledger's record of an earlier batch): its payments and the
+    /// amount finally paid.
+    #[must_use]
+    pub fn new(payments: Vec<Payment>, final_amount: Decimal) -> Schedule {
+        Schedule { payments, final_amount }
+    }
 }
 
 impl Engine {
@@ -285,6 +305,11 @@ impl Engine {
     /// amount as a claim of the apprenticeship program on the session date.
     #[must_use]
     pub fn review_application(&self, app: &Application, explain: bool) -> (Assessment, Option<Date>) {
+        let (a, session) = self.review_unnamed(app, explain);
+        (self.named(&app.application_id, a), session)
+    }
+
+    fn review_unnamed(&self, app: &Application, explain: bool) -> (Assessment, Option<Date>) {
         let Some((_, program, _)) = self.apprenticeship_program() else {
             return (Assessment::rejected(None, Reason::UnknownProgram.into(), None), None);
         };
@@ -448,9 +473,8 @@ impl ApplicationResult {
 
     /// The result as JSON (money as decimal strings).
     #[must_use]
-    pub fn to_json(&self, engine: &Engine) -> serde_json::Value {
-        let record = engine.record(&self.application_id, &self.assessment);
-        let mut v = serde_json::to_value(&record).unwrap_or_default();
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self.assessment.record()).unwrap_or_default();
         if let Some(map) = v.as_object_mut() {
             map.remove("claim_id");
             map.remove("payment_month");

@@ -2,18 +2,29 @@
 
 use crate::calendar::YearMonth;
 use crate::claim::FieldError;
-use crate::engine::{Engine, VersionRef};
+use crate::engine::VersionRef;
 use crate::money::format_yuan;
 use crate::reasons::{Reasons, Status};
+use crate::rules::{Fund, Payee};
 use crate::trace::Trace;
+use compact_str::CompactString;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-/// The answer for one claim. Compact (no strings on the fast path): the record
-/// ([`Engine::record`]) adds the names.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The answer for one claim, complete in itself: its claim id, program, fund, payee and
+/// catalogue version are named, so it can be read, stored or sent without the [`Engine`] that
+/// made it ([`Assessment::record`] is its record, SPEC §7.3).
+///
+/// The names are small strings kept inline (no allocation for ids up to 24 bytes), so making
+/// and cloning one costs no more than copying it. A batch keeps one assessment for all the
+/// rows that share it ([`BatchResult`](crate::BatchResult)), not one a claim.
+///
+/// [`Engine`]: crate::Engine
+#[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Assessment {
+    /// The claim's id as given (an application's id, for an apprenticeship application).
+    pub claim_id: CompactString,
     /// Approved, rejected or invalid.
     pub status: Status,
     /// Rounded to the fen; zero unless approved.
@@ -22,10 +33,14 @@ pub struct Assessment {
     pub reasons: Reasons,
     /// Field errors of an invalid claim.
     pub errors: Vec<FieldError>,
-    /// Index of the program in the engine, when the program was found.
-    pub(crate) program: Option<u16>,
-    /// The catalogue version used, when one was found.
-    pub catalogue_version: Option<VersionRef>,
+    /// The program's id, when the program was found.
+    pub program: Option<CompactString>,
+    /// The fund that pays the program, when it was found.
+    pub fund: Option<Fund>,
+    /// Who the program pays, when it was found.
+    pub payee: Option<Payee>,
+    /// The id of the catalogue version used (`2021-q2`), when one was found.
+    pub catalogue_version: Option<CompactString>,
     /// Month of payment, for approved claims.
     pub payment_month: Option<YearMonth>,
     /// The explanation, when asked for.
@@ -33,7 +48,25 @@ pub struct Assessment {
     /// For an apprenticeship assessed alone: an estimate of its review (the session it would
     /// reach and its staged payments). It is approved only at that session (SPEC §8).
     pub estimate: Option<Box<Estimate>>,
+    /// The program's index in the engine that made it (its names are above).
+    pub(crate) program_index: Option<u16>,
+    /// The catalogue version's indices in the engine's ruleset.
+    pub(crate) version: Option<VersionRef>,
 }
+
+/// Equal when every field shown is equal (the engine's own indices aside): an assessment read
+/// back from its record equals the one written.
+impl PartialEq for Assessment {
+    fn eq(&self, other: &Assessment) -> bool {
+        let (a, b) = (self, other);
+        (&a.claim_id, a.status, a.amount, a.reasons, &a.errors, &a.program, a.fund, a.payee, &a.catalogue_version, a.payment_month)
+            == (&b.claim_id, b.status, b.amount, b.reasons, &b.errors, &b.program, b.fund, b.payee, &b.catalogue_version, b.payment_month)
+            && a.trace == b.trace
+            && a.estimate == b.estimate
+    }
+}
+
+impl Eq for Assessment {}
 
 /// What an apprenticeship assessed on its own would get at its review (SPEC §8): an estimate,
 /// since approval happens only at the session, in order, with the account and any quota.
@@ -49,43 +82,35 @@ pub struct Estimate {
 impl Assessment {
     pub(crate) fn invalid(errors: Vec<FieldError>) -> Assessment {
         Assessment {
+            claim_id: CompactString::default(),
             status: Status::Invalid,
             amount: Decimal::ZERO,
             reasons: Reasons::NONE,
             errors,
             program: None,
+            fund: None,
+            payee: None,
             catalogue_version: None,
             payment_month: None,
             trace: None,
             estimate: None,
+            program_index: None,
+            version: None,
         }
     }
 
     pub(crate) fn rejected(program: Option<u16>, reasons: Reasons, version: Option<VersionRef>) -> Assessment {
-        Assessment {
-            status: Status::Rejected,
-            amount: Decimal::ZERO,
-            reasons,
-            errors: Vec::new(),
-            program,
-            catalogue_version: version,
-            payment_month: None,
-            trace: None,
-            estimate: None,
-        }
+        Assessment { status: Status::Rejected, reasons, program_index: program, version, ..Assessment::invalid(Vec::new()) }
     }
 
     pub(crate) fn approved(program: u16, amount: Decimal, version: Option<VersionRef>, month: YearMonth) -> Assessment {
         Assessment {
             status: Status::Approved,
             amount,
-            reasons: Reasons::NONE,
-            errors: Vec::new(),
-            program: Some(program),
-            catalogue_version: version,
+            program_index: Some(program),
+            version,
             payment_month: Some(month),
-            trace: None,
-            estimate: None,
+            ..Assessment::invalid(Vec::new())
         }
     }
 
@@ -94,12 +119,43 @@ impl Assessment {
     pub fn is_approved(&self) -> bool {
         self.status == Status::Approved
     }
+
+    /// The record of the assessment (SPEC §7.3), ready to serialise as JSON, JSON Lines or
+    /// CSV ([`AssessmentRecord::csv_row`]).
+    ///
+    /// ```
+    /// use skill_subsidy::{Engine, Ruleset, Claim, calendar::parse_date};
+    /// let engine = Engine::new(Ruleset::wuxi_2021()?);
+    /// let claim = Claim::new("C1", "pre_job", "P1", parse_date("2021-05-10")?, parse_date("2021-05-20")?);
+    /// let assessment = engine.assess(&claim);
+    /// let record = assessment.record();
+    /// assert_eq!((record.claim_id, record.program, record.fund), ("C1", Some("pre_job"), Some("special_account")));
+    /// # Ok::<(), skill_subsidy::Error>(())
+    /// ```
+    #[must_use]
+    pub fn record(&self) -> AssessmentRecord<'_> {
+        AssessmentRecord {
+            claim_id: &self.claim_id,
+            status: self.status,
+            amount: self.amount,
+            reasons: self.reasons,
+            errors: &self.errors,
+            program: self.program.as_deref(),
+            fund: self.fund.map(Fund::code),
+            payee: self.payee.map(Payee::code),
+            catalogue_version: self.catalogue_version.as_deref(),
+            payment_month: self.payment_month,
+            trace: self.trace.as_deref(),
+            estimate: self.estimate.as_deref(),
+        }
+    }
 }
 
-/// The record of an assessment as JSON, JSON Lines and CSV carry it.
+/// The record of an assessment as JSON, JSON Lines and CSV carry it ([`Assessment::record`]).
 #[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
 pub struct AssessmentRecord<'a> {
-    /// As given.
+    /// As given (a row of a table batch has its id in the table: set it here).
     pub claim_id: &'a str,
     /// `approved`, `rejected` or `invalid`.
     pub status: Status,
@@ -131,22 +187,11 @@ pub struct AssessmentRecord<'a> {
 }
 
 impl<'a> AssessmentRecord<'a> {
-    pub(crate) fn new(engine: &'a Engine, claim_id: &'a str, a: &'a Assessment) -> AssessmentRecord<'a> {
-        let program = engine.program_of(a);
-        AssessmentRecord {
-            claim_id,
-            status: a.status,
-            amount: a.amount,
-            reasons: a.reasons,
-            errors: &a.errors,
-            program: program.map(|p| p.id.as_str()),
-            fund: program.map(|p| p.fund.code()),
-            payee: program.map(|p| p.payee.code()),
-            catalogue_version: a.catalogue_version.map(|v| engine.version_id(v)),
-            payment_month: a.payment_month,
-            trace: a.trace.as_deref(),
-            estimate: a.estimate.as_deref(),
-        }
+    /// The record under another claim id: a row of a table batch, whose id is in the table.
+    #[must_use]
+    pub fn with_claim_id(mut self, claim_id: &'a str) -> AssessmentRecord<'a> {
+        self.claim_id = claim_id;
+        self
     }
 
     /// The CSV row: the same columns, reasons joined with `;`, errors as `field:code` joined

@@ -87,6 +87,12 @@ impl HistoryRecord {
     /// negative `amount` or one finer than the fen, an empty `person_id`, `months` of 0 …): the
     /// record as that reader holds it (text trimmed), or every field error.
     pub fn checked(&self) -> Result<HistoryRecord, Vec<FieldError>> {
+        let fields = self.text_form();
+        HistoryRecord::parse(fields.iter().map(|(k, v)| (*k, v)), false)
+    }
+
+    /// The record's fields as a JSON object would give them.
+    pub(crate) fn text_form(&self) -> Vec<(&'static str, RawValue)> {
         let text = |s: &CompactString| RawValue::Text(s.to_string());
         let mut fields = vec![
             ("person_id", text(&self.person_id)),
@@ -106,7 +112,7 @@ impl HistoryRecord {
         if let Some(months) = self.months {
             fields.push(("months", RawValue::Number(months.to_string())));
         }
-        HistoryRecord::parse(fields.iter().map(|(k, v)| (*k, v)), false)
+        fields
     }
 
     /// Reads a record from a JSON object.

@@ -31,6 +31,19 @@
 //! # Ok::<(), skill_subsidy::RulesErrors>(())
 //! ```
 
+/// Public with the `unstable` feature, crate-private without: interfaces the project's own
+/// bindings (the CLI, Python, the ledger, the benchmarks) use, which may change in any release —
+/// column tables, prepared rows, the scale-out passes, the thread helpers.
+macro_rules! unstable {
+    ($(#[$m:meta])* fn $($rest:tt)*) => {
+        #[cfg(feature = "unstable")]
+        $(#[$m])* pub fn $($rest)*
+        #[cfg(not(feature = "unstable"))]
+        #[allow(dead_code)]
+        $(#[$m])* pub(crate) fn $($rest)*
+    };
+}
+
 pub mod apprenticeship;
 pub mod assessment;
 mod batch;
@@ -43,25 +56,33 @@ pub mod history;
 pub mod level;
 pub mod money;
 mod overrides;
+/// Work split across the cores (feature `unstable`: for the project's bindings).
+#[cfg(feature = "unstable")]
 pub mod parallel;
+#[cfg(not(feature = "unstable"))]
+#[allow(dead_code)]
+mod parallel;
 pub mod partition;
 pub mod reasons;
 pub mod report;
 pub mod rules;
 pub mod schema;
+#[cfg(feature = "serde")]
+mod serde_forms;
 pub mod trace;
 mod whatif;
 
 pub use apprenticeship::{Application, ApplicationResult, Outcome, OutcomeKind, Payment, PaymentKind, Schedule};
 pub use assessment::{Assessment, AssessmentRecord};
-pub use batch::{
-    Batch, BatchResult, BudgetInput, Candidate, ClaimColumn, ClaimTable, Closings, ColumnCell, Partition, Prepared, QuotaCandidate,
-    TableRow,
-};
+pub use batch::{Batch, BatchResult};
+/// Column tables, prepared rows and the scale-out passes (SPEC §11), for the project's bindings:
+/// behind the `unstable` feature, they may change in any release.
+#[cfg(feature = "unstable")]
+pub use batch::{BudgetInput, Candidate, ClaimColumn, ClaimTable, Closings, ColumnCell, Partition, Prepared, QuotaCandidate, TableRow};
 pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, FieldSource, RawClaim, RawRef, RawValue};
 /// Claims hold ids and codes as small strings kept inline; re-exported for building claims.
 pub use compact_str::CompactString;
-pub use engine::{Engine, VersionRef};
+pub use engine::Engine;
 pub use error::{Error, ErrorKind};
 pub use history::HistoryRecord;
 pub use overrides::{Override, Overrides};

@@ -5,6 +5,7 @@ use std::fmt;
 
 /// The outcome of an assessment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Status {
@@ -135,9 +136,11 @@ impl Reasons {
     /// No reason.
     pub const NONE: Reasons = Reasons(0);
 
-    /// Adds a reason.
-    pub fn add(&mut self, reason: Reason) {
-        self.0 |= 1 << reason as u32;
+    unstable! {
+        /// Adds a reason.
+        fn add(&mut self, reason: Reason) {
+            self.0 |= 1 << reason as u32;
+        }
     }
 
     /// Adds `reason` when a check did not pass; returns `passed`.

@@ -13,6 +13,7 @@ pub const TRACE_VERSION: u32 = 1;
 
 /// Stable step ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum StepId {
@@ -107,9 +108,10 @@ impl StepId {
 
 /// Whether a step's check passed, failed, or the step only computed a value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum Outcome {
+pub enum StepOutcome {
     /// The check passed.
     Pass,
     /// The check failed: the claim is rejected (or invalid).
@@ -120,11 +122,13 @@ pub enum Outcome {
 
 /// One step of an explanation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[non_exhaustive]
 pub struct Step {
     /// Stable id.
     pub step: StepId,
     /// Pass, fail or info.
-    pub outcome: Outcome,
+    pub outcome: StepOutcome,
     /// The rule path read (`programs.skills_training.amounts.3`).
     pub rule: Option<String>,
     /// Citation key(s) of that rule (`S9`, `seed:附件2/2`).
@@ -137,7 +141,7 @@ pub struct Step {
     pub confidence: Option<Confidence>,
     /// The dates the rule's value is in force (`2021-06-22..2021-12-31`), when a value that
     /// changes within the ruleset's period (or a dated what-if override) supplied it.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<String>,
     /// The value before the step.
     pub before: Option<String>,
@@ -151,13 +155,14 @@ pub struct Step {
     /// applications (by id) and the history records (by line) that used up the annual limit,
     /// paid the level or paid within the exclusivity group; for the account, the claim at
     /// which it closed (SPEC §7.4). Empty (and left out of JSON) for the other steps.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub counted: Vec<Counted>,
 }
 
 /// Something a cross-claim check counted: an earlier claim or application of the batch, or a
 /// history record. Person ids are never named.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Counted {
@@ -194,6 +199,8 @@ impl Counted {
 
 /// An explanation: the ruleset and version it used, and its steps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[non_exhaustive]
 pub struct Trace {
     /// [`TRACE_VERSION`].
     pub trace_version: u32,

@@ -371,7 +371,7 @@ proptest! {
                     prop_assert_eq!(step.before.clone(), Some(step.counted.len().to_string()));
                 }
             }
-            let failed = trace.steps.iter().filter(|s| s.outcome == skill_subsidy::trace::Outcome::Fail).count();
+            let failed = trace.steps.iter().filter(|s| s.outcome == skill_subsidy::trace::StepOutcome::Fail).count();
             prop_assert_eq!(failed > 0, a.status != Status::Approved, "{:?}", trace.step_ids());
         }
     }

@@ -107,7 +107,7 @@ proptest! {
     fn a_capped_amount_never_exceeds_the_fee_paid(claim in claim()) {
         let engine = &world().engine;
         let a = engine.assess(&claim);
-        if let Some(program) = engine.program_of(&a) {
+        if let Some(program) = a.program.as_deref().and_then(|id| engine.program(id)) {
             let caps = program.caps_at_fee.is_some_and(|p| engine.ruleset().params.get(p).value.flag())
                 || matches!(program.calculation, Calculation::CappedFee { .. });
             if caps && a.status == Status::Approved {
@@ -119,14 +119,13 @@ proptest! {
     #[test]
     fn the_uplift_never_lowers_an_amount(claim in claim(), rate in 0u32..=100) {
         let engine = &world().engine;
-        let mut no_uplift = Overrides::new();
-        let mut other_rate = Overrides::new();
-        for p in &engine.ruleset().programs {
-            if p.shortage_uplift.is_some() {
-                no_uplift.set(&format!("programs.{}.shortage_uplift", p.id), "false");
-            }
-        }
-        other_rate.set("shortage.rate", &format!("0.{rate:02}"));
+        let no_uplift = engine
+            .ruleset()
+            .programs
+            .iter()
+            .filter(|p| p.shortage_uplift.is_some())
+            .fold(Overrides::new(), |o, p| o.set(&format!("programs.{}.shortage_uplift", p.id), "false"));
+        let other_rate = Overrides::new().set("shortage.rate", &format!("0.{rate:02}"));
         let with = engine.with_overrides(&other_rate).unwrap().assess(&claim);
         let without = engine.with_overrides(&no_uplift).unwrap().assess(&claim);
         prop_assert_eq!(with.status, without.status);
@@ -147,7 +146,7 @@ proptest! {
                 skill_subsidy::rules::ParamKind::Rate => "0.5".to_string(),
                 _ => value.to_string(),
             };
-            overrides.set(&p.path, &text);
+            overrides = overrides.set(&p.path, &text);
         }
         let variant = engine.with_overrides(&overrides).unwrap();
         prop_assert!(same(&engine.assess(&claim), &variant.assess(&claim)));

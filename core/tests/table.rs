@@ -297,7 +297,7 @@ fn many_rows_of_few_shapes_are_assessed_once_per_shape() {
         .collect();
     let (result, problems) = compare(wuxi(), &claims, FieldMode::Strict, 1500, true);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
-    assert!(result.outcomes.len() <= 12, "{} outcomes for 5000 rows", result.outcomes.len());
+    assert!(result.outcomes().len() <= 12, "{} outcomes for 5000 rows", result.outcomes().len());
     assert!(result.report.approved.count > 0);
 }
 

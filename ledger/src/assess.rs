@@ -438,7 +438,7 @@ fn in_input_order(
     let mut out = Vec::with_capacity(claim_plans.len());
     for (c, plan) in input.claims.iter().zip(claim_plans) {
         let row = match (plan, c) {
-            (Plan::Decided(r), ClaimInput::Valid(claim)) => Some((claim.claim_id.clone(), r.shown(engine.assess(claim)))),
+            (Plan::Decided(r), ClaimInput::Valid(claim)) => Some(r.shown(engine.assess(claim))),
             (Plan::Decided(_), ClaimInput::Invalid { .. }) => None,
             _ => decided.next(),
         };

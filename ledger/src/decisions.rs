@@ -245,9 +245,9 @@ pub(crate) fn schedule(tx: &Transaction<'_>, place: Place<'_>, application_id: &
     let mut payments = Vec::new();
     for row in rows {
         let (m, amount, kind) = row.map_err(|e| place.error(e))?;
-        payments.push(Payment { month: month(place, &m)?, amount: decimal(place, &amount)?, kind: payment_kind_of(place, &kind)? });
+        payments.push(Payment::new(month(place, &m)?, decimal(place, &amount)?, payment_kind_of(place, &kind)?));
     }
-    Ok(Some(Schedule { payments, final_amount: decimal(place, &final_amount)? }))
+    Ok(Some(Schedule::new(payments, decimal(place, &final_amount)?)))
 }
 
 /// A decision to write.
@@ -262,7 +262,7 @@ pub(crate) struct Decided<'a> {
 /// The columns of a decision after its id, batch and content: status, amount, reasons,
 /// (an application's program: a claim's is its content), fund, payee, account, catalogue version.
 fn decision_values(engine: &Engine, d: &Decided<'_>, program: bool) -> Vec<Value> {
-    let record = engine.record(d.id, d.assessment);
+    let record = d.assessment.record();
     let text = |s: Option<&str>| s.map_or(Value::Null, |s| Value::Text(s.to_string()));
     let approved = d.assessment.status == Status::Approved;
     let account = if approved { d.commits_on.and_then(|date| account_of(engine, record.program, date)) } else { None };

@@ -123,7 +123,7 @@ fn add(engine: &Engine, report: &mut Report, c: &Counted) {
     report.by_month.entry(c.month).or_default().add(c.amount);
     report.by_month_program.entry((c.month, c.program.clone())).or_default().add(c.amount);
     let (level, district, occupation) = (c.level.map_or("-", Level::code), dash(&c.district), dash(&c.occupation));
-    let one = skill_subsidy::Tally { count: 1, amount: c.amount };
+    let one = skill_subsidy::Tally::new(1, c.amount);
     report.by_keys.add_named([&c.program, level, &district, &occupation], c.month, one);
     let counts = report.progress.by_month.entry(c.month).or_default();
     if c.apprenticeship {

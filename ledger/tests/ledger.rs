@@ -129,8 +129,8 @@ fn a_late_claim_is_decided_against_what_is_committed_and_reopens_nothing() {
         one.add(c);
     }
     let one = one.finish();
-    let refused: Vec<&str> =
-        one.claim_ids().iter().zip(&one.assessments()).filter(|(_, a)| a.status == Status::Rejected).map(|(id, _)| *id).collect();
+    let refused: Vec<String> =
+        one.assessments().into_iter().filter(|a| a.status == Status::Rejected).map(|a| a.claim_id.to_string()).collect();
     assert_eq!(refused, ["C3"]);
 }
 

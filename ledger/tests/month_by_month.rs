@@ -19,7 +19,8 @@ type Decision = (Status, String, String, String);
 
 fn decisions(result: &BatchResult) -> BTreeMap<String, Decision> {
     let mut out = BTreeMap::new();
-    for (id, a) in result.claim_ids().iter().zip(&result.assessments()) {
+    for a in result.assessments() {
+        let id = &a.claim_id;
         let month = a.payment_month.map(|m| m.to_string()).unwrap_or_default();
         out.insert(format!("claim {id}"), (a.status, format_yuan(a.amount), a.reasons.joined(), month));
     }
@@ -181,9 +182,9 @@ fn the_demo_year_month_by_month_equals_one_batch_with_the_account_a_spending_goa
 
 #[test]
 fn the_demo_year_month_by_month_equals_one_batch_with_the_account_closing_when_spent() {
-    let mut closing = Overrides::new();
     // About half of what the year commits: the account closes in the middle of the year.
-    closing.set("accounts.wuxi-2021.closes_when_spent", "true").set("accounts.wuxi-2021.opening_balance", "10000000");
+    let closing =
+        Overrides::new().set("accounts.wuxi-2021.closes_when_spent", "true").set("accounts.wuxi-2021.opening_balance", "10000000");
     let engine = Engine::new(Ruleset::wuxi_2021().unwrap()).with_overrides(&closing).unwrap();
     let refused = {
         let mut batch = engine.batch();

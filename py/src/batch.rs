@@ -378,7 +378,7 @@ impl PyBatchResult {
     fn record<'py>(&self, py: Python<'py>, i: usize) -> PyResult<Bound<'py, PyAny>> {
         let Some(a) = self.outcome.assessment(i) else { return Ok(py.None().into_bound(py)) };
         let id = self.claim_id(i);
-        values::to_python(py, &serde_json::to_value(self.engine.record(&id, &a)).map_err(to_value_error)?)
+        values::to_python(py, &serde_json::to_value(a.record().with_claim_id(&id)).map_err(to_value_error)?)
     }
 }
 
@@ -416,7 +416,7 @@ impl PyBatchResult {
             }
             (Outcome::Batch(r), None) => {
                 let rows = r.len();
-                table(py, || output::in_chunks(rows, |range| output::assessments(&self.engine, r, self.trace, (layout, money), range)))
+                table(py, || output::in_chunks(rows, |range| output::assessments(r, self.trace, (layout, money), range)))
             }
             (Outcome::Table(_), None) => table(py, || Ok(Vec::new())),
         }
@@ -464,7 +464,7 @@ impl PyBatchResult {
     #[pyo3(signature = (view = false, money = "decimal"))]
     fn applications_table(&self, py: Python<'_>, view: bool, money: &str) -> PyResult<ArrowStream> {
         let money = Money::parse(money)?;
-        table(py, || output::applications(&self.engine, self.outcome.applications(), Layout::new(view), money).map(|b| vec![b]))
+        table(py, || output::applications(self.outcome.applications(), Layout::new(view), money).map(|b| vec![b]))
     }
 
     /// The applications' staged payments as an Arrow table, one row per payment.
@@ -478,7 +478,7 @@ impl PyBatchResult {
     fn application_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         let list = PyList::empty(py);
         for a in self.outcome.applications() {
-            list.append(values::to_python(py, &a.to_json(&self.engine))?)?;
+            list.append(values::to_python(py, &a.to_json())?)?;
         }
         Ok(list)
     }

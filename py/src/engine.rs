@@ -172,7 +172,7 @@ impl PyEngine {
         let raw = values::raw_claim(claim)?;
         let a = self.engine.assess_raw(&raw, lenient_mode(lenient), trace);
         let id = raw.claim_id_text();
-        let record = serde_json::to_value(self.engine.record(&id, &a))
+        let record = serde_json::to_value(a.record().with_claim_id(&id))
             .map_err(|e| Error::Internal(format!("a record could not be written: {e}")))?;
         values::to_python(py, &record)
     }
@@ -223,7 +223,7 @@ impl PyEngine {
         let Some(i) = (0..result.len()).find(|&i| result.claim_id(i) == claim_id) else {
             return Err(Error::input("claims", "unknown_claim", "claim_id", format!("no claim {claim_id:?} in the batch")).into());
         };
-        let mut record = serde_json::to_value(engine.record(claim_id, &result.assessment(i)))
+        let mut record = serde_json::to_value(result.assessment(i).record().with_claim_id(claim_id))
             .map_err(|e| Error::Internal(format!("a record could not be written: {e}")))?;
         if let Some(fields) = record.as_object_mut() {
             fields.insert(

@@ -20,7 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::round_to_fen;
-use skill_subsidy::{ApplicationResult, Assessment, BatchResult, CompactString, Decimal, Engine, PaymentKind};
+use skill_subsidy::{ApplicationResult, Assessment, BatchResult, CompactString, Decimal, PaymentKind};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -196,8 +196,8 @@ impl Records {
         })
     }
 
-    fn push(&mut self, engine: &Engine, id: &str, a: &Assessment) -> Result<(), ArrowError> {
-        let record = engine.record(id, a);
+    fn push(&mut self, id: &str, a: &Assessment) -> Result<(), ArrowError> {
+        let record = a.record().with_claim_id(id);
         self.id.append(id);
         self.status.append(record.status.code());
         self.amount.append(Some(fen(a.amount)))?;
@@ -237,7 +237,6 @@ impl Records {
 /// One row per claim, in input order: the record of SPEC §7.3 (and the trace as JSON text
 /// when asked for).
 pub(crate) fn assessments(
-    engine: &Engine,
     result: &BatchResult,
     trace: bool,
     (layout, money): (Layout, Money),
@@ -250,7 +249,7 @@ pub(crate) fn assessments(
     let mut traces = Text::new(layout, if trace { rows } else { 0 }, 256);
     for i in range {
         let (id, a) = (result.claim_id(i), &result.assessment(i));
-        records.push(engine, id, a)?;
+        records.push(id, a)?;
         payment_month.append_option(a.payment_month.map(|m| months.text(m)));
         if trace {
             match &a.trace {
@@ -285,18 +284,13 @@ pub(crate) fn text_at(arrays: &[ArrayRef], mut i: usize) -> String {
 
 /// One row per application, in input order: its record, the session it was reviewed at and
 /// the amount finally paid (approved applications).
-pub(crate) fn applications(
-    engine: &Engine,
-    applications: &[ApplicationResult],
-    layout: Layout,
-    money: Money,
-) -> Result<RecordBatch, ArrowError> {
+pub(crate) fn applications(applications: &[ApplicationResult], layout: Layout, money: Money) -> Result<RecordBatch, ArrowError> {
     let rows = applications.len();
     let mut records = Records::new(rows, layout, money)?;
     let mut session = Text::new(layout, rows, 10);
     let mut final_amount = money.builder(rows, 18)?;
     for app in applications {
-        records.push(engine, &app.application_id, &app.assessment)?;
+        records.push(&app.application_id, &app.assessment)?;
         session.append_option(app.session.map(|d| d.to_string()).as_deref());
         final_amount.append(app.schedule.as_ref().map(|s| fen(s.final_amount)))?;
     }

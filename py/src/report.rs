@@ -82,7 +82,7 @@ impl PyReport {
 
     /// The difference to a variant's report by the same keys (`docs/report.md`, what-if).
     fn diff<'py>(&self, py: Python<'py>, variant: &PyReport) -> PyResult<Bound<'py, PyAny>> {
-        values::to_python(py, &ReportDiff { baseline: &self.report, variant: &variant.report }.to_json())
+        values::to_python(py, &ReportDiff::new(&self.report, &variant.report).to_json())
     }
 
     /// A table of the report: by `program`, `level`, `district`, `fund`, `occupation`, `month`

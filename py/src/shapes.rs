@@ -41,8 +41,8 @@ pub(crate) struct Apart {
 }
 
 /// The text of each of [`SHAPE_COLUMNS`] for one assessment.
-fn shape_texts(engine: &Engine, a: &Assessment) -> [Option<String>; 8] {
-    let record = engine.record("", a);
+fn shape_texts(a: &Assessment) -> [Option<String>; 8] {
+    let record = a.record();
     let reasons: Vec<&str> = a.reasons.iter().map(|r| r.code()).collect();
     let errors: Vec<String> = a.errors.iter().map(|e| format!("{}:{}", e.field, e.code.code())).collect();
     [
@@ -161,7 +161,7 @@ pub(crate) struct ByShape<'a> {
 
 impl<'a> From<&'a BatchResult> for ByShape<'a> {
     fn from(t: &'a BatchResult) -> ByShape<'a> {
-        ByShape { shapes: &t.outcomes, shape_of: &t.outcome_of, fen: &t.fen }
+        ByShape { shapes: t.outcomes(), shape_of: t.outcome_of(), fen: t.fen() }
     }
 }
 
@@ -193,7 +193,7 @@ pub(crate) fn claims_by_shape(
     let mut classes: Vec<[Option<String>; 8]> = Vec::new();
     let mut class_of_shape = Vec::with_capacity(shapes.len());
     for a in shapes {
-        let texts = shape_texts(engine, a);
+        let texts = shape_texts(a);
         let class = match class_index.get(&texts) {
             Some(&c) => c,
             None => {

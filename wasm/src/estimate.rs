@@ -61,7 +61,7 @@ pub(crate) fn raw_claim(claim: &ClaimInput<'_>) -> RawClaim {
 pub fn estimate(engine: &Engine, claim: &ClaimInput<'_>, options: Options) -> String {
     let raw = raw_claim(claim);
     let assessment = engine.assess_raw(&raw, options.mode(), options.trace);
-    error::to_text(&engine.record(&raw.claim_id_text(), &assessment))
+    error::to_text(&assessment.record())
 }
 
 /// The record of a claim that cannot be assessed because the what-if overrides asked for are
@@ -89,18 +89,14 @@ struct WhatIfResult<'a> {
 #[must_use]
 pub fn whatif(engine: &Engine, variant: Result<&Engine, &RulesErrors>, claim: &ClaimInput<'_>, options: Options) -> String {
     let raw = raw_claim(claim);
-    let id = raw.claim_id_text();
     let baseline = engine.assess_raw(&raw, options.mode(), options.trace);
     match variant {
         Ok(variant) => {
             let changed = variant.assess_raw(&raw, options.mode(), options.trace);
-            let out =
-                WhatIfResult { baseline: engine.record(&id, &baseline), variant: Some(variant.record(&id, &changed)), errors: json!([]) };
+            let out = WhatIfResult { baseline: baseline.record(), variant: Some(changed.record()), errors: json!([]) };
             error::to_text(&out)
         }
-        Err(errors) => {
-            error::to_text(&WhatIfResult { baseline: engine.record(&id, &baseline), variant: None, errors: error::rules_errors(errors) })
-        }
+        Err(errors) => error::to_text(&WhatIfResult { baseline: baseline.record(), variant: None, errors: error::rules_errors(errors) }),
     }
 }
 
@@ -188,8 +184,8 @@ pub fn estimate_batch(
     let result = batch.finish();
     let assessments: Vec<skill_subsidy::Assessment> = result.assessments();
     let out = BatchResult {
-        records: assessments.iter().enumerate().map(|(i, a)| engine.record(result.claim_id(i), a)).collect(),
-        applications: result.applications.iter().map(|a| a.to_json(engine)).collect(),
+        records: assessments.iter().map(skill_subsidy::Assessment::record).collect(),
+        applications: result.applications.iter().map(skill_subsidy::ApplicationResult::to_json).collect(),
         report: result.report.to_json(),
         errors: [],
     };

@@ -108,9 +108,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let t = Instant::now();
         let result = engine.assess_table(&table, FieldMode::Lenient);
         times.push(t.elapsed().as_secs_f64());
-        let total: i64 = result.fen.iter().sum();
+        let total: i64 = result.fen().iter().sum();
         assert_eq!(total, expect, "total");
-        assert!(result.outcomes.len() < 10_000, "{} shapes: the table went row by row", result.outcomes.len());
+        assert!(result.outcomes().len() < 10_000, "{} shapes: the table went row by row", result.outcomes().len());
     }
     times.sort_by(f64::total_cmp);
     println!("W1 table, N = {n}: median {:.4} s ({:.1} M claims/s), best {:.4} s", times[3], n as f64 / times[3] / 1e6, times[0]);

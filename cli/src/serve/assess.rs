@@ -78,7 +78,7 @@ pub async fn handle(
         .with_errors(vec![item]));
     }
     let id = raw.claim_id_text();
-    let json = serde_json::to_vec(&engine.record(&id, &assessment))
+    let json = serde_json::to_vec(&assessment.record().with_claim_id(&id))
         .map_err(|_| ApiError::new(Code::Internal, "the record could not be written", "无法生成审核结果"))?;
     let mut response = json.into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));

@@ -130,7 +130,7 @@ pub async fn handle(
         Ok((note, decide_batch(&decider, content, trace)?))
     };
     let (note, result) = tokio::task::spawn_blocking(work).await.map_err(|_| internal())??;
-    let mut response = Body::from_stream(stream(engine, result, output)).into_response();
+    let mut response = Body::from_stream(stream(result, output)).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(output.media_type()));
     response.extensions_mut().insert(note);
     Ok(response)
@@ -185,20 +185,20 @@ const CHUNK_RECORDS: usize = 2048;
 
 /// The answer as a stream of chunks, written on a blocking thread; it stops when the client
 /// goes away.
-fn stream(engine: Arc<Engine>, result: BatchResult, output: Output) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
+fn stream(result: BatchResult, output: Output) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> {
     let (sender, receiver) = tokio::sync::mpsc::channel::<Bytes>(4);
-    tokio::task::spawn_blocking(move || write(&engine, &result, output, &mut |chunk| sender.blocking_send(Bytes::from(chunk)).is_ok()));
+    tokio::task::spawn_blocking(move || write(&result, output, &mut |chunk| sender.blocking_send(Bytes::from(chunk)).is_ok()));
     futures_util::stream::unfold(receiver, |mut receiver| async move { receiver.recv().await.map(|chunk| (Ok(chunk), receiver)) })
 }
 
 /// Writes the answer in chunks to `send`, which says whether to go on.
-fn write(engine: &Engine, result: &BatchResult, output: Output, send: &mut dyn FnMut(Vec<u8>) -> bool) {
+fn write(result: &BatchResult, output: Output, send: &mut dyn FnMut(Vec<u8>) -> bool) {
     let json = output == Output::Json;
     let mut chunk = Vec::with_capacity(CHUNK_RECORDS * 256);
     chunk.extend_from_slice(if json { b"{\"claims\":[" } else { b"" });
     for i in 0..result.len() {
         let a = result.assessment(i);
-        let record = engine.record(result.claim_id(i), &a);
+        let record = a.record().with_claim_id(result.claim_id(i));
         let written = if json {
             chunk.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
             serde_json::to_writer(&mut chunk, &record)
@@ -215,7 +215,7 @@ fn write(engine: &Engine, result: &BatchResult, output: Output, send: &mut dyn F
     }
     chunk.extend_from_slice(if json { b"\n],\"applications\":[" } else { b"" });
     for (i, application) in result.applications.iter().enumerate() {
-        let value = application.to_json(engine);
+        let value = application.to_json();
         if json {
             chunk.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
             let _ = serde_json::to_writer(&mut chunk, &value);
@@ -226,10 +226,10 @@ fn write(engine: &Engine, result: &BatchResult, output: Output, send: &mut dyn F
     }
     if json {
         chunk.extend_from_slice(b"\n],\"report\":");
-        let _ = serde_json::to_writer(&mut chunk, &result.report);
+        let _ = serde_json::to_writer(&mut chunk, &result.report.to_json());
         chunk.extend_from_slice(b"}\n");
     } else {
-        let _ = serde_json::to_writer(&mut chunk, &serde_json::json!({ "report": result.report }));
+        let _ = serde_json::to_writer(&mut chunk, &serde_json::json!({ "report": result.report.to_json() }));
         chunk.push(b'\n');
     }
     send(chunk);

@@ -60,8 +60,8 @@ pub async fn handle(
         let variant = whatif.variant(&overrides).map_err(invalid_overrides)?;
         let document = serde_json::json!({
             "overrides": given,
-            "baseline": whatif.baseline().report,
-            "variant": variant.result.report,
+            "baseline": whatif.baseline().report.to_json(),
+            "variant": variant.result.report.to_json(),
             "difference": variant.diff().to_json(),
         });
         let bytes = serde_json::to_vec(&document).map_err(|_| internal())?;

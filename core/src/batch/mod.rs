@@ -25,13 +25,18 @@ mod entries;
 mod persons;
 pub(crate) mod report;
 mod result;
+// The scale-out rounds and column tables are the bindings' (feature `unstable`).
+#[cfg_attr(not(feature = "unstable"), allow(dead_code))]
 mod rounds;
 mod rows;
 mod shapes;
+#[cfg_attr(not(feature = "unstable"), allow(dead_code))]
 mod table;
 
+#[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use budget::{BudgetInput, Candidate, Closings, QuotaCandidate};
 pub use result::BatchResult;
+#[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use table::{ClaimColumn, ClaimTable, ColumnCell, TableRow};
 
 use crate::apprenticeship::Application;
@@ -224,23 +229,27 @@ impl Engine {
         Ok(batch.finish())
     }
 
-    /// Assesses a table of claims as one batch: the same pipeline, its columns read a block at
-    /// a time (see [`ClaimTable`]).
-    #[must_use]
-    pub fn assess_table(&self, table: &ClaimTable<'_>, mode: FieldMode) -> BatchResult {
-        let mut batch = self.batch();
-        batch.add_table(table, mode);
-        batch.finish()
+    unstable! {
+        /// Assesses a table of claims as one batch: the same pipeline, its columns read a block at
+        /// a time (see [`ClaimTable`]).
+        #[must_use]
+        fn assess_table(&self, table: &ClaimTable<'_>, mode: FieldMode) -> BatchResult {
+            let mut batch = self.batch();
+            batch.add_table(table, mode);
+            batch.finish()
+        }
     }
 
-    /// Reads a claim's fields (on any thread): a caller that reads its input in parallel
-    /// prepares there and adds here, in input order ([`Batch::add_prepared`]).
-    #[must_use]
-    pub fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode) -> Prepared {
-        Prepared(match Claim::read(source, mode) {
-            Ok(claim) => PreparedKind::Claim(claim),
-            Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
-        })
+    unstable! {
+        /// Reads a claim's fields (on any thread): a caller that reads its input in parallel
+        /// prepares there and adds here, in input order ([`Batch::add_prepared`]).
+        #[must_use]
+        fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode) -> Prepared {
+            Prepared(match Claim::read(source, mode) {
+                Ok(claim) => PreparedKind::Claim(claim),
+                Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
+            })
+        }
     }
 
     /// The special account of a fund in force on a date.
@@ -344,11 +353,13 @@ impl<'e> Batch<'e> {
         }
     }
 
-    /// Adds a claim read by [`Engine::prepare`].
-    pub fn add_prepared(&mut self, prepared: Prepared) {
-        match prepared.0 {
-            PreparedKind::Claim(claim) => self.push_claim(&claim),
-            PreparedKind::Invalid(id, errors) => self.add_invalid(&id, errors),
+    unstable! {
+        /// Adds a claim read by [`Engine::prepare`].
+        fn add_prepared(&mut self, prepared: Prepared) {
+            match prepared.0 {
+                PreparedKind::Claim(claim) => self.push_claim(&claim),
+                PreparedKind::Invalid(id, errors) => self.add_invalid(&id, errors),
+            }
         }
     }
 
@@ -462,9 +473,11 @@ impl<'e> Batch<'e> {
         self.rows.decision[i] = APPROVED;
     }
 
-    /// Adds the rows of a table, read a column and a block at a time.
-    pub fn add_table(&mut self, table: &ClaimTable<'_>, mode: FieldMode) {
-        table::add(self, table, mode);
+    unstable! {
+        /// Adds the rows of a table, read a column and a block at a time.
+        fn add_table(&mut self, table: &ClaimTable<'_>, mode: FieldMode) {
+            table::add(self, table, mode);
+        }
     }
 
     /// Adds an apprenticeship application: it is reviewed now (its session, and eligibility and
@@ -479,7 +492,7 @@ impl<'e> Batch<'e> {
         };
         let app = &app;
         let (assessment, session) = self.engine.review_application(app, self.trace.covers(&app.application_id));
-        let program = assessment.program;
+        let program = assessment.program_index;
         self.apps.push(AppSlot {
             person: hash(&app.person_id),
             enterprise: self.enterprises.id(&app.enterprise_id),
@@ -579,16 +592,18 @@ impl<'e> Batch<'e> {
         std::borrow::Cow::Borrowed(self.persons.get(row as usize))
     }
 
-    /// Pass 1 for this part of a batch: duplicate ids, then checks 8–11 per person, every
-    /// account unlimited.
-    #[must_use]
-    pub fn into_partition(mut self) -> Partition<'e> {
-        self.mark_duplicates();
-        let ordered = Ordered::new(&mut self);
-        let mut partition = Partition { batch: self, ordered, budget: BudgetInput::default() };
-        partition.decide(&Closings::none(), false);
-        partition.budget = partition.budget_of();
-        partition
+    unstable! {
+        /// Pass 1 for this part of a batch: duplicate ids, then checks 8–11 per person, every
+        /// account unlimited.
+        #[must_use]
+        fn into_partition(mut self) -> Partition<'e> {
+            self.mark_duplicates();
+            let ordered = Ordered::new(&mut self);
+            let mut partition = Partition { batch: self, ordered, budget: BudgetInput::default() };
+            partition.decide(&Closings::none(), false);
+            partition.budget = partition.budget_of();
+            partition
+        }
     }
 
     /// Decides the whole batch and reports on it (the three passes in one process).
@@ -627,7 +642,7 @@ impl<'e> Batch<'e> {
             let mut errors = if a.status == Status::Invalid { std::mem::take(&mut a.errors) } else { Vec::new() };
             errors.push(error);
             let mut invalid = Assessment::invalid(errors);
-            invalid.program = a.program;
+            invalid.program_index = a.program_index;
             if trace {
                 invalid.trace = Some(Box::new(engine.invalid_trace(&invalid)));
             }

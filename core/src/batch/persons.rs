@@ -15,7 +15,7 @@ use crate::engine::Engine;
 use crate::level::Level;
 use crate::reasons::Reason;
 use crate::rules::{Calculation, Fund, Program};
-use crate::trace::{Counted, Outcome, Step, StepId};
+use crate::trace::{Counted, Step, StepId, StepOutcome};
 use chrono::Datelike;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
@@ -328,7 +328,7 @@ impl<'a> Person<'a> {
                 let session = self.engine.review_session(e.applied_on);
                 step(self.engine.rule_step(
                     StepId::ReviewSession,
-                    Outcome::Fail,
+                    StepOutcome::Fail,
                     self.engine.apprenticeship_program().map(|(_, _, r)| r.sessions.path.clone()),
                     self.engine.apprenticeship_program().map(|(_, _, r)| &r.sessions.citation),
                     (Some(e.applied_on.to_string()), session.map(|d| d.to_string())),
@@ -521,7 +521,7 @@ impl<'a> Person<'a> {
                 if tracing {
                     step(self.engine.rule_step(
                         StepId::Budget,
-                        Outcome::Fail,
+                        StepOutcome::Fail,
                         Some("accounts".into()),
                         None,
                         (Some(e.applied_on.to_string()), None),

@@ -12,21 +12,25 @@ use crate::assessment::Assessment;
 use crate::calendar::YearMonth;
 use crate::reasons::{Reason, Reasons, Status};
 use crate::report::Report;
-use compact_str::CompactString;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 
-/// The result of a batch: one assessment per claim in input order (shared by the rows that have
-/// the same one), one result per application in input order, and the report.
+/// The result of a batch: one assessment per claim in input order, one result per application
+/// in input order, and the report.
+///
+/// A batch of a million claims has a few thousand distinct assessments: the rows that share
+/// one (all but their claim id and amount) refer to it, and each row holds only its claim id
+/// and its amount in fen. [`BatchResult::assessment`] makes a row's assessment whole.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct BatchResult {
-    /// The distinct assessments the rows refer to. An approved one holds the amount of its
-    /// shape before the fee cap; a row's own amount is in [`BatchResult::fen`].
-    pub outcomes: Vec<Assessment>,
+    /// The distinct assessments the rows refer to, without claim ids. An approved one holds the
+    /// amount of its shape before the fee cap; a row's own amount is in `fen`.
+    pub(crate) outcomes: Vec<Assessment>,
     /// Each row's assessment: an index into `outcomes`.
-    pub outcome_of: Vec<u32>,
+    pub(crate) outcome_of: Vec<u32>,
     /// Each row's amount in fen (zero unless approved).
-    pub fen: Vec<i64>,
+    pub(crate) fen: Vec<i64>,
     /// Claim ids as given (empty for rows read from a table: the table holds them).
     ids: TextArena,
     /// Apprenticeship applications in input order.
@@ -48,6 +52,27 @@ impl BatchResult {
         self.outcome_of.is_empty()
     }
 
+    /// The distinct assessments the rows refer to (without claim ids; an approved one holds the
+    /// amount of its shape before the fee cap): with [`BatchResult::outcome_of`] and
+    /// [`BatchResult::fen`], every row's record without making each one whole, as the Python
+    /// binding writes a data frame's columns.
+    #[must_use]
+    pub fn outcomes(&self) -> &[Assessment] {
+        &self.outcomes
+    }
+
+    /// Each row's assessment, as an index into [`BatchResult::outcomes`].
+    #[must_use]
+    pub fn outcome_of(&self) -> &[u32] {
+        &self.outcome_of
+    }
+
+    /// Each row's amount in fen (zero unless approved).
+    #[must_use]
+    pub fn fen(&self) -> &[i64] {
+        &self.fen
+    }
+
     /// The claim id of row `row` as given (empty for a row read from a table).
     #[must_use]
     pub fn claim_id(&self, row: usize) -> &str {
@@ -66,7 +91,9 @@ impl BatchResult {
         Decimal::new(self.fen.get(row).copied().unwrap_or(0), 2)
     }
 
-    /// The assessment of row `row`, with its own amount (out of range: an invalid one, empty).
+    /// The assessment of row `row`, whole: its claim id and its own amount (out of range: an
+    /// invalid one, empty). A row of a table batch ([`crate::Engine::assess_table`]) has its id
+    /// in the table, not here.
     #[must_use]
     pub fn assessment(&self, row: usize) -> Assessment {
         let Some(o) = self.outcome_of.get(row).and_then(|&o| self.outcomes.get(o as usize)) else {
@@ -74,31 +101,29 @@ impl BatchResult {
         };
         let mut a = o.clone();
         a.amount = if a.status == Status::Approved { self.amount(row) } else { Decimal::ZERO };
+        let id = self.claim_id(row);
+        if !id.is_empty() {
+            a.claim_id = id.into();
+        }
         a
     }
 
-    /// Every row's assessment, in input order (each made whole: for many rows, read them by
-    /// index, or by [`BatchResult::outcomes`] and [`BatchResult::outcome_of`]).
+    /// Every row's assessment, in input order (each made whole: for many rows, read them one
+    /// at a time with [`BatchResult::assessment`]).
     #[must_use]
     pub fn assessments(&self) -> Vec<Assessment> {
         (0..self.len()).map(|row| self.assessment(row)).collect()
     }
 
-    /// Every row's claim id as given, in input order.
-    #[must_use]
-    pub fn claim_ids(&self) -> Vec<&str> {
-        (0..self.len()).map(|row| self.claim_id(row)).collect()
-    }
-
-    /// A result from rows already decided (each claim id with its assessment), the
+    /// A result from rows already decided (each assessment with its claim id), the
     /// applications' results and the report: as a ledger shows a batch whose rows were partly
     /// decided in earlier batches.
     #[must_use]
-    pub fn from_parts(rows: Vec<(CompactString, Assessment)>, applications: Vec<ApplicationResult>, report: Report) -> BatchResult {
+    pub fn from_parts(rows: Vec<Assessment>, applications: Vec<ApplicationResult>, report: Report) -> BatchResult {
         let mut ids = TextArena::default();
         let (mut outcomes, mut fen) = (Vec::with_capacity(rows.len()), Vec::with_capacity(rows.len()));
-        for (id, a) in rows {
-            ids.push(&id);
+        for a in rows {
+            ids.push(&a.claim_id);
             fen.push(if a.status == Status::Approved { super::report::fen_of(a.amount) as i64 } else { 0 });
             outcomes.push(a);
         }
@@ -106,12 +131,11 @@ impl BatchResult {
         BatchResult { outcomes, outcome_of, fen, ids, applications, report }
     }
 
-    /// The rows (each claim id with its assessment), the applications' results and the report:
-    /// the inverse of [`BatchResult::from_parts`].
+    /// The rows (each assessment whole), the applications' results and the report: the
+    /// inverse of [`BatchResult::from_parts`].
     #[must_use]
-    pub fn into_parts(self) -> (Vec<(CompactString, Assessment)>, Vec<ApplicationResult>, Report) {
-        let rows = (0..self.len()).map(|row| (CompactString::from(self.claim_id(row)), self.assessment(row))).collect();
-        (rows, self.applications, self.report)
+    pub fn into_parts(self) -> (Vec<Assessment>, Vec<ApplicationResult>, Report) {
+        (self.assessments(), self.applications, self.report)
     }
 }
 
@@ -187,7 +211,9 @@ pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) ->
     let mut outcome_of = Vec::with_capacity(n);
     let mut fen = Vec::with_capacity(n);
     let mut by_key: FxHashMap<OutcomeKey, u32> = FxHashMap::default();
-    let mut push = |a: Assessment, counts: &mut Vec<u64>| {
+    let engine = batch.engine;
+    let mut push = |mut a: Assessment, counts: &mut Vec<u64>| {
+        engine.name(&mut a);
         outcomes.push(a);
         counts.push(0);
         (outcomes.len() - 1) as u32
@@ -224,6 +250,7 @@ pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) ->
         .iter()
         .map(|slot| {
             let mut assessment = slot.assessment.clone();
+            engine.name(&mut assessment);
             if let Some(Decision::Rejected(reason)) = slot.decision {
                 assessment.status = Status::Rejected;
                 assessment.reasons = reason.into();

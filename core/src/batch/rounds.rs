@@ -96,8 +96,9 @@ impl Closings {
 
 #[cfg(test)]
 mod tests {
+    use crate::batch::{BudgetInput, Closings};
     use crate::calendar::parse_date;
-    use crate::{BudgetInput, Claim, Closings, Decimal, Engine, Overrides, Ruleset};
+    use crate::{Claim, Decimal, Engine, Overrides, Ruleset};
 
     /// Claims of many persons on a few days, split into partitions by person.
     fn partitions(engine: &Engine, parts: u32) -> Vec<BudgetInput> {

@@ -146,6 +146,8 @@ fn assess(engine: &Engine, claim: &Claim, program: Option<u16>, occupations: &mu
     c.fee_paid = claim.fee_paid.map(|_| NO_CAP);
     let mut assessment = engine.assess(&c);
     assessment.payment_month = None;
+    // The shape is every claim's that has it: each row's record names its own id.
+    assessment.claim_id = CompactString::default();
     let rules = &engine.rules;
     let base_window = count(engine.base_values[rules.limits.claim_window_months.0 as usize]);
     let (counts, window_months, payment_lag, caps) = match program {

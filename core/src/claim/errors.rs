@@ -5,6 +5,7 @@ use serde::Serialize;
 
 /// What is wrong with a claim's field. The codes are stable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ClaimErrorKind {
@@ -153,13 +154,15 @@ impl ClaimErrorKind {
 
 /// One problem with one field of a claim.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
+#[non_exhaustive]
 pub struct FieldError {
     /// What is wrong.
     pub code: ClaimErrorKind,
     /// The field (`""` for the record as a whole).
     pub field: String,
     /// The offending value, shortened; never shown for `person_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// English message.
     pub message_en: String,

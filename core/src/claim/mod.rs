@@ -136,6 +136,7 @@ mod typed;
 
 pub use count::MAX_MONTHS;
 pub use errors::{ClaimErrorKind, FieldError};
+pub(crate) use raw::SERDE_JSON_NUMBER;
 pub use raw::{FieldSource, RawClaim, RawRef, RawValue};
 
 /// Whether unknown fields are an error (`Strict`, the default for JSON) or ignored

@@ -218,7 +218,7 @@ impl<'de> serde::Deserialize<'de> for RawClaim {
 struct RawClaimVisitor;
 
 /// The key under which serde_json (feature `arbitrary_precision`) passes a number's text.
-const SERDE_JSON_NUMBER: &str = "$serde_json::private::Number";
+pub(crate) const SERDE_JSON_NUMBER: &str = "$serde_json::private::Number";
 
 impl RawClaimVisitor {
     fn not_an_object(kind: &str) -> RawClaim {
@@ -300,7 +300,14 @@ fn json_kind(v: &serde_json::Value) -> &'static str {
 }
 
 impl RawValue {
-    /// Converts a JSON value, keeping numbers as their exact text.
+    /// Converts a JSON value, a number as its text. With serde_json's `arbitrary_precision`
+    /// (the CLI, Python and the browser turn it on) that is the number's exact text: money
+    /// `1930.10` never passes through an `f64`. Without it (the core does not turn it on for
+    /// the programs that embed it) serde_json holds an integer as `u64`/`i64`, exactly, and a
+    /// fraction as an `f64`, written as its shortest round-trip text (`1930.10` reads `1930.1`,
+    /// the same amount; `0.1 + 0.2` reads `0.30000000000000004`, more precise than the fen and
+    /// `invalid`), as the Python binding reads a float (`tests/vectors/floats.json`). Money as a
+    /// JSON string keeps its text in every build.
     #[must_use]
     pub fn from_json(v: &serde_json::Value) -> RawValue {
         match v {

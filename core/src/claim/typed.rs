@@ -64,7 +64,7 @@ impl Claim {
     }
 
     /// The claim as a JSON object would give it.
-    fn text_form(&self) -> RawClaim {
+    pub(crate) fn text_form(&self) -> RawClaim {
         let mut raw = RawClaim::default();
         let mut text = |field: Field, value: Option<String>| {
             if let Some(v) = value {

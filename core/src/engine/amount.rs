@@ -8,7 +8,7 @@ use super::Engine;
 use crate::claim::Claim;
 use crate::money::{format_yuan, min_amount, round_to_fen};
 use crate::rules::{Calculation, Program};
-use crate::trace::{Outcome, StepId, Tracer};
+use crate::trace::{StepId, StepOutcome, Tracer};
 use rust_decimal::Decimal;
 
 fn yuan(d: Decimal) -> String {
@@ -37,7 +37,7 @@ impl Engine {
                     t.step(|| {
                         self.param_step(
                             StepId::BaseAmount,
-                            Outcome::Info,
+                            StepOutcome::Info,
                             id,
                             seg.in_force(),
                             (Some(yuan(la.base)), Some(yuan(value))),
@@ -50,7 +50,7 @@ impl Engine {
                 t.step(|| {
                     self.param_step(
                         StepId::BaseAmount,
-                        Outcome::Info,
+                        StepOutcome::Info,
                         la.base_param,
                         seg.in_force(),
                         (None, Some(yuan(la.base))),
@@ -68,7 +68,7 @@ impl Engine {
                 t.step(|| {
                     self.param_step(
                         StepId::BaseAmount,
-                        Outcome::Info,
+                        StepOutcome::Info,
                         la.base_param,
                         seg.in_force(),
                         (Some(yuan(la.base)), Some(yuan(amount))),
@@ -83,7 +83,7 @@ impl Engine {
                 t.step(|| {
                     self.param_step(
                         StepId::BaseAmount,
-                        Outcome::Info,
+                        StepOutcome::Info,
                         *amount,
                         seg.in_force(),
                         (None, Some(yuan(value))),
@@ -99,7 +99,7 @@ impl Engine {
                 t.step(|| {
                     self.param_step(
                         StepId::MonthsCap,
-                        Outcome::Info,
+                        StepOutcome::Info,
                         *max_months,
                         seg.in_force(),
                         (Some(claimed.to_string()), Some(paid.to_string())),
@@ -114,7 +114,7 @@ impl Engine {
                 t.step(|| {
                     self.param_step(
                         StepId::BaseAmount,
-                        Outcome::Info,
+                        StepOutcome::Info,
                         *monthly_rate,
                         seg.in_force(),
                         (None, Some(yuan(value))),
@@ -130,7 +130,7 @@ impl Engine {
                 t.step(|| {
                     self.param_step(
                         StepId::Cap,
-                        Outcome::Info,
+                        StepOutcome::Info,
                         *cap,
                         seg.in_force(),
                         (Some(format_yuan(fee)), Some(yuan(value))),
@@ -145,7 +145,7 @@ impl Engine {
                 t.step(|| {
                     self.param_step(
                         StepId::BaseAmount,
-                        Outcome::Info,
+                        StepOutcome::Info,
                         price,
                         seg.in_force(),
                         (None, Some(yuan(value))),
@@ -166,7 +166,7 @@ impl Engine {
             t.step(|| {
                 self.param_step(
                     StepId::FeeCap,
-                    Outcome::Info,
+                    StepOutcome::Info,
                     caps,
                     seg.in_force(),
                     (Some(yuan(amount)), Some(yuan(capped))),
@@ -183,7 +183,7 @@ impl Engine {
         t.step(|| {
             self.rule_step(
                 StepId::Rounding,
-                Outcome::Info,
+                StepOutcome::Info,
                 None,
                 None,
                 (Some(yuan(amount)), Some(format_yuan(rounded))),
@@ -231,7 +231,7 @@ impl Engine {
             if !listed {
                 self.rule_step(
                     StepId::ShortageUplift,
-                    Outcome::Info,
+                    StepOutcome::Info,
                     Some(format!("catalogues.{catalogue}.{list}")),
                     None,
                     (Some(yuan(la.base)), Some(yuan(la.base))),
@@ -240,7 +240,7 @@ impl Engine {
             } else if !level_ok {
                 self.rule_step(
                     StepId::ShortageUplift,
-                    Outcome::Info,
+                    StepOutcome::Info,
                     Some(levels.path.clone()),
                     Some(&levels.citation),
                     (Some(yuan(la.base)), Some(yuan(la.base))),
@@ -252,7 +252,7 @@ impl Engine {
                 let uplifted = la.uplifted;
                 self.param_step(
                     StepId::ShortageUplift,
-                    Outcome::Info,
+                    StepOutcome::Info,
                     rule.listed_until_year_end,
                     seg.in_force(),
                     (Some(yuan(la.base)), Some(yuan(uplifted))),
@@ -262,7 +262,7 @@ impl Engine {
             } else if let Some(explicit) = la.explicit {
                 self.param_step(
                     StepId::ShortageUplift,
-                    Outcome::Info,
+                    StepOutcome::Info,
                     explicit,
                     seg.in_force(),
                     (Some(yuan(la.base)), Some(yuan(la.uplifted))),
@@ -273,7 +273,7 @@ impl Engine {
                 let rate = seg.number(rule.rate);
                 self.param_step(
                     StepId::ShortageUplift,
-                    Outcome::Info,
+                    StepOutcome::Info,
                     rule.rate,
                     seg.in_force(),
                     (Some(yuan(la.base)), Some(yuan(la.uplifted))),

@@ -9,7 +9,7 @@ use crate::calendar::{add_months, after_months, YearMonth};
 use crate::claim::{Claim, ClaimErrorKind, Field, FieldError};
 use crate::reasons::{Reason, Reasons};
 use crate::rules::{Calculation, Payee, Program};
-use crate::trace::{Outcome, StepId, Trace, Tracer};
+use crate::trace::{StepId, StepOutcome, Trace, Tracer};
 
 /// What the checks found that the amount needs.
 #[derive(Default)]
@@ -52,7 +52,7 @@ impl Engine {
                 .map(|f| FieldError::new(ClaimErrorKind::RequiredByProgram, f.name(), None))
                 .collect();
             let mut a = Assessment::invalid(errors);
-            a.program = Some(index);
+            a.program_index = Some(index);
             if T::ON {
                 let trace = self.invalid_trace(&a);
                 for step in trace.steps {
@@ -64,7 +64,7 @@ impl Engine {
         t.step(|| {
             self.rule_step(
                 StepId::Program,
-                Outcome::Pass,
+                StepOutcome::Pass,
                 Some(format!("programs.{}", program.id)),
                 Some(&program.citation),
                 (None, Some(program.calculation.code().to_string())),
@@ -96,7 +96,7 @@ impl Engine {
             t.step(|| {
                 self.rule_step(
                     StepId::ProgramConditions,
-                    Outcome::Fail,
+                    StepOutcome::Fail,
                     None,
                     None,
                     (Some("0.00".into()), None),
@@ -113,7 +113,7 @@ impl Engine {
         t.step(|| {
             self.param_step(
                 StepId::Payment,
-                Outcome::Info,
+                StepOutcome::Info,
                 self.rules.payment.months_after_application,
                 seg.in_force(),
                 (None, Some(month.to_string())),
@@ -129,7 +129,7 @@ impl Engine {
             let known: Vec<&str> = self.rules.programs.iter().map(|p| p.id.as_str()).collect();
             self.rule_step(
                 StepId::Program,
-                Outcome::Fail,
+                StepOutcome::Fail,
                 Some("programs".into()),
                 None,
                 (Some(claim.program.to_string()), None),
@@ -150,7 +150,7 @@ impl Engine {
         trace.step(|| {
             self.rule_step(
                 StepId::Validation,
-                Outcome::Fail,
+                StepOutcome::Fail,
                 None,
                 None,
                 (None, None),
@@ -178,7 +178,7 @@ impl Engine {
                     t.step(|| {
                         self.rule_step(
                             StepId::Catalogue,
-                            Outcome::Fail,
+                            StepOutcome::Fail,
                             Some(format!("catalogues.{catalogue}")),
                             None,
                             (Some(claim.event_date.to_string()), None),
@@ -194,7 +194,7 @@ impl Engine {
                     t.step(|| {
                         self.rule_step(
                             StepId::Catalogue,
-                            Outcome::Pass,
+                            StepOutcome::Pass,
                             Some(format!("catalogues.{catalogue}.{}", version.id)),
                             Some(&version.citation),
                             (Some(claim.event_date.to_string()), Some(version.id.clone())),
@@ -215,7 +215,7 @@ impl Engine {
                         match found.occupation {
                             None => self.rule_step(
                                 StepId::Occupation,
-                                Outcome::Fail,
+                                StepOutcome::Fail,
                                 rule,
                                 Some(&version.citation),
                                 (Some(code.to_string()), None),
@@ -314,7 +314,7 @@ impl Engine {
         t.step(|| match index {
             None => self.rule_step(
                 step,
-                Outcome::Fail,
+                StepOutcome::Fail,
                 Some(format!("catalogues.{catalogue}")),
                 None,
                 (Some(id.to_string()), None),
@@ -420,7 +420,7 @@ impl Engine {
                 t.step(|| match project {
                     Some(p) => self.param_step(
                         StepId::ProgramConditions,
-                        Outcome::Pass,
+                        StepOutcome::Pass,
                         p.price,
                         seg.in_force(),
                         (Some(id.to_string()), None),
@@ -429,7 +429,7 @@ impl Engine {
                     ),
                     None => self.rule_step(
                         StepId::ProgramConditions,
-                        Outcome::Fail,
+                        StepOutcome::Fail,
                         Some("projects".into()),
                         None,
                         (Some(id.to_string()), None),

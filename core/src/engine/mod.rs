@@ -6,9 +6,9 @@ pub(crate) mod compile;
 pub(crate) mod steps;
 
 pub(crate) use assess::Dated;
-pub use compile::VersionRef;
+pub(crate) use compile::VersionRef;
 
-use crate::assessment::{Assessment, AssessmentRecord};
+use crate::assessment::Assessment;
 use crate::claim::{Claim, FieldMode, FieldSource};
 use crate::overrides::Overrides;
 use crate::rules::{ParamValue, Program, RulesErrors, Ruleset};
@@ -39,6 +39,15 @@ pub struct Engine {
     pub(crate) base_values: Arc<[ParamValue]>,
     pub(crate) programs: Vec<CompiledProgram>,
     pub(crate) program_index: ProgramIndex,
+    /// The names an assessment carries, by program index and by catalogue and version index:
+    /// small strings, copied into each assessment without allocating.
+    names: Names,
+}
+
+#[derive(Debug, Default)]
+struct Names {
+    programs: Vec<compact_str::CompactString>,
+    versions: Vec<Vec<compact_str::CompactString>>,
 }
 
 /// Program ids to their index. A ruleset has a handful of programs: comparing lengths first
@@ -83,7 +92,11 @@ impl Engine {
     fn compiled(rules: Arc<Ruleset>, overrides: Overrides, resolved: &[crate::overrides::Resolved]) -> Engine {
         let compiled = compile::compile(&rules, resolved);
         let program_index = ProgramIndex::new(rules.programs.iter().map(|p| p.id.as_str()));
-        Engine { rules, overrides, base_values: compiled.base_values, programs: compiled.programs, program_index }
+        let names = Names {
+            programs: compiled.programs.iter().map(|c| rules.programs[c.rule].id.as_str().into()).collect(),
+            versions: rules.catalogues.iter().map(|c| c.versions.iter().map(|v| v.id.as_str().into()).collect()).collect(),
+        };
+        Engine { rules, overrides, base_values: compiled.base_values, programs: compiled.programs, program_index, names }
     }
 
     /// A variant of this engine with more overrides applied on top of its own (what-if).
@@ -100,10 +113,7 @@ impl Engine {
     pub fn with_overrides(&self, overrides: &Overrides) -> Result<Engine, RulesErrors> {
         let mut all = self.overrides.clone();
         for o in overrides.items() {
-            match o.range {
-                Some(range) => all.set_for(&o.path, range, &o.value),
-                None => all.set(&o.path, &o.value),
-            };
+            all.push(&o.path, o.range, &o.value);
         }
         let resolved = all.resolve(&self.rules)?;
         Ok(Engine::compiled(Arc::clone(&self.rules), all, &resolved))
@@ -156,15 +166,27 @@ impl Engine {
         self.program_index.get(id).map(|i| &self.rules.programs[self.programs[i as usize].rule])
     }
 
-    /// The program an assessment was made under.
-    #[must_use]
-    pub fn program_of(&self, assessment: &Assessment) -> Option<&Program> {
-        assessment.program.map(|i| &self.rules.programs[self.programs[usize::from(i)].rule])
+    /// Names an assessment made by this engine: its program, fund, payee and catalogue
+    /// version from their indices.
+    pub(crate) fn name(&self, a: &mut Assessment) {
+        let program = a.program_index.and_then(|i| Some((self.names.programs.get(usize::from(i))?, self.programs.get(usize::from(i))?)));
+        if let Some((id, compiled)) = program {
+            let rule = &self.rules.programs[compiled.rule];
+            (a.program, a.fund, a.payee) = (Some(id.clone()), Some(rule.fund), Some(rule.payee));
+        }
+        a.catalogue_version =
+            a.version.and_then(|v| self.names.versions.get(usize::from(v.catalogue))?.get(usize::from(v.version))).cloned();
+    }
+
+    /// An assessment of this engine named, with its claim id.
+    pub(crate) fn named(&self, claim_id: &str, mut a: Assessment) -> Assessment {
+        a.claim_id = claim_id.into();
+        self.name(&mut a);
+        a
     }
 
     /// The id of a catalogue version (`2021-q2`).
-    #[must_use]
-    pub fn version_id(&self, version: VersionRef) -> &str {
+    pub(crate) fn version_id(&self, version: VersionRef) -> &str {
         self.rules
             .catalogues
             .get(usize::from(version.catalogue))
@@ -177,33 +199,34 @@ impl Engine {
     /// same claim read from JSON gets.
     #[must_use]
     pub fn assess(&self, claim: &Claim) -> Assessment {
-        match claim.check() {
+        let a = match claim.check() {
             Ok(claim) => self.run(&claim, &mut NoTrace),
             Err(errors) => Assessment::invalid(errors),
-        }
+        };
+        self.named(&claim.claim_id, a)
     }
 
     /// Assesses one claim and explains it step by step (an `invalid` one as [`Engine::assess`]).
     #[must_use]
     pub fn explain(&self, claim: &Claim) -> Assessment {
-        let claim = match claim.check() {
-            Ok(claim) => claim,
+        let checked = match claim.check() {
+            Ok(checked) => checked,
             Err(errors) => {
                 let mut a = Assessment::invalid(errors);
                 a.trace = Some(Box::new(self.invalid_trace(&a)));
-                return a;
+                return self.named(&claim.claim_id, a);
             }
         };
         let mut trace = Trace::new(&self.rules.id);
-        let mut assessment = self.run(&claim, &mut trace);
+        let mut assessment = self.run(&checked, &mut trace);
         assessment.trace = Some(Box::new(trace));
-        assessment
+        self.named(&claim.claim_id, assessment)
     }
 
     /// Validates raw fields and assesses the claim; a malformed claim is `invalid`.
     #[must_use]
     pub fn assess_raw(&self, raw: &(impl FieldSource + ?Sized), mode: FieldMode, explain: bool) -> Assessment {
-        match Claim::read(raw, mode) {
+        let mut a = match Claim::read(raw, mode) {
             Ok(claim) if explain => self.explain(&claim),
             Ok(claim) => self.assess(&claim),
             Err(errors) => {
@@ -213,13 +236,10 @@ impl Engine {
                 }
                 a
             }
-        }
-    }
-
-    /// The record of an assessment (SPEC §7.3), ready to serialise.
-    #[must_use]
-    pub fn record<'a>(&'a self, claim_id: &'a str, assessment: &'a Assessment) -> AssessmentRecord<'a> {
-        AssessmentRecord::new(self, claim_id, assessment)
+        };
+        // The id as given, as the record shows it (SPEC §7.3).
+        a.claim_id = raw.claim_id_text().into();
+        a
     }
 }
 

@@ -5,7 +5,7 @@ use super::compile::{InForceRange, Values};
 use super::Engine;
 use crate::calendar::Date;
 use crate::rules::{Citation, ParamId, Source};
-use crate::trace::{Outcome, Step, StepId};
+use crate::trace::{Step, StepId, StepOutcome};
 
 /// The notes of a step, in English and Chinese.
 pub(crate) struct Note {
@@ -26,7 +26,7 @@ impl Engine {
     pub(crate) fn rule_step(
         &self,
         step: StepId,
-        outcome: Outcome,
+        outcome: StepOutcome,
         rule: Option<String>,
         citation: Option<&Citation>,
         values: (Option<String>, Option<String>),
@@ -57,7 +57,7 @@ impl Engine {
     pub(crate) fn param_step(
         &self,
         step: StepId,
-        outcome: Outcome,
+        outcome: StepOutcome,
         id: ParamId,
         in_force: Values<'_>,
         values: (Option<String>, Option<String>),
@@ -98,10 +98,10 @@ impl Engine {
     }
 }
 
-pub(crate) fn pass_or_fail(ok: bool) -> Outcome {
+pub(crate) fn pass_or_fail(ok: bool) -> StepOutcome {
     if ok {
-        Outcome::Pass
+        StepOutcome::Pass
     } else {
-        Outcome::Fail
+        StepOutcome::Fail
     }
 }

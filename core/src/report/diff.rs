@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 
 /// A baseline report, a variant's report and their difference by the same keys (what-if).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ReportDiff<'a> {
     /// The baseline.
     pub baseline: &'a Report,
@@ -17,7 +18,13 @@ pub struct ReportDiff<'a> {
     pub variant: &'a Report,
 }
 
-impl ReportDiff<'_> {
+impl<'a> ReportDiff<'a> {
+    /// The difference of `variant` to `baseline`, by the same keys.
+    #[must_use]
+    pub fn new(baseline: &'a Report, variant: &'a Report) -> ReportDiff<'a> {
+        ReportDiff { baseline, variant }
+    }
+
     /// The difference as JSON: for every key of every dimension, baseline, variant and
     /// variant − baseline; the same for the totals, rejections and accounts.
     #[must_use]

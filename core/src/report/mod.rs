@@ -23,7 +23,6 @@ use crate::calendar::YearMonth;
 use crate::money::format_yuan;
 use crate::reasons::Reason;
 use rust_decimal::Decimal;
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -32,6 +31,7 @@ pub const REPORT_VERSION: u32 = 2;
 
 /// A count and an amount (人次 and 金额).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub struct Tally {
     /// Person-times.
     pub count: u64,
@@ -40,10 +40,18 @@ pub struct Tally {
 }
 
 impl Tally {
-    /// Adds one approved amount.
-    pub fn add(&mut self, amount: Decimal) {
-        self.count += 1;
-        self.amount += amount;
+    /// A count and an amount.
+    #[must_use]
+    pub fn new(count: u64, amount: Decimal) -> Tally {
+        Tally { count, amount }
+    }
+
+    unstable! {
+        /// Adds one approved amount.
+        fn add(&mut self, amount: Decimal) {
+            self.count += 1;
+            self.amount += amount;
+        }
     }
 
     pub(crate) fn merge(&mut self, other: &Tally) {
@@ -281,12 +289,6 @@ impl Report {
             "targets": self.targets.iter().map(|t| (t.id.clone(), t.json(&self.progress))).collect::<Map<_, _>>(),
             "two_months": self.two_months(),
         })
-    }
-}
-
-impl Serialize for Report {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.to_json().serialize(s)
     }
 }
 

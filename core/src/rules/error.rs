@@ -78,6 +78,7 @@ impl RulesErrorKind {
 
 /// One problem in a ruleset or an override document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
 pub struct RulesError {
     /// What kind of problem.
     #[serde(rename = "code")]

@@ -10,7 +10,7 @@ use super::programs::{load_levels, load_programs};
 use super::projects::load_projects;
 use super::reader::{is_ident, Cx, Node, Table};
 use super::sources::{Citation, Confidence, Source};
-use super::{Industry, Limits, Payment, Ruleset, ShortageRule};
+use super::{Industry, Limits, PaymentLag, Ruleset, ShortageRule};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A policy value that is not a number or switch (a list of levels, a group name), with its
@@ -335,7 +335,7 @@ struct Head {
     basis: String,
     status: String,
     limits: Limits,
-    payment: Payment,
+    payment: PaymentLag,
     industries: Vec<Industry>,
     accounts: Vec<Account>,
     targets: Vec<TargetSet>,
@@ -404,7 +404,7 @@ fn load_head(
     let payment = root.req(cx, "payment").and_then(|n| cx.table(&n)).and_then(|mut t| {
         let months = t.req(cx, "months_after_application").and_then(|n| loader.param(cx, &n, ParamKind::Count));
         t.finish(cx);
-        Some(Payment { months_after_application: months? })
+        Some(PaymentLag { months_after_application: months? })
     });
 
     let mut industries = Vec::new();

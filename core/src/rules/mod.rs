@@ -67,7 +67,7 @@ pub struct ShortageRule {
 /// When approved claims are paid (按月发放).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct Payment {
+pub struct PaymentLag {
     /// Claims are paid this many calendar months after the month of `applied_on`.
     pub months_after_application: ParamId,
 }
@@ -109,7 +109,7 @@ pub struct Ruleset {
     /// The shortage uplift, when the ruleset has one.
     pub shortage: Option<ShortageRule>,
     /// Payment timing.
-    pub payment: Payment,
+    pub payment: PaymentLag,
     /// Industries, by id.
     pub industries: Vec<Industry>,
     /// Accounts.

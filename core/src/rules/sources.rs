@@ -5,6 +5,7 @@ use std::fmt;
 
 /// How far a source (or a value citing it) is supported, ordered from most to least certain.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "serde", derive(serde::Deserialize))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Confidence {

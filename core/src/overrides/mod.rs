@@ -12,11 +12,16 @@
 //! path, as traces show it). A path that does not exist is an error, with the nearest paths
 //! as hints; a value is checked like the rule value it replaces (a rate stays in 0 ..= 1).
 
+mod document;
+
 use crate::calendar::{parse_date, Period};
 use crate::rules::{ParamId, ParamValue, RulesError, RulesErrorKind, RulesErrors, Ruleset};
+pub(crate) use document::Document;
+use document::Entry;
 
 /// One override as written.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Override {
     /// Dotted rule path.
     pub path: String,
@@ -57,12 +62,10 @@ fn parse_range(path: &str, text: &str) -> Result<Period, RulesError> {
     })
 }
 
-fn scalar_text(path: &str, value: &serde_json::Value) -> Result<String, RulesError> {
-    match value {
-        serde_json::Value::String(s) => Ok(s.clone()),
-        serde_json::Value::Number(n) => Ok(n.to_string()),
-        serde_json::Value::Bool(b) => Ok(b.to_string()),
-        _ => Err(error(
+fn scalar_text(path: &str, entry: &Entry) -> Result<String, RulesError> {
+    match entry {
+        Entry::Text(text) => Ok(text.clone()),
+        Entry::Ranges(_) | Entry::Other => Err(error(
             path,
             RulesErrorKind::BadOverride,
             "expected a number, a decimal string, true/false, or an object of date ranges".into(),
@@ -77,15 +80,32 @@ impl Overrides {
         Overrides::default()
     }
 
-    /// Adds an override for every claim.
-    pub fn set(&mut self, path: &str, value: &str) -> &mut Overrides {
-        self.items.push(Override { path: path.to_string(), value: value.to_string(), range: None });
+    /// These overrides and one more, for every claim: chained by value. The path and value
+    /// are checked against a ruleset when they are applied ([`crate::Engine::with_overrides`]),
+    /// all problems together.
+    ///
+    /// ```
+    /// use skill_subsidy::{Engine, Overrides, Ruleset};
+    /// let overrides = Overrides::new().set("shortage.rate", "0.20").set("programs.skills_training.amounts.3", "2200");
+    /// let variant = Engine::new(Ruleset::wuxi_2021()?).with_overrides(&overrides)?;
+    /// assert_eq!(variant.value("shortage.rate").unwrap().to_text(), "0.20");
+    /// # Ok::<(), skill_subsidy::Error>(())
+    /// ```
+    #[must_use]
+    pub fn set(mut self, path: &str, value: &str) -> Overrides {
+        self.push(path, None, value);
         self
     }
 
-    /// Adds an override for claims with `event_date` in `range`.
-    pub fn set_for(&mut self, path: &str, range: Period, value: &str) -> &mut Overrides {
-        self.items.push(Override { path: path.to_string(), value: value.to_string(), range: Some(range) });
+    /// These overrides and one more, for claims with `event_date` in `range` (inclusive).
+    #[must_use]
+    pub fn set_for(mut self, path: &str, range: Period, value: &str) -> Overrides {
+        self.push(path, Some(range), value);
+        self
+    }
+
+    pub(crate) fn push(&mut self, path: &str, range: Option<Period>, value: &str) -> &mut Overrides {
+        self.items.push(Override { path: path.to_string(), value: value.to_string(), range });
         self
     }
 
@@ -101,7 +121,11 @@ impl Overrides {
         self.items.is_empty()
     }
 
-    /// Reads an override document (a JSON object, see the module docs).
+    /// Reads an override document (a JSON object, see the module docs), in document order
+    /// (a later override for the same path and range wins). A number is read as its text:
+    /// exactly when serde_json's `arbitrary_precision` is on; without it an integer exactly
+    /// and a fraction as its shortest round-trip text (`0.2`; `1930.10` reads as `1930.1`,
+    /// the same amount). Write money as a string to keep its text in every build.
     ///
     /// ```
     /// use skill_subsidy::Overrides;
@@ -110,12 +134,16 @@ impl Overrides {
     /// # Ok::<(), skill_subsidy::RulesErrors>(())
     /// ```
     pub fn from_json_str(text: &str) -> Result<Overrides, RulesErrors> {
-        let value: serde_json::Value = serde_json::from_str(text)
-            .map_err(|e| RulesErrors(vec![error("", RulesErrorKind::BadOverride, format!("not a JSON object: {e}"))]))?;
-        Overrides::from_json(&value)
+        let not_an_object = |e: serde_json::Error| {
+            RulesErrors(vec![error("", RulesErrorKind::BadOverride, format!("not a JSON object of path → value: {e}"))])
+        };
+        let document: Document = serde_json::from_str(text).map_err(not_an_object)?;
+        Overrides::from_document(document)
     }
 
-    /// Reads an override document already parsed as JSON.
+    /// Reads an override document already parsed as JSON, in the value's key order (the
+    /// document's only with serde_json's `preserve_order`; [`Overrides::from_json_str`] keeps
+    /// it always).
     pub fn from_json(value: &serde_json::Value) -> Result<Overrides, RulesErrors> {
         let Some(map) = value.as_object() else {
             return Err(RulesErrors(vec![error(
@@ -124,15 +152,19 @@ impl Overrides {
                 "an override document is a JSON object of path → value".into(),
             )]));
         };
+        Overrides::from_document(Document(map.iter().map(|(k, v)| (k.clone(), Entry::from_value(v))).collect()))
+    }
+
+    pub(crate) fn from_document(document: Document) -> Result<Overrides, RulesErrors> {
         let mut out = Overrides::new();
         let mut errors = Vec::new();
-        for (path, value) in map {
-            match value {
-                serde_json::Value::Object(ranges) => {
+        for (path, entry) in &document.0 {
+            match entry {
+                Entry::Ranges(ranges) => {
                     for (range, v) in ranges {
                         match (parse_range(path, range), scalar_text(path, v)) {
                             (Ok(range), Ok(text)) => {
-                                out.set_for(path, range, &text);
+                                out.push(path, Some(range), &text);
                             }
                             (Err(e), _) | (_, Err(e)) => errors.push(e),
                         }
@@ -140,7 +172,7 @@ impl Overrides {
                 }
                 other => match scalar_text(path, other) {
                     Ok(text) => {
-                        out.set(path, &text);
+                        out.push(path, None, &text);
                     }
                     Err(e) => errors.push(e),
                 },
@@ -170,9 +202,9 @@ impl Overrides {
         match path.strip_suffix(']').and_then(|p| p.split_once('[')) {
             Some((path, range)) => {
                 let range = parse_range(path, range).map_err(|e| RulesErrors(vec![e]))?;
-                Ok(self.set_for(path, range, value))
+                Ok(self.push(path, Some(range), value))
             }
-            None => Ok(self.set(path, value)),
+            None => Ok(self.push(path, None, value)),
         }
     }
 
@@ -270,10 +302,8 @@ mod tests {
     fn typed_overrides_are_refused_as_their_text_is() {
         let rules = Ruleset::wuxi_2021().unwrap();
         let codes = |o: &Overrides| o.resolve(&rules).unwrap_err().0.iter().map(|e| e.kind.code()).collect::<Vec<_>>();
-        let mut typed = Overrides::new();
         let (from, to) = (crate::calendar::parse_date("2021-12-31").unwrap(), crate::calendar::parse_date("2021-01-01").unwrap());
-        typed.set_for("programs.skills_training.amounts.3", Period { from, to }, "2200");
-        typed.set("shortage.rate", "1.5");
+        let typed = Overrides::new().set_for("programs.skills_training.amounts.3", Period { from, to }, "2200").set("shortage.rate", "1.5");
         let mut text = Overrides::new();
         assert_eq!(
             text.add_assignment("programs.skills_training.amounts.3[2021-12-31..2021-01-01]=2200").unwrap_err().0[0].kind.code(),

@@ -1,0 +1,1 @@
+//! A program that embeds skill-subsidy (issue 18, point 5): its tests are in `tests/`.
