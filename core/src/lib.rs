@@ -87,7 +87,7 @@ pub use error::{Error, ErrorKind};
 pub use history::HistoryRecord;
 pub use overrides::{Override, Overrides};
 pub use reasons::{Reason, Reasons, Status};
-pub use report::{AccountLedger, Projection, Report, ReportDiff, Tally, REPORT_WIRE_VERSION};
+pub use report::{AccountLedger, Projection, Report, ReportChanges, ReportDiff, Tally, REPORT_WIRE_VERSION};
 pub use rules::{RulesError, RulesErrorKind, RulesErrors, Ruleset};
 /// Money is `rust_decimal::Decimal` in yuan; re-exported so users need no second dependency.
 pub use rust_decimal::Decimal;

@@ -55,6 +55,13 @@ impl Projection {
     }
 }
 
+/// As [`Projection::json`] has it.
+impl serde::Serialize for Projection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.json().serialize(s)
+    }
+}
+
 /// One account's ledger in a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]

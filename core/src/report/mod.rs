@@ -14,7 +14,10 @@ mod progress;
 mod wire;
 
 pub use account::{AccountLedger, Projection};
-pub use diff::ReportDiff;
+pub use diff::{
+    AccountChange, AmountChange, CountChange, DimensionChanges, ProjectionChange, ReportChanges, ReportDiff, StatusChange, TallyChange,
+    TallyDelta,
+};
 pub use keys::{KeyTallies, KEY_DIMENSIONS};
 pub use progress::{Counts, Progress, TargetLine, TargetSetReport};
 pub use wire::REPORT_WIRE_VERSION;
@@ -29,13 +32,14 @@ use std::collections::BTreeMap;
 /// Version of the report's JSON shape (`docs/report.md`).
 pub const REPORT_VERSION: u32 = 2;
 
-/// A count and an amount (人次 and 金额).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// A count and an amount (人次 and 金额); serialized as `{"count": 3, "amount": "7800.00"}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Tally {
     /// Person-times.
     pub count: u64,
     /// Yuan.
+    #[serde(serialize_with = "crate::assessment::serialize_yuan")]
     pub amount: Decimal,
 }
 
