@@ -10,6 +10,7 @@
 mod account;
 mod diff;
 mod keys;
+mod periods;
 mod progress;
 mod wire;
 
@@ -19,7 +20,8 @@ pub use diff::{
     TallyDelta,
 };
 pub use keys::{KeyTallies, KEY_DIMENSIONS};
-pub use progress::{Counts, Progress, TargetLine, TargetSetReport};
+pub use periods::{PeriodAccount, TwoMonthPeriod};
+pub use progress::{Counts, MeasureProgress, Progress, TargetCount, TargetDone, TargetLine, TargetSetProgress, TargetSetReport};
 pub use wire::REPORT_WIRE_VERSION;
 
 use crate::calendar::YearMonth;
@@ -214,62 +216,10 @@ impl Report {
         Some(out)
     }
 
-    /// The months the report has any figure in.
-    fn months(&self) -> std::collections::BTreeSet<YearMonth> {
-        let mut months: std::collections::BTreeSet<YearMonth> = self.by_month.keys().copied().collect();
-        months.extend(self.progress.by_month.keys());
-        months.extend(self.progress.projects.iter().map(|(m, _)| *m));
-        for ledger in self.accounts.values() {
-            months.extend(ledger.committed_by_month.keys());
-            months.extend(ledger.paid_by_month.keys());
-        }
-        months
-    }
-
-    /// The figures of each two-month reporting period (January–February, March–April, …: the
-    /// plan's 每双月报送) with any figure: approved claims (by program too), counts toward the
-    /// targets, and each account's commitments and payments.
+    /// Progress against each of the plan's target sets ([`Report::targets`]), in order.
     #[must_use]
-    pub fn two_months(&self) -> Value {
-        let mut periods = Map::new();
-        let starts: std::collections::BTreeSet<YearMonth> =
-            self.months().into_iter().filter_map(|m| YearMonth::new(m.year(), m.month() - (m.month() + 1) % 2)).collect();
-        for first in starts {
-            let last = first.plus(1);
-            let range = first..=last;
-            let mut approved = Tally::default();
-            for (_, t) in self.by_month.range(range.clone()) {
-                approved.merge(t);
-            }
-            let mut by_program: BTreeMap<&str, Tally> = BTreeMap::new();
-            for ((m, program), t) in &self.by_month_program {
-                if range.contains(m) {
-                    by_program.entry(program).or_default().merge(t);
-                }
-            }
-            let (counts, projects) = self.progress.within(range.clone());
-            let accounts: Map<String, Value> = self
-                .accounts
-                .iter()
-                .map(|(id, a)| {
-                    let (committed, paid) = a.within(range.clone());
-                    (id.clone(), json!({ "committed": format_yuan(committed), "paid": format_yuan(paid) }))
-                })
-                .collect();
-            periods.insert(
-                format!("{first}..{last}"),
-                json!({
-                    "approved": approved.json(),
-                    "by_program": by_program.iter().map(|(k, t)| (k.to_string(), t.json())).collect::<Map<_, _>>(),
-                    "person_times": counts.person_times,
-                    "apprentices": counts.apprentices,
-                    "high_skill_workers": counts.high_skill_workers,
-                    "projects": projects,
-                    "accounts": accounts,
-                }),
-            );
-        }
-        Value::Object(periods)
+    pub fn target_progress(&self) -> Vec<TargetSetProgress> {
+        self.targets.iter().map(|t| t.progress(&self.progress)).collect()
     }
 
     /// The report as JSON (shape version [`REPORT_VERSION`], `docs/report.md`): money as
@@ -345,5 +295,9 @@ mod tests {
         assert_eq!(keys, ["2021-01..2021-02", "2021-03..2021-04", "2021-11..2021-12"]);
         assert_eq!(periods["2021-01..2021-02"]["approved"], json!({ "count": 3, "amount": "3.00" }));
         assert_eq!(periods["2021-11..2021-12"]["by_program"]["p"]["count"], 8);
+        let typed = r.two_month_periods();
+        assert_eq!(typed.iter().map(TwoMonthPeriod::key).collect::<Vec<_>>(), ["2021-01..2021-02", "2021-03..2021-04", "2021-11..2021-12"]);
+        assert_eq!(typed[0].approved, Tally { count: 3, amount: Decimal::from(3) });
+        assert_eq!((typed[2].first, typed[2].last), (ym("2021-11"), ym("2021-12")));
     }
 }

@@ -128,40 +128,119 @@ pub struct TargetSetReport {
     pub lines: Vec<TargetLine>,
 }
 
+/// A count toward a target: done against the target, and the share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TargetCount {
+    /// The count to reach.
+    pub target: u64,
+    /// Counted so far (`None` for a measure the batch cannot count).
+    pub done: Option<u64>,
+    /// Done ÷ target, to four decimal places.
+    pub share: Option<Decimal>,
+}
+
+impl TargetCount {
+    fn new(target: u64, done: Option<u64>) -> TargetCount {
+        TargetCount { target, done, share: done.and_then(|d| share(Decimal::from(d), Decimal::from(target))) }
+    }
+
+    fn json(&self) -> Value {
+        json!({ "target": self.target, "done": self.done, "share": self.share.map(|s| s.to_string()) })
+    }
+}
+
+/// How far one target of a set has come.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TargetDone {
+    /// A target for the whole period.
+    Whole(TargetCount),
+    /// A `…_per_year` target, by calendar year of the period.
+    ByYear(BTreeMap<i32, TargetCount>),
+}
+
+/// One target of a set with its progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct MeasureProgress {
+    /// The target as the run's rules have it.
+    pub line: TargetLine,
+    /// How far it has come.
+    pub done: TargetDone,
+}
+
+impl MeasureProgress {
+    /// Its key in the report's JSON: the measure's code, with `_per_year` for a per-year target.
+    #[must_use]
+    pub fn key(&self) -> String {
+        if self.line.per_year {
+            format!("{}_per_year", self.line.measure.code())
+        } else {
+            self.line.measure.code().to_string()
+        }
+    }
+}
+
+/// A target set with its progress (SPEC §9).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct TargetSetProgress {
+    /// The set.
+    pub set: TargetSetReport,
+    /// The first and last month with any count within the set's period.
+    pub data: Option<(YearMonth, YearMonth)>,
+    /// Each target, in the set's order.
+    pub measures: Vec<MeasureProgress>,
+}
+
 impl TargetSetReport {
-    /// The set's progress as JSON: for each target, done against the target and the share; a
+    /// The set's progress: for each target, done against the target and the share; a
     /// `…_per_year` target by calendar year of the period.
-    pub(crate) fn json(&self, progress: &Progress) -> Value {
+    #[must_use]
+    pub fn progress(&self, progress: &Progress) -> TargetSetProgress {
         let months = |from: YearMonth, to: YearMonth| from..=to;
         let whole = months(YearMonth::of(self.period.from), YearMonth::of(self.period.to));
-        let line = |target: u64, done: Option<u64>| {
-            json!({
-                "target": target,
-                "done": done,
-                "share": done.and_then(|d| share(Decimal::from(d), Decimal::from(target))).map(|s| s.to_string()),
+        let measures = self
+            .lines
+            .iter()
+            .map(|l| {
+                let done = if l.per_year {
+                    let mut years = BTreeMap::new();
+                    for year in self.period.from.year()..=self.period.to.year() {
+                        let (Some(january), Some(december)) = (YearMonth::new(year, 1), YearMonth::new(year, 12)) else { continue };
+                        let from = YearMonth::of(self.period.from).max(january);
+                        let to = YearMonth::of(self.period.to).min(december);
+                        years.insert(year, TargetCount::new(l.target, progress.done(l.measure, months(from, to))));
+                    }
+                    TargetDone::ByYear(years)
+                } else {
+                    TargetDone::Whole(TargetCount::new(l.target, progress.done(l.measure, whole.clone())))
+                };
+                MeasureProgress { line: l.clone(), done }
             })
-        };
+            .collect();
+        TargetSetProgress { set: self.clone(), data: progress.data_within(&self.period), measures }
+    }
+
+    /// The set's progress ([`TargetSetReport::progress`]) as JSON.
+    pub(crate) fn json(&self, progress: &Progress) -> Value {
+        let progress = self.progress(progress);
         let mut measures = Map::new();
-        for l in &self.lines {
-            let key = if l.per_year { format!("{}_per_year", l.measure.code()) } else { l.measure.code().to_string() };
-            let mut value = if l.per_year {
-                let mut years = Map::new();
-                for year in self.period.from.year()..=self.period.to.year() {
-                    let (Some(january), Some(december)) = (YearMonth::new(year, 1), YearMonth::new(year, 12)) else { continue };
-                    let from = YearMonth::of(self.period.from).max(january);
-                    let to = YearMonth::of(self.period.to).min(december);
-                    years.insert(year.to_string(), line(l.target, progress.done(l.measure, months(from, to))));
-                }
-                json!({ "target": l.target, "by_year": years })
-            } else {
-                line(l.target, progress.done(l.measure, whole.clone()))
+        for m in &progress.measures {
+            let mut value = match &m.done {
+                TargetDone::Whole(count) => count.json(),
+                TargetDone::ByYear(years) => json!({
+                    "target": m.line.target,
+                    "by_year": years.iter().map(|(y, c)| (y.to_string(), c.json())).collect::<Map<_, _>>(),
+                }),
             };
-            if !l.measure.measured() {
+            if !m.line.measure.measured() {
                 value["measured"] = Value::Bool(false);
             }
-            measures.insert(key, value);
+            measures.insert(m.key(), value);
         }
-        let data = progress.data_within(&self.period).map(|(from, to)| json!({ "from": from.to_string(), "to": to.to_string() }));
+        let data = progress.data.map(|(from, to)| json!({ "from": from.to_string(), "to": to.to_string() }));
         json!({
             "name_zh": self.name_zh,
             "name_en": self.name_en,
@@ -207,6 +286,10 @@ mod tests {
         assert_eq!(json["measures"]["projects_per_year"]["by_year"]["2023"]["done"], 0);
         assert_eq!(json["measures"]["post_study_places"]["done"], Value::Null);
         assert_eq!(json["data"], json!({ "from": "2021-03", "to": "2022-02" }));
+        let typed = set.progress(&p);
+        assert_eq!(typed.measures[0].done, TargetDone::Whole(TargetCount { target: 70, done: Some(7), share: Some(Decimal::new(1, 1)) }));
+        assert!(matches!(&typed.measures[1].done, TargetDone::ByYear(years) if years[&2021].done == Some(1)));
+        assert_eq!(typed.measures[1].key(), "projects_per_year");
         let mut merged = Progress::default();
         merged.merge(&p);
         merged.merge(&p);
