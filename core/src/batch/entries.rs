@@ -13,9 +13,13 @@ use super::{Batch, BudgetInput, Partition, Past};
 use crate::calendar::Date;
 use crate::reasons::{Reason, Status};
 use crate::rules::Fund;
+use crate::trace::Step;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
+
+/// Persons decided at a time (on every core) before their decisions are recorded.
+const PERSONS_BLOCK: usize = 1 << 14;
 
 /// The eligible entries by person, then queue order.
 #[derive(Default)]
@@ -127,39 +131,51 @@ impl Ordered {
                 at_past += 1;
             }
             let hist_end = at_past + past[at_past.min(past.len())..].iter().take_while(|p| p.person == h).count();
-            let person = |i: u32| -> CompactString { CompactString::from(person_of(batch, i).as_ref()) };
             if end - start == 1 && hist_end == at_past {
                 runs.push(start as u32);
                 busy.push(false);
                 pasts.push((at_past as u32, at_past as u32));
-            } else {
-                // Several entries, or history sharing the hash: by person id, then queue order.
-                let run = &mut order[start..end];
-                let ids: Vec<CompactString> = run.iter().map(|&i| person(i)).collect();
-                let mut idx: Vec<usize> = (0..run.len()).collect();
-                if ids.iter().any(|p| *p != ids[0]) {
-                    idx.sort_by(|&a, &b| ids[a].cmp(&ids[b]).then(keys[start + a].cmp(&keys[start + b])));
+                start = end;
+                continue;
+            }
+            // Several entries, or history sharing the hash: by person id (hashes can meet),
+            // then queue order. The keys hold (day, row): one person's entries of one day are
+            // then put in claim id order.
+            let run = &mut order[start..end];
+            let first = person_of(batch, run[0]);
+            let one_person = run.iter().all(|&i| person_of(batch, i) == first);
+            if !one_person {
+                run.sort_by(|&a, &b| {
+                    (person_of(batch, a), queue_day(batch, a, rows), a).cmp(&(person_of(batch, b), queue_day(batch, b, rows), b))
+                });
+            }
+            // In the keys' order each entry's day is in its key; otherwise read it.
+            let day_at =
+                |run: &[u32], k: usize| if one_person { (keys[start + k] >> 32) as u32 } else { days(queue_day(batch, run[k], rows)) };
+            let mut from = 0;
+            while from < run.len() {
+                let person = person_of(batch, run[from]);
+                let to =
+                    if one_person { run.len() } else { from + run[from..].iter().take_while(|&&i| person_of(batch, i) == person).count() };
+                let mut k = from;
+                while k < to {
+                    let day = day_at(run, k);
+                    let same_day = k + run[k..to].iter().enumerate().take_while(|&(j, _)| day_at(run, k + j) == day).count();
+                    if same_day - k > 1 {
+                        run[k..same_day].sort_by(|&a, &b| id_str(batch, a, rows).as_bytes().cmp(id_str(batch, b, rows).as_bytes()));
+                    }
+                    k = same_day;
                 }
-                let sorted: Vec<u32> = idx.iter().map(|&k| run[k]).collect();
-                run.copy_from_slice(&sorted);
-                let sorted_ids: Vec<&CompactString> = idx.iter().map(|&k| &ids[k]).collect();
-                let mut from = 0;
-                while from < run.len() {
-                    let to = from + sorted_ids[from..].iter().take_while(|p| **p == sorted_ids[from]).count();
-                    // The same day's entries in claim id order (the day is in the key).
-                    let day_of = |i: u32| queue_day(batch, i, rows);
-                    let person_run = &mut run[from..to];
-                    person_run.sort_by(|&a, &b| day_of(a).cmp(&day_of(b)).then_with(|| id_of(batch, a, rows).cmp(&id_of(batch, b, rows))));
-                    let hist: Vec<usize> = (at_past..hist_end).filter(|&k| past[k].person_id == *sorted_ids[from]).collect();
-                    let range = match (hist.first(), hist.last()) {
-                        (Some(&a), Some(&b)) => (a as u32, b as u32 + 1),
-                        _ => (at_past as u32, at_past as u32),
-                    };
-                    runs.push((start + from) as u32);
-                    busy.push(to - from > 1 || range.0 < range.1);
-                    pasts.push(range);
-                    from = to;
-                }
+                let mut hist = (at_past..hist_end).filter(|&k| past[k].person_id.as_str() == person.as_ref());
+                let range = match (hist.next(), hist.next_back()) {
+                    (Some(a), Some(b)) => (a as u32, b as u32 + 1),
+                    (Some(a), None) => (a as u32, a as u32 + 1),
+                    _ => (at_past as u32, at_past as u32),
+                };
+                runs.push((start + from) as u32);
+                busy.push(to - from > 1 || range.0 < range.1);
+                pasts.push(range);
+                from = to;
             }
             start = end;
         }
@@ -179,11 +195,11 @@ fn person_of<'b>(batch: &'b Batch<'_>, i: u32) -> std::borrow::Cow<'b, str> {
 }
 
 /// The claim (or application) id of an entry.
-fn id_of(batch: &Batch<'_>, i: u32, rows: u32) -> CompactString {
+fn id_str<'b>(batch: &'b Batch<'_>, i: u32, rows: u32) -> &'b str {
     if i < rows {
-        CompactString::from(batch.claim_id(i).as_ref())
+        batch.ids.get(i as usize)
     } else {
-        batch.apps[(i - rows) as usize].app.application_id.clone()
+        batch.apps[(i - rows) as usize].app.application_id.as_str()
     }
 }
 
@@ -273,22 +289,28 @@ impl Partition<'_> {
     /// Decides the persons with `closings` (none in pass 1): every person in pass 1 (a lone
     /// one by its shape); in pass 3 those with an entry at or after a closing point, and, when
     /// traced, those with a traced entry (with the steps of checks 8–12 and what counted).
+    ///
+    /// Persons are independent once the closings are known: a block of them is decided on
+    /// every core, then recorded in order.
     pub(super) fn decide(&mut self, closings: &Closings, trace: bool) {
         let runs = self.ordered.runs.len().saturating_sub(1);
         let first_pass = closings.is_empty() && !trace;
-        let mut entries: Vec<Entry> = Vec::new();
-        let engine = self.batch.engine;
         // What each closing account had left where it closed (named by traced budget steps).
-        let left = if trace { closings.left(engine, &self.budget) } else { Vec::new() };
+        let left = if trace { closings.left(self.batch.engine, &self.budget) } else { Vec::new() };
         let rows = self.batch.rows.len();
         // In pass 1 a lone claim is decided by its program and account alone
         // (`CheckRules::lone_claim`): those are decided after the loop in row order, which reads
         // the rows' columns in order rather than by person.
         let mut lone_rows = vec![0u64; if first_pass { rows.div_ceil(64) } else { 0 }];
+        // Pass 3 re-decides only persons with an entry at or after a closing point: which
+        // entries are is found in row order, not by person.
+        let affected = if first_pass { Vec::new() } else { self.affected(closings) };
+        let is_affected = |i: u32| affected.get(i as usize / 64).is_some_and(|w| w & (1 << (i % 64)) != 0);
+        let mut todo: Vec<u32> = Vec::new();
         for r in 0..runs {
             let (from, to) = (self.ordered.runs[r] as usize, self.ordered.runs[r + 1] as usize);
             let traced = trace && (from..to).any(|k| self.has_trace(self.ordered.order[k]));
-            if !first_pass && !traced && !(from..to).any(|k| self.affected(self.ordered.order[k], closings)) {
+            if !first_pass && !traced && !(from..to).any(|k| is_affected(self.ordered.order[k])) {
                 continue;
             }
             let first = self.ordered.order[from] as usize;
@@ -296,28 +318,14 @@ impl Partition<'_> {
                 lone_rows[first / 64] |= 1 << (first % 64);
                 continue;
             }
-            entries.clear();
-            for k in from..to {
-                let e = self.entry(self.ordered.order[k]);
-                entries.push(e);
-            }
-            let mut steps: Vec<Vec<crate::trace::Step>> = Vec::new();
-            // No subsidy at all a year: even a lone claim is refused by the annual limit.
-            let busy = self.ordered.busy[r] || traced || self.batch.checks.annual_claims == 0;
-            if !busy {
-                let id = if closings.is_empty() { CompactString::default() } else { self.entry_id(&entries[0]) };
-                entries[0].decision = self.batch.checks.lone(&entries[0], closings, &id);
-            } else {
-                let (pf, pt) = self.ordered.pasts[r];
-                let batch = &self.batch;
-                let past: &[Past] = &batch.past[pf as usize..pt as usize];
-                let id_of = |e: &Entry| -> CompactString { entry_id(batch, e) };
-                let mut collect = |_: &Entry, s: Vec<crate::trace::Step>| steps.push(s);
-                let mut person = Person::new(engine, &batch.checks, &batch.apps, closings, &id_of).with_left(&left);
-                person.decide(past, &mut entries, if traced { Some(&mut collect) } else { None });
-            }
-            for (e, s) in entries.iter().zip(steps.into_iter().map(Some).chain(std::iter::repeat_with(|| None))) {
-                if let Some(s) = s {
+            todo.push(r as u32);
+        }
+        for block in todo.chunks(PERSONS_BLOCK) {
+            let this = &*self;
+            let parts = crate::parallel::chunks(block.len(), |range| this.decide_runs(&block[range], closings, trace, &left));
+            for (entries, steps) in parts {
+                for (k, s) in steps {
+                    let e = &entries[k];
                     let a = match e.app {
                         Some(p) => Some(&mut self.batch.apps[p as usize].assessment),
                         None => self.batch.own.get_mut(&e.row),
@@ -326,7 +334,9 @@ impl Partition<'_> {
                         finish_trace(a, s, e.decision);
                     }
                 }
-                self.record(e);
+                for e in &entries {
+                    self.record(e);
+                }
             }
         }
         for (word, bits) in lone_rows.iter().enumerate() {
@@ -345,6 +355,42 @@ impl Partition<'_> {
         }
     }
 
+    /// Decides the persons of these runs: their entries in order with their decisions, and the
+    /// steps of each traced entry (by its position among them).
+    fn decide_runs(
+        &self,
+        runs: &[u32],
+        closings: &Closings,
+        trace: bool,
+        left: &[Option<Decimal>],
+    ) -> (Vec<Entry>, Vec<(usize, Vec<Step>)>) {
+        let batch = &self.batch;
+        let id_of = |e: &Entry| -> CompactString { entry_id(batch, e) };
+        let mut person = Person::new(batch.engine, &batch.checks, &batch.apps, closings, &id_of).with_left(left);
+        let (mut out, mut traces) = (Vec::new(), Vec::new());
+        let mut steps: Vec<Vec<Step>> = Vec::new();
+        for &r in runs {
+            let r = r as usize;
+            let (from, to) = (self.ordered.runs[r] as usize, self.ordered.runs[r + 1] as usize);
+            let start = out.len();
+            out.extend(self.ordered.order[from..to].iter().map(|&i| self.entry(i)));
+            let entries = &mut out[start..];
+            let traced = trace && self.ordered.order[from..to].iter().any(|&i| self.has_trace(i));
+            // No subsidy at all a year: even a lone claim is refused by the annual limit.
+            if !(self.ordered.busy[r] || traced || batch.checks.annual_claims == 0) {
+                let id = if closings.is_empty() { CompactString::default() } else { entry_id(batch, &entries[0]) };
+                entries[0].decision = batch.checks.lone(&entries[0], closings, &id);
+                continue;
+            }
+            let (pf, pt) = self.ordered.pasts[r];
+            let past: &[Past] = &batch.past[pf as usize..pt as usize];
+            let mut collect = |_: &Entry, s: Vec<Step>| steps.push(s);
+            person.decide(past, entries, if traced { Some(&mut collect) } else { None });
+            traces.extend(steps.drain(..).enumerate().map(|(j, s)| (start + j, s)));
+        }
+        (out, traces)
+    }
+
     /// Whether an entry's claim or application is explained (its assessment holds a trace).
     fn has_trace(&self, i: u32) -> bool {
         let b = &self.batch;
@@ -357,13 +403,37 @@ impl Partition<'_> {
         entry_id(&self.batch, e)
     }
 
-    /// Whether an entry comes at or after a closing point: its account's, or its year's quota.
-    fn affected(&self, i: u32, closings: &Closings) -> bool {
-        let e = self.entry(i);
-        let special = self.batch.checks.special.get(usize::from(e.program)).copied().unwrap_or(false);
-        let closed = special && e.account.is_some_and(|a| closings.closes(a) && closings.is_closed(a, e.applied_on, &self.entry_id(&e)));
-        let quota = e.app.is_some() && !closings.quota_full_at.is_empty() && closings.is_quota_full(e.applied_on, &self.entry_id(&e));
-        closed || quota
+    /// The entries (rows, then applications) at or after a closing point — their account's, or
+    /// their year's quota — as bits; rows are read in order, and an id is compared only on the
+    /// day an account closed.
+    fn affected(&self, closings: &Closings) -> Vec<u64> {
+        let b = &self.batch;
+        let rows = b.rows.len();
+        let mut bits = vec![0u64; (rows + b.apps.len()).div_ceil(64)];
+        let mut set = |i: usize| bits[i / 64] |= 1 << (i % 64);
+        let closed_at = |account: Option<u16>| account.and_then(|a| closings.closed_at.get(usize::from(a))?.as_ref());
+        for r in 0..rows {
+            if b.rows.decision[r] == NOT_ELIGIBLE || b.rows.raw[r] == super::rows::NONE {
+                continue;
+            }
+            let raw = &b.raws[b.rows.raw[r] as usize];
+            let special = b.checks.special.get(b.shapes.list[raw.shape as usize].program as usize).copied().unwrap_or(false);
+            if let Some((day, id)) = closed_at(raw.account).filter(|_| special) {
+                if raw.applied_on > *day || (raw.applied_on == *day && b.claim_id(r as u32).as_bytes() >= id.as_bytes()) {
+                    set(r);
+                }
+            }
+        }
+        for p in 0..b.apps.len() {
+            let e = self.entry((rows + p) as u32);
+            let special = b.checks.special.get(usize::from(e.program)).copied().unwrap_or(false);
+            let closed = special && e.account.is_some_and(|a| closings.is_closed(a, e.applied_on, &self.entry_id(&e)));
+            let quota = !closings.quota_full_at.is_empty() && closings.is_quota_full(e.applied_on, &self.entry_id(&e));
+            if closed || quota {
+                set(rows + p);
+            }
+        }
+        bits
     }
 
     /// What this partition brings to pass 2: its approved claims on accounts that close when

@@ -77,6 +77,53 @@ pub(crate) struct Names<'a> {
     pub projects: &'a Interner,
 }
 
+/// A report key (program, level, district, occupation, each an index below 2^24) and a month
+/// packed in one integer, for a cheap hash per claim.
+fn pack_keys(keys: [usize; 4], month: YearMonth) -> u128 {
+    let key = keys.iter().fold(0u128, |k, &i| (k << 24) | (i as u128 & 0xff_ffff));
+    (key << 32) | u128::from(u32::try_from(i64::from(month.year()) * 12 + i64::from(month.month()) - 1).unwrap_or(0))
+}
+
+fn unpack_keys(k: u128) -> ([u32; 4], YearMonth) {
+    let n = (k & 0xffff_ffff) as i64;
+    let month = YearMonth::new(i32::try_from(n / 12).unwrap_or(0), (n % 12) as u32 + 1).unwrap_or(YearMonth::of(Date::MIN));
+    let keys = std::array::from_fn(|d| ((k >> (32 + 24 * (3 - d))) & 0xff_ffff) as u32);
+    (keys, month)
+}
+
+/// Sums by month (a batch spans a few): the counts toward the targets and, per account, a tally.
+struct MonthSums {
+    accounts: usize,
+    list: Vec<(YearMonth, MonthSum)>,
+}
+
+#[derive(Default)]
+struct MonthSum {
+    counts: crate::report::Counts,
+    accounts: Vec<FenTally>,
+}
+
+impl MonthSums {
+    fn new(accounts: usize) -> MonthSums {
+        MonthSums { accounts, list: Vec::new() }
+    }
+
+    /// The sums of `month` (the last month asked for is found first).
+    fn at(&mut self, month: YearMonth) -> &mut MonthSum {
+        let i = match self.list.iter().rposition(|(m, _)| *m == month) {
+            Some(i) => i,
+            None => {
+                self.list.push((
+                    month,
+                    MonthSum { counts: crate::report::Counts::default(), accounts: vec![FenTally::default(); self.accounts] },
+                ));
+                self.list.len() - 1
+            }
+        };
+        &mut self.list[i].1
+    }
+}
+
 /// Whether a certificate at `level` makes a new high-skill worker: 高级工 (3) and above (S61).
 fn high_skill(level: Option<Level>) -> bool {
     matches!(level, Some(Level::L3 | Level::L2 | Level::L1))
@@ -172,8 +219,14 @@ pub(crate) fn build_report<'a>(
     let mut by_district = vec![FenTally::default(); names.districts.names.len() + 1];
     let mut by_occupation = vec![FenTally::default(); names.occupations.names.len() + 1];
     let mut by_month: Vec<(YearMonth, Vec<FenTally>)> = Vec::new();
-    // Every key at once, by index: a few thousand keys however many claims.
-    let mut by_keys: rustc_hash::FxHashMap<(usize, usize, usize, usize, YearMonth), FenTally> = rustc_hash::FxHashMap::default();
+    // Every key at once, by index packed in one integer: a few thousand keys however many claims.
+    let mut by_keys: rustc_hash::FxHashMap<u128, FenTally> = rustc_hash::FxHashMap::default();
+    // Per month of commitment: the counts toward the targets and, per account, what was
+    // committed; per month of payment and account, what is paid — in fen, named at the end.
+    let accounts = rules.accounts.len();
+    let mut months = MonthSums::new(accounts);
+    let mut paid_months = MonthSums::new(accounts);
+    let mut projects: rustc_hash::FxHashSet<(YearMonth, u32)> = rustc_hash::FxHashSet::default();
     // The last slot of each holds claims without a district or occupation.
     let (districts, occupations) = (by_district.len(), by_occupation.len());
     let slot = |id: u32, len: usize| if id == NONE { len - 1 } else { id as usize };
@@ -183,12 +236,13 @@ pub(crate) fn build_report<'a>(
         let tally = FenTally { count, fen };
         approved_all.merge(tally);
         by_program[rule].merge(tally);
-        by_level[e.level.map_or(7, Level::index)].merge(tally);
-        by_district[slot(e.district, districts)].merge(tally);
-        by_occupation[slot(e.occupation, occupations)].merge(tally);
+        let level = e.level.map_or(7, Level::index);
+        by_level[level].merge(tally);
+        let (district, occupation) = (slot(e.district, districts), slot(e.occupation, occupations));
+        by_district[district].merge(tally);
+        by_occupation[occupation].merge(tally);
         let month = YearMonth::of(e.applied_on);
-        let keys = (rule, e.level.map_or(7, Level::index), slot(e.district, districts), slot(e.occupation, occupations), month);
-        by_keys.entry(keys).or_default().merge(tally);
+        by_keys.entry(pack_keys([rule, level, district, occupation], month)).or_default().merge(tally);
         match by_month.iter_mut().rev().find(|(m, _)| *m == month) {
             Some((_, t)) => t[rule].merge(tally),
             None => {
@@ -197,30 +251,30 @@ pub(crate) fn build_report<'a>(
                 by_month.push((month, t));
             }
         }
-        let counts = progress.by_month.entry(month).or_default();
+        let m = months.at(month);
         if e.app.is_some() {
-            counts.apprentices += count;
+            m.counts.apprentices += count;
         } else {
-            counts.person_times += count;
+            m.counts.person_times += count;
         }
         if checks.level_table[usize::from(e.program)] && high_skill(e.level) {
-            counts.high_skill_workers += count;
+            m.counts.high_skill_workers += count;
         }
         if e.project != NONE {
-            progress.projects.insert((month, names.projects.name(e.project).to_string()));
+            projects.insert((month, e.project));
         }
-        let Some(ledger) = e.account.filter(|_| checks.special[usize::from(e.program)]).and_then(|a| ledgers.get_mut(usize::from(a)))
-        else {
+        let Some(account) = e.account.filter(|a| checks.special[usize::from(e.program)] && usize::from(*a) < accounts) else {
             continue;
         };
-        let paid = tally.amount();
-        ledger.committed += paid;
-        *ledger.committed_by_month.entry(month).or_default() += paid;
+        let account = usize::from(account);
+        m.accounts[account].merge(tally);
         match e.app.and_then(|p| applications.get(p as usize)) {
             // An apprenticeship is paid in stages, and its outcome may release part of it.
             Some(slot) => {
+                let paid = tally.amount();
                 let session = slot.session.unwrap_or(e.applied_on);
                 let schedule = engine.schedule(&slot.app, session, paid);
+                let ledger = &mut ledgers[account];
                 ledger.released += paid - schedule.final_amount;
                 for p in schedule.payments {
                     *ledger.paid_by_month.entry(p.month).or_default() += p.amount;
@@ -228,11 +282,24 @@ pub(crate) fn build_report<'a>(
             }
             None => {
                 if let Some(month) = payment_month {
-                    *ledger.paid_by_month.entry(month).or_default() += paid;
+                    paid_months.at(month).accounts[account].merge(tally);
                 }
             }
         }
     }
+    for (month, sums) in months.list {
+        progress.by_month.entry(month).or_default().merge(&sums.counts);
+        for (ledger, t) in ledgers.iter_mut().zip(sums.accounts).filter(|(_, t)| t.count > 0) {
+            ledger.committed += t.amount();
+            *ledger.committed_by_month.entry(month).or_default() += t.amount();
+        }
+    }
+    for (month, sums) in paid_months.list {
+        for (ledger, t) in ledgers.iter_mut().zip(sums.accounts).filter(|(_, t)| t.count > 0) {
+            *ledger.paid_by_month.entry(month).or_default() += t.amount();
+        }
+    }
+    progress.projects.extend(projects.into_iter().map(|(month, p)| (month, names.projects.name(p).to_string())));
     report.approved = approved_all.tally();
     for (month, tallies) in by_month {
         let mut all = FenTally::default();
@@ -263,8 +330,9 @@ pub(crate) fn build_report<'a>(
         with_none(names.districts),
         with_none(names.occupations),
     ]);
-    for ((rule, level, district, occupation, month), t) in by_keys {
-        report.by_keys.push([rule, level, district, occupation].map(|i| i as u32), month, t.tally());
+    for (keys, t) in by_keys {
+        let (keys, month) = unpack_keys(keys);
+        report.by_keys.push(keys, month, t.tally());
     }
     report.accounts = rules.accounts.iter().map(|a| a.id.clone()).zip(ledgers).collect();
     report

@@ -139,14 +139,17 @@ impl BatchResult {
     }
 }
 
-/// What decides a row's record besides its amount: its shape, its own dates' findings and its
-/// decision. Rows alike in these share one outcome.
-#[derive(Hash, PartialEq, Eq)]
-struct OutcomeKey {
-    shape: u32,
-    window: Reasons,
-    month: Option<YearMonth>,
-    decision: u8,
+/// What decides a row's record besides its amount — its shape, its own dates' findings (the
+/// window), its month of payment when approved, and its decision — packed in one integer: rows
+/// alike in these share one outcome.
+fn outcome_key(raw: &Raw, decision: u8) -> u128 {
+    let month = if decision == APPROVED { month_number(raw.payment_month) } else { 0 };
+    (u128::from(raw.shape) << 96) | (u128::from(raw.window.bits()) << 64) | (u128::from(month) << 8) | u128::from(decision)
+}
+
+/// A month as one number that orders as months do (0 for none).
+fn month_number(m: YearMonth) -> u32 {
+    u32::try_from(i64::from(m.year()) * 12 + i64::from(m.month())).unwrap_or(0)
 }
 
 /// The assessment of a row by its shape, its window and its decision (without its amount).
@@ -210,7 +213,7 @@ pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) ->
     let mut counts: Vec<u64> = Vec::new();
     let mut outcome_of = Vec::with_capacity(n);
     let mut fen = Vec::with_capacity(n);
-    let mut by_key: FxHashMap<OutcomeKey, u32> = FxHashMap::default();
+    let mut by_key: FxHashMap<u128, u32> = FxHashMap::default();
     let engine = batch.engine;
     let mut push = |mut a: Assessment, counts: &mut Vec<u64>| {
         engine.name(&mut a);
@@ -218,26 +221,23 @@ pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) ->
         counts.push(0);
         (outcomes.len() - 1) as u32
     };
+    // Most batches have no row assessed on its own and no top-up: no lookup per row then.
+    let (any_own, any_paid) = (!batch.own.is_empty(), !ordered.paid.is_empty());
     for row in 0..n {
         let decision = batch.rows.decision[row];
-        let paid = if decision == APPROVED { ordered.paid.get(&(row as u32)).copied().unwrap_or(batch.rows.fen[row]) } else { 0 };
-        let id = match batch.own.get(&(row as u32)) {
+        let paid = match decision {
+            APPROVED if any_paid => ordered.paid.get(&(row as u32)).copied().unwrap_or(batch.rows.fen[row]),
+            APPROVED => batch.rows.fen[row],
+            _ => 0,
+        };
+        let own = if any_own { batch.own.get(&(row as u32)) } else { None };
+        let id = match own {
             Some(a) => push(own_outcome(a, decision, paid), &mut counts),
             None => {
                 let raw = &batch.raws[batch.rows.raw[row] as usize];
-                let key = OutcomeKey {
-                    shape: raw.shape,
-                    window: raw.window,
-                    month: (decision == APPROVED).then_some(raw.payment_month),
-                    decision,
-                };
-                match by_key.get(&key) {
-                    Some(&id) => id,
-                    None => {
-                        let id = push(by_shape(&batch, raw, decision), &mut counts);
-                        by_key.insert(key, id);
-                        id
-                    }
+                match by_key.entry(outcome_key(raw, decision)) {
+                    std::collections::hash_map::Entry::Occupied(id) => *id.get(),
+                    std::collections::hash_map::Entry::Vacant(slot) => *slot.insert(push(by_shape(&batch, raw, decision), &mut counts)),
                 }
             }
         };
@@ -292,10 +292,11 @@ pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) ->
 
 /// The approved rows as the report counts them.
 fn approved_rows<'b>(batch: &'b Batch<'_>, ordered: &'b Ordered) -> impl Iterator<Item = Counted> + 'b {
+    let any_paid = !ordered.paid.is_empty();
     (0..batch.rows.len()).filter(|&r| batch.rows.decision[r] == APPROVED).map(move |r| {
         let raw = &batch.raws[batch.rows.raw[r] as usize];
         let shape = &batch.shapes.list[raw.shape as usize];
-        let paid = ordered.paid.get(&(r as u32)).copied().unwrap_or(batch.rows.fen[r]);
+        let paid = if any_paid { ordered.paid.get(&(r as u32)).copied().unwrap_or(batch.rows.fen[r]) } else { batch.rows.fen[r] };
         Counted {
             program: shape.program as u16,
             level: shape.level,

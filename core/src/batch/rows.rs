@@ -48,24 +48,26 @@ impl Interner {
 /// Texts one after another in one buffer: a text costs its bytes and four more.
 #[derive(Default, Clone)]
 pub(crate) struct TextArena {
-    bytes: Vec<u8>,
+    /// The texts one after another (a `String`, so a text is read back without checking its
+    /// UTF-8 again: only whole texts are pushed, so every range is on a character boundary).
+    text: String,
     ends: Vec<u32>,
 }
 
 impl std::fmt::Debug for TextArena {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "TextArena({} texts, {} bytes)", self.ends.len(), self.bytes.len())
+        write!(f, "TextArena({} texts, {} bytes)", self.ends.len(), self.text.len())
     }
 }
 
 impl TextArena {
     /// Appends a text; false when the arena is full (4 GiB of text), the text then not kept.
     pub fn push(&mut self, s: &str) -> bool {
-        let Ok(end) = u32::try_from(self.bytes.len() + s.len()) else {
+        let Ok(end) = u32::try_from(self.text.len() + s.len()) else {
             self.ends.push(self.ends.last().copied().unwrap_or(0));
             return false;
         };
-        self.bytes.extend_from_slice(s.as_bytes());
+        self.text.push_str(s);
         self.ends.push(end);
         true
     }
@@ -73,13 +75,12 @@ impl TextArena {
     pub fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
         let end = self.ends.get(i).copied().unwrap_or(0) as usize;
-        // Only whole texts are pushed, so every range is on a character boundary.
-        std::str::from_utf8(self.bytes.get(start..end).unwrap_or_default()).unwrap_or_default()
+        self.text.get(start..end).unwrap_or_default()
     }
 
     pub fn reserve(&mut self, texts: usize, bytes: usize) {
         self.ends.reserve(texts);
-        self.bytes.reserve(bytes);
+        self.text.reserve(bytes);
     }
 }
 

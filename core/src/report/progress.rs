@@ -24,7 +24,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn merge(&mut self, other: &Counts) {
+    pub(crate) fn merge(&mut self, other: &Counts) {
         self.person_times += other.person_times;
         self.apprentices += other.apprentices;
         self.high_skill_workers += other.high_skill_workers;
