@@ -20,7 +20,9 @@
 //! ([`Closings::compute`]), and pass 3 in each ([`Partition::settle`]); the merged reports
 //! ([`Report::merge`]) equal a single run's, to the fen.
 
+mod add;
 mod budget;
+mod checks;
 mod entries;
 mod persons;
 pub(crate) mod report;
@@ -33,6 +35,7 @@ mod shapes;
 #[cfg_attr(not(feature = "unstable"), allow(dead_code))]
 mod table;
 
+pub use add::Prepared;
 #[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use budget::{BudgetInput, Candidate, Closings, QuotaCandidate};
 pub use result::BatchResult;
@@ -41,20 +44,20 @@ pub use table::{ClaimColumn, ClaimTable, ColumnCell, TableRow};
 
 use crate::apprenticeship::Application;
 use crate::assessment::Assessment;
-use crate::calendar::{Date, YearMonth};
-use crate::claim::{Claim, FieldError, FieldMode, FieldSource, RawClaim};
+use crate::calendar::Date;
+use crate::claim::{Claim, FieldError, FieldMode};
 use crate::engine::Engine;
 use crate::history::HistoryRecord;
 use crate::level::Level;
-use crate::reasons::{Reason, Status};
-use crate::rules::{Calculation, Fund};
+use crate::reasons::Status;
+use crate::rules::Fund;
 use compact_str::CompactString;
 use entries::Ordered;
 use persons::CheckRules;
-use rows::{hash, Interner, Raw, Rows, TextArena, APPROVED, FEE_ABSENT, NONE, NOT_ELIGIBLE};
+use rows::{hash, Interner, Raw, Rows, TextArena, NOT_ELIGIBLE};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
-use shapes::{window_reasons, Shapes};
+use shapes::Shapes;
 
 /// The positions of `items` in queue order — the date (`applied_on`, or an application's
 /// session), then the id byte by byte — sorted on one 128-bit integer each: the day number and
@@ -163,19 +166,6 @@ impl TraceScope {
     }
 }
 
-/// A claim read on its own (checks 1–7 and its amount wait for its shape), ready for
-/// [`Batch::add_prepared`]; or the errors of a row that could not be read.
-#[derive(Debug)]
-pub struct Prepared(PreparedKind);
-
-#[derive(Debug)]
-// Most rows are claims: boxing the large variant would allocate for each.
-#[allow(clippy::large_enum_variant)]
-enum PreparedKind {
-    Claim(Claim),
-    Invalid(String, Vec<FieldError>),
-}
-
 impl Engine {
     /// Starts a batch.
     ///
@@ -240,27 +230,11 @@ impl Engine {
         }
     }
 
-    unstable! {
-        /// Reads a claim's fields (on any thread): a caller that reads its input in parallel
-        /// prepares there and adds here, in input order ([`Batch::add_prepared`]).
-        #[must_use]
-        fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode) -> Prepared {
-            Prepared(match Claim::read(source, mode) {
-                Ok(claim) => PreparedKind::Claim(claim),
-                Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
-            })
-        }
-    }
-
     /// The special account of a fund in force on a date.
     pub(crate) fn account_on(&self, fund: Fund, date: Date) -> Option<u16> {
         self.rules.accounts.iter().position(|a| a.fund == fund && a.period.contains(date)).map(|i| i as u16)
     }
 }
-
-/// Rows read and prepared at a time by [`Batch::add_all`] and [`Batch::add_rows`]: enough to keep
-/// every core busy, few enough that a block's claims stay small next to the batch.
-const BLOCK: usize = 1 << 16;
 
 impl<'e> Batch<'e> {
     /// Explains every claim (the per-claim steps and checks 8–12).
@@ -321,265 +295,6 @@ impl<'e> Batch<'e> {
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.rows.len() == 0
-    }
-
-    /// Adds a claim; one whose fields do not validate ([`Claim::validate`]) is `invalid`, with
-    /// the errors the same claim read from JSON gets, and still appears in the result.
-    pub fn add(&mut self, claim: &Claim) {
-        match claim.check() {
-            Ok(checked) => self.push_claim(&checked),
-            Err(errors) => self.add_invalid(&claim.claim_id, errors),
-        }
-    }
-
-    /// Adds claims (each as [`Batch::add`]).
-    pub fn add_all(&mut self, claims: &[Claim]) {
-        self.reserve(claims.len());
-        for claim in claims {
-            self.add(claim);
-        }
-    }
-
-    /// Adds `rows` claims, row `i` read from `row(i)` (a data frame's row, say); reading runs on
-    /// every core, in order. A malformed row is `invalid` and still appears in the result.
-    pub fn add_rows<S: FieldSource>(&mut self, rows: usize, mode: FieldMode, row: impl Fn(usize) -> S + Sync) {
-        self.reserve(rows);
-        let engine = self.engine;
-        for start in (0..rows).step_by(BLOCK) {
-            let len = BLOCK.min(rows - start);
-            for prepared in crate::parallel::map(len, |i| engine.prepare(&row(start + i), mode)) {
-                self.add_prepared(prepared);
-            }
-        }
-    }
-
-    unstable! {
-        /// Adds a claim read by [`Engine::prepare`].
-        fn add_prepared(&mut self, prepared: Prepared) {
-            match prepared.0 {
-                PreparedKind::Claim(claim) => self.push_claim(&claim),
-                PreparedKind::Invalid(id, errors) => self.add_invalid(&id, errors),
-            }
-        }
-    }
-
-    /// Adds raw fields; a malformed claim is `invalid` and still appears in the result.
-    pub fn add_raw(&mut self, raw: &RawClaim, mode: FieldMode) {
-        self.add_fields(raw, mode);
-    }
-
-    /// Adds a claim from any field source (a CSV row, a data frame's row); a malformed claim
-    /// is `invalid` and still appears in the result.
-    pub fn add_fields(&mut self, source: &(impl FieldSource + ?Sized), mode: FieldMode) {
-        let prepared = self.engine.prepare(source, mode);
-        self.add_prepared(prepared);
-    }
-
-    /// Adds a claim that could not be read, with its errors.
-    pub fn add_invalid(&mut self, claim_id: &str, errors: Vec<FieldError>) {
-        let row = self.rows.len() as u32;
-        self.ids.push(claim_id);
-        self.persons.push("");
-        self.rows.push(NONE, FEE_ABSENT, 0, NONE);
-        let mut a = Assessment::invalid(errors);
-        if self.trace.covers(claim_id) {
-            a.trace = Some(Box::new(self.engine.invalid_trace(&a)));
-        }
-        self.own.insert(row, a);
-    }
-
-    /// Adds a validated claim: its shape (assessed when new), its dates' own checks, its fee.
-    fn push_claim(&mut self, claim: &Claim) {
-        let engine = self.engine;
-        let row = self.rows.len() as u32;
-        let traced = self.trace.covers(&claim.claim_id);
-        let person = hash(&claim.person_id);
-        if Shapes::apart(engine, claim) {
-            // An apprenticeship is approved only at a review session (SPEC §8): alone it is an
-            // estimate; in a batch an eligible one is `needs_review` and commits nothing.
-            let a = if traced { engine.explain(claim) } else { engine.assess(claim) };
-            self.ids.push(&claim.claim_id);
-            self.persons.push(&claim.person_id);
-            let enterprise = self.enterprises.opt(claim.enterprise_id.as_deref());
-            self.rows.push(NONE, FEE_ABSENT, person, enterprise);
-            if a.status == Status::Approved {
-                self.rows.decision[row as usize] = Reason::NeedsReview as u8;
-            }
-            self.own.insert(row, a);
-            return;
-        }
-        let shape = self.shapes.of(engine, claim, &mut self.occupations, &mut self.projects);
-        let raw = self.raw(claim, shape);
-        self.push_shaped(&claim.claim_id, &claim.person_id, person, claim.enterprise_id.as_deref(), claim.fee_paid, raw);
-        if traced {
-            self.own.insert(row, engine.explain(claim));
-        }
-    }
-
-    /// Adds the row of a validated claim whose checks 1–7 its raw entry `raw` holds; `person`
-    /// is the hash of its person id.
-    fn push_shaped(&mut self, claim_id: &str, person_id: &str, person: u64, enterprise: Option<&str>, fee: Option<Decimal>, raw: u32) {
-        let row = self.rows.len() as u32;
-        self.ids.push(claim_id);
-        self.persons.push(person_id);
-        let enterprise = self.enterprises.opt(enterprise);
-        let fee = fee.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX));
-        self.rows.push(raw, fee, person, enterprise);
-        self.decide_claim(row);
-    }
-
-    /// A raw entry for a validated claim of shape `shape`.
-    fn raw(&mut self, claim: &Claim, shape: u32) -> u32 {
-        let district = self.districts.opt(claim.district.as_deref());
-        self.raw_at(shape, claim.event_date, claim.applied_on, district)
-    }
-
-    /// A raw entry for a claim of shape `shape` with these dates and (interned) district.
-    fn raw_at(&mut self, shape: u32, event_date: Date, applied_on: Date, district: u32) -> u32 {
-        let s = &self.shapes.list[shape as usize];
-        let program = (s.program != NONE).then(|| &self.engine.rules.programs[self.engine.programs[s.program as usize].rule]);
-        let account = program.filter(|p| p.fund == Fund::SpecialAccount).and_then(|p| self.engine.account_on(p.fund, applied_on));
-        self.raws.push(Raw {
-            shape,
-            event_date,
-            applied_on,
-            district,
-            window: window_reasons(event_date, applied_on, s.window_months),
-            payment_month: YearMonth::of(applied_on).plus(s.payment_lag),
-            account,
-        });
-        (self.raws.len() - 1) as u32
-    }
-
-    /// Checks 1–7 and the amount of a row from its shape, its window and its fee: approved
-    /// (pending checks 8–12) with its amount in `fen`, or not eligible.
-    fn decide_claim(&mut self, row: u32) {
-        let i = row as usize;
-        let raw = &self.raws[self.rows.raw[i] as usize];
-        let shape = &self.shapes.list[raw.shape as usize];
-        let fee = self.rows.fen[i];
-        self.rows.fen[i] = 0;
-        if shape.assessment.status != Status::Approved || !raw.window.is_empty() {
-            self.rows.decision[i] = NOT_ELIGIBLE;
-            return;
-        }
-        let amount = if shape.caps && fee >= 0 { shape.fen.min(fee) } else { shape.fen };
-        if amount <= 0 {
-            // A subsidy of 0.00 (no fee paid) is not a subsidy: it uses up no limit.
-            self.rows.decision[i] = Reason::NothingToPay as u8;
-            return;
-        }
-        self.rows.fen[i] = amount;
-        self.rows.decision[i] = APPROVED;
-    }
-
-    unstable! {
-        /// Adds the rows of a table, read a column and a block at a time.
-        fn add_table(&mut self, table: &ClaimTable<'_>, mode: FieldMode) {
-            table::add(self, table, mode);
-        }
-    }
-
-    /// Adds an apprenticeship application: it is reviewed now (its session, and eligibility and
-    /// amount as a claim of the apprenticeship program dated at the session), and enters the
-    /// queue at its session.
-    /// An application whose fields do not validate ([`Application::checked`]) is `invalid`, as
-    /// the same application read from text is.
-    pub fn add_application(&mut self, app: &Application) {
-        let app = match app.checked() {
-            Ok(app) => app,
-            Err(errors) => return self.add_invalid_application(&app.application_id, errors),
-        };
-        let app = &app;
-        let (assessment, session) = self.engine.review_application(app, self.trace.covers(&app.application_id));
-        let program = assessment.program_index;
-        self.apps.push(AppSlot {
-            person: hash(&app.person_id),
-            enterprise: self.enterprises.id(&app.enterprise_id),
-            occupation: self.occupations.id(&app.occupation),
-            district: self.districts.opt(app.district.as_deref()),
-            app: app.clone(),
-            session,
-            assessment,
-            program,
-            decision: None,
-        });
-    }
-
-    /// Adds an application that could not be read, with its errors.
-    pub fn add_invalid_application(&mut self, application_id: &str, errors: Vec<FieldError>) {
-        let mut assessment = Assessment::invalid(errors);
-        if self.trace.covers(application_id) {
-            assessment.trace = Some(Box::new(self.engine.invalid_trace(&assessment)));
-        }
-        self.apps.push(AppSlot {
-            app: Application::placeholder(application_id),
-            session: None,
-            assessment,
-            person: 0,
-            enterprise: NONE,
-            occupation: NONE,
-            district: NONE,
-            program: None,
-            decision: None,
-        });
-    }
-
-    /// Adds an earlier subsidy of a person; explanations name it by its position from 1. A
-    /// record whose fields do not validate ([`HistoryRecord::checked`]: a negative amount, an
-    /// empty person id …) is refused with the errors the same record read from text gets, and
-    /// nothing of it is added.
-    pub fn add_history(&mut self, h: &HistoryRecord) -> Result<(), crate::Error> {
-        let line = u32::try_from(self.past.len() + 1).unwrap_or(u32::MAX);
-        self.add_history_at(h, line)
-    }
-
-    /// Adds an earlier subsidy of a person read from `line` of a history file: explanations
-    /// name it "history line N". Refused as [`Batch::add_history`] refuses it.
-    pub fn add_history_at(&mut self, h: &HistoryRecord, line: u32) -> Result<(), crate::Error> {
-        let h = h.checked().map_err(|errors| crate::Error::history(errors).at(format!("history line {line}")))?;
-        self.push_history(&h, line);
-        Ok(())
-    }
-
-    /// Adds a history record already checked.
-    pub(crate) fn push_history(&mut self, h: &HistoryRecord, line: u32) {
-        let engine = self.engine;
-        let program = engine.program_index.get(&h.program);
-        let rule = program.map(|i| &engine.rules.programs[engine.programs[usize::from(i)].rule]);
-        // A program this ruleset does not know was still a subsidy: it counts toward the
-        // annual limit and, with an occupation and level, toward checks 8 and 9.
-        let counts = match program {
-            Some(i) => {
-                let p = &engine.programs[usize::from(i)];
-                p.segment(h.event_date).flag(Some(engine.rules.programs[p.rule].counts_toward_annual_limit))
-            }
-            None => true,
-        };
-        let level_table = rule.is_none_or(|p| matches!(p.calculation, Calculation::LevelTable { .. }));
-        let group = program.and_then(|i| self.checks.group[engine.programs[usize::from(i)].rule]);
-        let account = rule.filter(|p| p.fund == Fund::SpecialAccount).and_then(|p| engine.account_on(p.fund, h.applied_on));
-        let apprenticeship = rule.is_some_and(|p| matches!(p.calculation, Calculation::Apprenticeship { .. }));
-        self.past.push(Past {
-            line,
-            person: hash(&h.person_id),
-            person_id: h.person_id.clone(),
-            level_table,
-            occupation: self.occupations.opt(h.occupation.as_deref()),
-            level: h.level,
-            enterprise: self.enterprises.opt(h.enterprise_id.as_deref()),
-            applied_on: h.applied_on,
-            amount: h.amount,
-            counts,
-            group,
-            account,
-            apprenticeship,
-            project: self.projects.opt(h.project.as_deref()),
-            span: h.months.filter(|_| apprenticeship).map(|m| {
-                let end = crate::calendar::add_months(h.event_date, m).and_then(|d| d.pred_opt()).unwrap_or(Date::MAX);
-                (h.event_date, end)
-            }),
-        });
     }
 
     /// The claim id of a row as given.
