@@ -48,7 +48,11 @@ pub fn read_claims_parallel<T: Send>(
     let extra = rows.header().extra_columns().to_vec();
     while let Some(block) = rows.next_block().map_err(|e| InputError(format!("{name}: {e}")))? {
         let parts = skill_subsidy::parallel::chunks(block.len(), |range| {
-            range.filter_map(|i| block.row(i)).map(|cells| (prepare(&cells), Location::Line(cells.line()))).collect::<Vec<_>>()
+            // Sized up front: a prepared claim is large, and a growing vector would copy each
+            // one again at every doubling.
+            let mut part = Vec::with_capacity(range.len());
+            part.extend(range.filter_map(|i| block.row(i)).map(|cells| (prepare(&cells), Location::Line(cells.line()))));
+            part
         });
         for (item, location) in parts.into_iter().flatten() {
             each(item, location);
