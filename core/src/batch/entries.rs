@@ -36,42 +36,43 @@ pub(crate) struct Ordered {
     pub paid: FxHashMap<u32, i64>,
 }
 
-/// Sorts keys on every core: split by their top four bits, each part sorted on its own.
-fn sort_keys(keys: &mut Vec<u128>) {
+/// Sorts keys on every core: split by `top` (0..16, in the keys' order: their top four bits),
+/// each part sorted on its own.
+pub(super) fn sort_keys<T: Ord + Copy + Default + Send>(keys: &mut Vec<T>, top: impl Fn(T) -> usize) {
     if keys.len() < 1 << 16 {
         keys.sort_unstable();
         return;
     }
     let mut counts = [0usize; 16];
     for k in keys.iter() {
-        counts[(k >> 124) as usize] += 1;
+        counts[top(*k)] += 1;
     }
     let mut starts = [0usize; 17];
     for b in 0..16 {
         starts[b + 1] = starts[b] + counts[b];
     }
-    let mut out = vec![0u128; keys.len()];
+    let mut out = vec![T::default(); keys.len()];
     let mut at = starts;
     for &k in keys.iter() {
-        let b = (k >> 124) as usize;
+        let b = top(k);
         out[at[b]] = k;
         at[b] += 1;
     }
-    let mut parts: Vec<&mut [u128]> = Vec::with_capacity(16);
-    let mut rest: &mut [u128] = &mut out;
+    let mut parts: Vec<&mut [T]> = Vec::with_capacity(16);
+    let mut rest: &mut [T] = &mut out;
     for &count in &counts {
         let (part, tail) = rest.split_at_mut(count);
         parts.push(part);
         rest = tail;
     }
     let threads = crate::parallel::threads_for(keys.len());
-    let mut groups: Vec<Vec<&mut [u128]>> = (0..threads).map(|_| Vec::new()).collect();
+    let mut groups: Vec<Vec<&mut [T]>> = (0..threads).map(|_| Vec::new()).collect();
     for (i, part) in parts.into_iter().enumerate() {
         groups[i % threads].push(part);
     }
     // Each group is taken by the thread that sorts it; a group whose thread could not be
     // started is still there afterwards, and sorted here.
-    let groups: Vec<std::sync::Mutex<Vec<&mut [u128]>>> = groups.into_iter().map(std::sync::Mutex::new).collect();
+    let groups: Vec<std::sync::Mutex<Vec<&mut [T]>>> = groups.into_iter().map(std::sync::Mutex::new).collect();
     std::thread::scope(|scope| {
         let handles: Vec<_> =
             groups.iter().skip(1).map(|g| std::thread::Builder::new().spawn_scoped(scope, || sort_parts(take_group(g)))).collect();
@@ -89,11 +90,11 @@ fn sort_keys(keys: &mut Vec<u128>) {
 }
 
 /// The parts of a group, leaving it empty.
-fn take_group<'s>(group: &std::sync::Mutex<Vec<&'s mut [u128]>>) -> Vec<&'s mut [u128]> {
+fn take_group<'s, T>(group: &std::sync::Mutex<Vec<&'s mut [T]>>) -> Vec<&'s mut [T]> {
     std::mem::take(&mut *group.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
 }
 
-fn sort_parts(parts: Vec<&mut [u128]>) {
+fn sort_parts<T: Ord>(parts: Vec<&mut [T]>) {
     for p in parts {
         p.sort_unstable();
     }
@@ -116,7 +117,7 @@ impl Ordered {
                 keys.push((u128::from(slot.person) << 64) | (u128::from(days(session)) << 32) | u128::from(rows + p as u32));
             }
         }
-        sort_keys(&mut keys);
+        sort_keys(&mut keys, |k| (k >> 124) as usize);
         batch.past.sort_by(|a, b| (a.person, &a.person_id).cmp(&(b.person, &b.person_id)));
         let mut order: Vec<u32> = keys.iter().map(|k| *k as u32).collect();
         let n = order.len();

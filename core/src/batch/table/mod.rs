@@ -248,7 +248,7 @@ pub(super) fn duplicate_rows(batch: &Batch<'_>) -> Vec<u32> {
     })
     .concat();
     let mut sorted: Vec<u64> = hashes.iter().copied().filter(|&h| h != 0).collect();
-    sorted.sort_unstable();
+    super::entries::sort_keys(&mut sorted, |h| (h >> 60) as usize);
     let shared: std::collections::BTreeSet<u64> = sorted.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
     if shared.is_empty() {
         return Vec::new();
