@@ -45,7 +45,7 @@ macro_rules! unstable {
 }
 
 pub mod apprenticeship;
-pub mod assessment;
+mod assessment;
 mod batch;
 pub mod calendar;
 pub mod claim;
@@ -73,7 +73,7 @@ pub mod trace;
 mod whatif;
 
 pub use apprenticeship::{Application, ApplicationResult, Outcome, OutcomeKind, Payment, PaymentKind, Schedule};
-pub use assessment::{Assessment, AssessmentRecord};
+pub use assessment::{Assessment, AssessmentRecord, Estimate};
 pub use batch::{Batch, BatchResult};
 /// Column tables, prepared rows and the scale-out passes (SPEC §11), for the project's bindings:
 /// behind the `unstable` feature, they may change in any release.
