@@ -101,7 +101,7 @@ impl LevelAmounts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Calculation {
-    /// amount = table[level] (× (1 + uplift)), capped at the fee when the program says so.
+    /// amount = table\[level\] (× (1 + uplift)), capped at the fee when the program says so.
     LevelTable {
         /// Base amounts.
         amounts: LevelAmounts,
