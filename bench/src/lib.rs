@@ -76,7 +76,7 @@ pub fn engine_claim(i: u64) -> skill_subsidy::Claim {
     let applied = Date::from_ymd_opt(2021, 6, 15).unwrap_or_default();
     let mut claim = skill_subsidy::Claim::new(&id, "w1", &id, event, applied);
     claim.occupation = Some(occupation_code(c.occupation).into());
-    claim.level = skill_subsidy::level::Level::parse(c.level);
+    claim.level = skill_subsidy::Level::parse(c.level);
     claim.fee_paid = Some(skill_subsidy::Decimal::new(c.fee_fen, 2));
     claim
 }

@@ -100,7 +100,7 @@ pub fn read_outcomes(file: &str) -> Result<BTreeMap<String, Outcome>, Failure> {
             }
             None => None,
         };
-        known.insert(id, Outcome { kind, date });
+        known.insert(id, Outcome::new(kind, date));
     }
     Ok(known)
 }

@@ -2,7 +2,7 @@
 //! `skill-subsidy-csv` reader's rows, handed on in file order with the line each starts on.
 
 use crate::input::{InputError, Location};
-use skill_subsidy::claim::FieldSource;
+use skill_subsidy::FieldSource;
 use skill_subsidy_csv::{Cells, CsvRows, HeaderError};
 use std::io::Read;
 

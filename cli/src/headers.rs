@@ -107,7 +107,7 @@ impl Table {
 /// A header as compared: spaces around removed (ASCII and ideographic), full-width forms as
 /// ASCII.
 fn key(header: &str) -> String {
-    skill_subsidy::claim::normalise::half_width(header.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
+    skill_subsidy::normalise::half_width(header.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}'))
 }
 
 /// A header row with every known column named by its field; other names as they are, trimmed.

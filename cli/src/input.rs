@@ -14,7 +14,7 @@
 //! after it are read again as rows of their own.
 
 use crate::csv_input;
-use skill_subsidy::claim::{ClaimErrorKind, FieldError, FieldSource, RawClaim, RawValue};
+use skill_subsidy::{ClaimErrorKind, FieldError, FieldSource, RawClaim, RawValue};
 use skill_subsidy_csv::Cells;
 use std::cell::Cell;
 use std::fmt;

@@ -284,7 +284,7 @@ fn write_history(path: &Path, records: &[skill_subsidy::HistoryRecord]) -> Resul
     let partial = path.with_extension(format!("csv.partial-{}", std::process::id()));
     let written = (|| -> Result<(), Box<dyn std::error::Error>> {
         let mut w = csv::Writer::from_path(&partial)?;
-        w.write_record(skill_subsidy::history::HISTORY_FIELDS)?;
+        w.write_record(skill_subsidy::HistoryRecord::FIELDS)?;
         for h in records {
             w.write_record([
                 h.person_id.to_string(),

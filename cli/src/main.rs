@@ -666,7 +666,7 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
         }
         Command::Schema { rules } => {
             let engine = engine(&rules)?;
-            emit_json(&skill_subsidy::schema::claim_schema(Some(engine.ruleset())))?;
+            emit_json(&skill_subsidy::claim_schema(Some(engine.ruleset())))?;
             Ok(ExitCode::SUCCESS)
         }
     }

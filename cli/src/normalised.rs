@@ -1,14 +1,14 @@
 //! Dates and money normalised as a CSV or .xlsx file is read (issue 19): `2021/3/21` →
 //! `2021-03-21`, `1,930.00元` → `1930.00`, by the core's pure rules
-//! ([`skill_subsidy::claim::normalise`]), for claims, history, applications and outcomes. Not with
+//! ([`skill_subsidy::normalise`]), for claims, history, applications and outcomes. Not with
 //! `--strict`, and never for JSON or Parquet, whose values come from programs. With
 //! `--normalised FILE` every change is listed as a CSV row: file, location, id (the claim or
 //! application id; empty for history, whose person id is never written), field, original,
 //! normalised.
 
 use crate::input::{InputError, Location, Record};
-use skill_subsidy::claim::normalise::ValueKind;
-use skill_subsidy::claim::{Field, FieldError, FieldSource, RawRef, RawValue};
+use skill_subsidy::normalise::ValueKind;
+use skill_subsidy::{Field, FieldError, FieldSource, RawRef, RawValue};
 use std::fs::File;
 use std::path::Path;
 

@@ -16,8 +16,8 @@ use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
-use skill_subsidy::claim::{Field, FieldSource};
 use skill_subsidy::{BatchResult, ClaimColumn, ClaimTable, ColumnCell, CompactString, RawRef, RawValue};
+use skill_subsidy::{Field, FieldSource};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 

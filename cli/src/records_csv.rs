@@ -17,8 +17,8 @@
 
 use crate::lang::Lang;
 use crate::spreadsheet::{self, Formulas};
-use skill_subsidy::claim::{Field, FieldSource, RawRef};
 use skill_subsidy::{AssessmentRecord, Engine, Status};
+use skill_subsidy::{Field, FieldSource, RawRef};
 use std::fmt::Write as _;
 
 /// A field named in `--keep`, or `all`.

@@ -7,7 +7,7 @@ use crate::lang::Lang;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::report::TargetSetReport;
-use skill_subsidy::{AccountLedger, Decimal, Engine, Projection, Report};
+use skill_subsidy::{report::AccountLedger, report::Projection, Decimal, Engine, Report};
 use std::fmt::Write as _;
 
 /// Groups digits by thousands: `1234567.80` → `1,234,567.80`.

@@ -6,7 +6,7 @@
 use crate::lang::Lang;
 use crate::records_csv::status_zh;
 use crate::summary::{count, display_width, money, pad, projection, right};
-use skill_subsidy::{BatchResult, Decimal, Engine, Report, Status, Tally};
+use skill_subsidy::{report::Tally, BatchResult, Decimal, Engine, Report, Status};
 use std::fmt::Write as _;
 
 /// The widths of a table's label and of each of its three figures, in terminal columns.

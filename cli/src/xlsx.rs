@@ -21,8 +21,8 @@ use crate::headers::Table;
 use crate::input::{InputError, Location, Record, Source};
 use crate::normalised::Change;
 use calamine::{Data, DataType, Range, Reader};
-use skill_subsidy::claim::normalise::{date_from_excel_serial, ValueKind};
-use skill_subsidy::claim::{ClaimErrorKind, Field, FieldError, FieldSource, RawClaim, RawValue};
+use skill_subsidy::{normalise::date_from_excel_serial, normalise::ValueKind};
+use skill_subsidy::{ClaimErrorKind, Field, FieldError, FieldSource, RawClaim, RawValue};
 use std::path::Path;
 
 /// Whether `path` names a workbook.

@@ -55,11 +55,21 @@ impl OutcomeKind {
 
 /// An outcome and its date (the withdrawal date for `withdrawn`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Outcome {
     /// What happened.
     pub kind: OutcomeKind,
     /// When (required for a withdrawal).
     pub date: Option<Date>,
+}
+
+impl Outcome {
+    /// An outcome and its date (the withdrawal date for `withdrawn`; a file must give it, and a
+    /// withdrawal built without one has its advance recovered the month after the session).
+    #[must_use]
+    pub fn new(kind: OutcomeKind, date: Option<Date>) -> Outcome {
+        Outcome { kind, date }
+    }
 }
 
 /// An apprenticeship application (学徒制申请).
@@ -90,23 +100,23 @@ pub struct Application {
     pub outcome: Option<Outcome>,
 }
 
-/// The fields of an application.
-pub const APPLICATION_FIELDS: [&str; 12] = [
-    "application_id",
-    "enterprise_id",
-    "person_id",
-    "occupation",
-    "target_level",
-    "start_date",
-    "months",
-    "submitted_on",
-    "institution",
-    "district",
-    "outcome",
-    "outcome_date",
-];
-
 impl Application {
+    /// The fields of an application, as a file's columns or a JSON object's keys name them.
+    pub const FIELDS: [&'static str; 12] = [
+        "application_id",
+        "enterprise_id",
+        "person_id",
+        "occupation",
+        "target_level",
+        "start_date",
+        "months",
+        "submitted_on",
+        "institution",
+        "district",
+        "outcome",
+        "outcome_date",
+    ];
+
     /// An application that could not be read, standing in for it in a batch's results.
     pub(crate) fn placeholder(application_id: &str) -> Application {
         Application {
@@ -134,7 +144,7 @@ impl Application {
     /// fields are errors unless `lenient`. On failure, returns every field error; the value of
     /// `person_id` never appears in one.
     pub fn parse<'a>(fields: impl IntoIterator<Item = (&'a str, &'a RawValue)>, lenient: bool) -> Result<Application, Vec<FieldError>> {
-        let mut f = NamedFields::read(&APPLICATION_FIELDS, fields, lenient);
+        let mut f = NamedFields::read(&Application::FIELDS, fields, lenient);
         let application_id = f.text(0, true);
         let enterprise_id = f.text(1, true);
         let person_id = f.text(2, true);

@@ -3,6 +3,10 @@
 use chrono::{Datelike, Months};
 use std::fmt;
 
+/// A civil date: `chrono`'s `NaiveDate`, re-exported deliberately. Claims, history records and
+/// the rules hold dates as it; a program names it here without depending on `chrono` itself, and
+/// one that uses `chrono` passes its own dates as they are. `parse_date` reads the one text form
+/// the crate accepts, `YYYY-MM-DD`.
 pub use chrono::NaiveDate as Date;
 
 /// Text that is not a calendar date written `YYYY-MM-DD` (`2021-02-30`, `2021-6-1`). Converts
@@ -37,18 +41,20 @@ fn read_date(text: &str) -> Option<Date> {
     Date::from_ymd_opt(year, number(5..7)?, number(8..10)?)
 }
 
-/// The date `months` calendar months after `date`; a day that the target month lacks
-/// clamps to its last day (2021-01-31 + 1 month = 2021-02-28). `None` past year 262143.
-#[must_use]
-pub fn add_months(date: Date, months: u32) -> Option<Date> {
-    date.checked_add_months(Months::new(months))
+unstable! {
+    /// The date `months` calendar months after `date`; a day that the target month lacks
+    /// clamps to its last day (2021-01-31 + 1 month = 2021-02-28). `None` past year 262143.
+    #[must_use]
+    fn add_months(date: Date, months: u32) -> Option<Date> {
+        date.checked_add_months(Months::new(months))
+    }
 }
 
 /// Whether `later` falls after the date `months` calendar months after `date` (the same day
 /// of the month, clamped to the month's last day). Equivalent to `later > add_months(date,
 /// months)`, without building the date: this check runs for every claim.
 #[must_use]
-pub fn after_months(date: Date, months: u32, later: Date) -> bool {
+pub(crate) fn after_months(date: Date, months: u32, later: Date) -> bool {
     let deadline = i64::from(date.year()) * 12 + i64::from(date.month0()) + i64::from(months);
     let at = i64::from(later.year()) * 12 + i64::from(later.month0());
     if at != deadline {
@@ -57,14 +63,16 @@ pub fn after_months(date: Date, months: u32, later: Date) -> bool {
     later.day() > date.day().min(days_in_month(later.year(), later.month()))
 }
 
-/// Days in a month of the proleptic Gregorian calendar.
-#[must_use]
-pub fn days_in_month(year: i32, month: u32) -> u32 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+unstable! {
+    /// Days in a month of the proleptic Gregorian calendar.
+    #[must_use]
+    fn days_in_month(year: i32, month: u32) -> u32 {
+        match month {
+            2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        }
     }
 }
 
@@ -140,6 +148,7 @@ impl fmt::Display for YearMonth {
 
 /// An effective period: `from ..= to`, both inclusive (生效日期 至 失效日期).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
 pub struct Period {
     /// First day in force.
     pub from: Date,
@@ -148,6 +157,19 @@ pub struct Period {
 }
 
 impl Period {
+    /// The period `from ..= to`; `None` when it ends before it starts (as [`Period::parse`]).
+    ///
+    /// ```
+    /// use skill_subsidy::calendar::{parse_date, Period};
+    /// let (from, to) = (parse_date("2021-07-01").unwrap(), parse_date("2021-12-31").unwrap());
+    /// assert_eq!(Period::new(from, to).unwrap().to_string(), "2021-07-01..2021-12-31");
+    /// assert!(Period::new(to, from).is_none());
+    /// ```
+    #[must_use]
+    pub fn new(from: Date, to: Date) -> Option<Period> {
+        (from <= to).then_some(Period { from, to })
+    }
+
     /// Reads `FROM..TO`; either end may be left open (`2021-07-01..`, `..2021-06-30`), and
     /// `None` when a date is not a calendar date or the range ends before it starts.
     ///

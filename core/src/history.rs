@@ -38,11 +38,11 @@ pub struct HistoryRecord {
     pub months: Option<u32>,
 }
 
-/// The fields of a history record.
-pub const HISTORY_FIELDS: [&str; 10] =
-    ["person_id", "program", "enterprise_id", "occupation", "level", "event_date", "applied_on", "amount", "project", "months"];
-
 impl HistoryRecord {
+    /// The fields of a history record, as a file's columns or a JSON object's keys name them.
+    pub const FIELDS: [&'static str; 10] =
+        ["person_id", "program", "enterprise_id", "occupation", "level", "event_date", "applied_on", "amount", "project", "months"];
+
     /// A record with its required fields.
     #[must_use]
     pub fn new(person_id: &str, program: &str, event_date: Date, applied_on: Date, amount: Decimal) -> HistoryRecord {
@@ -63,7 +63,7 @@ impl HistoryRecord {
     /// Reads a record from named fields (a JSON object's entries or a CSV row). Unknown fields
     /// are errors unless `lenient`. On failure, returns every field error.
     pub fn parse<'a>(fields: impl IntoIterator<Item = (&'a str, &'a RawValue)>, lenient: bool) -> Result<HistoryRecord, Vec<FieldError>> {
-        let mut f = NamedFields::read(&HISTORY_FIELDS, fields, lenient);
+        let mut f = NamedFields::read(&HistoryRecord::FIELDS, fields, lenient);
         let person_id = f.text(0, true);
         let program = f.text(1, true);
         let enterprise_id = f.text(2, false);

@@ -10,7 +10,7 @@ use std::fmt;
 /// use [`Level::is_above`].
 ///
 /// ```compile_fail
-/// use skill_subsidy::level::Level;
+/// use skill_subsidy::Level;
 /// // S (专项职业能力证书) is not on the ladder: there is no order to ask for.
 /// let _ = Level::S > Level::L1;
 /// ```
@@ -76,7 +76,7 @@ impl Level {
     /// explicit rank of the ordered levels.
     ///
     /// ```
-    /// use skill_subsidy::level::Level;
+    /// use skill_subsidy::Level;
     /// assert_eq!((Level::L2.rung(), Level::L3.rung()), (Some(2), Some(3))); // 技师 above 高级工
     /// assert_eq!(Level::T.rung(), None);
     /// ```

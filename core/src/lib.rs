@@ -13,11 +13,25 @@
 //!   is checked as one read from JSON is ([`Claim::validate`]): one that does not validate is
 //!   `invalid`, never paid.
 //!
+//! ## Where things are
+//!
+//! Each public item has one path. The types a program writes and reads are at the root:
+//! [`Engine`], [`Ruleset`], [`Claim`], [`HistoryRecord`], [`Application`], [`Assessment`],
+//! [`Batch`], [`BatchResult`], [`Report`], [`Overrides`], [`WhatIf`], [`Error`] and their kinds.
+//! Five modules hold the detail: [`calendar`] (dates, months, effective periods), [`money`],
+//! [`report`] (the parts of a [`Report`] and of a what-if diff), [`rules`] (the loaded rules
+//! data) and [`trace`] (the steps of an explanation). Every struct with public fields is
+//! `#[non_exhaustive]`: read its fields, build it with its constructor.
+//!
+//! The `unstable` feature makes public what the project's own bindings use and may change in any
+//! release: column tables, prepared rows, the scale-out passes, the thread helpers, `partition`
+//! and `normalise`. `serde` adds `Serialize`/`Deserialize`; `fs` adds `Ruleset::from_dir`.
+//!
 //! The crate is pure: no I/O (except the opt-in `fs` feature's `Ruleset::from_dir`), no
 //! Python, no JavaScript. It builds for `wasm32-unknown-unknown`.
 //!
 //! ```
-//! use skill_subsidy::{Engine, Ruleset, Claim, calendar::parse_date, level::Level};
+//! use skill_subsidy::{calendar::parse_date, Claim, Engine, Level, Ruleset};
 //! let engine = Engine::new(Ruleset::wuxi_2021()?);
 //! let mut claim = Claim::new("C1", "skills_training", "P1", parse_date("2021-08-02").unwrap(), parse_date("2021-08-20").unwrap());
 //! claim.occupation = Some("6-18-02-04".into()); // 焊工, on the shortage list
@@ -44,52 +58,81 @@ macro_rules! unstable {
     };
 }
 
-pub mod apprenticeship;
-pub mod assessment;
-mod batch;
+/// A module public with the `unstable` feature and crate-private without (see [`unstable!`]).
+macro_rules! unstable_mod {
+    ($(#[$m:meta])* $name:ident) => {
+        #[cfg(feature = "unstable")]
+        $(#[$m])* pub mod $name;
+        #[cfg(not(feature = "unstable"))]
+        #[allow(dead_code)]
+        mod $name;
+    };
+}
+
+// The public modules group detail: the dates and money the crate reads and writes, the parts of a
+// report, the rules data and a trace's steps. The types a user writes (Engine, Ruleset, Claim,
+// Assessment, Batch, Report, Overrides, Error, ...) are at the root, each at one path.
 pub mod calendar;
-pub mod claim;
-mod engine;
-mod error;
-pub mod group;
-pub mod history;
-pub mod level;
 pub mod money;
-mod overrides;
-/// Work split across the cores (feature `unstable`: for the project's bindings).
-#[cfg(feature = "unstable")]
-pub mod parallel;
-#[cfg(not(feature = "unstable"))]
-#[allow(dead_code)]
-mod parallel;
-pub mod partition;
-pub mod reasons;
 pub mod report;
 pub mod rules;
-pub mod schema;
+pub mod trace;
+
+mod apprenticeship;
+mod assessment;
+mod batch;
+mod claim;
+mod engine;
+mod error;
+mod group;
+mod history;
+mod level;
+mod overrides;
+mod reasons;
+mod schema;
 #[cfg(feature = "serde")]
 mod serde_forms;
-pub mod trace;
 mod whatif;
 
+unstable_mod! {
+    /// Work split across the cores (feature `unstable`: for the project's bindings).
+    parallel
+}
+unstable_mod! {
+    /// Which partition a person's records go to when a batch is split across machines (feature
+    /// `unstable`: for the project's bindings and the scale-out documentation, SPEC §11).
+    partition
+}
+
 pub use apprenticeship::{Application, ApplicationResult, Outcome, OutcomeKind, Payment, PaymentKind, Schedule};
-pub use assessment::{Assessment, AssessmentRecord};
+pub use assessment::{Assessment, AssessmentRecord, Estimate};
 pub use batch::{Batch, BatchResult};
 /// Column tables, prepared rows and the scale-out passes (SPEC §11), for the project's bindings:
 /// behind the `unstable` feature, they may change in any release.
 #[cfg(feature = "unstable")]
 pub use batch::{BudgetInput, Candidate, ClaimColumn, ClaimTable, Closings, ColumnCell, Partition, Prepared, QuotaCandidate, TableRow};
+/// Dates and money in text as people write them (`2021/3/5`, `1,930.00元`, Excel serial dates)
+/// made plain, for the project's bindings (feature `unstable`).
+#[cfg(feature = "unstable")]
+pub use claim::normalise;
 pub use claim::{Claim, ClaimErrorKind, Field, FieldError, FieldMode, FieldSource, RawClaim, RawRef, RawValue};
-/// Claims hold ids and codes as small strings kept inline; re-exported for building claims.
+/// Claims, history records and applications hold ids and codes as `compact_str`'s small strings,
+/// kept inline up to 24 bytes (a batch of millions of claims stays compact). Re-exported so that
+/// a program can name the type without depending on `compact_str` itself; `"text".into()` makes
+/// one.
 pub use compact_str::CompactString;
 pub use engine::Engine;
 pub use error::{Error, ErrorKind};
+pub use group::Group;
 pub use history::HistoryRecord;
+pub use level::Level;
 pub use overrides::{Override, Overrides};
 pub use reasons::{Reason, Reasons, Status};
-pub use report::{AccountLedger, Projection, Report, ReportChanges, ReportDiff, Tally, REPORT_WIRE_VERSION};
-pub use rules::{RulesError, RulesErrorKind, RulesErrors, Ruleset};
+pub use report::diff::ReportDiff;
+pub use report::totals::Report;
+pub use rules::error::{RulesError, RulesErrorKind, RulesErrors};
+pub use rules::ruleset::Ruleset;
 /// Money is `rust_decimal::Decimal` in yuan; re-exported so users need no second dependency.
 pub use rust_decimal::Decimal;
-pub use trace::{Step, StepId, Trace, TRACE_VERSION};
+pub use schema::claim_schema;
 pub use whatif::{Variant, WhatIf};

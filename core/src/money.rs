@@ -37,7 +37,7 @@ pub fn round_to_fen(amount: Decimal) -> Decimal {
 /// mantissas is exact and much cheaper than a general decimal comparison.
 #[must_use]
 #[inline]
-pub fn min_amount(a: Decimal, b: Decimal) -> Decimal {
+pub(crate) fn min_amount(a: Decimal, b: Decimal) -> Decimal {
     let smaller = if a.scale() == b.scale() { a.mantissa() <= b.mantissa() } else { a <= b };
     if smaller {
         a

@@ -7,13 +7,13 @@ use crate::rules::Ruleset;
 use serde_json::{json, Map, Value};
 
 /// A plain decimal amount of yuan with at most two decimals.
-pub const MONEY_PATTERN: &str = r"^[0-9]{1,12}(\.[0-9]{1,2}0*)?$";
+pub(crate) const MONEY_PATTERN: &str = r"^[0-9]{1,12}(\.[0-9]{1,2}0*)?$";
 /// A `YYYY-MM-DD` date (the validator also checks that the day exists).
-pub const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
+pub(crate) const DATE_PATTERN: &str = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$";
 /// A count of months from 1 to 1200 written as text: digits alone (no sign, exponent or point).
-pub const MONTHS_PATTERN: &str = r"^0*(1200|1[01][0-9]{2}|[1-9][0-9]{0,2})$";
+pub(crate) const MONTHS_PATTERN: &str = r"^0*(1200|1[01][0-9]{2}|[1-9][0-9]{0,2})$";
 /// A count of months from 0 to 1200 written as text.
-pub const MONTHS_FROM_ZERO_PATTERN: &str = r"^0*(1200|1[01][0-9]{2}|[1-9][0-9]{0,2}|0)$";
+pub(crate) const MONTHS_FROM_ZERO_PATTERN: &str = r"^0*(1200|1[01][0-9]{2}|[1-9][0-9]{0,2}|0)$";
 
 /// The fields every claim gives.
 const REQUIRED: [&str; 5] = ["claim_id", "program", "person_id", "event_date", "applied_on"];
@@ -21,7 +21,7 @@ const REQUIRED: [&str; 5] = ["claim_id", "program", "person_id", "event_date", "
 /// JSON Schema (draft 2020-12) of a claim; with a ruleset, `program` lists its program ids.
 ///
 /// ```
-/// let schema = skill_subsidy::schema::claim_schema(None);
+/// let schema = skill_subsidy::claim_schema(None);
 /// assert_eq!(schema["required"][0], "claim_id");
 /// ```
 #[must_use]

@@ -228,7 +228,7 @@ impl Trace {
 
 /// Where assessment steps go: nowhere ([`NoTrace`], the fast path) or into a [`Trace`].
 /// Steps are built by closures that only run when tracing.
-pub trait Tracer {
+pub(crate) trait Tracer {
     /// Whether steps are recorded.
     const ON: bool;
     /// Records a step built by `step`.
@@ -238,7 +238,7 @@ pub trait Tracer {
 }
 
 /// Records nothing.
-pub struct NoTrace;
+pub(crate) struct NoTrace;
 
 impl Tracer for NoTrace {
     const ON: bool = false;

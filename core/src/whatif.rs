@@ -41,6 +41,7 @@ pub struct WhatIf<'a> {
 }
 
 /// One variant: its engine's overrides, its result, and the difference from the baseline.
+#[non_exhaustive]
 pub struct Variant<'w> {
     /// What changed.
     pub overrides: Overrides,
@@ -53,7 +54,7 @@ impl Engine {
     /// Assesses the baseline once; variants are then compared against it.
     ///
     /// ```
-    /// use skill_subsidy::{Engine, Ruleset, Overrides, Claim, calendar::parse_date, level::Level};
+    /// use skill_subsidy::{calendar::parse_date, Claim, Engine, Level, Overrides, Ruleset};
     /// let engine = Engine::new(Ruleset::wuxi_2021()?);
     /// let mut claim = Claim::new("C1", "skills_training", "P1", parse_date("2021-08-02").unwrap(), parse_date("2021-08-20").unwrap());
     /// claim.occupation = Some("6-18-02-04".into());

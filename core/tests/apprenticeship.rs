@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use skill_subsidy::calendar::{parse_date, Date, YearMonth};
-use skill_subsidy::level::Level;
+use skill_subsidy::Level;
 use skill_subsidy::{Application, Claim, Decimal, Engine, Outcome, OutcomeKind, PaymentKind, Ruleset, Status};
 
 fn d(s: &str) -> Date {
@@ -53,11 +53,11 @@ fn the_amount_is_the_rate_times_months_over_twelve_and_staged_by_outcome() {
         [(month("2021-05"), "2500.00".into(), PaymentKind::Advance), (month("2022-12"), "5000.00".into(), PaymentKind::Settlement)]
     );
     // Completed without a certificate: 50% of the amount (S26), less the advance.
-    a.outcome = Some(Outcome { kind: OutcomeKind::CompletedUncertified, date: None });
+    a.outcome = Some(Outcome::new(OutcomeKind::CompletedUncertified, None));
     let s = e.schedule(&a, session, review.amount);
     assert_eq!((s.final_amount.to_string(), s.payments[1].amount.to_string()), ("3750.00".into(), "1250.00".into()));
     // Withdrawn: the advance is recovered the month after, the rest is released.
-    a.outcome = Some(Outcome { kind: OutcomeKind::Withdrawn, date: Some(d("2021-09-15")) });
+    a.outcome = Some(Outcome::new(OutcomeKind::Withdrawn, Some(d("2021-09-15"))));
     let s = e.schedule(&a, session, review.amount);
     let got: Vec<_> = s.payments.iter().map(|p| (p.month, p.amount.to_string(), p.kind)).collect();
     assert_eq!(
@@ -177,9 +177,11 @@ proptest! {
         let submitted = d("2021-01-01") + chrono::Duration::days(submitted);
         let start = submitted + chrono::Duration::days(delay);
         let mut a = app("A", "P", &submitted.to_string(), &start.to_string(), months, level);
-        a.outcome = outcome.map(|(k, days)| Outcome {
-            kind: [OutcomeKind::CompletedCertified, OutcomeKind::CompletedUncertified, OutcomeKind::Withdrawn][k],
-            date: Some(start + chrono::Duration::days(days)),
+        a.outcome = outcome.map(|(k, days)| {
+            Outcome::new(
+                [OutcomeKind::CompletedCertified, OutcomeKind::CompletedUncertified, OutcomeKind::Withdrawn][k],
+                Some(start + chrono::Duration::days(days)),
+            )
         });
         let (review, session) = e.review_application(&a, false);
         if let (Status::Approved, Some(session)) = (review.status, session) {

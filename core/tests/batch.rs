@@ -5,9 +5,9 @@
 
 use proptest::prelude::*;
 use skill_subsidy::calendar::Date;
-use skill_subsidy::level::Level;
 use skill_subsidy::rules::{Calculation, Fund};
 use skill_subsidy::trace::{Counted, StepId};
+use skill_subsidy::Level;
 use skill_subsidy::{Claim, Closings, Decimal, Engine, HistoryRecord, Overrides, Report, Ruleset, Status};
 use std::collections::HashMap;
 use std::sync::OnceLock;

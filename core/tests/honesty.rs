@@ -2,8 +2,8 @@
 //! `confirmed` for a sample catalogue entry or list, whatever the entry cites.
 
 use skill_subsidy::calendar::parse_date;
-use skill_subsidy::level::Level;
 use skill_subsidy::rules::Confidence;
+use skill_subsidy::Level;
 use skill_subsidy::{Claim, Engine, Ruleset};
 
 #[test]

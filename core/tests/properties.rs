@@ -2,9 +2,9 @@
 
 use proptest::prelude::*;
 use skill_subsidy::calendar::Date;
-use skill_subsidy::group::Group;
-use skill_subsidy::level::Level;
 use skill_subsidy::rules::{Calculation, Entries};
+use skill_subsidy::Group;
+use skill_subsidy::Level;
 use skill_subsidy::{Assessment, Claim, Decimal, Engine, FieldMode, Overrides, RawClaim, RawValue, Ruleset, Status};
 use std::sync::OnceLock;
 

@@ -2,8 +2,8 @@
 //! say a figure is confirmed when the rules file says otherwise. Run with `UPDATE_README=1` to
 //! rewrite the block after a rules change.
 
-use skill_subsidy::rules::{Calculation, Confidence, ParamId, Program, Ruleset};
 use skill_subsidy::Engine;
+use skill_subsidy::{rules::Calculation, rules::Confidence, rules::ParamId, rules::Program, Ruleset};
 use std::fmt::Write as _;
 
 const START: &str = "<!-- programs: rendered from rules/wuxi-2021 by core/tests/readme.rs (UPDATE_README=1 rewrites it) -->";
@@ -34,7 +34,7 @@ fn figure(rules: &Ruleset, id: ParamId, label: &str) -> Vec<Figure> {
 fn figures(rules: &Ruleset, program: &Program) -> (String, Vec<Figure>) {
     let level_row = |table: &skill_subsidy::rules::LevelAmounts| -> Vec<Figure> {
         let row = &table.rows[0].1;
-        skill_subsidy::level::Level::ALL
+        skill_subsidy::Level::ALL
             .iter()
             .filter_map(|l| row[l.index()].map(|id| figure(rules, id, &format!("{} ", l.code()))))
             .flatten()
@@ -160,7 +160,7 @@ fn render(engine: &Engine) -> String {
     };
     out.push('\n');
     if let Some(s) = &rules.shortage {
-        let c = |cited: &skill_subsidy::rules::Cited<skill_subsidy::level::LevelSet>| {
+        let c = |cited: &skill_subsidy::rules::Cited<skill_subsidy::rules::LevelSet>| {
             rules.confidence_of(&cited.citation).map_or("", |c| c.code())
         };
         let _ = write!(out, "Shortage uplift: rate {}; at levels {} ({})", line(s.rate), s.levels.value.codes(), c(&s.levels));

@@ -113,7 +113,7 @@ fn files() -> Vec<(&'static str, String)> {
 }
 
 fn load(files: &[(&str, String)]) -> Result<Ruleset, Vec<RulesError>> {
-    Ruleset::from_files(files.iter().map(|(p, t)| (*p, t.as_str()))).map_err(|e| e.0)
+    Ruleset::from_files(files.iter().map(|(p, t)| (*p, t.as_str()))).map_err(|e| e.into_iter().collect())
 }
 
 /// Loads the mini ruleset with `edit` applied to `file` and returns the errors.
@@ -279,14 +279,14 @@ fn an_override_to_a_missing_path_is_an_error_with_hints() {
     let engine = Engine::new(load(&files()).unwrap());
     let e =
         engine.with_overrides(&Overrides::from_json_str(r#"{"programs.training.amounts.2": "2500"}"#).unwrap()).err().expect("an error");
-    let e = &e.0[0];
+    let e = &e.errors()[0];
     assert_eq!(e.kind, RulesErrorKind::UnknownPath);
     assert!(e.message.contains("programs.training.amounts.3"), "{e}");
     let bad = engine
         .with_overrides(&Overrides::from_json_str(r#"{"shortage.rate": "1.5", "limits.annual_claims": {"2021-01-01..": "2"}}"#).unwrap())
         .err()
         .expect("errors");
-    assert_eq!(bad.0.iter().map(|e| e.kind).collect::<Vec<_>>(), [RulesErrorKind::BadOverride, RulesErrorKind::BadOverride]);
+    assert_eq!(bad.iter().map(|e| e.kind).collect::<Vec<_>>(), [RulesErrorKind::BadOverride, RulesErrorKind::BadOverride]);
 }
 
 #[test]
@@ -340,14 +340,18 @@ fn apprenticeship_files(edit: impl Fn(String) -> String) -> Result<Ruleset, skil
 fn the_apprenticeship_review_is_checked_like_every_rule() {
     assert!(apprenticeship_files(|t| t).is_ok());
     // The overlap rule names programs of the ruleset.
-    let errors =
-        apprenticeship_files(|t| t.replace("overlap_programs = { value = []", "overlap_programs = { value = [\"upgrade\"]")).unwrap_err().0;
+    let errors = apprenticeship_files(|t| t.replace("overlap_programs = { value = []", "overlap_programs = { value = [\"upgrade\"]"))
+        .unwrap_err()
+        .errors()
+        .to_vec();
     the_error(&errors, RulesErrorKind::UnknownReference, "programs.toml", "programs.apprenticeship.review.overlap_programs[0]");
     // Sessions ascend; shares are rates.
-    let errors = apprenticeship_files(|t| t.replace("[2021-02-20, 2021-04-20", "[2021-04-20, 2021-02-20")).unwrap_err().0;
+    let errors = apprenticeship_files(|t| t.replace("[2021-02-20, 2021-04-20", "[2021-04-20, 2021-02-20")).unwrap_err().errors().to_vec();
     assert!(errors.iter().any(|e| e.kind == RulesErrorKind::InvalidValue && e.path.contains("sessions")), "{errors:?}");
-    let errors =
-        apprenticeship_files(|t| t.replace("advance_share = { value = \"0.50\"", "advance_share = { value = \"1.50\"")).unwrap_err().0;
+    let errors = apprenticeship_files(|t| t.replace("advance_share = { value = \"0.50\"", "advance_share = { value = \"1.50\""))
+        .unwrap_err()
+        .errors()
+        .to_vec();
     the_error(&errors, RulesErrorKind::RateOutOfRange, "programs.toml", "programs.apprenticeship.review.advance_share");
     // One apprenticeship program a ruleset: the review would not know which.
     let errors = apprenticeship_files(|t| {
@@ -355,7 +359,8 @@ fn the_apprenticeship_review_is_checked_like_every_rule() {
         format!("{t}\n{second}")
     })
     .unwrap_err()
-    .0;
+    .errors()
+    .to_vec();
     the_error(&errors, RulesErrorKind::DuplicateId, "programs.toml", "programs.apprenticeship_b");
 }
 
@@ -371,7 +376,7 @@ fn an_account_that_closes_when_spent_needs_an_opening_balance() {
     else {
         panic!("an account without a balance was switched to close")
     };
-    let errors = errors.0;
+    let errors = errors.errors().to_vec();
     the_error(&errors, RulesErrorKind::BadOverride, "overrides", "accounts.fund-2021.closes_when_spent");
     // With a balance it may close.
     let with_balance = replace(

@@ -33,7 +33,7 @@ fn problems_after(file: &str, edit: impl Fn(&str) -> String) -> Vec<RulesError> 
     entry.1 = edited;
     match Ruleset::from_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))) {
         Ok(_) => panic!("the edited ruleset loaded"),
-        Err(errors) => errors.0,
+        Err(errors) => errors.into_iter().collect(),
     }
 }
 
@@ -130,7 +130,7 @@ fn independent_problems_are_all_still_reported() {
             *text = text.replacen("program = \"project\"", "program = \"projekt\"", 1);
         }
     }
-    let errors = Ruleset::from_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))).unwrap_err().0;
+    let errors = Ruleset::from_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))).unwrap_err().errors().to_vec();
     let kinds: Vec<(RulesErrorKind, &str)> = errors.iter().map(|e| (e.kind, e.path.as_str())).collect();
     assert_eq!(
         kinds,

@@ -13,7 +13,7 @@ fn schema() -> &'static jsonschema::Validator {
     static SCHEMA: std::sync::OnceLock<jsonschema::Validator> = std::sync::OnceLock::new();
     SCHEMA.get_or_init(|| {
         let rules = Ruleset::wuxi_2021().expect("the default ruleset");
-        jsonschema::validator_for(&skill_subsidy::schema::claim_schema(Some(&rules))).expect("the claim schema is a schema")
+        jsonschema::validator_for(&skill_subsidy::claim_schema(Some(&rules))).expect("the claim schema is a schema")
     })
 }
 

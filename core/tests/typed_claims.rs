@@ -4,8 +4,8 @@
 
 use proptest::prelude::*;
 use skill_subsidy::calendar::{parse_date, Date};
-use skill_subsidy::group::Group;
-use skill_subsidy::level::Level;
+use skill_subsidy::Group;
+use skill_subsidy::Level;
 use skill_subsidy::{Assessment, Claim, CompactString, Decimal, Engine, FieldMode, RawClaim, Ruleset, Status};
 use std::sync::OnceLock;
 

@@ -2,7 +2,7 @@
 //! general (Jiangsu's A/B/C classes, Wuxi's explicit +20% table) and lets analysts compare years.
 
 use skill_subsidy::calendar::Date;
-use skill_subsidy::level::Level;
+use skill_subsidy::Level;
 use skill_subsidy::{Claim, Decimal, Engine, Ruleset, Status};
 
 #[test]

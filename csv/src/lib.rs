@@ -2,7 +2,7 @@
 //! module reads it, streamed a block at a time and parsed on every core.
 //!
 //! Where to start: [`CsvRows`] reads a file with a header into rows that are claims
-//! ([`skill_subsidy::claim::FieldSource`]) or named records; [`Records`] is the layer below,
+//! ([`skill_subsidy::FieldSource`]) or named records; [`Records`] is the layer below,
 //! records of fields with the line each starts on, for any reader of UTF-8 bytes. Neither
 //! opens files: they take a [`std::io::Read`], so the command line, the HTTP service and the
 //! fuzzer share them.

@@ -7,7 +7,7 @@
 //! dropped and no other value of it (a person id) is shown.
 
 use crate::records::{Block, Record, Records};
-use skill_subsidy::claim::{ClaimErrorKind, Field, FieldError, FieldSource, RawRef, RawValue};
+use skill_subsidy::{ClaimErrorKind, Field, FieldError, FieldSource, RawRef, RawValue};
 use std::fmt;
 use std::io::{self, Read};
 
@@ -219,7 +219,7 @@ impl FieldSource for Cells<'_> {
 /// Rows of a CSV file with a header, a block at a time.
 ///
 /// ```
-/// use skill_subsidy::claim::{FieldSource, RawClaim};
+/// use skill_subsidy::{FieldSource, RawClaim};
 /// use skill_subsidy_csv::CsvRows;
 /// let text = "claim_id,program,district\nC1,pre_job,\"滨湖\n区\"\nC2,\"pre_job\n";
 /// let mut rows = CsvRows::new(text.as_bytes(), "claim_id").unwrap();
@@ -325,7 +325,7 @@ impl<'a> Rows<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use skill_subsidy::claim::RawClaim;
+    use skill_subsidy::RawClaim;
 
     fn csv_bytes(bytes: &[u8]) -> Result<Vec<(u32, RawClaim)>, HeaderError> {
         let mut rows = CsvRows::new(bytes, "claim_id")?;

@@ -6,9 +6,9 @@
 
 use crate::draw::uniform;
 use skill_subsidy::calendar::Date;
-use skill_subsidy::group::Group;
-use skill_subsidy::level::Level;
-use skill_subsidy::rules::{Calculation, Entries, InstitutionScope, Ruleset};
+use skill_subsidy::Group;
+use skill_subsidy::Level;
+use skill_subsidy::{rules::Calculation, rules::Entries, rules::InstitutionScope, Ruleset};
 use skill_subsidy::{Claim, Decimal, HistoryRecord};
 use std::collections::HashMap;
 

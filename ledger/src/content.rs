@@ -7,7 +7,6 @@
 //! are not content.
 
 use rusqlite::types::Value;
-use skill_subsidy::apprenticeship::APPLICATION_FIELDS;
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::{Application, Claim, Field, RawValue};
 
@@ -22,11 +21,11 @@ pub(crate) const CLAIM_CONTENT: usize = Field::COUNT - 1;
 /// The application fields kept as content: all but the id and the outcome (which arrives
 /// later, and is recorded as it arrives).
 pub(crate) fn application_columns() -> impl Iterator<Item = &'static str> {
-    APPLICATION_FIELDS.into_iter().filter(|f| !matches!(*f, "application_id" | "outcome" | "outcome_date"))
+    Application::FIELDS.into_iter().filter(|f| !matches!(*f, "application_id" | "outcome" | "outcome_date"))
 }
 
 /// How many fields of an application are content.
-pub(crate) const APPLICATION_CONTENT: usize = APPLICATION_FIELDS.len() - 3;
+pub(crate) const APPLICATION_CONTENT: usize = Application::FIELDS.len() - 3;
 
 fn text(s: &str) -> Value {
     Value::Text(s.to_string())

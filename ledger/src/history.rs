@@ -8,9 +8,9 @@ use crate::batches::{self, Counts};
 use crate::decisions::{date, decimal};
 use crate::{Ledger, LedgerError, Place};
 use rusqlite::{params, Transaction};
-use skill_subsidy::level::Level;
 use skill_subsidy::money::format_yuan;
 use skill_subsidy::HistoryRecord;
+use skill_subsidy::Level;
 
 /// Every committed subsidy, in the fields of a history record (an apprenticeship's `applied_on`
 /// is its session, `event_date` its start).

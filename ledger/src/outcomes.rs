@@ -75,10 +75,10 @@ pub(crate) fn check(
         )));
     }
     let Some(kind) = kind else { return Ok(Check::New) };
-    let recorded = Outcome {
-        kind: OutcomeKind::parse(&kind).ok_or_else(|| place.unreadable(format!("outcome {kind:?}")))?,
-        date: date.map(|d| decisions::date(place, &d)).transpose()?,
-    };
+    let recorded = Outcome::new(
+        OutcomeKind::parse(&kind).ok_or_else(|| place.unreadable(format!("outcome {kind:?}")))?,
+        date.map(|d| decisions::date(place, &d)).transpose()?,
+    );
     Ok(if recorded == outcome {
         Check::Same
     } else {

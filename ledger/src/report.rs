@@ -16,9 +16,9 @@ use crate::decisions::{date, decimal, month, reasons, status};
 use crate::{history, Ledger, LedgerError, Place};
 use rusqlite::{params, Transaction};
 use skill_subsidy::calendar::{Date, YearMonth};
-use skill_subsidy::level::Level;
-use skill_subsidy::report::Report;
 use skill_subsidy::rules::Calculation;
+use skill_subsidy::Level;
+use skill_subsidy::Report;
 use skill_subsidy::{Decimal, Engine, Status};
 use std::collections::HashMap;
 
@@ -123,7 +123,7 @@ fn add(engine: &Engine, report: &mut Report, c: &Counted) {
     report.by_month.entry(c.month).or_default().add(c.amount);
     report.by_month_program.entry((c.month, c.program.clone())).or_default().add(c.amount);
     let (level, district, occupation) = (c.level.map_or("-", Level::code), dash(&c.district), dash(&c.occupation));
-    let one = skill_subsidy::Tally::new(1, c.amount);
+    let one = skill_subsidy::report::Tally::new(1, c.amount);
     report.by_keys.add_named([&c.program, level, &district, &occupation], c.month, one);
     let counts = report.progress.by_month.entry(c.month).or_default();
     if c.apprenticeship {

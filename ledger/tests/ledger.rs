@@ -23,7 +23,7 @@ fn date(s: &str) -> skill_subsidy::calendar::Date {
 fn certificate(id: &str, person: &str, level: &str, applied_on: &str) -> Claim {
     let mut c = Claim::new(id, "skills_training", person, date("2021-01-10"), date(applied_on));
     c.occupation = Some("6-18-02-04".into());
-    c.level = skill_subsidy::level::Level::parse(level);
+    c.level = skill_subsidy::Level::parse(level);
     c.institution = Some("WX-JG-001".into());
     c.fee_paid = Some(skill_subsidy::Decimal::from(3000));
     c
@@ -188,8 +188,8 @@ fn an_outcome_is_recorded_once_and_a_different_one_is_refused_with_the_others() 
         .filter(|r| r.assessment.status == Status::Approved)
         .map(|r| r.application_id.to_string())
         .collect();
-    let certified = |id: &str| (id.to_string(), Outcome { kind: OutcomeKind::CompletedCertified, date: None });
-    let withdrawn = |id: &str| (id.to_string(), Outcome { kind: OutcomeKind::Withdrawn, date: Some(date("2021-09-01")) });
+    let certified = |id: &str| (id.to_string(), Outcome::new(OutcomeKind::CompletedCertified, None));
+    let withdrawn = |id: &str| (id.to_string(), Outcome::new(OutcomeKind::Withdrawn, Some(date("2021-09-01"))));
     let first = ledger.record_outcomes(&engine, &[certified(&approved[0])], None).unwrap();
     assert_eq!((first.recorded, first.unchanged), (1, 0));
     let same = ledger.record_outcomes(&engine, &[certified(&approved[0])], None).unwrap();

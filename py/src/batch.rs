@@ -188,7 +188,7 @@ impl Inputs {
 fn read_history(engine: &Engine, history: Option<&Bound<'_, PyAny>>, lenient: Option<bool>) -> Result<Vec<HistoryRecord>, Error> {
     let data = input::read(history, "history")?;
     if let Data::Frame(frame) = &data {
-        frame.check("history", "person_id", &skill_subsidy::history::HISTORY_FIELDS)?;
+        frame.check("history", "person_id", &skill_subsidy::HistoryRecord::FIELDS)?;
     }
     let lenient = mode(lenient, &data) == FieldMode::Lenient;
     let mut out = Vec::new();
@@ -287,7 +287,7 @@ fn read_applications(
     let known = read_outcomes(outcomes)?;
     let data = input::read(applications, "applications")?;
     if let Data::Frame(frame) = &data {
-        frame.check("applications", "application_id", &skill_subsidy::apprenticeship::APPLICATION_FIELDS)?;
+        frame.check("applications", "application_id", &skill_subsidy::Application::FIELDS)?;
     }
     let lenient = mode(lenient, &data) == FieldMode::Lenient;
     let mut out = Vec::new();

@@ -12,8 +12,8 @@
 //! so results concatenate. Months stay a polars `Categorical`, whose text order is time order
 //! and whose set is open (monthly results concatenate).
 
-use skill_subsidy::level::Level;
 use skill_subsidy::rules::Payee;
+use skill_subsidy::Level;
 use skill_subsidy::{Engine, Reason};
 use std::collections::HashMap;
 

@@ -46,10 +46,10 @@ fn overrides(doc: &Bound<'_, PyAny>) -> Result<Overrides, Error> {
         for item in list.iter() {
             let text: String = item.extract()?;
             if let Err(e) = o.add_assignment(&text) {
-                problems.extend(e.0);
+                problems.extend(e);
             }
         }
-        return if problems.is_empty() { Ok(o) } else { Err(Error::Overrides(skill_subsidy::RulesErrors(problems))) };
+        return if problems.is_empty() { Ok(o) } else { Err(Error::Overrides(problems.into_iter().collect())) };
     }
     Overrides::from_json(&override_json(doc)?).map_err(Error::Overrides)
 }
@@ -163,7 +163,7 @@ impl PyEngine {
 
     /// The JSON Schema of a claim, with this ruleset's program ids.
     fn schema<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        values::to_python_plain(py, &skill_subsidy::schema::claim_schema(Some(self.engine.ruleset())))
+        values::to_python_plain(py, &skill_subsidy::claim_schema(Some(self.engine.ruleset())))
     }
 
     /// Assesses one claim (checks 1–7 and its amount): the record as a dict.

@@ -136,8 +136,8 @@ impl<'a> FrameColumns<'a> {
 pub(crate) fn fields() -> Vec<(&'static str, Vec<&'static str>)> {
     vec![
         ("claims", Field::ALL.iter().map(|f| f.name()).collect()),
-        ("history", skill_subsidy::history::HISTORY_FIELDS.to_vec()),
-        ("applications", skill_subsidy::apprenticeship::APPLICATION_FIELDS.to_vec()),
+        ("history", skill_subsidy::HistoryRecord::FIELDS.to_vec()),
+        ("applications", skill_subsidy::Application::FIELDS.to_vec()),
         ("outcomes", OUTCOME_FIELDS.to_vec()),
     ]
 }

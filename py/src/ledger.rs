@@ -124,7 +124,7 @@ fn outcome_list(data: &Bound<'_, PyAny>) -> Result<Vec<(String, Outcome)>, Error
             errors.push(FieldError::new(ClaimErrorKind::MissingField, "outcome_date", None));
         }
         match (id, kind) {
-            (Some(id), Some(kind)) if errors.is_empty() => out.push((id, Outcome { kind, date })),
+            (Some(id), Some(kind)) if errors.is_empty() => out.push((id, Outcome::new(kind, date))),
             _ => problems.push((row, errors)),
         }
     }

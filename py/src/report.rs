@@ -10,7 +10,7 @@ use crate::report_tables::{self, Writing};
 use crate::values;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
-use skill_subsidy::report::Report;
+use skill_subsidy::Report;
 use skill_subsidy::{Engine, ReportDiff, Ruleset};
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -11,8 +11,8 @@ use arrow_array::builder::{Decimal128Builder, Int64Builder, StringBuilder};
 use arrow_array::types::Int32Type;
 use arrow_array::{ArrayRef, BooleanArray, DictionaryArray, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray};
 use arrow_schema::{ArrowError, DataType, Field as ArrowField};
-use skill_subsidy::report::Report;
-use skill_subsidy::{AccountLedger, Decimal, Engine, Tally};
+use skill_subsidy::Report;
+use skill_subsidy::{report::AccountLedger, report::Tally, Decimal, Engine};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 

@@ -6,14 +6,14 @@
 use crate::error::InputError;
 use serde_json::{json, Value};
 use skill_subsidy::calendar::{parse_date, Date, YearMonth};
-use skill_subsidy::group::Group;
-use skill_subsidy::level::{Level, LevelSet};
 use skill_subsidy::money::format_yuan;
-use skill_subsidy::reasons::Reason;
 use skill_subsidy::rules::{
     Calculation, Catalogue, CatalogueKind, Citation, Entries, InstitutionScope, ParamId, ParamKind, ParamValue, Payee, Program,
 };
-use skill_subsidy::{Engine, Ruleset, TRACE_VERSION};
+use skill_subsidy::Group;
+use skill_subsidy::Reason;
+use skill_subsidy::{rules::LevelSet, Level};
+use skill_subsidy::{trace::TRACE_VERSION, Engine, Ruleset};
 
 /// The value in force in this engine (overrides without a date range applied).
 fn value(engine: &Engine, id: ParamId) -> ParamValue {

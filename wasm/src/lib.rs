@@ -244,7 +244,7 @@ pub fn js_reasons() -> JsValue {
 /// The JSON Schema of a claim for the ruleset in use.
 #[wasm_bindgen(js_name = claimSchema, unchecked_return_type = "object")]
 pub fn js_claim_schema() -> JsValue {
-    with_engine(|engine| skill_subsidy::schema::claim_schema(Some(engine.ruleset())).to_string())
+    with_engine(|engine| skill_subsidy::claim_schema(Some(engine.ruleset())).to_string())
 }
 
 /// The embedded rulesets, the default first: id, names, status, the period each covers, and

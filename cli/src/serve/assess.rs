@@ -16,7 +16,7 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use skill_subsidy::reasons::Reason;
+use skill_subsidy::Reason;
 use skill_subsidy::{FieldMode, RawClaim, Status};
 
 /// Assess one claim.

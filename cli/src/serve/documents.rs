@@ -23,7 +23,7 @@ impl Documents {
         let health = wire::Health { status: "ok", ruleset: engine.ruleset().id.clone(), version: env!("CARGO_PKG_VERSION") };
         Documents {
             rules: to_bytes(&engine.export_json()),
-            schema: to_bytes(&skill_subsidy::schema::claim_schema(Some(engine.ruleset()))),
+            schema: to_bytes(&skill_subsidy::claim_schema(Some(engine.ruleset()))),
             openapi: to_bytes(&super::openapi::document()),
             health: to_bytes(&health),
         }

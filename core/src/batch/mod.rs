@@ -35,6 +35,7 @@ mod shapes;
 #[cfg_attr(not(feature = "unstable"), allow(dead_code))]
 mod table;
 
+#[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use add::Prepared;
 #[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use budget::{BudgetInput, Candidate, Closings, QuotaCandidate};

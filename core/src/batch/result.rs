@@ -92,7 +92,7 @@ impl BatchResult {
     }
 
     /// The assessment of row `row`, whole: its claim id and its own amount (out of range: an
-    /// invalid one, empty). A row of a table batch ([`crate::Engine::assess_table`]) has its id
+    /// invalid one, empty). A row of a table batch (`Engine::assess_table`, feature `unstable`) has its id
     /// in the table, not here.
     #[must_use]
     pub fn assessment(&self, row: usize) -> Assessment {

@@ -129,6 +129,8 @@ impl Field {
 
 mod count;
 mod errors;
+// Public through the crate root with the `unstable` feature, for the bindings.
+#[cfg_attr(not(feature = "unstable"), allow(dead_code))]
 pub mod normalise;
 mod raw;
 pub(crate) mod record;
@@ -193,7 +195,7 @@ impl Claim {
     /// A claim with the fields every claim has; set the others as needed.
     ///
     /// ```
-    /// use skill_subsidy::{Claim, calendar::parse_date};
+    /// use skill_subsidy::{calendar::parse_date, Claim};
     /// let claim = Claim::new("C1", "pre_job", "P1", parse_date("2021-05-10").unwrap(), parse_date("2021-05-20").unwrap());
     /// assert_eq!(claim.group.code(), "employee");
     /// ```

@@ -77,7 +77,7 @@ pub fn half_width(text: &str) -> String {
 /// `YYYY-MM-DD`.
 ///
 /// ```
-/// use skill_subsidy::claim::normalise::normalise_date;
+/// use skill_subsidy::normalise::normalise_date;
 /// assert_eq!(normalise_date("2021/3/21").as_deref(), Some("2021-03-21"));
 /// assert_eq!(normalise_date("2021年3月7日").as_deref(), Some("2021-03-07"));
 /// assert_eq!(normalise_date("3/5/2021"), None); // March or May: never guessed
@@ -130,7 +130,7 @@ fn strip_midnight(text: &str) -> &str {
 /// The digits are kept as written (`660.00元` → `660.00`), so the amount stays exact.
 ///
 /// ```
-/// use skill_subsidy::claim::normalise::normalise_money;
+/// use skill_subsidy::normalise::normalise_money;
 /// assert_eq!(normalise_money("1,930.00").as_deref(), Some("1930.00"));
 /// assert_eq!(normalise_money("￥1930").as_deref(), Some("1930"));
 /// assert_eq!(normalise_money("１９３０．５元").as_deref(), Some("1930.5"));
@@ -188,7 +188,7 @@ pub fn normalise_money(text: &str) -> Option<String> {
 /// counts the 29th of February 1900 that never was) are refused, as are serials past 9999.
 ///
 /// ```
-/// use skill_subsidy::claim::normalise::date_from_excel_serial;
+/// use skill_subsidy::normalise::date_from_excel_serial;
 /// assert_eq!(date_from_excel_serial(44276).map(|d| d.to_string()).as_deref(), Some("2021-03-21"));
 /// ```
 #[must_use]

@@ -124,6 +124,7 @@ impl FieldSource for RawClaim {
 /// A claim as it arrived: a value per known field, the names of unknown fields, and any
 /// problem with the record as a whole (a CSV row that could not be read).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RawClaim {
     values: [Option<RawValue>; Field::COUNT],
     /// Names of fields that are not claim fields.

@@ -21,7 +21,7 @@ use std::sync::Arc;
 /// variants share the loaded ruleset.
 ///
 /// ```
-/// use skill_subsidy::{Engine, Ruleset, Claim, Status, calendar::parse_date, level::Level};
+/// use skill_subsidy::{calendar::parse_date, Claim, Engine, Level, Ruleset, Status};
 /// let engine = Engine::new(Ruleset::wuxi_2021()?);
 /// let mut claim = Claim::new("C1", "skills_training", "P1", parse_date("2021-05-10").unwrap(), parse_date("2021-05-20").unwrap());
 /// claim.occupation = Some("6-18-02-04".into()); // 焊工

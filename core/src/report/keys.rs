@@ -16,6 +16,7 @@ pub const KEY_DIMENSIONS: [&str; 5] = ["program", "level", "district", "occupati
 /// Approved tallies by (program, level, district, occupation, month). `-` names a key a claim
 /// does not have (a program without a level, a claim without a district).
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct KeyTallies {
     /// The names of the program, level, district and occupation indices.
     names: [Vec<String>; 4],

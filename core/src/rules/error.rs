@@ -109,13 +109,54 @@ impl fmt::Display for RulesError {
 /// Every problem found in a ruleset, in file order. Loading never stops at the first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
 #[serde(transparent)]
-pub struct RulesErrors(pub Vec<RulesError>);
+pub struct RulesErrors(pub(crate) Vec<RulesError>);
 
 impl RulesErrors {
     /// The problems.
     #[must_use]
     pub fn errors(&self) -> &[RulesError] {
         &self.0
+    }
+
+    /// The problems, in file order.
+    pub fn iter(&self) -> std::slice::Iter<'_, RulesError> {
+        self.0.iter()
+    }
+
+    /// How many problems.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none (a ruleset that loads has none; a collection may).
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl IntoIterator for RulesErrors {
+    type Item = RulesError;
+    type IntoIter = std::vec::IntoIter<RulesError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a RulesErrors {
+    type Item = &'a RulesError;
+    type IntoIter = std::slice::Iter<'a, RulesError>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+/// Problems gathered from several loads (the override documents of several variants): a
+/// [`RulesError`] itself is only made by the crate.
+impl FromIterator<RulesError> for RulesErrors {
+    fn from_iter<I: IntoIterator<Item = RulesError>>(errors: I) -> RulesErrors {
+        RulesErrors(errors.into_iter().collect())
     }
 }
 

@@ -40,7 +40,7 @@ impl std::ops::Deref for Exporter<'_> {
 }
 
 impl Ruleset {
-    /// The resolved ruleset as JSON (shape version [`EXPORT_VERSION`]).
+    /// The resolved ruleset as JSON (its `export_version` member says the shape's version).
     ///
     /// ```
     /// let rules = skill_subsidy::Ruleset::wuxi_2021()?;

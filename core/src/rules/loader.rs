@@ -16,6 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 /// A policy value that is not a number or switch (a list of levels, a group name), with its
 /// citation and path.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Cited<T> {
     /// The value.
     pub value: T,

@@ -75,6 +75,7 @@ impl Fund {
 
 /// Amounts by level, optionally by occupation category first (Jiangsu 2023's A/B/C classes).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct LevelAmounts {
     /// One row per category (`None` when the table is not keyed by category), each with an
     /// amount per level in [`Level::ALL`] order.
@@ -100,7 +101,7 @@ impl LevelAmounts {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Calculation {
-    /// amount = table[level] (× (1 + uplift)), capped at the fee when the program says so.
+    /// amount = table\[level\] (× (1 + uplift)), capped at the fee when the program says so.
     LevelTable {
         /// Base amounts.
         amounts: LevelAmounts,

@@ -74,6 +74,7 @@ impl Source {
 
 /// One cited source, optionally narrowed to a clause: `S9`, `seed:附件2/2`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct CitationRef {
     /// Key into the ruleset's sources.
     pub source: String,
@@ -104,6 +105,7 @@ impl fmt::Display for CitationRef {
 /// The citation of a policy value: the sources it relies on, and its own confidence when it
 /// differs from the first source's.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
 pub struct Citation {
     /// Sources, the first being the one traces show. Never empty once loaded.
     pub refs: Vec<CitationRef>,

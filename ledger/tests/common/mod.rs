@@ -47,7 +47,7 @@ pub fn outcomes(path: &str) -> Vec<(String, Outcome)> {
                 _ => unreachable!(),
             };
             let kind = OutcomeKind::parse(&get("outcome")).unwrap();
-            (get("application_id"), Outcome { kind, date: parse_date(&get("outcome_date")).ok() })
+            (get("application_id"), Outcome::new(kind, parse_date(&get("outcome_date")).ok()))
         })
         .collect()
 }

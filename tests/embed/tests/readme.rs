@@ -2,7 +2,7 @@
 
 #[test]
 fn the_readme_example_runs() -> Result<(), Box<dyn std::error::Error>> {
-    use skill_subsidy::{calendar::parse_date, level::Level, Claim, Engine, Overrides, Ruleset};
+    use skill_subsidy::{calendar::parse_date, Claim, Engine, Level, Overrides, Ruleset};
     let engine = Engine::new(Ruleset::wuxi_2021()?);
     let mut claim = Claim::new("C1", "skills_training", "P1", parse_date("2021-08-02")?, parse_date("2021-08-20")?);
     claim.occupation = Some("6-18-02-04".into());

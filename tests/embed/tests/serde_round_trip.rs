@@ -5,8 +5,7 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use skill_subsidy::calendar::parse_date;
-use skill_subsidy::level::Level;
-use skill_subsidy::{Assessment, BatchResult, Claim, Engine, HistoryRecord, Overrides, Report, Ruleset};
+use skill_subsidy::{Assessment, BatchResult, Claim, Engine, HistoryRecord, Level, Overrides, Report, Ruleset};
 use std::fmt::Debug;
 
 fn round_trip<T: Serialize + DeserializeOwned + PartialEq + Debug>(value: &T) -> String {
@@ -51,7 +50,7 @@ fn history_records_and_overrides_read_back_equal() {
         .set("shortage.rate", "0.20")
         .set_for(
             "programs.skills_training.amounts.3",
-            skill_subsidy::calendar::Period { from, to: skill_subsidy::calendar::Date::MAX },
+            skill_subsidy::calendar::Period::new(from, skill_subsidy::calendar::Date::MAX).expect("an open-ended period"),
             "2200",
         )
         .set("shortage.rate", "0.25");
