@@ -8,7 +8,7 @@ use super::table::{self, ClaimTable};
 use super::{report, AppSlot, Batch, Past};
 use crate::apprenticeship::Application;
 use crate::assessment::Assessment;
-use crate::calendar::{Date, YearMonth};
+use crate::calendar::Date;
 use crate::claim::{Claim, FieldError, FieldMode, FieldSource, RawClaim};
 use crate::engine::Engine;
 use crate::history::HistoryRecord;
@@ -178,7 +178,6 @@ impl Batch<'_> {
             applied_on,
             district,
             window: window_reasons(event_date, applied_on, s.window_months),
-            payment_month: YearMonth::of(applied_on).plus(s.payment_lag),
             account,
         });
         (self.raws.len() - 1) as u32

@@ -30,8 +30,9 @@ pub(crate) struct Ordered {
     pub runs: Vec<u32>,
     /// Per run: whether the person has several entries or history.
     pub busy: Vec<bool>,
-    /// Per run: the person's history, as a range of the batch's `past` (sorted by person).
-    pub pasts: Vec<(u32, u32)>,
+    /// The runs of persons with history: their history, as a range of the batch's `past` (sorted
+    /// by person). Most persons have none, so it is kept only for those who do.
+    pub pasts: FxHashMap<u32, (u32, u32)>,
     /// Rows paid a top-up (补差) rather than their own amount, with what they are paid.
     pub paid: FxHashMap<u32, i64>,
 }
@@ -121,7 +122,7 @@ impl Ordered {
         batch.past.sort_by(|a, b| (a.person, &a.person_id).cmp(&(b.person, &b.person_id)));
         let mut order: Vec<u32> = keys.iter().map(|k| *k as u32).collect();
         let n = order.len();
-        let (mut runs, mut busy, mut pasts) = (Vec::with_capacity(n + 1), Vec::with_capacity(n), Vec::with_capacity(n));
+        let (mut runs, mut busy, mut pasts) = (Vec::with_capacity(n + 1), Vec::with_capacity(n), FxHashMap::default());
         let past = &batch.past;
         let mut at_past = 0usize;
         let mut start = 0;
@@ -135,7 +136,6 @@ impl Ordered {
             if end - start == 1 && hist_end == at_past {
                 runs.push(start as u32);
                 busy.push(false);
-                pasts.push((at_past as u32, at_past as u32));
                 start = end;
                 continue;
             }
@@ -173,9 +173,11 @@ impl Ordered {
                     (Some(a), None) => (a as u32, a as u32 + 1),
                     _ => (at_past as u32, at_past as u32),
                 };
+                if range.0 < range.1 {
+                    pasts.insert(runs.len() as u32, range);
+                }
                 runs.push((start + from) as u32);
                 busy.push(to - from > 1 || range.0 < range.1);
-                pasts.push(range);
                 from = to;
             }
             start = end;
@@ -383,7 +385,7 @@ impl Partition<'_> {
                 entries[0].decision = batch.checks.lone(&entries[0], closings, &id);
                 continue;
             }
-            let (pf, pt) = self.ordered.pasts[r];
+            let (pf, pt) = self.ordered.pasts.get(&(r as u32)).copied().unwrap_or((0, 0));
             let past: &[Past] = &batch.past[pf as usize..pt as usize];
             let mut collect = |_: &Entry, s: Vec<Step>| steps.push(s);
             person.decide(past, entries, if traced { Some(&mut collect) } else { None });

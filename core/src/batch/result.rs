@@ -142,9 +142,14 @@ impl BatchResult {
 /// What decides a row's record besides its amount — its shape, its own dates' findings (the
 /// window), its month of payment when approved, and its decision — packed in one integer: rows
 /// alike in these share one outcome.
-fn outcome_key(raw: &Raw, decision: u8) -> u128 {
-    let month = if decision == APPROVED { month_number(raw.payment_month) } else { 0 };
+fn outcome_key(batch: &Batch<'_>, raw: &Raw, decision: u8) -> u128 {
+    let month = if decision == APPROVED { month_number(payment_month(batch, raw)) } else { 0 };
     (u128::from(raw.shape) << 96) | (u128::from(raw.window.bits()) << 64) | (u128::from(month) << 8) | u128::from(decision)
+}
+
+/// A row's month of payment: the month of `applied_on` plus its shape's payment lag.
+fn payment_month(batch: &Batch<'_>, raw: &Raw) -> YearMonth {
+    YearMonth::of(raw.applied_on).plus(batch.shapes.list[raw.shape as usize].payment_lag)
 }
 
 /// A month as one number that orders as months do (0 for none).
@@ -162,7 +167,7 @@ fn by_shape(batch: &Batch<'_>, raw: &Raw, decision: u8) -> Assessment {
     let reasons = Reasons::from_bits(shape.assessment.reasons.bits() | raw.window.bits());
     match (decision, refused(decision)) {
         (APPROVED, _) => {
-            a.payment_month = Some(raw.payment_month);
+            a.payment_month = Some(payment_month(batch, raw));
         }
         (_, Some(reason)) => {
             a.status = Status::Rejected;
@@ -235,7 +240,7 @@ pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) ->
             Some(a) => push(own_outcome(a, decision, paid), &mut counts),
             None => {
                 let raw = &batch.raws[batch.rows.raw[row] as usize];
-                match by_key.entry(outcome_key(raw, decision)) {
+                match by_key.entry(outcome_key(&batch, raw, decision)) {
                     std::collections::hash_map::Entry::Occupied(id) => *id.get(),
                     std::collections::hash_map::Entry::Vacant(slot) => *slot.insert(push(by_shape(&batch, raw, decision), &mut counts)),
                 }
@@ -304,7 +309,7 @@ fn approved_rows<'b>(batch: &'b Batch<'_>, ordered: &'b Ordered) -> impl Iterato
             district: raw.district,
             project: shape.project,
             applied_on: raw.applied_on,
-            payment_month: Some(raw.payment_month),
+            payment_month: Some(payment_month(batch, raw)),
             account: raw.account,
             app: None,
             count: 1,

@@ -7,7 +7,7 @@
 //! its dates, its district). Claims read one by one have a raw entry each; the rows of a table
 //! share one per distinct text of their fields.
 
-use crate::calendar::{Date, YearMonth};
+use crate::calendar::Date;
 use crate::reasons::Reasons;
 use compact_str::CompactString;
 use rustc_hash::FxHashMap;
@@ -92,7 +92,7 @@ pub(crate) fn days(d: Date) -> u32 {
 
 /// What was read of a claim besides its ids and fee: its shape (what checks 1–5 and 7 and the
 /// amount depend on), its dates, its district, and what its dates decide on their own (the claim
-/// window, the month of payment, the account).
+/// window, the account; the month of payment is `applied_on`'s plus its shape's lag).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Raw {
     /// Index into the batch's shapes; [`Raw::INVALID`] for a row that did not validate,
@@ -103,8 +103,6 @@ pub(crate) struct Raw {
     pub district: u32,
     /// Check 6 (SPEC §7.1): applied before the event, or after the window closed.
     pub window: Reasons,
-    /// `applied_on`'s month plus the payment lag in force.
-    pub payment_month: YearMonth,
     /// The account of the program's fund in force on `applied_on`, when the program is paid
     /// from the special account.
     pub account: Option<u16>,
