@@ -309,7 +309,8 @@ impl Partition<'_> {
         // entries are is found in row order, not by person.
         let affected = if first_pass { Vec::new() } else { self.affected(closings) };
         let is_affected = |i: u32| affected.get(i as usize / 64).is_some_and(|w| w & (1 << (i % 64)) != 0);
-        let mut todo: Vec<u32> = Vec::new();
+        // The runs to decide, and whether each holds a traced entry.
+        let mut todo: Vec<(u32, bool)> = Vec::new();
         for r in 0..runs {
             let (from, to) = (self.ordered.runs[r] as usize, self.ordered.runs[r + 1] as usize);
             let traced = trace && (from..to).any(|k| self.has_trace(self.ordered.order[k]));
@@ -321,11 +322,11 @@ impl Partition<'_> {
                 lone_rows[first / 64] |= 1 << (first % 64);
                 continue;
             }
-            todo.push(r as u32);
+            todo.push((r as u32, traced));
         }
         for block in todo.chunks(PERSONS_BLOCK) {
             let this = &*self;
-            let parts = crate::parallel::chunks(block.len(), |range| this.decide_runs(&block[range], closings, trace, &left));
+            let parts = crate::parallel::chunks(block.len(), |range| this.decide_runs(&block[range], closings, &left));
             for (entries, steps) in parts {
                 for (k, s) in steps {
                     let e = &entries[k];
@@ -358,27 +359,21 @@ impl Partition<'_> {
         }
     }
 
-    /// Decides the persons of these runs: their entries in order with their decisions, and the
-    /// steps of each traced entry (by its position among them).
-    fn decide_runs(
-        &self,
-        runs: &[u32],
-        closings: &Closings,
-        trace: bool,
-        left: &[Option<Decimal>],
-    ) -> (Vec<Entry>, Vec<(usize, Vec<Step>)>) {
+    /// Decides the persons of these runs (each with whether it holds a traced entry): their
+    /// entries in order with their decisions, and the steps of each traced entry (by its position
+    /// among them).
+    fn decide_runs(&self, runs: &[(u32, bool)], closings: &Closings, left: &[Option<Decimal>]) -> (Vec<Entry>, Vec<(usize, Vec<Step>)>) {
         let batch = &self.batch;
         let id_of = |e: &Entry| -> CompactString { entry_id(batch, e) };
         let mut person = Person::new(batch.engine, &batch.checks, &batch.apps, closings, &id_of).with_left(left);
         let (mut out, mut traces) = (Vec::new(), Vec::new());
         let mut steps: Vec<Vec<Step>> = Vec::new();
-        for &r in runs {
+        for &(r, traced) in runs {
             let r = r as usize;
             let (from, to) = (self.ordered.runs[r] as usize, self.ordered.runs[r + 1] as usize);
             let start = out.len();
             out.extend(self.ordered.order[from..to].iter().map(|&i| self.entry(i)));
             let entries = &mut out[start..];
-            let traced = trace && self.ordered.order[from..to].iter().any(|&i| self.has_trace(i));
             // No subsidy at all a year: even a lone claim is refused by the annual limit.
             if !(self.ordered.busy[r] || traced || batch.checks.annual_claims == 0) {
                 let id = if closings.is_empty() { CompactString::default() } else { entry_id(batch, &entries[0]) };
@@ -414,24 +409,23 @@ impl Partition<'_> {
         let rows = b.rows.len();
         let mut bits = vec![0u64; (rows + b.apps.len()).div_ceil(64)];
         let mut set = |i: usize| bits[i / 64] |= 1 << (i % 64);
-        let closed_at = |account: Option<u16>| account.and_then(|a| closings.closed_at.get(usize::from(a))?.as_ref());
         for r in 0..rows {
             if b.rows.decision[r] == NOT_ELIGIBLE || b.rows.raw[r] == super::rows::NONE {
                 continue;
             }
             let raw = &b.raws[b.rows.raw[r] as usize];
             let special = b.checks.special.get(b.shapes.list[raw.shape as usize].program as usize).copied().unwrap_or(false);
-            if let Some((day, id)) = closed_at(raw.account).filter(|_| special) {
-                if raw.applied_on > *day || (raw.applied_on == *day && b.claim_id(r as u32).as_bytes() >= id.as_bytes()) {
-                    set(r);
-                }
+            // The id is borrowed from the batch's arena, and compared only on the closing day.
+            if special && raw.account.is_some_and(|a| closings.is_closed(a, raw.applied_on, b.ids.get(r))) {
+                set(r);
             }
         }
         for p in 0..b.apps.len() {
             let e = self.entry((rows + p) as u32);
+            let id = self.entry_id(&e);
             let special = b.checks.special.get(usize::from(e.program)).copied().unwrap_or(false);
-            let closed = special && e.account.is_some_and(|a| closings.is_closed(a, e.applied_on, &self.entry_id(&e)));
-            let quota = !closings.quota_full_at.is_empty() && closings.is_quota_full(e.applied_on, &self.entry_id(&e));
+            let closed = special && e.account.is_some_and(|a| closings.is_closed(a, e.applied_on, &id));
+            let quota = !closings.quota_full_at.is_empty() && closings.is_quota_full(e.applied_on, &id);
             if closed || quota {
                 set(rows + p);
             }
