@@ -26,6 +26,8 @@ pub struct Prepared(PreparedKind);
 #[allow(clippy::large_enum_variant)]
 enum PreparedKind {
     Claim(Claim),
+    /// A claim whose id was given with surrounding spaces, and the id as given.
+    Spaced(Box<(Claim, String)>),
     Invalid(String, Vec<FieldError>),
 }
 
@@ -36,7 +38,13 @@ impl Engine {
         #[must_use]
         fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode) -> Prepared {
             Prepared(match Claim::read(source, mode) {
-                Ok(claim) => PreparedKind::Claim(claim),
+                Ok(claim) => match source.value(crate::claim::Field::ClaimId) {
+                    Some(crate::claim::RawRef::Text(given) | crate::claim::RawRef::Number(given)) if given.len() != claim.claim_id.len() => {
+                        let given = given.to_string();
+                        PreparedKind::Spaced(Box::new((claim, given)))
+                    }
+                    _ => PreparedKind::Claim(claim),
+                },
                 Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
             })
         }
@@ -52,7 +60,7 @@ impl Batch<'_> {
     /// the errors the same claim read from JSON gets, and still appears in the result.
     pub fn add(&mut self, claim: &Claim) {
         match claim.check() {
-            Ok(checked) => self.push_claim(&checked),
+            Ok(checked) => self.push_claim(&checked, &claim.claim_id),
             Err(errors) => self.add_invalid(&claim.claim_id, errors),
         }
     }
@@ -82,7 +90,8 @@ impl Batch<'_> {
         /// Adds a claim read by [`Engine::prepare`].
         fn add_prepared(&mut self, prepared: Prepared) {
             match prepared.0 {
-                PreparedKind::Claim(claim) => self.push_claim(&claim),
+                PreparedKind::Claim(claim) => self.push_claim(&claim, &claim.claim_id),
+                PreparedKind::Spaced(spaced) => self.push_claim(&spaced.0, &spaced.1),
                 PreparedKind::Invalid(id, errors) => self.add_invalid(&id, errors),
             }
         }
@@ -103,18 +112,29 @@ impl Batch<'_> {
     /// Adds a claim that could not be read, with its errors.
     pub fn add_invalid(&mut self, claim_id: &str, errors: Vec<FieldError>) {
         let row = self.rows.len() as u32;
-        self.ids.push(claim_id);
+        self.push_id(row, claim_id);
         self.persons.push("");
         self.rows.push(NONE, FEE_ABSENT, 0, NONE);
         let mut a = Assessment::invalid(errors);
-        if self.trace.covers(claim_id) {
+        if self.trace.covers(claim_id.trim()) {
             a.trace = Some(Box::new(self.engine.invalid_trace(&a)));
         }
         self.own.insert(row, a);
     }
 
-    /// Adds a validated claim: its shape (assessed when new), its dates' own checks, its fee.
-    pub(super) fn push_claim(&mut self, claim: &Claim) {
+    /// Keeps row `row`'s claim id: trimmed, as the checks compare it, and as given where that
+    /// differs (its record shows it as given).
+    fn push_id(&mut self, row: u32, given: &str) {
+        let trimmed = given.trim();
+        self.ids.push(trimmed);
+        if trimmed.len() != given.len() {
+            self.given_ids.push((row, given.into()));
+        }
+    }
+
+    /// Adds a validated claim whose id was given as `given` (its trimmed form is the claim's):
+    /// its shape (assessed when new), its dates' own checks, its fee.
+    pub(super) fn push_claim(&mut self, claim: &Claim, given: &str) {
         let engine = self.engine;
         let row = self.rows.len() as u32;
         let traced = self.trace.covers(&claim.claim_id);
@@ -123,7 +143,7 @@ impl Batch<'_> {
             // An apprenticeship is approved only at a review session (SPEC §8): alone it is an
             // estimate; in a batch an eligible one is `needs_review` and commits nothing.
             let a = if traced { engine.explain(claim) } else { engine.assess(claim) };
-            self.ids.push(&claim.claim_id);
+            self.push_id(row, given);
             self.persons.push(&claim.person_id);
             let enterprise = self.enterprises.opt(claim.enterprise_id.as_deref());
             self.rows.push(NONE, FEE_ABSENT, person, enterprise);
@@ -135,7 +155,7 @@ impl Batch<'_> {
         }
         let shape = self.shapes.of(engine, claim, &mut self.occupations, &mut self.projects);
         let raw = self.raw(claim, shape);
-        self.push_shaped(&claim.claim_id, &claim.person_id, person, claim.enterprise_id.as_deref(), claim.fee_paid, raw);
+        self.push_shaped(given, &claim.person_id, person, claim.enterprise_id.as_deref(), claim.fee_paid, raw);
         if traced {
             self.own.insert(row, engine.explain(claim));
         }
@@ -153,7 +173,7 @@ impl Batch<'_> {
         raw: u32,
     ) {
         let row = self.rows.len() as u32;
-        self.ids.push(claim_id);
+        self.push_id(row, claim_id);
         self.persons.push(person_id);
         let enterprise = self.enterprises.opt(enterprise);
         let fee = fee.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX));

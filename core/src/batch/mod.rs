@@ -127,8 +127,11 @@ pub struct Batch<'e> {
     rows: Rows,
     raws: Vec<Raw>,
     shapes: Shapes,
-    /// Claim ids and person ids as read, a row each.
+    /// Claim ids (trimmed, as the checks compare them) and person ids as read, a row each.
     ids: TextArena,
+    /// The rows whose claim id as given differs from its trimmed form (surrounding spaces), in
+    /// row order, with the id as given: what their records show (SPEC §7.3).
+    given_ids: Vec<(u32, CompactString)>,
     persons: TextArena,
     /// Rows assessed on their own (invalid, apprenticeships, traced claims), by row.
     own: FxHashMap<u32, Assessment>,
@@ -197,6 +200,7 @@ impl Engine {
             raws: Vec::new(),
             shapes: Shapes::default(),
             ids: TextArena::default(),
+            given_ids: Vec::new(),
             persons: TextArena::default(),
             own: FxHashMap::default(),
             past: Vec::new(),
@@ -298,7 +302,7 @@ impl<'e> Batch<'e> {
         self.rows.len() == 0
     }
 
-    /// The claim id of a row as given.
+    /// The claim id of a row, trimmed (as the checks compare ids).
     pub(crate) fn claim_id(&self, row: u32) -> std::borrow::Cow<'_, str> {
         std::borrow::Cow::Borrowed(self.ids.get(row as usize))
     }
@@ -427,5 +431,41 @@ mod tests {
         ];
         let order: Vec<&str> = queue_order(&items, |t| *t).into_iter().map(|k| items[k as usize].1).collect();
         assert_eq!(order, ["A", "A\u{0}", "B", "WX2021-000000", "WX2021-000000-1", "WX2021-000000-10", "WX2021-000000-9", "A"]);
+    }
+
+    /// A record shows its claim id as given, in a batch as alone (SPEC §7.3); the checks compare
+    /// it trimmed, as every text field is read (found by the claims_json fuzz target).
+    #[test]
+    fn a_claim_id_given_with_spaces_is_shown_as_given_and_compared_trimmed() {
+        use crate::claim::{FieldMode, RawClaim};
+        let engine = Engine::new(crate::rules::Ruleset::wuxi_2021().unwrap());
+        let claim = |id: &str, program: &str| {
+            RawClaim::from_json(&serde_json::json!({"claim_id": id, "program": program, "person_id": "P0120",
+                "enterprise_id": "E0102", "event_date": "2021-11-01", "applied_on": "2021-11-05", "project": "XM2021-01"}))
+        };
+        let spaced = claim("V-RSN-020 ", "project");
+        let alone = engine.assess_raw(&spaced, FieldMode::Strict, false);
+        let mut batch = engine.batch();
+        batch.add_raw(&spaced, FieldMode::Strict);
+        batch.add_raw(&claim(" bad ", "no_such_program"), FieldMode::Strict);
+        batch.add_raw(&claim("V-RSN-021", "project"), FieldMode::Strict);
+        let result = batch.finish();
+        assert_eq!(alone.claim_id, "V-RSN-020 ");
+        assert_eq!(result.claim_id(0), "V-RSN-020 ");
+        assert_eq!(result.assessment(0).claim_id, "V-RSN-020 ");
+        assert_eq!(result.assessment(0).status, alone.status);
+        assert_eq!(result.assessment(1).claim_id, " bad ");
+        assert_eq!(result.claim_id(2), "V-RSN-021");
+
+        // "A" and " A" are the same id: both invalid, each shown as given.
+        let mut batch = engine.batch();
+        batch.add_raw(&claim(" A", "project"), FieldMode::Strict);
+        batch.add_raw(&claim("A", "project"), FieldMode::Strict);
+        let result = batch.finish();
+        for (row, id) in [(0, " A"), (1, "A")] {
+            let a = result.assessment(row);
+            assert_eq!((a.claim_id.as_str(), a.status), (id, Status::Invalid));
+            assert_eq!(a.errors[0].code, crate::claim::ClaimErrorKind::DuplicateClaimId);
+        }
     }
 }

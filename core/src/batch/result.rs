@@ -31,8 +31,10 @@ pub struct BatchResult {
     pub(crate) outcome_of: Vec<u32>,
     /// Each row's amount in fen (zero unless approved).
     pub(crate) fen: Vec<i64>,
-    /// Claim ids as given (empty for rows read from a table: the table holds them).
+    /// Claim ids, trimmed (empty for rows read from a table: the table holds them).
     ids: TextArena,
+    /// The rows whose id as given differs from its trimmed form, in row order, with that id.
+    given_ids: Vec<(u32, compact_str::CompactString)>,
     /// Apprenticeship applications in input order.
     pub applications: Vec<ApplicationResult>,
     /// The report.
@@ -76,6 +78,11 @@ impl BatchResult {
     /// The claim id of row `row` as given (empty for a row read from a table).
     #[must_use]
     pub fn claim_id(&self, row: usize) -> &str {
+        if !self.given_ids.is_empty() {
+            if let Ok(k) = self.given_ids.binary_search_by_key(&row, |g| g.0 as usize) {
+                return &self.given_ids[k].1;
+            }
+        }
         self.ids.get(row)
     }
 
@@ -128,7 +135,7 @@ impl BatchResult {
             outcomes.push(a);
         }
         let outcome_of = (0..outcomes.len() as u32).collect();
-        BatchResult { outcomes, outcome_of, fen, ids, applications, report }
+        BatchResult { outcomes, outcome_of, fen, ids, given_ids: Vec::new(), applications, report }
     }
 
     /// The rows (each assessment whole), the applications' results and the report: the
@@ -292,7 +299,7 @@ pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) ->
     let apps_statuses = applications.iter().map(|a| (&a.assessment, 1u64));
     let report =
         build_report(batch.engine, &batch.checks, &batch.past, &batch.apps, names, closings, statuses.chain(apps_statuses), approved);
-    BatchResult { outcomes, outcome_of, fen, ids: batch.ids, applications, report }
+    BatchResult { outcomes, outcome_of, fen, ids: batch.ids, given_ids: batch.given_ids, applications, report }
 }
 
 /// The approved rows as the report counts them.

@@ -127,7 +127,8 @@ fn push<'t>(batch: &mut Batch<'_>, key: &mut Key, own: OwnFields, person: u64, r
         return;
     };
     if key.apart || batch.trace.covers(&own.claim_id) {
-        batch.push_claim(&own.into_claim(shared));
+        let claim = own.into_claim(shared);
+        batch.push_claim(&claim, &claim.claim_id);
         return;
     }
     let engine = batch.engine;
