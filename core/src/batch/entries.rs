@@ -37,36 +37,48 @@ pub(crate) struct Ordered {
     pub paid: FxHashMap<u32, i64>,
 }
 
-/// Sorts keys on every core: split by `top` (0..16, in the keys' order: their top four bits),
-/// each part sorted on its own.
-pub(super) fn sort_keys<T: Ord + Copy + Default + Send>(keys: &mut Vec<T>, top: impl Fn(T) -> usize) {
+/// Sorts keys on every core: split in place by `top` (0..16, in the keys' order: their top four
+/// bits), each part sorted on its own. No second buffer: the keys are the batch's largest
+/// transient column.
+pub(super) fn sort_keys<T: Ord + Copy + Send>(keys: &mut [T], top: impl Fn(T) -> usize) {
     if keys.len() < 1 << 16 {
         keys.sort_unstable();
         return;
     }
     let mut counts = [0usize; 16];
     for k in keys.iter() {
-        counts[top(*k)] += 1;
+        counts[top(*k) & 15] += 1;
     }
-    let mut starts = [0usize; 17];
+    let mut ends = [0usize; 16];
+    let mut next = [0usize; 16];
+    let mut at = 0;
     for b in 0..16 {
-        starts[b + 1] = starts[b] + counts[b];
+        next[b] = at;
+        at += counts[b];
+        ends[b] = at;
     }
-    let mut out = vec![T::default(); keys.len()];
-    let mut at = starts;
-    for &k in keys.iter() {
-        let b = top(k);
-        out[at[b]] = k;
-        at[b] += 1;
+    // American flag sort's one pass: each key is swapped straight into its part.
+    for b in 0..16 {
+        while next[b] < ends[b] {
+            let mut k = keys[next[b]];
+            let mut t = top(k) & 15;
+            while t != b {
+                std::mem::swap(&mut k, &mut keys[next[t]]);
+                next[t] += 1;
+                t = top(k) & 15;
+            }
+            keys[next[b]] = k;
+            next[b] += 1;
+        }
     }
     let mut parts: Vec<&mut [T]> = Vec::with_capacity(16);
-    let mut rest: &mut [T] = &mut out;
+    let mut rest: &mut [T] = keys;
     for &count in &counts {
         let (part, tail) = rest.split_at_mut(count);
         parts.push(part);
         rest = tail;
     }
-    let threads = crate::parallel::threads_for(keys.len());
+    let threads = crate::parallel::threads_for(parts.iter().map(|p| p.len()).sum());
     let mut groups: Vec<Vec<&mut [T]>> = (0..threads).map(|_| Vec::new()).collect();
     for (i, part) in parts.into_iter().enumerate() {
         groups[i % threads].push(part);
@@ -84,10 +96,9 @@ pub(super) fn sort_keys<T: Ord + Copy + Default + Send>(keys: &mut Vec<T>, top: 
     for g in &groups {
         sort_parts(take_group(g));
     }
-    if !out.windows(2).all(|w| w[0] <= w[1]) {
-        out.sort_unstable();
+    if !keys.windows(2).all(|w| w[0] <= w[1]) {
+        keys.sort_unstable();
     }
-    *keys = out;
 }
 
 /// The parts of a group, leaving it empty.

@@ -219,12 +219,14 @@ fn own_outcome(a: &Assessment, decision: u8, paid: i64) -> Assessment {
 }
 
 /// Pass 3's end: the records, the applications' results and the report.
-pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) -> BatchResult {
+pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings) -> BatchResult {
     let n = batch.rows.len();
     let mut outcomes: Vec<Assessment> = Vec::new();
     let mut counts: Vec<u64> = Vec::new();
     let mut outcome_of = Vec::with_capacity(n);
-    let mut fen = Vec::with_capacity(n);
+    // The fee column becomes the amounts paid, in place (a row's fee is read before its amount
+    // is written): the result holds no second column of fen.
+    let mut fen = std::mem::take(&mut batch.rows.fen);
     let mut by_key: FxHashMap<u128, u32> = FxHashMap::default();
     let engine = batch.engine;
     let mut push = |mut a: Assessment, counts: &mut Vec<u64>| {
@@ -238,8 +240,8 @@ pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) ->
     for row in 0..n {
         let decision = batch.rows.decision[row];
         let paid = match decision {
-            APPROVED if any_paid => ordered.paid.get(&(row as u32)).copied().unwrap_or(batch.rows.fen[row]),
-            APPROVED => batch.rows.fen[row],
+            APPROVED if any_paid => ordered.paid.get(&(row as u32)).copied().unwrap_or(fen[row]),
+            APPROVED => fen[row],
             _ => 0,
         };
         let own = if any_own { batch.own.get(&(row as u32)) } else { None };
@@ -255,7 +257,7 @@ pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) ->
         };
         counts[id as usize] += 1;
         outcome_of.push(id);
-        fen.push(paid);
+        fen[row] = paid;
     }
     let applications: Vec<ApplicationResult> = batch
         .apps
@@ -275,7 +277,7 @@ pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) ->
             ApplicationResult { application_id: slot.app.application_id.clone(), assessment, session: slot.session, schedule }
         })
         .collect();
-    let approved = approved_rows(&batch, ordered).chain(batch.apps.iter().enumerate().filter_map(|(p, slot)| match slot.decision {
+    let approved = approved_rows(&batch, &fen).chain(batch.apps.iter().enumerate().filter_map(|(p, slot)| match slot.decision {
         Some(Decision::Approved(paid)) => Some(Counted {
             program: slot.program.unwrap_or(0),
             level: Some(slot.app.target_level),
@@ -302,13 +304,12 @@ pub(super) fn build(batch: Batch<'_>, ordered: &Ordered, closings: &Closings) ->
     BatchResult { outcomes, outcome_of, fen, ids: batch.ids, given_ids: batch.given_ids, applications, report }
 }
 
-/// The approved rows as the report counts them.
-fn approved_rows<'b>(batch: &'b Batch<'_>, ordered: &'b Ordered) -> impl Iterator<Item = Counted> + 'b {
-    let any_paid = !ordered.paid.is_empty();
+/// The approved rows as the report counts them, each paid `fen[row]`.
+fn approved_rows<'b>(batch: &'b Batch<'_>, fen: &'b [i64]) -> impl Iterator<Item = Counted> + 'b {
     (0..batch.rows.len()).filter(|&r| batch.rows.decision[r] == APPROVED).map(move |r| {
         let raw = &batch.raws[batch.rows.raw[r] as usize];
         let shape = &batch.shapes.list[raw.shape as usize];
-        let paid = if any_paid { ordered.paid.get(&(r as u32)).copied().unwrap_or(batch.rows.fen[r]) } else { batch.rows.fen[r] };
+        let paid = fen[r];
         Counted {
             program: shape.program as u16,
             level: shape.level,
