@@ -73,6 +73,15 @@ impl Location {
         }
     }
 
+    /// The same kind of location, at number `n`.
+    pub fn numbered(self, n: u32) -> Location {
+        match self {
+            Location::Line(_) => Location::Line(n),
+            Location::Record(_) => Location::Record(n),
+            Location::Row(_) => Location::Row(n),
+        }
+    }
+
     /// The line or record number, from 1.
     pub fn number(self) -> u32 {
         match self {
@@ -88,6 +97,36 @@ impl fmt::Display for Location {
             Location::Record(n) => write!(f, "record {n}"),
             Location::Row(n) => write!(f, "row {n}"),
         }
+    }
+}
+
+/// Where each row of a file was read, in input order: a number a row (4 bytes; a file's rows
+/// are all lines, all records or all rows, so the kind is kept once a run of rows).
+#[derive(Debug, Default)]
+pub struct Locations {
+    numbers: Vec<u32>,
+    /// Where each run of one kind starts, and its kind (a location of that kind, numbered 0).
+    kinds: Vec<(usize, Location)>,
+}
+
+impl Locations {
+    pub fn push(&mut self, location: Location) {
+        let kind = location.numbered(0);
+        if self.kinds.last().is_none_or(|(_, k)| *k != kind) {
+            self.kinds.push((self.numbers.len(), kind));
+        }
+        self.numbers.push(location.number());
+    }
+
+    /// Where row `i` was read.
+    pub fn get(&self, i: usize) -> Option<Location> {
+        let n = *self.numbers.get(i)?;
+        let run = self.kinds.partition_point(|(start, _)| *start <= i).checked_sub(1)?;
+        Some(self.kinds[run].1.numbered(n))
+    }
+
+    pub fn len(&self) -> usize {
+        self.numbers.len()
     }
 }
 
@@ -508,6 +547,20 @@ fn read_json(mut reader: impl Read, path: &str, each: &mut dyn FnMut(RawClaim, L
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn locations_give_back_what_was_pushed_in_four_bytes_a_row() {
+        let mut at = Locations::default();
+        let pushed = [Location::Line(2), Location::Line(4), Location::Record(1), Location::Record(2), Location::Row(9), Location::Line(7)];
+        for l in pushed {
+            at.push(l);
+        }
+        assert_eq!(at.len(), pushed.len());
+        for (i, l) in pushed.iter().enumerate() {
+            assert_eq!(at.get(i), Some(*l));
+        }
+        assert_eq!(at.get(pushed.len()), None);
+    }
 
     #[test]
     fn json_errors_never_quote_the_input() {

@@ -96,7 +96,7 @@ impl LedgerArgs {
 pub fn assess(engine: &Engine, o: &run::Options<'_>, db: &Path, wait: u64) -> Result<Run, Failure> {
     let mode = run::field_mode(o.strict, o.lenient, run::format_of(o.file, o.format));
     let mut claims = Vec::new();
-    let mut locations = Vec::new();
+    let mut locations = input::Locations::default();
     let mut kept = Vec::new();
     let source = input::read_claims(o.file, o.format, |fields: &dyn FieldSource, location, _| {
         if !o.keep.is_empty() {

@@ -562,16 +562,18 @@ fn execute(command: Command, lang: Lang) -> Result<ExitCode, Failure> {
             args.install_reading(lang)?;
             let engine = engine(&rules)?;
             let (apps, _) = apprenticeships.read(lang)?;
-            let options = run::Options { explain: Some(&claim), ..args.options(false, lang, &apps, &[]) };
+            // Ids are compared trimmed, as the batch compares them (a record shows its id as given).
+            let wanted = claim.trim();
+            let options = run::Options { explain: Some(wanted), ..args.options(false, lang, &apps, &[]) };
             let run = run::assess(&engine, &options)?;
             let result = &run.result;
-            let Some(i) = (0..result.len()).find(|&i| result.claim_id(i) == claim) else {
+            let Some(i) = (0..result.len()).find(|&i| result.claim_id(i).trim() == wanted) else {
                 return Err(Failure(format!("{}: {} {}", args.file, lang.pick("no claim", "没有申请"), escape(&claim))));
             };
             let a = result.assessment(i);
             let batch = explain::Batch {
                 file: &args.file,
-                location: run.locations.get(i).copied(),
+                location: run.locations.get(i),
                 claims: result.len(),
                 history: run.history,
                 applications: apps.len(),
@@ -688,7 +690,7 @@ fn report_invalid(run: &run::Run, lang: Lang) -> ExitCode {
         let a = &r.assessment(i);
         let errors: Vec<String> =
             a.errors.iter().map(|e| format!("{} ({})", escape(lang.pick(&e.message_en, &e.message_zh)), e.code.code())).collect();
-        let at = run.locations.get(i).map(|l| lang::location(*l, lang)).unwrap_or_default();
+        let at = run.locations.get(i).map(|l| lang::location(l, lang)).unwrap_or_default();
         terminal::eprint(&format!("  {at} {}: {}\n", escape(r.claim_id(i)), errors.join("; ")));
     }
     if invalid.len() > 20 {

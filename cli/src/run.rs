@@ -15,7 +15,7 @@ const PROGRESS_FROM_BYTES: u64 = 8 << 20;
 pub struct Run {
     pub result: BatchResult,
     /// Where each claim was read, in input order.
-    pub locations: Vec<Location>,
+    pub locations: input::Locations,
     pub source: input::Source,
     /// History records read.
     pub history: usize,
@@ -124,7 +124,7 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
     let mode = field_mode(o.strict, o.lenient, format_of(o.file, o.format));
     let size = if o.file == "-" { None } else { std::fs::metadata(o.file).ok().map(|m| m.len()) };
     let bar = progress_bar(size, o.lang);
-    let mut locations = Vec::new();
+    let mut locations = input::Locations::default();
     let mut kept = Vec::new();
     let source = input::read_claims_prepared(
         o.file,

@@ -133,3 +133,34 @@ fn explain_names_history_lines_in_chinese_and_needs_a_claim() {
     let usage = subsidy(&["explain", "examples/demo-2021.csv"]);
     assert_eq!(usage.status.code(), Some(2), "explain without --claim is a usage error");
 }
+
+/// A claim id given with surrounding spaces: its record shows it as given (SPEC §7.3), and
+/// `explain --claim` finds it by the id without them, as the batch compares ids.
+#[test]
+fn a_claim_id_given_with_spaces_is_shown_as_given_and_found_without_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let claims = dir.path().join("claims.jsonl");
+    std::fs::write(
+        &claims,
+        concat!(
+            r#"{"claim_id": " V-1 ", "program": "pre_job", "person_id": "P1", "enterprise_id": "E1", "event_date": "2021-05-10", "applied_on": "2021-05-20"}"#,
+            "\n",
+            r#"{"claim_id": "V-2", "program": "pre_job", "person_id": "P2", "enterprise_id": "E1", "event_date": "2021-05-10", "applied_on": "2021-05-20"}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("records.jsonl");
+    let run = subsidy(&["assess", claims.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let ids: Vec<String> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["claim_id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, [" V-1 ", "V-2"]);
+    let run = subsidy(&["explain", claims.to_str().unwrap(), "--claim", "V-1", "--json"]);
+    assert_eq!(run.status.code(), Some(0), "{}", String::from_utf8_lossy(&run.stderr));
+    let explained: Value = serde_json::from_slice(&run.stdout).unwrap();
+    assert_eq!(explained["status"], "approved", "{explained}");
+}
