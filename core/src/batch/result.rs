@@ -237,11 +237,11 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
     };
     // Most batches have no row assessed on its own and no top-up: no lookup per row then.
     let (any_own, any_paid) = (!batch.own.is_empty(), !ordered.paid.is_empty());
-    for row in 0..n {
+    for (row, fen_row) in fen.iter_mut().enumerate() {
         let decision = batch.rows.decision[row];
         let paid = match decision {
-            APPROVED if any_paid => ordered.paid.get(&(row as u32)).copied().unwrap_or(fen[row]),
-            APPROVED => fen[row],
+            APPROVED if any_paid => ordered.paid.get(&(row as u32)).copied().unwrap_or(*fen_row),
+            APPROVED => *fen_row,
             _ => 0,
         };
         let own = if any_own { batch.own.get(&(row as u32)) } else { None };
@@ -257,7 +257,7 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
         };
         counts[id as usize] += 1;
         outcome_of.push(id);
-        fen[row] = paid;
+        *fen_row = paid;
     }
     let applications: Vec<ApplicationResult> = batch
         .apps
