@@ -75,7 +75,9 @@ impl FieldSource for Normalised<'_> {
 /// changes made (listed by [`log`] as the claim reaches the batch, in file order).
 pub fn prepare<T>(fields: &dyn FieldSource, prepare: &dyn Fn(&dyn FieldSource) -> T) -> (T, Vec<Change>) {
     let (normalised, changes) = Normalised::new(fields, crate::reading::get().normalise);
-    (prepare(&normalised), changes)
+    // Nearly every row is already plain: read as it is, not through the wrapper.
+    let prepared = if normalised.values.is_empty() { prepare(fields) } else { prepare(&normalised) };
+    (prepared, changes)
 }
 
 /// Normalises the dates and money of a record read (history, applications, outcomes) as the

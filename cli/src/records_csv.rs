@@ -129,7 +129,7 @@ impl Layout {
         let mut next = || cells.next().expect("`row` was resized to the number of columns above");
         next().push_str(record.claim_id);
         next().push_str(if texts { status_zh(record.status) } else { record.status.code() });
-        let _ = write!(next(), "{}", skill_subsidy::money::format_yuan(record.amount));
+        next().push_str(&skill_subsidy::money::format_yuan(record.amount));
         let join = |cell: &mut String, f: &dyn Fn(skill_subsidy::Reason) -> &'static str, sep: &str| {
             for (i, r) in record.reasons.iter().enumerate() {
                 cell.push_str(if i > 0 { sep } else { "" });
@@ -162,7 +162,7 @@ impl Layout {
         next().push_str(record.catalogue_version.unwrap_or_default());
         if let Some(m) = record.payment_month {
             // 202105, not 2021-05: a spreadsheet would make the latter a date.
-            let _ = write!(next(), "{:04}{:02}", m.year(), m.month());
+            push_month(next(), m.year(), m.month());
         } else {
             next();
         }
@@ -173,6 +173,19 @@ impl Layout {
             if let std::borrow::Cow::Owned(safe) = spreadsheet::cell(cell, i == Self::AMOUNT, self.formulas) {
                 *cell = safe;
             }
+        }
+    }
+}
+
+/// A month as `YYYYMM` (digits pushed one by one: a million records write a million months).
+fn push_month(cell: &mut String, year: i32, month: u32) {
+    match u32::try_from(year) {
+        Ok(year @ 0..=9999) => {
+            let number = year * 100 + month % 100;
+            cell.extend((0..6).rev().map(|place| char::from(b'0' + (number / 10u32.pow(place) % 10) as u8)));
+        }
+        _ => {
+            let _ = write!(cell, "{year:04}{month:02}");
         }
     }
 }
@@ -190,6 +203,15 @@ pub fn status_zh(status: Status) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_month_is_written_as_six_digits() {
+        for (year, month) in [(2021, 5), (2021, 12), (999, 1), (9999, 12), (0, 1), (10000, 1), (-1, 3)] {
+            let mut cell = String::new();
+            push_month(&mut cell, year, month);
+            assert_eq!(cell, format!("{year:04}{month:02}"));
+        }
+    }
 
     #[test]
     fn keep_names_fields_in_english_or_chinese_and_all_means_every_field_but_the_id() {

@@ -50,11 +50,33 @@ pub(crate) fn min_amount(a: Decimal, b: Decimal) -> Decimal {
 /// JSON, CSV and every binding.
 #[must_use]
 pub fn format_yuan(amount: Decimal) -> String {
-    let mut shown = amount;
-    if shown.scale() != 2 {
-        shown = round_to_fen(shown);
+    let shown = round_to_fen(amount);
+    // Written digit by digit from the fen (a million records write a million amounts); a
+    // negative zero and amounts past u64's fen are left to `Decimal`'s own formatting.
+    let fen = shown.mantissa();
+    let Ok(mut rest) = u64::try_from(fen.unsigned_abs()) else { return shown.to_string() };
+    if fen == 0 && shown.is_sign_negative() {
+        return shown.to_string();
     }
-    shown.to_string()
+    let mut digits = [0u8; 24];
+    let mut at = digits.len();
+    let mut written = 0;
+    while written < 3 || rest > 0 {
+        if written == 2 {
+            at -= 1;
+            digits[at] = b'.';
+        }
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        written += 1;
+    }
+    let mut text = String::with_capacity(digits.len() - at + 1);
+    if fen < 0 {
+        text.push('-');
+    }
+    text.extend(digits[at..].iter().map(|&b| char::from(b)));
+    text
 }
 
 /// Why a text is not an amount of money.
@@ -148,6 +170,27 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn amounts_are_written_as_decimal_writes_them_rounded_to_the_fen() {
+        let texts = ["0", "0.00", "-0.00", "0.01", "-0.01", "0.1", "1", "9.99", "10", "300.00", "1950.5", "-7000.00", "1234.565"];
+        let big = [
+            "999999999999.99",
+            "184467440737095516.15",
+            "184467440737095516.16",
+            "-184467440737095516.16",
+            "79228162514264337593543950.33",
+        ];
+        for text in texts.iter().chain(&big) {
+            let amount = d(text);
+            assert_eq!(format_yuan(amount), round_to_fen(amount).to_string(), "{text}");
+        }
+        for fen in (0..2_000_i64).chain([i64::MAX / 3, 123_456_789_012]) {
+            for amount in [Decimal::new(fen, 2), Decimal::new(-fen, 2), Decimal::new(fen, 0), Decimal::new(fen, 3)] {
+                assert_eq!(format_yuan(amount), round_to_fen(amount).to_string(), "{amount}");
+            }
+        }
     }
 
     #[test]

@@ -122,6 +122,23 @@ impl<'a> Record<'a> {
         self.data.get(start..end)
     }
 
+    /// The record's fields' bytes as text when they are all UTF-8: checked once for the record,
+    /// not once for each field read ([`Record::field_text`]).
+    #[must_use]
+    pub fn text(&self) -> Option<&'a str> {
+        std::str::from_utf8(self.data).ok()
+    }
+
+    /// Field `i` out of `text`, the record's [`Record::text`]; `None` where there is no field `i`,
+    /// or where it does not start and end on a character (a character split across two fields:
+    /// each is then not UTF-8 on its own, and [`Record::field`] tells).
+    #[must_use]
+    pub fn field_text(&self, text: &'a str, i: usize) -> Option<&'a str> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        text.get(start..end)
+    }
+
     /// The fields, in order.
     pub fn fields(&self) -> impl Iterator<Item = &'a [u8]> + '_ {
         (0..self.len()).filter_map(|i| self.field(i))

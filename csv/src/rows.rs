@@ -145,7 +145,7 @@ impl Header {
         };
         // A row with a record error shows only its claim id (to find the row).
         let columns = if error.is_some() { &self.claim_id_only } else { &self.columns };
-        Some(Cells { header: self, columns, record, record_error: error })
+        Some(Cells { header: self, columns, text: record.text(), record, record_error: error })
     }
 }
 
@@ -165,6 +165,9 @@ pub struct Cells<'a> {
     /// For each claim field, its column.
     columns: &'a [Option<usize>; Field::COUNT],
     record: Record<'a>,
+    /// The record's bytes as text, when they are all UTF-8 (nearly always): its cells are then
+    /// slices of it, not checked one by one.
+    text: Option<&'a str>,
     record_error: Option<FieldError>,
 }
 
@@ -199,7 +202,11 @@ impl Cells<'_> {
 impl FieldSource for Cells<'_> {
     fn value(&self, field: Field) -> Option<RawRef<'_>> {
         // With a record error the cells are not read (only the claim id, to find the row).
-        let cell = self.record.field(self.columns[field as usize]?)?;
+        let column = self.columns[field as usize]?;
+        if let Some(cell) = self.text.and_then(|text| self.record.field_text(text, column)) {
+            return Some(if cell.is_empty() { RawRef::Null } else { RawRef::Text(cell) });
+        }
+        let cell = self.record.field(column)?;
         Some(match std::str::from_utf8(cell) {
             Ok("") => RawRef::Null,
             Ok(text) => RawRef::Text(text),
@@ -390,6 +397,19 @@ mod tests {
     fn invalid_utf8_is_marked_on_its_field() {
         let rows = csv_bytes(b"claim_id,program\nC1,pre\xff\n").unwrap();
         assert_eq!(rows[0].1.get(Field::Program), Some(&RawValue::NotUtf8));
+    }
+
+    #[test]
+    fn a_character_split_across_two_fields_is_not_utf8_in_either() {
+        // 滨 is E6 BB A8: the record's bytes are UTF-8 as a whole, each field is not.
+        let rows = csv_bytes(
+            b"claim_id,program,district
+C1,\xe6\xbb,\xa8\nC2,x,\xe6\xbb\xa8\n",
+        )
+        .unwrap();
+        assert_eq!(rows[0].1.get(Field::Program), Some(&RawValue::NotUtf8));
+        assert_eq!(rows[0].1.get(Field::District), Some(&RawValue::NotUtf8));
+        assert_eq!(rows[1].1.get(Field::District), Some(&RawValue::Text("滨".into())));
     }
 
     #[test]

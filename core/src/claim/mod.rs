@@ -363,7 +363,7 @@ impl<'a, S: FieldSource + ?Sized> FieldReader<'a, S> {
     fn present(&mut self, field: Field) -> Option<&'a str> {
         match self.raw.value(field)? {
             RawRef::Null => None,
-            RawRef::Text(s) if s.trim().is_empty() => None,
+            RawRef::Text(s) if trim(s).is_empty() => None,
             RawRef::Text(s) | RawRef::Number(s) => Some(s),
             RawRef::Bool(b) => {
                 self.fail(ClaimErrorKind::WrongType, field, Some(&b.to_string()));
@@ -394,7 +394,7 @@ impl<'a, S: FieldSource + ?Sized> FieldReader<'a, S> {
             self.fail(ClaimErrorKind::InvalidCharacters, field, Some(text));
             None
         } else {
-            Some(CompactString::from(text.trim()))
+            Some(CompactString::from(trim(text)))
         }
     }
 
@@ -456,7 +456,18 @@ impl<'a, S: FieldSource + ?Sized> FieldReader<'a, S> {
 /// Whether text holds a control character (C0, DEL or C1). ASCII text, the usual case, is
 /// checked byte by byte without decoding.
 pub(crate) fn has_control(text: &str) -> bool {
-    text.bytes().any(|b| b < 0x20 || b == 0x7F) || (!text.is_ascii() && text.chars().any(char::is_control))
+    // Visible ASCII and spaces (nearly every value) are checked a byte at a time, without
+    // decoding; only other text is decoded.
+    !text.bytes().all(|b| (0x20..0x7F).contains(&b)) && text.chars().any(char::is_control)
+}
+
+/// `text.trim()`, without decoding where it starts and ends with visible ASCII (nearly every
+/// value): only then can it have no white space to trim at either end.
+pub(crate) fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(first), Some(last)) if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
 }
 
 fn shorten(value: &str) -> String {
@@ -471,6 +482,17 @@ fn shorten(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_quick_trim_and_control_check_agree_with_the_plain_ones() {
+        let plain_control = |t: &str| t.chars().any(char::is_control);
+        for text in
+            ["", " ", "a", " a", "a ", "\u{3000}a", "a\u{3000}", "\u{a0}", "滨湖区", "a\tb", "a\u{7f}", "a\u{85}", "x\u{9f}y", "~!", "a b"]
+        {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+            assert_eq!(has_control(text), plain_control(text), "{text:?}");
+        }
+    }
 
     fn raw(pairs: &[(&str, &str)]) -> RawClaim {
         let mut raw = RawClaim::default();
