@@ -139,8 +139,14 @@ impl Closings {
     /// Whether an application with this key comes at or after its year's quota filled.
     #[must_use]
     pub fn is_quota_full(&self, applied_on: Date, claim_id: &str) -> bool {
+        self.is_quota_full_by(applied_on, || claim_id)
+    }
+
+    /// As [`Closings::is_quota_full`], the id read only for an entry of the day the quota filled
+    /// (it is far away in memory).
+    pub(crate) fn is_quota_full_by<S: AsRef<str>>(&self, applied_on: Date, claim_id: impl Fn() -> S) -> bool {
         let year = chrono::Datelike::year(&applied_on);
-        self.quota_full_at.iter().any(|(y, (date, id))| *y == year && (applied_on, claim_id.as_bytes()) >= (*date, id.as_bytes()))
+        self.quota_full_at.iter().any(|(y, (date, id))| *y == year && at_or_after(applied_on, &claim_id, *date, id))
     }
 
     /// Whether the account closes at some point of the queue.
@@ -152,11 +158,23 @@ impl Closings {
     /// Whether the claim with this key comes at or after the account's closing point.
     #[must_use]
     pub fn is_closed(&self, account: u16, applied_on: Date, claim_id: &str) -> bool {
+        self.is_closed_by(account, applied_on, || claim_id)
+    }
+
+    /// As [`Closings::is_closed`], the id read only for an entry of the day the account closed
+    /// (it is far away in memory).
+    pub(crate) fn is_closed_by<S: AsRef<str>>(&self, account: u16, applied_on: Date, claim_id: impl Fn() -> S) -> bool {
         match self.closed_at.get(usize::from(account)) {
-            Some(Some((date, id))) => (applied_on, claim_id.as_bytes()) >= (*date, id.as_bytes()),
+            Some(Some((date, id))) => at_or_after(applied_on, &claim_id, *date, id),
             _ => false,
         }
     }
+}
+
+/// Whether (`applied_on`, the claim id) comes at or after (`date`, `id`) in queue order; the
+/// claim id is asked for only when the days are the same.
+fn at_or_after<S: AsRef<str>>(applied_on: Date, claim_id: &impl Fn() -> S, date: Date, id: &str) -> bool {
+    applied_on > date || (applied_on == date && claim_id().as_ref().as_bytes() >= id.as_bytes())
 }
 
 /// Where an account with `opening` fen, of which `committed` are committed before the queue,

@@ -84,17 +84,17 @@ impl CheckRules {
     /// apprenticeship or a top-up, and it is within an annual limit of at least one), so only
     /// the quota and the account can refuse it — as [`Person::decide`] would, without looking
     /// at the person. The batch's property tests compare the two.
-    pub fn lone(&self, e: &Entry, closings: &Closings, claim_id: &str) -> Decision {
+    pub fn lone<S: AsRef<str>>(&self, e: &Entry, closings: &Closings, claim_id: impl Fn() -> S) -> Decision {
         if self.needs_review(e) {
             return Decision::Rejected(Reason::NeedsReview);
         }
-        if e.app.is_some() && !closings.quota_full_at.is_empty() && closings.is_quota_full(e.applied_on, claim_id) {
+        if e.app.is_some() && !closings.quota_full_at.is_empty() && closings.is_quota_full_by(e.applied_on, &claim_id) {
             return Decision::Rejected(Reason::QuotaFull);
         }
         if self.special[usize::from(e.program)] {
             match e.account {
                 None => return Decision::Rejected(Reason::NoAccountInForce),
-                Some(a) if closings.closes(a) && closings.is_closed(a, e.applied_on, claim_id) => {
+                Some(a) if closings.closes(a) && closings.is_closed_by(a, e.applied_on, &claim_id) => {
                     return Decision::Rejected(Reason::BudgetExhausted)
                 }
                 Some(_) => {}

@@ -387,8 +387,8 @@ impl Partition<'_> {
             let entries = &mut out[start..];
             // No subsidy at all a year: even a lone claim is refused by the annual limit.
             if !(self.ordered.busy[r] || traced || batch.checks.annual_claims == 0) {
-                let id = if closings.is_empty() { CompactString::default() } else { entry_id(batch, &entries[0]) };
-                entries[0].decision = batch.checks.lone(&entries[0], closings, &id);
+                let decision = batch.checks.lone(&entries[0], closings, || entry_id(batch, &entries[0]));
+                entries[0].decision = decision;
                 continue;
             }
             let (pf, pt) = self.ordered.pasts.get(&(r as u32)).copied().unwrap_or((0, 0));
@@ -433,10 +433,10 @@ impl Partition<'_> {
         }
         for p in 0..b.apps.len() {
             let e = self.entry((rows + p) as u32);
-            let id = self.entry_id(&e);
+            let id = || self.entry_id(&e);
             let special = b.checks.special.get(usize::from(e.program)).copied().unwrap_or(false);
-            let closed = special && e.account.is_some_and(|a| closings.is_closed(a, e.applied_on, &id));
-            let quota = !closings.quota_full_at.is_empty() && closings.is_quota_full(e.applied_on, &id);
+            let closed = special && e.account.is_some_and(|a| closings.is_closed_by(a, e.applied_on, id));
+            let quota = !closings.quota_full_at.is_empty() && closings.is_quota_full_by(e.applied_on, id);
             if closed || quota {
                 set(rows + p);
             }

@@ -397,7 +397,7 @@ impl<'a> Person<'a> {
             if let Some((_, _, review)) = self.engine.apprenticeship_program() {
                 if let Some(quota) = review.quota {
                     // The claim id is only read where a quota filled (it is far away in memory).
-                    let full = !self.closings.quota_full_at.is_empty() && self.closings.is_quota_full(e.applied_on, &(self.id_of)(e));
+                    let full = !self.closings.quota_full_at.is_empty() && self.closings.is_quota_full_by(e.applied_on, || (self.id_of)(e));
                     if tracing {
                         step(self.engine.param_step(
                             StepId::Quota,
@@ -433,7 +433,7 @@ impl<'a> Person<'a> {
                 }
                 return Decision::Rejected(Reason::NoAccountInForce);
             };
-            let closed = self.closings.closes(account) && self.closings.is_closed(account, e.applied_on, &(self.id_of)(e));
+            let closed = self.closings.closes(account) && self.closings.is_closed_by(account, e.applied_on, || (self.id_of)(e));
             if tracing {
                 let a = &self.engine.rules.accounts[usize::from(account)];
                 let closes = self.engine.closing_balance(usize::from(account)).is_some();

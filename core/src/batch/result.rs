@@ -167,7 +167,7 @@ fn month_number(m: YearMonth) -> u32 {
 /// The assessment of a row by its shape, its window and its decision (without its amount).
 fn by_shape(batch: &Batch<'_>, raw: &Raw, decision: u8) -> Assessment {
     let shape = &batch.shapes.list[raw.shape as usize];
-    let mut a = shape.assessment.clone();
+    let mut a = Assessment::clone(&shape.assessment);
     if a.status == Status::Invalid {
         return a;
     }

@@ -51,7 +51,9 @@ pub(crate) struct Shape {
     /// Checks 1–5 and 7 and the amount of a claim of this shape applied for on its event date
     /// (so that its own window decides nothing): approved with the amount before the fee cap,
     /// rejected with its reasons, or invalid (a field its program needs is missing).
-    pub assessment: Assessment,
+    /// Boxed: the cross-claim passes read a shape's small fields below for rows in person order,
+    /// and a shape without its assessment inline stays small in the cache.
+    pub assessment: Box<Assessment>,
     /// The amount before the fee cap, in fen (approved shapes).
     pub fen: i64,
     /// Whether the fee paid caps the amount (a row's amount is then `min(fen, fee)`).
@@ -175,7 +177,7 @@ fn assess(engine: &Engine, claim: &Claim, program: Option<u16>, occupations: &mu
         counts,
         window_months,
         payment_lag,
-        assessment,
+        assessment: Box::new(assessment),
     }
 }
 
