@@ -211,7 +211,7 @@ impl Batch<'_> {
         let shape = &self.shapes.list[raw.shape as usize];
         let fee = self.rows.fen[i];
         self.rows.fen[i] = 0;
-        if shape.assessment.status != Status::Approved || !raw.window.is_empty() {
+        if !shape.approved || !raw.window.is_empty() {
             self.rows.decision[i] = NOT_ELIGIBLE;
             return;
         }

@@ -8,7 +8,7 @@
 
 use super::budget::{Candidate, Closings, QuotaCandidate};
 use super::persons::{finish_trace, Decision, Entry, Person};
-use super::rows::{days, APPROVED, NOT_ELIGIBLE};
+use super::rows::{days, APPROVED, NONE, NOT_ELIGIBLE};
 use super::{Batch, BudgetInput, Partition, Past};
 use crate::calendar::Date;
 use crate::reasons::{Reason, Status};
@@ -226,29 +226,64 @@ fn queue_day(batch: &Batch<'_>, i: u32, rows: u32) -> Date {
 }
 
 impl Partition<'_> {
+    /// The cross-claim entries of rows and applications `items` (in person order, so scattered
+    /// across the batch's columns) into `out`. A row's entry follows a chain of three loads, its
+    /// row's raw entry, then that entry's shape; a group of items is taken a link at a time, so
+    /// that the loads of one link overlap rather than each waiting on the one before.
+    fn entries_into(&self, items: &[u32], out: &mut Vec<Entry>) {
+        const GROUP: usize = 32;
+        let b = &self.batch;
+        let rows = b.rows.len() as u32;
+        out.reserve(items.len());
+        for group in items.chunks(GROUP) {
+            let mut raws = [NONE; GROUP];
+            for (raw, &i) in raws.iter_mut().zip(group) {
+                if i < rows {
+                    *raw = b.rows.raw[i as usize];
+                }
+            }
+            let mut shapes = [0u32; GROUP];
+            for (shape, &raw) in shapes.iter_mut().zip(&raws) {
+                if let Some(raw) = b.raws.get(raw as usize) {
+                    *shape = raw.shape;
+                }
+            }
+            for (k, &i) in group.iter().enumerate() {
+                out.push(if i < rows { self.row_entry(i, raws[k], shapes[k]) } else { self.entry(i) });
+            }
+        }
+    }
+
+    /// The cross-claim entry of row `i`, whose raw entry and shape are `raw` and `shape`.
+    fn row_entry(&self, i: u32, raw: u32, shape: u32) -> Entry {
+        let b = &self.batch;
+        let r = i as usize;
+        let raw = &b.raws[raw as usize];
+        let shape = &b.shapes.list[shape as usize];
+        let amount = Decimal::new(b.rows.fen[r], 2);
+        Entry {
+            row: i,
+            app: None,
+            applied_on: raw.applied_on,
+            event_date: raw.event_date,
+            program: shape.program as u16,
+            occupation: shape.occupation,
+            level: shape.level,
+            enterprise: b.rows.enterprise[r],
+            amount,
+            counts: shape.counts,
+            account: raw.account,
+            decision: Decision::Approved(amount),
+        }
+    }
+
     /// The cross-claim entry of a row or an application.
     fn entry(&self, i: u32) -> Entry {
         let b = &self.batch;
         let rows = b.rows.len() as u32;
         if i < rows {
-            let r = i as usize;
-            let raw = &b.raws[b.rows.raw[r] as usize];
-            let shape = &b.shapes.list[raw.shape as usize];
-            let amount = Decimal::new(b.rows.fen[r], 2);
-            Entry {
-                row: i,
-                app: None,
-                applied_on: raw.applied_on,
-                event_date: raw.event_date,
-                program: shape.program as u16,
-                occupation: shape.occupation,
-                level: shape.level,
-                enterprise: b.rows.enterprise[r],
-                amount,
-                counts: shape.counts,
-                account: raw.account,
-                decision: Decision::Approved(amount),
-            }
+            let raw = b.rows.raw[i as usize];
+            self.row_entry(i, raw, b.raws[raw as usize].shape)
         } else {
             let p = i - rows;
             let slot = &b.apps[p as usize];
@@ -377,14 +412,20 @@ impl Partition<'_> {
         let batch = &self.batch;
         let id_of = |e: &Entry| -> CompactString { entry_id(batch, e) };
         let mut person = Person::new(batch.engine, &batch.checks, &batch.apps, closings, &id_of).with_left(left);
-        let (mut out, mut traces) = (Vec::new(), Vec::new());
+        // Every entry of these persons first, gathered together (`entries_into`); then each
+        // person's in turn.
+        let span = |r: u32| self.ordered.runs[r as usize] as usize..self.ordered.runs[r as usize + 1] as usize;
+        let items: Vec<u32> = runs.iter().flat_map(|&(r, _)| self.ordered.order[span(r)].iter().copied()).collect();
+        let mut out = Vec::new();
+        self.entries_into(&items, &mut out);
+        let mut traces = Vec::new();
         let mut steps: Vec<Vec<Step>> = Vec::new();
+        let mut start = 0;
         for &(r, traced) in runs {
+            let len = span(r).len();
+            let entries = &mut out[start..start + len];
+            start += len;
             let r = r as usize;
-            let (from, to) = (self.ordered.runs[r] as usize, self.ordered.runs[r + 1] as usize);
-            let start = out.len();
-            out.extend(self.ordered.order[from..to].iter().map(|&i| self.entry(i)));
-            let entries = &mut out[start..];
             // No subsidy at all a year: even a lone claim is refused by the annual limit.
             if !(self.ordered.busy[r] || traced || batch.checks.annual_claims == 0) {
                 let decision = batch.checks.lone(&entries[0], closings, || entry_id(batch, &entries[0]));
@@ -395,7 +436,8 @@ impl Partition<'_> {
             let past: &[Past] = &batch.past[pf as usize..pt as usize];
             let mut collect = |_: &Entry, s: Vec<Step>| steps.push(s);
             person.decide(past, entries, if traced { Some(&mut collect) } else { None });
-            traces.extend(steps.drain(..).enumerate().map(|(j, s)| (start + j, s)));
+            let first = start - len;
+            traces.extend(steps.drain(..).enumerate().map(|(j, s)| (first + j, s)));
         }
         (out, traces)
     }

@@ -54,6 +54,9 @@ pub(crate) struct Shape {
     /// Boxed: the cross-claim passes read a shape's small fields below for rows in person order,
     /// and a shape without its assessment inline stays small in the cache.
     pub assessment: Box<Assessment>,
+    /// Whether checks 1–5 and 7 approve it: the assessment's status, kept beside the other small
+    /// fields that every row of the shape reads.
+    pub approved: bool,
     /// The amount before the fee cap, in fen (approved shapes).
     pub fen: i64,
     /// Whether the fee paid caps the amount (a row's amount is then `min(fen, fee)`).
@@ -166,8 +169,10 @@ fn assess(engine: &Engine, claim: &Claim, program: Option<u16>, occupations: &mu
         }
         None => (false, base_window, 0, false),
     };
-    let fen = if assessment.status == Status::Approved { super::report::fen_of(assessment.amount) } else { 0 };
+    let approved = assessment.status == Status::Approved;
+    let fen = if approved { super::report::fen_of(assessment.amount) } else { 0 };
     Shape {
+        approved,
         fen: i64::try_from(fen).unwrap_or(i64::MAX),
         caps,
         program: program.map_or(NONE, u32::from),
