@@ -119,10 +119,14 @@ fn format_records(
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut out);
             let mut row = Vec::new();
+            // Written as a byte record: the writer's fast path for a record that fits its buffer.
+            let mut record = csv::ByteRecord::new();
             for (i, id, a) in items {
                 let kept = people.kept.get(i).map_or(&[][..], |k| &k[..]);
                 people.layout.row(engine, &a.record().with_claim_id(id), kept, &mut row);
-                w.write_record(&row)?;
+                record.clear();
+                row.iter().for_each(|cell| record.push_field(cell.as_bytes()));
+                w.write_byte_record(&record)?;
             }
             w.flush()?;
         }
