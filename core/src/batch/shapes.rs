@@ -34,6 +34,8 @@ pub(crate) struct ShapeKey {
     evaluator: Option<CompactString>,
     project: Option<CompactString>,
     months: Option<u32>,
+    /// What check 7 reads of the months of unemployment-insurance contributions
+    /// ([`ui_months_read`]), not the months themselves.
     ui_contribution_months: Option<u32>,
     enterprise: bool,
     fee: bool,
@@ -113,7 +115,7 @@ impl Shapes {
                 evaluator: claim.evaluator.clone(),
                 project: claim.project.clone(),
                 months: claim.months,
-                ui_contribution_months: claim.ui_contribution_months,
+                ui_contribution_months: ui_months_read(engine, p, claim),
                 enterprise: claim.enterprise_id.is_some(),
                 fee: claim.fee_paid.is_some(),
             },
@@ -133,6 +135,18 @@ impl Shapes {
     pub fn apart(engine: &Engine, claim: &Claim) -> bool {
         engine.program(&claim.program).is_some_and(|p| matches!(p.calculation, Calculation::Apprenticeship { .. }))
     }
+}
+
+/// What assessing a claim reads of its months of unemployment-insurance contributions (check 7,
+/// SPEC §7.1): nothing where its program sets no minimum (`None`); else whether they are given and
+/// reach the minimum in force (`Some(1)` or `Some(0)`), or that they are missing (`None`, as the
+/// assessment then names the missing field). Claims that differ only beyond that share a shape:
+/// the demo year's claims give 67 different numbers of months and two readings of them.
+fn ui_months_read(engine: &Engine, program: u16, claim: &Claim) -> Option<u32> {
+    let compiled = &engine.programs[usize::from(program)];
+    let minimum = engine.rules.programs[compiled.rule].min_ui_contribution_months?;
+    let need = compiled.segment(claim.event_date).count(minimum);
+    claim.ui_contribution_months.map(|have| u32::from(have >= need))
 }
 
 /// Assesses a shape: the claim applied for on its event date, with placeholders for its ids and
