@@ -422,9 +422,9 @@ impl Partition<'_> {
         let mut steps: Vec<Vec<Step>> = Vec::new();
         let mut start = 0;
         for &(r, traced) in runs {
-            let len = span(r).len();
-            let entries = &mut out[start..start + len];
-            start += len;
+            let first = start;
+            start += span(r).len();
+            let entries = &mut out[first..start];
             let r = r as usize;
             // No subsidy at all a year: even a lone claim is refused by the annual limit.
             if !(self.ordered.busy[r] || traced || batch.checks.annual_claims == 0) {
@@ -436,7 +436,6 @@ impl Partition<'_> {
             let past: &[Past] = &batch.past[pf as usize..pt as usize];
             let mut collect = |_: &Entry, s: Vec<Step>| steps.push(s);
             person.decide(past, entries, if traced { Some(&mut collect) } else { None });
-            let first = start - len;
             traces.extend(steps.drain(..).enumerate().map(|(j, s)| (first + j, s)));
         }
         (out, traces)
