@@ -61,10 +61,12 @@ impl ClaimColumn for Column {
 
     fn codes(&self, rows: std::ops::Range<usize>, out: &mut Vec<u32>) -> bool {
         let Some(values) = &self.dictionary else { return false };
-        let codes: Option<Vec<u32>> = self.cells[rows]
-            .iter()
-            .map(|c| match c {
-                RawValue::Text(s) => values.iter().position(|v| v == s).map(|i| i as u32),
+        // Each text is in the dictionary twice: odd rows name its second copy (rows with
+        // different codes may be equal).
+        let codes: Option<Vec<u32>> = rows
+            .map(|r| match &self.cells[r] {
+                RawValue::Text(s) if r % 2 == 0 => values.iter().position(|v| v == s).map(|i| i as u32),
+                RawValue::Text(s) => values.iter().rposition(|v| v == s).map(|i| i as u32),
                 _ => None,
             })
             .collect();
@@ -137,7 +139,7 @@ impl Columns {
                         for c in &cells {
                             if let RawValue::Text(s) = c {
                                 if !values.contains(s) {
-                                    values.push(s.clone());
+                                    values.extend([s.clone(), s.clone()]);
                                 }
                             }
                         }

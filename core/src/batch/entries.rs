@@ -139,7 +139,8 @@ impl Ordered {
         let mut start = 0;
         while start < n {
             let h = (keys[start] >> 64) as u64;
-            let end = start + keys[start..].partition_point(|k| (k >> 64) as u64 == h);
+            // A person's entries are few: found by a look at the next keys, not a search of the rest.
+            let end = start + 1 + keys[start + 1..].iter().take_while(|&&k| (k >> 64) as u64 == h).count();
             while past.get(at_past).is_some_and(|p| p.person < h) {
                 at_past += 1;
             }

@@ -297,13 +297,30 @@ pub(crate) struct OwnFields {
     pub fee_paid: Option<Decimal>,
 }
 
-/// Own fields a column gave without text (an integer id, a fee in whole fen): taken as they
-/// are, the others read from the row.
+/// Own fields a column gave without text (an integer id, a fee in whole fen) or read once for a
+/// block of rows that share them (a date): taken as they are, the others read from the row.
 #[derive(Debug, Default)]
 pub(crate) struct GivenFields {
     pub claim_id: Option<CompactString>,
     pub person_id: Option<CompactString>,
     pub fee_fen: Option<i64>,
+    pub event_date: Option<Date>,
+    pub applied_on: Option<Date>,
+}
+
+/// A date field's value read as [`Claim::read`] reads it, or `None` when it does not validate.
+pub(crate) fn read_date(field: Field, value: RawRef<'_>) -> Option<Date> {
+    struct One<'v>(Field, RawRef<'v>);
+    impl FieldSource for One<'_> {
+        fn value(&self, field: Field) -> Option<RawRef<'_>> {
+            (field == self.0).then_some(self.1)
+        }
+        fn unknown_fields(&self) -> &[String] {
+            &[]
+        }
+    }
+    let mut errors = Vec::new();
+    FieldReader { raw: &One(field, value), errors: &mut errors }.date(field).filter(|_| errors.is_empty())
 }
 
 impl OwnFields {
@@ -315,8 +332,8 @@ impl OwnFields {
         let claim_id = given.claim_id.or_else(|| p.text(Field::ClaimId, true));
         let person_id = given.person_id.or_else(|| p.text(Field::PersonId, true));
         let enterprise_id = p.text(Field::EnterpriseId, false);
-        let event_date = p.date(Field::EventDate);
-        let applied_on = p.date(Field::AppliedOn);
+        let event_date = given.event_date.or_else(|| p.date(Field::EventDate));
+        let applied_on = given.applied_on.or_else(|| p.date(Field::AppliedOn));
         let fee_paid = match given.fee_fen {
             Some(fen) => Some(Decimal::new(fen, 2)),
             None => p.money(Field::FeePaid),

@@ -1,6 +1,7 @@
 //! Claims given as columns (a data frame, a table): the batch's rows read a column and a block
 //! at a time, each column through the shortcuts it offers ([`ClaimColumn`]).
 
+mod group;
 mod read;
 
 use super::rows::hash;

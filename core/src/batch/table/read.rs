@@ -1,9 +1,11 @@
-//! A table's rows into a batch (SPEC §13): a block of rows read on every core, each row's own
-//! fields — its ids, enterprise, dates and fee — read per row (an integer id or a fee in whole
-//! fen taken from the column without text), and every other field (what its shape and district
-//! depend on) read once per distinct text: rows with the same text share one claim read, and
-//! one shape per segment of the program's timeline. A row then costs reading its cells, a hash,
-//! its own fields, a lookup and its raw entry.
+//! A table's rows into a batch (SPEC §13): a block of rows read on every core. A row's own
+//! fields — its ids, enterprise, dates and fee — are read per row (an integer id or a fee in
+//! whole fen taken from the column without text, a date column of one text read once a block).
+//! Every other field — what its shape and district depend on — is read once per group of rows
+//! with the same text, found a column at a time (`group.rs`: a column of one text costs nothing,
+//! a dictionary-encoded one its codes); each group is looked up among the distinct texts met so
+//! far, and each distinct text gives one claim read and one shape per segment of the program's
+//! timeline. A row then costs its own fields, its group, a lookup of its shape and its raw entry.
 //!
 //! A row is read whole by the batch's row path — which gives its errors, its trace or its
 //! review — when one of its fields does not validate, when it is traced, or when its program is
@@ -14,11 +16,13 @@ use super::{Chunk, ClaimTable, TableRow};
 use crate::batch::rows::{hash, NONE};
 use crate::batch::shapes::Shapes;
 use crate::batch::{Batch, TraceScope};
-use crate::claim::{Claim, Field, FieldMode, FieldSource, GivenFields, OwnFields, RawRef, RawValue};
+use crate::calendar::Date;
+use crate::claim::{read_date, Claim, Field, FieldMode, FieldSource, GivenFields, OwnFields, RawRef, RawValue};
 use crate::engine::Engine;
 use compact_str::ToCompactString;
 use rustc_hash::FxHashMap;
 use std::hash::{BuildHasher, Hasher};
+use std::ops::Range;
 
 /// The fields rows share a claim by: every field but a row's own ([`OwnFields`]).
 const SHARED: [Field; 10] = [
@@ -52,72 +56,167 @@ pub(super) fn add(batch: &mut Batch<'_>, table: &ClaimTable<'_>, mode: FieldMode
         return;
     }
     batch.reserve(rows);
+    let unknown = &table.unknown;
     let mut keys = Keys::default();
-    for start in (0..rows).step_by(BLOCK) {
-        let len = BLOCK.min(rows - start);
-        let reads = crate::parallel::map(len, |i| read(table, start + i, &keys));
-        for (i, read) in reads.into_iter().enumerate() {
-            let at = start + i;
-            let (key, own, person) = match read {
-                Read::Whole => {
-                    batch.add_fields(&table.row(at), mode);
-                    continue;
+    for chunk in &table.chunks {
+        let dictionaries = SHARED.map(|f| chunk.columns[f as usize].and_then(|c| c.dictionary()));
+        for start in (0..chunk.rows).step_by(BLOCK) {
+            let len = BLOCK.min(chunk.rows - start);
+            let parts =
+                crate::parallel::chunks(len, |part| read(chunk, start + part.start..start + part.end, &dictionaries, &keys, unknown));
+            for part in parts {
+                let keyed: Vec<u32> = part
+                    .groups
+                    .into_iter()
+                    .map(|g| match g {
+                        Group::Known(key) => key,
+                        Group::New(h, r) => keys.find_or_add(batch.engine, h, &TableRow::some(chunk, r, unknown, SHARED), mode),
+                    })
+                    .collect();
+                for (r, read) in (part.start..).zip(part.rows) {
+                    match read {
+                        Read::Own(group, own, person) => {
+                            let key = &mut keys.list[keyed[group as usize] as usize];
+                            push(batch, key, own, person, || TableRow::new(chunk, r, unknown), mode);
+                        }
+                        Read::Whole => batch.add_fields(&TableRow::new(chunk, r, unknown), mode),
+                    }
                 }
-                Read::Known(key, own, person) => (key, own, person),
-                Read::New(h, own, person) => (keys.find_or_add(batch.engine, h, &shared_row(table, at), mode), own, person),
-            };
-            push(batch, &mut keys.list[key as usize], own, person, || table.row(at), mode);
+            }
         }
     }
 }
 
-/// What the parallel read found of a row.
+/// What the parallel read found of a part of a block.
+struct Part {
+    /// Its first row in its chunk.
+    start: usize,
+    /// Each row's read.
+    rows: Vec<Read>,
+    /// The groups of its rows with the same shared fields.
+    groups: Vec<Group>,
+}
+
+/// A row as read.
 enum Read {
-    /// Its shared fields' key, its own fields and its person's hash.
-    Known(u32, OwnFields, u64),
-    /// The hash of shared fields not met before this block, its own fields and its person's hash.
-    New(u64, OwnFields, u64),
+    /// Its group, its own fields and its person's hash.
+    Own(u32, OwnFields, u64),
     /// One of its own fields does not validate.
     Whole,
 }
 
-fn read(table: &ClaimTable<'_>, at: usize, keys: &Keys) -> Read {
-    let Some((chunk, r)) = table.locate(at) else { return Read::Whole };
-    let Some(own) = own_fields(chunk, r, &table.unknown) else { return Read::Whole };
-    let person = hash(&own.person_id);
-    let shared = TableRow::some(chunk, r, &table.unknown, SHARED);
-    let h = key_hash(&shared);
-    match keys.find(h, &shared) {
-        Some(key) => Read::Known(key, own, person),
-        None => Read::New(h, own, person),
-    }
+/// Rows with the same shared fields.
+enum Group {
+    /// Their key, met before this block.
+    Known(u32),
+    /// Not met before this block: the hash of their shared fields and their first row.
+    New(u64, usize),
 }
 
-/// The shared fields of a row.
-fn shared_row<'t>(table: &'t ClaimTable<'_>, at: usize) -> TableRow<'t, 't> {
-    match table.locate(at) {
-        Some((chunk, r)) => TableRow::some(chunk, r, &table.unknown, SHARED),
-        None => TableRow::empty(&table.unknown),
-    }
-}
-
-/// A row's own fields, an integer id or a fee in whole fen taken from its column as it is.
-fn own_fields(chunk: &Chunk<'_>, r: usize, unknown: &[String]) -> Option<OwnFields> {
-    let column = |f: Field| chunk.columns[f as usize];
-    let id = |f: Field| column(f).and_then(|c| c.integer(r)).map(|n| n.to_compact_string());
-    let given = GivenFields {
-        claim_id: id(Field::ClaimId),
-        person_id: id(Field::PersonId),
-        fee_fen: column(Field::FeePaid).and_then(|c| c.fen(r)),
+/// Reads rows `rows` of a chunk: their own fields row by row (what a column gives for the whole
+/// block taken once), their shared fields once per group of rows with the same text.
+fn read(chunk: &Chunk<'_>, rows: Range<usize>, dictionaries: &[Option<Vec<&str>>], keys: &Keys, unknown: &[String]) -> Part {
+    let given = Given::read(chunk, rows.clone());
+    let (of_row, first): (Vec<u32>, Vec<usize>) = match super::group::group(chunk, rows.clone(), &SHARED, dictionaries) {
+        Some(g) => (g.of_row, g.first.iter().map(|&i| rows.start + i as usize).collect()),
+        // A column read cell by cell: each row its own group.
+        None => ((0..rows.len() as u32).collect(), rows.clone().collect()),
     };
-    let text = OWN_TEXT.into_iter().filter(|f| match f {
-        Field::ClaimId => given.claim_id.is_none(),
-        Field::PersonId => given.person_id.is_none(),
-        Field::FeePaid => given.fee_fen.is_none(),
-        _ => true,
+    let groups = first
+        .into_iter()
+        .map(|r| {
+            let shared = TableRow::some(chunk, r, unknown, SHARED);
+            let h = key_hash(&shared);
+            keys.find(h, &shared).map_or(Group::New(h, r), Group::Known)
+        })
+        .collect();
+    let reads = rows
+        .clone()
+        .zip(of_row)
+        .enumerate()
+        .map(|(i, (r, group))| match own_fields(chunk, r, unknown, given.at(chunk, i, r)) {
+            Some(own) => {
+                let person = hash(&own.person_id);
+                Read::Own(group, own, person)
+            }
+            None => Read::Whole,
+        })
+        .collect();
+    Part { start: rows.start, rows: reads, groups }
+}
+
+/// What the columns of a row's own fields give for a whole block: integer ids and fees in fen a
+/// block at a time, a date column of one text read once.
+struct Given {
+    claim_ids: Vec<i64>,
+    person_ids: Vec<i64>,
+    fens: Vec<i64>,
+    event_date: Option<Date>,
+    applied_on: Option<Date>,
+}
+
+impl Given {
+    fn read(chunk: &Chunk<'_>, rows: Range<usize>) -> Given {
+        let column = |f: Field| chunk.columns[f as usize];
+        let integers = |f: Field| {
+            let mut out = Vec::new();
+            if !column(f).is_some_and(|c| c.integers(rows.clone(), &mut out)) {
+                out.clear();
+            }
+            out
+        };
+        let mut fens = Vec::new();
+        if !column(Field::FeePaid).is_some_and(|c| c.fens(rows.clone(), &mut fens)) {
+            fens.clear();
+        }
+        let date = |f: Field| column(f).and_then(|c| c.same_text(rows.clone())).and_then(|text| read_date(f, RawRef::Text(text)));
+        Given {
+            claim_ids: integers(Field::ClaimId),
+            person_ids: integers(Field::PersonId),
+            fens,
+            event_date: date(Field::EventDate),
+            applied_on: date(Field::AppliedOn),
+        }
+    }
+
+    /// The given fields of the block's `i`-th row, row `r` of the chunk (the columns asked row by
+    /// row where the block gave nothing).
+    fn at(&self, chunk: &Chunk<'_>, i: usize, r: usize) -> GivenFields {
+        let column = |f: Field| chunk.columns[f as usize];
+        let id =
+            |block: &[i64], f: Field| block.get(i).copied().or_else(|| column(f).and_then(|c| c.integer(r))).map(|n| n.to_compact_string());
+        let fee_fen = match self.fens.get(i) {
+            Some(&fen) => (fen >= 0).then_some(fen),
+            None => column(Field::FeePaid).and_then(|c| c.fen(r)),
+        };
+        GivenFields {
+            claim_id: id(&self.claim_ids, Field::ClaimId),
+            person_id: id(&self.person_ids, Field::PersonId),
+            fee_fen,
+            event_date: self.event_date,
+            applied_on: self.applied_on,
+        }
+    }
+}
+
+/// A row's own fields, those in `given` taken as they are.
+fn own_fields(chunk: &Chunk<'_>, r: usize, unknown: &[String], given: GivenFields) -> Option<OwnFields> {
+    let mut text = OWN_TEXT.into_iter().filter(|&f| {
+        chunk.columns[f as usize].is_some()
+            && match f {
+                Field::ClaimId => given.claim_id.is_none(),
+                Field::PersonId => given.person_id.is_none(),
+                Field::FeePaid => given.fee_fen.is_none(),
+                Field::EventDate => given.event_date.is_none(),
+                Field::AppliedOn => given.applied_on.is_none(),
+                _ => true,
+            }
     });
-    let row = TableRow::some(chunk, r, unknown, text);
-    OwnFields::read(&row, given)
+    match text.next() {
+        // Nothing left to read from the row (the usual case of a frame with typed columns).
+        None => OwnFields::read(&NoFields(unknown), given),
+        Some(first) => OwnFields::read(&TableRow::some(chunk, r, unknown, std::iter::once(first).chain(text)), given),
+    }
 }
 
 /// Adds a row whose shared fields are `key`'s.
@@ -202,6 +301,19 @@ impl Key {
             (Some(v), Some(r)) => v.as_raw_ref() == r,
             _ => false,
         })
+    }
+}
+
+/// A row none of whose fields is read.
+struct NoFields<'u>(&'u [String]);
+
+impl FieldSource for NoFields<'_> {
+    fn value(&self, _: Field) -> Option<RawRef<'_>> {
+        None
+    }
+
+    fn unknown_fields(&self) -> &[String] {
+        self.0
     }
 }
 
