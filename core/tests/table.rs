@@ -396,6 +396,7 @@ proptest! {
     fn a_table_is_decided_as_a_batch_of_its_rows(
         claims in proptest::collection::vec(claim(), 0..120), chunk in 1usize..150, shortcuts in any::<bool>(),
         lenient in any::<bool>(), small in proptest::bool::weighted(0.3), unique in proptest::bool::weighted(0.7),
+        one_day in proptest::bool::weighted(0.3),
     ) {
         // Mostly ids of their own (so that the shortcut is taken), sometimes drawn from a few.
         let mut claims = claims;
@@ -404,6 +405,14 @@ proptest! {
                 if let Some(id) = c.get_mut("claim_id").filter(|v| v.is_number() || v.as_str().is_some_and(|s| s.starts_with('C'))) {
                     *id = if id.is_number() { serde_json::json!(i) } else { Value::String(format!("C{i}")) };
                 }
+            }
+        }
+        // Sometimes every row of one day: rows with the same shared fields then share raw
+        // entries, and the records and report are summed by raw entry.
+        if one_day {
+            for c in claims.iter_mut().filter_map(Value::as_object_mut) {
+                c.insert("event_date".into(), "2021-05-10".into());
+                c.insert("applied_on".into(), "2021-05-20".into());
             }
         }
         let engine = if small { small_account() } else { wuxi() };

@@ -187,8 +187,24 @@ impl Batch<'_> {
         self.raw_at(shape, claim.event_date, claim.applied_on, district)
     }
 
-    /// A raw entry for a claim of shape `shape` with these dates and (interned) district.
+    /// A raw entry for a claim of shape `shape` with these dates and (interned) district: the last
+    /// one of the shape when it has them too (rows of one day share their raw entries).
     pub(super) fn raw_at(&mut self, shape: u32, event_date: Date, applied_on: Date, district: u32) -> u32 {
+        let at = shape as usize;
+        if let Some(&(e, a, d, raw)) = self.last_raw.get(at) {
+            if raw != NONE && (e, a, d) == (event_date, applied_on, district) {
+                return raw;
+            }
+        }
+        let raw = self.new_raw(shape, event_date, applied_on, district);
+        if self.last_raw.len() <= at {
+            self.last_raw.resize(at + 1, (Date::MIN, Date::MIN, NONE, NONE));
+        }
+        self.last_raw[at] = (event_date, applied_on, district, raw);
+        raw
+    }
+
+    fn new_raw(&mut self, shape: u32, event_date: Date, applied_on: Date, district: u32) -> u32 {
         let s = &self.shapes.list[shape as usize];
         let program = (s.program != NONE).then(|| &self.engine.rules.programs[self.engine.programs[s.program as usize].rule]);
         let account = program.filter(|p| p.fund == Fund::SpecialAccount).and_then(|p| self.engine.account_on(p.fund, applied_on));

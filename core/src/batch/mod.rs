@@ -126,6 +126,8 @@ pub struct Batch<'e> {
     trace: TraceScope,
     rows: Rows,
     raws: Vec<Raw>,
+    /// Per shape, the dates, district and raw entry of its last raw entry.
+    last_raw: Vec<(Date, Date, u32, u32)>,
     shapes: Shapes,
     /// Claim ids (trimmed, as the checks compare them) and person ids as read, a row each.
     ids: TextArena,
@@ -198,6 +200,7 @@ impl Engine {
             trace: TraceScope::Off,
             rows: Rows::default(),
             raws: Vec::new(),
+            last_raw: Vec::new(),
             shapes: Shapes::default(),
             ids: TextArena::default(),
             given_ids: Vec::new(),

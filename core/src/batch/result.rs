@@ -235,6 +235,10 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
         counts.push(0);
         (outcomes.len() - 1) as u32
     };
+    // Where rows share raw entries (a table's rows), the last decision and outcome of each raw
+    // entry: a row decided as the last row of its raw entry has its outcome without a lookup.
+    let mut last_of_raw: Vec<(u8, u32)> =
+        if batch.raws.len().saturating_mul(4) <= n { vec![(0, NONE); batch.raws.len()] } else { Vec::new() };
     // Most batches have no row assessed on its own and no top-up: no lookup per row then.
     let (any_own, any_paid) = (!batch.own.is_empty(), !ordered.paid.is_empty());
     for (row, fen_row) in fen.iter_mut().enumerate() {
@@ -248,10 +252,22 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
         let id = match own {
             Some(a) => push(own_outcome(a, decision, paid), &mut counts),
             None => {
-                let raw = &batch.raws[batch.rows.raw[row] as usize];
-                match by_key.entry(outcome_key(&batch, raw, decision)) {
-                    std::collections::hash_map::Entry::Occupied(id) => *id.get(),
-                    std::collections::hash_map::Entry::Vacant(slot) => *slot.insert(push(by_shape(&batch, raw, decision), &mut counts)),
+                let r = batch.rows.raw[row] as usize;
+                match last_of_raw.get(r) {
+                    Some(&(d, id)) if id != NONE && d == decision => id,
+                    _ => {
+                        let raw = &batch.raws[r];
+                        let id = match by_key.entry(outcome_key(&batch, raw, decision)) {
+                            std::collections::hash_map::Entry::Occupied(id) => *id.get(),
+                            std::collections::hash_map::Entry::Vacant(slot) => {
+                                *slot.insert(push(by_shape(&batch, raw, decision), &mut counts))
+                            }
+                        };
+                        if let Some(last) = last_of_raw.get_mut(r) {
+                            *last = (decision, id);
+                        }
+                        id
+                    }
                 }
             }
         };
@@ -304,24 +320,47 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
     BatchResult { outcomes, outcome_of, fen, ids: batch.ids, given_ids: batch.given_ids, applications, report }
 }
 
-/// The approved rows as the report counts them, each paid `fen[row]`.
+/// The approved rows as the report counts them, each paid `fen[row]`: row by row, or summed by
+/// raw entry first where rows share raw entries (a table's rows) — the report only adds them up.
 fn approved_rows<'b>(batch: &'b Batch<'_>, fen: &'b [i64]) -> impl Iterator<Item = Counted> + 'b {
-    (0..batch.rows.len()).filter(|&r| batch.rows.decision[r] == APPROVED).map(move |r| {
-        let raw = &batch.raws[batch.rows.raw[r] as usize];
-        let shape = &batch.shapes.list[raw.shape as usize];
-        let paid = fen[r];
-        Counted {
-            program: shape.program as u16,
-            level: shape.level,
-            occupation: shape.occupation,
-            district: raw.district,
-            project: shape.project,
-            applied_on: raw.applied_on,
-            payment_month: Some(payment_month(batch, raw)),
-            account: raw.account,
-            app: None,
-            count: 1,
-            fen: i128::from(paid),
+    let rows = batch.rows.len();
+    let shared = batch.raws.len().saturating_mul(4) <= rows;
+    let by_row = (0..if shared { 0 } else { rows })
+        .filter(|&r| batch.rows.decision[r] == APPROVED)
+        .map(move |r| counted(batch, batch.rows.raw[r], 1, i128::from(fen[r])));
+    let mut sums: Vec<(u64, i128)> = Vec::new();
+    if shared {
+        sums = vec![(0, 0); batch.raws.len()];
+        for r in (0..rows).filter(|&r| batch.rows.decision[r] == APPROVED) {
+            if let Some(sum) = sums.get_mut(batch.rows.raw[r] as usize) {
+                sum.0 += 1;
+                sum.1 += i128::from(fen[r]);
+            }
         }
-    })
+    }
+    let by_raw = sums
+        .into_iter()
+        .enumerate()
+        .filter(|(_, (count, _))| *count > 0)
+        .map(move |(raw, (count, fen))| counted(batch, raw as u32, count, fen));
+    by_row.chain(by_raw)
+}
+
+/// `count` approved rows of raw entry `raw`, paid `fen` in all.
+fn counted(batch: &Batch<'_>, raw: u32, count: u64, fen: i128) -> Counted {
+    let raw = &batch.raws[raw as usize];
+    let shape = &batch.shapes.list[raw.shape as usize];
+    Counted {
+        program: shape.program as u16,
+        level: shape.level,
+        occupation: shape.occupation,
+        district: raw.district,
+        project: shape.project,
+        applied_on: raw.applied_on,
+        payment_month: Some(payment_month(batch, raw)),
+        account: raw.account,
+        app: None,
+        count,
+        fen,
+    }
 }

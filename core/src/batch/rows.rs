@@ -4,8 +4,9 @@
 //! later pass reads it.
 //!
 //! A row points at a *raw* entry: what was read of it besides its ids and its fee (its shape,
-//! its dates, its district). Claims read one by one have a raw entry each; the rows of a table
-//! share one per distinct text of their fields.
+//! its dates, its district). A row shares the raw entry of the last row of its shape when it has
+//! the same dates and district (rows of one day: every row of a frame whose dates are one value,
+//! say); the records and the report then take such rows a raw entry at a time.
 
 use crate::calendar::Date;
 use crate::reasons::Reasons;

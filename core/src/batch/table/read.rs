@@ -45,7 +45,7 @@ const OWN_TEXT: [Field; 6] = [Field::ClaimId, Field::PersonId, Field::Enterprise
 const PLACEHOLDER_DATE: &str = "2000-01-01";
 
 /// Rows read on every core at a time.
-const BLOCK: usize = 1 << 14;
+const BLOCK: usize = 1 << 16;
 
 /// Adds the rows of a table to a batch, in order.
 pub(super) fn add(batch: &mut Batch<'_>, table: &ClaimTable<'_>, mode: FieldMode) {
@@ -230,23 +230,50 @@ fn push<'t>(batch: &mut Batch<'_>, key: &mut Key, own: OwnFields, person: u64, r
         batch.push_claim(&claim, &claim.claim_id);
         return;
     }
-    let engine = batch.engine;
-    let segment = key.program.map_or(0, |p| engine.programs[usize::from(p)].segment_index(own.event_date));
     let flags = u8::from(own.enterprise_id.is_some()) | u8::from(own.fee_paid.is_some()) << 1;
-    let shape = match key.shapes.iter().find(|s| s.0 == flags && s.1 == segment) {
-        Some(s) => s.2,
-        None => {
-            let claim = own.clone().into_claim(shared);
-            let shape = batch.shapes.of(engine, &claim, &mut batch.occupations, &mut batch.projects);
-            key.shapes.push((flags, segment, shape));
-            shape
-        }
-    };
-    if key.district == NONE {
-        key.district = batch.districts.opt(shared.district.as_deref());
-    }
-    let raw = batch.raw_at(shape, own.event_date, own.applied_on, key.district);
+    let raw = key.raws.of(batch, key.program, shared, &own, flags);
     batch.push_shaped(&own.claim_id, &own.person_id, person, own.enterprise_id.as_deref(), own.fee_paid, raw);
+}
+
+/// The raw entries of a distinct text's rows.
+#[derive(Default)]
+struct KeyRaws {
+    /// The batch's id of its district (`NONE` until a row needs it, or when it has none).
+    district: u32,
+    /// Its shapes met so far: (whether an enterprise and a fee are given, the segment of the
+    /// program's timeline, the shape).
+    shapes: Vec<(u8, usize, u32)>,
+    /// The dates, enterprise-and-fee flags and raw entry of its last row.
+    last: Option<(Date, Date, u8, u32)>,
+}
+
+impl KeyRaws {
+    /// The raw entry of a row with these own fields and flags, of program `program`, whose shared
+    /// fields read as the claim `shared`: the last row's when it has the same dates and flags.
+    fn of(&mut self, batch: &mut Batch<'_>, program: Option<u16>, shared: &Claim, own: &OwnFields, flags: u8) -> u32 {
+        if let Some((event_date, applied_on, f, raw)) = self.last {
+            if (event_date, applied_on, f) == (own.event_date, own.applied_on, flags) {
+                return raw;
+            }
+        }
+        let engine = batch.engine;
+        let segment = program.map_or(0, |p| engine.programs[usize::from(p)].segment_index(own.event_date));
+        let shape = match self.shapes.iter().find(|s| s.0 == flags && s.1 == segment) {
+            Some(s) => s.2,
+            None => {
+                let claim = own.clone().into_claim(shared);
+                let shape = batch.shapes.of(engine, &claim, &mut batch.occupations, &mut batch.projects);
+                self.shapes.push((flags, segment, shape));
+                shape
+            }
+        };
+        if self.district == NONE {
+            self.district = batch.districts.opt(shared.district.as_deref());
+        }
+        let raw = batch.raw_at(shape, own.event_date, own.applied_on, self.district);
+        self.last = Some((own.event_date, own.applied_on, flags, raw));
+        raw
+    }
 }
 
 /// The distinct texts of the shared fields met so far.
@@ -266,11 +293,8 @@ struct Key {
     program: Option<u16>,
     /// Assessed on its own (an apprenticeship), not by its shape.
     apart: bool,
-    /// The batch's id of its district (`NONE` until a row needs it, or when it has none).
-    district: u32,
-    /// Its shapes met so far: (whether an enterprise and a fee are given, the segment of the
-    /// program's timeline, the shape).
-    shapes: Vec<(u8, usize, u32)>,
+    /// Its rows' raw entries.
+    raws: KeyRaws,
 }
 
 impl Keys {
@@ -288,7 +312,7 @@ impl Keys {
         let program = shared.as_ref().and_then(|c| engine.program_index.get(c.program.as_str()));
         let apart = shared.as_ref().is_some_and(|claim| Shapes::apart(engine, claim));
         let key = self.list.len() as u32;
-        self.list.push(Key { values, shared, program, apart, district: NONE, shapes: Vec::new() });
+        self.list.push(Key { values, shared, program, apart, raws: KeyRaws { district: NONE, ..KeyRaws::default() } });
         self.by_hash.entry(h).or_default().push(key);
         key
     }
