@@ -251,7 +251,19 @@ mod tests {
     fn a_date_read_again_is_the_date_chrono_reads_whatever_was_read_before() {
         // The last date read is kept: a run of one text, then others, then bad texts between
         // good ones, each as chrono reads it.
-        let texts = ["2021-06-15", "2021-06-15", "2021-06-16", "2021-02-29", "2021-06-16", "2021-06-1x", "2024-02-29", "2021-06-15"];
+        let texts = [
+            "2021-06-15",
+            "2021-06-15",
+            "2021-06-16",
+            "2021-06-15",
+            "2021-06-16",
+            "2021-02-29",
+            "2021-06-16",
+            "2021-06-1x",
+            "2024-02-29",
+            "2021-06-15",
+            "2024-02-29",
+        ];
         for _ in 0..2 {
             for t in texts {
                 assert_eq!(parse_date(t).ok(), Date::parse_from_str(t, "%Y-%m-%d").ok().filter(|_| t.len() == 10), "{t}");

@@ -191,7 +191,7 @@ impl Batch<'_> {
     /// one of the shape when it has them too (rows of one day share their raw entries).
     pub(super) fn raw_at(&mut self, shape: u32, event_date: Date, applied_on: Date, district: u32) -> u32 {
         let at = shape as usize;
-        if let Some(&(e, a, d, raw)) = self.last_raw.get(at) {
+        if let Some(&(e, a, d, raw)) = self.last_raw.get(at).filter(|_| self.share_raws) {
             if raw != NONE && (e, a, d) == (event_date, applied_on, district) {
                 return raw;
             }

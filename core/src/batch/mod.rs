@@ -128,6 +128,9 @@ pub struct Batch<'e> {
     raws: Vec<Raw>,
     /// Per shape, the dates, district and raw entry of its last raw entry.
     last_raw: Vec<(Date, Date, u32, u32)>,
+    /// Whether rows with the same shape, dates and district share a raw entry (always, but in
+    /// the test that compares a batch with and without sharing).
+    share_raws: bool,
     shapes: Shapes,
     /// Claim ids (trimmed, as the checks compare them) and person ids as read, a row each.
     ids: TextArena,
@@ -201,6 +204,7 @@ impl Engine {
             rows: Rows::default(),
             raws: Vec::new(),
             last_raw: Vec::new(),
+            share_raws: true,
             shapes: Shapes::default(),
             ids: TextArena::default(),
             given_ids: Vec::new(),
@@ -434,6 +438,63 @@ mod tests {
         ];
         let order: Vec<&str> = queue_order(&items, |t| *t).into_iter().map(|k| items[k as usize].1).collect();
         assert_eq!(order, ["A", "A\u{0}", "B", "WX2021-000000", "WX2021-000000-1", "WX2021-000000-10", "WX2021-000000-9", "A"]);
+    }
+
+    /// Rows sharing raw entries (and the records and report taken a raw entry at a time) give
+    /// what rows each with its own raw entry give: every record, and the report to its wire form's
+    /// text (so the same keys in the same order).
+    #[test]
+    fn rows_that_share_raw_entries_are_decided_and_reported_as_rows_that_do_not() {
+        use crate::claim::{FieldMode, RawClaim};
+        let wuxi = Engine::new(crate::rules::Ruleset::wuxi_2021().unwrap());
+        let closing = wuxi
+            .with_overrides(
+                &crate::overrides::Overrides::from_json_str(
+                    r#"{"accounts.wuxi-2021.opening_balance": "60000.00", "accounts.wuxi-2021.closes_when_spent": "true"}"#,
+                )
+                .unwrap(),
+            )
+            .unwrap();
+        let programs = ["skills_training", "pre_job", "on_job", "ui_skill_upgrade", "skills_training"];
+        let occupations = ["6-18-02-04", "4-10-01-06", "6-31-01-03"];
+        for engine in [&wuxi, &closing] {
+            for seed in 0u64..12 {
+                let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+                let mut next = |n: u64| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    state % n
+                };
+                let claims: Vec<RawClaim> = (0..3000)
+                    .map(|i| {
+                        // In runs of one day, as a file sorted by date has them.
+                        let day = ["2021-05-10", "2021-05-20", "2021-06-01"][i / 1000];
+                        let (program, occupation) = (programs[next(5) as usize], occupations[next(3) as usize]);
+                        let (group, level) = (["employee", "unemployed"][next(2) as usize], ["5", "4", "3", "9"][next(4) as usize]);
+                        RawClaim::from_json(&serde_json::json!({
+                            "claim_id": format!("C{i}"), "program": program, "person_id": format!("P{}", next(900)),
+                            "enterprise_id": format!("E{}", next(3)), "group": group, "occupation": occupation, "level": level,
+                            "institution": "WX-JG-001", "event_date": day, "applied_on": "2021-06-15",
+                            "fee_paid": format!("{}.00", 200 + next(3000)), "months": 1 + next(2), "ui_contribution_months": 10 + 4 * next(2),
+                        }))
+                    })
+                    .collect();
+                let run = |share: bool| {
+                    let mut batch = engine.batch();
+                    batch.share_raws = share;
+                    for c in &claims {
+                        batch.add_raw(c, FieldMode::Lenient);
+                    }
+                    assert_eq!(batch.raws.len() * 4 <= batch.rows.len(), share, "seed {seed}: {} raw entries", batch.raws.len());
+                    batch.finish()
+                };
+                let (shared, own) = (run(true), run(false));
+                assert_eq!(shared.assessments(), own.assessments(), "seed {seed}");
+                assert_eq!(shared.report.to_wire().to_string(), own.report.to_wire().to_string(), "seed {seed}");
+                assert!(shared.report.approved.count > 0 && shared.report.rejected > 0, "seed {seed}: a batch with nothing to compare");
+            }
+        }
     }
 
     /// A record shows its claim id as given, in a batch as alone (SPEC §7.3); the checks compare

@@ -235,10 +235,9 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
         counts.push(0);
         (outcomes.len() - 1) as u32
     };
-    // Where rows share raw entries (a table's rows), the last decision and outcome of each raw
-    // entry: a row decided as the last row of its raw entry has its outcome without a lookup.
-    let mut last_of_raw: Vec<(u8, u32)> =
-        if batch.raws.len().saturating_mul(4) <= n { vec![(0, NONE); batch.raws.len()] } else { Vec::new() };
+    // Where rows share raw entries, the last decision and outcome of each raw entry: a row
+    // decided as the last row of its raw entry has its outcome without a lookup.
+    let mut last_of_raw: Vec<(u8, u32)> = if shares_raws(&batch) { vec![(0, NONE); batch.raws.len()] } else { Vec::new() };
     // Most batches have no row assessed on its own and no top-up: no lookup per row then.
     let (any_own, any_paid) = (!batch.own.is_empty(), !ordered.paid.is_empty());
     for (row, fen_row) in fen.iter_mut().enumerate() {
@@ -321,29 +320,39 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
 }
 
 /// The approved rows as the report counts them, each paid `fen[row]`: row by row, or summed by
-/// raw entry first where rows share raw entries (a table's rows) — the report only adds them up.
+/// raw entry first where rows share raw entries (the report only adds them up), each raw entry
+/// where its first approved row was, so that the report meets every key in the same order.
 fn approved_rows<'b>(batch: &'b Batch<'_>, fen: &'b [i64]) -> impl Iterator<Item = Counted> + 'b {
     let rows = batch.rows.len();
-    let shared = batch.raws.len().saturating_mul(4) <= rows;
+    let shared = shares_raws(batch);
     let by_row = (0..if shared { 0 } else { rows })
         .filter(|&r| batch.rows.decision[r] == APPROVED)
         .map(move |r| counted(batch, batch.rows.raw[r], 1, i128::from(fen[r])));
-    let mut sums: Vec<(u64, i128)> = Vec::new();
+    let (mut sums, mut first_seen): (Vec<(u64, i128)>, Vec<u32>) = (Vec::new(), Vec::new());
     if shared {
         sums = vec![(0, 0); batch.raws.len()];
         for r in (0..rows).filter(|&r| batch.rows.decision[r] == APPROVED) {
-            if let Some(sum) = sums.get_mut(batch.rows.raw[r] as usize) {
+            let raw = batch.rows.raw[r];
+            if let Some(sum) = sums.get_mut(raw as usize) {
+                if sum.0 == 0 {
+                    first_seen.push(raw);
+                }
                 sum.0 += 1;
                 sum.1 += i128::from(fen[r]);
             }
         }
     }
-    let by_raw = sums
-        .into_iter()
-        .enumerate()
-        .filter(|(_, (count, _))| *count > 0)
-        .map(move |(raw, (count, fen))| counted(batch, raw as u32, count, fen));
+    let by_raw = first_seen.into_iter().map(move |raw| {
+        let (count, fen) = sums[raw as usize];
+        counted(batch, raw, count, fen)
+    });
     by_row.chain(by_raw)
+}
+
+/// Whether the batch's rows share raw entries enough (four rows or more a raw entry) for the
+/// records and the report to take them a raw entry at a time.
+fn shares_raws(batch: &Batch<'_>) -> bool {
+    batch.share_raws && batch.raws.len().saturating_mul(4) <= batch.rows.len()
 }
 
 /// `count` approved rows of raw entry `raw`, paid `fen` in all.

@@ -6,7 +6,9 @@
 //! A row points at a *raw* entry: what was read of it besides its ids and its fee (its shape,
 //! its dates, its district). A row shares the raw entry of the last row of its shape when it has
 //! the same dates and district (rows of one day: every row of a frame whose dates are one value,
-//! say); the records and the report then take such rows a raw entry at a time.
+//! say); a table's row, that of the last row with the same text of its fields and the same dates.
+//! Where there are four rows or more a raw entry, the records and the report take the rows a raw
+//! entry at a time.
 
 use crate::calendar::Date;
 use crate::reasons::Reasons;
@@ -96,8 +98,8 @@ pub(crate) fn days(d: Date) -> u32 {
 /// window, the account; the month of payment is `applied_on`'s plus its shape's lag).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Raw {
-    /// Index into the batch's shapes; [`Raw::INVALID`] for a row that did not validate,
-    /// [`Raw::OWN`] for one assessed on its own (an apprenticeship, a traced claim).
+    /// Index into the batch's shapes. (A row that did not validate, or an apprenticeship, has
+    /// no raw entry: its row's raw is `NONE`.)
     pub shape: u32,
     pub event_date: Date,
     pub applied_on: Date,

@@ -5,7 +5,8 @@
 //! with the same text, found a column at a time (`group.rs`: a column of one text costs nothing,
 //! a dictionary-encoded one its codes); each group is looked up among the distinct texts met so
 //! far, and each distinct text gives one claim read and one shape per segment of the program's
-//! timeline. A row then costs its own fields, its group, a lookup of its shape and its raw entry.
+//! timeline. A row then costs its own fields and its group; its shape and raw entry are those of
+//! the last row of its text when it has the same dates (else a lookup of its shape).
 //!
 //! A row is read whole by the batch's row path — which gives its errors, its trace or its
 //! review — when one of its fields does not validate, when it is traced, or when its program is
@@ -187,7 +188,8 @@ impl Given {
             |block: &[i64], f: Field| block.get(i).copied().or_else(|| column(f).and_then(|c| c.integer(r))).map(|n| n.to_compact_string());
         let fee_fen = match self.fens.get(i) {
             Some(&fen) => (fen >= 0).then_some(fen),
-            None => column(Field::FeePaid).and_then(|c| c.fen(r)),
+            // A negative value is not money (ClaimColumn::fen): its text is read, as a block's.
+            None => column(Field::FeePaid).and_then(|c| c.fen(r)).filter(|&fen| fen >= 0),
         };
         GivenFields {
             claim_id: id(&self.claim_ids, Field::ClaimId),
@@ -251,7 +253,7 @@ impl KeyRaws {
     /// The raw entry of a row with these own fields and flags, of program `program`, whose shared
     /// fields read as the claim `shared`: the last row's when it has the same dates and flags.
     fn of(&mut self, batch: &mut Batch<'_>, program: Option<u16>, shared: &Claim, own: &OwnFields, flags: u8) -> u32 {
-        if let Some((event_date, applied_on, f, raw)) = self.last {
+        if let Some((event_date, applied_on, f, raw)) = self.last.filter(|_| batch.share_raws) {
             if (event_date, applied_on, f) == (own.event_date, own.applied_on, flags) {
                 return raw;
             }
