@@ -6,9 +6,8 @@
 //! A row points at a *raw* entry: what was read of it besides its ids and its fee (its shape,
 //! its dates, its district). A row shares the raw entry of the last row of its shape when it has
 //! the same dates and district (rows of one day: every row of a frame whose dates are one value,
-//! say); a table's row, that of the last row with the same text of its fields and the same dates.
-//! Where there are four rows or more a raw entry, the records and the report take the rows a raw
-//! entry at a time.
+//! say). Where there are four rows or more a raw entry, the records and the report take the
+//! rows a raw entry at a time.
 
 use crate::calendar::Date;
 use crate::reasons::Reasons;

@@ -5,8 +5,8 @@
 //! with the same text, found a column at a time (`group.rs`: a column of one text costs nothing,
 //! a dictionary-encoded one its codes); each group is looked up among the distinct texts met so
 //! far, and each distinct text gives one claim read and one shape per segment of the program's
-//! timeline. A row then costs its own fields and its group; its shape and raw entry are those of
-//! the last row of its text when it has the same dates (else a lookup of its shape).
+//! timeline. A row then costs its own fields, its group, a lookup of its shape among its text's
+//! and its raw entry (shared with the last row of its shape of the same dates).
 //!
 //! A row is read whole by the batch's row path — which gives its errors, its trace or its
 //! review — when one of its fields does not validate, when it is traced, or when its program is
@@ -245,19 +245,13 @@ struct KeyRaws {
     /// Its shapes met so far: (whether an enterprise and a fee are given, the segment of the
     /// program's timeline, the shape).
     shapes: Vec<(u8, usize, u32)>,
-    /// The dates, enterprise-and-fee flags and raw entry of its last row.
-    last: Option<(Date, Date, u8, u32)>,
 }
 
 impl KeyRaws {
     /// The raw entry of a row with these own fields and flags, of program `program`, whose shared
-    /// fields read as the claim `shared`: the last row's when it has the same dates and flags.
+    /// fields read as the claim `shared` (its shape found among the key's; the raw entry shared as
+    /// [`Batch::raw_at`] shares it).
     fn of(&mut self, batch: &mut Batch<'_>, program: Option<u16>, shared: &Claim, own: &OwnFields, flags: u8) -> u32 {
-        if let Some((event_date, applied_on, f, raw)) = self.last.filter(|_| batch.share_raws) {
-            if (event_date, applied_on, f) == (own.event_date, own.applied_on, flags) {
-                return raw;
-            }
-        }
         let engine = batch.engine;
         let segment = program.map_or(0, |p| engine.programs[usize::from(p)].segment_index(own.event_date));
         let shape = match self.shapes.iter().find(|s| s.0 == flags && s.1 == segment) {
@@ -272,9 +266,7 @@ impl KeyRaws {
         if self.district == NONE {
             self.district = batch.districts.opt(shared.district.as_deref());
         }
-        let raw = batch.raw_at(shape, own.event_date, own.applied_on, self.district);
-        self.last = Some((own.event_date, own.applied_on, flags, raw));
-        raw
+        batch.raw_at(shape, own.event_date, own.applied_on, self.district)
     }
 }
 
