@@ -38,6 +38,9 @@ pub fn read_rows(
 /// Reads a CSV file of claims a block at a time; each block's rows go through `prepare` on
 /// every core, and the results to `each` in file order. Returns the columns that are not claim
 /// fields.
+///
+/// `each` (adding to a batch: one thread's work) runs on this thread over one block while the next
+/// block is prepared on the others, so that neither waits for the other.
 pub fn read_claims_parallel<T: Send>(
     reader: impl Read,
     name: &str,
@@ -46,17 +49,39 @@ pub fn read_claims_parallel<T: Send>(
 ) -> Result<Vec<String>, InputError> {
     let mut rows = open(reader, name, "claim_id")?;
     let extra = rows.header().extra_columns().to_vec();
-    while let Some(block) = rows.next_block().map_err(|e| InputError(format!("{name}: {e}")))? {
-        let parts = skill_subsidy::parallel::chunks(block.len(), |range| {
-            // Sized up front: a prepared claim is large, and a growing vector would copy each
-            // one again at every doubling.
-            let mut part = Vec::with_capacity(range.len());
-            part.extend(range.filter_map(|i| block.row(i)).map(|cells| (prepare(&cells), Location::Line(cells.line()))));
-            part
+    let mut ready = Vec::new();
+    let mut hand_on = |parts: Vec<Vec<(T, Location)>>| parts.into_iter().flatten().for_each(|(item, location)| each(item, location));
+    loop {
+        let block = match rows.next_block() {
+            Ok(Some(block)) => block,
+            Ok(None) => break,
+            Err(e) => {
+                hand_on(ready);
+                return Err(InputError(format!("{name}: {e}")));
+            }
+        };
+        let prepare_block = || {
+            skill_subsidy::parallel::chunks(block.len(), |range| {
+                // Sized up front: a prepared claim is large, and a growing vector would copy each
+                // one again at every doubling.
+                let mut part = Vec::with_capacity(range.len());
+                part.extend(range.filter_map(|i| block.row(i)).map(|cells| (prepare(&cells), Location::Line(cells.line()))));
+                part
+            })
+        };
+        let before = std::mem::take(&mut ready);
+        ready = std::thread::scope(|scope| match std::thread::Builder::new().spawn_scoped(scope, prepare_block) {
+            Ok(handle) => {
+                hand_on(before);
+                handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }
+            // No thread to be had: one after the other.
+            Err(_) => {
+                hand_on(before);
+                prepare_block()
+            }
         });
-        for (item, location) in parts.into_iter().flatten() {
-            each(item, location);
-        }
     }
+    hand_on(ready);
     Ok(extra)
 }
