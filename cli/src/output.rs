@@ -114,32 +114,32 @@ fn format_records(
     rows: Range<usize>,
 ) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::with_capacity(rows.len() * 96);
-    let items = rows.map(|i| (i, result.claim_id(i), result.assessment(i)));
+    let items = rows.map(|i| (i, result.record(i)));
     match format {
         Format::Csv => {
             let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut out);
             let mut row = Vec::new();
             // Written as a byte record: the writer's fast path for a record that fits its buffer.
-            let mut record = csv::ByteRecord::new();
-            for (i, id, a) in items {
+            let mut bytes = csv::ByteRecord::new();
+            for (i, record) in items {
                 let kept = people.kept.get(i).map_or(&[][..], |k| &k[..]);
-                people.layout.row(engine, &a.record().with_claim_id(id), kept, &mut row);
-                record.clear();
-                row.iter().for_each(|cell| record.push_field(cell.as_bytes()));
-                w.write_byte_record(&record)?;
+                people.layout.row(engine, &record, kept, &mut row);
+                bytes.clear();
+                row.iter().for_each(|cell| bytes.push_field(cell.as_bytes()));
+                w.write_byte_record(&bytes)?;
             }
             w.flush()?;
         }
         Format::Json => {
-            for (i, id, a) in items {
+            for (i, record) in items {
                 out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
-                serde_json::to_writer(&mut out, &a.record().with_claim_id(id))?;
+                serde_json::to_writer(&mut out, &record)?;
             }
         }
         Format::Parquet => {} // written by crate::parquet
         Format::Jsonl => {
-            for (_, id, a) in items {
-                serde_json::to_writer(&mut out, &a.record().with_claim_id(id))?;
+            for (_, record) in items {
+                serde_json::to_writer(&mut out, &record)?;
                 out.write_all(b"\n")?;
             }
         }

@@ -219,8 +219,7 @@ fn records_batch(
     let mut texts: Vec<Vec<Option<String>>> = (0..10).map(|_| Vec::with_capacity(block.len())).collect();
     let mut fen = Vec::with_capacity(block.len());
     for i in block {
-        let a = result.assessment(i);
-        let record = a.record().with_claim_id(result.claim_id(i));
+        let record = result.record(i);
         record.write_csv_row(&mut row);
         let optional = [None, None, None, None, None, record.program, record.fund, record.payee, record.catalogue_version, None];
         for (i, cell) in row.iter_mut().enumerate() {

@@ -34,8 +34,7 @@ pub fn write(
     }
     let mut row = Vec::new();
     for i in 0..result.len() {
-        let a = result.assessment(i);
-        let record = a.record().with_claim_id(result.claim_id(i));
+        let record = result.record(i);
         layout.row(engine, &record, kept.get(i).map_or(&[][..], |k| &k[..]), &mut row);
         let r = i as u32 + 1;
         for (col, cell) in row.iter().enumerate() {

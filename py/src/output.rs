@@ -20,7 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
 use skill_subsidy::calendar::YearMonth;
 use skill_subsidy::money::round_to_fen;
-use skill_subsidy::{ApplicationResult, Assessment, BatchResult, CompactString, Decimal, PaymentKind};
+use skill_subsidy::{ApplicationResult, AssessmentRecord, BatchResult, CompactString, Decimal, PaymentKind};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
@@ -196,19 +196,18 @@ impl Records {
         })
     }
 
-    fn push(&mut self, id: &str, a: &Assessment) -> Result<(), ArrowError> {
-        let record = a.record().with_claim_id(id);
-        self.id.append(id);
+    fn push(&mut self, record: &AssessmentRecord<'_>) -> Result<(), ArrowError> {
+        self.id.append(record.claim_id);
         self.status.append(record.status.code());
-        self.amount.append(Some(fen(a.amount)))?;
+        self.amount.append(Some(fen(record.amount)))?;
         self.text.clear();
-        for (i, r) in a.reasons.iter().enumerate() {
+        for (i, r) in record.reasons.iter().enumerate() {
             self.text.push_str(if i > 0 { ";" } else { "" });
             self.text.push_str(r.code());
         }
         self.reasons.append(&self.text);
         self.text.clear();
-        for (i, e) in a.errors.iter().enumerate() {
+        for (i, e) in record.errors.iter().enumerate() {
             let _ = write!(self.text, "{}{}:{}", if i > 0 { ";" } else { "" }, e.field, e.code.code());
         }
         self.errors.append(&self.text);
@@ -248,11 +247,11 @@ pub(crate) fn assessments(
     let mut months = Months::default();
     let mut traces = Text::new(layout, if trace { rows } else { 0 }, 256);
     for i in range {
-        let (id, a) = (result.claim_id(i), &result.assessment(i));
-        records.push(id, a)?;
-        payment_month.append_option(a.payment_month.map(|m| months.text(m)));
+        let record = result.record(i);
+        records.push(&record)?;
+        payment_month.append_option(record.payment_month.map(|m| months.text(m)));
         if trace {
-            match &a.trace {
+            match record.trace {
                 Some(t) => traces.append(&serde_json::to_string(t).map_err(|e| ArrowError::ExternalError(Box::new(e)))?),
                 None => traces.append_option(None),
             }
@@ -290,7 +289,7 @@ pub(crate) fn applications(applications: &[ApplicationResult], layout: Layout, m
     let mut session = Text::new(layout, rows, 10);
     let mut final_amount = money.builder(rows, 18)?;
     for app in applications {
-        records.push(&app.application_id, &app.assessment)?;
+        records.push(&app.assessment.record().with_claim_id(&app.application_id))?;
         session.append_option(app.session.map(|d| d.to_string()).as_deref());
         final_amount.append(app.schedule.as_ref().map(|s| fen(s.final_amount)))?;
     }

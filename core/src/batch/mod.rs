@@ -440,6 +440,40 @@ mod tests {
         assert_eq!(order, ["A", "A\u{0}", "B", "WX2021-000000", "WX2021-000000-1", "WX2021-000000-10", "WX2021-000000-9", "A"]);
     }
 
+    /// A row's record borrowed from the batch (`BatchResult::record`) is the record of its
+    /// assessment made whole: approved, rejected, invalid, an id given with spaces, a traced row,
+    /// rows that share a raw entry, and a row out of range.
+    #[test]
+    fn a_rows_borrowed_record_is_the_record_of_its_whole_assessment() {
+        use crate::claim::{FieldMode, RawClaim};
+        let engine = Engine::new(crate::rules::Ruleset::wuxi_2021().unwrap());
+        let claim = |id: &str, person: &str, level: &str, fee: &str| {
+            RawClaim::from_json(&serde_json::json!({
+                "claim_id": id, "program": "skills_training", "person_id": person, "group": "employee",
+                "occupation": "6-18-02-04", "level": level, "institution": "WX-JG-001",
+                "event_date": "2021-05-10", "applied_on": "2021-06-15", "fee_paid": fee,
+            }))
+        };
+        let mut claims: Vec<RawClaim> = (0..40).map(|i| claim(&format!("C{i}"), &format!("P{}", i % 7), "4", "900.00")).collect();
+        claims.push(claim(" C-spaced ", "P1", "4", "900.00"));
+        claims.push(claim("C-bad-level", "P2", "nine", "900.00"));
+        claims.push(claim("C-no-fee", "P3", "4", "0.00"));
+        claims.push(claim("C-traced", "P4", "3", "100.00"));
+        let mut batch = engine.batch().trace_only(["C-traced"]);
+        for c in &claims {
+            batch.add_raw(c, FieldMode::Lenient);
+        }
+        let result = batch.finish();
+        assert!(result.report.approved.count > 0 && result.report.rejected > 0);
+        for i in 0..=result.len() {
+            let whole = result.assessment(i);
+            let json = |r: &crate::AssessmentRecord<'_>| serde_json::to_string(r).unwrap();
+            assert_eq!(json(&result.record(i)), json(&whole.record()), "row {i}");
+        }
+        assert!(result.record(result.len() - 1).trace.is_some());
+        assert_eq!(result.record(result.len() - 4).claim_id, " C-spaced ");
+    }
+
     /// Rows sharing raw entries (and the records and report taken a raw entry at a time) give
     /// what rows each with its own raw entry give: every record, and the report to its wire form's
     /// text (so the same keys in the same order).

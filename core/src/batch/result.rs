@@ -8,7 +8,7 @@ use super::report::{build_report, Counted, Names};
 use super::rows::{Raw, TextArena, APPROVED, NONE, NOT_ELIGIBLE};
 use super::{Batch, Closings};
 use crate::apprenticeship::ApplicationResult;
-use crate::assessment::Assessment;
+use crate::assessment::{Assessment, AssessmentRecord};
 use crate::calendar::YearMonth;
 use crate::reasons::{Reason, Reasons, Status};
 use crate::report::Report;
@@ -113,6 +113,20 @@ impl BatchResult {
             a.claim_id = id.into();
         }
         a
+    }
+
+    /// The record of row `row` ([`Assessment::record`] of [`BatchResult::assessment`], with the
+    /// same claim id and amount), borrowed from the batch: nothing is copied, so writers of a
+    /// million records use this. Out of range: an invalid record with no id and no errors.
+    #[must_use]
+    pub fn record(&self, row: usize) -> AssessmentRecord<'_> {
+        let Some(o) = self.outcome_of.get(row).and_then(|&o| self.outcomes.get(o as usize)) else {
+            return AssessmentRecord::empty_invalid();
+        };
+        let id = self.claim_id(row);
+        let mut record = o.record().with_claim_id(if id.is_empty() { &o.claim_id } else { id });
+        record.amount = if o.status == Status::Approved { self.amount(row) } else { Decimal::ZERO };
+        record
     }
 
     /// Every row's assessment, in input order (each made whole: for many rows, read them one
