@@ -51,7 +51,7 @@ impl Claim {
 
     /// Whether reading the claim's text form gives back this very claim (conservative: `false`
     /// sends the claim through the reader, which decides).
-    fn is_as_read(&self) -> bool {
+    pub(crate) fn is_as_read(&self) -> bool {
         let required = [&self.claim_id, &self.program, &self.person_id];
         let optional = [&self.enterprise_id, &self.district, &self.occupation, &self.institution, &self.project, &self.evaluator];
         required.into_iter().all(|t| text_as_read(t))

@@ -199,11 +199,20 @@ impl Engine {
     /// same claim read from JSON gets.
     #[must_use]
     pub fn assess(&self, claim: &Claim) -> Assessment {
-        let a = match claim.check() {
-            Ok(claim) => self.run(&claim, &mut NoTrace),
-            Err(errors) => Assessment::invalid(errors),
+        // A claim as the reader holds it (most are) is assessed as it is: the result of `check`
+        // holds a whole claim, and moving it cost a sixth of a W1 claim's time. The assessment is
+        // named in place for the same reason.
+        let mut a = if claim.is_as_read() {
+            self.run(claim, &mut NoTrace)
+        } else {
+            match claim.check() {
+                Ok(claim) => self.run(&claim, &mut NoTrace),
+                Err(errors) => Assessment::invalid(errors),
+            }
         };
-        self.named(&claim.claim_id, a)
+        a.claim_id.clone_from(&claim.claim_id);
+        self.name(&mut a);
+        a
     }
 
     /// Assesses one claim and explains it step by step (an `invalid` one as [`Engine::assess`]).
