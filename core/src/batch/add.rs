@@ -59,6 +59,10 @@ impl Batch<'_> {
     /// Adds a claim; one whose fields do not validate ([`Claim::validate`]) is `invalid`, with
     /// the errors the same claim read from JSON gets, and still appears in the result.
     pub fn add(&mut self, claim: &Claim) {
+        // As it is when the reader would hold it so (as `Engine::assess`: no whole claim moved).
+        if claim.is_as_read() {
+            return self.push_claim(claim, &claim.claim_id);
+        }
         match claim.check() {
             Ok(checked) => self.push_claim(&checked, &claim.claim_id),
             Err(errors) => self.add_invalid(&claim.claim_id, errors),
