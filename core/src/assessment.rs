@@ -194,24 +194,6 @@ impl<'a> AssessmentRecord<'a> {
         self
     }
 
-    /// The record of an invalid claim with no id and no errors (a row out of a batch's range).
-    pub(crate) fn empty_invalid() -> AssessmentRecord<'static> {
-        AssessmentRecord {
-            claim_id: "",
-            status: Status::Invalid,
-            amount: Decimal::ZERO,
-            reasons: Reasons::NONE,
-            errors: &[],
-            program: None,
-            fund: None,
-            payee: None,
-            catalogue_version: None,
-            payment_month: None,
-            trace: None,
-            estimate: None,
-        }
-    }
-
     /// The CSV row: the same columns, reasons joined with `;`, errors as `field:code` joined
     /// with `;`, no trace.
     #[must_use]

@@ -121,7 +121,9 @@ impl BatchResult {
     #[must_use]
     pub fn record(&self, row: usize) -> AssessmentRecord<'_> {
         let Some(o) = self.outcome_of.get(row).and_then(|&o| self.outcomes.get(o as usize)) else {
-            return AssessmentRecord::empty_invalid();
+            // What `assessment` gives out of range, kept once to lend its record.
+            static EMPTY: std::sync::OnceLock<Assessment> = std::sync::OnceLock::new();
+            return EMPTY.get_or_init(|| Assessment::invalid(Vec::new())).record();
         };
         let id = self.claim_id(row);
         let mut record = o.record().with_claim_id(if id.is_empty() { &o.claim_id } else { id });
