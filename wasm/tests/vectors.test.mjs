@@ -167,9 +167,12 @@ test("batch vectors give the expected assessments and report in any input order"
 });
 
 // The demo year through estimateBatch and through the Rust CLI (when it is built): every record
-// and the report must be the same, to the fen.
-const cli = path.join(root, "target/release/subsidy");
-test("the demo year gives the CLI's records and report", { skip: !existsSync(cli) && "target/release/subsidy is not built" }, () => {
+// and the report must be the same, to the fen. The CLI is $SUBSIDY_CLI, or else the debug build
+// (scripts/test-browser builds it), or else the release build.
+const cli = process.env.SUBSIDY_CLI
+  ?? ["debug", "release"].map((p) => path.join(root, "target", p, "subsidy")).find((f) => existsSync(f))
+  ?? path.join(root, "target/debug/subsidy");
+test("the demo year gives the CLI's records and report", { skip: !existsSync(cli) && `${cli} is not built` }, () => {
   const readCsv = (file) => {
     const [header, ...lines] = readFileSync(path.join(root, file), "utf8").trimEnd().split("\n");
     const names = header.split(",");
