@@ -40,17 +40,22 @@ pub fn read_rows(
 /// fields.
 ///
 /// `each` (adding to a batch: one thread's work) runs on this thread over one block while the next
-/// block is prepared on the others, so that neither waits for the other.
+/// block is prepared on the others, so that neither waits for the other. It is lent each result
+/// where it was prepared: a prepared claim is large, and moving each again costs the one thread.
 pub fn read_claims_parallel<T: Send>(
     reader: impl Read,
     name: &str,
     prepare: &(dyn Fn(&dyn FieldSource) -> T + Sync),
-    each: &mut dyn FnMut(T, Location),
+    each: &mut dyn FnMut(&mut T, Location),
 ) -> Result<Vec<String>, InputError> {
     let mut rows = open(reader, name, "claim_id")?;
     let extra = rows.header().extra_columns().to_vec();
     let mut ready = Vec::new();
-    let mut hand_on = |parts: Vec<Vec<(T, Location)>>| parts.into_iter().flatten().for_each(|(item, location)| each(item, location));
+    let mut hand_on = |parts: Vec<Vec<(T, Location)>>| {
+        for mut part in parts {
+            part.iter_mut().for_each(|(item, location)| each(item, *location));
+        }
+    };
     loop {
         let block = match rows.next_block() {
             Ok(Some(block)) => block,
@@ -65,7 +70,9 @@ pub fn read_claims_parallel<T: Send>(
                 // Sized up front: a prepared claim is large, and a growing vector would copy each
                 // one again at every doubling.
                 let mut part = Vec::with_capacity(range.len());
-                part.extend(range.filter_map(|i| block.row(i)).map(|cells| (prepare(&cells), Location::Line(cells.line()))));
+                for cells in range.filter_map(|i| block.row(i)) {
+                    part.push((prepare(&cells), Location::Line(cells.line())));
+                }
                 part
             })
         };

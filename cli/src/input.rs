@@ -203,13 +203,13 @@ pub fn read_claims(
 ) -> Result<Source, InputError> {
     if crate::parquet::is_parquet(path) {
         let read = |fields: &dyn FieldSource| RawClaim::from_source(fields);
-        return crate::parquet::read_claims_prepared(path, read, |raw, location, bytes| each(&raw, location, bytes));
+        return crate::parquet::read_claims_prepared(path, read, |raw: &mut RawClaim, location, bytes| each(raw, location, bytes));
     }
     if crate::xlsx::is_workbook(path) {
         return crate::xlsx::read_claims_prepared(
             path,
             |f: &dyn FieldSource| RawClaim::from_source(f),
-            |raw, location, bytes| each(&raw, location, bytes),
+            |raw: &mut RawClaim, location, bytes| each(raw, location, bytes),
         );
     }
     let count = Rc::new(Cell::new(0));
@@ -241,12 +241,13 @@ pub fn read_claims(
 }
 
 /// Reads claims from `path` like [`read_claims`], but hands each row to `prepare` first — on
-/// every core for CSV, a block of records at a time — and its result to `each`, in file order.
+/// every core for CSV, a block of records at a time — and its result to `each`, in file order
+/// (lent where it was prepared, not moved).
 pub fn read_claims_prepared<T: Send>(
     path: &str,
     format: Option<Format>,
     prepare: impl Fn(&dyn FieldSource) -> T + Sync,
-    mut each: impl FnMut(T, Location, u64),
+    mut each: impl FnMut(&mut T, Location, u64),
 ) -> Result<Source, InputError> {
     if crate::parquet::is_parquet(path) {
         return crate::parquet::read_claims_prepared(path, prepare, each);
@@ -262,8 +263,8 @@ pub fn read_claims_prepared<T: Send>(
     // CSV, as people make it: dates and money normalised (crate::normalised), changes listed.
     let mut unlisted = None;
     let prepare = |fields: &dyn FieldSource| crate::normalised::prepare(fields, &prepare);
-    let source = read_claims_prepared_from(reader, path, format, prepare, |(item, changes), location| {
-        if let Err(e) = crate::normalised::log(path, location, &changes) {
+    let source = read_claims_prepared_from(reader, path, format, prepare, |(item, changes): &mut (T, _), location| {
+        if let Err(e) = crate::normalised::log(path, location, changes) {
             unlisted.get_or_insert(e);
         }
         each(item, location, count.get());
@@ -280,16 +281,16 @@ pub fn read_claims_prepared_from<T: Send>(
     name: &str,
     format: Format,
     prepare: impl Fn(&dyn FieldSource) -> T + Sync,
-    mut each: impl FnMut(T, Location),
+    mut each: impl FnMut(&mut T, Location),
 ) -> Result<Source, InputError> {
     let extra_columns = match format {
         Format::Csv => csv_input::read_claims_parallel(reader, name, &prepare, &mut each)?,
         Format::Jsonl => {
-            read_jsonl(reader, name, &mut |raw: RawClaim, location| each(prepare(&raw), location))?;
+            read_jsonl(reader, name, &mut |raw: RawClaim, location| each(&mut prepare(&raw), location))?;
             Vec::new()
         }
         Format::Json => {
-            read_json(reader, name, &mut |raw: RawClaim, location| each(prepare(&raw), location))?;
+            read_json(reader, name, &mut |raw: RawClaim, location| each(&mut prepare(&raw), location))?;
             Vec::new()
         }
         Format::Parquet => Vec::new(), // read above (prepare_input refuses it)

@@ -140,7 +140,7 @@ fn text_columns(batch: &RecordBatch) -> Result<Vec<(String, TextColumn)>, InputE
 pub fn read_claims_prepared<T: Send>(
     path: &str,
     prepare: impl Fn(&dyn FieldSource) -> T + Sync,
-    mut each: impl FnMut(T, Location, u64),
+    mut each: impl FnMut(&mut T, Location, u64),
 ) -> Result<Source, InputError> {
     let mut position: u32 = 0;
     let names = for_each_batch(path, |batch| {
@@ -148,9 +148,9 @@ pub fn read_claims_prepared<T: Send>(
         let unknown: Vec<String> = columns.iter().filter(|(n, _)| Field::parse(n).is_none()).map(|(n, _)| n.clone()).collect();
         let mut table = ClaimTable::new(unknown);
         table.push_chunk(batch.num_rows(), columns.iter().filter_map(|(n, c)| Field::parse(n).map(|f| (f, c as &dyn ClaimColumn))));
-        for prepared in skill_subsidy::parallel::map(table.rows(), |i| prepare(&table.row(i))) {
+        for mut prepared in skill_subsidy::parallel::map(table.rows(), |i| prepare(&table.row(i))) {
             position = position.saturating_add(1);
-            each(prepared, Location::Record(position), 0);
+            each(&mut prepared, Location::Record(position), 0);
         }
         Ok(())
     })?;

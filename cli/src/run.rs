@@ -5,7 +5,7 @@ use crate::input::{self, Format, Location};
 use crate::lang::Lang;
 use crate::Failure;
 use indicatif::{ProgressBar, ProgressStyle};
-use skill_subsidy::{BatchResult, Engine, FieldError, FieldMode, FieldSource, HistoryRecord, RawClaim};
+use skill_subsidy::{BatchResult, Engine, FieldError, FieldMode, FieldSource, HistoryRecord, Prepared, RawClaim};
 use std::io::IsTerminal;
 
 /// Inputs larger than this get a progress bar (on a terminal).
@@ -133,9 +133,9 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
             let values = (!o.keep.is_empty()).then(|| crate::records_csv::kept_values(fields, o.keep));
             (engine.prepare(fields, mode), values)
         },
-        |(prepared, values), location, bytes| {
+        |(prepared, values): &mut (Prepared, Option<Box<[String]>>), location, bytes| {
             batch.add_prepared(prepared);
-            kept.extend(values);
+            kept.extend(values.take());
             locations.push(location);
             if locations.len() % 16_384 == 0 {
                 if let Some(bar) = &bar {

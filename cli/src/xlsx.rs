@@ -142,7 +142,7 @@ fn value(cell: &Data, kind: Option<ValueKind>, normalise: bool) -> (RawValue, Op
 pub fn read_claims_prepared<T>(
     path: &str,
     prepare: impl Fn(&dyn FieldSource) -> T,
-    mut each: impl FnMut(T, Location, u64),
+    mut each: impl FnMut(&mut T, Location, u64),
 ) -> Result<Source, InputError> {
     let sheet = Sheet::read(path, "claim_id")?;
     let normalise = crate::reading::get().normalise;
@@ -159,7 +159,7 @@ pub fn read_claims_prepared<T>(
         }
         raw.unknown = extra.clone();
         raw.record_error = sheet.stray(cells, location);
-        let (prepared, mut changes) = crate::normalised::prepare(&raw, &prepare);
+        let (mut prepared, mut changes) = crate::normalised::prepare(&raw, &prepare);
         let id = raw.claim_id_text();
         changes.extend(serials.into_iter().map(|(field, original, normalised)| Change {
             id: id.clone(),
@@ -168,7 +168,7 @@ pub fn read_claims_prepared<T>(
             normalised,
         }));
         crate::normalised::log(path, location, &changes)?;
-        each(prepared, location, 0);
+        each(&mut prepared, location, 0);
     }
     // A sheet is a table with a header, read as a CSV file is (lenient about extra columns).
     Ok(Source { format: crate::input::Format::Csv, extra_columns: extra })

@@ -174,7 +174,7 @@ fn decide_batch(engine: &Engine, content: Content<Prepared>, trace: bool) -> Res
     }
     crate::apprenticeship::add_to(&mut batch, &content.applications);
     batch.reserve(content.claims.len());
-    for claim in content.claims {
+    for claim in &content.claims {
         batch.add_prepared(claim);
     }
     Ok(batch.finish())

@@ -90,7 +90,16 @@ pub fn read_claims<C: Send>(
     claim: impl Fn(&dyn FieldSource) -> C + Sync,
 ) -> Result<Vec<C>, ApiError> {
     let mut claims = Vec::new();
-    let read = input::read_claims_prepared_from(reader, name, format, claim, |c, _| claims.push(c));
+    // Each claim is lent where it was read; kept here, it is taken out of its place.
+    let read = input::read_claims_prepared_from(
+        reader,
+        name,
+        format,
+        |f: &dyn FieldSource| Some(claim(f)),
+        |c: &mut Option<C>, _| {
+            claims.extend(c.take());
+        },
+    );
     match read {
         Ok(_) => Ok(claims),
         Err(_) if overflow.happened() => Err(body::too_large(limit)),

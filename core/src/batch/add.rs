@@ -85,18 +85,19 @@ impl Batch<'_> {
         for start in (0..rows).step_by(BLOCK) {
             let len = BLOCK.min(rows - start);
             for prepared in crate::parallel::map(len, |i| engine.prepare(&row(start + i), mode)) {
-                self.add_prepared(prepared);
+                self.add_prepared(&prepared);
             }
         }
     }
 
     unstable! {
-        /// Adds a claim read by [`Engine::prepare`].
-        fn add_prepared(&mut self, prepared: Prepared) {
-            match prepared.0 {
-                PreparedKind::Claim(claim) => self.push_claim(&claim, &claim.claim_id),
+        /// Adds a claim read by [`Engine::prepare`]. Taken by reference: a prepared claim is large,
+        /// and a caller handing on many (read on other threads) need not move each again.
+        fn add_prepared(&mut self, prepared: &Prepared) {
+            match &prepared.0 {
+                PreparedKind::Claim(claim) => self.push_claim(claim, &claim.claim_id),
                 PreparedKind::Spaced(spaced) => self.push_claim(&spaced.0, &spaced.1),
-                PreparedKind::Invalid(id, errors) => self.add_invalid(&id, errors),
+                PreparedKind::Invalid(id, errors) => self.add_invalid(id, errors.clone()),
             }
         }
     }
@@ -110,7 +111,7 @@ impl Batch<'_> {
     /// is `invalid` and still appears in the result.
     pub fn add_fields(&mut self, source: &(impl FieldSource + ?Sized), mode: FieldMode) {
         let prepared = self.engine.prepare(source, mode);
-        self.add_prepared(prepared);
+        self.add_prepared(&prepared);
     }
 
     /// Adds a claim that could not be read, with its errors.
