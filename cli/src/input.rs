@@ -110,6 +110,10 @@ pub struct Locations {
 }
 
 impl Locations {
+    pub fn reserve(&mut self, rows: usize) {
+        self.numbers.reserve(rows);
+    }
+
     pub fn push(&mut self, location: Location) {
         let kind = location.numbered(0);
         if self.kinds.last().is_none_or(|(_, k)| *k != kind) {
