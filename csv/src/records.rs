@@ -276,6 +276,12 @@ struct Parsed {
 /// `at_end` the bytes are the end of the file: the last record is ended there, and a quote left
 /// open is a [`Problem`]. Otherwise a record the bytes end inside is left for the caller.
 fn parse(bytes: &[u8], first_line: u32, at_end: bool, limit: usize, out: &mut Block) -> Parsed {
+    parse_records(bytes, first_line, at_end, limit, out, true)
+}
+
+/// [`parse`], reading lines without a quote itself ([`quote_free`]) when `quote_free`, or every
+/// record through `csv-core` (the tests compare the two).
+fn parse_records(bytes: &[u8], first_line: u32, at_end: bool, limit: usize, out: &mut Block, quote_free: bool) -> Parsed {
     use csv_core::ReadRecordResult as R;
     let base = out.data.len();
     // Fields' bytes are never more than the input's.
@@ -298,6 +304,20 @@ fn parse(bytes: &[u8], first_line: u32, at_end: bool, limit: usize, out: &mut Bl
             break;
         }
         let (start, data_start) = (pos, nout_total);
+        // Nearly every line of a claims file has no quote: split at its commas, as csv-core
+        // would, without csv-core's byte-at-a-time reading. Not a reader's first record, whose
+        // first read csv-core must see (a BOM there is stripped only at the start of the file).
+        if quote_free && !fresh {
+            let ends_start = out.ends.len();
+            if let Some((next, written)) = self::quote_free(&bytes[pos..], limit, &mut out.data[base + nout_total..], &mut out.ends) {
+                out.rows.push(Row { line, data_start: base + data_start, ends_start, fields: out.ends.len() - ends_start, problem: None });
+                nout_total += written;
+                pos += next;
+                // No line break but the one that ends it.
+                line = line.saturating_add(1);
+                continue;
+            }
+        }
         let mut cap = if fresh { first_read_end(bytes, pos) } else { bytes.len() };
         fresh = false;
         let mut nend = 0;
@@ -381,6 +401,38 @@ fn parse(bytes: &[u8], first_line: u32, at_end: bool, limit: usize, out: &mut Bl
     }
     out.data.truncate(base + nout_total);
     Parsed { consumed: pos, lines: line.saturating_sub(first_line) }
+}
+
+/// The record at the start of `bytes` when its line has no quote: its fields are then the line
+/// split at its commas, as `csv-core` reads such a line. Writes the fields' bytes to `data` and
+/// appends their ends (relative to the record's data) to `ends`; returns where its line break
+/// ends and the bytes written. `None` (nothing written) when the line has a quote, when no line
+/// break surely ends it within `bytes` (a CR last might be half a CRLF), or when the record is
+/// longer than `limit`: `csv-core` reads it then.
+fn quote_free(bytes: &[u8], limit: usize, data: &mut [u8], ends: &mut Vec<usize>) -> Option<(usize, usize)> {
+    let e = memchr::memchr2(b'\n', b'\r', bytes)?;
+    let line = &bytes[..e];
+    if memchr::memchr(b'"', line).is_some() || data.len() < line.len() {
+        return None;
+    }
+    let end = match (bytes[e], bytes.get(e + 1)) {
+        (b'\r', Some(b'\n')) => e + 2,
+        (b'\r', None) => return None,
+        _ => e + 1,
+    };
+    if end > limit {
+        return None;
+    }
+    let mut written = 0;
+    let mut from = 0;
+    for comma in memchr::memchr_iter(b',', line).chain(std::iter::once(line.len())) {
+        let field = &line[from..comma];
+        data.get_mut(written..written + field.len())?.copy_from_slice(field);
+        written += field.len();
+        ends.push(written);
+        from = comma + 1;
+    }
+    Some((end, written))
 }
 
 /// Appends the one record of `spoiled` to `out` while `out.data` is sized for the part being
@@ -684,6 +736,56 @@ mod tests {
         let rows = read(long_line.as_bytes(), 30, 8, 1);
         assert_eq!(fields(&rows)[2..], [(3, vec!["C2", "y"]), (4, vec!["C3", "z"])]);
         assert_eq!(rows[1].2, Some(Problem::TooLong { limit: 30 }));
+    }
+
+    /// A record as parsed: its line, its fields and its problem.
+    type ParsedRecord = (u32, Vec<Vec<u8>>, Option<Problem>);
+
+    /// A part's records as parsed, and how far it went (bytes, line breaks).
+    fn parsed(bytes: &[u8], at_end: bool, limit: usize, quote_free: bool) -> (Vec<ParsedRecord>, usize, u32) {
+        let mut block = Block::default();
+        let p = parse_records(bytes, 1, at_end, limit, &mut block, quote_free);
+        let rows = block.iter().map(|r| (r.line, r.fields().map(<[u8]>::to_vec).collect(), r.problem.cloned())).collect();
+        (rows, p.consumed, p.lines)
+    }
+
+    #[test]
+    fn lines_without_quotes_are_read_as_csv_core_reads_them() {
+        let cases: [&[u8]; 8] = [
+            b"a,b\nc,,d\r\ne\rf,\n",
+            b"\xEF\xBB\xBFid,x\n\xEF\xBB\xBFC1,y\n",
+            b"id\nC1,\"q\nr\",s\nC2,t\r",
+            b"id\n   \n,\n,,\r\n\r\n\nlast",
+            b"id,x\nC1,abcdefghijklmnop\nC2,y\n",
+            b"id\nC1,x\r",
+            b"id\nC1,a\"b,c\nC2,d\n",
+            b"",
+        ];
+        for bytes in cases {
+            for at_end in [true, false] {
+                for limit in [4, 12, MAX_RECORD_BYTES] {
+                    let slow = parsed(bytes, at_end, limit, false);
+                    assert_eq!(
+                        parsed(bytes, at_end, limit, true),
+                        slow,
+                        "{:?} at_end {at_end} limit {limit}",
+                        String::from_utf8_lossy(bytes)
+                    );
+                }
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn any_bytes_are_read_the_same_with_and_without_the_quote_free_lines(
+            bytes in proptest::collection::vec(proptest::sample::select(vec![b'a', b'1', b',', b',', b'"', b'\n', b'\r', b' ', 0xEF, 0xBB, 0xBF]), 0..160),
+            at_end in proptest::bool::ANY,
+            limit in proptest::sample::select(vec![3usize, 9, 40, MAX_RECORD_BYTES]),
+        ) {
+            proptest::prop_assert_eq!(parsed(&bytes, at_end, limit, true), parsed(&bytes, at_end, limit, false));
+        }
     }
 
     #[test]
