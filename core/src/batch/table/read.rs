@@ -16,7 +16,7 @@
 use super::{Chunk, ClaimTable, TableRow};
 use crate::batch::rows::{hash, NONE};
 use crate::batch::shapes::Shapes;
-use crate::batch::{Batch, TraceScope};
+use crate::batch::{Batch, Prepared, TraceScope};
 use crate::calendar::Date;
 use crate::claim::{read_date, Claim, Field, FieldMode, FieldSource, GivenFields, OwnFields, RawRef, RawValue};
 use crate::engine::Engine;
@@ -63,8 +63,10 @@ pub(super) fn add(batch: &mut Batch<'_>, table: &ClaimTable<'_>, mode: FieldMode
         let dictionaries = SHARED.map(|f| chunk.columns[f as usize].and_then(|c| c.dictionary()));
         for start in (0..chunk.rows).step_by(BLOCK) {
             let len = BLOCK.min(chunk.rows - start);
-            let parts =
-                crate::parallel::chunks(len, |part| read(chunk, start + part.start..start + part.end, &dictionaries, &keys, unknown));
+            let engine = batch.engine;
+            let parts = crate::parallel::chunks(len, |part| {
+                read(engine, mode, chunk, start + part.start..start + part.end, &dictionaries, &keys, unknown)
+            });
             for part in parts {
                 let keyed: Vec<u32> = part
                     .groups
@@ -81,6 +83,7 @@ pub(super) fn add(batch: &mut Batch<'_>, table: &ClaimTable<'_>, mode: FieldMode
                             push(batch, key, own, person, || TableRow::new(chunk, r, unknown), mode);
                         }
                         Read::Whole => batch.add_fields(&TableRow::new(chunk, r, unknown), mode),
+                        Read::Prepared(prepared) => batch.add_prepared(&prepared),
                     }
                 }
             }
@@ -104,7 +107,15 @@ enum Read {
     Own(u32, OwnFields, u64),
     /// One of its own fields does not validate.
     Whole,
+    /// Read whole where the part was read (a part of many groups).
+    Prepared(Prepared),
 }
+
+/// A part with more groups than one in this many rows is read a row at a time on every core
+/// ([`Engine::prepare`]), as the row path reads it: each new text of the shared fields would be read
+/// as a claim on the one thread that adds, and kept. A realistic year has that many (the demo
+/// year: 109,575 texts in 300,000 rows, from 7–106 values a column), W1 a few hundred.
+const ROWS_A_GROUP: usize = 4;
 
 /// Rows with the same shared fields.
 enum Group {
@@ -116,13 +127,31 @@ enum Group {
 
 /// Reads rows `rows` of a chunk: their own fields row by row (what a column gives for the whole
 /// block taken once), their shared fields once per group of rows with the same text.
-fn read(chunk: &Chunk<'_>, rows: Range<usize>, dictionaries: &[Option<Vec<&str>>], keys: &Keys, unknown: &[String]) -> Part {
-    let given = Given::read(chunk, rows.clone());
+#[allow(clippy::too_many_arguments)]
+fn read(
+    engine: &Engine,
+    mode: FieldMode,
+    chunk: &Chunk<'_>,
+    rows: Range<usize>,
+    dictionaries: &[Option<Vec<&str>>],
+    keys: &Keys,
+    unknown: &[String],
+) -> Part {
     let (of_row, first): (Vec<u32>, Vec<usize>) = match super::group::group(chunk, rows.clone(), &SHARED, dictionaries) {
         Some(g) => (g.of_row, g.first.iter().map(|&i| rows.start + i as usize).collect()),
         // A column read cell by cell: each row its own group.
         None => ((0..rows.len() as u32).collect(), rows.clone().collect()),
     };
+    let known = |&r: &usize| {
+        let shared = TableRow::some(chunk, r, unknown, SHARED);
+        keys.find(key_hash(&shared), &shared).is_some()
+    };
+    // Groups met before this block cost nothing more a row; many new ones, a claim read each.
+    if first.len() * ROWS_A_GROUP > rows.len() && first.iter().filter(|r| !known(r)).count() * ROWS_A_GROUP > rows.len() {
+        let prepared = rows.clone().map(|r| Read::Prepared(engine.prepare(&TableRow::new(chunk, r, unknown), mode))).collect();
+        return Part { start: rows.start, rows: prepared, groups: Vec::new() };
+    }
+    let given = Given::read(chunk, rows.clone());
     let groups = first
         .into_iter()
         .map(|r| {
