@@ -8,6 +8,9 @@
 //! timeline. A row then costs its own fields, its group, a lookup of its shape among its text's
 //! and its raw entry (shared with the last row of its shape of the same dates).
 //!
+//! A part of a block whose rows fall into many groups not met before (a realistic year: most
+//! rows a text of their own) is read a row at a time on every core instead ([`ROWS_A_GROUP`]).
+//!
 //! A row is read whole by the batch's row path — which gives its errors, its trace or its
 //! review — when one of its fields does not validate, when it is traced, or when its program is
 //! assessed apart (an apprenticeship). The result is the row path's, to the fen (the tests of
