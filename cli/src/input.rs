@@ -110,8 +110,9 @@ pub struct Locations {
 }
 
 impl Locations {
+    /// Makes room, as far as memory allows.
     pub fn reserve(&mut self, rows: usize) {
-        self.numbers.reserve(rows);
+        let _ = self.numbers.try_reserve(rows);
     }
 
     pub fn push(&mut self, location: Location) {

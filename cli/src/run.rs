@@ -133,13 +133,18 @@ pub fn assess(engine: &Engine, o: &Options<'_>) -> Result<Run, Failure> {
     let bar = progress_bar(size, o.lang);
     let mut locations = input::Locations::default();
     let mut kept = Vec::new();
-    if let Some(rows) = size.filter(|_| matches!(format_of(o.file, o.format), Format::Csv | Format::Jsonl)).map(rows_at_most) {
+    // A CSV or JSON Lines file, not a workbook or Parquet (compressed: their size says little).
+    let text = matches!(format_of(o.file, o.format), Format::Csv | Format::Jsonl)
+        && !crate::parquet::is_parquet(o.file)
+        && !crate::xlsx::is_workbook(o.file);
+    if let Some(rows) = size.filter(|_| text).map(rows_at_most) {
         // Room made once rather than columns doubled (and copied) a million rows long: what is
-        // reserved and never written takes no memory.
+        // reserved and never written takes no memory, and what memory does not allow is not
+        // reserved.
         batch.reserve(rows);
         locations.reserve(rows);
         if !o.keep.is_empty() {
-            kept.reserve(rows);
+            let _ = kept.try_reserve(rows);
         }
     }
     let source = input::read_claims_prepared(

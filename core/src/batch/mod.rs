@@ -289,12 +289,13 @@ impl<'e> Batch<'e> {
         self
     }
 
-    /// Makes room for `additional` more claims.
+    /// Makes room for `additional` more claims, as far as memory allows: a hint (a guess from a
+    /// file's size, say), never a failure; the columns still grow as they fill.
     pub fn reserve(&mut self, additional: usize) {
         self.rows.reserve(additional);
-        self.raws.reserve(additional);
-        self.ids.reserve(additional, additional * 12);
-        self.persons.reserve(additional, additional * 10);
+        let _ = self.raws.try_reserve(additional);
+        self.ids.reserve(additional, additional.saturating_mul(12));
+        self.persons.reserve(additional, additional.saturating_mul(10));
     }
 
     /// Claims added so far.

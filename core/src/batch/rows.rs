@@ -80,9 +80,10 @@ impl TextArena {
         self.text.get(start..end).unwrap_or_default()
     }
 
+    /// Makes room, as far as memory allows (the arena still grows as it fills).
     pub fn reserve(&mut self, texts: usize, bytes: usize) {
-        self.ends.reserve(texts);
-        self.text.reserve(bytes);
+        let _ = self.ends.try_reserve(texts);
+        let _ = self.text.try_reserve(bytes);
     }
 }
 
@@ -136,12 +137,13 @@ impl Rows {
         self.raw.len()
     }
 
+    /// Makes room, as far as memory allows (the columns still grow as they fill).
     pub fn reserve(&mut self, n: usize) {
-        self.raw.reserve(n);
-        self.fen.reserve(n);
-        self.person.reserve(n);
-        self.enterprise.reserve(n);
-        self.decision.reserve(n);
+        let _ = self.raw.try_reserve(n);
+        let _ = self.fen.try_reserve(n);
+        let _ = self.person.try_reserve(n);
+        let _ = self.enterprise.try_reserve(n);
+        let _ = self.decision.try_reserve(n);
     }
 
     pub fn push(&mut self, raw: u32, fen: i64, person: u64, enterprise: u32) {
