@@ -145,17 +145,7 @@ fn read(
         // A column read cell by cell: each row its own group.
         None => ((0..rows.len() as u32).collect(), rows.clone().collect()),
     };
-    let known = |&r: &usize| {
-        let shared = TableRow::some(chunk, r, unknown, SHARED);
-        keys.find(key_hash(&shared), &shared).is_some()
-    };
-    // Groups met before this block cost nothing more a row; many new ones, a claim read each.
-    if first.len() * ROWS_A_GROUP > rows.len() && first.iter().filter(|r| !known(r)).count() * ROWS_A_GROUP > rows.len() {
-        let prepared = rows.clone().map(|r| Read::Prepared(engine.prepare(&TableRow::new(chunk, r, unknown), mode))).collect();
-        return Part { start: rows.start, rows: prepared, groups: Vec::new() };
-    }
-    let given = Given::read(chunk, rows.clone());
-    let groups = first
+    let groups: Vec<Group> = first
         .into_iter()
         .map(|r| {
             let shared = TableRow::some(chunk, r, unknown, SHARED);
@@ -163,6 +153,13 @@ fn read(
             keys.find(h, &shared).map_or(Group::New(h, r), Group::Known)
         })
         .collect();
+    // Groups met before this block cost nothing more a row; many new ones, a claim read each.
+    let new = groups.iter().filter(|g| matches!(g, Group::New(..))).count();
+    if new * ROWS_A_GROUP > rows.len() {
+        let prepared = rows.clone().map(|r| Read::Prepared(engine.prepare(&TableRow::new(chunk, r, unknown), mode))).collect();
+        return Part { start: rows.start, rows: prepared, groups: Vec::new() };
+    }
+    let given = Given::read(chunk, rows.clone());
     let reads = rows
         .clone()
         .zip(of_row)
