@@ -117,18 +117,11 @@ fn format_records(
     let items = rows.map(|i| (i, result.record(i)));
     match format {
         Format::Csv => {
-            let mut w = csv::WriterBuilder::new().has_headers(false).from_writer(&mut out);
-            let mut row = Vec::new();
-            // Written as a byte record: the writer's fast path for a record that fits its buffer.
-            let mut bytes = csv::ByteRecord::new();
+            let mut scratch = String::new();
             for (i, record) in items {
                 let kept = people.kept.get(i).map_or(&[][..], |k| &k[..]);
-                people.layout.row(engine, &record, kept, &mut row);
-                bytes.clear();
-                row.iter().for_each(|cell| bytes.push_field(cell.as_bytes()));
-                w.write_byte_record(&bytes)?;
+                people.layout.write_csv(engine, &record, kept, &mut scratch, &mut out);
             }
-            w.flush()?;
         }
         Format::Json => {
             for (i, record) in items {

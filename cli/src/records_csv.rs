@@ -119,61 +119,112 @@ impl Layout {
     /// The cells of one record into `row` (cleared first), made safe to open; `kept` are the
     /// claim's values of the kept fields.
     pub fn row(&self, engine: &Engine, record: &AssessmentRecord<'_>, kept: &[String], row: &mut Vec<String>) {
-        // The cells' strings are reused from row to row: a million records allocate nothing
-        // once the strings have grown.
-        let texts = self.texts();
-        let columns = if texts { COLUMNS.len() } else { COLUMNS.len() - 1 } + kept.len();
-        row.resize_with(columns, String::new);
-        row.iter_mut().for_each(String::clear);
-        let mut cells = row.iter_mut();
-        let mut next = || cells.next().expect("`row` was resized to the number of columns above");
-        next().push_str(record.claim_id);
-        next().push_str(if texts { status_zh(record.status) } else { record.status.code() });
-        next().push_str(&skill_subsidy::money::format_yuan(record.amount));
-        let join = |cell: &mut String, f: &dyn Fn(skill_subsidy::Reason) -> &'static str, sep: &str| {
-            for (i, r) in record.reasons.iter().enumerate() {
-                cell.push_str(if i > 0 { sep } else { "" });
-                cell.push_str(f(r));
+        row.clear();
+        let mut scratch = String::new();
+        self.cells(engine, record, kept, &mut scratch, &mut |column, text| {
+            row.push(spreadsheet::cell(text, column == Self::AMOUNT, self.formulas).into_owned());
+        });
+    }
+
+    /// One record as a line of CSV appended to `out`: its cells made safe to open, then quoted
+    /// as RFC 4180 and the csv crate's writer quote them (a cell holding a comma, a quote or a
+    /// line break is put in quotes, its quotes doubled), the line ended by `\n`. Written
+    /// straight into `out`: a million records are a million lines, and building each as cells
+    /// first cost more than deciding the whole batch. `scratch` is reused from line to line.
+    pub fn write_csv(&self, engine: &Engine, record: &AssessmentRecord<'_>, kept: &[String], scratch: &mut String, out: &mut Vec<u8>) {
+        self.cells(engine, record, kept, scratch, &mut |column, text| {
+            if column > 0 {
+                out.push(b',');
             }
+            push_csv_cell(out, text, spreadsheet::escaped(text, column == Self::AMOUNT, self.formulas));
+        });
+        out.push(b'\n');
+    }
+
+    /// Hands each cell of one record to `cell(column, text)` in column order, as it will be
+    /// shown (not yet made safe to open); cells that are built (the amount, the reasons, the
+    /// errors) are built in `scratch`.
+    fn cells(
+        &self,
+        engine: &Engine,
+        record: &AssessmentRecord<'_>,
+        kept: &[String],
+        scratch: &mut String,
+        cell: &mut dyn FnMut(usize, &str),
+    ) {
+        let texts = self.texts();
+        let mut column = 0;
+        let mut next = |text: &str| {
+            cell(column, text);
+            column += 1;
+        };
+        next(record.claim_id);
+        next(if texts { status_zh(record.status) } else { record.status.code() });
+        scratch.clear();
+        skill_subsidy::money::push_yuan(record.amount, scratch);
+        next(scratch);
+        let mut join = |f: &dyn Fn(skill_subsidy::Reason) -> &'static str, sep: &str| {
+            scratch.clear();
+            for (i, r) in record.reasons.iter().enumerate() {
+                scratch.push_str(if i > 0 { sep } else { "" });
+                scratch.push_str(f(r));
+            }
+            next(scratch);
         };
         if texts {
-            join(next(), &|r| r.message_zh(), "；");
+            join(&|r| r.message_zh(), "；");
         }
-        join(next(), &|r| r.code(), ";");
-        let errors = next();
+        join(&|r| r.code(), ";");
+        scratch.clear();
         for (i, e) in record.errors.iter().enumerate() {
             let message = if self.lang == Lang::Zh { &e.message_zh } else { &e.message_en };
-            let _ = write!(errors, "{}{message} [{}]", if i > 0 { "; " } else { "" }, e.code.code());
+            let _ = write!(scratch, "{}{message} [{}]", if i > 0 { "; " } else { "" }, e.code.code());
         }
+        next(scratch);
         let program = record.program.and_then(|id| engine.ruleset().program(id));
-        next().push_str(match (program, texts) {
+        next(match (program, texts) {
             (Some(p), true) => &p.name_zh,
             _ => record.program.unwrap_or_default(),
         });
-        next().push_str(match (program, texts) {
+        next(match (program, texts) {
             (Some(p), true) => p.fund.name_zh(),
             _ => record.fund.unwrap_or_default(),
         });
-        next().push_str(match (record.payee, texts) {
+        next(match (record.payee, texts) {
             (Some("individual"), true) => "个人",
             (Some("enterprise"), true) => "企业",
             (payee, _) => payee.unwrap_or_default(),
         });
-        next().push_str(record.catalogue_version.unwrap_or_default());
+        next(record.catalogue_version.unwrap_or_default());
+        scratch.clear();
         if let Some(m) = record.payment_month {
             // 202105, not 2021-05: a spreadsheet would make the latter a date.
-            push_month(next(), m.year(), m.month());
-        } else {
-            next();
+            push_month(scratch, m.year(), m.month());
         }
+        next(scratch);
         for value in kept {
-            next().push_str(value);
+            next(value);
         }
-        for (i, cell) in row.iter_mut().enumerate() {
-            if let std::borrow::Cow::Owned(safe) = spreadsheet::cell(cell, i == Self::AMOUNT, self.formulas) {
-                *cell = safe;
-            }
+    }
+}
+
+/// One cell of CSV as the csv crate's writer quotes it, with a leading `'` when `prefix`.
+fn push_csv_cell(out: &mut Vec<u8>, text: &str, prefix: bool) {
+    let quoted = text.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
+    if quoted {
+        out.push(b'"');
+    }
+    if prefix {
+        out.push(b'\'');
+    }
+    if quoted {
+        for (i, piece) in text.split('"').enumerate() {
+            out.extend_from_slice(if i > 0 { b"\"\"" } else { b"" });
+            out.extend_from_slice(piece.as_bytes());
         }
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(text.as_bytes());
     }
 }
 
@@ -203,6 +254,27 @@ pub fn status_zh(status: Status) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn a_line_is_the_bytes_the_csv_crates_writer_writes(
+            cells in proptest::collection::vec("[a-z,\"\r\n =+'\t-]{0,6}|\\PC{0,4}", 2..14),
+            formulas in proptest::bool::ANY,
+        ) {
+            let formulas = if formulas { Formulas::Escape } else { Formulas::Keep };
+            let mut ours = Vec::new();
+            for (i, text) in cells.iter().enumerate() {
+                if i > 0 {
+                    ours.push(b',');
+                }
+                push_csv_cell(&mut ours, text, spreadsheet::escaped(text, i == Layout::AMOUNT, formulas));
+            }
+            ours.push(b'\n');
+            let mut theirs = csv::WriterBuilder::new().has_headers(false).from_writer(Vec::new());
+            theirs.write_record(cells.iter().enumerate().map(|(i, t)| spreadsheet::cell(t, i == Layout::AMOUNT, formulas).into_owned())).unwrap();
+            proptest::prop_assert_eq!(ours, theirs.into_inner().unwrap());
+        }
+    }
 
     #[test]
     fn a_month_is_written_as_six_digits() {

@@ -36,14 +36,18 @@ fn is_plain_number(cell: &str) -> bool {
     !whole.is_empty() && !fraction.is_empty() && whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())
 }
 
-/// A cell as written: a text cell (or a number column's cell that is not a plain number) that
-/// would run as a formula gets a leading `'`.
+/// Whether `value` is written with a leading `'`: a text cell (or a number column's cell that
+/// is not a plain number) that would run as a formula.
+pub fn escaped(value: &str, number_column: bool, formulas: Formulas) -> bool {
+    formulas == Formulas::Escape && runs_as_formula(value) && !(number_column && is_plain_number(value))
+}
+
+/// A cell as written (see [`escaped`]).
 pub fn cell(value: &str, number_column: bool, formulas: Formulas) -> Cow<'_, str> {
-    let safe = formulas == Formulas::Keep || !runs_as_formula(value) || (number_column && is_plain_number(value));
-    if safe {
-        Cow::Borrowed(value)
-    } else {
+    if escaped(value, number_column, formulas) {
         Cow::Owned(format!("'{value}"))
+    } else {
+        Cow::Borrowed(value)
     }
 }
 

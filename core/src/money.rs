@@ -50,14 +50,23 @@ pub(crate) fn min_amount(a: Decimal, b: Decimal) -> Decimal {
 /// JSON, CSV and every binding.
 #[must_use]
 pub fn format_yuan(amount: Decimal) -> String {
+    let mut text = String::with_capacity(16);
+    push_yuan(amount, &mut text);
+    text
+}
+
+/// Appends an amount as [`format_yuan`] writes it to `text` (a writer of a million records
+/// reuses one string).
+pub fn push_yuan(amount: Decimal, text: &mut String) {
     let shown = round_to_fen(amount);
-    // Written digit by digit from the fen (a million records write a million amounts); a
-    // negative zero and amounts past u64's fen are left to `Decimal`'s own formatting.
+    // Written digit by digit from the fen; a negative zero and amounts past u64's fen are left
+    // to `Decimal`'s own formatting.
     let fen = shown.mantissa();
-    let Ok(mut rest) = u64::try_from(fen.unsigned_abs()) else { return shown.to_string() };
-    if fen == 0 && shown.is_sign_negative() {
-        return shown.to_string();
-    }
+    let rest = u64::try_from(fen.unsigned_abs()).ok().filter(|_| !(fen == 0 && shown.is_sign_negative()));
+    let Some(mut rest) = rest else {
+        text.push_str(&shown.to_string());
+        return;
+    };
     let mut digits = [0u8; 24];
     let mut at = digits.len();
     let mut written = 0;
@@ -71,12 +80,10 @@ pub fn format_yuan(amount: Decimal) -> String {
         rest /= 10;
         written += 1;
     }
-    let mut text = String::with_capacity(digits.len() - at + 1);
     if fen < 0 {
         text.push('-');
     }
     text.extend(digits[at..].iter().map(|&b| char::from(b)));
-    text
 }
 
 /// Why a text is not an amount of money.
@@ -238,6 +245,9 @@ mod tests {
     #[test]
     fn format_always_has_two_places() {
         assert_eq!(format_yuan(d("2600")), "2600.00");
+        let mut text = String::from("x,");
+        push_yuan(d("-0.5"), &mut text);
+        assert_eq!(text, "x,-0.50", "appended, not replaced");
         assert_eq!(format_yuan(d("0")), "0.00");
         assert_eq!(format_yuan(d("12.5")), "12.50");
     }
