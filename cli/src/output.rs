@@ -48,7 +48,7 @@ fn target(path: &Path, lang: Lang) -> Result<Target, Failure> {
 pub fn write_records(engine: &Engine, path: Option<&Path>, result: &BatchResult, people: &People<'_>) -> Result<(), Failure> {
     let Some(path) = path.filter(|p| *p != Path::new("-")) else {
         let out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-        return match write_stream(out, engine, Format::Jsonl, result, people) {
+        return match write_stream(out, engine, Format::Jsonl, result, people, &mut |_| ()) {
             Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
             _ => Ok(()),
         };
@@ -61,8 +61,9 @@ pub fn write_records(engine: &Engine, path: Option<&Path>, result: &BatchResult,
             crate::parquet::write_records(out.temp_path(), result).map_err(|e| out.failure(&e))?;
         }
         Target::Records(format) => {
+            let mut early = out.early_sync();
             let file = BufWriter::with_capacity(1 << 20, out.file());
-            write_stream(file, engine, format, result, people).map_err(|e| out.failure(&e))?;
+            write_stream(file, engine, format, result, people, &mut |bytes| early.wrote(bytes)).map_err(|e| out.failure(&e))?;
         }
         Target::Xlsx => {
             let sheet = lang.pick("records", "审核结果");
@@ -73,7 +74,15 @@ pub fn write_records(engine: &Engine, path: Option<&Path>, result: &BatchResult,
     out.commit()
 }
 
-fn write_stream(mut out: impl Write, engine: &Engine, format: Format, result: &BatchResult, people: &People<'_>) -> std::io::Result<()> {
+/// Writes the records to `out`, telling `wrote` the bytes of each block.
+fn write_stream(
+    mut out: impl Write,
+    engine: &Engine,
+    format: Format,
+    result: &BatchResult,
+    people: &People<'_>,
+    wrote: &mut dyn FnMut(usize),
+) -> std::io::Result<()> {
     if format == Format::Csv {
         if people.bom {
             out.write_all("\u{FEFF}".as_bytes())?;
@@ -92,7 +101,9 @@ fn write_stream(mut out: impl Write, engine: &Engine, format: Format, result: &B
             format_records(engine, format, people, result, block.start + range.start..block.start + range.end)
         });
         for part in parts {
-            out.write_all(&part?)?;
+            let part = part?;
+            out.write_all(&part)?;
+            wrote(part.len());
         }
     }
     if format == Format::Json {

@@ -162,8 +162,11 @@ pub fn parse_money(text: &str) -> Result<Decimal, MoneyError> {
     }
     // At most 12 + 2 digits: the amount in fen fits in an i64 and is below MAX_MONEY.
     let mut fen: i64 = 0;
-    for b in whole.bytes().chain(kept.bytes()).chain(std::iter::repeat_n(b'0', 2 - kept.len())) {
+    for b in whole.bytes().chain(kept.bytes()) {
         fen = fen * 10 + i64::from(b - b'0');
+    }
+    for _ in kept.len()..2 {
+        fen *= 10;
     }
     if negative && fen != 0 {
         return Err(MoneyError::Negative);
