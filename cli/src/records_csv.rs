@@ -233,7 +233,10 @@ fn push_month(cell: &mut String, year: i32, month: u32) {
     match u32::try_from(year) {
         Ok(year @ 0..=9999) => {
             let number = year * 100 + month % 100;
-            cell.extend((0..6).rev().map(|place| char::from(b'0' + (number / 10u32.pow(place) % 10) as u8)));
+            cell.reserve(6);
+            for place in (0..6).rev() {
+                cell.push(char::from(b'0' + (number / 10u32.pow(place) % 10) as u8));
+            }
         }
         _ => {
             let _ = write!(cell, "{year:04}{month:02}");

@@ -83,7 +83,10 @@ pub fn push_yuan(amount: Decimal, text: &mut String) {
     if fen < 0 {
         text.push('-');
     }
-    text.extend(digits[at..].iter().map(|&b| char::from(b)));
+    text.reserve(digits.len() - at);
+    for &digit in &digits[at..] {
+        text.push(char::from(digit));
+    }
 }
 
 /// Why a text is not an amount of money.
