@@ -140,6 +140,35 @@ impl fmt::Display for MoneyError {
 /// assert_eq!(parse_money("-3"), Err(MoneyError::Negative));
 /// ```
 pub fn parse_money(text: &str) -> Result<Decimal, MoneyError> {
+    plain_fen(text.as_bytes()).map_or_else(|| parse_money_at_length(text), |fen| Ok(Decimal::new(fen, 2)))
+}
+
+/// The fen of the common amount, read a byte at a time: at most 12 characters, digits with at
+/// most one point, followed by one or two digits (`3517.17`, `300`, `12.5`); `None` for any
+/// other text, which [`parse_money_at_length`] reads.
+fn plain_fen(bytes: &[u8]) -> Option<i64> {
+    if bytes.is_empty() || bytes.len() > 12 {
+        return None;
+    }
+    let mut fen: i64 = 0;
+    let mut point = None;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => fen = fen * 10 + i64::from(b - b'0'),
+            b'.' if point.is_none() && i > 0 => point = Some(i),
+            _ => return None,
+        }
+    }
+    match point.map(|p| bytes.len() - p - 1) {
+        None => Some(fen * 100),
+        Some(1) => Some(fen * 10),
+        Some(2) => Some(fen),
+        _ => None,
+    }
+}
+
+/// [`parse_money`] of any text, step by step.
+fn parse_money_at_length(text: &str) -> Result<Decimal, MoneyError> {
     let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -183,6 +212,16 @@ mod tests {
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_common_amount_read_a_byte_at_a_time_is_what_the_full_reading_gives(text in "[0-9.]{0,14}|[0-9]{1,10}(\\.[0-9]{0,3})?") {
+            if let Some(fen) = plain_fen(text.as_bytes()) {
+                proptest::prop_assert_eq!(Ok(Decimal::new(fen, 2)), parse_money_at_length(&text), "{}", text);
+            }
+            proptest::prop_assert_eq!(parse_money(&text), parse_money_at_length(&text));
+        }
     }
 
     #[test]
