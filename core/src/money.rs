@@ -258,6 +258,8 @@ mod tests {
     #[test]
     fn max_money_is_what_its_doc_says() {
         assert_eq!(MAX_MONEY, d("999999999999.99"));
+        // Fees are compared with it by mantissa at this scale (Claim::is_as_read).
+        assert_eq!(MAX_MONEY.scale(), 2);
     }
 
     #[test]

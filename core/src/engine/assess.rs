@@ -23,13 +23,15 @@ impl Engine {
     /// One claim: an apprenticeship is an estimate of its review (SPEC §8); any other claim is
     /// assessed on its own.
     pub(super) fn run<T: Tracer>(&self, claim: &Claim, t: &mut T) -> Assessment {
-        let apprenticeship = self.program_index.get(claim.program.as_str()).is_some_and(|i| {
+        // The program is looked up once, here, for both.
+        let index = self.program_index.get(claim.program.as_str());
+        let apprenticeship = index.is_some_and(|i| {
             matches!(self.rules.programs[self.programs[usize::from(i)].rule].calculation, Calculation::Apprenticeship { .. })
         });
         if apprenticeship {
             self.estimate_apprenticeship(claim, t)
         } else {
-            self.run_plain(claim, Dated::Claim, t)
+            self.run_plain_of(claim, index, Dated::Claim, t)
         }
     }
 
@@ -37,7 +39,12 @@ impl Engine {
     /// at its review session, without the claim window and the month after (an application is
     /// not a certificate claimed late, and its payments are staged).
     pub(crate) fn run_plain<T: Tracer>(&self, claim: &Claim, dated: Dated, t: &mut T) -> Assessment {
-        let Some(index) = self.program_index.get(claim.program.as_str()) else {
+        self.run_plain_of(claim, self.program_index.get(claim.program.as_str()), dated, t)
+    }
+
+    /// [`Engine::run_plain`] of a claim whose program's index was looked up (`None`: unknown).
+    fn run_plain_of<T: Tracer>(&self, claim: &Claim, index: Option<u16>, dated: Dated, t: &mut T) -> Assessment {
+        let Some(index) = index else {
             return self.unknown_program(claim, t);
         };
         let compiled = &self.programs[usize::from(index)];
