@@ -151,10 +151,12 @@ pub fn io_failure(path: &Path, e: &std::io::Error, lang: Lang) -> Failure {
 /// [`EarlySync::EVERY`] bytes a thread of its own syncs what the file holds so far, so the sync
 /// before the rename ([`Output::commit`]) waits for the last part alone rather than for the
 /// whole file (a million records are 66 MB, a tenth of a second of this machine's disk after
-/// the run). Best effort: a sync that fails here is reported by the commit's own.
+/// the run). Its first error is kept and returned by [`EarlySync::finish`], before the commit: a
+/// failed sync is reported once for a file (the commit's own sync would then succeed), and a
+/// file whose pages did not reach the disk must not replace the old one.
 pub struct EarlySync {
     ask: Option<std::sync::mpsc::SyncSender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    thread: Option<std::thread::JoinHandle<std::io::Result<()>>>,
     unsynced: usize,
 }
 
@@ -163,17 +165,28 @@ impl EarlySync {
     pub const EVERY: usize = 8 << 20;
 
     fn new(file: &std::fs::File) -> EarlySync {
+        match file.try_clone() {
+            Ok(file) => EarlySync::with(move || file.sync_data()),
+            Err(_) => EarlySync { ask: None, thread: None, unsynced: 0 },
+        }
+    }
+
+    /// Syncs by `sync` (a file's `sync_data`; a test's failure).
+    fn with(mut sync: impl FnMut() -> std::io::Result<()> + Send + 'static) -> EarlySync {
         let (ask, asked) = std::sync::mpsc::sync_channel::<()>(1);
-        let thread = file.try_clone().ok().and_then(|file| {
-            std::thread::Builder::new()
-                .name("early-sync".into())
-                .spawn(move || {
-                    for () in asked {
-                        let _ = file.sync_data();
+        let thread = std::thread::Builder::new()
+            .name("early-sync".into())
+            .spawn(move || {
+                let mut first = Ok(());
+                for () in asked {
+                    let synced = sync();
+                    if first.is_ok() {
+                        first = synced;
                     }
-                })
-                .ok()
-        });
+                }
+                first
+            })
+            .ok();
         EarlySync { ask: thread.is_some().then_some(ask), thread, unsynced: 0 }
     }
 
@@ -186,6 +199,16 @@ impl EarlySync {
             if let Some(ask) = &self.ask {
                 let _ = ask.try_send(());
             }
+        }
+    }
+
+    /// Waits for the syncs asked for; the first that failed, if one did.
+    pub fn finish(mut self) -> std::io::Result<()> {
+        self.ask = None;
+        match self.thread.take().map(std::thread::JoinHandle::join) {
+            Some(Ok(result)) => result,
+            Some(Err(_)) => Err(std::io::Error::other("the thread syncing the file stopped")),
+            None => Ok(()),
         }
     }
 }
@@ -210,17 +233,41 @@ mod tests {
         let Ok(mut out) = Output::create(&path, Lang::En) else { panic!("a temporary file in {path:?}") };
         let line = b"C1,approved,300.00\n".repeat(1 << 16);
         let mut written = Vec::new();
-        {
-            let mut early = out.early_sync();
-            let file = out.file();
-            // Past EVERY twice: syncs are asked for while the file grows.
-            while written.len() < 2 * EarlySync::EVERY + 1 {
-                file.write_all(&line).unwrap();
-                written.extend_from_slice(&line);
-                early.wrote(line.len());
-            }
+        let mut early = out.early_sync();
+        let file = out.file();
+        // Past EVERY twice: syncs are asked for while the file grows.
+        while written.len() < 2 * EarlySync::EVERY + 1 {
+            file.write_all(&line).unwrap();
+            written.extend_from_slice(&line);
+            early.wrote(line.len());
         }
+        assert!(early.finish().is_ok());
         assert!(out.commit().is_ok());
         assert_eq!(std::fs::read(&path).unwrap(), written);
+    }
+
+    #[test]
+    fn a_sync_that_failed_while_the_file_was_written_is_reported_at_the_end() {
+        let synced = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = std::sync::Arc::clone(&synced);
+        let mut early = EarlySync::with(move || {
+            // The first sync fails (a disk error), the next succeeds: the failure still counts.
+            match counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst) {
+                0 => Err(std::io::Error::other("disk error")),
+                _ => Ok(()),
+            }
+        });
+        // One sync asked for is sure to run (the request waits in the channel), whenever its
+        // thread gets to it; a second may be left out.
+        early.wrote(EarlySync::EVERY);
+        early.wrote(EarlySync::EVERY);
+        let result = early.finish();
+        assert!(synced.load(std::sync::atomic::Ordering::SeqCst) >= 1, "a sync was asked for");
+        assert_eq!(result.map_err(|e| e.to_string()), Err("disk error".to_string()));
+    }
+
+    #[test]
+    fn nothing_written_nothing_synced() {
+        assert!(EarlySync::with(|| Err(std::io::Error::other("never called"))).finish().is_ok());
     }
 }

@@ -64,6 +64,7 @@ pub fn write_records(engine: &Engine, path: Option<&Path>, result: &BatchResult,
             let mut early = out.early_sync();
             let file = BufWriter::with_capacity(1 << 20, out.file());
             write_stream(file, engine, format, result, people, &mut |bytes| early.wrote(bytes)).map_err(|e| out.failure(&e))?;
+            early.finish().map_err(|e| out.failure(&e))?;
         }
         Target::Xlsx => {
             let sheet = lang.pick("records", "审核结果");

@@ -256,6 +256,41 @@ mod tests {
     }
 
     #[test]
+    fn the_common_amount_and_its_neighbours_read_as_the_full_reading_reads_them() {
+        for text in [
+            " 12.5",
+            "12.5 ",
+            "-0.00",
+            "-1",
+            "+1",
+            "１２",
+            "000000000000.5",
+            "999999999999",
+            "9999999999999",
+            "999999999999.99",
+            "0",
+            "00.10",
+            ".5",
+            "5.",
+            "1.",
+            "1.234",
+            "1.230",
+            "1..2",
+            "",
+            " ",
+            "1e3",
+            "1,000",
+        ] {
+            assert_eq!(parse_money(text), parse_money_at_length(text), "{text:?}");
+            if let Ok(amount) = parse_money(text) {
+                assert_eq!(amount.scale(), 2, "{text:?}");
+            }
+        }
+        assert_eq!(plain_fen(b"999999999.99"), Some(99_999_999_999));
+        assert_eq!(plain_fen(b"9999999999999"), None, "13 characters: the full reading's");
+    }
+
+    #[test]
     fn max_money_is_what_its_doc_says() {
         assert_eq!(MAX_MONEY, d("999999999999.99"));
         // Fees are compared with it by mantissa at this scale (Claim::is_as_read).
