@@ -140,12 +140,12 @@ impl fmt::Display for MoneyError {
 /// assert_eq!(parse_money("-3"), Err(MoneyError::Negative));
 /// ```
 pub fn parse_money(text: &str) -> Result<Decimal, MoneyError> {
-    plain_fen(text.as_bytes()).map_or_else(|| parse_money_at_length(text), |fen| Ok(Decimal::new(fen, 2)))
+    plain_fen(text.as_bytes()).map_or_else(|| parse_money_fully(text), |fen| Ok(Decimal::new(fen, 2)))
 }
 
 /// The fen of the common amount, read a byte at a time: at most 12 characters, digits with at
 /// most one point, followed by one or two digits (`3517.17`, `300`, `12.5`); `None` for any
-/// other text, which [`parse_money_at_length`] reads.
+/// other text, which [`parse_money_fully`] reads.
 fn plain_fen(bytes: &[u8]) -> Option<i64> {
     if bytes.is_empty() || bytes.len() > 12 {
         return None;
@@ -167,8 +167,8 @@ fn plain_fen(bytes: &[u8]) -> Option<i64> {
     }
 }
 
-/// [`parse_money`] of any text, step by step.
-fn parse_money_at_length(text: &str) -> Result<Decimal, MoneyError> {
+/// [`parse_money`] of any text: trimmed, signed, split at its point, checked step by step.
+fn parse_money_fully(text: &str) -> Result<Decimal, MoneyError> {
     let text = text.trim_matches(|c: char| c.is_ascii_whitespace());
     let (negative, digits) = match text.strip_prefix('-') {
         Some(rest) => (true, rest),
@@ -218,9 +218,9 @@ mod tests {
         #[test]
         fn the_common_amount_read_a_byte_at_a_time_is_what_the_full_reading_gives(text in "[0-9.]{0,14}|[0-9]{1,10}(\\.[0-9]{0,3})?") {
             if let Some(fen) = plain_fen(text.as_bytes()) {
-                proptest::prop_assert_eq!(Ok(Decimal::new(fen, 2)), parse_money_at_length(&text), "{}", text);
+                proptest::prop_assert_eq!(Ok(Decimal::new(fen, 2)), parse_money_fully(&text), "{}", text);
             }
-            proptest::prop_assert_eq!(parse_money(&text), parse_money_at_length(&text));
+            proptest::prop_assert_eq!(parse_money(&text), parse_money_fully(&text));
         }
     }
 
@@ -281,7 +281,7 @@ mod tests {
             "1e3",
             "1,000",
         ] {
-            assert_eq!(parse_money(text), parse_money_at_length(text), "{text:?}");
+            assert_eq!(parse_money(text), parse_money_fully(text), "{text:?}");
             if let Ok(amount) = parse_money(text) {
                 assert_eq!(amount.scale(), 2, "{text:?}");
             }
