@@ -39,6 +39,35 @@ pub fn chunks<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T>
     })
 }
 
+/// `produce(k)` for each `k` in `0..n` on another thread while this thread hands the one before
+/// to `consume`, in order (one item made ahead of the one consumed). Where no thread can be
+/// started, one after the other.
+pub fn pipeline<T: Send>(n: usize, produce: impl Fn(usize) -> T + Sync, mut consume: impl FnMut(usize, T)) {
+    let mut ready: Option<(usize, T)> = None;
+    for k in 0..n {
+        let before = ready.take();
+        let hand_on = || {
+            if let Some((j, item)) = before {
+                consume(j, item);
+            }
+        };
+        let made = std::thread::scope(|scope| match std::thread::Builder::new().spawn_scoped(scope, || produce(k)) {
+            Ok(handle) => {
+                hand_on();
+                handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            }
+            Err(_) => {
+                hand_on();
+                produce(k)
+            }
+        });
+        ready = Some((k, made));
+    }
+    if let Some((j, item)) = ready {
+        consume(j, item);
+    }
+}
+
 /// `a` and `b` (of one length) split into as many contiguous pieces as there are threads, `f`
 /// given each piece's first index and its parts of `a` and `b`, on its own thread; the results
 /// in order. For work that writes its rows' results in place.
@@ -101,6 +130,27 @@ mod tests {
             assert_eq!(a, (0..n).collect::<Vec<_>>());
             assert!(b.iter().all(|&y| y == 1));
             assert!(starts.windows(2).all(|w| w[0] < w[1]));
+        }
+    }
+
+    #[test]
+    fn a_pipeline_hands_on_every_item_in_order_while_the_next_is_made() {
+        for n in [0, 1, 2, 7] {
+            let made = std::sync::atomic::AtomicUsize::new(0);
+            let mut got = Vec::new();
+            super::pipeline(
+                n,
+                |k| {
+                    made.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    k * 10
+                },
+                |k, item| {
+                    // At most the next one is made before this one is handed on.
+                    assert!(made.load(std::sync::atomic::Ordering::SeqCst) <= k + 2);
+                    got.push((k, item));
+                },
+            );
+            assert_eq!(got, (0..n).map(|k| (k, k * 10)).collect::<Vec<_>>());
         }
     }
 }

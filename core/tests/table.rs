@@ -333,6 +333,39 @@ fn a_large_table_with_every_key_field_and_many_values_is_decided_as_the_batch_de
     }
 }
 
+#[test]
+fn rows_of_integer_ids_on_one_day_without_enterprises_are_decided_as_the_batch_decides_them() {
+    // Every own field given without text (integer ids, the dates one value, the fee a number)
+    // but for some fees; rows assessed on their own (an apprenticeship) or read whole (an unknown
+    // program, a fee that is not money) among them; persons with several claims.
+    let claims: Vec<Value> = (0..7000)
+        .map(|i| {
+            let program =
+                ["skills_training", "ui_skill_upgrade", "apprenticeship", "skills_training", "nope"][i % 5 * usize::from(i % 7 != 0)];
+            let fee = match i % 11 {
+                0 => Value::String("abc".into()),
+                1 => Value::Null,
+                2 => Value::String(format!("{}.5", 300 + i % 900)),
+                _ => serde_json::json!(200 + i % 4000),
+            };
+            let (occupation, level) = (["6-18-02-04", "4-10-01-06", "9-99-99-99"][i % 3], ["5", "4", "3"][i % 3]);
+            serde_json::json!({
+                "claim_id": i, "person_id": i % 5000, "program": program, "group": "employee",
+                "occupation": occupation, "level": level,
+                "event_date": "2021-05-10", "applied_on": "2021-05-20", "institution": "WX-JG-001",
+                "fee_paid": fee, "months": 6, "ui_contribution_months": 24,
+            })
+        })
+        .collect();
+    for (engine, chunk) in [(wuxi(), 7000), (small_account(), 2500)] {
+        for mode in [FieldMode::Strict, FieldMode::Lenient] {
+            let (result, problems) = compare(engine, &claims, mode, chunk, true);
+            assert!(problems.is_empty(), "chunks of {chunk}, {mode:?}:\n  {}", problems.join("\n  "));
+            assert!(result.report.approved.count > 0);
+        }
+    }
+}
+
 const PROGRAMS: [&str; 8] =
     ["skills_training", "enterprise_upgrade", "ui_skill_upgrade", "pre_job", "on_job", "online", "apprenticeship", "nope"];
 const OCCUPATIONS: [&str; 5] = ["6-18-02-04", "6-18-01-01", "4-10-01-06", "6-31-01-03", "9-99-99-99"];

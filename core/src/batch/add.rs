@@ -2,7 +2,7 @@
 //! or prepared elsewhere — each held as its compact columns and its shape; apprenticeship
 //! applications, reviewed as they come; and the history of earlier subsidies.
 
-use super::rows::{hash, Raw, APPROVED, FEE_ABSENT, NONE, NOT_ELIGIBLE};
+use super::rows::{hash, Raw, TextArena, APPROVED, FEE_ABSENT, NONE, NOT_ELIGIBLE};
 use super::shapes::{window_reasons, Shapes};
 use super::table::{self, ClaimTable};
 use super::{report, AppSlot, Batch, Past};
@@ -15,6 +15,7 @@ use crate::history::HistoryRecord;
 use crate::reasons::{Reason, Status};
 use crate::rules::{Calculation, Fund};
 use rust_decimal::Decimal;
+use std::ops::Range;
 
 /// A claim read on its own (checks 1–7 and its amount wait for its shape), ready for
 /// [`Batch::add_prepared`]; or the errors of a row that could not be read.
@@ -177,13 +178,39 @@ impl Batch<'_> {
         fee: Option<Decimal>,
         raw: u32,
     ) {
+        let fee = fee.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX));
+        self.push_shaped_fen(claim_id, person_id, person, enterprise, fee, raw);
+    }
+
+    /// [`Batch::push_shaped`] with the fee in fen (or [`FEE_ABSENT`]).
+    pub(super) fn push_shaped_fen(&mut self, claim_id: &str, person_id: &str, person: u64, enterprise: Option<&str>, fee: i64, raw: u32) {
         let row = self.rows.len() as u32;
         self.push_id(row, claim_id);
         self.persons.push(person_id);
         let enterprise = self.enterprises.opt(enterprise);
-        let fee = fee.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX));
         self.rows.push(raw, fee, person, enterprise);
         self.decide_claim(row);
+    }
+
+    /// Adds rows `range` of a table's part, validated claims each of raw entry `raws[k]` and
+    /// (interned) enterprise `enterprises[k]`, with their ids in `ids` and `persons` and their
+    /// persons' hashes and fees in fen in `person` and `fen` (indexed as the arenas): as
+    /// [`Batch::push_shaped_fen`] adds each, the columns appended a run at a time.
+    pub(super) fn push_shaped_rows(
+        &mut self,
+        (ids, persons): (&TextArena, &TextArena),
+        range: Range<usize>,
+        (person, fen): (&[u64], &[i64]),
+        raws: &[u32],
+        enterprises: &[u32],
+    ) {
+        let first = self.rows.len();
+        self.ids.extend_from(ids, range.clone());
+        self.persons.extend_from(persons, range.clone());
+        self.rows.extend(raws, &fen[range.clone()], &person[range], enterprises);
+        for row in first..self.rows.len() {
+            self.decide_claim(row as u32);
+        }
     }
 
     /// A raw entry for a validated claim of shape `shape`.

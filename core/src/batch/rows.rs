@@ -74,6 +74,28 @@ impl TextArena {
         true
     }
 
+    /// Appends an integer's decimal digits as a text (as `n.to_string()` gives them).
+    pub fn push_integer(&mut self, n: i64) -> bool {
+        self.push(itoa::Buffer::new().format(n))
+    }
+
+    /// Appends texts `range` of `other`, each as [`Self::push`] appends it.
+    pub fn extend_from(&mut self, other: &TextArena, range: std::ops::Range<usize>) {
+        let Some(last) = range.end.checked_sub(1).filter(|_| !range.is_empty()) else { return };
+        let start = if range.start == 0 { 0 } else { other.ends.get(range.start - 1).copied().unwrap_or(0) as usize };
+        let end = other.ends.get(last).copied().unwrap_or(0) as usize;
+        let base = self.text.len();
+        match (other.text.get(start..end), u32::try_from(base + (end - start))) {
+            (Some(text), Ok(_)) if range.end <= other.ends.len() => {
+                self.text.push_str(text);
+                self.ends.extend(other.ends[range].iter().map(|&e| (base + e as usize - start) as u32));
+            }
+            _ => range.for_each(|i| {
+                self.push(other.get(i));
+            }),
+        }
+    }
+
     pub fn get(&self, i: usize) -> &str {
         let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
         let end = self.ends.get(i).copied().unwrap_or(0) as usize;
@@ -146,6 +168,15 @@ impl Rows {
         let _ = self.decision.try_reserve(n);
     }
 
+    /// Appends rows, a column at a time (each as [`Self::push`]).
+    pub fn extend(&mut self, raw: &[u32], fen: &[i64], person: &[u64], enterprise: &[u32]) {
+        self.raw.extend_from_slice(raw);
+        self.fen.extend_from_slice(fen);
+        self.person.extend_from_slice(person);
+        self.enterprise.extend_from_slice(enterprise);
+        self.decision.resize(self.raw.len(), NOT_ELIGIBLE);
+    }
+
     pub fn push(&mut self, raw: u32, fen: i64, person: u64, enterprise: u32) {
         self.raw.push(raw);
         self.fen.push(fen);
@@ -176,6 +207,22 @@ mod tests {
         }
         assert_eq!((0..4).map(|i| a.get(i)).collect::<Vec<_>>(), ["C1", "", "申请-7", "x"]);
         assert_eq!(a.get(99), "");
+    }
+
+    #[test]
+    fn integers_and_ranges_of_another_arena_are_pushed_as_their_texts() {
+        let mut a = TextArena::default();
+        for n in [0, 7, -7, 1234567890123, i64::MIN, i64::MAX] {
+            assert!(a.push_integer(n));
+        }
+        let texts: Vec<String> = [0, 7, -7, 1234567890123, i64::MIN, i64::MAX].iter().map(i64::to_string).collect();
+        assert_eq!((0..6).map(|i| a.get(i)).collect::<Vec<_>>(), texts);
+        let mut b = TextArena::default();
+        b.push("x");
+        b.extend_from(&a, 2..5);
+        b.extend_from(&a, 0..0);
+        b.extend_from(&a, 0..1);
+        assert_eq!((0..5).map(|i| b.get(i)).collect::<Vec<_>>(), ["x", "-7", "1234567890123", &texts[4], "0"]);
     }
 
     #[test]

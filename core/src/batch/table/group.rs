@@ -24,12 +24,12 @@ pub(super) struct Groups {
 
 /// Groups rows `rows` of `chunk` by the cells of `fields` (each with its column's dictionary,
 /// when it has one), or `None` when a column of them gives neither one text, nor codes, nor
-/// text for every row of the block (it is then read cell by cell).
+/// text or an integer for every row of the block (it is then read cell by cell).
 pub(super) fn group(chunk: &Chunk<'_>, rows: Range<usize>, fields: &[Field], dictionaries: &[Option<Vec<&str>>]) -> Option<Groups> {
     let n = rows.len();
     let mut of_row = vec![0u32; n];
     let mut groups = usize::from(n > 0);
-    let (mut values, mut texts) = (Vec::with_capacity(n), Vec::new());
+    let (mut values, mut texts, mut integers) = (Vec::with_capacity(n), Vec::new(), Vec::new());
     for (&field, dictionary) in fields.iter().zip(dictionaries) {
         let Some(column) = chunk.columns[field as usize] else { continue };
         if column.same_text(rows.clone()).is_some() {
@@ -40,10 +40,15 @@ pub(super) fn group(chunk: &Chunk<'_>, rows: Range<usize>, fields: &[Field], dic
             Some(d) if column.codes(rows.clone(), &mut values) => d.len(),
             _ => {
                 texts.clear();
-                if !column.texts(rows.clone(), &mut texts) {
+                integers.clear();
+                if column.texts(rows.clone(), &mut texts) {
+                    intern(&texts, &mut values)
+                } else if column.integers(rows.clone(), &mut integers) {
+                    // A number's text is its digits: equal numbers, equal texts.
+                    intern(&integers, &mut values)
+                } else {
                     return None;
                 }
-                intern(&texts, &mut values)
             }
         };
         if values.len() != n || values.iter().any(|&v| v as usize >= distinct) {
@@ -60,11 +65,11 @@ pub(super) fn group(chunk: &Chunk<'_>, rows: Range<usize>, fields: &[Field], dic
     Some(Groups { of_row, first })
 }
 
-/// Each text's number (in order of first appearance) into `out`; how many distinct texts.
-fn intern<'s>(texts: &[&'s str], out: &mut Vec<u32>) -> usize {
-    let mut seen: FxHashMap<&'s str, u32> = FxHashMap::default();
-    let mut last: Option<(&str, u32)> = None;
-    for &t in texts {
+/// Each value's number (in order of first appearance) into `out`; how many distinct values.
+fn intern<T: Copy + Eq + std::hash::Hash>(values: &[T], out: &mut Vec<u32>) -> usize {
+    let mut seen: FxHashMap<T, u32> = FxHashMap::default();
+    let mut last: Option<(T, u32)> = None;
+    for &t in values {
         let id = match last {
             Some((l, id)) if l == t => id,
             _ => {
@@ -191,6 +196,39 @@ mod tests {
         let g = group(&c, 0..8, &fields, &dictionaries).unwrap();
         assert_eq!(g.of_row, [0, 1, 0, 2, 3, 4, 0, 2]);
         assert_eq!(g.first, [0, 1, 3, 4, 5]);
+    }
+
+    /// Whole numbers, offered as a block unless one is missing.
+    struct Integers(Vec<Option<i64>>);
+    impl ClaimColumn for Integers {
+        fn cell(&self, row: usize, scratch: &mut CompactString) -> ColumnCell<'_> {
+            match self.0[row] {
+                Some(n) => {
+                    *scratch = CompactString::from(n.to_string());
+                    ColumnCell::Number
+                }
+                None => ColumnCell::Value(RawRef::Null),
+            }
+        }
+        fn integer(&self, row: usize) -> Option<i64> {
+            self.0[row]
+        }
+        fn integers(&self, rows: Range<usize>, out: &mut Vec<i64>) -> bool {
+            let all: Option<Vec<i64>> = self.0[rows].iter().copied().collect();
+            all.map(|all| out.extend(all)).is_some()
+        }
+    }
+
+    #[test]
+    fn a_column_of_whole_numbers_groups_rows_by_their_numbers() {
+        let months = Integers([6, 12, 6, -3, 12, 6].map(Some).to_vec());
+        let occupation = Texts(vec!["a", "a", "b", "a", "a", "a"], false);
+        let columns: [(Field, &dyn ClaimColumn); 2] = [(Field::Months, &months), (Field::Occupation, &occupation)];
+        let c = chunk(6, &columns);
+        check(&c, 0..6, &[Field::Months, Field::Occupation]);
+        let missing = Integers(vec![Some(6), None]);
+        let c = chunk(2, &[(Field::Months, &missing as &dyn ClaimColumn)]);
+        assert_eq!(group(&c, 0..2, &[Field::Months], &[None]), None, "a null is read cell by cell");
     }
 
     #[test]

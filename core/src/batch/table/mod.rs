@@ -2,6 +2,7 @@
 //! at a time, each column through the shortcuts it offers ([`ClaimColumn`]).
 
 mod group;
+mod own;
 mod read;
 
 use super::rows::hash;
