@@ -1,12 +1,14 @@
 //! The eligible claims of a batch (and its approvable applications) by person, in queue order,
 //! and their cross-claim decisions (SPEC §7.2 checks 8–12, §11).
 //!
-//! Persons are found by one sort of 128-bit keys — the person's hash, the queue day, the row —
-//! split by the hash's top bits and sorted on every core; ids are compared only where hashes
-//! meet. A person with one claim and no history is decided without looking at the person (only
-//! the quota and the account can refuse it); the others are decided claim by claim.
+//! Persons met once (their hash met once, and not in the history) are found first, without a
+//! sort (`keys.rs`); the others by one sort of 128-bit keys — the person's hash, the queue day,
+//! the row — split by the hash's top bits and sorted on every core; ids are compared only where
+//! hashes meet. A person with one claim and no history is decided without looking at the person
+//! (only the quota and the account can refuse it); the others are decided claim by claim.
 
 use super::budget::{Candidate, Closings, QuotaCandidate};
+use super::keys::{sort_keys, Repeats};
 use super::persons::{finish_trace, Decision, Entry, Person};
 use super::rows::{days, APPROVED, NONE, NOT_ELIGIBLE};
 use super::{Batch, BudgetInput, Partition, Past};
@@ -24,7 +26,9 @@ const PERSONS_BLOCK: usize = 1 << 14;
 /// The eligible entries by person, then queue order.
 #[derive(Default)]
 pub(crate) struct Ordered {
-    /// Rows (below the batch's row count) and applications (the row count plus their position).
+    /// Rows (below the batch's row count) and applications (the row count plus their position):
+    /// those of persons with several entries or history by person, then queue order; then
+    /// those of persons met once, in row order.
     pub order: Vec<u32>,
     /// Where each person's run starts in `order`, and `order.len()` at the end.
     pub runs: Vec<u32>,
@@ -35,81 +39,6 @@ pub(crate) struct Ordered {
     pub pasts: FxHashMap<u32, (u32, u32)>,
     /// Rows paid a top-up (补差) rather than their own amount, with what they are paid.
     pub paid: FxHashMap<u32, i64>,
-}
-
-/// Sorts keys on every core: split in place by `top` (0..16, in the keys' order: their top four
-/// bits), each part sorted on its own. No second buffer: the keys are the batch's largest
-/// transient column.
-pub(super) fn sort_keys<T: Ord + Copy + Send>(keys: &mut [T], top: impl Fn(T) -> usize) {
-    if keys.len() < 1 << 16 {
-        keys.sort_unstable();
-        return;
-    }
-    let mut counts = [0usize; 16];
-    for k in keys.iter() {
-        counts[top(*k) & 15] += 1;
-    }
-    let mut ends = [0usize; 16];
-    let mut next = [0usize; 16];
-    let mut at = 0;
-    for b in 0..16 {
-        next[b] = at;
-        at += counts[b];
-        ends[b] = at;
-    }
-    // American flag sort's one pass: each key is swapped straight into its part.
-    for b in 0..16 {
-        while next[b] < ends[b] {
-            let mut k = keys[next[b]];
-            let mut t = top(k) & 15;
-            while t != b {
-                std::mem::swap(&mut k, &mut keys[next[t]]);
-                next[t] += 1;
-                t = top(k) & 15;
-            }
-            keys[next[b]] = k;
-            next[b] += 1;
-        }
-    }
-    let mut parts: Vec<&mut [T]> = Vec::with_capacity(16);
-    let mut rest: &mut [T] = keys;
-    for &count in &counts {
-        let (part, tail) = rest.split_at_mut(count);
-        parts.push(part);
-        rest = tail;
-    }
-    let threads = crate::parallel::threads_for(parts.iter().map(|p| p.len()).sum());
-    let mut groups: Vec<Vec<&mut [T]>> = (0..threads).map(|_| Vec::new()).collect();
-    for (i, part) in parts.into_iter().enumerate() {
-        groups[i % threads].push(part);
-    }
-    // Each group is taken by the thread that sorts it; a group whose thread could not be
-    // started is still there afterwards, and sorted here.
-    let groups: Vec<std::sync::Mutex<Vec<&mut [T]>>> = groups.into_iter().map(std::sync::Mutex::new).collect();
-    std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            groups.iter().skip(1).map(|g| std::thread::Builder::new().spawn_scoped(scope, || sort_parts(take_group(g)))).collect();
-        for h in handles.into_iter().flatten() {
-            h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        }
-    });
-    for g in &groups {
-        sort_parts(take_group(g));
-    }
-    if !keys.windows(2).all(|w| w[0] <= w[1]) {
-        keys.sort_unstable();
-    }
-}
-
-/// The parts of a group, leaving it empty.
-fn take_group<'s, T>(group: &std::sync::Mutex<Vec<&'s mut [T]>>) -> Vec<&'s mut [T]> {
-    std::mem::take(&mut *group.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
-}
-
-fn sort_parts<T: Ord>(parts: Vec<&mut [T]>) {
-    for p in parts {
-        p.sort_unstable();
-    }
 }
 
 impl Ordered {
@@ -129,11 +58,26 @@ impl Ordered {
                 keys.push((u128::from(slot.person) << 64) | (u128::from(days(session)) << 32) | u128::from(rows + p as u32));
             }
         }
+        // A person met once, without history, is a run of its own: only the others are sorted
+        // (by person, then queue order) and gathered into runs.
+        let past: Vec<u64> = batch.past.iter().map(|p| p.person).collect();
+        let repeats = Repeats::of(&keys, |k| (k >> 64) as u64, &past);
+        let mut lone: Vec<u32> = Vec::new();
+        keys.retain(|&k| {
+            let busy = repeats.maybe((k >> 64) as u64);
+            if !busy {
+                lone.push(k as u32);
+            }
+            busy
+        });
         sort_keys(&mut keys, |k| (k >> 124) as usize);
         batch.past.sort_by(|a, b| (a.person, &a.person_id).cmp(&(b.person, &b.person_id)));
-        let mut order: Vec<u32> = keys.iter().map(|k| *k as u32).collect();
-        let n = order.len();
-        let (mut runs, mut busy, mut pasts) = (Vec::with_capacity(n + 1), Vec::with_capacity(n), FxHashMap::default());
+        // The keys of persons met once are let go (most of a batch's, often).
+        keys.shrink_to_fit();
+        let (n, all) = (keys.len(), keys.len() + lone.len());
+        let mut order: Vec<u32> = Vec::with_capacity(all);
+        order.extend(keys.iter().map(|k| *k as u32));
+        let (mut runs, mut busy, mut pasts) = (Vec::with_capacity(all + 1), Vec::with_capacity(all), FxHashMap::default());
         let past = &batch.past;
         let mut at_past = 0usize;
         let mut start = 0;
@@ -194,7 +138,12 @@ impl Ordered {
             }
             start = end;
         }
-        runs.push(n as u32);
+        for i in lone {
+            runs.push(order.len() as u32);
+            busy.push(false);
+            order.push(i);
+        }
+        runs.push(order.len() as u32);
         Ordered { order, runs, busy, pasts, paid: FxHashMap::default() }
     }
 }

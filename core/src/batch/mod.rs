@@ -24,6 +24,7 @@ mod add;
 mod budget;
 mod checks;
 mod entries;
+mod keys;
 mod persons;
 pub(crate) mod report;
 mod result;

@@ -249,8 +249,11 @@ pub(super) fn duplicate_rows(batch: &Batch<'_>) -> Vec<u32> {
             .collect::<Vec<u64>>()
     })
     .concat();
-    let mut sorted: Vec<u64> = hashes.iter().copied().filter(|&h| h != 0).collect();
-    super::entries::sort_keys(&mut sorted, |h| (h >> 60) as usize);
+    // Most ids occur once: only those that may not are sorted by hash, and compared where their
+    // hashes meet.
+    let repeats = super::keys::Repeats::new(&hashes, &[]);
+    let mut sorted: Vec<u64> = hashes.iter().copied().filter(|&h| h != 0 && repeats.maybe(h)).collect();
+    super::keys::sort_keys(&mut sorted, |h| (h >> 60) as usize);
     let shared: std::collections::BTreeSet<u64> = sorted.windows(2).filter(|w| w[0] == w[1]).map(|w| w[0]).collect();
     if shared.is_empty() {
         return Vec::new();
