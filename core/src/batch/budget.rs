@@ -8,6 +8,8 @@
 //! Because the account closes at one point of the queue, a prefix sum over the claims that
 //! passed checks 1–11 finds that point exactly, whichever way the batch was split by person.
 
+use super::persons::Decision;
+use super::rows::APPROVED;
 use crate::calendar::Date;
 use crate::engine::Engine;
 use compact_str::CompactString;
@@ -195,12 +197,26 @@ pub(crate) fn closing_point(opening: i128, committed: i128, queue: &[(Date, i128
         (total > opening).then_some((day, before))
     })?;
     let mut that_day: Vec<(&str, i128)> = queue.iter().filter(|c| c.0 == day).map(|c| (c.2, c.1)).collect();
-    that_day.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    // The day is not sorted: the claim is selected by halving it around the middle id, keeping
+    // the half it is in (a day of a million claims costs a few passes, not a sort).
     let mut total = before;
-    that_day.into_iter().find_map(|(id, fen)| {
-        total += fen;
-        (total > opening).then(|| (day, CompactString::from(id)))
-    })
+    let mut part = &mut that_day[..];
+    while !part.is_empty() {
+        let mid = part.len() / 2;
+        part.select_nth_unstable_by(mid, |a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let (left, rest) = part.split_at_mut(mid);
+        let left_total: i128 = left.iter().map(|c| c.1).sum();
+        let (id, fen) = rest[0];
+        if !left.is_empty() && total + left_total > opening {
+            part = left;
+        } else if total + left_total + fen > opening {
+            return Some((day, CompactString::from(id)));
+        } else {
+            total += left_total + fen;
+            part = &mut rest[1..];
+        }
+    }
+    None
 }
 
 /// The first application beyond each year's quota, in queue order (when the ruleset sets one).
@@ -215,4 +231,126 @@ fn quota_closings(engine: &Engine, inputs: &[&BudgetInput]) -> Vec<(i32, (Date, 
         .chunk_by(|a, b| a.year == b.year)
         .filter_map(|year| year.get(places).map(|c| (c.year, (c.applied_on, c.claim_id.clone()))))
         .collect()
+}
+
+/// Where [`Partition::budget_where`](super::Partition) puts a claim or an application waiting
+/// for an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    /// As it is, with its id.
+    Whole,
+    /// Summed with the others of its account into one candidate on this day, with an empty id.
+    Sum(Date),
+    /// Left out.
+    Drop,
+}
+
+impl super::Partition<'_> {
+    /// What this partition brings to pass 2: its approved claims on accounts that close when
+    /// spent, its approved applications (for the quota), and its history's commitments.
+    pub(super) fn budget_of(&self) -> BudgetInput {
+        self.budget_where(|_, _, _| Place::Whole)
+    }
+
+    /// [`Partition::budget_of`](super::Partition) with each claim or application waiting for an
+    /// account put where `place(account, applied_on, application)` says: the two rounds of
+    /// `rounds.rs` read only the claims of the day an account closes one by one. The quota's
+    /// candidates and the history come whole.
+    pub(super) fn budget_where(&self, place: impl Fn(u16, Date, bool) -> Place) -> BudgetInput {
+        let b = &self.batch;
+        let engine = b.engine;
+        let closing: Vec<bool> = (0..engine.rules.accounts.len()).map(|a| engine.closing_balance(a).is_some()).collect();
+        let closes = |account: Option<u16>, program: u16| {
+            let special = b.checks.special.get(usize::from(program)).copied().unwrap_or(false);
+            account.filter(|&a| special && closing.get(usize::from(a)).copied().unwrap_or(false))
+        };
+        let mut history_committed = vec![Decimal::ZERO; engine.rules.accounts.len()];
+        for p in &b.past {
+            if let Some(a) = p.account {
+                history_committed[usize::from(a)] += p.amount;
+            }
+        }
+        let mut candidates = Vec::new();
+        let mut sums: rustc_hash::FxHashMap<(u16, Date), i128> = rustc_hash::FxHashMap::default();
+        // Pass 2 sums each account's queue by day and orders only the day it closes (so the
+        // candidates' order is free): rows in row order, read only when an account closes.
+        let rows = if closing.contains(&true) { b.rows.len() } else { 0 };
+        for r in (0..rows).filter(|&r| b.rows.decision[r] == APPROVED) {
+            let raw = &b.raws[b.rows.raw[r] as usize];
+            let Some(account) = closes(raw.account, b.shapes.list[raw.shape as usize].program as u16) else { continue };
+            let fen = self.ordered.paid.get(&(r as u32)).copied().unwrap_or(b.rows.fen[r]);
+            match place(account, raw.applied_on, false) {
+                Place::Whole => candidates.push(Candidate {
+                    account,
+                    applied_on: raw.applied_on,
+                    claim_id: CompactString::from(b.claim_id(r as u32).as_ref()),
+                    amount: Decimal::new(fen, 2),
+                    application: false,
+                }),
+                Place::Sum(day) => *sums.entry((account, day)).or_default() += i128::from(fen),
+                Place::Drop => {}
+            }
+        }
+        // Then the approved applications.
+        let mut quota_candidates = Vec::new();
+        for p in (0..b.apps.len()).filter(|&p| matches!(b.apps[p].decision, Some(Decision::Approved(_)))) {
+            let e = self.entry((b.rows.len() + p) as u32);
+            quota_candidates.push(QuotaCandidate {
+                year: chrono::Datelike::year(&e.applied_on),
+                applied_on: e.applied_on,
+                claim_id: self.entry_id(&e),
+            });
+            let Some(account) = closes(e.account, e.program) else { continue };
+            match place(account, e.applied_on, true) {
+                Place::Whole => candidates.push(Candidate {
+                    account,
+                    applied_on: e.applied_on,
+                    claim_id: self.entry_id(&e),
+                    amount: e.amount,
+                    application: true,
+                }),
+                Place::Sum(day) => *sums.entry((account, day)).or_default() += super::report::fen_of(e.amount),
+                Place::Drop => {}
+            }
+        }
+        let mut sums: Vec<((u16, Date), i128)> = sums.into_iter().collect();
+        sums.sort_unstable();
+        candidates.extend(sums.into_iter().map(|((account, applied_on), fen)| {
+            let amount = Decimal::try_from_i128_with_scale(fen, 2).unwrap_or(Decimal::MAX);
+            super::rounds::synthetic(account, applied_on, amount)
+        }));
+        BudgetInput { candidates, quota_candidates, history_committed }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The closing point by the queue sorted whole.
+    fn by_sorting(opening: i128, committed: i128, queue: &[(Date, i128, &str)]) -> Option<(Date, CompactString)> {
+        let mut sorted = queue.to_vec();
+        sorted.sort_by(|a, b| (a.0, a.2.as_bytes()).cmp(&(b.0, b.2.as_bytes())));
+        let mut total = committed;
+        sorted.into_iter().find_map(|(day, fen, id)| {
+            total += fen;
+            (total > opening).then(|| (day, CompactString::from(id)))
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn the_closing_point_is_where_the_sorted_queue_first_goes_over(
+            claims in proptest::collection::vec((0u32..3, 0i128..1000, 0usize..40), 0..300),
+            opening in 0i128..100_000,
+            committed in 0i128..2_000,
+        ) {
+            // Ids drawn from few (an empty one among them), so that some repeat.
+            let ids: Vec<String> = (0..40).map(|i| if i == 0 { String::new() } else { format!("C{}", i * 7 % 40) }).collect();
+            let day = |d: u32| crate::calendar::parse_date("2021-05-10").unwrap() + chrono::Duration::days(i64::from(d));
+            let queue: Vec<(Date, i128, &str)> = claims.iter().map(|&(d, fen, id)| (day(d), fen, ids[id].as_str())).collect();
+            prop_assert_eq!(closing_point(opening, committed, &queue), by_sorting(opening, committed, &queue));
+        }
+    }
 }

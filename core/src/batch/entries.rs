@@ -7,11 +7,11 @@
 //! hashes meet. A person with one claim and no history is decided without looking at the person
 //! (only the quota and the account can refuse it); the others are decided claim by claim.
 
-use super::budget::{Candidate, Closings, QuotaCandidate};
+use super::budget::Closings;
 use super::keys::{sort_keys, Repeats};
 use super::persons::{finish_trace, Decision, Entry, Person};
 use super::rows::{days, APPROVED, NONE, NOT_ELIGIBLE};
-use super::{Batch, BudgetInput, Partition, Past};
+use super::{Batch, Partition, Past};
 use crate::calendar::Date;
 use crate::reasons::{Reason, Status};
 use crate::rules::Fund;
@@ -228,7 +228,7 @@ impl Partition<'_> {
     }
 
     /// The cross-claim entry of a row or an application.
-    fn entry(&self, i: u32) -> Entry {
+    pub(super) fn entry(&self, i: u32) -> Entry {
         let b = &self.batch;
         let rows = b.rows.len() as u32;
         if i < rows {
@@ -399,7 +399,7 @@ impl Partition<'_> {
         a.is_some_and(|a| a.trace.is_some())
     }
 
-    fn entry_id(&self, e: &Entry) -> CompactString {
+    pub(super) fn entry_id(&self, e: &Entry) -> CompactString {
         entry_id(&self.batch, e)
     }
 
@@ -433,62 +433,6 @@ impl Partition<'_> {
             }
         }
         bits
-    }
-
-    /// What this partition brings to pass 2: its approved claims on accounts that close when
-    /// spent, its approved applications (for the quota), and its history's commitments.
-    pub(super) fn budget_of(&self) -> BudgetInput {
-        let b = &self.batch;
-        let engine = b.engine;
-        let closing: Vec<bool> = (0..engine.rules.accounts.len()).map(|a| engine.closing_balance(a).is_some()).collect();
-        let mut history_committed = vec![Decimal::ZERO; engine.rules.accounts.len()];
-        for p in &b.past {
-            if let Some(a) = p.account {
-                history_committed[usize::from(a)] += p.amount;
-            }
-        }
-        let mut candidates = Vec::new();
-        let mut quota_candidates = Vec::new();
-        // Pass 2 sums each account's queue by day and orders only the day it closes (so the
-        // candidates' order is free): rows in row order, read only when an account closes,
-        // then the approved applications.
-        let rows = b.rows.len() as u32;
-        let row_entries = (0..if closing.contains(&true) { rows } else { 0 }).filter(|&r| b.rows.decision[r as usize] == APPROVED);
-        let approved_apps = (0..b.apps.len() as u32).filter(|&p| matches!(b.apps[p as usize].decision, Some(Decision::Approved(_))));
-        for i in row_entries.chain(approved_apps.map(|p| rows + p)) {
-            let e = self.entry(i);
-            let approved = match e.app {
-                Some(p) => matches!(b.apps[p as usize].decision, Some(Decision::Approved(_))),
-                None => b.rows.decision[e.row as usize] == APPROVED,
-            };
-            if !approved {
-                continue;
-            }
-            if e.app.is_some() {
-                quota_candidates.push(QuotaCandidate {
-                    year: chrono::Datelike::year(&e.applied_on),
-                    applied_on: e.applied_on,
-                    claim_id: self.entry_id(&e),
-                });
-            }
-            let special = b.checks.special.get(usize::from(e.program)).copied().unwrap_or(false);
-            if let (true, Some(account)) = (special, e.account) {
-                if closing.get(usize::from(account)).copied().unwrap_or(false) {
-                    let amount = match e.app {
-                        Some(_) => e.amount,
-                        None => Decimal::new(self.ordered.paid.get(&e.row).copied().unwrap_or(b.rows.fen[e.row as usize]), 2),
-                    };
-                    candidates.push(Candidate {
-                        account,
-                        applied_on: e.applied_on,
-                        claim_id: self.entry_id(&e),
-                        amount,
-                        application: e.app.is_some(),
-                    });
-                }
-            }
-        }
-        BudgetInput { candidates, quota_candidates, history_committed }
     }
 }
 

@@ -1,8 +1,15 @@
 //! Keys of a batch's rows (hashes of claim ids, of persons) brought together on every core:
 //! which may occur more than once, found without a sort — two bitmaps — and a sort of the keys
 //! that may. A key met once is certainly met once, so most rows of a batch of distinct ids and
-//! persons (every row of W1) skip the sort.
+//! persons (every row of W1) skip the sort. Claims and applications whose ids repeat are
+//! invalid (`Batch::mark_duplicates`).
 
+use super::result;
+use super::rows::{hash, NOT_ELIGIBLE};
+use crate::assessment::Assessment;
+use crate::claim::FieldError;
+use crate::engine::Engine;
+use crate::reasons::Status;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Bits a key: a key met once shares its bit with another in about one case in this many.
@@ -125,6 +132,57 @@ fn take_group<'s, T>(group: &std::sync::Mutex<Vec<&'s mut [T]>>) -> Vec<&'s mut 
 fn sort_parts<T: Ord>(parts: Vec<&mut [T]>) {
     for p in parts {
         p.sort_unstable();
+    }
+}
+
+impl super::Batch<'_> {
+    /// Every claim (and, apart, every application) whose id another of the batch also has is
+    /// invalid (`duplicate_claim_id`), whatever the order.
+    pub(super) fn mark_duplicates(&mut self) {
+        use crate::claim::ClaimErrorKind;
+        let rows = self.rows.len() as u32;
+        let claims: Vec<u32> = super::table::duplicate_rows(self);
+        let mut app_hashes: Vec<(u64, u32)> = self
+            .apps
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| !a.app.application_id.is_empty())
+            .map(|(i, a)| (hash(&a.app.application_id), i as u32))
+            .collect();
+        app_hashes.sort_unstable();
+        let mut apps = Vec::new();
+        for run in app_hashes.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
+            for &(_, i) in run {
+                let id = &self.apps[i as usize].app.application_id;
+                if run.iter().any(|&(_, j)| j != i && self.apps[j as usize].app.application_id == *id) {
+                    apps.push(i);
+                }
+            }
+        }
+        let duplicate = |a: &mut Assessment, id: &str, trace: bool, engine: &Engine| {
+            let error = FieldError::new(ClaimErrorKind::DuplicateClaimId, "claim_id", Some(id.to_string()));
+            let mut errors = if a.status == Status::Invalid { std::mem::take(&mut a.errors) } else { Vec::new() };
+            errors.push(error);
+            let mut invalid = Assessment::invalid(errors);
+            invalid.program_index = a.program_index;
+            if trace {
+                invalid.trace = Some(Box::new(engine.invalid_trace(&invalid)));
+            }
+            *a = invalid;
+        };
+        for row in claims.into_iter().filter(|&r| r < rows) {
+            let id = self.claim_id(row).into_owned();
+            let mut a = self.own.remove(&row).unwrap_or_else(|| result::outcome_of(self, row));
+            duplicate(&mut a, &id, self.trace.covers(&id), self.engine);
+            self.own.insert(row, a);
+            self.rows.decision[row as usize] = NOT_ELIGIBLE;
+            self.rows.fen[row as usize] = 0;
+        }
+        for i in apps {
+            let slot = &mut self.apps[i as usize];
+            let id = slot.app.application_id.to_string();
+            duplicate(&mut slot.assessment, &id, self.trace.covers(&id), self.engine);
+        }
     }
 }
 

@@ -11,7 +11,9 @@
 //!    unlimited — only for persons with several claims or a history: a person with one claim and
 //!    no history is decided by its shape (`persons`);
 //! 2. per account that closes when spent, a prefix sum over the claims that passed finds where
-//!    it closes (`budget`); an account that is a spending goal never closes;
+//!    it closes (`budget`), in one process as on a cluster in two rounds: the claims summed by
+//!    day, then the claims of the day it closes (`rounds`); an account that is a spending goal
+//!    never closes;
 //! 3. the persons with special-account claims at or after that point are decided again, and the
 //!    report and the records are made (`report`, `result`).
 //!
@@ -47,16 +49,15 @@ pub use table::{ClaimColumn, ClaimTable, ColumnCell, TableRow};
 use crate::apprenticeship::Application;
 use crate::assessment::Assessment;
 use crate::calendar::Date;
-use crate::claim::{Claim, FieldError, FieldMode};
+use crate::claim::{Claim, FieldMode};
 use crate::engine::Engine;
 use crate::history::HistoryRecord;
 use crate::level::Level;
-use crate::reasons::Status;
 use crate::rules::Fund;
 use compact_str::CompactString;
 use entries::Ordered;
 use persons::CheckRules;
-use rows::{hash, Interner, Raw, Rows, TextArena, NOT_ELIGIBLE};
+use rows::{Interner, Raw, Rows, TextArena};
 use rust_decimal::Decimal;
 use rustc_hash::FxHashMap;
 use shapes::Shapes;
@@ -325,71 +326,28 @@ impl<'e> Batch<'e> {
         /// Pass 1 for this part of a batch: duplicate ids, then checks 8–11 per person, every
         /// account unlimited.
         #[must_use]
-        fn into_partition(mut self) -> Partition<'e> {
-            self.mark_duplicates();
-            let ordered = Ordered::new(&mut self);
-            let mut partition = Partition { batch: self, ordered, budget: BudgetInput::default() };
-            partition.decide(&Closings::none(), false);
+        fn into_partition(self) -> Partition<'e> {
+            let mut partition = self.pass_one();
             partition.budget = partition.budget_of();
             partition
         }
     }
 
+    /// Pass 1 without what it brings to pass 2.
+    fn pass_one(mut self) -> Partition<'e> {
+        self.mark_duplicates();
+        let ordered = Ordered::new(&mut self);
+        let mut partition = Partition { batch: self, ordered, budget: BudgetInput::default() };
+        partition.decide(&Closings::none(), false);
+        partition
+    }
+
     /// Decides the whole batch and reports on it (the three passes in one process).
     #[must_use]
     pub fn finish(self) -> BatchResult {
-        let partition = self.into_partition();
-        let closings = Closings::compute(partition.batch.engine, [partition.budget_input()]);
+        let mut partition = self.pass_one();
+        let closings = partition.closings_in_rounds();
         partition.settle(&closings)
-    }
-
-    /// Every claim (and, apart, every application) whose id another of the batch also has is
-    /// invalid (`duplicate_claim_id`), whatever the order.
-    fn mark_duplicates(&mut self) {
-        use crate::claim::ClaimErrorKind;
-        let rows = self.rows.len() as u32;
-        let claims: Vec<u32> = table::duplicate_rows(self);
-        let mut app_hashes: Vec<(u64, u32)> = self
-            .apps
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| !a.app.application_id.is_empty())
-            .map(|(i, a)| (hash(&a.app.application_id), i as u32))
-            .collect();
-        app_hashes.sort_unstable();
-        let mut apps = Vec::new();
-        for run in app_hashes.chunk_by(|a, b| a.0 == b.0).filter(|r| r.len() > 1) {
-            for &(_, i) in run {
-                let id = &self.apps[i as usize].app.application_id;
-                if run.iter().any(|&(_, j)| j != i && self.apps[j as usize].app.application_id == *id) {
-                    apps.push(i);
-                }
-            }
-        }
-        let duplicate = |a: &mut Assessment, id: &str, trace: bool, engine: &Engine| {
-            let error = FieldError::new(ClaimErrorKind::DuplicateClaimId, "claim_id", Some(id.to_string()));
-            let mut errors = if a.status == Status::Invalid { std::mem::take(&mut a.errors) } else { Vec::new() };
-            errors.push(error);
-            let mut invalid = Assessment::invalid(errors);
-            invalid.program_index = a.program_index;
-            if trace {
-                invalid.trace = Some(Box::new(engine.invalid_trace(&invalid)));
-            }
-            *a = invalid;
-        };
-        for row in claims.into_iter().filter(|&r| r < rows) {
-            let id = self.claim_id(row).into_owned();
-            let mut a = self.own.remove(&row).unwrap_or_else(|| result::outcome_of(self, row));
-            duplicate(&mut a, &id, self.trace.covers(&id), self.engine);
-            self.own.insert(row, a);
-            self.rows.decision[row as usize] = NOT_ELIGIBLE;
-            self.rows.fen[row as usize] = 0;
-        }
-        for i in apps {
-            let slot = &mut self.apps[i as usize];
-            let id = slot.app.application_id.to_string();
-            duplicate(&mut slot.assessment, &id, self.trace.covers(&id), self.engine);
-        }
     }
 }
 
@@ -424,6 +382,7 @@ impl Partition<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::reasons::Status;
 
     #[test]
     fn queue_order_is_date_then_id_byte_by_byte_even_past_the_packed_prefix() {

@@ -12,7 +12,7 @@
 //! Apprenticeship applications (few: thousands a year) and the quota's candidates travel in
 //! full in both rounds, since the quota decides which applications reach the account.
 
-use super::budget::{BudgetInput, Candidate, Closings};
+use super::budget::{BudgetInput, Candidate, Closings, Place};
 use crate::calendar::Date;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
@@ -70,7 +70,8 @@ impl BudgetInput {
     }
 }
 
-fn synthetic(account: u16, applied_on: Date, amount: Decimal) -> Candidate {
+/// A candidate that stands for claims summed (an empty id sorts before every claim's of its day).
+pub(super) fn synthetic(account: u16, applied_on: Date, amount: Decimal) -> Candidate {
     Candidate { account, applied_on, claim_id: CompactString::default(), amount, application: false }
 }
 
@@ -91,6 +92,48 @@ impl Closings {
             return Ok(rough);
         }
         Ok(Closings::compute(engine, &around(&rough)?))
+    }
+}
+
+impl super::Partition<'_> {
+    /// Pass 2 for the whole batch in this one partition, in the two rounds of a cluster, for what
+    /// it reads: the claims summed by account and day, then the claims of the day an account
+    /// closes one by one. Keeps what it read last (a traced claim's budget step names what the
+    /// account had left).
+    pub(super) fn closings_in_rounds(&mut self) -> Closings {
+        let engine = self.batch.engine;
+        // Pass 2 in the two rounds of a cluster (`rounds.rs`), for what it reads: the claims
+        // summed by account and day, then the claims of the day an account closes one by one.
+        let totals = self.budget_where(|_, day, application| if application { Place::Whole } else { Place::Sum(day) });
+        let mut around = None;
+        let closings = if totals.candidates.iter().any(|c| c.amount.is_sign_negative()) {
+            // (Never from validated claims: the rounds rely on a running total that only grows.)
+            let whole = self.budget_of();
+            let closings = Closings::compute(engine, [&whole]);
+            around = Some(whole);
+            closings
+        } else {
+            let rounds = Closings::in_rounds(engine, std::slice::from_ref(&totals), |rough| {
+                // As `BudgetInput::around`: for each account that closes, the claims of that day,
+                // one total of those before, the applications up to it.
+                let closes_on = |a: u16| rough.closed_at.get(usize::from(a)).and_then(Option::as_ref).map(|(day, _)| *day);
+                let input = self.budget_where(|account, applied_on, application| match closes_on(account) {
+                    Some(day) if applied_on == day || (application && applied_on < day) => Place::Whole,
+                    Some(day) if applied_on < day => Place::Sum(day),
+                    _ => Place::Drop,
+                });
+                if self.batch.trace.any() {
+                    around = Some(input.clone());
+                }
+                Ok::<_, std::convert::Infallible>(vec![input])
+            });
+            match rounds {
+                Ok(closings) => closings,
+                Err(never) => match never {},
+            }
+        };
+        self.budget = around.unwrap_or(totals);
+        closings
     }
 }
 
