@@ -366,6 +366,31 @@ fn rows_of_integer_ids_on_one_day_without_enterprises_are_decided_as_the_batch_d
     }
 }
 
+#[test]
+fn claim_ids_given_with_spaces_are_shown_as_given_on_every_path_of_a_table() {
+    // Few groups (read into columns, an integer column among the shared ones), then a chunk of
+    // groups met before, with ids given with spaces around them among the rows, and an
+    // apprenticeship (assessed on its own) among them.
+    let claims: Vec<Value> = (0..600)
+        .map(|i| {
+            let id = if i % 7 == 0 { format!(" C{i} ") } else { format!("C{i}") };
+            let program = if i % 50 == 3 { "apprenticeship" } else { "skills_training" };
+            let level = ["5", "4"][i % 2];
+            serde_json::json!({
+                "claim_id": id, "person_id": format!("P{i}"), "program": program, "group": "employee",
+                "enterprise_id": "E1", "occupation": "6-18-02-04", "level": level,
+                "event_date": "2021-05-10", "applied_on": "2021-05-20", "institution": "WX-JG-001",
+                "fee_paid": format!("{}.00", 300 + i), "months": 6, "ui_contribution_months": 24,
+            })
+        })
+        .collect();
+    for chunk in [600, 450] {
+        let (result, problems) = compare(wuxi(), &claims, FieldMode::Strict, chunk, true);
+        assert!(problems.is_empty(), "chunks of {chunk}:\n  {}", problems.join("\n  "));
+        assert_eq!(result.claim_id(7), " C7 ");
+    }
+}
+
 const PROGRAMS: [&str; 8] =
     ["skills_training", "enterprise_upgrade", "ui_skill_upgrade", "pre_job", "on_job", "online", "apprenticeship", "nope"];
 const OCCUPATIONS: [&str; 5] = ["6-18-02-04", "6-18-01-01", "4-10-01-06", "6-31-01-03", "9-99-99-99"];

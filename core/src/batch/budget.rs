@@ -197,8 +197,19 @@ pub(crate) fn closing_point(opening: i128, committed: i128, queue: &[(Date, i128
         (total > opening).then_some((day, before))
     })?;
     let mut that_day: Vec<(&str, i128)> = queue.iter().filter(|c| c.0 == day).map(|c| (c.2, c.1)).collect();
+    if that_day.iter().any(|c| c.1 < 0) {
+        // (Never from validated claims.) A running total that may fall: the day in order, as
+        // before the halving below.
+        that_day.sort_unstable_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+        let mut total = before;
+        return that_day.into_iter().find_map(|(id, fen)| {
+            total += fen;
+            (total > opening).then(|| (day, CompactString::from(id)))
+        });
+    }
     // The day is not sorted: the claim is selected by halving it around the middle id, keeping
-    // the half it is in (a day of a million claims costs a few passes, not a sort).
+    // the half it is in (a day of a million claims costs a few passes, not a sort). The running
+    // total only grows, so the half whose total goes over holds the claim.
     let mut total = before;
     let mut part = &mut that_day[..];
     while !part.is_empty() {
@@ -328,7 +339,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
-    /// The closing point by the queue sorted whole.
+    /// The closing point by the queue sorted whole (amounts are never negative: the running
+    /// total only grows, so summing the days first finds the same day).
     fn by_sorting(opening: i128, committed: i128, queue: &[(Date, i128, &str)]) -> Option<(Date, CompactString)> {
         let mut sorted = queue.to_vec();
         sorted.sort_by(|a, b| (a.0, a.2.as_bytes()).cmp(&(b.0, b.2.as_bytes())));

@@ -359,10 +359,12 @@ pub struct Partition<'e> {
 }
 
 impl Partition<'_> {
-    /// What this partition brings to pass 2.
-    #[must_use]
-    pub fn budget_input(&self) -> &BudgetInput {
-        &self.budget
+    unstable! {
+        /// What this partition brings to pass 2.
+        #[must_use]
+        fn budget_input(&self) -> &BudgetInput {
+            &self.budget
+        }
     }
 
     /// Pass 3: refuses claims at or after each account's closing point, re-decides the persons

@@ -37,6 +37,9 @@ pub(super) struct OwnRows {
     pub(super) applied_on: Vec<Date>,
     /// The fee in fen, or [`FEE_ABSENT`].
     pub(super) fen: Vec<i64>,
+    /// The rows whose claim id was given with spaces around it (their place in the part), and
+    /// the id as given (a record shows it so; the checks compare it trimmed), in row order.
+    pub(super) given_ids: Vec<(u32, CompactString)>,
 }
 
 impl OwnRows {
@@ -44,14 +47,26 @@ impl OwnRows {
     pub(super) fn read(chunk: &Chunk<'_>, rows: Range<usize>, unknown: &[String], groups: Vec<(u64, usize)>, of_row: &[u32]) -> OwnRows {
         let given = Given::read(chunk, rows.clone());
         let mut own = OwnRows::with_capacity(rows.len(), groups);
-        let numbers = given.numbers(chunk);
+        let numbers = given.numbers(chunk, rows.len());
         for (i, (r, &group)) in rows.zip(of_row).enumerate() {
             match numbers.and_then(|dates| Some((dates, given.fen_at(chunk, i)?))) {
                 Some((dates, fen)) => own.push_numbers(group, (given.claim_ids[i], given.person_ids[i]), dates, fen),
-                None => own.push(group, own_fields(chunk, r, unknown, given.at(chunk, i, r))),
+                None => {
+                    let fields = own_fields(chunk, r, unknown, given.at(chunk, i, r));
+                    if let Some(as_given) = fields.as_ref().and_then(|f| id_as_given(chunk, r, &f.claim_id)) {
+                        own.given_ids.push((i as u32, as_given));
+                    }
+                    own.push(group, fields);
+                }
             }
         }
         own
+    }
+
+    /// The claim id of the part's `i`-th row as given, where it differs from the trimmed one.
+    pub(super) fn given_id(&self, i: usize) -> Option<&str> {
+        let k = self.given_ids.binary_search_by_key(&(i as u32), |g| g.0).ok()?;
+        Some(self.given_ids[k].1.as_str())
     }
 
     fn with_capacity(n: usize, groups: Vec<(u64, usize)>) -> OwnRows {
@@ -142,9 +157,11 @@ impl Given {
     /// The block's dates when its rows' own fields are all given without text — both ids as
     /// integers, the dates once for the block, no enterprise column — but for the fee
     /// ([`Given::fen_at`]): each row's own fields are then its numbers as they are.
-    fn numbers(&self, chunk: &Chunk<'_>) -> Option<(Date, Date)> {
-        let rows = self.claim_ids.len();
-        let plain = self.person_ids.len() == rows && rows > 0 && chunk.columns[Field::EnterpriseId as usize].is_none();
+    fn numbers(&self, chunk: &Chunk<'_>, rows: usize) -> Option<(Date, Date)> {
+        let plain = self.claim_ids.len() == rows
+            && self.person_ids.len() == rows
+            && rows > 0
+            && chunk.columns[Field::EnterpriseId as usize].is_none();
         plain.then_some((self.event_date?, self.applied_on?))
     }
 
@@ -182,6 +199,16 @@ impl Given {
             event_date: self.event_date,
             applied_on: self.applied_on,
         }
+    }
+}
+
+/// Row `r`'s claim id as its column gives it, when that differs from `trimmed` (the id read).
+fn id_as_given(chunk: &Chunk<'_>, r: usize, trimmed: &str) -> Option<CompactString> {
+    let mut scratch = CompactString::default();
+    let cell = chunk.columns[Field::ClaimId as usize]?.cell(r, &mut scratch);
+    match cell.raw(&scratch) {
+        RawRef::Text(given) | RawRef::Number(given) if given.len() != trimmed.len() => Some(CompactString::from(given)),
+        _ => None,
     }
 }
 

@@ -119,7 +119,7 @@ fn push_part(batch: &mut Batch<'_>, keys: &mut Keys, chunk: &Chunk<'_>, start: u
                 Some(fields) => {
                     run.flush(batch, own, i);
                     let claim = fields.into_claim(shared);
-                    batch.push_claim(&claim, &claim.claim_id);
+                    batch.push_claim(&claim, own.given_id(i).unwrap_or(&claim.claim_id));
                 }
                 None => whole(batch, &mut run),
             }
@@ -141,19 +141,29 @@ fn push_part(batch: &mut Batch<'_>, keys: &mut Keys, chunk: &Chunk<'_>, start: u
 /// its raw entry and interned enterprise.
 struct Run {
     from: usize,
+    /// The part's ids given with spaces met so far.
+    given: usize,
     raws: Vec<u32>,
     enterprises: Vec<u32>,
 }
 
 impl Run {
     fn new(n: usize) -> Run {
-        Run { from: 0, raws: Vec::with_capacity(n), enterprises: Vec::with_capacity(n) }
+        Run { from: 0, given: 0, raws: Vec::with_capacity(n), enterprises: Vec::with_capacity(n) }
     }
 
     /// Puts the run into the batch; the next starts after row `at` (a row added on its own).
     fn flush(&mut self, batch: &mut Batch<'_>, own: &OwnRows, at: usize) {
         let range = self.from..self.from + self.raws.len();
-        batch.push_shaped_rows((&own.claim_ids, &own.person_ids), range, (&own.person, &own.fen), &self.raws, &self.enterprises);
+        let first = batch.len();
+        batch.push_shaped_rows((&own.claim_ids, &own.person_ids), range.clone(), (&own.person, &own.fen), &self.raws, &self.enterprises);
+        // The ids given with spaces around them, as given (the part's, in row order: those before
+        // the run were rows added on their own).
+        let given = &own.given_ids[self.given..];
+        let skip = given.iter().take_while(|(i, _)| (*i as usize) < range.start).count();
+        let taken = given[skip..].iter().take_while(|(i, _)| (*i as usize) < range.end);
+        batch.given_ids.extend(taken.map(|(i, id)| ((first + *i as usize - range.start) as u32, id.clone())));
+        self.given += given[skip..].iter().take_while(|(i, _)| (*i as usize) < range.end).count() + skip;
         self.raws.clear();
         self.enterprises.clear();
         self.from = at + 1;
