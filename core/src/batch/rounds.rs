@@ -49,24 +49,40 @@ impl BudgetInput {
         if self.candidates.iter().any(|c| c.amount.is_sign_negative()) {
             return self.clone();
         }
-        let day_of = |account: u16| rough.closed_at.get(usize::from(account)).and_then(|c| c.as_ref()).map(|(day, _)| *day);
-        let mut before: BTreeMap<u16, Decimal> = BTreeMap::new();
+        let mut before: BTreeMap<(u16, Date), Decimal> = BTreeMap::new();
         let mut candidates = Vec::new();
         for c in &self.candidates {
-            let Some(day) = day_of(c.account) else { continue };
-            if c.applied_on == day || (c.application && c.applied_on < day) {
-                candidates.push(c.clone());
-            } else if c.applied_on < day {
-                *before.entry(c.account).or_default() += c.amount;
+            match Place::round_two(rough, c.account, c.applied_on, c.application) {
+                Place::Whole => candidates.push(c.clone()),
+                Place::Sum(day) => *before.entry((c.account, day)).or_default() += c.amount,
+                Place::Drop => {}
             }
         }
         // The total before the day sorts first on the day (an empty id precedes every id).
-        for (account, amount) in before {
-            if let Some(day) = day_of(account) {
-                candidates.push(synthetic(account, day, amount));
-            }
-        }
+        candidates.extend(before.into_iter().map(|((account, day), amount)| synthetic(account, day, amount)));
         BudgetInput { candidates, ..self.clone() }
+    }
+}
+
+impl Place {
+    /// Round one: an application whole, a claim summed with the others of its account and day.
+    pub(super) fn round_one(applied_on: Date, application: bool) -> Place {
+        if application {
+            Place::Whole
+        } else {
+            Place::Sum(applied_on)
+        }
+    }
+
+    /// Round two, for an account that `rough` closes on some day: a claim of that day or an
+    /// application up to it whole, a claim before it summed into one total on that day; the
+    /// rest, and everything of an account that does not close, left out.
+    pub(super) fn round_two(rough: &Closings, account: u16, applied_on: Date, application: bool) -> Place {
+        match rough.closed_at.get(usize::from(account)).and_then(Option::as_ref).map(|(day, _)| *day) {
+            Some(day) if applied_on == day || (application && applied_on < day) => Place::Whole,
+            Some(day) if applied_on < day => Place::Sum(day),
+            _ => Place::Drop,
+        }
     }
 }
 
@@ -104,7 +120,7 @@ impl super::Partition<'_> {
         let engine = self.batch.engine;
         // Pass 2 in the two rounds of a cluster (`rounds.rs`), for what it reads: the claims
         // summed by account and day, then the claims of the day an account closes one by one.
-        let totals = self.budget_where(|_, day, application| if application { Place::Whole } else { Place::Sum(day) });
+        let totals = self.budget_where(|_, day, application| Place::round_one(day, application));
         let mut around = None;
         let closings = if totals.candidates.iter().any(|c| c.amount.is_sign_negative()) {
             // (Never from validated claims: the rounds rely on a running total that only grows.)
@@ -114,14 +130,7 @@ impl super::Partition<'_> {
             closings
         } else {
             let rounds = Closings::in_rounds(engine, std::slice::from_ref(&totals), |rough| {
-                // As `BudgetInput::around`: for each account that closes, the claims of that day,
-                // one total of those before, the applications up to it.
-                let closes_on = |a: u16| rough.closed_at.get(usize::from(a)).and_then(Option::as_ref).map(|(day, _)| *day);
-                let input = self.budget_where(|account, applied_on, application| match closes_on(account) {
-                    Some(day) if applied_on == day || (application && applied_on < day) => Place::Whole,
-                    Some(day) if applied_on < day => Place::Sum(day),
-                    _ => Place::Drop,
-                });
+                let input = self.budget_where(|account, applied_on, application| Place::round_two(rough, account, applied_on, application));
                 if self.batch.trace.any() {
                     around = Some(input.clone());
                 }

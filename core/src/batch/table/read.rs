@@ -159,11 +159,11 @@ impl Run {
         batch.push_shaped_rows((&own.claim_ids, &own.person_ids), range.clone(), (&own.person, &own.fen), &self.raws, &self.enterprises);
         // The ids given with spaces around them, as given (the part's, in row order: those before
         // the run were rows added on their own).
-        let given = &own.given_ids[self.given..];
-        let skip = given.iter().take_while(|(i, _)| (*i as usize) < range.start).count();
-        let taken = given[skip..].iter().take_while(|(i, _)| (*i as usize) < range.end);
+        let pending = &own.given_ids[self.given..];
+        let end = pending.partition_point(|(i, _)| (*i as usize) < range.end);
+        let taken = pending[..end].iter().filter(|(i, _)| *i as usize >= range.start);
         batch.given_ids.extend(taken.map(|(i, id)| ((first + *i as usize - range.start) as u32, id.clone())));
-        self.given += given[skip..].iter().take_while(|(i, _)| (*i as usize) < range.end).count() + skip;
+        self.given += end;
         self.raws.clear();
         self.enterprises.clear();
         self.from = at + 1;
