@@ -435,15 +435,22 @@ fn a_batch_trace_adds_checks_8_to_12_and_moves_payment_last() {
 
 #[test]
 fn claims_added_together_on_every_core_decide_as_claims_added_one_by_one() {
-    // Enough claims that the per-claim checks run on several threads, from a world small enough
-    // that persons repeat and the small account runs out; some rows are malformed.
+    // Enough claims that the per-claim checks run on several threads, a block while the one
+    // before is added (three blocks), from a world small enough that persons repeat and the
+    // small account runs out; some rows are malformed, some claims are not as a reader would
+    // hold them (an id given with spaces, a negative fee).
     let engine = engine_for(true);
     let mut runner = proptest::test_runner::TestRunner::deterministic();
-    let claims: Vec<Claim> = (0..12_000)
+    let claims: Vec<Claim> = (0..40_000)
         .map(|i| {
             let mut c = proptest::strategy::ValueTree::current(&claim().new_tree(&mut runner).unwrap());
             c.claim_id = format!("C{i:05}").into();
-            c.person_id = format!("P{}", i % 3_000).into();
+            c.person_id = format!("P{}", i % 10_000).into();
+            match i % 1_000 {
+                3 => c.claim_id = format!(" C{i:05} ").into(),
+                5 => c.fee_paid = Some(Decimal::new(-100, 2)),
+                _ => {}
+            }
             c
         })
         .collect();
@@ -456,6 +463,9 @@ fn claims_added_together_on_every_core_decide_as_claims_added_one_by_one() {
     assert_eq!(outcomes(&whole), outcomes(&one_by_one));
     assert_eq!(whole.report, one_by_one.report);
     assert!(whole.report.rejections.len() >= 3, "{:?}", whole.report.rejections);
+    assert_eq!(whole.report.invalid, 40);
+    assert!((0..whole.len()).all(|i| whole.claim_id(i) == one_by_one.claim_id(i) && whole.claim_id(i) == claims[i].claim_id));
+    assert_eq!(whole.assessment(1_003).claim_id, " C01003 ");
     // Rows read on every core: the same, malformed rows invalid in their place.
     let rows: Vec<skill_subsidy::RawClaim> = claims
         .iter()
@@ -484,7 +494,7 @@ fn claims_added_together_on_every_core_decide_as_claims_added_one_by_one() {
     let sequential = sequential.finish();
     assert_eq!(outcomes(&read), outcomes(&sequential));
     assert_eq!(read.report, sequential.report);
-    assert_eq!(read.report.invalid, 12);
+    assert_eq!(read.report.invalid, 80);
     assert!((0..read.len()).all(|i| read.claim_id(i) == sequential.claim_id(i)));
 }
 

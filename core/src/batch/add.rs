@@ -3,7 +3,7 @@
 //! applications, reviewed as they come; and the history of earlier subsidies.
 
 use super::rows::{hash, Raw, TextArena, APPROVED, FEE_ABSENT, NONE, NOT_ELIGIBLE};
-use super::shapes::{window_reasons, Shapes};
+use super::shapes::{window_reasons, KeyOf, ShapeKey, Shapes};
 use super::table::{self, ClaimTable};
 use super::{report, AppSlot, Batch, Past};
 use crate::apprenticeship::Application;
@@ -26,10 +26,53 @@ pub struct Prepared(PreparedKind);
 // Most rows are claims: boxing the large variant would allocate for each.
 #[allow(clippy::large_enum_variant)]
 enum PreparedKind {
-    Claim(Claim),
+    Claim(Claim, Keyed),
     /// A claim whose id was given with surrounding spaces, and the id as given.
-    Spaced(Box<(Claim, String)>),
+    Spaced(Box<(Claim, Keyed, String)>),
     Invalid(String, Vec<FieldError>),
+}
+
+impl PreparedKind {
+    /// A validated claim, its id given as `given`.
+    fn valid(engine: &Engine, claim: Claim, given: &str) -> Self {
+        let keyed = Keyed::of(engine, &claim);
+        if given.len() == claim.claim_id.len() {
+            PreparedKind::Claim(claim, keyed)
+        } else {
+            PreparedKind::Spaced(Box::new((claim, keyed, given.to_string())))
+        }
+    }
+}
+
+/// What adding a validated claim reads of it besides its fields, made on any thread: its shape's
+/// key (none for a claim assessed on its own), its person's hash and its fee in fen.
+#[derive(Debug)]
+pub(crate) struct Keyed {
+    shape: Option<KeyOf>,
+    person: u64,
+    fee: i64,
+}
+
+impl Keyed {
+    pub(crate) fn of(engine: &Engine, claim: &Claim) -> Self {
+        Keyed {
+            shape: (!Shapes::apart(engine, claim)).then(|| ShapeKey::of(engine, claim)),
+            person: hash(&claim.person_id),
+            fee: fen(claim.fee_paid),
+        }
+    }
+}
+
+/// A fee in fen, or [`FEE_ABSENT`].
+fn fen(fee: Option<Decimal>) -> i64 {
+    fee.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX))
+}
+
+/// A claim of [`Batch::add_all`] read on any thread: as it is, or as its checks read it.
+enum Checked {
+    AsRead(Keyed),
+    /// Rare: boxed, so that a block of claims as read stays small.
+    Read(Box<Prepared>),
 }
 
 impl Engine {
@@ -40,11 +83,11 @@ impl Engine {
         fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode) -> Prepared {
             Prepared(match Claim::read(source, mode) {
                 Ok(claim) => match source.value(crate::claim::Field::ClaimId) {
-                    Some(crate::claim::RawRef::Text(given) | crate::claim::RawRef::Number(given)) if given.len() != claim.claim_id.len() => {
-                        let given = given.to_string();
-                        PreparedKind::Spaced(Box::new((claim, given)))
+                    Some(crate::claim::RawRef::Text(given) | crate::claim::RawRef::Number(given)) => PreparedKind::valid(self, claim, given),
+                    _ => {
+                        let keyed = Keyed::of(self, &claim);
+                        PreparedKind::Claim(claim, keyed)
                     }
-                    _ => PreparedKind::Claim(claim),
                 },
                 Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
             })
@@ -70,12 +113,40 @@ impl Batch<'_> {
         }
     }
 
-    /// Adds claims (each as [`Batch::add`]).
+    /// Adds claims (each as [`Batch::add`]); each is checked and keyed on every core, a block
+    /// while the one before is added.
     pub fn add_all(&mut self, claims: &[Claim]) {
         self.reserve(claims.len());
-        for claim in claims {
-            self.add(claim);
-        }
+        let engine = self.engine;
+        // Smaller blocks than a table's: a claim's key is larger than the row it becomes.
+        let blocks: Vec<&[Claim]> = claims.chunks(BLOCK / 4).collect();
+        crate::parallel::pipeline(
+            blocks.len(),
+            |k| {
+                crate::parallel::chunks(blocks[k].len(), |part| {
+                    blocks[k][part]
+                        .iter()
+                        .map(|claim| {
+                            if claim.is_as_read() {
+                                return Checked::AsRead(Keyed::of(engine, claim));
+                            }
+                            Checked::Read(Box::new(Prepared(match claim.check() {
+                                Ok(checked) => PreparedKind::valid(engine, checked.into_owned(), &claim.claim_id),
+                                Err(errors) => PreparedKind::Invalid(claim.claim_id.to_string(), errors),
+                            })))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            },
+            |k, parts| {
+                for (claim, checked) in blocks[k].iter().zip(parts.into_iter().flatten()) {
+                    match checked {
+                        Checked::AsRead(keyed) => self.push_keyed(claim, &claim.claim_id, &keyed),
+                        Checked::Read(prepared) => self.add_prepared(&prepared),
+                    }
+                }
+            },
+        );
     }
 
     /// Adds `rows` claims, row `i` read from `row(i)` (a data frame's row, say); reading runs on
@@ -96,8 +167,8 @@ impl Batch<'_> {
         /// and a caller handing on many (read on other threads) need not move each again.
         fn add_prepared(&mut self, prepared: &Prepared) {
             match &prepared.0 {
-                PreparedKind::Claim(claim) => self.push_claim(claim, &claim.claim_id),
-                PreparedKind::Spaced(spaced) => self.push_claim(&spaced.0, &spaced.1),
+                PreparedKind::Claim(claim, keyed) => self.push_keyed(claim, &claim.claim_id, keyed),
+                PreparedKind::Spaced(spaced) => self.push_keyed(&spaced.0, &spaced.2, &spaced.1),
                 PreparedKind::Invalid(id, errors) => self.add_invalid(id, errors.clone()),
             }
         }
@@ -141,11 +212,16 @@ impl Batch<'_> {
     /// Adds a validated claim whose id was given as `given` (its trimmed form is the claim's):
     /// its shape (assessed when new), its dates' own checks, its fee.
     pub(super) fn push_claim(&mut self, claim: &Claim, given: &str) {
+        self.push_keyed(claim, given, &Keyed::of(self.engine, claim));
+    }
+
+    /// [`Batch::push_claim`] with what it reads of the claim made beforehand (on another thread).
+    fn push_keyed(&mut self, claim: &Claim, given: &str, keyed: &Keyed) {
         let engine = self.engine;
         let row = self.rows.len() as u32;
         let traced = self.trace.covers(&claim.claim_id);
-        let person = hash(&claim.person_id);
-        if Shapes::apart(engine, claim) {
+        let person = keyed.person;
+        let Some(key) = &keyed.shape else {
             // An apprenticeship is approved only at a review session (SPEC §8): alone it is an
             // estimate; in a batch an eligible one is `needs_review` and commits nothing.
             let a = if traced { engine.explain(claim) } else { engine.assess(claim) };
@@ -158,31 +234,17 @@ impl Batch<'_> {
             }
             self.own.insert(row, a);
             return;
-        }
-        let shape = self.shapes.of(engine, claim, &mut self.occupations, &mut self.projects);
+        };
+        let shape = self.shapes.find(engine, claim, key, &mut self.occupations, &mut self.projects);
         let raw = self.raw(claim, shape);
-        self.push_shaped(given, &claim.person_id, person, claim.enterprise_id.as_deref(), claim.fee_paid, raw);
+        self.push_shaped_fen(given, &claim.person_id, person, claim.enterprise_id.as_deref(), keyed.fee, raw);
         if traced {
             self.own.insert(row, engine.explain(claim));
         }
     }
 
     /// Adds the row of a validated claim whose checks 1–7 its raw entry `raw` holds; `person`
-    /// is the hash of its person id.
-    pub(super) fn push_shaped(
-        &mut self,
-        claim_id: &str,
-        person_id: &str,
-        person: u64,
-        enterprise: Option<&str>,
-        fee: Option<Decimal>,
-        raw: u32,
-    ) {
-        let fee = fee.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX));
-        self.push_shaped_fen(claim_id, person_id, person, enterprise, fee, raw);
-    }
-
-    /// [`Batch::push_shaped`] with the fee in fen (or [`FEE_ABSENT`]).
+    /// is the hash of its person id, `fee` its fee in fen (or [`FEE_ABSENT`]).
     pub(super) fn push_shaped_fen(&mut self, claim_id: &str, person_id: &str, person: u64, enterprise: Option<&str>, fee: i64, raw: u32) {
         let row = self.rows.len() as u32;
         self.push_id(row, claim_id);

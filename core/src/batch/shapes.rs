@@ -78,19 +78,32 @@ pub(crate) struct Shape {
     pub payment_lag: u32,
 }
 
-/// The shapes of a batch, by key.
-#[derive(Default)]
-pub(crate) struct Shapes {
-    by_key: FxHashMap<ShapeKey, u32>,
-    pub list: Vec<Shape>,
+/// A shape's key with its hash, made on any thread ([`ShapeKey::of`]) and looked up on the
+/// adding one ([`Shapes::find`]), which then hashes nothing.
+#[derive(Debug, Clone)]
+pub(crate) struct KeyOf {
+    hash: u64,
+    key: ShapeKey,
 }
 
-impl Shapes {
-    /// The shape of a validated claim, assessed once when new. `occupations` and `projects` are
-    /// the batch's interners.
-    pub fn of(&mut self, engine: &Engine, claim: &Claim, occupations: &mut Interner, projects: &mut Interner) -> u32 {
-        let program = engine.program_index.get(claim.program.as_str());
-        let key = match program {
+impl PartialEq for KeyOf {
+    fn eq(&self, other: &Self) -> bool {
+        self.hash == other.hash && self.key == other.key
+    }
+}
+
+impl Eq for KeyOf {}
+
+impl std::hash::Hash for KeyOf {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
+impl ShapeKey {
+    /// The key of a validated claim's shape (on any thread).
+    pub fn of(engine: &Engine, claim: &Claim) -> KeyOf {
+        let key = match engine.program_index.get(claim.program.as_str()) {
             None => ShapeKey {
                 program: UNKNOWN,
                 segment: 0,
@@ -120,13 +133,34 @@ impl Shapes {
                 fee: claim.fee_paid.is_some(),
             },
         };
-        if let Some(&id) = self.by_key.get(&key) {
+        KeyOf { hash: std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &key), key }
+    }
+}
+
+/// The shapes of a batch, by key.
+#[derive(Default)]
+pub(crate) struct Shapes {
+    by_key: FxHashMap<KeyOf, u32>,
+    pub list: Vec<Shape>,
+}
+
+impl Shapes {
+    /// The shape of a validated claim, assessed once when new. `occupations` and `projects` are
+    /// the batch's interners.
+    pub fn of(&mut self, engine: &Engine, claim: &Claim, occupations: &mut Interner, projects: &mut Interner) -> u32 {
+        self.find(engine, claim, &ShapeKey::of(engine, claim), occupations, projects)
+    }
+
+    /// [`Shapes::of`] with the claim's key made beforehand (on another thread, say).
+    pub fn find(&mut self, engine: &Engine, claim: &Claim, key: &KeyOf, occupations: &mut Interner, projects: &mut Interner) -> u32 {
+        if let Some(&id) = self.by_key.get(key) {
             return id;
         }
+        let program = (key.key.program != UNKNOWN).then_some(key.key.program);
         let shape = assess(engine, claim, program, occupations, projects);
         let id = self.list.len() as u32;
         self.list.push(shape);
-        self.by_key.insert(key, id);
+        self.by_key.insert(key.clone(), id);
         id
     }
 
