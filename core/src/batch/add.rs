@@ -139,10 +139,11 @@ impl Batch<'_> {
                 })
             },
             |k, parts| {
-                for (claim, checked) in blocks[k].iter().zip(parts.into_iter().flatten()) {
+                // Read in place: a claim's key is not moved again.
+                for (claim, checked) in blocks[k].iter().zip(parts.iter().flatten()) {
                     match checked {
-                        Checked::AsRead(keyed) => self.push_keyed(claim, &claim.claim_id, &keyed),
-                        Checked::Read(prepared) => self.add_prepared(&prepared),
+                        Checked::AsRead(keyed) => self.push_keyed(claim, &claim.claim_id, keyed),
+                        Checked::Read(prepared) => self.add_prepared(prepared),
                     }
                 }
             },
