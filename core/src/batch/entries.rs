@@ -46,34 +46,33 @@ impl Ordered {
     /// — the day is in the key, and one person's entries of one day are put in claim id order.
     pub fn new(batch: &mut Batch<'_>) -> Ordered {
         let rows = batch.rows.len() as u32;
-        let mut keys: Vec<u128> = Vec::new();
-        for (i, (&d, &raw)) in batch.rows.decision.iter().zip(&batch.rows.raw).enumerate() {
-            if d == APPROVED {
-                let day = days(batch.raws[raw as usize].applied_on);
-                keys.push((u128::from(batch.rows.person[i]) << 64) | (u128::from(day) << 32) | i as u128);
+        let key = |person: u64, day: Date, i: u32| (u128::from(person) << 64) | (u128::from(days(day)) << 32) | u128::from(i);
+        let approved = |slot: &super::AppSlot| matches!((slot.assessment.status, slot.session), (Status::Approved, Some(_)));
+        // A person met once, without history, is a run of its own: only the others are sorted
+        // (by person, then queue order) and gathered into runs. Applications are few: their
+        // persons are sorted with those of the history, however often they are met.
+        let also: Vec<u64> =
+            batch.past.iter().map(|p| p.person).chain(batch.apps.iter().filter(|a| approved(a)).map(|a| a.person)).collect();
+        let (decision, person) = (&batch.rows.decision, &batch.rows.person);
+        let repeats = Repeats::of(rows as usize, |i| (decision[i] == APPROVED).then(|| person[i]), &also);
+        let (mut keys, mut lone): (Vec<u128>, Vec<u32>) = (Vec::new(), Vec::new());
+        for (i, (&d, &raw)) in decision.iter().zip(&batch.rows.raw).enumerate() {
+            if d != APPROVED {
+                continue;
+            }
+            if repeats.maybe(person[i]) {
+                keys.push(key(person[i], batch.raws[raw as usize].applied_on, i as u32));
+            } else {
+                lone.push(i as u32);
             }
         }
         for (p, slot) in batch.apps.iter().enumerate() {
-            if let (Status::Approved, Some(session)) = (slot.assessment.status, slot.session) {
-                keys.push((u128::from(slot.person) << 64) | (u128::from(days(session)) << 32) | u128::from(rows + p as u32));
+            if let (true, Some(session)) = (approved(slot), slot.session) {
+                keys.push(key(slot.person, session, rows + p as u32));
             }
         }
-        // A person met once, without history, is a run of its own: only the others are sorted
-        // (by person, then queue order) and gathered into runs.
-        let past: Vec<u64> = batch.past.iter().map(|p| p.person).collect();
-        let repeats = Repeats::of(&keys, |k| (k >> 64) as u64, &past);
-        let mut lone: Vec<u32> = Vec::new();
-        keys.retain(|&k| {
-            let busy = repeats.maybe((k >> 64) as u64);
-            if !busy {
-                lone.push(k as u32);
-            }
-            busy
-        });
         sort_keys(&mut keys, |k| (k >> 124) as usize);
         batch.past.sort_by(|a, b| (a.person, &a.person_id).cmp(&(b.person, &b.person_id)));
-        // The keys of persons met once are let go (most of a batch's, often).
-        keys.shrink_to_fit();
         let (n, all) = (keys.len(), keys.len() + lone.len());
         let mut order: Vec<u32> = Vec::with_capacity(all);
         order.extend(keys.iter().map(|k| *k as u32));

@@ -26,19 +26,19 @@ pub(crate) struct Repeats {
 impl Repeats {
     /// The keys of `keys` met more than once among them or met in `also`, and a few others.
     pub fn new(keys: &[u64], also: &[u64]) -> Repeats {
-        Repeats::of(keys, |&k| k, also)
+        Repeats::of(keys.len(), |i| Some(keys[i]), also)
     }
 
-    /// [`Repeats::new`] of the keys `key` gives of `items`.
-    pub fn of<T: Sync>(keys: &[T], key: impl Fn(&T) -> u64 + Sync, also: &[u64]) -> Repeats {
-        let slots = keys.len().saturating_mul(BITS_A_KEY).clamp(1 << 12, 1 << 30).next_power_of_two();
+    /// [`Repeats::new`] of the keys `key` gives of items `0..n` (none for an item left out).
+    pub fn of(n: usize, key: impl Fn(usize) -> Option<u64> + Sync, also: &[u64]) -> Repeats {
+        let slots = n.saturating_mul(BITS_A_KEY).clamp(1 << 12, 1 << 30).next_power_of_two();
         let shift = 64 - slots.trailing_zeros();
         let words = slots / 64;
         let seen: Vec<AtomicU64> = (0..words).map(|_| AtomicU64::new(0)).collect();
         let twice: Vec<AtomicU64> = (0..words).map(|_| AtomicU64::new(0)).collect();
         let slot = |k: u64| ((k >> shift) as usize / 64, 1u64 << ((k >> shift) % 64));
-        crate::parallel::chunks(keys.len(), |range| {
-            for k in keys[range].iter().map(&key) {
+        crate::parallel::chunks(n, |range| {
+            for k in range.filter_map(&key) {
                 let (w, bit) = slot(k);
                 // Relaxed: every thread is joined before the bits are read.
                 if seen[w].fetch_or(bit, Ordering::Relaxed) & bit != 0 {
