@@ -466,6 +466,36 @@ fn claims_added_together_on_every_core_decide_as_claims_added_one_by_one() {
     assert_eq!(whole.report.invalid, 40);
     assert!((0..whole.len()).all(|i| whole.claim_id(i) == one_by_one.claim_id(i) && whole.claim_id(i) == claims[i].claim_id));
     assert_eq!(whole.assessment(1_003).claim_id, " C01003 ");
+    // With history, applications and some claims explained: the same, traces included.
+    let only: Vec<&str> = claims.iter().step_by(331).map(|c| c.claim_id.trim()).collect();
+    let application = |id: &str, person: &str| {
+        let json = serde_json::json!({
+            "application_id": id, "enterprise_id": "E1", "person_id": person, "occupation": "6-18-02-04", "target_level": "3",
+            "start_date": "2021-05-01", "months": "12", "submitted_on": "2021-03-01", "institution": "WX-JG-001",
+        });
+        skill_subsidy::Application::from_json(&json, false).unwrap()
+    };
+    let run = |all: bool| {
+        let mut b = engine.batch().trace_only(only.iter());
+        for p in 0..40 {
+            let mut h =
+                HistoryRecord::new(&format!("P{}", p * 7), PROGRAMS[p % 6], date(p as i64), date(p as i64 + 5), Decimal::new(50_000, 2));
+            h.occupation = Some(OCCUPATIONS[p % 4].into());
+            h.level = Some(Level::L4);
+            b.add_history(&h).unwrap();
+        }
+        b.add_application(&application("A1", "P1"));
+        b.add_application(&application("A2", "P-only-an-application"));
+        if all {
+            b.add_all(&claims);
+        } else {
+            claims.iter().for_each(|c| b.add(c));
+        }
+        format!("{:?}", b.finish().into_parts())
+    };
+    let (together, one_by_one) = (run(true), run(false));
+    assert!(together.contains("trace: Some"));
+    assert_eq!(together, one_by_one);
     // Rows read on every core: the same, malformed rows invalid in their place.
     let rows: Vec<skill_subsidy::RawClaim> = claims
         .iter()

@@ -26,45 +26,45 @@ pub struct Prepared(PreparedKind);
 // Most rows are claims: boxing the large variant would allocate for each.
 #[allow(clippy::large_enum_variant)]
 enum PreparedKind {
-    Claim(Claim, Keyed),
+    Claim(Claim),
     /// A claim whose id was given with surrounding spaces, and the id as given.
-    Spaced(Box<(Claim, Keyed, String)>),
+    Spaced(Box<(Claim, String)>),
     Invalid(String, Vec<FieldError>),
 }
 
 impl PreparedKind {
-    /// A validated claim, its id given as `given`.
-    fn valid(engine: &Engine, claim: Claim, given: &str) -> Self {
-        let keyed = Keyed::of(engine, &claim);
+    /// A validated claim, its id given as `given` (the reader only trims it: the same length is
+    /// the same text).
+    fn valid(claim: Claim, given: &str) -> Self {
         if given.len() == claim.claim_id.len() {
-            PreparedKind::Claim(claim, keyed)
+            PreparedKind::Claim(claim)
         } else {
-            PreparedKind::Spaced(Box::new((claim, keyed, given.to_string())))
+            PreparedKind::Spaced(Box::new((claim, given.to_string())))
         }
     }
 }
 
-/// What adding a validated claim reads of it besides its fields, made on any thread: its shape's
-/// key (none for a claim assessed on its own), its person's hash and its fee in fen.
+/// What adding a validated claim reads of it besides its fields, made on any thread by
+/// [`Batch::add_all`]: its shape's key (none for a claim assessed on its own), its person's hash
+/// and its fee in fen.
 #[derive(Debug)]
-pub(crate) struct Keyed {
+struct Keyed {
     shape: Option<KeyOf>,
     person: u64,
     fee: i64,
 }
 
 impl Keyed {
-    pub(crate) fn of(engine: &Engine, claim: &Claim) -> Self {
-        Keyed {
-            shape: (!Shapes::apart(engine, claim)).then(|| ShapeKey::of(engine, claim)),
-            person: hash(&claim.person_id),
-            fee: fen(claim.fee_paid),
-        }
+    fn of(engine: &Engine, claim: &Claim) -> Self {
+        let shape = (!Shapes::apart(engine, claim)).then(|| ShapeKey::of(engine, claim));
+        // A claim assessed on its own keeps no fee in the batch's columns.
+        let fee = if shape.is_some() { fen(claim.fee_paid) } else { FEE_ABSENT };
+        Keyed { shape, person: hash(&claim.person_id), fee }
     }
 }
 
 /// A fee in fen, or [`FEE_ABSENT`].
-fn fen(fee: Option<Decimal>) -> i64 {
+pub(super) fn fen(fee: Option<Decimal>) -> i64 {
     fee.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX))
 }
 
@@ -83,11 +83,8 @@ impl Engine {
         fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode) -> Prepared {
             Prepared(match Claim::read(source, mode) {
                 Ok(claim) => match source.value(crate::claim::Field::ClaimId) {
-                    Some(crate::claim::RawRef::Text(given) | crate::claim::RawRef::Number(given)) => PreparedKind::valid(self, claim, given),
-                    _ => {
-                        let keyed = Keyed::of(self, &claim);
-                        PreparedKind::Claim(claim, keyed)
-                    }
+                    Some(crate::claim::RawRef::Text(given) | crate::claim::RawRef::Number(given)) => PreparedKind::valid(claim, given),
+                    _ => PreparedKind::Claim(claim),
                 },
                 Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
             })
@@ -117,6 +114,10 @@ impl Batch<'_> {
     /// while the one before is added.
     pub fn add_all(&mut self, claims: &[Claim]) {
         self.reserve(claims.len());
+        if crate::parallel::threads_for(claims.len()) <= 1 {
+            // A few claims, or one core: no thread is worth starting.
+            return claims.iter().for_each(|claim| self.add(claim));
+        }
         let engine = self.engine;
         // Smaller blocks than a table's: a claim's key is larger than the row it becomes.
         let blocks: Vec<&[Claim]> = claims.chunks(BLOCK / 4).collect();
@@ -131,7 +132,7 @@ impl Batch<'_> {
                                 return Checked::AsRead(Keyed::of(engine, claim));
                             }
                             Checked::Read(Box::new(Prepared(match claim.check() {
-                                Ok(checked) => PreparedKind::valid(engine, checked.into_owned(), &claim.claim_id),
+                                Ok(checked) => PreparedKind::valid(checked.into_owned(), &claim.claim_id),
                                 Err(errors) => PreparedKind::Invalid(claim.claim_id.to_string(), errors),
                             })))
                         })
@@ -168,8 +169,8 @@ impl Batch<'_> {
         /// and a caller handing on many (read on other threads) need not move each again.
         fn add_prepared(&mut self, prepared: &Prepared) {
             match &prepared.0 {
-                PreparedKind::Claim(claim, keyed) => self.push_keyed(claim, &claim.claim_id, keyed),
-                PreparedKind::Spaced(spaced) => self.push_keyed(&spaced.0, &spaced.2, &spaced.1),
+                PreparedKind::Claim(claim) => self.push_claim(claim, &claim.claim_id),
+                PreparedKind::Spaced(spaced) => self.push_claim(&spaced.0, &spaced.1),
                 PreparedKind::Invalid(id, errors) => self.add_invalid(id, errors.clone()),
             }
         }

@@ -1,8 +1,8 @@
 //! The eligible claims of a batch (and its approvable applications) by person, in queue order,
 //! and their cross-claim decisions (SPEC §7.2 checks 8–12, §11).
 //!
-//! Persons met once (their hash met once, and not in the history) are found first, without a
-//! sort (`keys.rs`); the others by one sort of 128-bit keys — the person's hash, the queue day,
+//! Persons met once (their hash met once among the eligible claims, and neither in the history
+//! nor among the applications) are found first, without a sort (`keys.rs`); the others by one sort of 128-bit keys — the person's hash, the queue day,
 //! the row — split by the hash's top bits and sorted on every core; ids are compared only where
 //! hashes meet. A person with one claim and no history is decided without looking at the person
 //! (only the quota and the account can refuse it); the others are decided claim by claim.
@@ -27,8 +27,8 @@ const PERSONS_BLOCK: usize = 1 << 14;
 #[derive(Default)]
 pub(crate) struct Ordered {
     /// Rows (below the batch's row count) and applications (the row count plus their position):
-    /// those of persons with several entries or history by person, then queue order; then
-    /// those of persons met once, in row order.
+    /// those of persons who may have several entries, history or an application, by person,
+    /// then queue order; then the rows of persons met once, in row order.
     pub order: Vec<u32>,
     /// Where each person's run starts in `order`, and `order.len()` at the end.
     pub runs: Vec<u32>,
@@ -47,12 +47,13 @@ impl Ordered {
     pub fn new(batch: &mut Batch<'_>) -> Ordered {
         let rows = batch.rows.len() as u32;
         let key = |person: u64, day: Date, i: u32| (u128::from(person) << 64) | (u128::from(days(day)) << 32) | u128::from(i);
-        let approved = |slot: &super::AppSlot| matches!((slot.assessment.status, slot.session), (Status::Approved, Some(_)));
+        // An application enters the queue at its session when approved.
+        let queued = |slot: &super::AppSlot| slot.session.filter(|_| slot.assessment.status == Status::Approved);
         // A person met once, without history, is a run of its own: only the others are sorted
         // (by person, then queue order) and gathered into runs. Applications are few: their
         // persons are sorted with those of the history, however often they are met.
         let also: Vec<u64> =
-            batch.past.iter().map(|p| p.person).chain(batch.apps.iter().filter(|a| approved(a)).map(|a| a.person)).collect();
+            batch.past.iter().map(|p| p.person).chain(batch.apps.iter().filter(|a| queued(a).is_some()).map(|a| a.person)).collect();
         let (decision, person) = (&batch.rows.decision, &batch.rows.person);
         let repeats = Repeats::of(rows as usize, |i| (decision[i] == APPROVED).then(|| person[i]), &also);
         let (mut keys, mut lone): (Vec<u128>, Vec<u32>) = (Vec::new(), Vec::new());
@@ -67,7 +68,7 @@ impl Ordered {
             }
         }
         for (p, slot) in batch.apps.iter().enumerate() {
-            if let (true, Some(session)) = (approved(slot), slot.session) {
+            if let Some(session) = queued(slot) {
                 keys.push(key(slot.person, session, rows + p as u32));
             }
         }

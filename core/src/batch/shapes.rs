@@ -153,6 +153,7 @@ impl Shapes {
 
     /// [`Shapes::of`] with the claim's key made beforehand (on another thread, say).
     pub fn find(&mut self, engine: &Engine, claim: &Claim, key: &KeyOf, occupations: &mut Interner, projects: &mut Interner) -> u32 {
+        debug_assert!(ShapeKey::of(engine, claim).key == key.key, "a key made of another claim");
         if let Some(&id) = self.by_key.get(key) {
             return id;
         }
@@ -243,5 +244,36 @@ pub(crate) fn window_reasons(event_date: Date, applied_on: Date, months: u32) ->
         Reason::ClaimWindowExpired.into()
     } else {
         Reasons::NONE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::parse_date;
+
+    /// Two shapes whose keys hash alike stay two shapes: a key is found by its hash, then compared
+    /// whole.
+    #[test]
+    fn keys_that_hash_alike_are_still_told_apart() {
+        let engine = Engine::new(crate::rules::Ruleset::wuxi_2021().unwrap());
+        let day = parse_date("2021-05-10").unwrap();
+        let claim = |occupation: &str| {
+            let mut c = Claim::new("C1", "skills_training", "P1", day, day);
+            c.occupation = Some(occupation.into());
+            c.level = Some(Level::L4);
+            c.institution = Some("WX-JG-001".into());
+            c
+        };
+        let (a, b) = (claim("6-18-02-04"), claim("4-10-01-06"));
+        let alike = |c: &Claim| KeyOf { hash: 7, ..ShapeKey::of(&engine, c) };
+        let (mut shapes, mut occupations, mut projects) = (Shapes::default(), Interner::default(), Interner::default());
+        let ka = shapes.find(&engine, &a, &alike(&a), &mut occupations, &mut projects);
+        let kb = shapes.find(&engine, &b, &alike(&b), &mut occupations, &mut projects);
+        assert_ne!(ka, kb);
+        assert_eq!(shapes.find(&engine, &a, &alike(&a), &mut occupations, &mut projects), ka);
+        assert_eq!(shapes.find(&engine, &b, &alike(&b), &mut occupations, &mut projects), kb);
+        assert_eq!(shapes.list.len(), 2);
+        assert_eq!(shapes.list[kb as usize].occupation, occupations.id("4-10-01-06"));
     }
 }

@@ -5,7 +5,6 @@
 //! written as text.
 
 use super::{Chunk, TableRow};
-use crate::batch::report::fen_of;
 use crate::batch::rows::{hash, TextArena, FEE_ABSENT};
 use crate::calendar::Date;
 use crate::claim::{read_date, Field, FieldSource, GivenFields, OwnFields, RawRef};
@@ -116,7 +115,7 @@ impl OwnRows {
         }
         self.event_date.push(own.event_date);
         self.applied_on.push(own.applied_on);
-        self.fen.push(own.fee_paid.map_or(FEE_ABSENT, |f| i64::try_from(fen_of(f)).unwrap_or(i64::MAX)));
+        self.fen.push(crate::batch::add::fen(own.fee_paid));
     }
 }
 
