@@ -466,6 +466,19 @@ fn claims_added_together_on_every_core_decide_as_claims_added_one_by_one() {
     assert_eq!(whole.report.invalid, 40);
     assert!((0..whole.len()).all(|i| whole.claim_id(i) == one_by_one.claim_id(i) && whole.claim_id(i) == claims[i].claim_id));
     assert_eq!(whole.assessment(1_003).claim_id, " C01003 ");
+    // The report counts each claim once, by its status and reasons (a shape of this small world
+    // has many outcomes: months of payment, windows, refusals).
+    let all = whole.assessments();
+    let count = |status: Status| all.iter().filter(|a| a.status == status).count() as u64;
+    assert_eq!(
+        (whole.report.claims, whole.report.rejected, whole.report.invalid),
+        (all.len() as u64, count(Status::Rejected), count(Status::Invalid))
+    );
+    let mut rejections: std::collections::BTreeMap<skill_subsidy::Reason, u64> = Default::default();
+    for a in all.iter().filter(|a| a.status == Status::Rejected) {
+        a.reasons.iter().for_each(|r| *rejections.entry(r).or_default() += 1);
+    }
+    assert_eq!(whole.report.rejections, rejections);
     // With history, applications and some claims explained: the same, traces included.
     let only: Vec<&str> = claims.iter().step_by(331).map(|c| c.claim_id.trim()).collect();
     let application = |id: &str, person: &str| {

@@ -165,9 +165,72 @@ impl BatchResult {
 /// What decides a row's record besides its amount — its shape, its own dates' findings (the
 /// window), its month of payment when approved, and its decision — packed in one integer: rows
 /// alike in these share one outcome.
-fn outcome_key(batch: &Batch<'_>, raw: &Raw, decision: u8) -> u128 {
-    let month = if decision == APPROVED { month_number(payment_month(batch, raw)) } else { 0 };
-    (u128::from(raw.shape) << 96) | (u128::from(raw.window.bits()) << 64) | (u128::from(month) << 8) | u128::from(decision)
+/// The rows' outcomes found by shape: each shape's first few in one place beside its payment lag
+/// and with their counts of rows, so that a row's lookup reads one place of memory (a year has
+/// tens of thousands of shapes: a map's lookup, the shape's lag and the outcome's count were
+/// three misses of the cache a row); a shape's further outcomes in a map.
+struct ByShape {
+    places: Vec<Place>,
+    more: FxHashMap<(u32, u64), (u32, u64)>,
+}
+
+/// Outcomes of a shape kept in place.
+const IN_PLACE: usize = 3;
+
+#[derive(Clone, Copy)]
+struct Place {
+    /// Months between the month of application and the month of payment.
+    lag: u32,
+    /// Each outcome's key within its shape ([`ByShape::key`]), its id (`NONE`: none yet) and its
+    /// rows.
+    keys: [u64; IN_PLACE],
+    ids: [u32; IN_PLACE],
+    rows: [u32; IN_PLACE],
+}
+
+impl ByShape {
+    fn new(batch: &Batch<'_>) -> ByShape {
+        let place = |lag| Place { lag, keys: [0; IN_PLACE], ids: [NONE; IN_PLACE], rows: [0; IN_PLACE] };
+        ByShape { places: batch.shapes.list.iter().map(|s| place(s.payment_lag)).collect(), more: FxHashMap::default() }
+    }
+
+    /// What tells a row's outcome from the others of its shape: its window, its decision and, when
+    /// approved, its month of payment.
+    fn key(lag: u32, raw: &Raw, decision: u8) -> u64 {
+        let month = if decision == APPROVED { month_number(YearMonth::of(raw.applied_on).plus(lag)) } else { 0 };
+        (u64::from(raw.window.bits()) << 32) | (u64::from(month) << 8) | u64::from(decision)
+    }
+
+    /// The outcome of a row of raw entry `raw` decided `decision`, counted once more; `new` makes
+    /// it when it is the first.
+    fn count(&mut self, raw: &Raw, decision: u8, new: impl FnOnce() -> u32) -> u32 {
+        let place = &mut self.places[raw.shape as usize];
+        let key = ByShape::key(place.lag, raw, decision);
+        for k in 0..IN_PLACE {
+            if place.ids[k] == NONE {
+                (place.keys[k], place.ids[k], place.rows[k]) = (key, new(), 1);
+                return place.ids[k];
+            }
+            if place.keys[k] == key {
+                // (A batch has fewer rows than `u32::MAX`.)
+                place.rows[k] = place.rows[k].saturating_add(1);
+                return place.ids[k];
+            }
+        }
+        let (id, rows) = self.more.entry((raw.shape, key)).or_insert_with(|| (new(), 0));
+        *rows += 1;
+        *id
+    }
+
+    /// Adds the rows counted here to each outcome's count.
+    fn add_counts(self, counts: &mut [u64]) {
+        let in_place = self.places.iter().flat_map(|p| p.ids.into_iter().zip(p.rows.map(u64::from)));
+        for (id, rows) in in_place.chain(self.more.into_values()) {
+            if let Some(count) = counts.get_mut(id as usize) {
+                *count += rows;
+            }
+        }
+    }
 }
 
 /// A row's month of payment: the month of `applied_on` plus its shape's payment lag.
@@ -243,7 +306,7 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
     // The fee column becomes the amounts paid, in place (a row's fee is read before its amount
     // is written): the result holds no second column of fen.
     let mut fen = std::mem::take(&mut batch.rows.fen);
-    let mut by_key: FxHashMap<u128, u32> = FxHashMap::default();
+    let mut by_shape_key = ByShape::new(&batch);
     let engine = batch.engine;
     let mut push = |mut a: Assessment, counts: &mut Vec<u64>| {
         engine.name(&mut a);
@@ -265,19 +328,21 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
         };
         let own = if any_own { batch.own.get(&(row as u32)) } else { None };
         let id = match own {
-            Some(a) => push(own_outcome(a, decision, paid), &mut counts),
+            Some(a) => {
+                let id = push(own_outcome(a, decision, paid), &mut counts);
+                counts[id as usize] += 1;
+                id
+            }
             None => {
                 let r = batch.rows.raw[row] as usize;
                 match last_of_raw.get(r) {
-                    Some(&(d, id)) if id != NONE && d == decision => id,
+                    Some(&(d, id)) if id != NONE && d == decision => {
+                        counts[id as usize] += 1;
+                        id
+                    }
                     _ => {
                         let raw = &batch.raws[r];
-                        let id = match by_key.entry(outcome_key(&batch, raw, decision)) {
-                            std::collections::hash_map::Entry::Occupied(id) => *id.get(),
-                            std::collections::hash_map::Entry::Vacant(slot) => {
-                                *slot.insert(push(by_shape(&batch, raw, decision), &mut counts))
-                            }
-                        };
+                        let id = by_shape_key.count(raw, decision, || push(by_shape(&batch, raw, decision), &mut counts));
                         if let Some(last) = last_of_raw.get_mut(r) {
                             *last = (decision, id);
                         }
@@ -286,10 +351,10 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
                 }
             }
         };
-        counts[id as usize] += 1;
         outcome_of.push(id);
         *fen_row = paid;
     }
+    by_shape_key.add_counts(&mut counts);
     let applications: Vec<ApplicationResult> = batch
         .apps
         .iter()
