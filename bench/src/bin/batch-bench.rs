@@ -3,7 +3,8 @@
 //!
 //! `cargo run --release -p skill-subsidy-bench --bin batch-bench [-- --runs 5] [--n 5000000] [--only w1|w1-account|demo]`
 //!
-//! The per-claim checks run on every core (`Batch::add_all`); the cross-claim passes on one.
+//! The per-claim checks run on every core (`Batch::add_all`, a block while the one before is added);
+//! the cross-claim passes decide persons on every core too, and the account's pass 2 runs on one.
 //!
 //! Three workloads: W1 (one program, every person once: the per-claim work and the batch's
 //! bookkeeping); W1 paid from a special account that runs out half way (the budget's global pass
