@@ -75,68 +75,19 @@ impl Ordered {
         sort_keys(&mut keys, |k| (k >> 124) as usize);
         batch.past.sort_by(|a, b| (a.person, &a.person_id).cmp(&(b.person, &b.person_id)));
         let (n, all) = (keys.len(), keys.len() + lone.len());
-        let mut order: Vec<u32> = Vec::with_capacity(all);
-        order.extend(keys.iter().map(|k| *k as u32));
-        let (mut runs, mut busy, mut pasts) = (Vec::with_capacity(all + 1), Vec::with_capacity(all), FxHashMap::default());
-        let past = &batch.past;
-        let mut at_past = 0usize;
-        let mut start = 0;
-        while start < n {
-            let h = (keys[start] >> 64) as u64;
-            // A person's entries are few: found by a look at the next keys, not a search of the rest.
-            let end = start + 1 + keys[start + 1..].iter().take_while(|&&k| (k >> 64) as u64 == h).count();
-            while past.get(at_past).is_some_and(|p| p.person < h) {
-                at_past += 1;
-            }
-            let hist_end = at_past + past[at_past.min(past.len())..].iter().take_while(|p| p.person == h).count();
-            if end - start == 1 && hist_end == at_past {
-                runs.push(start as u32);
-                busy.push(false);
-                start = end;
-                continue;
-            }
-            // Several entries, or history sharing the hash: by person id (hashes can meet),
-            // then queue order. The keys hold (day, row): one person's entries of one day are
-            // then put in claim id order.
-            let run = &mut order[start..end];
-            let first = person_of(batch, run[0]);
-            let one_person = run.iter().all(|&i| person_of(batch, i) == first);
-            if !one_person {
-                run.sort_by(|&a, &b| {
-                    (person_of(batch, a), queue_day(batch, a, rows), a).cmp(&(person_of(batch, b), queue_day(batch, b, rows), b))
-                });
-            }
-            // In the keys' order each entry's day is in its key; otherwise read it.
-            let day_at =
-                |run: &[u32], k: usize| if one_person { (keys[start + k] >> 32) as u32 } else { days(queue_day(batch, run[k], rows)) };
-            let mut from = 0;
-            while from < run.len() {
-                let person = person_of(batch, run[from]);
-                let to =
-                    if one_person { run.len() } else { from + run[from..].iter().take_while(|&&i| person_of(batch, i) == person).count() };
-                let mut k = from;
-                while k < to {
-                    let day = day_at(run, k);
-                    let same_day = k + run[k..to].iter().enumerate().take_while(|&(j, _)| day_at(run, k + j) == day).count();
-                    if same_day - k > 1 {
-                        run[k..same_day].sort_by(|&a, &b| id_str(batch, a, rows).as_bytes().cmp(id_str(batch, b, rows).as_bytes()));
-                    }
-                    k = same_day;
-                }
-                let mut hist = (at_past..hist_end).filter(|&k| past[k].person_id.as_str() == person.as_ref());
-                let range = match (hist.next(), hist.next_back()) {
-                    (Some(a), Some(b)) => (a as u32, b as u32 + 1),
-                    (Some(a), None) => (a as u32, a as u32 + 1),
-                    _ => (at_past as u32, at_past as u32),
-                };
-                if range.0 < range.1 {
-                    pasts.insert(runs.len() as u32, range);
-                }
-                runs.push((start + from) as u32);
-                busy.push(to - from > 1 || range.0 < range.1);
-                from = to;
-            }
-            start = end;
+        // The persons' runs gathered on every core, each part of the keys starting at a person.
+        let batch: &Batch<'_> = batch;
+        let person_at = |i: usize| (keys[i] >> 64) as u64;
+        let align = |i: usize| (i.min(n)..n).find(|&j| j == 0 || person_at(j) != person_at(j - 1)).unwrap_or(n);
+        let parts = crate::parallel::chunks(n, |range| gather(batch, &keys, align(range.start)..align(range.end)));
+        let (mut order, mut runs, mut busy, mut pasts) =
+            (Vec::with_capacity(all), Vec::with_capacity(all + 1), Vec::with_capacity(all), FxHashMap::default());
+        for part in parts {
+            let before = runs.len() as u32;
+            pasts.extend(part.pasts.into_iter().map(|(r, range)| (before + r, range)));
+            order.extend(part.order);
+            runs.extend(part.runs);
+            busy.extend(part.busy);
         }
         for i in lone {
             runs.push(order.len() as u32);
@@ -146,6 +97,81 @@ impl Ordered {
         runs.push(order.len() as u32);
         Ordered { order, runs, busy, pasts, paid: FxHashMap::default() }
     }
+}
+
+/// The runs of the persons whose keys are `keys[span]` (sorted; `span` starts at a person and ends
+/// after one), as [`Ordered`] holds them: the entries, each run's start (a position in the whole
+/// order), whether it is busy, and its history (by its position among these runs).
+struct Gathered {
+    order: Vec<u32>,
+    runs: Vec<u32>,
+    busy: Vec<bool>,
+    pasts: Vec<(u32, (u32, u32))>,
+}
+
+fn gather(batch: &Batch<'_>, keys: &[u128], span: std::ops::Range<usize>) -> Gathered {
+    let rows = batch.rows.len() as u32;
+    let past = &batch.past;
+    let mut order: Vec<u32> = keys[span.clone()].iter().map(|k| *k as u32).collect();
+    let (mut runs, mut busy, mut pasts) = (Vec::with_capacity(order.len()), Vec::with_capacity(order.len()), Vec::new());
+    let mut at_past = keys.get(span.start).map_or(0, |&k| past.partition_point(|p| p.person < (k >> 64) as u64));
+    let mut start = span.start;
+    while start < span.end {
+        let h = (keys[start] >> 64) as u64;
+        // A person's entries are few: found by a look at the next keys, not a search of the rest.
+        let end = start + 1 + keys[start + 1..span.end].iter().take_while(|&&k| (k >> 64) as u64 == h).count();
+        while past.get(at_past).is_some_and(|p| p.person < h) {
+            at_past += 1;
+        }
+        let hist_end = at_past + past[at_past.min(past.len())..].iter().take_while(|p| p.person == h).count();
+        if end - start == 1 && hist_end == at_past {
+            runs.push(start as u32);
+            busy.push(false);
+            start = end;
+            continue;
+        }
+        // Several entries, or history sharing the hash: by person id (hashes can meet),
+        // then queue order. The keys hold (day, row): one person's entries of one day are
+        // then put in claim id order.
+        let run = &mut order[start - span.start..end - span.start];
+        let first = person_of(batch, run[0]);
+        let one_person = run.iter().all(|&i| person_of(batch, i) == first);
+        if !one_person {
+            run.sort_by(|&a, &b| {
+                (person_of(batch, a), queue_day(batch, a, rows), a).cmp(&(person_of(batch, b), queue_day(batch, b, rows), b))
+            });
+        }
+        // In the keys' order each entry's day is in its key; otherwise read it.
+        let day_at = |run: &[u32], k: usize| if one_person { (keys[start + k] >> 32) as u32 } else { days(queue_day(batch, run[k], rows)) };
+        let mut from = 0;
+        while from < run.len() {
+            let person = person_of(batch, run[from]);
+            let to = if one_person { run.len() } else { from + run[from..].iter().take_while(|&&i| person_of(batch, i) == person).count() };
+            let mut k = from;
+            while k < to {
+                let day = day_at(run, k);
+                let same_day = k + run[k..to].iter().enumerate().take_while(|&(j, _)| day_at(run, k + j) == day).count();
+                if same_day - k > 1 {
+                    run[k..same_day].sort_by(|&a, &b| id_str(batch, a, rows).as_bytes().cmp(id_str(batch, b, rows).as_bytes()));
+                }
+                k = same_day;
+            }
+            let mut hist = (at_past..hist_end).filter(|&k| past[k].person_id.as_str() == person.as_ref());
+            let range = match (hist.next(), hist.next_back()) {
+                (Some(a), Some(b)) => (a as u32, b as u32 + 1),
+                (Some(a), None) => (a as u32, a as u32 + 1),
+                _ => (at_past as u32, at_past as u32),
+            };
+            if range.0 < range.1 {
+                pasts.push((runs.len() as u32, range));
+            }
+            runs.push((start + from) as u32);
+            busy.push(to - from > 1 || range.0 < range.1);
+            from = to;
+        }
+        start = end;
+    }
+    Gathered { order, runs, busy, pasts }
 }
 
 /// The person id of an entry.
