@@ -185,7 +185,7 @@ struct Place {
     /// rows.
     keys: [u64; IN_PLACE],
     ids: [u32; IN_PLACE],
-    rows: [u32; IN_PLACE],
+    rows: [u64; IN_PLACE],
 }
 
 impl ByShape {
@@ -194,11 +194,14 @@ impl ByShape {
         ByShape { places: batch.shapes.list.iter().map(|s| place(s.payment_lag)).collect(), more: FxHashMap::default() }
     }
 
-    /// What tells a row's outcome from the others of its shape: its window, its decision and, when
-    /// approved, its month of payment.
+    /// What tells a row's outcome from the others of its shape: its decision (the low byte), and
+    /// its month of payment when approved, else its window (the bits above: they never overlap
+    /// the decision, and the two kinds differ in it).
     fn key(lag: u32, raw: &Raw, decision: u8) -> u64 {
-        let month = if decision == APPROVED { month_number(YearMonth::of(raw.applied_on).plus(lag)) } else { 0 };
-        (u64::from(raw.window.bits()) << 32) | (u64::from(month) << 8) | u64::from(decision)
+        // A row outside its window is never approved (`Batch::decide_claim`).
+        debug_assert!(decision != APPROVED || raw.window.is_empty());
+        let above = if decision == APPROVED { month_number(YearMonth::of(raw.applied_on).plus(lag)) } else { raw.window.bits() };
+        (u64::from(above) << 8) | u64::from(decision)
     }
 
     /// The outcome of a row of raw entry `raw` decided `decision`, counted once more; `new` makes
@@ -212,8 +215,7 @@ impl ByShape {
                 return place.ids[k];
             }
             if place.keys[k] == key {
-                // (A batch has fewer rows than `u32::MAX`.)
-                place.rows[k] = place.rows[k].saturating_add(1);
+                place.rows[k] += 1;
                 return place.ids[k];
             }
         }
@@ -224,7 +226,7 @@ impl ByShape {
 
     /// Adds the rows counted here to each outcome's count.
     fn add_counts(self, counts: &mut [u64]) {
-        let in_place = self.places.iter().flat_map(|p| p.ids.into_iter().zip(p.rows.map(u64::from)));
+        let in_place = self.places.iter().flat_map(|p| p.ids.into_iter().zip(p.rows)).filter(|&(id, _)| id != NONE);
         for (id, rows) in in_place.chain(self.more.into_values()) {
             if let Some(count) = counts.get_mut(id as usize) {
                 *count += rows;
