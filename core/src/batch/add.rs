@@ -32,18 +32,6 @@ enum PreparedKind {
     Invalid(String, Vec<FieldError>),
 }
 
-impl PreparedKind {
-    /// A validated claim, its id given as `given` (the reader only trims it: the same length is
-    /// the same text).
-    fn valid(claim: Claim, given: &str) -> Self {
-        if given.len() == claim.claim_id.len() {
-            PreparedKind::Claim(claim)
-        } else {
-            PreparedKind::Spaced(Box::new((claim, given.to_string())))
-        }
-    }
-}
-
 /// What adding a validated claim reads of it besides its fields, made on any thread by
 /// [`Batch::add_all`]: its shape's key (none for a claim assessed on its own), its person's hash
 /// and its fee in fen.
@@ -68,13 +56,6 @@ pub(super) fn fen(fee: Option<Decimal>) -> i64 {
     fee.map_or(FEE_ABSENT, |f| i64::try_from(report::fen_of(f)).unwrap_or(i64::MAX))
 }
 
-/// A claim of [`Batch::add_all`] read on any thread: as it is, or as its checks read it.
-enum Checked {
-    AsRead(Keyed),
-    /// Rare: boxed, so that a block of claims as read stays small.
-    Read(Box<Prepared>),
-}
-
 impl Engine {
     unstable! {
         /// Reads a claim's fields (on any thread): a caller that reads its input in parallel
@@ -83,7 +64,10 @@ impl Engine {
         fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode) -> Prepared {
             Prepared(match Claim::read(source, mode) {
                 Ok(claim) => match source.value(crate::claim::Field::ClaimId) {
-                    Some(crate::claim::RawRef::Text(given) | crate::claim::RawRef::Number(given)) => PreparedKind::valid(claim, given),
+                    Some(crate::claim::RawRef::Text(given) | crate::claim::RawRef::Number(given)) if given.len() != claim.claim_id.len() => {
+                        let given = given.to_string();
+                        PreparedKind::Spaced(Box::new((claim, given)))
+                    }
                     _ => PreparedKind::Claim(claim),
                 },
                 Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
@@ -125,26 +109,16 @@ impl Batch<'_> {
             blocks.len(),
             |k| {
                 crate::parallel::chunks(blocks[k].len(), |part| {
-                    blocks[k][part]
-                        .iter()
-                        .map(|claim| {
-                            if claim.is_as_read() {
-                                return Checked::AsRead(Keyed::of(engine, claim));
-                            }
-                            Checked::Read(Box::new(Prepared(match claim.check() {
-                                Ok(checked) => PreparedKind::valid(checked.into_owned(), &claim.claim_id),
-                                Err(errors) => PreparedKind::Invalid(claim.claim_id.to_string(), errors),
-                            })))
-                        })
-                        .collect::<Vec<_>>()
+                    // A claim not as the reader would hold it (rare) is read again where it is added.
+                    blocks[k][part].iter().map(|claim| claim.is_as_read().then(|| Keyed::of(engine, claim))).collect::<Vec<_>>()
                 })
             },
             |k, parts| {
                 // Read in place: a claim's key is not moved again.
-                for (claim, checked) in blocks[k].iter().zip(parts.iter().flatten()) {
-                    match checked {
-                        Checked::AsRead(keyed) => self.push_keyed(claim, &claim.claim_id, keyed),
-                        Checked::Read(prepared) => self.add_prepared(prepared),
+                for (claim, keyed) in blocks[k].iter().zip(parts.iter().flatten()) {
+                    match keyed {
+                        Some(keyed) => self.push_keyed(claim, &claim.claim_id, keyed),
+                        None => self.add(claim),
                     }
                 }
             },
