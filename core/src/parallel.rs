@@ -68,6 +68,23 @@ pub fn pipeline<T: Send>(n: usize, produce: impl Fn(usize) -> T + Sync, mut cons
     }
 }
 
+/// `a()` on this thread and `b()` on another at once, for work on `n` rows; one after the other
+/// where `n` is small or no thread can be started.
+pub fn join<A, B: Send>(n: usize, a: impl FnOnce() -> A, b: impl Fn() -> B + Sync) -> (A, B) {
+    if threads_for(n) <= 1 {
+        return (a(), b());
+    }
+    let b = &b;
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, b);
+        let a = a();
+        match spawned {
+            Ok(handle) => (a, handle.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))),
+            Err(_) => (a, b()),
+        }
+    })
+}
+
 /// `a` and `b` (of one length) split into as many contiguous pieces as there are threads, `f`
 /// given each piece's first index and its parts of `a` and `b`, on its own thread; the results
 /// in order. For work that writes its rows' results in place.
@@ -130,6 +147,15 @@ mod tests {
             assert_eq!(a, (0..n).collect::<Vec<_>>());
             assert!(b.iter().all(|&y| y == 1));
             assert!(starts.windows(2).all(|w| w[0] < w[1]));
+        }
+    }
+
+    #[test]
+    fn joined_work_gives_both_results_small_or_large() {
+        for n in [0, 1023, 1024, 100_000] {
+            let data: Vec<u64> = (0..n as u64).collect();
+            let (a, b) = super::join(n, || data.iter().sum::<u64>(), || data.iter().filter(|x| *x % 2 == 0).count());
+            assert_eq!((a, b), ((0..n as u64).sum(), n.div_ceil(2)));
         }
     }
 

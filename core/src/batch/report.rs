@@ -129,39 +129,168 @@ fn high_skill(level: Option<Level>) -> bool {
     matches!(level, Some(Level::L3 | Level::L2 | Level::L1))
 }
 
-/// The report (SPEC §9) of claims with these statuses (each `count` times) and these approved
-/// claims, on top of the history `past`.
-#[allow(clippy::too_many_arguments)]
+/// The sums of a batch's approved claims as the report counts them, in whole fen by small index
+/// (named once per key when the report is built): made apart from the records, on another
+/// thread, and added to by claims and then applications.
+pub(crate) struct Sums<'a> {
+    engine: &'a Engine,
+    checks: &'a CheckRules,
+    applications: &'a [AppSlot],
+    ledgers: Vec<AccountLedger>,
+    approved_all: FenTally,
+    by_program: Vec<FenTally>,
+    by_level: [FenTally; 8],
+    /// The last slot of each holds claims without a district or occupation.
+    by_district: Vec<FenTally>,
+    by_occupation: Vec<FenTally>,
+    by_month: Vec<(YearMonth, Vec<FenTally>)>,
+    /// Every key at once, by index packed in one integer: a few thousand keys however many claims.
+    by_keys: rustc_hash::FxHashMap<u128, FenTally>,
+    /// Per month of commitment: the counts toward the targets and, per account, what was
+    /// committed; per month of payment and account, what is paid.
+    months: MonthSums,
+    paid_months: MonthSums,
+    projects: rustc_hash::FxHashSet<(YearMonth, u32)>,
+}
+
+impl<'a> Sums<'a> {
+    /// No claims yet; the accounts' ledgers open with the closing points `closings`.
+    pub fn new(
+        engine: &'a Engine,
+        checks: &'a CheckRules,
+        applications: &'a [AppSlot],
+        names: Names<'_>,
+        closings: &super::Closings,
+    ) -> Self {
+        let rules = &engine.rules;
+        let value = |id: ParamId| engine.base_values[id.0 as usize];
+        let ledgers = rules
+            .accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let mut ledger = AccountLedger::new(
+                    a.period,
+                    a.spending_target.map(|p| value(p).number()),
+                    a.opening_balance.map(|p| value(p).number()),
+                    engine.closing_balance(i).is_some(),
+                );
+                ledger.closed_in = closings.closed_at.get(i).and_then(|c| c.as_ref()).map(|(date, _)| YearMonth::of(*date));
+                ledger
+            })
+            .collect();
+        let accounts = rules.accounts.len();
+        Sums {
+            engine,
+            checks,
+            applications,
+            ledgers,
+            approved_all: FenTally::default(),
+            by_program: vec![FenTally::default(); rules.programs.len()],
+            by_level: [FenTally::default(); 8],
+            by_district: vec![FenTally::default(); names.districts.names.len() + 1],
+            by_occupation: vec![FenTally::default(); names.occupations.names.len() + 1],
+            by_month: Vec::new(),
+            by_keys: rustc_hash::FxHashMap::default(),
+            months: MonthSums::new(accounts),
+            paid_months: MonthSums::new(accounts),
+            projects: rustc_hash::FxHashSet::default(),
+        }
+    }
+
+    /// Adds approved claims.
+    pub fn add(&mut self, approved: impl Iterator<Item = Counted>) {
+        let (engine, checks) = (self.engine, self.checks);
+        let (programs, accounts) = (engine.rules.programs.len(), engine.rules.accounts.len());
+        let (districts, occupations) = (self.by_district.len(), self.by_occupation.len());
+        let slot = |id: u32, len: usize| if id == NONE { len - 1 } else { id as usize };
+        for e in approved {
+            let (payment_month, count, fen) = (e.payment_month, e.count, e.fen);
+            let rule = engine.programs[usize::from(e.program)].rule;
+            let tally = FenTally { count, fen };
+            self.approved_all.merge(tally);
+            self.by_program[rule].merge(tally);
+            let level = e.level.map_or(7, Level::index);
+            self.by_level[level].merge(tally);
+            let (district, occupation) = (slot(e.district, districts), slot(e.occupation, occupations));
+            self.by_district[district].merge(tally);
+            self.by_occupation[occupation].merge(tally);
+            let month = YearMonth::of(e.applied_on);
+            self.by_keys.entry(pack_keys([rule, level, district, occupation], month)).or_default().merge(tally);
+            match self.by_month.iter_mut().rev().find(|(m, _)| *m == month) {
+                Some((_, t)) => t[rule].merge(tally),
+                None => {
+                    let mut t = vec![FenTally::default(); programs];
+                    t[rule] = tally;
+                    self.by_month.push((month, t));
+                }
+            }
+            let m = self.months.at(month);
+            if e.app.is_some() {
+                m.counts.apprentices += count;
+            } else {
+                m.counts.person_times += count;
+            }
+            if checks.level_table[usize::from(e.program)] && high_skill(e.level) {
+                m.counts.high_skill_workers += count;
+            }
+            if e.project != NONE {
+                self.projects.insert((month, e.project));
+            }
+            let Some(account) = e.account.filter(|a| checks.special[usize::from(e.program)] && usize::from(*a) < accounts) else {
+                continue;
+            };
+            let account = usize::from(account);
+            m.accounts[account].merge(tally);
+            match e.app.and_then(|p| self.applications.get(p as usize)) {
+                // An apprenticeship is paid in stages, and its outcome may release part of it.
+                Some(slot) => {
+                    let paid = tally.amount();
+                    let session = slot.session.unwrap_or(e.applied_on);
+                    let schedule = engine.schedule(&slot.app, session, paid);
+                    let ledger = &mut self.ledgers[account];
+                    ledger.released += paid - schedule.final_amount;
+                    for p in schedule.payments {
+                        *ledger.paid_by_month.entry(p.month).or_default() += p.amount;
+                    }
+                }
+                None => {
+                    if let Some(month) = payment_month {
+                        self.paid_months.at(month).accounts[account].merge(tally);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The report (SPEC §9) of claims with these statuses (each `count` times) and the approved
+/// claims summed in `sums`, on top of the history `past`.
 pub(crate) fn build_report<'a>(
-    engine: &Engine,
-    checks: &CheckRules,
     past: &[Past],
-    applications: &[AppSlot],
     names: Names<'_>,
-    closings: &super::Closings,
     statuses: impl Iterator<Item = (&'a Assessment, u64)>,
-    approved: impl Iterator<Item = Counted>,
+    sums: Sums<'_>,
 ) -> Report {
+    let Sums {
+        engine,
+        mut ledgers,
+        approved_all,
+        by_program,
+        by_level,
+        by_district,
+        by_occupation,
+        by_month,
+        by_keys,
+        months,
+        paid_months,
+        projects,
+        ..
+    } = sums;
     let rules = &engine.rules;
     let value = |id: ParamId| engine.base_values[id.0 as usize];
     let lag = count(value(rules.payment.months_after_application));
-    let mut report = Report::default();
-    let mut ledgers: Vec<AccountLedger> = rules
-        .accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let mut ledger = AccountLedger::new(
-                a.period,
-                a.spending_target.map(|p| value(p).number()),
-                a.opening_balance.map(|p| value(p).number()),
-                engine.closing_balance(i).is_some(),
-            );
-            ledger.closed_in = closings.closed_at.get(i).and_then(|c| c.as_ref()).map(|(date, _)| YearMonth::of(*date));
-            ledger
-        })
-        .collect();
-    report.targets = rules
+    let targets = rules
         .targets
         .iter()
         .map(|t| TargetSetReport {
@@ -176,6 +305,7 @@ pub(crate) fn build_report<'a>(
                 .collect(),
         })
         .collect();
+    let mut report = Report { targets, ..Report::default() };
     let progress = &mut report.progress;
     for p in past {
         let month = YearMonth::of(p.applied_on);
@@ -209,82 +339,6 @@ pub(crate) fn build_report<'a>(
                 }
             }
             _ => {}
-        }
-    }
-    // Tallies in whole fen by small index first; names (and their allocations) only once
-    // per key.
-    let mut approved_all = FenTally::default();
-    let mut by_program = vec![FenTally::default(); rules.programs.len()];
-    let mut by_level = [FenTally::default(); 8];
-    let mut by_district = vec![FenTally::default(); names.districts.names.len() + 1];
-    let mut by_occupation = vec![FenTally::default(); names.occupations.names.len() + 1];
-    let mut by_month: Vec<(YearMonth, Vec<FenTally>)> = Vec::new();
-    // Every key at once, by index packed in one integer: a few thousand keys however many claims.
-    let mut by_keys: rustc_hash::FxHashMap<u128, FenTally> = rustc_hash::FxHashMap::default();
-    // Per month of commitment: the counts toward the targets and, per account, what was
-    // committed; per month of payment and account, what is paid — in fen, named at the end.
-    let accounts = rules.accounts.len();
-    let mut months = MonthSums::new(accounts);
-    let mut paid_months = MonthSums::new(accounts);
-    let mut projects: rustc_hash::FxHashSet<(YearMonth, u32)> = rustc_hash::FxHashSet::default();
-    // The last slot of each holds claims without a district or occupation.
-    let (districts, occupations) = (by_district.len(), by_occupation.len());
-    let slot = |id: u32, len: usize| if id == NONE { len - 1 } else { id as usize };
-    for e in approved {
-        let (payment_month, count, fen) = (e.payment_month, e.count, e.fen);
-        let rule = engine.programs[usize::from(e.program)].rule;
-        let tally = FenTally { count, fen };
-        approved_all.merge(tally);
-        by_program[rule].merge(tally);
-        let level = e.level.map_or(7, Level::index);
-        by_level[level].merge(tally);
-        let (district, occupation) = (slot(e.district, districts), slot(e.occupation, occupations));
-        by_district[district].merge(tally);
-        by_occupation[occupation].merge(tally);
-        let month = YearMonth::of(e.applied_on);
-        by_keys.entry(pack_keys([rule, level, district, occupation], month)).or_default().merge(tally);
-        match by_month.iter_mut().rev().find(|(m, _)| *m == month) {
-            Some((_, t)) => t[rule].merge(tally),
-            None => {
-                let mut t = vec![FenTally::default(); rules.programs.len()];
-                t[rule] = tally;
-                by_month.push((month, t));
-            }
-        }
-        let m = months.at(month);
-        if e.app.is_some() {
-            m.counts.apprentices += count;
-        } else {
-            m.counts.person_times += count;
-        }
-        if checks.level_table[usize::from(e.program)] && high_skill(e.level) {
-            m.counts.high_skill_workers += count;
-        }
-        if e.project != NONE {
-            projects.insert((month, e.project));
-        }
-        let Some(account) = e.account.filter(|a| checks.special[usize::from(e.program)] && usize::from(*a) < accounts) else {
-            continue;
-        };
-        let account = usize::from(account);
-        m.accounts[account].merge(tally);
-        match e.app.and_then(|p| applications.get(p as usize)) {
-            // An apprenticeship is paid in stages, and its outcome may release part of it.
-            Some(slot) => {
-                let paid = tally.amount();
-                let session = slot.session.unwrap_or(e.applied_on);
-                let schedule = engine.schedule(&slot.app, session, paid);
-                let ledger = &mut ledgers[account];
-                ledger.released += paid - schedule.final_amount;
-                for p in schedule.payments {
-                    *ledger.paid_by_month.entry(p.month).or_default() += p.amount;
-                }
-            }
-            None => {
-                if let Some(month) = payment_month {
-                    paid_months.at(month).accounts[account].merge(tally);
-                }
-            }
         }
     }
     for (month, sums) in months.list {

@@ -4,7 +4,7 @@
 
 use super::entries::{refused, Ordered};
 use super::persons::Decision;
-use super::report::{build_report, Counted, Names};
+use super::report::{build_report, Counted, Names, Sums};
 use super::rows::{Raw, TextArena, APPROVED, NONE, NOT_ELIGIBLE};
 use super::{Batch, Closings};
 use crate::apprenticeship::ApplicationResult;
@@ -299,64 +299,26 @@ fn own_outcome(a: &Assessment, decision: u8, paid: i64) -> Assessment {
     a
 }
 
-/// Pass 3's end: the records, the applications' results and the report.
+/// Pass 3's end: the records, the applications' results and the report. The records and the
+/// sums of the approved claims are made at once, on two threads.
 pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings) -> BatchResult {
-    let n = batch.rows.len();
-    let mut outcomes: Vec<Assessment> = Vec::new();
-    let mut counts: Vec<u64> = Vec::new();
-    let mut outcome_of = Vec::with_capacity(n);
-    // The fee column becomes the amounts paid, in place (a row's fee is read before its amount
-    // is written): the result holds no second column of fen.
+    // The fee column becomes the amounts paid, in place, once both have read it: the result
+    // holds no second column of fen.
     let mut fen = std::mem::take(&mut batch.rows.fen);
-    let mut by_shape_key = ByShape::new(&batch);
     let engine = batch.engine;
-    let mut push = |mut a: Assessment, counts: &mut Vec<u64>| {
-        engine.name(&mut a);
-        outcomes.push(a);
-        counts.push(0);
-        (outcomes.len() - 1) as u32
-    };
-    // Where rows share raw entries, the last decision and outcome of each raw entry: a row
-    // decided as the last row of its raw entry has its outcome without a lookup.
-    let mut last_of_raw: Vec<(u8, u32)> = if shares_raws(&batch) { vec![(0, NONE); batch.raws.len()] } else { Vec::new() };
-    // Most batches have no row assessed on its own and no top-up: no lookup per row then.
-    let (any_own, any_paid) = (!batch.own.is_empty(), !ordered.paid.is_empty());
+    let names = Names { districts: &batch.districts, occupations: &batch.occupations, projects: &batch.projects };
+    let ((outcomes, counts, outcome_of), mut sums) = crate::parallel::join(
+        fen.len(),
+        || records(&batch, ordered, &fen),
+        || {
+            let mut sums = Sums::new(engine, &batch.checks, &batch.apps, names, closings);
+            sums.add(approved_rows(&batch, ordered, &fen));
+            sums
+        },
+    );
     for (row, fen_row) in fen.iter_mut().enumerate() {
-        let decision = batch.rows.decision[row];
-        let paid = match decision {
-            APPROVED if any_paid => ordered.paid.get(&(row as u32)).copied().unwrap_or(*fen_row),
-            APPROVED => *fen_row,
-            _ => 0,
-        };
-        let own = if any_own { batch.own.get(&(row as u32)) } else { None };
-        let id = match own {
-            Some(a) => {
-                let id = push(own_outcome(a, decision, paid), &mut counts);
-                counts[id as usize] += 1;
-                id
-            }
-            None => {
-                let r = batch.rows.raw[row] as usize;
-                match last_of_raw.get(r) {
-                    Some(&(d, id)) if id != NONE && d == decision => {
-                        counts[id as usize] += 1;
-                        id
-                    }
-                    _ => {
-                        let raw = &batch.raws[r];
-                        let id = by_shape_key.count(raw, decision, || push(by_shape(&batch, raw, decision), &mut counts));
-                        if let Some(last) = last_of_raw.get_mut(r) {
-                            *last = (decision, id);
-                        }
-                        id
-                    }
-                }
-            }
-        };
-        outcome_of.push(id);
-        *fen_row = paid;
+        *fen_row = paid(&batch, ordered, row, *fen_row);
     }
-    by_shape_key.add_counts(&mut counts);
     let applications: Vec<ApplicationResult> = batch
         .apps
         .iter()
@@ -375,7 +337,7 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
             ApplicationResult { application_id: slot.app.application_id.clone(), assessment, session: slot.session, schedule }
         })
         .collect();
-    let approved = approved_rows(&batch, &fen).chain(batch.apps.iter().enumerate().filter_map(|(p, slot)| match slot.decision {
+    sums.add(batch.apps.iter().enumerate().filter_map(|(p, slot)| match slot.decision {
         Some(Decision::Approved(paid)) => Some(Counted {
             program: slot.program.unwrap_or(0),
             level: Some(slot.app.target_level),
@@ -394,23 +356,84 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
         }),
         _ => None,
     }));
-    let names = Names { districts: &batch.districts, occupations: &batch.occupations, projects: &batch.projects };
     let statuses = outcomes.iter().zip(&counts).filter(|(_, c)| **c > 0).map(|(a, c)| (a, *c));
     let apps_statuses = applications.iter().map(|a| (&a.assessment, 1u64));
-    let report =
-        build_report(batch.engine, &batch.checks, &batch.past, &batch.apps, names, closings, statuses.chain(apps_statuses), approved);
+    let report = build_report(&batch.past, names, statuses.chain(apps_statuses), sums);
     BatchResult { outcomes, outcome_of, fen, ids: batch.ids, given_ids: batch.given_ids, applications, report }
 }
 
-/// The approved rows as the report counts them, each paid `fen[row]`: row by row, or summed by
-/// raw entry first where rows share raw entries (the report only adds them up), each raw entry
-/// where its first approved row was, so that the report meets every key in the same order.
-fn approved_rows<'b>(batch: &'b Batch<'_>, fen: &'b [i64]) -> impl Iterator<Item = Counted> + 'b {
+/// What row `row`, of fee column `fee` after pass 3 (its amount when approved), is paid: its
+/// amount, or its top-up where one was paid; nothing unless approved.
+fn paid(batch: &Batch<'_>, ordered: &Ordered, row: usize, fee: i64) -> i64 {
+    match batch.rows.decision[row] {
+        APPROVED if !ordered.paid.is_empty() => ordered.paid.get(&(row as u32)).copied().unwrap_or(fee),
+        APPROVED => fee,
+        _ => 0,
+    }
+}
+
+/// Every row's outcome: the distinct assessments the rows share, how many rows each, and each
+/// row's (`fen` the fee column after pass 3).
+fn records(batch: &Batch<'_>, ordered: &Ordered, fen: &[i64]) -> (Vec<Assessment>, Vec<u64>, Vec<u32>) {
+    let mut outcomes: Vec<Assessment> = Vec::new();
+    let mut counts: Vec<u64> = Vec::new();
+    let mut outcome_of = Vec::with_capacity(fen.len());
+    let mut by_shape_key = ByShape::new(batch);
+    let engine = batch.engine;
+    let mut push = |mut a: Assessment, counts: &mut Vec<u64>| {
+        engine.name(&mut a);
+        outcomes.push(a);
+        counts.push(0);
+        (outcomes.len() - 1) as u32
+    };
+    // Where rows share raw entries, the last decision and outcome of each raw entry: a row
+    // decided as the last row of its raw entry has its outcome without a lookup.
+    let mut last_of_raw: Vec<(u8, u32)> = if shares_raws(batch) { vec![(0, NONE); batch.raws.len()] } else { Vec::new() };
+    // Most batches have no row assessed on its own: no lookup per row then.
+    let any_own = !batch.own.is_empty();
+    for (row, &fee) in fen.iter().enumerate() {
+        let decision = batch.rows.decision[row];
+        let own = if any_own { batch.own.get(&(row as u32)) } else { None };
+        let id = match own {
+            Some(a) => {
+                let id = push(own_outcome(a, decision, paid(batch, ordered, row, fee)), &mut counts);
+                counts[id as usize] += 1;
+                id
+            }
+            None => {
+                let r = batch.rows.raw[row] as usize;
+                match last_of_raw.get(r) {
+                    Some(&(d, id)) if id != NONE && d == decision => {
+                        counts[id as usize] += 1;
+                        id
+                    }
+                    _ => {
+                        let raw = &batch.raws[r];
+                        let id = by_shape_key.count(raw, decision, || push(by_shape(batch, raw, decision), &mut counts));
+                        if let Some(last) = last_of_raw.get_mut(r) {
+                            *last = (decision, id);
+                        }
+                        id
+                    }
+                }
+            }
+        };
+        outcome_of.push(id);
+    }
+    by_shape_key.add_counts(&mut counts);
+    (outcomes, counts, outcome_of)
+}
+
+/// The approved rows as the report counts them, each paid as [`paid`] says: row by row, or
+/// summed by raw entry first where rows share raw entries (the report only adds them up), each
+/// raw entry where its first approved row was, so that the report meets every key in the same
+/// order.
+fn approved_rows<'b>(batch: &'b Batch<'_>, ordered: &'b Ordered, fen: &'b [i64]) -> impl Iterator<Item = Counted> + 'b {
     let rows = batch.rows.len();
     let shared = shares_raws(batch);
     let by_row = (0..if shared { 0 } else { rows })
         .filter(|&r| batch.rows.decision[r] == APPROVED)
-        .map(move |r| counted(batch, batch.rows.raw[r], 1, i128::from(fen[r])));
+        .map(move |r| counted(batch, batch.rows.raw[r], 1, i128::from(paid(batch, ordered, r, fen[r]))));
     let (mut sums, mut first_seen): (Vec<(u64, i128)>, Vec<u32>) = (Vec::new(), Vec::new());
     if shared {
         sums = vec![(0, 0); batch.raws.len()];
@@ -421,7 +444,7 @@ fn approved_rows<'b>(batch: &'b Batch<'_>, fen: &'b [i64]) -> impl Iterator<Item
                     first_seen.push(raw);
                 }
                 sum.0 += 1;
-                sum.1 += i128::from(fen[r]);
+                sum.1 += i128::from(paid(batch, ordered, r, fen[r]));
             }
         }
     }
