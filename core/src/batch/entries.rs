@@ -10,9 +10,10 @@
 use super::budget::Closings;
 use super::keys::{sort_keys, Repeats};
 use super::persons::{finish_trace, Decision, Entry, Person};
-use super::rows::{days, APPROVED, NONE, NOT_ELIGIBLE};
+use super::rows::{days, Raw, APPROVED, NONE, NOT_ELIGIBLE};
 use super::{Batch, Partition, Past};
 use crate::calendar::Date;
+use crate::level::Level;
 use crate::reasons::{Reason, Status};
 use crate::rules::Fund;
 use crate::trace::Step;
@@ -203,53 +204,37 @@ fn queue_day(batch: &Batch<'_>, i: u32, rows: u32) -> Date {
 
 impl Partition<'_> {
     /// The cross-claim entries of rows and applications `items` (in person order, so scattered
-    /// across the batch's columns) into `out`. A row's entry follows a chain of three loads, its
-    /// row's raw entry, then that entry's shape; a group of items is taken a link at a time, so
-    /// that the loads of one link overlap rather than each waiting on the one before.
+    /// across the batch's columns) into `out`. A row's entry follows a chain of loads: its row's
+    /// columns, its raw entry, then that entry's shape. A group of items is taken a link at a
+    /// time, so that the loads of one link overlap rather than each waiting on the one before.
     fn entries_into(&self, items: &[u32], out: &mut Vec<Entry>) {
         const GROUP: usize = 32;
         let b = &self.batch;
         let rows = b.rows.len() as u32;
         out.reserve(items.len());
         for group in items.chunks(GROUP) {
-            let mut raws = [NONE; GROUP];
-            for (raw, &i) in raws.iter_mut().zip(group) {
+            let mut columns = [(NONE, 0i64, NONE); GROUP];
+            for (c, &i) in columns.iter_mut().zip(group) {
                 if i < rows {
-                    *raw = b.rows.raw[i as usize];
+                    let r = i as usize;
+                    *c = (b.rows.raw[r], b.rows.fen[r], b.rows.enterprise[r]);
                 }
             }
-            let mut shapes = [0u32; GROUP];
-            for (shape, &raw) in shapes.iter_mut().zip(&raws) {
-                if let Some(raw) = b.raws.get(raw as usize) {
-                    *shape = raw.shape;
-                }
+            let mut raws = [None; GROUP];
+            for (raw, c) in raws.iter_mut().zip(&columns) {
+                *raw = b.raws.get(c.0 as usize).copied();
+            }
+            let mut shapes = [None; GROUP];
+            for (shape, raw) in shapes.iter_mut().zip(&raws) {
+                *shape =
+                    raw.and_then(|raw| b.shapes.list.get(raw.shape as usize)).map(|s| (s.program as u16, s.occupation, s.level, s.counts));
             }
             for (k, &i) in group.iter().enumerate() {
-                out.push(if i < rows { self.row_entry(i, raws[k], shapes[k]) } else { self.entry(i) });
+                out.push(match (raws[k], shapes[k]) {
+                    (Some(raw), Some(shape)) if i < rows => row_entry(i, columns[k], &raw, shape),
+                    _ => self.entry(i),
+                });
             }
-        }
-    }
-
-    /// The cross-claim entry of row `i`, whose raw entry and shape are `raw` and `shape`.
-    fn row_entry(&self, i: u32, raw: u32, shape: u32) -> Entry {
-        let b = &self.batch;
-        let r = i as usize;
-        let raw = &b.raws[raw as usize];
-        let shape = &b.shapes.list[shape as usize];
-        let amount = Decimal::new(b.rows.fen[r], 2);
-        Entry {
-            row: i,
-            app: None,
-            applied_on: raw.applied_on,
-            event_date: raw.event_date,
-            program: shape.program as u16,
-            occupation: shape.occupation,
-            level: shape.level,
-            enterprise: b.rows.enterprise[r],
-            amount,
-            counts: shape.counts,
-            account: raw.account,
-            decision: Decision::Approved(amount),
         }
     }
 
@@ -258,8 +243,10 @@ impl Partition<'_> {
         let b = &self.batch;
         let rows = b.rows.len() as u32;
         if i < rows {
-            let raw = b.rows.raw[i as usize];
-            self.row_entry(i, raw, b.raws[raw as usize].shape)
+            let r = i as usize;
+            let raw = &b.raws[b.rows.raw[r] as usize];
+            let s = &b.shapes.list[raw.shape as usize];
+            row_entry(i, (b.rows.raw[r], b.rows.fen[r], b.rows.enterprise[r]), raw, (s.program as u16, s.occupation, s.level, s.counts))
         } else {
             let p = i - rows;
             let slot = &b.apps[p as usize];
@@ -459,6 +446,31 @@ impl Partition<'_> {
             }
         }
         bits
+    }
+}
+
+/// The cross-claim entry of row `i`: its columns (raw entry, amount in fen, enterprise), its raw
+/// entry, and its shape's program, occupation, level and whether it counts toward the limit.
+fn row_entry(
+    i: u32,
+    (_, fen, enterprise): (u32, i64, u32),
+    raw: &Raw,
+    (program, occupation, level, counts): (u16, u32, Option<Level>, bool),
+) -> Entry {
+    let amount = Decimal::new(fen, 2);
+    Entry {
+        row: i,
+        app: None,
+        applied_on: raw.applied_on,
+        event_date: raw.event_date,
+        program,
+        occupation,
+        level,
+        enterprise,
+        amount,
+        counts,
+        account: raw.account,
+        decision: Decision::Approved(amount),
     }
 }
 
