@@ -88,6 +88,7 @@ mod group;
 mod history;
 mod level;
 mod overrides;
+mod prefetch;
 mod reasons;
 mod schema;
 #[cfg(feature = "serde")]

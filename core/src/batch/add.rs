@@ -40,6 +40,9 @@ struct Keyed {
     shape: Option<KeyOf>,
     person: u64,
     fee: i64,
+    /// The hashes of the claim's enterprise and district, as the batch's interners hash them.
+    enterprise: Option<u64>,
+    district: Option<u64>,
 }
 
 impl Keyed {
@@ -47,7 +50,8 @@ impl Keyed {
         let shape = (!Shapes::apart(engine, claim)).then(|| ShapeKey::of(engine, claim));
         // A claim assessed on its own keeps no fee in the batch's columns.
         let fee = if shape.is_some() { fen(claim.fee_paid) } else { FEE_ABSENT };
-        Keyed { shape, person: hash(&claim.person_id), fee }
+        let (enterprise, district) = (claim.enterprise_id.as_deref().map(hash), claim.district.as_deref().map(hash));
+        Keyed { shape, person: hash(&claim.person_id), fee, enterprise, district }
     }
 }
 
@@ -79,6 +83,14 @@ impl Engine {
 /// Rows read and prepared at a time by [`Batch::add_all`] and [`Batch::add_rows`]: enough to keep
 /// every core busy, few enough that a block's claims stay small next to the batch.
 const BLOCK: usize = 1 << 16;
+
+/// Rows ahead of the one added whose shapes are asked for from the cache (twice as far for the
+/// index's slot): about as many as the memory's latency takes to add.
+const AHEAD: usize = 16;
+
+/// Shapes and enterprises that a core's cache holds (with room to spare): below, nothing is
+/// asked for ahead.
+const CACHED: usize = 4096;
 
 impl Batch<'_> {
     /// Adds a claim; one whose fields do not validate ([`Claim::validate`]) is `invalid`, with
@@ -114,8 +126,20 @@ impl Batch<'_> {
                 })
             },
             |k, parts| {
-                // Read in place: a claim's key is not moved again.
-                for (claim, keyed) in blocks[k].iter().zip(parts.iter().flatten()) {
+                // Read in place: a claim's key is not moved again. Where the shapes and the
+                // enterprises outgrow the cache, the places of the rows' a little ahead are asked
+                // for from it, the index's slots first.
+                let all: Vec<&Option<Keyed>> = parts.iter().flatten().collect();
+                let ahead = self.shapes.list.len() + self.enterprises.names.len() > CACHED;
+                for (j, (claim, keyed)) in blocks[k].iter().zip(&all).enumerate() {
+                    if ahead {
+                        if let Some(Some(keyed)) = all.get(j + 2 * AHEAD) {
+                            self.prefetch(keyed, false);
+                        }
+                        if let Some(Some(keyed)) = all.get(j + AHEAD) {
+                            self.prefetch(keyed, true);
+                        }
+                    }
                     match keyed {
                         Some(keyed) => self.push_keyed(claim, &claim.claim_id, keyed),
                         None => self.add(claim),
@@ -212,28 +236,34 @@ impl Batch<'_> {
             return;
         };
         let shape = self.shapes.find(engine, claim, key, &mut self.occupations, &mut self.projects);
-        let raw = self.raw(claim, shape);
-        self.push_shaped_fen(given, &claim.person_id, person, claim.enterprise_id.as_deref(), keyed.fee, raw);
+        let district = claim.district.as_deref().zip(keyed.district).map_or(NONE, |(d, h)| self.districts.id_hashed(d, h));
+        let raw = self.raw_at(shape, claim.event_date, claim.applied_on, district);
+        let enterprise = claim.enterprise_id.as_deref().zip(keyed.enterprise).map_or(NONE, |(e, h)| self.enterprises.id_hashed(e, h));
+        let row = self.rows.len() as u32;
+        self.push_id(row, given);
+        self.persons.push(&claim.person_id);
+        self.rows.push(raw, keyed.fee, person, enterprise);
+        self.decide_claim(row);
         if traced {
             self.own.insert(row, engine.explain(claim));
         }
     }
 
-    /// Adds the row of a validated claim whose checks 1–7 its raw entry `raw` holds; `person`
-    /// is the hash of its person id, `fee` its fee in fen (or [`FEE_ABSENT`]).
-    pub(super) fn push_shaped_fen(&mut self, claim_id: &str, person_id: &str, person: u64, enterprise: Option<&str>, fee: i64, raw: u32) {
-        let row = self.rows.len() as u32;
-        self.push_id(row, claim_id);
-        self.persons.push(person_id);
-        let enterprise = self.enterprises.opt(enterprise);
-        self.rows.push(raw, fee, person, enterprise);
-        self.decide_claim(row);
+    /// Asks the cache for what adding a claim keyed `keyed` reads: the index's slots of its shape
+    /// and its enterprise, or (`found`) what they name.
+    fn prefetch(&self, keyed: &Keyed, found: bool) {
+        if let Some(shape) = &keyed.shape {
+            self.shapes.prefetch(shape.hash(), found);
+        }
+        if let Some(h) = keyed.enterprise {
+            self.enterprises.prefetch(h, found);
+        }
     }
 
     /// Adds rows `range` of a table's part, validated claims each of raw entry `raws[k]` and
     /// (interned) enterprise `enterprises[k]`, with their ids in `ids` and `persons` and their
     /// persons' hashes and fees in fen in `person` and `fen` (indexed as the arenas): as
-    /// [`Batch::push_shaped_fen`] adds each, the columns appended a run at a time.
+    /// [`Batch::push_keyed`] adds each, the columns appended a run at a time.
     pub(super) fn push_shaped_rows(
         &mut self,
         (ids, persons): (&TextArena, &TextArena),
@@ -251,42 +281,29 @@ impl Batch<'_> {
         }
     }
 
-    /// A raw entry for a validated claim of shape `shape`.
-    fn raw(&mut self, claim: &Claim, shape: u32) -> u32 {
-        let district = self.districts.opt(claim.district.as_deref());
-        self.raw_at(shape, claim.event_date, claim.applied_on, district)
-    }
-
     /// A raw entry for a claim of shape `shape` with these dates and (interned) district: the last
     /// one of the shape when it has them too (rows of one day share their raw entries).
     pub(super) fn raw_at(&mut self, shape: u32, event_date: Date, applied_on: Date, district: u32) -> u32 {
-        let at = shape as usize;
-        if let Some(&(e, a, d, raw)) = self.last_raw.get(at).filter(|_| self.share_raws) {
-            if raw != NONE && (e, a, d) == (event_date, applied_on, district) {
-                return raw;
-            }
+        let share = self.share_raws;
+        let Some(hot) = self.shapes.hot_mut(shape) else { return NONE };
+        let (e, a, d, raw) = hot.last;
+        if share && raw != NONE && (e, a, d) == (event_date, applied_on, district) {
+            return raw;
         }
-        let raw = self.new_raw(shape, event_date, applied_on, district);
-        if self.last_raw.len() <= at {
-            self.last_raw.resize(at + 1, (Date::MIN, Date::MIN, NONE, NONE));
-        }
-        self.last_raw[at] = (event_date, applied_on, district, raw);
-        raw
-    }
-
-    fn new_raw(&mut self, shape: u32, event_date: Date, applied_on: Date, district: u32) -> u32 {
-        let s = &self.shapes.list[shape as usize];
-        let program = (s.program != NONE).then(|| &self.engine.rules.programs[self.engine.programs[s.program as usize].rule]);
+        let raw = self.raws.len() as u32;
+        hot.last = (event_date, applied_on, district, raw);
+        let (program, window_months) = (hot.program, hot.window_months);
+        let program = (program != NONE).then(|| &self.engine.rules.programs[self.engine.programs[program as usize].rule]);
         let account = program.filter(|p| p.fund == Fund::SpecialAccount).and_then(|p| self.engine.account_on(p.fund, applied_on));
         self.raws.push(Raw {
             shape,
             event_date,
             applied_on,
             district,
-            window: window_reasons(event_date, applied_on, s.window_months),
+            window: window_reasons(event_date, applied_on, window_months),
             account,
         });
-        (self.raws.len() - 1) as u32
+        raw
     }
 
     /// Checks 1–7 and the amount of a row from its shape, its window and its fee: approved
@@ -294,13 +311,12 @@ impl Batch<'_> {
     fn decide_claim(&mut self, row: u32) {
         let i = row as usize;
         let raw = &self.raws[self.rows.raw[i] as usize];
-        let shape = &self.shapes.list[raw.shape as usize];
         let fee = self.rows.fen[i];
         self.rows.fen[i] = 0;
-        if !shape.approved || !raw.window.is_empty() {
+        let Some(shape) = self.shapes.hot(raw.shape).filter(|s| s.approved && raw.window.is_empty()) else {
             self.rows.decision[i] = NOT_ELIGIBLE;
             return;
-        }
+        };
         let amount = if shape.caps && fee >= 0 { shape.fen.min(fee) } else { shape.fen };
         if amount <= 0 {
             // A subsidy of 0.00 (no fee paid) is not a subsidy: it uses up no limit.

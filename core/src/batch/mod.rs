@@ -26,6 +26,7 @@ mod add;
 mod budget;
 mod checks;
 mod entries;
+mod index;
 mod keys;
 mod persons;
 pub(crate) mod report;
@@ -128,8 +129,6 @@ pub struct Batch<'e> {
     trace: TraceScope,
     rows: Rows,
     raws: Vec<Raw>,
-    /// Per shape, the dates, district and raw entry of its last raw entry.
-    last_raw: Vec<(Date, Date, u32, u32)>,
     /// Whether rows with the same shape, dates and district share a raw entry (always, but in
     /// the test that compares a batch with and without sharing).
     share_raws: bool,
@@ -205,7 +204,6 @@ impl Engine {
             trace: TraceScope::Off,
             rows: Rows::default(),
             raws: Vec::new(),
-            last_raw: Vec::new(),
             share_raws: true,
             shapes: Shapes::default(),
             ids: TextArena::default(),

@@ -9,10 +9,10 @@
 //! say). Where there are four rows or more a raw entry, the records and the report take the
 //! rows a raw entry at a time.
 
+use super::index::HashIndex;
 use crate::calendar::Date;
 use crate::reasons::Reasons;
 use compact_str::CompactString;
-use rustc_hash::FxHashMap;
 
 /// "None" for interned ids.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -23,19 +23,26 @@ pub(crate) const FEE_ABSENT: i64 = -1;
 /// Strings to small ids.
 #[derive(Default)]
 pub(crate) struct Interner {
-    map: FxHashMap<CompactString, u32>,
+    index: HashIndex,
     pub(crate) names: Vec<CompactString>,
 }
 
 impl Interner {
     pub fn id(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.map.get(s) {
-            return id;
-        }
-        let id = self.names.len() as u32;
-        self.map.insert(CompactString::from(s), id);
+        self.id_hashed(s, hash(s))
+    }
+
+    /// [`Interner::id`] of a text whose [`hash`] is `h` (made beforehand, on another thread say).
+    pub fn id_hashed(&mut self, s: &str, h: u64) -> u32 {
+        debug_assert_eq!(h, hash(s), "a hash of another text");
+        let names = &self.names;
+        let slot = match self.index.find(h, |id| names.get(id as usize).is_some_and(|n| n == s)) {
+            Ok(id) => return id,
+            Err(slot) => slot,
+        };
         self.names.push(CompactString::from(s));
-        id
+        let names = &self.names;
+        self.index.add(slot, h, |id| names.get(id as usize).map_or(0, |n| hash(n)))
     }
 
     pub fn opt(&mut self, s: Option<&str>) -> u32 {
@@ -44,6 +51,17 @@ impl Interner {
 
     pub fn name(&self, id: u32) -> &str {
         self.names.get(id as usize).map_or("-", CompactString::as_str)
+    }
+
+    /// Asks the cache for what finding a text of hash `h` reads: its slot in the index, and
+    /// (`name`, once the slot has come) the text the slot names.
+    pub fn prefetch(&self, h: u64, name: bool) {
+        if !name {
+            return self.index.prefetch(h);
+        }
+        if let Some(n) = self.index.candidate(h).and_then(|id| self.names.get(id as usize)) {
+            crate::prefetch::prefetch(n);
+        }
     }
 }
 
@@ -189,8 +207,12 @@ impl Rows {
 /// A hash of a text that spreads over all 64 bits (persons are partitioned by its top bits).
 pub(crate) fn hash(s: &str) -> u64 {
     use std::hash::BuildHasher;
-    let h = rustc_hash::FxBuildHasher.hash_one(s);
-    // FxHash leaves the top bits weak for short keys: mix them (a 64-bit finaliser).
+    mix(rustc_hash::FxBuildHasher.hash_one(s))
+}
+
+/// An FxHash spread over all 64 bits: FxHash leaves the top bits weak for short keys (a 64-bit
+/// finaliser).
+pub(crate) fn mix(h: u64) -> u64 {
     let h = (h ^ (h >> 33)).wrapping_mul(0xff51_afd7_ed55_8ccd);
     h ^ (h >> 33)
 }

@@ -6,7 +6,8 @@
 //! lookup, its claim window (check 6, from its own dates), a minimum with its fee (which
 //! commutes with the one rounding, a fee being whole fen) and its month of payment.
 
-use super::rows::{Interner, NONE};
+use super::index::HashIndex;
+use super::rows::{mix, Interner, NONE};
 use crate::assessment::Assessment;
 use crate::calendar::{after_months, Date};
 use crate::claim::Claim;
@@ -18,7 +19,6 @@ use crate::reasons::{Reason, Reasons, Status};
 use crate::rules::Calculation;
 use compact_str::CompactString;
 use rust_decimal::Decimal;
-use rustc_hash::FxHashMap;
 
 /// What a claim's checks 1–5 and 7 and its amount depend on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -86,17 +86,10 @@ pub(crate) struct KeyOf {
     key: ShapeKey,
 }
 
-impl PartialEq for KeyOf {
-    fn eq(&self, other: &Self) -> bool {
-        self.hash == other.hash && self.key == other.key
-    }
-}
-
-impl Eq for KeyOf {}
-
-impl std::hash::Hash for KeyOf {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        state.write_u64(self.hash);
+impl KeyOf {
+    /// The key's hash.
+    pub fn hash(&self) -> u64 {
+        self.hash
     }
 }
 
@@ -133,15 +126,41 @@ impl ShapeKey {
                 fee: claim.fee_paid.is_some(),
             },
         };
-        KeyOf { hash: std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &key), key }
+        KeyOf { hash: mix(std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &key)), key }
     }
 }
 
-/// The shapes of a batch, by key.
+/// The shapes of a batch, by key: each key's hash indexes its shape, and the key is kept beside
+/// what every row of the shape reads when it is added ([`Hot`]), so that adding a row reads one
+/// place of memory for both (a year has tens of thousands of shapes: the map's key, the shape's
+/// fields and its last raw entry were three misses of the cache a row). The index is a table of
+/// its own, so that a caller that knows the keys of the rows to come can ask for their places
+/// ahead ([`Shapes::prefetch`]).
 #[derive(Default)]
 pub(crate) struct Shapes {
-    by_key: FxHashMap<KeyOf, u32>,
+    index: HashIndex,
+    entries: Vec<Entry>,
     pub list: Vec<Shape>,
+}
+
+/// A shape's key and what adding a row of it reads and writes.
+struct Entry {
+    hot: Hot,
+    hash: u64,
+    key: ShapeKey,
+}
+
+/// What adding a row of a shape reads of it ([`Shape`]'s fields of the same names), and the
+/// shape's last raw entry.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Hot {
+    /// The dates, district and index of the shape's last raw entry (index `NONE`: none yet).
+    pub last: (Date, Date, u32, u32),
+    pub fen: i64,
+    pub program: u32,
+    pub window_months: u32,
+    pub approved: bool,
+    pub caps: bool,
 }
 
 impl Shapes {
@@ -154,15 +173,46 @@ impl Shapes {
     /// [`Shapes::of`] with the claim's key made beforehand (on another thread, say).
     pub fn find(&mut self, engine: &Engine, claim: &Claim, key: &KeyOf, occupations: &mut Interner, projects: &mut Interner) -> u32 {
         debug_assert!(ShapeKey::of(engine, claim).key == key.key, "a key made of another claim");
-        if let Some(&id) = self.by_key.get(key) {
-            return id;
-        }
+        let entries = &self.entries;
+        let slot = match self.index.find(key.hash, |id| entries.get(id as usize).is_some_and(|e| e.key == key.key)) {
+            Ok(id) => return id,
+            Err(slot) => slot,
+        };
         let program = (key.key.program != UNKNOWN).then_some(key.key.program);
         let shape = assess(engine, claim, program, occupations, projects);
-        let id = self.list.len() as u32;
+        let hot = Hot {
+            last: (Date::MIN, Date::MIN, NONE, NONE),
+            fen: shape.fen,
+            program: shape.program,
+            window_months: shape.window_months,
+            approved: shape.approved,
+            caps: shape.caps,
+        };
+        self.entries.push(Entry { hot, hash: key.hash, key: key.key.clone() });
         self.list.push(shape);
-        self.by_key.insert(key.clone(), id);
-        id
+        let entries = &self.entries;
+        self.index.add(slot, key.hash, |id| entries.get(id as usize).map_or(0, |e| e.hash))
+    }
+
+    /// Asks the cache for what finding a key of hash `hash` reads: its slot in the index, and
+    /// (`entry`, once the slot has come) the shape the slot names.
+    pub fn prefetch(&self, hash: u64, entry: bool) {
+        if !entry {
+            return self.index.prefetch(hash);
+        }
+        if let Some(e) = self.index.candidate(hash).and_then(|id| self.entries.get(id as usize)) {
+            crate::prefetch::prefetch_all(e);
+        }
+    }
+
+    /// What adding a row of shape `id` reads (`None` for an id not made here).
+    pub fn hot(&self, id: u32) -> Option<&Hot> {
+        self.entries.get(id as usize).map(|e| &e.hot)
+    }
+
+    /// [`Shapes::hot`], to note the shape's last raw entry.
+    pub fn hot_mut(&mut self, id: u32) -> Option<&mut Hot> {
+        self.entries.get_mut(id as usize).map(|e| &mut e.hot)
     }
 
     /// Whether a claim is assessed on its own rather than by its shape: an apprenticeship is an
