@@ -3,7 +3,7 @@
 //! applications, reviewed as they come; and the history of earlier subsidies.
 
 use super::rows::{hash, Raw, TextArena, APPROVED, FEE_ABSENT, NONE, NOT_ELIGIBLE};
-use super::shapes::{window_reasons, KeyOf, ShapeKey, Shapes};
+use super::shapes::{window_reasons, KeyOf, Shapes};
 use super::table::{self, ClaimTable};
 use super::{report, AppSlot, Batch, Past};
 use crate::apprenticeship::Application;
@@ -47,7 +47,7 @@ struct Keyed {
 
 impl Keyed {
     fn of(engine: &Engine, claim: &Claim) -> Self {
-        let shape = (!Shapes::apart(engine, claim)).then(|| ShapeKey::of(engine, claim));
+        let shape = (!Shapes::apart(engine, claim)).then(|| KeyOf::of(engine, claim));
         // A claim assessed on its own keeps no fee in the batch's columns.
         let fee = if shape.is_some() { fen(claim.fee_paid) } else { FEE_ABSENT };
         let (enterprise, district) = (claim.enterprise_id.as_deref().map(hash), claim.district.as_deref().map(hash));

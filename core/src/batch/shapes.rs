@@ -21,7 +21,7 @@ use compact_str::CompactString;
 use rust_decimal::Decimal;
 
 /// What a claim's checks 1–5 and 7 and its amount depend on.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone)]
 pub(crate) struct ShapeKey {
     /// Index of the program in the engine, or [`UNKNOWN`].
     program: u16,
@@ -78,15 +78,42 @@ pub(crate) struct Shape {
     pub payment_lag: u32,
 }
 
-/// A shape's key with its hash, made on any thread ([`ShapeKey::of`]) and looked up on the
-/// adding one ([`Shapes::find`]), which then hashes nothing.
-#[derive(Debug, Clone)]
+/// What a claim's shape is found by, made on any thread ([`KeyOf::of`]) and looked up on the
+/// adding one ([`Shapes::find`]), which then hashes nothing: the hash of the claim's key, and the
+/// parts of the key that are not the claim's own fields. The key's texts are compared with the
+/// claim's where they are (only a new shape's key is made).
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct KeyOf {
     hash: u64,
-    key: ShapeKey,
+    program: u16,
+    segment: u16,
+    ui_contribution_months: Option<u32>,
 }
 
 impl KeyOf {
+    /// The key of a validated claim's shape, made on any thread.
+    pub fn of(engine: &Engine, claim: &Claim) -> KeyOf {
+        use std::hash::{BuildHasher, Hash, Hasher};
+        let mut h = rustc_hash::FxBuildHasher.build_hasher();
+        let key = match engine.program_index.get(claim.program.as_str()) {
+            None => KeyOf { hash: 0, program: UNKNOWN, segment: 0, ui_contribution_months: None },
+            Some(p) => KeyOf {
+                hash: 0,
+                program: p,
+                segment: u16::try_from(engine.programs[usize::from(p)].segment_index(claim.event_date)).unwrap_or(u16::MAX),
+                ui_contribution_months: ui_months_read(engine, p, claim),
+            },
+        };
+        (key.program, key.segment, key.ui_contribution_months).hash(&mut h);
+        if key.program != UNKNOWN {
+            let c = claim;
+            (c.group, c.level, c.occupation.as_deref(), c.institution.as_deref(), c.evaluator.as_deref(), c.project.as_deref())
+                .hash(&mut h);
+            (c.months, c.enterprise_id.is_some(), c.fee_paid.is_some()).hash(&mut h);
+        }
+        KeyOf { hash: mix(h.finish()), ..key }
+    }
+
     /// The key's hash.
     pub fn hash(&self) -> u64 {
         self.hash
@@ -94,39 +121,36 @@ impl KeyOf {
 }
 
 impl ShapeKey {
-    /// The key of a validated claim's shape (on any thread).
-    pub fn of(engine: &Engine, claim: &Claim) -> KeyOf {
-        let key = match engine.program_index.get(claim.program.as_str()) {
-            None => ShapeKey {
-                program: UNKNOWN,
-                segment: 0,
-                group: Group::Employee,
-                level: None,
-                occupation: None,
-                institution: None,
-                evaluator: None,
-                project: None,
-                months: None,
-                ui_contribution_months: None,
-                enterprise: false,
-                fee: false,
-            },
-            Some(p) => ShapeKey {
-                program: p,
-                segment: u16::try_from(engine.programs[usize::from(p)].segment_index(claim.event_date)).unwrap_or(u16::MAX),
-                group: claim.group,
-                level: claim.level,
-                occupation: claim.occupation.clone(),
-                institution: claim.institution.clone(),
-                evaluator: claim.evaluator.clone(),
-                project: claim.project.clone(),
-                months: claim.months,
-                ui_contribution_months: ui_months_read(engine, p, claim),
-                enterprise: claim.enterprise_id.is_some(),
-                fee: claim.fee_paid.is_some(),
-            },
-        };
-        KeyOf { hash: mix(std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, &key)), key }
+    /// The key of claim `claim`'s shape, found as `k`.
+    fn new(k: &KeyOf, claim: &Claim) -> ShapeKey {
+        let known = k.program != UNKNOWN;
+        ShapeKey {
+            program: k.program,
+            segment: k.segment,
+            group: if known { claim.group } else { Group::Employee },
+            level: claim.level.filter(|_| known),
+            occupation: claim.occupation.clone().filter(|_| known),
+            institution: claim.institution.clone().filter(|_| known),
+            evaluator: claim.evaluator.clone().filter(|_| known),
+            project: claim.project.clone().filter(|_| known),
+            months: claim.months.filter(|_| known),
+            ui_contribution_months: k.ui_contribution_months,
+            enterprise: known && claim.enterprise_id.is_some(),
+            fee: known && claim.fee_paid.is_some(),
+        }
+    }
+
+    /// Whether claim `claim`, found as `k`, has this shape.
+    fn is(&self, k: &KeyOf, claim: &Claim) -> bool {
+        let c = claim;
+        (self.program, self.segment, self.ui_contribution_months) == (k.program, k.segment, k.ui_contribution_months)
+            && (k.program == UNKNOWN
+                || (self.group, self.level, self.months, self.enterprise, self.fee)
+                    == (c.group, c.level, c.months, c.enterprise_id.is_some(), c.fee_paid.is_some())
+                    && self.occupation == c.occupation
+                    && self.institution == c.institution
+                    && self.evaluator == c.evaluator
+                    && self.project == c.project)
     }
 }
 
@@ -167,18 +191,24 @@ impl Shapes {
     /// The shape of a validated claim, assessed once when new. `occupations` and `projects` are
     /// the batch's interners.
     pub fn of(&mut self, engine: &Engine, claim: &Claim, occupations: &mut Interner, projects: &mut Interner) -> u32 {
-        self.find(engine, claim, &ShapeKey::of(engine, claim), occupations, projects)
+        self.find(engine, claim, &KeyOf::of(engine, claim), occupations, projects)
     }
 
     /// [`Shapes::of`] with the claim's key made beforehand (on another thread, say).
     pub fn find(&mut self, engine: &Engine, claim: &Claim, key: &KeyOf, occupations: &mut Interner, projects: &mut Interner) -> u32 {
-        debug_assert!(ShapeKey::of(engine, claim).key == key.key, "a key made of another claim");
+        debug_assert!(
+            {
+                let k = KeyOf::of(engine, claim);
+                (k.program, k.segment, k.ui_contribution_months) == (key.program, key.segment, key.ui_contribution_months)
+            },
+            "a key made of another claim"
+        );
         let entries = &self.entries;
-        let slot = match self.index.find(key.hash, |id| entries.get(id as usize).is_some_and(|e| e.key == key.key)) {
+        let slot = match self.index.find(key.hash, |id| entries.get(id as usize).is_some_and(|e| e.key.is(key, claim))) {
             Ok(id) => return id,
             Err(slot) => slot,
         };
-        let program = (key.key.program != UNKNOWN).then_some(key.key.program);
+        let program = (key.program != UNKNOWN).then_some(key.program);
         let shape = assess(engine, claim, program, occupations, projects);
         let hot = Hot {
             last: (Date::MIN, Date::MIN, NONE, NONE),
@@ -188,7 +218,7 @@ impl Shapes {
             approved: shape.approved,
             caps: shape.caps,
         };
-        self.entries.push(Entry { hot, hash: key.hash, key: key.key.clone() });
+        self.entries.push(Entry { hot, hash: key.hash, key: ShapeKey::new(key, claim) });
         self.list.push(shape);
         let entries = &self.entries;
         self.index.add(slot, key.hash, |id| entries.get(id as usize).map_or(0, |e| e.hash))
@@ -316,7 +346,7 @@ mod tests {
             c
         };
         let (a, b) = (claim("6-18-02-04"), claim("4-10-01-06"));
-        let alike = |c: &Claim| KeyOf { hash: 7, ..ShapeKey::of(&engine, c) };
+        let alike = |c: &Claim| KeyOf { hash: 7, ..KeyOf::of(&engine, c) };
         let (mut shapes, mut occupations, mut projects) = (Shapes::default(), Interner::default(), Interner::default());
         let ka = shapes.find(&engine, &a, &alike(&a), &mut occupations, &mut projects);
         let kb = shapes.find(&engine, &b, &alike(&b), &mut occupations, &mut projects);
