@@ -20,7 +20,7 @@ use std::ops::Range;
 /// A claim read on its own (checks 1–7 and its amount wait for its shape), ready for
 /// [`Batch::add_prepared`]; or the errors of a row that could not be read.
 #[derive(Debug)]
-pub struct Prepared(PreparedKind);
+pub struct Prepared(PreparedKind, Option<Keyed>);
 
 #[derive(Debug)]
 // Most rows are claims: boxing the large variant would allocate for each.
@@ -66,7 +66,7 @@ impl Engine {
         /// prepares there and adds here, in input order ([`Batch::add_prepared`]).
         #[must_use]
         fn prepare(&self, source: &(impl FieldSource + ?Sized), mode: FieldMode) -> Prepared {
-            Prepared(match Claim::read(source, mode) {
+            let kind = match Claim::read(source, mode) {
                 Ok(claim) => match source.value(crate::claim::Field::ClaimId) {
                     Some(crate::claim::RawRef::Text(given) | crate::claim::RawRef::Number(given)) if given.len() != claim.claim_id.len() => {
                         let given = given.to_string();
@@ -75,7 +75,14 @@ impl Engine {
                     _ => PreparedKind::Claim(claim),
                 },
                 Err(errors) => PreparedKind::Invalid(source.claim_id_text(), errors),
-            })
+            };
+            // What adding it reads, made here too: the thread that adds has only to look it up.
+            let keyed = match &kind {
+                PreparedKind::Claim(claim) => Some(Keyed::of(self, claim)),
+                PreparedKind::Spaced(spaced) => Some(Keyed::of(self, &spaced.0)),
+                PreparedKind::Invalid(..) => None,
+            };
+            Prepared(kind, keyed)
         }
     }
 }
@@ -126,27 +133,38 @@ impl Batch<'_> {
                 })
             },
             |k, parts| {
-                // Read in place: a claim's key is not moved again. Where the shapes and the
-                // enterprises outgrow the cache, the places of the rows' a little ahead are asked
-                // for from it, the index's slots first.
+                // Read in place: a claim's key is not moved again.
                 let all: Vec<&Option<Keyed>> = parts.iter().flatten().collect();
-                let ahead = self.shapes.list.len() + self.enterprises.names.len() > CACHED;
-                for (j, (claim, keyed)) in blocks[k].iter().zip(&all).enumerate() {
-                    if ahead {
-                        if let Some(Some(keyed)) = all.get(j + 2 * AHEAD) {
-                            self.prefetch(keyed, false);
-                        }
-                        if let Some(Some(keyed)) = all.get(j + AHEAD) {
-                            self.prefetch(keyed, true);
-                        }
-                    }
-                    match keyed {
-                        Some(keyed) => self.push_keyed(claim, &claim.claim_id, keyed),
-                        None => self.add(claim),
-                    }
-                }
+                let block = blocks[k];
+                self.add_ahead(
+                    block.len(),
+                    |j| all.get(j).and_then(|k| k.as_ref()),
+                    |batch, j| match all[j] {
+                        Some(keyed) => batch.push_keyed(&block[j], &block[j].claim_id, keyed),
+                        None => batch.add(&block[j]),
+                    },
+                );
             },
         );
+    }
+
+    /// Adds `n` claims, the `j`th by `add(self, j)`, made beforehand with what adding each reads
+    /// (`keyed(j)`, `None` for a claim not keyed): where the shapes and the enterprises outgrow
+    /// the cache, the places the claims a little ahead will read are asked for from it, the
+    /// index's slots first.
+    fn add_ahead<'k>(&mut self, n: usize, keyed: impl Fn(usize) -> Option<&'k Keyed>, mut add: impl FnMut(&mut Self, usize)) {
+        let ahead = self.shapes.list.len() + self.enterprises.names.len() > CACHED;
+        for j in 0..n {
+            if ahead {
+                if let Some(k) = keyed(j + 2 * AHEAD) {
+                    self.prefetch(k, false);
+                }
+                if let Some(k) = keyed(j + AHEAD) {
+                    self.prefetch(k, true);
+                }
+            }
+            add(self, j);
+        }
     }
 
     /// Adds `rows` claims, row `i` read from `row(i)` (a data frame's row, say); reading runs on
@@ -166,11 +184,21 @@ impl Batch<'_> {
         /// Adds a claim read by [`Engine::prepare`]. Taken by reference: a prepared claim is large,
         /// and a caller handing on many (read on other threads) need not move each again.
         fn add_prepared(&mut self, prepared: &Prepared) {
-            match &prepared.0 {
-                PreparedKind::Claim(claim) => self.push_claim(claim, &claim.claim_id),
-                PreparedKind::Spaced(spaced) => self.push_claim(&spaced.0, &spaced.1),
-                PreparedKind::Invalid(id, errors) => self.add_invalid(id, errors.clone()),
+            match (&prepared.0, &prepared.1) {
+                (PreparedKind::Claim(claim), Some(keyed)) => self.push_keyed(claim, &claim.claim_id, keyed),
+                (PreparedKind::Spaced(spaced), Some(keyed)) => self.push_keyed(&spaced.0, &spaced.1, keyed),
+                (PreparedKind::Claim(claim), None) => self.push_claim(claim, &claim.claim_id),
+                (PreparedKind::Spaced(spaced), None) => self.push_claim(&spaced.0, &spaced.1),
+                (PreparedKind::Invalid(id, errors), _) => self.add_invalid(id, errors.clone()),
             }
+        }
+    }
+
+    unstable! {
+        /// Adds claims read by [`Engine::prepare`], in order (each as [`Batch::add_prepared`]), the
+        /// places of the shapes of the ones a little ahead asked for from the cache.
+        fn add_prepared_all(&mut self, prepared: &[Prepared]) {
+            self.add_ahead(prepared.len(), |j| prepared.get(j).and_then(|p| p.1.as_ref()), |batch, j| batch.add_prepared(&prepared[j]));
         }
     }
 
