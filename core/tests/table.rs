@@ -334,6 +334,31 @@ fn a_large_table_with_every_key_field_and_many_values_is_decided_as_the_batch_de
 }
 
 #[test]
+fn rows_of_few_shapes_after_a_part_of_many_are_decided_as_the_batch_decides_them() {
+    // The first rows each a district of their own: their parts are read a row at a time, and so
+    // are the parts after them, though these have few shapes.
+    let claims: Vec<Value> = (0..14_000)
+        .map(|i| {
+            let varied = i < 9000;
+            let (occupation, level) = [("6-18-02-04", "5"), ("4-10-01-06", "4")][i % 2];
+            serde_json::json!({
+                "claim_id": i, "program": "skills_training", "person_id": format!("P{}", i % 9000),
+                "group": "employee", "district": if varied { format!("D{i}") } else { "D".to_string() },
+                "occupation": occupation, "level": level,
+                "event_date": "2021-05-10", "applied_on": "2021-06-15", "institution": "WX-JG-001",
+                "fee_paid": if varied { format!("{}.{:02}", 200 + i % 4000, i % 100) } else { "1930.00".to_string() },
+            })
+        })
+        .collect();
+    for chunk in [14_000, 9000] {
+        let (result, problems) = compare(wuxi(), &claims, FieldMode::Lenient, chunk, true);
+        assert!(problems.is_empty(), "chunks of {chunk}:\n  {}", problems.join("\n  "));
+        assert_eq!(result.len(), claims.len());
+        assert!(result.report.approved.count > 0 && result.report.rejected > 0);
+    }
+}
+
+#[test]
 fn rows_of_integer_ids_on_one_day_without_enterprises_are_decided_as_the_batch_decides_them() {
     // Every own field given without text (integer ids, the dates one value, the fee a number)
     // but for some fees; rows assessed on their own (an apprenticeship) or read whole (an unknown

@@ -30,6 +30,7 @@ use crate::engine::Engine;
 use rustc_hash::FxHashMap;
 use std::hash::{BuildHasher, Hasher};
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The fields rows share a claim by: every field but a row's own ([`OwnFields`]).
 const SHARED: [Field; 10] = [
@@ -68,20 +69,23 @@ pub(super) fn add(batch: &mut Batch<'_>, table: &ClaimTable<'_>, mode: FieldMode
         .collect();
     let engine = batch.engine;
     let mut keys = Keys::default();
+    // Once a part's rows fell into many groups, the parts after it are read a row at a time
+    // without grouping first (a realistic year: grouping finds nothing to share).
+    let many = AtomicBool::new(false);
     // A block is read on every core while the one before is added on this thread.
     crate::parallel::pipeline(
         blocks.len(),
         |k| {
             let (c, block) = blocks[k].clone();
             crate::parallel::chunks(block.len(), |part| {
-                read(engine, mode, &table.chunks[c], block.start + part.start..block.start + part.end, &dictionaries[c], unknown)
+                read(engine, mode, &table.chunks[c], block.start + part.start..block.start + part.end, &dictionaries[c], unknown, &many)
             })
         },
         |k, parts| {
             let chunk = &table.chunks[blocks[k].0];
             for part in parts {
                 match part.read {
-                    PartRead::Prepared(prepared) => prepared.iter().for_each(|p| batch.add_prepared(p)),
+                    PartRead::Prepared(prepared) => batch.add_prepared_all(&prepared),
                     PartRead::Own(own) => push_part(batch, &mut keys, chunk, part.start, &own, mode, unknown),
                 }
             }
@@ -193,6 +197,9 @@ enum PartRead {
 /// about 2,050 in a part of 32,768 rows.
 const ROWS_A_GROUP: usize = 4;
 
+/// Rows of a part whose many groups mean that the rest of the table is read a row at a time.
+const MANY_SEEN_IN: usize = 4096;
+
 /// Reads rows `rows` of a chunk: their own fields row by row (what a column gives for the whole
 /// block taken once), their shared fields once per group of rows with the same text.
 fn read(
@@ -202,7 +209,15 @@ fn read(
     rows: Range<usize>,
     dictionaries: &[Option<Vec<&str>>],
     unknown: &[String],
+    many: &AtomicBool,
 ) -> Part {
+    let whole = || {
+        let prepared = rows.clone().map(|r| engine.prepare(&TableRow::new(chunk, r, unknown), mode)).collect();
+        Part { start: rows.start, read: PartRead::Prepared(prepared) }
+    };
+    if many.load(Ordering::Relaxed) {
+        return whole();
+    }
     let (of_row, first): (Vec<u32>, Vec<usize>) = match super::group::group(chunk, rows.clone(), &SHARED, dictionaries) {
         Some(g) => (g.of_row, g.first.iter().map(|&i| rows.start + i as usize).collect()),
         // A column read cell by cell: each row its own group.
@@ -210,8 +225,11 @@ fn read(
     };
     // Many groups would cost a claim read each, on the thread that adds.
     if first.len() * ROWS_A_GROUP > rows.len() {
-        let prepared = rows.clone().map(|r| engine.prepare(&TableRow::new(chunk, r, unknown), mode)).collect();
-        return Part { start: rows.start, read: PartRead::Prepared(prepared) };
+        // A few rows say little of the rest (the last rows of a chunk, say).
+        if rows.len() >= MANY_SEEN_IN {
+            many.store(true, Ordering::Relaxed);
+        }
+        return whole();
     }
     let groups = first.into_iter().map(|r| (key_hash(&TableRow::some(chunk, r, unknown, SHARED)), r)).collect();
     let own = OwnRows::read(chunk, rows.clone(), unknown, groups, &of_row);
