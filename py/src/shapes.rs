@@ -57,6 +57,22 @@ fn shape_texts(a: &Assessment) -> [Option<String>; 8] {
     ]
 }
 
+/// What [`shape_texts`] renders of an assessment without field errors, borrowed.
+type RecordFields<'a> = (
+    &'static str,
+    skill_subsidy::Reasons,
+    Option<&'a str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'a str>,
+    Option<skill_subsidy::calendar::YearMonth>,
+);
+
+fn record_fields(a: &Assessment) -> RecordFields<'_> {
+    let record = a.record();
+    (record.status.code(), a.reasons, record.program, record.fund, record.payee, record.catalogue_version, a.payment_month)
+}
+
 /// One text column as a dictionary over the record classes (the distinct records' texts): its
 /// values in their natural order, and each class's key (`None`: null).
 struct Dictionary {
@@ -192,7 +208,16 @@ pub(crate) fn claims_by_shape(
     let mut class_index: HashMap<[Option<String>; 8], u16> = HashMap::new();
     let mut classes: Vec<[Option<String>; 8]> = Vec::new();
     let mut class_of_shape = Vec::with_capacity(shapes.len());
+    // The same record's fields give the same texts: a batch's many distinct assessments (a year
+    // has hundreds of thousands, told apart by what the record does not show) are rendered once
+    // per distinct fields (those without field errors, which are few).
+    let mut by_fields: HashMap<RecordFields<'_>, u16> = HashMap::with_capacity(1024);
     for a in shapes {
+        let fields = a.errors.is_empty().then(|| record_fields(a));
+        if let Some(&class) = fields.as_ref().and_then(|f| by_fields.get(f)) {
+            class_of_shape.push(class);
+            continue;
+        }
         let texts = shape_texts(a);
         let class = match class_index.get(&texts) {
             Some(&c) => c,
@@ -203,6 +228,9 @@ pub(crate) fn claims_by_shape(
                 c
             }
         };
+        if let Some(fields) = fields {
+            by_fields.insert(fields, class);
+        }
         class_of_shape.push(class);
     }
     let dictionaries: Vec<Dictionary> = SHAPE_COLUMNS
