@@ -11,11 +11,15 @@ pub(crate) fn prefetch<T>(value: &T) {
 /// [`prefetch`] of every line `value` spans.
 #[inline(always)]
 pub(crate) fn prefetch_all<T>(value: &T) {
-    let start = std::ptr::from_ref(value).cast::<u8>();
+    let (start, size) = (std::ptr::from_ref(value).cast::<u8>(), std::mem::size_of::<T>());
     let mut offset = 0;
-    while offset < std::mem::size_of::<T>() {
+    while offset < size {
         line(start.wrapping_add(offset));
         offset += 64;
+    }
+    // A value that does not begin a line ends in one more.
+    if size > 1 {
+        line(start.wrapping_add(size - 1));
     }
 }
 
