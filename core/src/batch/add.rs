@@ -133,15 +133,17 @@ impl Batch<'_> {
                 })
             },
             |k, parts| {
-                // Read in place: a claim's key is not moved again.
-                let all: Vec<&Option<Keyed>> = parts.iter().flatten().collect();
+                // Read in place: a claim's key is not moved again. The parts are of one length
+                // but the last (`parallel::chunks`).
+                let size = parts.first().map_or(1, Vec::len).max(1);
+                let keyed = |j: usize| parts.get(j / size).and_then(|p| p.get(j % size));
                 let block = blocks[k];
                 self.add_ahead(
                     block.len(),
-                    |j| all.get(j).and_then(|k| k.as_ref()),
-                    |batch, j| match all[j] {
-                        Some(keyed) => batch.push_keyed(&block[j], &block[j].claim_id, keyed),
-                        None => batch.add(&block[j]),
+                    |j| keyed(j).and_then(Option::as_ref),
+                    |batch, j| match keyed(j) {
+                        Some(Some(keyed)) => batch.push_keyed(&block[j], &block[j].claim_id, keyed),
+                        _ => batch.add(&block[j]),
                     },
                 );
             },
