@@ -16,7 +16,8 @@ pub fn threads_for(n: usize) -> usize {
 }
 
 /// `0..n` split into as many contiguous ranges as there are threads, `f` applied to each on its
-/// own thread; the results in range order.
+/// own thread; the results in range order. Every range is `n.div_ceil(threads)` long but the
+/// last ones (shorter, or empty): a caller finds item `i` in range `i / len` of the first's length.
 pub fn chunks<T: Send>(n: usize, f: impl Fn(Range<usize>) -> T + Sync) -> Vec<T> {
     let threads = threads_for(n);
     if threads <= 1 {
@@ -135,6 +136,8 @@ mod tests {
             assert_eq!(super::map(n, |i| i * 2), (0..n).map(|i| i * 2).collect::<Vec<_>>());
             let parts = super::chunks(n, |r| r);
             assert_eq!(parts.iter().map(|r| r.len()).sum::<usize>(), n);
+            let size = parts[0].len().max(1);
+            assert!((0..n).all(|i| parts[i / size].contains(&i)), "item i in range i / len");
             assert!(parts.windows(2).all(|w| w[0].end == w[1].start));
             let (mut a, mut b) = (vec![0usize; n], vec![0u8; n]);
             let starts = super::split_mut(&mut a, &mut b, |start, a, b| {

@@ -1,8 +1,9 @@
 //! Asking the cache ahead for memory a loop will read, where a loop reads places it can name
 //! rows ahead (a year's shapes are found by the hash of each row's key, scattered over megabytes).
 
-/// Asks the cache for the line holding `value`; only a hint: it reads nothing the program sees,
-/// and where the processor has no such instruction (or WebAssembly) it does nothing.
+/// Asks the cache for the line holding `value`; only a hint: it reads nothing the program sees.
+/// It is asked on x86-64 (with SSE, every such processor); on every other target (WebAssembly,
+/// ARM) it does nothing.
 #[inline(always)]
 pub(crate) fn prefetch<T>(value: &T) {
     line(std::ptr::from_ref(value).cast());

@@ -32,11 +32,14 @@ enum PreparedKind {
     Invalid(String, Vec<FieldError>),
 }
 
-/// What adding a validated claim reads of it besides its fields, made on any thread by
-/// [`Batch::add_all`]: its shape's key (none for a claim assessed on its own), its person's hash
-/// and its fee in fen.
+/// What adding a validated claim reads of it besides its fields, made on any thread (by
+/// [`Batch::add_all`] and [`Engine::prepare`]): its shape's key (none for a claim assessed on its
+/// own), its person's, enterprise's and district's hashes, and its fee in fen — of one engine's
+/// rules (a batch of another engine makes them again).
 #[derive(Debug)]
 struct Keyed {
+    /// The engine whose rules made the shape's key (its address, as an identity only).
+    engine: usize,
     shape: Option<KeyOf>,
     person: u64,
     fee: i64,
@@ -51,7 +54,7 @@ impl Keyed {
         // A claim assessed on its own keeps no fee in the batch's columns.
         let fee = if shape.is_some() { fen(claim.fee_paid) } else { FEE_ABSENT };
         let (enterprise, district) = (claim.enterprise_id.as_deref().map(hash), claim.district.as_deref().map(hash));
-        Keyed { shape, person: hash(&claim.person_id), fee, enterprise, district }
+        Keyed { engine: std::ptr::from_ref(engine) as usize, shape, person: hash(&claim.person_id), fee, enterprise, district }
     }
 }
 
@@ -136,6 +139,7 @@ impl Batch<'_> {
                 // Read in place: a claim's key is not moved again. The parts are of one length
                 // but the last (`parallel::chunks`).
                 let size = parts.first().map_or(1, Vec::len).max(1);
+                debug_assert!(parts.iter().enumerate().all(|(p, part)| part.len() == size.min(blocks[k].len().saturating_sub(p * size))));
                 let keyed = |j: usize| parts.get(j / size).and_then(|p| p.get(j % size));
                 let block = blocks[k];
                 self.add_ahead(
@@ -176,9 +180,8 @@ impl Batch<'_> {
         let engine = self.engine;
         for start in (0..rows).step_by(BLOCK) {
             let len = BLOCK.min(rows - start);
-            for prepared in crate::parallel::map(len, |i| engine.prepare(&row(start + i), mode)) {
-                self.add_prepared(&prepared);
-            }
+            let prepared = crate::parallel::map(len, |i| engine.prepare(&row(start + i), mode));
+            self.add_prepared_all(&prepared);
         }
     }
 
@@ -186,7 +189,9 @@ impl Batch<'_> {
         /// Adds a claim read by [`Engine::prepare`]. Taken by reference: a prepared claim is large,
         /// and a caller handing on many (read on other threads) need not move each again.
         fn add_prepared(&mut self, prepared: &Prepared) {
-            match (&prepared.0, &prepared.1) {
+            // Keys made by another engine's rules are made again.
+            let keyed = prepared.1.as_ref().filter(|k| k.engine == std::ptr::from_ref(self.engine) as usize);
+            match (&prepared.0, keyed) {
                 (PreparedKind::Claim(claim), Some(keyed)) => self.push_keyed(claim, &claim.claim_id, keyed),
                 (PreparedKind::Spaced(spaced), Some(keyed)) => self.push_keyed(&spaced.0, &spaced.1, keyed),
                 (PreparedKind::Claim(claim), None) => self.push_claim(claim, &claim.claim_id),
@@ -266,10 +271,10 @@ impl Batch<'_> {
             return;
         };
         let shape = self.shapes.find(engine, claim, key, &mut self.occupations, &mut self.projects);
-        let district = claim.district.as_deref().zip(keyed.district).map_or(NONE, |(d, h)| self.districts.id_hashed(d, h));
+        let district = claim.district.as_deref().map_or(NONE, |d| self.districts.id_hashed(d, keyed.district.unwrap_or_else(|| hash(d))));
         let raw = self.raw_at(shape, claim.event_date, claim.applied_on, district);
-        let enterprise = claim.enterprise_id.as_deref().zip(keyed.enterprise).map_or(NONE, |(e, h)| self.enterprises.id_hashed(e, h));
-        let row = self.rows.len() as u32;
+        let enterprise =
+            claim.enterprise_id.as_deref().map_or(NONE, |e| self.enterprises.id_hashed(e, keyed.enterprise.unwrap_or_else(|| hash(e))));
         self.push_id(row, given);
         self.persons.push(&claim.person_id);
         self.rows.push(raw, keyed.fee, person, enterprise);
@@ -315,7 +320,11 @@ impl Batch<'_> {
     /// one of the shape when it has them too (rows of one day share their raw entries).
     pub(super) fn raw_at(&mut self, shape: u32, event_date: Date, applied_on: Date, district: u32) -> u32 {
         let share = self.share_raws;
-        let Some(hot) = self.shapes.hot_mut(shape) else { return NONE };
+        // Every shape id is one `Shapes` gave.
+        let Some(hot) = self.shapes.hot_mut(shape) else {
+            debug_assert!(false, "shape {shape} not made by this batch");
+            return NONE;
+        };
         let (e, a, d, raw) = hot.last;
         if share && raw != NONE && (e, a, d) == (event_date, applied_on, district) {
             return raw;
@@ -464,5 +473,59 @@ impl Batch<'_> {
                 (h.event_date, end)
             }),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::claim::{FieldMode, RawClaim};
+    use crate::engine::Engine;
+    use crate::rules::Ruleset;
+
+    /// W1's rules: one program, `w1`, that the Wuxi rules do not have.
+    fn w1() -> Engine {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/bench/w1");
+        let (mut files, mut folders) = (Vec::new(), vec![root.clone()]);
+        while let Some(folder) = folders.pop() {
+            for path in std::fs::read_dir(folder).unwrap().map(|e| e.unwrap().path()) {
+                if path.is_dir() {
+                    folders.push(path);
+                } else if path.extension().is_some_and(|e| e == "toml") {
+                    let name = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+                    files.push((name, std::fs::read_to_string(path).unwrap()));
+                }
+            }
+        }
+        Engine::new(Ruleset::from_files(files.iter().map(|(p, t)| (p.as_str(), t.as_str()))).unwrap())
+    }
+
+    /// A claim read by one engine and added to a batch of another is decided by the batch's rules,
+    /// as the batch would read it: what the reading engine made of it (its shape's key) is not used.
+    #[test]
+    fn a_claim_prepared_by_another_engine_is_decided_by_the_batchs_rules() {
+        let (wuxi, w1) = (Engine::new(Ruleset::wuxi_2021().unwrap()), w1());
+        let claims = [
+            RawClaim::from_json(&serde_json::json!({
+                "claim_id": "C1", "program": "skills_training", "person_id": "P1", "group": "employee",
+                "occupation": "6-18-02-04", "level": "4", "institution": "WX-JG-001",
+                "event_date": "2021-05-10", "applied_on": "2021-06-15", "fee_paid": "900.00",
+            })),
+            RawClaim::from_json(&serde_json::json!({
+                "claim_id": "C2", "program": "w1", "person_id": "P2", "occupation": "6-18-01-001", "level": "4",
+                "event_date": "2021-06-01", "applied_on": "2021-06-15", "fee_paid": "900.00",
+            })),
+        ];
+        for (batch_engine, reader) in [(&wuxi, &w1), (&w1, &wuxi)] {
+            let (mut read_elsewhere, mut read_here) = (batch_engine.batch(), batch_engine.batch());
+            for claim in &claims {
+                read_elsewhere.add_prepared(&reader.prepare(claim, FieldMode::Strict));
+                read_here.add_prepared(&batch_engine.prepare(claim, FieldMode::Strict));
+            }
+            let (elsewhere, here) = (read_elsewhere.finish(), read_here.finish());
+            assert_eq!(elsewhere.assessments(), here.assessments());
+            assert_eq!(elsewhere.report.to_json(), here.report.to_json());
+            let approved = here.assessments().iter().filter(|a| a.status == crate::reasons::Status::Approved).count();
+            assert_eq!(approved, 1, "{:?}", here.assessments());
+        }
     }
 }

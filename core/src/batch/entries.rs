@@ -231,7 +231,7 @@ impl Partition<'_> {
             }
             for (k, &i) in group.iter().enumerate() {
                 out.push(match (raws[k], shapes[k]) {
-                    (Some(raw), Some(shape)) if i < rows => row_entry(i, columns[k], &raw, shape),
+                    (Some(raw), Some(shape)) if i < rows => row_entry(i, (columns[k].1, columns[k].2), &raw, shape),
                     _ => self.entry(i),
                 });
             }
@@ -246,7 +246,7 @@ impl Partition<'_> {
             let r = i as usize;
             let raw = &b.raws[b.rows.raw[r] as usize];
             let s = &b.shapes.list[raw.shape as usize];
-            row_entry(i, (b.rows.raw[r], b.rows.fen[r], b.rows.enterprise[r]), raw, (s.program as u16, s.occupation, s.level, s.counts))
+            row_entry(i, (b.rows.fen[r], b.rows.enterprise[r]), raw, (s.program as u16, s.occupation, s.level, s.counts))
         } else {
             let p = i - rows;
             let slot = &b.apps[p as usize];
@@ -449,11 +449,11 @@ impl Partition<'_> {
     }
 }
 
-/// The cross-claim entry of row `i`: its columns (raw entry, amount in fen, enterprise), its raw
+/// The cross-claim entry of row `i`: its columns (amount in fen, enterprise), its raw
 /// entry, and its shape's program, occupation, level and whether it counts toward the limit.
 fn row_entry(
     i: u32,
-    (_, fen, enterprise): (u32, i64, u32),
+    (fen, enterprise): (i64, u32),
     raw: &Raw,
     (program, occupation, level, counts): (u16, u32, Option<Level>, bool),
 ) -> Entry {

@@ -6,7 +6,7 @@
 
 use super::rows::NONE;
 
-#[derive(Default, Clone)]
+#[derive(Default)]
 pub(crate) struct HashIndex {
     /// At most half full; `(0, NONE)` is empty.
     slots: Vec<(u32, u32)>,
@@ -38,6 +38,8 @@ impl HashIndex {
     /// Adds the next id (`len`), of hash `hash`, at the slot [`HashIndex::find`] gave; when the
     /// index grows, every id is placed again by its hash, `hash_of(id)`.
     pub fn add(&mut self, slot: usize, hash: u64, hash_of: impl Fn(u32) -> u64) -> u32 {
+        debug_assert!(self.len < NONE as usize, "as many ids as `NONE`");
+        debug_assert!(self.slots.get(slot).is_none_or(|s| s.1 == NONE), "a slot taken since it was found");
         let id = self.len as u32;
         self.len += 1;
         if self.len * 2 > self.slots.len() {

@@ -362,12 +362,12 @@ pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings
     BatchResult { outcomes, outcome_of, fen, ids: batch.ids, given_ids: batch.given_ids, applications, report }
 }
 
-/// What row `row`, of fee column `fee` after pass 3 (its amount when approved), is paid: its
+/// What row `row` is paid, `amount` its amount after pass 3 (the fee column holds it): that
 /// amount, or its top-up where one was paid; nothing unless approved.
-fn paid(batch: &Batch<'_>, ordered: &Ordered, row: usize, fee: i64) -> i64 {
+fn paid(batch: &Batch<'_>, ordered: &Ordered, row: usize, amount: i64) -> i64 {
     match batch.rows.decision[row] {
-        APPROVED if !ordered.paid.is_empty() => ordered.paid.get(&(row as u32)).copied().unwrap_or(fee),
-        APPROVED => fee,
+        APPROVED if !ordered.paid.is_empty() => ordered.paid.get(&(row as u32)).copied().unwrap_or(amount),
+        APPROVED => amount,
         _ => 0,
     }
 }

@@ -69,8 +69,10 @@ pub(super) fn add(batch: &mut Batch<'_>, table: &ClaimTable<'_>, mode: FieldMode
         .collect();
     let engine = batch.engine;
     let mut keys = Keys::default();
-    // Once a part's rows fell into many groups, the parts after it are read a row at a time
-    // without grouping first (a realistic year: grouping finds nothing to share).
+    // Once a part of a large block fell into many groups, the parts after it are read a row at a
+    // time without grouping first (a realistic year: grouping finds nothing to share). Parts of
+    // one block read at once may or may not see it: the two ways give the same rows (the tests
+    // of `core/tests/table.rs` compare them), so the result does not depend on which.
     let many = AtomicBool::new(false);
     // A block is read on every core while the one before is added on this thread.
     crate::parallel::pipeline(
@@ -78,7 +80,8 @@ pub(super) fn add(batch: &mut Batch<'_>, table: &ClaimTable<'_>, mode: FieldMode
         |k| {
             let (c, block) = blocks[k].clone();
             crate::parallel::chunks(block.len(), |part| {
-                read(engine, mode, &table.chunks[c], block.start + part.start..block.start + part.end, &dictionaries[c], unknown, &many)
+                let rows = block.start + part.start..block.start + part.end;
+                read(engine, mode, &table.chunks[c], rows, &dictionaries[c], unknown, (&many, block.len()))
             })
         },
         |k, parts| {
@@ -197,7 +200,8 @@ enum PartRead {
 /// about 2,050 in a part of 32,768 rows.
 const ROWS_A_GROUP: usize = 4;
 
-/// Rows of a part whose many groups mean that the rest of the table is read a row at a time.
+/// Rows of a block one of whose parts' many groups mean that the rest of the table is read a row
+/// at a time.
 const MANY_SEEN_IN: usize = 4096;
 
 /// Reads rows `rows` of a chunk: their own fields row by row (what a column gives for the whole
@@ -209,7 +213,7 @@ fn read(
     rows: Range<usize>,
     dictionaries: &[Option<Vec<&str>>],
     unknown: &[String],
-    many: &AtomicBool,
+    (many, block): (&AtomicBool, usize),
 ) -> Part {
     let whole = || {
         let prepared = rows.clone().map(|r| engine.prepare(&TableRow::new(chunk, r, unknown), mode)).collect();
@@ -226,7 +230,7 @@ fn read(
     // Many groups would cost a claim read each, on the thread that adds.
     if first.len() * ROWS_A_GROUP > rows.len() {
         // A few rows say little of the rest (the last rows of a chunk, say).
-        if rows.len() >= MANY_SEEN_IN {
+        if block >= MANY_SEEN_IN {
             many.store(true, Ordering::Relaxed);
         }
         return whole();
