@@ -1,7 +1,7 @@
 //! An index of hashes to small ids (shapes, interned texts): open addressing, probed linearly,
 //! each slot the hash's high bits and an id. Its slots are a table of its own, so that a loop
 //! that knows the hashes of the rows to come can ask the cache for their places ahead
-//! ([`HashIndex::prefetch`], [`HashIndex::candidate`]). The ids are `0..len`, in the order
+//! ([`HashIndex::prefetch`]). The ids are `0..len`, in the order
 //! they were added; what they name (and its hash) is kept by the owner.
 
 use super::rows::NONE;
@@ -59,18 +59,17 @@ impl HashIndex {
         id
     }
 
-    /// Asks the cache for the first slot of hash `hash`.
-    pub fn prefetch(&self, hash: u64) {
-        if let Some(slot) = self.slots.get(hash as usize & self.slots.len().wrapping_sub(1)) {
+    /// Asks the cache for what finding hash `hash` reads: its first slot, or (`found`, once the
+    /// slot has come) what the id in it names among the owner's `items` — when the slot's high
+    /// bits are the hash's, most often the id [`HashIndex::find`] will give.
+    pub fn prefetch<T>(&self, hash: u64, found: bool, items: &[T]) {
+        let Some(slot) = self.slots.get(hash as usize & self.slots.len().wrapping_sub(1)) else { return };
+        let (t, id) = *slot;
+        if !found {
             crate::prefetch::prefetch(slot);
+        } else if let Some(item) = items.get(id as usize).filter(|_| id != NONE && t == tag(hash)) {
+            crate::prefetch::prefetch_all(item);
         }
-    }
-
-    /// The id in the first slot of hash `hash` when its high bits are the hash's (most often
-    /// the id [`HashIndex::find`] will give): to ask the cache for what it names.
-    pub fn candidate(&self, hash: u64) -> Option<u32> {
-        let &(t, id) = self.slots.get(hash as usize & self.slots.len().wrapping_sub(1))?;
-        (id != NONE && t == tag(hash)).then_some(id)
     }
 }
 
@@ -101,6 +100,5 @@ mod tests {
             assert_eq!(index.find(hash_of(k), |id| keys[id as usize] == k), Ok(k));
         }
         assert!(index.find(hash_of(5000), |id| keys[id as usize] == 5000).is_err());
-        assert_eq!(index.candidate(7), Some(0));
     }
 }

@@ -56,12 +56,7 @@ impl Interner {
     /// Asks the cache for what finding a text of hash `h` reads: its slot in the index, and
     /// (`name`, once the slot has come) the text the slot names.
     pub fn prefetch(&self, h: u64, name: bool) {
-        if !name {
-            return self.index.prefetch(h);
-        }
-        if let Some(n) = self.index.candidate(h).and_then(|id| self.names.get(id as usize)) {
-            crate::prefetch::prefetch(n);
-        }
+        self.index.prefetch(h, name, &self.names);
     }
 }
 

@@ -21,7 +21,7 @@ use compact_str::CompactString;
 use rust_decimal::Decimal;
 
 /// What a claim's checks 1–5 and 7 and its amount depend on.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub(crate) struct ShapeKey {
     /// Index of the program in the engine, or [`UNKNOWN`].
     program: u16,
@@ -227,12 +227,7 @@ impl Shapes {
     /// Asks the cache for what finding a key of hash `hash` reads: its slot in the index, and
     /// (`entry`, once the slot has come) the shape the slot names.
     pub fn prefetch(&self, hash: u64, entry: bool) {
-        if !entry {
-            return self.index.prefetch(hash);
-        }
-        if let Some(e) = self.index.candidate(hash).and_then(|id| self.entries.get(id as usize)) {
-            crate::prefetch::prefetch_all(e);
-        }
+        self.index.prefetch(hash, entry, &self.entries);
     }
 
     /// What adding a row of shape `id` reads (`None` for an id not made here).
