@@ -603,3 +603,35 @@ fn an_explained_budget_refusal_names_the_claim_at_which_the_account_closed_and_w
     assert!(budget.note_en.contains("it closed at C2, applied on 2021-05-11, with 200.00 left"), "{}", budget.note_en);
     assert!(budget.note_zh.contains("当时余额 200.00 元"), "{}", budget.note_zh);
 }
+
+/// Rows of different shapes (other levels, so other amounts) whose records show the same program,
+/// catalogue version, status, reasons and month share one outcome, and each row still has its
+/// own amount: the one it gets alone.
+#[test]
+fn rows_whose_records_differ_only_in_id_and_amount_share_one_outcome() {
+    let engine = Engine::new(Ruleset::wuxi_2021().unwrap());
+    let day = Date::from_ymd_opt(2021, 5, 10).unwrap();
+    let claims: Vec<Claim> = [(Level::L5, 999_900), (Level::L4, 999_900), (Level::L3, 999_900), (Level::L4, 50_000)]
+        .into_iter()
+        .enumerate()
+        .map(|(i, (level, fee))| {
+            let mut c = Claim::new(&format!("C{i}"), "skills_training", &format!("P{i}"), day, day);
+            c.occupation = Some("6-18-02-04".into());
+            c.level = Some(level);
+            c.institution = Some("WX-JG-001".into());
+            c.fee_paid = Some(Decimal::new(fee, 2));
+            c
+        })
+        .collect();
+    let result = engine.assess_batch(&claims, &[]).unwrap();
+    let alone: Vec<_> = claims.iter().map(|c| engine.assess(c)).collect();
+    let amounts: Vec<Decimal> = alone.iter().map(|a| a.amount).collect();
+    assert!(alone.iter().all(|a| a.status == Status::Approved), "{alone:?}");
+    assert_eq!(amounts.iter().collect::<std::collections::HashSet<_>>().len(), 4, "four amounts: {amounts:?}");
+    for (row, a) in alone.iter().enumerate() {
+        let got = result.assessment(row);
+        assert_eq!((got.status, got.amount, &got.program, &got.catalogue_version), (a.status, a.amount, &a.program, &a.catalogue_version));
+    }
+    assert_eq!(result.outcomes().len(), 1);
+    assert_eq!(result.outcomes()[0].amount, Decimal::ZERO);
+}

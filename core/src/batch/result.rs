@@ -24,8 +24,8 @@ use rustc_hash::FxHashMap;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct BatchResult {
-    /// The distinct assessments the rows refer to, without claim ids. An approved one holds the
-    /// amount of its shape before the fee cap; a row's own amount is in `fen`.
+    /// The distinct assessments the rows refer to, without claim ids or amounts (zero, even where
+    /// approved: a row's own amount is in `fen`).
     pub(crate) outcomes: Vec<Assessment>,
     /// Each row's assessment: an index into `outcomes`.
     pub(crate) outcome_of: Vec<u32>,
@@ -54,8 +54,8 @@ impl BatchResult {
         self.outcome_of.is_empty()
     }
 
-    /// The distinct assessments the rows refer to (without claim ids; an approved one holds the
-    /// amount of its shape before the fee cap): with [`BatchResult::outcome_of`] and
+    /// The distinct assessments the rows refer to (without claim ids; their amounts are zero, even
+    /// where approved): with [`BatchResult::outcome_of`] and
     /// [`BatchResult::fen`], every row's record without making each one whole, as the Python
     /// binding writes a data frame's columns.
     #[must_use]
@@ -245,30 +245,54 @@ fn month_number(m: YearMonth) -> u32 {
     u32::try_from(i64::from(m.year()) * 12 + i64::from(m.month())).unwrap_or(0)
 }
 
-/// The assessment of a row by its shape, its window and its decision (without its amount).
+/// What a row's record shows of its shape's assessment once decided `decision`: its status, its
+/// reasons and its month of payment.
+fn decided(batch: &Batch<'_>, raw: &Raw, decision: u8) -> (Status, Reasons, Option<YearMonth>) {
+    let a = &batch.shapes.list[raw.shape as usize].assessment;
+    match (a.status, decision, refused(decision)) {
+        (Status::Invalid, _, _) => (a.status, a.reasons, a.payment_month),
+        (_, APPROVED, _) => (a.status, a.reasons, Some(payment_month(batch, raw))),
+        (_, _, Some(reason)) => (Status::Rejected, reason.into(), a.payment_month),
+        _ => (Status::Rejected, Reasons::from_bits(a.reasons.bits() | raw.window.bits()), a.payment_month),
+    }
+}
+
+/// The assessment of a row by its shape, its window and its decision, without its amount (each
+/// row's own is in fen).
 fn by_shape(batch: &Batch<'_>, raw: &Raw, decision: u8) -> Assessment {
-    let shape = &batch.shapes.list[raw.shape as usize];
-    let mut a = Assessment::clone(&shape.assessment);
+    let mut a = Assessment::clone(&batch.shapes.list[raw.shape as usize].assessment);
     if a.status == Status::Invalid {
         return a;
     }
-    let reasons = Reasons::from_bits(shape.assessment.reasons.bits() | raw.window.bits());
-    match (decision, refused(decision)) {
-        (APPROVED, _) => {
-            a.payment_month = Some(payment_month(batch, raw));
-        }
-        (_, Some(reason)) => {
-            a.status = Status::Rejected;
-            a.reasons = reason.into();
-            a.amount = Decimal::ZERO;
-        }
-        _ => {
-            a.status = Status::Rejected;
-            a.reasons = reasons;
-            a.amount = Decimal::ZERO;
-        }
-    }
+    (a.status, a.reasons, a.payment_month) = decided(batch, raw, decision);
+    a.amount = Decimal::ZERO;
     a
+}
+
+/// What tells apart the records of rows decided by their shapes, besides their ids and amounts:
+/// the program and catalogue version (the engine names them), the status, the reasons and the
+/// month of payment. A year's rows fall into hundreds of thousands of (shape, decision, month)
+/// but a few thousand of these: an outcome is made (cloned and named) once for each.
+#[derive(PartialEq, Eq, Hash)]
+struct Shown {
+    program: u16,
+    version: Option<crate::engine::compile::VersionRef>,
+    status: Status,
+    reasons: Reasons,
+    payment_month: Option<YearMonth>,
+}
+
+impl Shown {
+    /// What the record of a row of raw entry `raw` decided `decision` shows; `None` where its
+    /// shape's assessment holds more than these (field errors, an unknown program): such rows
+    /// share an outcome only with rows of their own shape.
+    fn of(batch: &Batch<'_>, raw: &Raw, decision: u8) -> Option<Shown> {
+        let a = &batch.shapes.list[raw.shape as usize].assessment;
+        let plain = a.errors.is_empty() && a.claim_id.is_empty() && a.trace.is_none() && a.estimate.is_none();
+        let program = a.program_index.filter(|_| plain && a.status != Status::Invalid)?;
+        let (status, reasons, payment_month) = decided(batch, raw, decision);
+        Some(Shown { program, version: a.version, status, reasons, payment_month })
+    }
 }
 
 /// The assessment a row has from checks 1–7 alone (before the cross-claim checks).
@@ -379,6 +403,7 @@ fn records(batch: &Batch<'_>, ordered: &Ordered, fen: &[i64]) -> (Vec<Assessment
     let mut counts: Vec<u64> = Vec::new();
     let mut outcome_of = Vec::with_capacity(fen.len());
     let mut by_shape_key = ByShape::new(batch);
+    let mut shown: FxHashMap<Shown, u32> = FxHashMap::default();
     let engine = batch.engine;
     let mut push = |mut a: Assessment, counts: &mut Vec<u64>| {
         engine.name(&mut a);
@@ -409,7 +434,10 @@ fn records(batch: &Batch<'_>, ordered: &Ordered, fen: &[i64]) -> (Vec<Assessment
                     }
                     _ => {
                         let raw = &batch.raws[r];
-                        let id = by_shape_key.count(raw, decision, || push(by_shape(batch, raw, decision), &mut counts));
+                        let id = by_shape_key.count(raw, decision, || match Shown::of(batch, raw, decision) {
+                            Some(key) => *shown.entry(key).or_insert_with(|| push(by_shape(batch, raw, decision), &mut counts)),
+                            None => push(by_shape(batch, raw, decision), &mut counts),
+                        });
                         if let Some(last) = last_of_raw.get_mut(r) {
                             *last = (decision, id);
                         }
