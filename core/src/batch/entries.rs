@@ -282,11 +282,14 @@ impl Partition<'_> {
                 match e.decision {
                     Decision::Approved(paid) => {
                         b.rows.decision[r] = APPROVED;
-                        let fen = i64::try_from(super::report::fen_of(paid)).unwrap_or(i64::MAX);
-                        if fen == b.rows.fen[r] {
+                        // The entry's amount is the row's fee column (`entries_into`): compared
+                        // here rather than read again, a row at a time in person order.
+                        debug_assert_eq!(super::report::fen_of(e.amount), i128::from(b.rows.fen[r]));
+                        let fen = super::report::fen_of(paid);
+                        if fen == super::report::fen_of(e.amount) {
                             self.ordered.paid.remove(&e.row);
                         } else {
-                            self.ordered.paid.insert(e.row, fen);
+                            self.ordered.paid.insert(e.row, i64::try_from(fen).unwrap_or(i64::MAX));
                         }
                     }
                     Decision::Rejected(reason) => {
@@ -429,9 +432,13 @@ impl Partition<'_> {
                 continue;
             }
             let raw = &b.raws[b.rows.raw[r] as usize];
-            let special = b.checks.special.get(b.shapes.list[raw.shape as usize].program as usize).copied().unwrap_or(false);
-            // The id is borrowed from the batch's arena, and compared only on the closing day.
-            if special && raw.account.is_some_and(|a| closings.is_closed(a, raw.applied_on, b.ids.get(r))) {
+            // A raw entry has an account only where its program is paid from the special account
+            // (`Batch::raw_at`): its shape is not read. The id is borrowed from the batch's
+            // arena, and compared only on the closing day.
+            debug_assert!(
+                raw.account.is_none() || b.checks.special.get(b.shapes.list[raw.shape as usize].program as usize).copied().unwrap_or(false)
+            );
+            if raw.account.is_some_and(|a| closings.is_closed(a, raw.applied_on, b.ids.get(r))) {
                 set(r);
             }
         }
