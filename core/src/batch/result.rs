@@ -248,7 +248,7 @@ fn month_number(m: YearMonth) -> u32 {
 /// What a row's record shows of its shape's assessment once decided `decision`: its status, its
 /// reasons and its month of payment.
 fn decided(batch: &Batch<'_>, raw: &Raw, decision: u8) -> (Status, Reasons, Option<YearMonth>) {
-    let a = &batch.shapes.list[raw.shape as usize].assessment;
+    let a = batch.shapes.assessment(raw.shape);
     match (a.status, decision, refused(decision)) {
         (Status::Invalid, _, _) => (a.status, a.reasons, a.payment_month),
         (_, APPROVED, _) => (a.status, a.reasons, Some(payment_month(batch, raw))),
@@ -260,7 +260,7 @@ fn decided(batch: &Batch<'_>, raw: &Raw, decision: u8) -> (Status, Reasons, Opti
 /// The assessment of a row by its shape, its window and its decision, without its amount (each
 /// row's own is in fen).
 fn by_shape(batch: &Batch<'_>, raw: &Raw, decision: u8) -> Assessment {
-    let mut a = Assessment::clone(&batch.shapes.list[raw.shape as usize].assessment);
+    let mut a = Assessment::clone(batch.shapes.assessment(raw.shape));
     if a.status == Status::Invalid {
         return a;
     }
@@ -287,7 +287,7 @@ impl Shown {
     /// shape's assessment holds more than these (field errors, an unknown program): such rows
     /// share an outcome only with rows of their own shape.
     fn of(batch: &Batch<'_>, raw: &Raw, decision: u8) -> Option<Shown> {
-        let a = &batch.shapes.list[raw.shape as usize].assessment;
+        let a = batch.shapes.assessment(raw.shape);
         let plain = a.errors.is_empty() && a.claim_id.is_empty() && a.trace.is_none() && a.estimate.is_none();
         let program = a.program_index.filter(|_| plain && a.status != Status::Invalid)?;
         let (status, reasons, payment_month) = decided(batch, raw, decision);

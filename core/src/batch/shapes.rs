@@ -50,12 +50,11 @@ const NO_CAP: Decimal = crate::money::MAX_MONEY;
 /// A shape and what its claims share.
 #[derive(Debug)]
 pub(crate) struct Shape {
-    /// Checks 1–5 and 7 and the amount of a claim of this shape applied for on its event date
-    /// (so that its own window decides nothing): approved with the amount before the fee cap,
-    /// rejected with its reasons, or invalid (a field its program needs is missing).
-    /// Boxed: the cross-claim passes read a shape's small fields below for rows in person order,
-    /// and a shape without its assessment inline stays small in the cache.
-    pub assessment: Box<Assessment>,
+    /// Checks 1–5 and 7 of a claim of this shape applied for on its event date (so that its own
+    /// window decides nothing): approved, rejected with its reasons, or invalid (a field its
+    /// program needs is missing), without its amount (`fen`): an index into
+    /// [`Shapes::assessments`], which shapes alike in all but their amounts share.
+    pub assessment: u32,
     /// Whether checks 1–5 and 7 approve it: the assessment's status, kept beside the other small
     /// fields that every row of the shape reads.
     pub approved: bool,
@@ -165,6 +164,19 @@ pub(crate) struct Shapes {
     index: HashIndex,
     entries: Vec<Entry>,
     pub list: Vec<Shape>,
+    /// The shapes' distinct assessments (a year has tens of thousands of shapes and a few hundred
+    /// of these: kept once, they are not a tenth of a batch's memory), found by `by_assessment`.
+    pub assessments: Vec<Assessment>,
+    by_assessment: rustc_hash::FxHashMap<AssessmentKey, Vec<u32>>,
+}
+
+/// What tells most of the shapes' distinct assessments apart; those alike in it are compared whole.
+#[derive(PartialEq, Eq, Hash)]
+struct AssessmentKey {
+    status: Status,
+    reasons: Reasons,
+    program: Option<u16>,
+    version: Option<crate::engine::compile::VersionRef>,
 }
 
 /// A shape's key and what adding a row of it reads and writes.
@@ -209,7 +221,8 @@ impl Shapes {
             Err(slot) => slot,
         };
         let program = (key.program != UNKNOWN).then_some(key.program);
-        let shape = assess(engine, claim, program, occupations, projects);
+        let (mut shape, assessment) = assess(engine, claim, program, occupations, projects);
+        shape.assessment = self.intern(assessment);
         let hot = Hot {
             last: (Date::MIN, Date::MIN, NONE, NONE),
             fen: shape.fen,
@@ -222,6 +235,24 @@ impl Shapes {
         self.list.push(shape);
         let entries = &self.entries;
         self.index.add(slot, key.hash, |id| entries.get(id as usize).map_or(0, |e| e.hash))
+    }
+
+    /// The index of `a` among the shapes' distinct assessments, added when new.
+    fn intern(&mut self, a: Assessment) -> u32 {
+        let key = AssessmentKey { status: a.status, reasons: a.reasons, program: a.program_index, version: a.version };
+        let alike = self.by_assessment.entry(key).or_default();
+        if let Some(&i) = alike.iter().find(|&&i| self.assessments.get(i as usize) == Some(&a)) {
+            return i;
+        }
+        let i = self.assessments.len() as u32;
+        alike.push(i);
+        self.assessments.push(a);
+        i
+    }
+
+    /// The assessment of shape `shape` (checks 1–5 and 7, without its amount).
+    pub fn assessment(&self, shape: u32) -> &Assessment {
+        &self.assessments[self.list[shape as usize].assessment as usize]
     }
 
     /// Asks the cache for what finding a key of hash `hash` reads: its slot in the index, and
@@ -260,8 +291,15 @@ fn ui_months_read(engine: &Engine, program: u16, claim: &Claim) -> Option<u32> {
 }
 
 /// Assesses a shape: the claim applied for on its event date, with placeholders for its ids and
-/// a fee that caps nothing.
-fn assess(engine: &Engine, claim: &Claim, program: Option<u16>, occupations: &mut Interner, projects: &mut Interner) -> Shape {
+/// a fee that caps nothing. Its assessment comes apart, without its amount (the shape holds it in
+/// fen), for [`Shapes::intern`].
+fn assess(
+    engine: &Engine,
+    claim: &Claim,
+    program: Option<u16>,
+    occupations: &mut Interner,
+    projects: &mut Interner,
+) -> (Shape, Assessment) {
     let mut c = Claim::new("0", &claim.program, "0", claim.event_date, claim.event_date);
     c.enterprise_id = claim.enterprise_id.as_ref().map(|_| CompactString::const_new("0"));
     c.group = claim.group;
@@ -295,7 +333,8 @@ fn assess(engine: &Engine, claim: &Claim, program: Option<u16>, occupations: &mu
     };
     let approved = assessment.status == Status::Approved;
     let fen = if approved { super::report::fen_of(assessment.amount) } else { 0 };
-    Shape {
+    assessment.amount = Decimal::ZERO;
+    let shape = Shape {
         approved,
         fen: i64::try_from(fen).unwrap_or(i64::MAX),
         caps,
@@ -306,8 +345,9 @@ fn assess(engine: &Engine, claim: &Claim, program: Option<u16>, occupations: &mu
         counts,
         window_months,
         payment_lag,
-        assessment: Box::new(assessment),
-    }
+        assessment: NONE,
+    };
+    (shape, assessment)
 }
 
 /// Check 6 of SPEC §7.1 from a claim's own dates: applied before the event, or more than the
