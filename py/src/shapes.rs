@@ -208,9 +208,10 @@ pub(crate) fn claims_by_shape(
     let mut class_index: HashMap<[Option<String>; 8], u16> = HashMap::new();
     let mut classes: Vec<[Option<String>; 8]> = Vec::new();
     let mut class_of_shape = Vec::with_capacity(shapes.len());
-    // The same record's fields give the same texts: a batch's many distinct assessments (a year
-    // has hundreds of thousands, told apart by what the record does not show) are rendered once
-    // per distinct fields (those without field errors, which are few).
+    // The same record's fields give the same texts: a batch's distinct assessments (a year has a
+    // few thousand; those of rows assessed on their own are told apart by their amounts, which
+    // the record's texts do not show) are rendered once per distinct fields (those without field
+    // errors, which are few).
     let mut by_fields: HashMap<RecordFields<'_>, u16> = HashMap::with_capacity(1024);
     for a in shapes {
         let fields = a.errors.is_empty().then(|| record_fields(a));

@@ -4,7 +4,7 @@
 //! persons (every row of W1) skip the sort. Claims and applications whose ids repeat are
 //! invalid (`Batch::mark_duplicates`).
 
-use super::result;
+use super::outcomes;
 use super::rows::{hash, NOT_ELIGIBLE};
 use crate::assessment::Assessment;
 use crate::claim::FieldError;
@@ -172,7 +172,7 @@ impl super::Batch<'_> {
         };
         for row in claims.into_iter().filter(|&r| r < rows) {
             let id = self.claim_id(row).into_owned();
-            let mut a = self.own.remove(&row).unwrap_or_else(|| result::outcome_of(self, row));
+            let mut a = self.own.remove(&row).unwrap_or_else(|| outcomes::outcome_of(self, row));
             duplicate(&mut a, &id, self.trace.covers(&id), self.engine);
             self.own.insert(row, a);
             self.rows.decision[row as usize] = NOT_ELIGIBLE;

@@ -28,6 +28,7 @@ mod checks;
 mod entries;
 mod index;
 mod keys;
+mod outcomes;
 mod persons;
 pub(crate) mod report;
 mod result;

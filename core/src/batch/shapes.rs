@@ -166,7 +166,7 @@ pub(crate) struct Shapes {
     pub list: Vec<Shape>,
     /// The shapes' distinct assessments (a year has tens of thousands of shapes and a few hundred
     /// of these: kept once, they are not a tenth of a batch's memory), found by `by_assessment`.
-    pub assessments: Vec<Assessment>,
+    assessments: Vec<Assessment>,
     by_assessment: rustc_hash::FxHashMap<AssessmentKey, Vec<u32>>,
 }
 
