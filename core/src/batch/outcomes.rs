@@ -118,9 +118,9 @@ fn by_shape(batch: &Batch<'_>, raw: &Raw, decision: u8) -> Assessment {
 /// What tells apart the records of rows decided by their shapes, besides their ids and amounts:
 /// the program and catalogue version (the engine names them), the status, the reasons and the
 /// month of payment. A year's rows fall into hundreds of thousands of (shape, decision, month)
-/// but a few thousand of these: an outcome is made (cloned and named) once for each. The fields
-/// are listed by hand: debug builds check that each outcome found so equals the one its row
-/// would have made (`records`).
+/// but a few hundred of these (the demo year 349): an outcome is made (cloned and named) once
+/// for each. The fields are listed by hand: debug builds check that each outcome found so equals
+/// the one its row would have made (`records`).
 #[derive(PartialEq, Eq, Hash)]
 struct Shown {
     program: u16,
