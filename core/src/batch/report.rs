@@ -108,6 +108,17 @@ impl MonthSums {
         MonthSums { accounts, list: Vec::new() }
     }
 
+    /// Adds another's sums, its months not met here after these.
+    fn merge(&mut self, other: MonthSums) {
+        for (month, sum) in other.list {
+            let m = self.at(month);
+            m.counts.merge(&sum.counts);
+            for (a, b) in m.accounts.iter_mut().zip(sum.accounts) {
+                a.merge(b);
+            }
+        }
+    }
+
     /// The sums of `month` (the last month asked for is found first).
     fn at(&mut self, month: YearMonth) -> &mut MonthSum {
         let i = match self.list.iter().rposition(|(m, _)| *m == month) {
@@ -196,6 +207,31 @@ impl<'a> Sums<'a> {
             paid_months: MonthSums::new(accounts),
             projects: rustc_hash::FxHashSet::default(),
         }
+    }
+
+    /// Adds the sums of the approved claims of later rows, made apart (on another thread) from
+    /// the same batch: as if they had been added here after these, the months and keys first met
+    /// there after those met here. Only claims: the applications' (which alone touch the
+    /// accounts' ledgers) are added once, to the whole.
+    pub fn merge(&mut self, other: Sums<'_>) {
+        let merge_all = |a: &mut [FenTally], b: &[FenTally]| a.iter_mut().zip(b).for_each(|(a, b)| a.merge(*b));
+        self.approved_all.merge(other.approved_all);
+        merge_all(&mut self.by_program, &other.by_program);
+        merge_all(&mut self.by_level, &other.by_level);
+        merge_all(&mut self.by_district, &other.by_district);
+        merge_all(&mut self.by_occupation, &other.by_occupation);
+        for (month, tallies) in other.by_month {
+            match self.by_month.iter_mut().find(|(m, _)| *m == month) {
+                Some((_, t)) => merge_all(t, &tallies),
+                None => self.by_month.push((month, tallies)),
+            }
+        }
+        for (keys, t) in other.by_keys {
+            self.by_keys.entry(keys).or_default().merge(t);
+        }
+        self.months.merge(other.months);
+        self.paid_months.merge(other.paid_months);
+        self.projects.extend(other.projects);
     }
 
     /// Adds approved claims.

@@ -163,22 +163,32 @@ impl BatchResult {
 }
 
 /// Pass 3's end: the records, the applications' results and the report. The records and the
-/// sums of the approved claims are made at once, on two threads.
+/// sums of the approved claims are made at once, on two threads: the sums of a row cost more
+/// than its record, so the records' thread also sums the last rows (`RECORDS_SUM`), and the two
+/// sums are merged.
 pub(super) fn build(mut batch: Batch<'_>, ordered: &Ordered, closings: &Closings) -> BatchResult {
     // The fee column becomes the amounts paid, in place, once both have read it: the result
     // holds no second column of fen.
     let mut fen = std::mem::take(&mut batch.rows.fen);
     let engine = batch.engine;
     let names = Names { districts: &batch.districts, occupations: &batch.occupations, projects: &batch.projects };
-    let ((outcomes, counts, outcome_of), mut sums) = crate::parallel::join(
-        fen.len(),
-        || records(&batch, ordered, &fen),
+    let rows = fen.len();
+    // Rows that share raw entries are summed a raw entry at a time, all on one thread.
+    let split = if shares_raws(&batch) { rows } else { rows - rows / RECORDS_SUM };
+    let sums_of = |range: std::ops::Range<usize>| {
+        let mut sums = Sums::new(engine, &batch.checks, &batch.apps, names, closings);
+        sums.add(approved_rows(&batch, ordered, &fen, range));
+        sums
+    };
+    let ((outcomes, counts, outcome_of, last), mut sums) = crate::parallel::join(
+        rows,
         || {
-            let mut sums = Sums::new(engine, &batch.checks, &batch.apps, names, closings);
-            sums.add(approved_rows(&batch, ordered, &fen));
-            sums
+            let (outcomes, counts, outcome_of) = records(&batch, ordered, &fen);
+            (outcomes, counts, outcome_of, sums_of(split..rows))
         },
+        || sums_of(0..split),
     );
+    sums.merge(last);
     for (row, fen_row) in fen.iter_mut().enumerate() {
         *fen_row = paid(&batch, ordered, row, *fen_row);
     }
@@ -235,20 +245,27 @@ pub(super) fn paid(batch: &Batch<'_>, ordered: &Ordered, row: usize, amount: i64
     }
 }
 
-/// The approved rows as the report counts them, each paid as [`paid`] says: row by row, or
+/// The records' thread sums one row in this many (the last ones) besides making the records.
+const RECORDS_SUM: usize = 4;
+
+/// The approved rows of `range` as the report counts them, each paid as [`paid`] says: row by row, or
 /// summed by raw entry first where rows share raw entries (the report only adds them up), each
 /// raw entry where its first approved row was, so that the report meets every key in the same
 /// order.
-fn approved_rows<'b>(batch: &'b Batch<'_>, ordered: &'b Ordered, fen: &'b [i64]) -> impl Iterator<Item = Counted> + 'b {
-    let rows = batch.rows.len();
+fn approved_rows<'b>(
+    batch: &'b Batch<'_>,
+    ordered: &'b Ordered,
+    fen: &'b [i64],
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = Counted> + 'b {
     let shared = shares_raws(batch);
-    let by_row = (0..if shared { 0 } else { rows })
+    let by_row = (if shared { 0..0 } else { range.clone() })
         .filter(|&r| batch.rows.decision[r] == APPROVED)
         .map(move |r| counted(batch, batch.rows.raw[r], 1, i128::from(paid(batch, ordered, r, fen[r]))));
     let (mut sums, mut first_seen): (Vec<(u64, i128)>, Vec<u32>) = (Vec::new(), Vec::new());
     if shared {
         sums = vec![(0, 0); batch.raws.len()];
-        for r in (0..rows).filter(|&r| batch.rows.decision[r] == APPROVED) {
+        for r in range.filter(|&r| batch.rows.decision[r] == APPROVED) {
             let raw = batch.rows.raw[r];
             if let Some(sum) = sums.get_mut(raw as usize) {
                 if sum.0 == 0 {
