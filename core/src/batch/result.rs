@@ -248,10 +248,10 @@ pub(super) fn paid(batch: &Batch<'_>, ordered: &Ordered, row: usize, amount: i64
 /// The records' thread sums one row in this many (the last ones) besides making the records.
 const RECORDS_SUM: usize = 4;
 
-/// The approved rows of `range` as the report counts them, each paid as [`paid`] says: row by row, or
-/// summed by raw entry first where rows share raw entries (the report only adds them up), each
-/// raw entry where its first approved row was, so that the report meets every key in the same
-/// order.
+/// The approved rows of `range` as the report counts them, each paid as [`paid`] says: row by
+/// row, or summed by raw entry first where rows share raw entries (the report only adds them
+/// up), each raw entry where its first approved row was, so that the report meets every key in
+/// the same order.
 fn approved_rows<'b>(
     batch: &'b Batch<'_>,
     ordered: &'b Ordered,
